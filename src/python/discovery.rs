@@ -1,0 +1,197 @@
+//! Where interpreters are found, in the order they are tried: pvm's own, pyenv's versions folder,
+//! uv's managed ones, then every `python`, `python3` and `python3.N` on `PATH`.
+
+use std::ffi::OsString;
+use std::fmt;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+/// Where a candidate was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Origin {
+    /// Installed by pvm into `$PVM_HOME/pythons`.
+    Pvm,
+    /// pyenv's versions folder.
+    Pyenv,
+    /// uv's managed interpreters.
+    Uv,
+    /// A folder on `PATH`.
+    Path,
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Origin::Pvm => "pvm",
+            Origin::Pyenv => "pyenv",
+            Origin::Uv => "uv",
+            Origin::Path => "PATH",
+        })
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    pub path: PathBuf,
+    pub origin: Origin,
+    /// A script (pyenv's shims are bash) rather than an interpreter: it must be run to learn what
+    /// it stands for, and what it says is never cached.
+    pub is_script: bool,
+}
+
+/// The places discovery looks, read from the environment once.
+#[derive(Debug, Clone)]
+pub struct SearchPaths {
+    pub pvm_pythons: Option<PathBuf>,
+    pub pyenv_root: Option<PathBuf>,
+    pub uv_pythons: Option<PathBuf>,
+    pub path: Option<OsString>,
+}
+
+impl SearchPaths {
+    pub fn from_env(pvm_home: Option<&Path>) -> SearchPaths {
+        let home = std::env::home_dir();
+        let var = |name: &str| std::env::var_os(name).filter(|value| !value.is_empty());
+        let pyenv_root = var("PYENV_ROOT")
+            .map(PathBuf::from)
+            .or_else(|| home.as_ref().map(|home| home.join(".pyenv")));
+        let uv_pythons = var("UV_PYTHON_INSTALL_DIR").map(PathBuf::from).or_else(|| {
+            var("XDG_DATA_HOME")
+                .map(PathBuf::from)
+                .or_else(|| home.as_ref().map(|home| home.join(".local/share")))
+                .map(|data| data.join("uv/python"))
+        });
+        SearchPaths {
+            pvm_pythons: pvm_home.map(|home| home.join("pythons")),
+            pyenv_root,
+            uv_pythons,
+            path: std::env::var_os("PATH"),
+        }
+    }
+
+    fn pyenv_shims(&self) -> Option<PathBuf> {
+        self.pyenv_root.as_ref().map(|root| root.join("shims"))
+    }
+
+    /// Every candidate, in discovery order, without running anything.
+    pub fn candidates(&self) -> Vec<Candidate> {
+        let mut found = Vec::new();
+        let managed = [
+            (&self.pvm_pythons, Origin::Pvm),
+            (&self.pyenv_root.as_ref().map(|root| root.join("versions")), Origin::Pyenv),
+            (&self.uv_pythons, Origin::Uv),
+        ];
+        for (dir, origin) in managed {
+            let Some(dir) = dir else { continue };
+            for install in sorted_entries(dir) {
+                let bin = install.join("bin");
+                let exe = ["python3", "python"]
+                    .iter()
+                    .map(|name| bin.join(name))
+                    .find(|exe| exe.is_file());
+                if let Some(path) = exe {
+                    found.push(Candidate {
+                        is_script: is_script(&path),
+                        path,
+                        origin,
+                    });
+                }
+            }
+        }
+        for dir in self.path_dirs() {
+            for path in sorted_entries(&dir) {
+                let name = path.file_name().and_then(|name| name.to_str()).unwrap_or("");
+                if is_python_name(name) && is_executable(&path) {
+                    found.push(Candidate {
+                        is_script: self.is_shim(&path) || is_script(&path),
+                        path,
+                        origin: Origin::Path,
+                    });
+                }
+            }
+        }
+        found
+    }
+
+    /// The first executable called `name` on `PATH`, like a shell would find it.
+    pub fn which(&self, name: &str, skip_shims: bool) -> Option<Candidate> {
+        self.path_dirs().into_iter().find_map(|dir| {
+            let path = dir.join(name);
+            if !is_executable(&path) || (skip_shims && self.is_shim(&path)) {
+                return None;
+            }
+            Some(Candidate {
+                is_script: self.is_shim(&path) || is_script(&path),
+                path,
+                origin: Origin::Path,
+            })
+        })
+    }
+
+    fn is_shim(&self, path: &Path) -> bool {
+        self.pyenv_shims()
+            .is_some_and(|shims| path.parent() == Some(shims.as_path()))
+    }
+
+    fn path_dirs(&self) -> Vec<PathBuf> {
+        self.path
+            .as_ref()
+            .map(|path| std::env::split_paths(path).filter(|dir| dir.is_absolute()).collect())
+            .unwrap_or_default()
+    }
+}
+
+/// `python`, `python3`, `python3.12`, but not `python3-config` or `python3.12m-config`.
+fn is_python_name(name: &str) -> bool {
+    match name {
+        "python" | "python3" => true,
+        _ => name
+            .strip_prefix("python3.")
+            .is_some_and(|minor| !minor.is_empty() && minor.bytes().all(|b| b.is_ascii_digit())),
+    }
+}
+
+fn sorted_entries(dir: &Path) -> Vec<PathBuf> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|entries| entries.filter_map(|entry| entry.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    entries.sort();
+    entries
+}
+
+fn is_executable(path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::metadata(path).is_ok_and(|meta| meta.is_file() && meta.permissions().mode() & 0o111 != 0)
+    }
+    #[cfg(not(unix))]
+    {
+        path.is_file()
+    }
+}
+
+fn is_script(path: &Path) -> bool {
+    let mut head = [0u8; 2];
+    std::fs::File::open(path)
+        .and_then(|mut file| file.read_exact(&mut head))
+        .is_ok_and(|()| &head == b"#!")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_python_name;
+
+    #[test]
+    fn python_names() {
+        for name in ["python", "python3", "python3.12", "python3.6"] {
+            assert!(is_python_name(name), "{name}");
+        }
+        for name in ["python3-config", "python3.12-config", "pythonw", "python2", "python3.", "py"] {
+            assert!(!is_python_name(name), "{name}");
+        }
+    }
+}

@@ -1,0 +1,186 @@
+//! Facts about an interpreter: learned by running it once with `query.py`, then cached by the
+//! executable's path, size and modification time so later lookups start no Python.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::UNIX_EPOCH;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::pep::{self, Version};
+
+const QUERY: &str = include_str!("query.py");
+
+/// The oldest Python pvm makes environments for.
+pub const OLDEST_SUPPORTED: (u64, u64) = (3, 6);
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Facts {
+    /// `sys.executable` as the interpreter reported it.
+    pub executable: PathBuf,
+    /// The real interpreter behind it: never a shim, never a venv's link.
+    pub base_executable: PathBuf,
+    pub prefix: PathBuf,
+    pub base_prefix: PathBuf,
+    /// `platform.python_version()`, e.g. `3.12.1`.
+    pub version: String,
+    pub version_info: (u64, u64, u64, String, u64),
+    /// `sys.implementation.name`: `cpython`, `pypy`, ...
+    pub implementation: String,
+    pub pointer_size: u32,
+    pub platform: String,
+    #[serde(default)]
+    pub abiflags: String,
+    /// Where a venv keeps its parts, relative to its root.
+    pub scheme: Scheme,
+    /// The PEP 508 marker environment.
+    pub markers: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Scheme {
+    pub purelib: PathBuf,
+    pub platlib: PathBuf,
+    pub scripts: PathBuf,
+    pub include: PathBuf,
+    pub data: PathBuf,
+}
+
+impl Facts {
+    pub fn release(&self) -> [u64; 3] {
+        [self.version_info.0, self.version_info.1, self.version_info.2]
+    }
+
+    pub fn pep440_version(&self) -> Option<Version> {
+        pep::parse_version(&self.version).ok()
+    }
+
+    /// `3.12`
+    pub fn minor_version(&self) -> String {
+        format!("{}.{}", self.version_info.0, self.version_info.1)
+    }
+
+    pub fn is_supported(&self) -> bool {
+        (self.version_info.0, self.version_info.1) >= OLDEST_SUPPORTED
+    }
+
+    /// `CPython`, `PyPy`: the spelling `pyvenv.cfg` and people use.
+    pub fn implementation_display(&self) -> &str {
+        match self.implementation.as_str() {
+            "cpython" => "CPython",
+            "pypy" => "PyPy",
+            "graalpy" => "GraalPy",
+            other => other,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum QueryError {
+    #[error("cannot run {}", .path.display())]
+    Spawn {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{} is not a working Python interpreter: {detail}", .path.display())]
+    Failed { path: PathBuf, detail: String },
+}
+
+/// What identifies a file's contents cheaply: if either changed, cached facts are stale.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileStamp {
+    pub size: u64,
+    pub mtime_ns: u128,
+}
+
+impl FileStamp {
+    pub fn of(path: &Path) -> Option<FileStamp> {
+        let meta = std::fs::metadata(path).ok()?;
+        let mtime_ns = meta
+            .modified()
+            .ok()?
+            .duration_since(UNIX_EPOCH)
+            .ok()?
+            .as_nanos();
+        Some(FileStamp {
+            size: meta.len(),
+            mtime_ns,
+        })
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct CacheEntry {
+    path: PathBuf,
+    stamp: FileStamp,
+    facts: Facts,
+}
+
+/// Runs the interpreter at `path` and reads its facts.
+pub fn query(path: &Path) -> Result<Facts, QueryError> {
+    // -E: ignore PYTHON* variables, -S: skip site (faster, and no .pth hooks), -B: no .pyc files.
+    let output = Command::new(path)
+        .args(["-E", "-S", "-B", "-c", QUERY])
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|source| QueryError::Spawn {
+            path: path.to_path_buf(),
+            source,
+        })?;
+    let failed = |detail: String| QueryError::Failed {
+        path: path.to_path_buf(),
+        detail,
+    };
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let last = stderr.lines().last().unwrap_or("").trim().to_string();
+        return Err(failed(format!("exited with {}: {last}", output.status)));
+    }
+    serde_json::from_slice(&output.stdout).map_err(|err| failed(format!("unexpected answer ({err})")))
+}
+
+/// Facts for `path`, from the cache in `cache_dir` when the file is unchanged.
+pub fn query_cached(path: &Path, cache_dir: Option<&Path>) -> Result<Facts, QueryError> {
+    let stamp = FileStamp::of(path);
+    let entry_path = cache_dir.map(|dir| dir.join(format!("{}.json", path_digest(path))));
+    if let (Some(entry_path), Some(stamp)) = (&entry_path, stamp)
+        && let Ok(bytes) = std::fs::read(entry_path)
+        && let Ok(entry) = serde_json::from_slice::<CacheEntry>(&bytes)
+        && entry.path == path
+        && entry.stamp == stamp
+    {
+        return Ok(entry.facts);
+    }
+    let facts = query(path)?;
+    // A shim or wrapper script answers for whatever it runs today: never cache it.
+    if let (Some(entry_path), Some(stamp)) = (entry_path, stamp)
+        && same_file(path, &facts.executable)
+    {
+        let entry = CacheEntry {
+            path: path.to_path_buf(),
+            stamp,
+            facts: facts.clone(),
+        };
+        // The cache only saves time: failing to write it is not an error.
+        let _ = crate::fsutil::write_atomic(
+            &entry_path,
+            serde_json::to_vec(&entry).unwrap_or_default().as_slice(),
+        );
+    }
+    Ok(facts)
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+fn path_digest(path: &Path) -> String {
+    let digest = Sha256::digest(path.as_os_str().as_encoded_bytes());
+    crate::fsutil::hex(&digest[..8])
+}

@@ -1,0 +1,261 @@
+//! Interpreters, pyenv-like: which one a project asks for, where they are, and what they are.
+
+pub mod discovery;
+pub mod facts;
+pub mod request;
+
+use std::path::{Path, PathBuf};
+
+pub use discovery::{Origin, SearchPaths};
+pub use facts::Facts;
+pub use request::{InterpreterRequest, RequestSource, SourcedRequest};
+
+use crate::pep::VersionSpecifiers;
+use crate::project::Project;
+use discovery::Candidate;
+
+/// A found, working interpreter.
+#[derive(Debug, Clone)]
+pub struct Interpreter {
+    /// Where it was found (for a shim: the real executable it ran).
+    pub path: PathBuf,
+    pub origin: Origin,
+    pub facts: Facts,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PythonError {
+    #[error("invalid interpreter request from {source_}: {message}")]
+    InvalidRequest { source_: RequestSource, message: String },
+    #[error("no interpreter matches `{request}` (from {source_})")]
+    NoMatch {
+        request: String,
+        source_: RequestSource,
+        found: Vec<String>,
+    },
+    #[error("Python {version} at {} is too old: pvm needs Python {}.{} or newer", .path.display(), facts::OLDEST_SUPPORTED.0, facts::OLDEST_SUPPORTED.1)]
+    Unsupported { version: String, path: PathBuf },
+    #[error("Python {version} at {} (from {source_}) does not satisfy `requires-python = \"{requires}\"`", .path.display())]
+    RequiresPython {
+        version: String,
+        path: PathBuf,
+        source_: RequestSource,
+        requires: String,
+    },
+    #[error(transparent)]
+    Query(#[from] facts::QueryError),
+}
+
+impl PythonError {
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            PythonError::NoMatch { found, .. } if found.is_empty() => Some(
+                "no Python interpreter was found at all: install one (pyenv install 3.12, or your system's python3)".into(),
+            ),
+            PythonError::NoMatch { found, .. } => Some(format!(
+                "interpreters found: {}; see `pvm python list`",
+                found.join(", ")
+            )),
+            PythonError::RequiresPython { .. } => Some(
+                "pick a matching interpreter (pvm python pin VERSION) or change requires-python".into(),
+            ),
+            PythonError::InvalidRequest { .. } => Some(
+                "a request is a version (3.12), a specifier (>=3.10), an implementation (pypy3.10), an executable name or a path".into(),
+            ),
+            PythonError::Unsupported { .. } => Some("pick a newer interpreter with --python".into()),
+            PythonError::Query(_) => None,
+        }
+    }
+}
+
+/// The interpreter request in force for a project: `--python`, `PVM_PYTHON`, `.python-version`
+/// (nearest from the project root upward), `[tool.pvm] python`, `requires-python`, else default.
+pub fn project_request(flag: Option<&str>, project: &Project) -> Result<SourcedRequest, PythonError> {
+    let env = std::env::var("PVM_PYTHON").ok().filter(|value| !value.trim().is_empty());
+    let parse = |text: &str, source: RequestSource| {
+        InterpreterRequest::parse(text)
+            .map(|request| SourcedRequest {
+                request,
+                source: source.clone(),
+            })
+            .map_err(|message| PythonError::InvalidRequest {
+                source_: source,
+                message,
+            })
+    };
+    if let Some(text) = flag {
+        return parse(text, RequestSource::Flag);
+    }
+    if let Some(text) = env {
+        return parse(&text, RequestSource::EnvVar);
+    }
+    if let Some((path, text)) = request::find_python_version_file(&project.root) {
+        return parse(&text, RequestSource::PythonVersionFile(path));
+    }
+    if let Some(text) = &project.manifest.settings.python {
+        return parse(text, RequestSource::Manifest);
+    }
+    if let Some(specifiers) = &project.manifest.requires_python {
+        return Ok(SourcedRequest {
+            request: InterpreterRequest::Specifiers(specifiers.clone()),
+            source: RequestSource::RequiresPython,
+        });
+    }
+    Ok(SourcedRequest {
+        request: InterpreterRequest::Default,
+        source: RequestSource::Default,
+    })
+}
+
+/// Finds interpreters; facts are cached under `cache_dir`.
+pub struct Finder {
+    pub search: SearchPaths,
+    pub cache_dir: Option<PathBuf>,
+}
+
+impl Finder {
+    pub fn new(search: SearchPaths, cache_dir: Option<PathBuf>) -> Finder {
+        Finder { search, cache_dir }
+    }
+
+    fn query(&self, candidate: &Candidate) -> Result<Interpreter, facts::QueryError> {
+        let facts = facts::query_cached(&candidate.path, self.cache_dir.as_deref())?;
+        let path = if candidate.is_script {
+            facts.executable.clone()
+        } else {
+            candidate.path.clone()
+        };
+        Ok(Interpreter {
+            path,
+            origin: candidate.origin,
+            facts,
+        })
+    }
+
+    /// Every working interpreter found, in discovery order, one entry per real executable.
+    /// Shims are skipped: what they stand for is found directly in pyenv's versions folder.
+    pub fn all(&self) -> Vec<Interpreter> {
+        let candidates: Vec<Candidate> = self
+            .search
+            .candidates()
+            .into_iter()
+            .filter(|candidate| !candidate.is_script)
+            .collect();
+        // Each query may start a Python: run them side by side.
+        let results: Vec<Option<Interpreter>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = candidates
+                .iter()
+                .map(|candidate| scope.spawn(move || self.query(candidate).ok()))
+                .collect();
+            handles.into_iter().map(|handle| handle.join().ok().flatten()).collect()
+        });
+        let mut seen = std::collections::HashSet::new();
+        results
+            .into_iter()
+            .flatten()
+            .filter(|interpreter| {
+                let real = interpreter
+                    .facts
+                    .base_executable
+                    .canonicalize()
+                    .unwrap_or_else(|_| interpreter.facts.base_executable.clone());
+                seen.insert(real)
+            })
+            .collect()
+    }
+
+    /// The interpreter for a request, checked against `requires-python`.
+    pub fn find(
+        &self,
+        request: &SourcedRequest,
+        requires_python: Option<&VersionSpecifiers>,
+    ) -> Result<Interpreter, PythonError> {
+        let no_match = |found: &[Interpreter]| PythonError::NoMatch {
+            request: request.key(),
+            source_: request.source.clone(),
+            found: found
+                .iter()
+                .map(|i| format!("{} ({})", i.facts.version, i.path.display()))
+                .collect(),
+        };
+        let interpreter = match &request.request {
+            InterpreterRequest::Path(path) => {
+                let exe = executable_in(path).ok_or_else(|| no_match(&self.all()))?;
+                self.query(&Candidate {
+                    is_script: false,
+                    path: exe,
+                    origin: Origin::Path,
+                })?
+            }
+            InterpreterRequest::Executable(name) => {
+                let candidate = self.search.which(name, false).ok_or_else(|| no_match(&self.all()))?;
+                self.query(&candidate)?
+            }
+            InterpreterRequest::Default | InterpreterRequest::System => {
+                let skip_shims = request.request == InterpreterRequest::System;
+                let candidate = ["python3", "python"]
+                    .iter()
+                    .find_map(|name| self.search.which(name, skip_shims))
+                    .ok_or_else(|| no_match(&self.all()))?;
+                self.query(&candidate)?
+            }
+            InterpreterRequest::Version { .. } | InterpreterRequest::Specifiers(_) => {
+                let all = self.all();
+                let mut best: Option<&Interpreter> = None;
+                let mut too_old: Option<&Interpreter> = None;
+                for interpreter in all.iter().filter(|i| request.request.matches_version(&i.facts)) {
+                    if !interpreter.facts.is_supported() {
+                        too_old.get_or_insert(interpreter);
+                        continue;
+                    }
+                    // Newest wins; among equals, the first found.
+                    if best.is_none_or(|best| newer(&interpreter.facts, &best.facts)) {
+                        best = Some(interpreter);
+                    }
+                }
+                match (best, too_old) {
+                    (Some(best), _) => best.clone(),
+                    (None, Some(old)) => old.clone(),
+                    (None, None) => return Err(no_match(&all)),
+                }
+            }
+        };
+        if !interpreter.facts.is_supported() {
+            return Err(PythonError::Unsupported {
+                version: interpreter.facts.version.clone(),
+                path: interpreter.path.clone(),
+            });
+        }
+        if let Some(specifiers) = requires_python
+            && let Some(version) = interpreter.facts.pep440_version()
+            && !specifiers.contains(&version)
+        {
+            return Err(PythonError::RequiresPython {
+                version: interpreter.facts.version.clone(),
+                path: interpreter.path.clone(),
+                source_: request.source.clone(),
+                requires: specifiers.to_string(),
+            });
+        }
+        Ok(interpreter)
+    }
+}
+
+fn newer(a: &Facts, b: &Facts) -> bool {
+    match (a.pep440_version(), b.pep440_version()) {
+        (Some(a), Some(b)) => a > b,
+        _ => a.release() > b.release(),
+    }
+}
+
+/// A path request names the interpreter itself or a folder holding `bin/python3`.
+fn executable_in(path: &Path) -> Option<PathBuf> {
+    let path = crate::project::absolute(path);
+    if path.is_file() {
+        return Some(path);
+    }
+    ["bin/python3", "bin/python", "python3", "python"]
+        .iter()
+        .map(|name| path.join(name))
+        .find(|exe| exe.is_file())
+}

@@ -1,0 +1,89 @@
+# Facts about an interpreter, printed as JSON. pvm runs this once per interpreter and caches it.
+# Written for every Python pvm may meet (2.7 included, so it can say "too old" instead of crashing).
+import json
+import os
+import platform
+import struct
+import sys
+import sysconfig
+
+
+def base_executable():
+    # Inside a venv, the interpreter the venv was made from; never a shim.
+    if sys.prefix != getattr(sys, "base_prefix", sys.prefix):
+        base = getattr(sys, "_base_executable", None)
+        if base and os.path.isfile(base) and not base.startswith(sys.prefix + os.sep):
+            return base
+        cfg = os.path.join(sys.prefix, "pyvenv.cfg")
+        try:
+            with open(cfg) as handle:
+                for line in handle:
+                    key, _, value = line.partition("=")
+                    if key.strip() == "home":
+                        name = os.path.basename(sys.executable)
+                        return os.path.join(value.strip(), name)
+        except (IOError, OSError):
+            pass
+    return sys.executable
+
+
+def scheme_paths():
+    # Where a venv keeps things, relative to its root: the `venv` scheme where the interpreter
+    # has one (3.11+, and Debian's), else the plain POSIX or Windows one.
+    names = sysconfig.get_scheme_names()
+    if "venv" in names:
+        scheme = "venv"
+    elif os.name == "nt":
+        scheme = "nt"
+    else:
+        scheme = "posix_prefix"
+    marker = os.sep + "PVMBASE"
+    variables = {"base": marker, "platbase": marker, "installed_base": marker,
+                 "installed_platbase": marker, "userbase": marker}
+    paths = sysconfig.get_paths(scheme=scheme, vars=variables)
+    relative = {}
+    for key in ("purelib", "platlib", "scripts", "include", "data"):
+        value = paths.get(key, "")
+        if value.startswith(marker):
+            value = value[len(marker):].lstrip(os.sep)
+        relative[key] = value
+    return relative
+
+
+info = sys.version_info
+implementation = getattr(sys, "implementation", None)
+impl_name = implementation.name if implementation else platform.python_implementation().lower()
+if implementation:
+    iv = implementation.version
+    impl_version = "%d.%d.%d" % (iv[0], iv[1], iv[2])
+    if iv[3] != "final":
+        impl_version += iv[3][0] + str(iv[4])
+else:
+    impl_version = platform.python_version()
+
+print(json.dumps({
+    "executable": os.path.abspath(sys.executable),
+    "base_executable": os.path.abspath(base_executable()),
+    "prefix": sys.prefix,
+    "base_prefix": getattr(sys, "base_prefix", sys.prefix),
+    "version": platform.python_version(),
+    "version_info": [info[0], info[1], info[2], info[3], info[4]],
+    "implementation": impl_name,
+    "pointer_size": struct.calcsize("P") * 8,
+    "platform": sys.platform,
+    "abiflags": getattr(sys, "abiflags", ""),
+    "scheme": scheme_paths(),
+    "markers": {
+        "implementation_name": impl_name,
+        "implementation_version": impl_version,
+        "os_name": os.name,
+        "platform_machine": platform.machine(),
+        "platform_python_implementation": platform.python_implementation(),
+        "platform_release": platform.release(),
+        "platform_system": platform.system(),
+        "platform_version": platform.version(),
+        "python_full_version": platform.python_version(),
+        "python_version": "%d.%d" % (info[0], info[1]),
+        "sys_platform": sys.platform,
+    },
+}))

@@ -1,0 +1,230 @@
+//! What interpreter the user asked for, and where the request came from.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use crate::pep::{self, VersionSpecifiers};
+use crate::python::facts::Facts;
+
+/// An interpreter request, parsed from `--python`, `PVM_PYTHON`, `.python-version`,
+/// `[tool.pvm] python` or `requires-python`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InterpreterRequest {
+    /// Nothing asked: the first `python3` on `PATH`.
+    Default,
+    /// `system`: the first `python3` on `PATH` that is not a pyenv shim.
+    System,
+    /// `3`, `3.12`, `3.12.1`, optionally with an implementation: `pypy3.10`, `cpython3.12`.
+    Version {
+        implementation: Option<String>,
+        release: Vec<u64>,
+    },
+    /// A PEP 440 specifier: `>=3.10,<3.13`.
+    Specifiers(VersionSpecifiers),
+    /// An executable looked up on `PATH`: `python3.12`, `pypy3`.
+    Executable(String),
+    /// A file, or a folder holding `bin/python3`.
+    Path(PathBuf),
+}
+
+const IMPLEMENTATIONS: &[&str] = &["cpython", "pypy", "graalpy"];
+
+impl InterpreterRequest {
+    pub fn parse(text: &str) -> Result<InterpreterRequest, String> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Err("an interpreter request cannot be empty".into());
+        }
+        if text == "system" {
+            return Ok(InterpreterRequest::System);
+        }
+        if text.contains(std::path::MAIN_SEPARATOR) || text.starts_with('.') || text.starts_with('~')
+        {
+            let path = match text.strip_prefix("~/") {
+                Some(rest) => std::env::home_dir().unwrap_or_default().join(rest),
+                None => PathBuf::from(text),
+            };
+            return Ok(InterpreterRequest::Path(path));
+        }
+        if text.starts_with(['<', '>', '=', '!', '~']) {
+            return pep::parse_specifiers(text)
+                .map(InterpreterRequest::Specifiers)
+                .map_err(|err| format!("invalid version specifier `{text}`: {err}"));
+        }
+        // `pypy3.10-7.3.15` (a pyenv version name) asks for pypy 3.10.
+        let head = text.split_once('-').map_or(text, |(head, _)| head);
+        for implementation in IMPLEMENTATIONS {
+            if let Some(version) = head.strip_prefix(implementation) {
+                let release = parse_release(version)
+                    .ok_or_else(|| format!("invalid version `{version}` in `{text}`"))?;
+                return Ok(InterpreterRequest::Version {
+                    implementation: Some(implementation.to_string()),
+                    release,
+                });
+            }
+        }
+        if text.starts_with(|c: char| c.is_ascii_digit()) {
+            // pyenv names such as `3.12-dev` keep their version part.
+            return parse_release(head)
+                .filter(|release| release.len() <= 3)
+                .map(|release| InterpreterRequest::Version {
+                    implementation: None,
+                    release,
+                })
+                .ok_or_else(|| format!("invalid Python version `{text}`"));
+        }
+        Ok(InterpreterRequest::Executable(text.to_string()))
+    }
+
+    /// Does an interpreter with these facts satisfy the request? Only for version-like requests;
+    /// executables and paths are matched by where they are, not by what they report.
+    pub fn matches_version(&self, facts: &Facts) -> bool {
+        match self {
+            InterpreterRequest::Version {
+                implementation,
+                release,
+            } => {
+                let implementation_ok = implementation
+                    .as_deref()
+                    .is_none_or(|wanted| wanted == facts.implementation);
+                implementation_ok
+                    && facts
+                        .release()
+                        .iter()
+                        .zip(release)
+                        .all(|(have, want)| have == want)
+            }
+            InterpreterRequest::Specifiers(specifiers) => facts
+                .pep440_version()
+                .is_some_and(|version| specifiers.contains(&version)),
+            _ => true,
+        }
+    }
+
+    /// Version-like requests pick the newest match among every interpreter found.
+    pub fn is_version(&self) -> bool {
+        matches!(
+            self,
+            InterpreterRequest::Version { .. } | InterpreterRequest::Specifiers(_)
+        )
+    }
+}
+
+fn parse_release(text: &str) -> Option<Vec<u64>> {
+    if text.is_empty() {
+        return Some(Vec::new());
+    }
+    text.split('.').map(|part| part.parse().ok()).collect()
+}
+
+impl fmt::Display for InterpreterRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            InterpreterRequest::Default => f.write_str("python3 on PATH"),
+            InterpreterRequest::System => f.write_str("system"),
+            InterpreterRequest::Version {
+                implementation,
+                release,
+            } => {
+                let release: Vec<String> = release.iter().map(u64::to_string).collect();
+                write!(f, "{}{}", implementation.as_deref().unwrap_or(""), release.join("."))
+            }
+            InterpreterRequest::Specifiers(specifiers) => write!(f, "{specifiers}"),
+            InterpreterRequest::Executable(name) => f.write_str(name),
+            InterpreterRequest::Path(path) => write!(f, "{}", path.display()),
+        }
+    }
+}
+
+/// Where a request came from, in the order they are tried.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RequestSource {
+    Flag,
+    EnvVar,
+    PythonVersionFile(PathBuf),
+    Manifest,
+    RequiresPython,
+    Default,
+}
+
+impl fmt::Display for RequestSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RequestSource::Flag => f.write_str("--python"),
+            RequestSource::EnvVar => f.write_str("PVM_PYTHON"),
+            RequestSource::PythonVersionFile(path) => write!(f, "{}", path.display()),
+            RequestSource::Manifest => f.write_str("[tool.pvm] python"),
+            RequestSource::RequiresPython => f.write_str("requires-python"),
+            RequestSource::Default => f.write_str("default"),
+        }
+    }
+}
+
+/// A request with its origin; `text` is what the user wrote, kept for the fingerprint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourcedRequest {
+    pub request: InterpreterRequest,
+    pub source: RequestSource,
+}
+
+impl SourcedRequest {
+    /// A stable text form of the request, stored in an env's metadata and fingerprint.
+    pub fn key(&self) -> String {
+        format!("{}", self.request)
+    }
+}
+
+pub const PYTHON_VERSION_FILE: &str = ".python-version";
+
+/// The first version named in the nearest `.python-version` from `start` upward.
+pub fn find_python_version_file(start: &Path) -> Option<(PathBuf, String)> {
+    start.ancestors().find_map(|dir| {
+        let path = dir.join(PYTHON_VERSION_FILE);
+        let text = std::fs::read_to_string(&path).ok()?;
+        // pyenv allows several versions, one a line, and comments.
+        let first = text
+            .lines()
+            .map(str::trim)
+            .find(|line| !line.is_empty() && !line.starts_with('#'))?
+            .to_string();
+        Some((path, first))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_every_request_form() {
+        use InterpreterRequest::*;
+        let version = |implementation: Option<&str>, release: &[u64]| Version {
+            implementation: implementation.map(str::to_string),
+            release: release.to_vec(),
+        };
+        assert_eq!(InterpreterRequest::parse("3").unwrap(), version(None, &[3]));
+        assert_eq!(InterpreterRequest::parse("3.12.1").unwrap(), version(None, &[3, 12, 1]));
+        assert_eq!(InterpreterRequest::parse("3.13-dev").unwrap(), version(None, &[3, 13]));
+        assert_eq!(
+            InterpreterRequest::parse("pypy3.10-7.3.15").unwrap(),
+            version(Some("pypy"), &[3, 10])
+        );
+        assert_eq!(
+            InterpreterRequest::parse("cpython3.12").unwrap(),
+            version(Some("cpython"), &[3, 12])
+        );
+        assert!(matches!(InterpreterRequest::parse(">=3.10,<3.13").unwrap(), Specifiers(_)));
+        assert_eq!(
+            InterpreterRequest::parse("python3.12").unwrap(),
+            Executable("python3.12".into())
+        );
+        assert_eq!(
+            InterpreterRequest::parse("/usr/bin/python3").unwrap(),
+            Path("/usr/bin/python3".into())
+        );
+        assert_eq!(InterpreterRequest::parse("system").unwrap(), System);
+        assert!(InterpreterRequest::parse(">=three").is_err());
+        assert!(InterpreterRequest::parse("3.x").is_err());
+        assert!(InterpreterRequest::parse("").is_err());
+    }
+}
