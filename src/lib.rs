@@ -1,0 +1,38 @@
+//! pvm: per-project Python environments in a central store.
+//!
+//! The library holds everything; `main.rs` only parses arguments and calls [`commands::run`].
+//! Core modules never print: they return values and typed errors, and commands decide what the
+//! user sees.
+
+pub mod cli;
+pub mod commands;
+pub mod environment;
+pub mod fingerprint;
+pub mod fsutil;
+pub mod generated;
+pub mod listing;
+pub mod pep;
+pub mod project;
+pub mod python;
+pub mod store;
+pub mod ui;
+pub mod venv;
+
+/// The hint for the first error in the chain that knows one.
+pub fn hint_for(err: &anyhow::Error) -> Option<String> {
+    err.chain().find_map(|cause| {
+        if let Some(err) = cause.downcast_ref::<project::ProjectError>() {
+            err.hint()
+        } else if let Some(err) = cause.downcast_ref::<python::PythonError>() {
+            err.hint()
+        } else if let Some(err) = cause.downcast_ref::<store::StoreError>() {
+            err.hint()
+        } else if let Some(err) = cause.downcast_ref::<environment::EnvError>() {
+            err.hint()
+        } else {
+            cause
+                .downcast_ref::<commands::UserError>()
+                .and_then(|err| err.hint.clone())
+        }
+    })
+}

@@ -150,12 +150,12 @@ pub enum ProjectError {
 impl ProjectError {
     pub fn hint(&self) -> Option<String> {
         match self {
-            ProjectError::NotFound(_) => Some(
-                "run `pvm init` to start a project here, or pass `--project DIR`".to_string(),
-            ),
-            ProjectError::NotADirectory(_) => {
-                Some("`--project` takes the project's folder, the one holding pyproject.toml".into())
+            ProjectError::NotFound(_) => {
+                Some("run `pvm init` to start a project here, or pass `--project DIR`".to_string())
             }
+            ProjectError::NotADirectory(_) => Some(
+                "`--project` takes the project's folder, the one holding pyproject.toml".into(),
+            ),
             ProjectError::NoManifest(_) => Some("run `pvm init` in that folder first".into()),
             ProjectError::Invalid { hint, .. } => hint.clone(),
             ProjectError::Read { .. } => None,
@@ -348,7 +348,9 @@ impl Manifest {
                             )
                         })?)
                     }
-                    RawGroupItem::Include { include_group } => GroupItem::IncludeGroup(include_group),
+                    RawGroupItem::Include { include_group } => {
+                        GroupItem::IncludeGroup(include_group)
+                    }
                 });
             }
             manifest.dependency_groups.insert(group, parsed);
@@ -360,7 +362,9 @@ impl Manifest {
                 if script.argv().is_none() {
                     return Err(at(
                         span,
-                        format!("script `{name}` in [tool.pvm.scripts] is empty or has an unclosed quote"),
+                        format!(
+                            "script `{name}` in [tool.pvm.scripts] is empty or has an unclosed quote"
+                        ),
                         None,
                     ));
                 }
@@ -441,7 +445,8 @@ scripts = { test = "pytest -q", fmt = ["ruff", "format"] }
 
     #[test]
     fn broken_toml_points_at_line_and_column() {
-        let err = parse("[project]\nname = \"x\"\ndependencies = [\n  \"a\",\n  oops\n]\n").unwrap_err();
+        let err =
+            parse("[project]\nname = \"x\"\ndependencies = [\n  \"a\",\n  oops\n]\n").unwrap_err();
         let ProjectError::Invalid { line, column, .. } = err else {
             panic!("{err}")
         };
@@ -451,21 +456,168 @@ scripts = { test = "pytest -q", fmt = ["ruff", "format"] }
     #[test]
     fn unknown_setting_names_the_closest_key() {
         let err = parse("[tool.pvm]\npyhton = \"3.12\"\n").unwrap_err();
-        assert!(err.to_string().contains(":2:1: unknown key `pyhton`"), "{err}");
+        assert!(
+            err.to_string().contains(":2:1: unknown key `pyhton`"),
+            "{err}"
+        );
         assert_eq!(err.hint().unwrap(), "did you mean `python`?");
     }
 
     #[test]
     fn invalid_requirement_and_specifier_say_which() {
         let err = parse("[project]\ndependencies = [\"ok\", \"bad name ==\"]\n").unwrap_err();
-        assert!(err.to_string().contains(":2:23: invalid requirement `bad name ==`"), "{err}");
+        assert!(
+            err.to_string()
+                .contains(":2:23: invalid requirement `bad name ==`"),
+            "{err}"
+        );
         let err = parse("[project]\nrequires-python = \">=three\"\n").unwrap_err();
-        assert!(err.to_string().contains("invalid `requires-python = \">=three\"`"), "{err}");
+        assert!(
+            err.to_string()
+                .contains("invalid `requires-python = \">=three\"`"),
+            "{err}"
+        );
     }
 
     #[test]
     fn wrong_type_is_reported_with_position() {
         let err = parse("[tool.pvm]\nseed-pip = \"yes\"\n").unwrap_err();
         assert!(err.to_string().starts_with("pyproject.toml:2:"), "{err}");
+    }
+}
+
+/// What `requirements.txt` holds, for `pvm init` to import.
+#[derive(Debug, Default)]
+pub struct RequirementsFile {
+    pub requirements: Vec<Requirement>,
+    /// Option lines (`-r other.txt`, `-e .`, `--index-url …`) that have no place in the manifest.
+    pub skipped: Vec<String>,
+}
+
+/// Reads a pip requirements file: comments and blank lines dropped, `\` continuations joined,
+/// option lines set aside, every other line a PEP 508 requirement.
+pub fn read_requirements_txt(path: &Path) -> Result<RequirementsFile, ProjectError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ProjectError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let mut out = RequirementsFile::default();
+    let mut pending = String::new();
+    let mut start_line = 0;
+    for (index, raw) in text.lines().enumerate() {
+        if pending.is_empty() {
+            start_line = index + 1;
+        }
+        // A comment starts at `#` at the beginning or after whitespace.
+        let line = match raw.find(" #").or_else(|| raw.starts_with('#').then_some(0)) {
+            Some(at) => &raw[..at],
+            None => raw,
+        };
+        if let Some(continued) = line.trim_end().strip_suffix('\\') {
+            pending.push_str(continued);
+            pending.push(' ');
+            continue;
+        }
+        pending.push_str(line);
+        let entry = std::mem::take(&mut pending);
+        let entry = entry.trim();
+        if entry.is_empty() {
+            continue;
+        }
+        if entry.starts_with('-') {
+            out.skipped.push(entry.to_string());
+            continue;
+        }
+        let requirement = pep::parse_requirement(entry).map_err(|err| ProjectError::Invalid {
+            path: path.to_path_buf(),
+            line: start_line,
+            column: 1,
+            message: format!("invalid requirement `{entry}`: {err}"),
+            hint: Some("fix or remove the line, then run `pvm init` again".into()),
+        })?;
+        out.requirements.push(requirement);
+    }
+    Ok(out)
+}
+
+/// A valid project name made from a folder name: anything but letters, digits, `.`, `_` and
+/// `-` becomes `-`.
+pub fn name_from_folder(folder: &str) -> String {
+    let mapped: String = folder
+        .chars()
+        .map(|ch| {
+            if ch.is_ascii_alphanumeric() || "._-".contains(ch) {
+                ch
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let trimmed = mapped.trim_matches(|ch: char| !ch.is_ascii_alphanumeric());
+    if trimmed.is_empty() {
+        "project".into()
+    } else {
+        trimmed.to_string()
+    }
+}
+
+/// A new PEP 621 manifest.
+pub fn new_manifest(name: &str, requires_python: &str, dependencies: &[Requirement]) -> String {
+    use toml_edit::{Array, DocumentMut, Item, Table, value};
+    let mut project = Table::new();
+    project.insert("name", value(name));
+    project.insert("version", value("0.1.0"));
+    project.insert("requires-python", value(requires_python));
+    let mut deps: Array = dependencies.iter().map(|r| r.to_string()).collect();
+    if !deps.is_empty() {
+        for item in deps.iter_mut() {
+            item.decor_mut().set_prefix("\n    ");
+        }
+        deps.set_trailing_comma(true);
+        deps.set_trailing("\n");
+    }
+    project.insert("dependencies", value(deps));
+    let mut doc = DocumentMut::new();
+    doc.insert("project", Item::Table(project));
+    doc.to_string()
+}
+
+#[cfg(test)]
+mod init_tests {
+    use super::*;
+
+    #[test]
+    fn folder_names_become_valid_names() {
+        assert_eq!(name_from_folder("my app"), "my-app");
+        assert_eq!(name_from_folder("projét"), "proj-t");
+        assert_eq!(name_from_folder("..."), "project");
+        assert!(pep::normalize_name(&name_from_folder("a b c")).is_ok());
+    }
+
+    #[test]
+    fn requirements_txt_is_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("requirements.txt");
+        std::fs::write(
+            &path,
+            "# c\nrequests>=2 # net\n-r other.txt\n\ndjango\\\n  ==4.2\n",
+        )
+        .unwrap();
+        let file = read_requirements_txt(&path).unwrap();
+        let names: Vec<String> = file.requirements.iter().map(|r| r.to_string()).collect();
+        assert_eq!(names, ["requests>=2", "django==4.2"]);
+        assert_eq!(file.skipped, ["-r other.txt"]);
+        std::fs::write(&path, "ok\nnot a req!!\n").unwrap();
+        let err = read_requirements_txt(&path).unwrap_err().to_string();
+        assert!(err.contains(":2:1:"), "{err}");
+    }
+
+    #[test]
+    fn new_manifest_parses_back() {
+        let deps = vec![pep::parse_requirement("a>=1").unwrap()];
+        let text = new_manifest("demo", ">=3.12", &deps);
+        let manifest = Manifest::parse(&text, Path::new("pyproject.toml")).unwrap();
+        assert_eq!(manifest.name.as_deref(), Some("demo"));
+        assert_eq!(manifest.dependencies.len(), 1);
     }
 }

@@ -6,10 +6,10 @@ use std::fmt;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Where a candidate was found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Origin {
     /// Installed by pvm into `$PVM_HOME/pythons`.
@@ -81,7 +81,10 @@ impl SearchPaths {
         let mut found = Vec::new();
         let managed = [
             (&self.pvm_pythons, Origin::Pvm),
-            (&self.pyenv_root.as_ref().map(|root| root.join("versions")), Origin::Pyenv),
+            (
+                &self.pyenv_root.as_ref().map(|root| root.join("versions")),
+                Origin::Pyenv,
+            ),
             (&self.uv_pythons, Origin::Uv),
         ];
         for (dir, origin) in managed {
@@ -103,7 +106,10 @@ impl SearchPaths {
         }
         for dir in self.path_dirs() {
             for path in sorted_entries(&dir) {
-                let name = path.file_name().and_then(|name| name.to_str()).unwrap_or("");
+                let name = path
+                    .file_name()
+                    .and_then(|name| name.to_str())
+                    .unwrap_or("");
                 if is_python_name(name) && is_executable(&path) {
                     found.push(Candidate {
                         is_script: self.is_shim(&path) || is_script(&path),
@@ -139,7 +145,11 @@ impl SearchPaths {
     fn path_dirs(&self) -> Vec<PathBuf> {
         self.path
             .as_ref()
-            .map(|path| std::env::split_paths(path).filter(|dir| dir.is_absolute()).collect())
+            .map(|path| {
+                std::env::split_paths(path)
+                    .filter(|dir| dir.is_absolute())
+                    .collect()
+            })
             .unwrap_or_default()
     }
 }
@@ -156,7 +166,11 @@ fn is_python_name(name: &str) -> bool {
 
 fn sorted_entries(dir: &Path) -> Vec<PathBuf> {
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|entries| entries.filter_map(|entry| entry.ok().map(|e| e.path())).collect())
+        .map(|entries| {
+            entries
+                .filter_map(|entry| entry.ok().map(|e| e.path()))
+                .collect()
+        })
         .unwrap_or_default();
     entries.sort();
     entries
@@ -166,7 +180,8 @@ fn is_executable(path: &Path) -> bool {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        std::fs::metadata(path).is_ok_and(|meta| meta.is_file() && meta.permissions().mode() & 0o111 != 0)
+        std::fs::metadata(path)
+            .is_ok_and(|meta| meta.is_file() && meta.permissions().mode() & 0o111 != 0)
     }
     #[cfg(not(unix))]
     {
@@ -190,7 +205,14 @@ mod tests {
         for name in ["python", "python3", "python3.12", "python3.6"] {
             assert!(is_python_name(name), "{name}");
         }
-        for name in ["python3-config", "python3.12-config", "pythonw", "python2", "python3.", "py"] {
+        for name in [
+            "python3-config",
+            "python3.12-config",
+            "pythonw",
+            "python2",
+            "python3.",
+            "py",
+        ] {
             assert!(!is_python_name(name), "{name}");
         }
     }

@@ -50,7 +50,11 @@ pub struct Scheme {
 
 impl Facts {
     pub fn release(&self) -> [u64; 3] {
-        [self.version_info.0, self.version_info.1, self.version_info.2]
+        [
+            self.version_info.0,
+            self.version_info.1,
+            self.version_info.2,
+        ]
     }
 
     pub fn pep440_version(&self) -> Option<Version> {
@@ -139,7 +143,8 @@ pub fn query(path: &Path) -> Result<Facts, QueryError> {
         let last = stderr.lines().last().unwrap_or("").trim().to_string();
         return Err(failed(format!("exited with {}: {last}", output.status)));
     }
-    serde_json::from_slice(&output.stdout).map_err(|err| failed(format!("unexpected answer ({err})")))
+    serde_json::from_slice(&output.stdout)
+        .map_err(|err| failed(format!("unexpected answer ({err})")))
 }
 
 /// Facts for `path`, from the cache in `cache_dir` when the file is unchanged.

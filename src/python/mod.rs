@@ -26,7 +26,10 @@ pub struct Interpreter {
 #[derive(Debug, thiserror::Error)]
 pub enum PythonError {
     #[error("invalid interpreter request from {source_}: {message}")]
-    InvalidRequest { source_: RequestSource, message: String },
+    InvalidRequest {
+        source_: RequestSource,
+        message: String,
+    },
     #[error("no interpreter matches `{request}` (from {source_})")]
     NoMatch {
         request: String,
@@ -70,8 +73,13 @@ impl PythonError {
 
 /// The interpreter request in force for a project: `--python`, `PVM_PYTHON`, `.python-version`
 /// (nearest from the project root upward), `[tool.pvm] python`, `requires-python`, else default.
-pub fn project_request(flag: Option<&str>, project: &Project) -> Result<SourcedRequest, PythonError> {
-    let env = std::env::var("PVM_PYTHON").ok().filter(|value| !value.trim().is_empty());
+pub fn project_request(
+    flag: Option<&str>,
+    project: &Project,
+) -> Result<SourcedRequest, PythonError> {
+    let env = std::env::var("PVM_PYTHON")
+        .ok()
+        .filter(|value| !value.trim().is_empty());
     let parse = |text: &str, source: RequestSource| {
         InterpreterRequest::parse(text)
             .map(|request| SourcedRequest {
@@ -147,7 +155,10 @@ impl Finder {
                 .iter()
                 .map(|candidate| scope.spawn(move || self.query(candidate).ok()))
                 .collect();
-            handles.into_iter().map(|handle| handle.join().ok().flatten()).collect()
+            handles
+                .into_iter()
+                .map(|handle| handle.join().ok().flatten())
+                .collect()
         });
         let mut seen = std::collections::HashSet::new();
         results
@@ -188,7 +199,10 @@ impl Finder {
                 })?
             }
             InterpreterRequest::Executable(name) => {
-                let candidate = self.search.which(name, false).ok_or_else(|| no_match(&self.all()))?;
+                let candidate = self
+                    .search
+                    .which(name, false)
+                    .ok_or_else(|| no_match(&self.all()))?;
                 self.query(&candidate)?
             }
             InterpreterRequest::Default | InterpreterRequest::System => {
@@ -203,7 +217,10 @@ impl Finder {
                 let all = self.all();
                 let mut best: Option<&Interpreter> = None;
                 let mut too_old: Option<&Interpreter> = None;
-                for interpreter in all.iter().filter(|i| request.request.matches_version(&i.facts)) {
+                for interpreter in all
+                    .iter()
+                    .filter(|i| request.request.matches_version(&i.facts))
+                {
                     if !interpreter.facts.is_supported() {
                         too_old.get_or_insert(interpreter);
                         continue;
@@ -258,4 +275,34 @@ fn executable_in(path: &Path) -> Option<PathBuf> {
         .iter()
         .map(|name| path.join(name))
         .find(|exe| exe.is_file())
+}
+
+/// One interpreter, as `pvm python list --json` prints it.
+#[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
+pub struct InterpreterSummary {
+    /// `3.12.1`
+    pub version: String,
+    /// `cpython`, `pypy`, ...
+    pub implementation: String,
+    /// Where it was found (a pyenv version's `bin/python3`, a file on PATH).
+    pub path: PathBuf,
+    /// The real executable behind `path`.
+    pub executable: PathBuf,
+    /// Which search found it: `pvm`, `pyenv`, `uv` or `path`.
+    pub origin: Origin,
+    /// Whether pvm can make envs for it (Python 3.6 and newer).
+    pub supported: bool,
+}
+
+impl From<&Interpreter> for InterpreterSummary {
+    fn from(interpreter: &Interpreter) -> InterpreterSummary {
+        InterpreterSummary {
+            version: interpreter.facts.version.clone(),
+            implementation: interpreter.facts.implementation.clone(),
+            path: interpreter.path.clone(),
+            executable: interpreter.facts.base_executable.clone(),
+            origin: interpreter.origin,
+            supported: interpreter.facts.is_supported(),
+        }
+    }
 }

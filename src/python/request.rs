@@ -38,7 +38,9 @@ impl InterpreterRequest {
         if text == "system" {
             return Ok(InterpreterRequest::System);
         }
-        if text.contains(std::path::MAIN_SEPARATOR) || text.starts_with('.') || text.starts_with('~')
+        if text.contains(std::path::MAIN_SEPARATOR)
+            || text.starts_with('.')
+            || text.starts_with('~')
         {
             let path = match text.strip_prefix("~/") {
                 Some(rest) => std::env::home_dir().unwrap_or_default().join(rest),
@@ -127,7 +129,12 @@ impl fmt::Display for InterpreterRequest {
                 release,
             } => {
                 let release: Vec<String> = release.iter().map(u64::to_string).collect();
-                write!(f, "{}{}", implementation.as_deref().unwrap_or(""), release.join("."))
+                write!(
+                    f,
+                    "{}{}",
+                    implementation.as_deref().unwrap_or(""),
+                    release.join(".")
+                )
             }
             InterpreterRequest::Specifiers(specifiers) => write!(f, "{specifiers}"),
             InterpreterRequest::Executable(name) => f.write_str(name),
@@ -203,8 +210,14 @@ mod tests {
             release: release.to_vec(),
         };
         assert_eq!(InterpreterRequest::parse("3").unwrap(), version(None, &[3]));
-        assert_eq!(InterpreterRequest::parse("3.12.1").unwrap(), version(None, &[3, 12, 1]));
-        assert_eq!(InterpreterRequest::parse("3.13-dev").unwrap(), version(None, &[3, 13]));
+        assert_eq!(
+            InterpreterRequest::parse("3.12.1").unwrap(),
+            version(None, &[3, 12, 1])
+        );
+        assert_eq!(
+            InterpreterRequest::parse("3.13-dev").unwrap(),
+            version(None, &[3, 13])
+        );
         assert_eq!(
             InterpreterRequest::parse("pypy3.10-7.3.15").unwrap(),
             version(Some("pypy"), &[3, 10])
@@ -213,7 +226,10 @@ mod tests {
             InterpreterRequest::parse("cpython3.12").unwrap(),
             version(Some("cpython"), &[3, 12])
         );
-        assert!(matches!(InterpreterRequest::parse(">=3.10,<3.13").unwrap(), Specifiers(_)));
+        assert!(matches!(
+            InterpreterRequest::parse(">=3.10,<3.13").unwrap(),
+            Specifiers(_)
+        ));
         assert_eq!(
             InterpreterRequest::parse("python3.12").unwrap(),
             Executable("python3.12".into())

@@ -1,0 +1,53 @@
+//! `pvm info`: the project, its env and interpreter, and whether the env is in sync.
+
+use std::io::Write;
+
+use crate::cli::InfoArgs;
+use crate::commands::Context;
+use crate::environment;
+use crate::python::project_request;
+
+pub fn info(ctx: &Context, args: InfoArgs) -> anyhow::Result<i32> {
+    let project = ctx.project()?;
+    let store = ctx.store()?;
+    let request = project_request(args.python.as_deref(), &project)?;
+    let info = environment::info(&store, &project, &request);
+    let mut out = anstream::stdout();
+    if args.path {
+        writeln!(out, "{}", info.env.display())?;
+        return Ok(0);
+    }
+    if args.json {
+        writeln!(out, "{}", serde_json::to_string_pretty(&info)?)?;
+        return Ok(0);
+    }
+    let python = match &info.python {
+        Some(python) => format!(
+            "{} {} ({})",
+            python.implementation,
+            python.version,
+            python.executable.display()
+        ),
+        None => "none yet".into(),
+    };
+    let status = match &info.reason {
+        Some(reason) => format!("{} ({reason})", info.status),
+        None => info.status.clone(),
+    };
+    let rows = [
+        ("project", info.project.display().to_string()),
+        ("name", info.name.clone()),
+        ("env", info.env.display().to_string()),
+        ("env python", info.env_python.display().to_string()),
+        ("python", python),
+        (
+            "request",
+            format!("{} (from {})", info.request, info.request_source),
+        ),
+        ("status", status),
+    ];
+    for (key, value) in rows {
+        writeln!(out, "{key:>10}: {value}")?;
+    }
+    Ok(0)
+}

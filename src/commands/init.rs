@@ -1,0 +1,132 @@
+//! `pvm init`: write a manifest (or adopt the one there) and create the env.
+
+use std::path::Path;
+
+use crate::cli::InitArgs;
+use crate::commands::{Context, EnvProgress, UserError};
+use crate::project::{self, MANIFEST, Manifest, Project};
+use crate::python::request::PYTHON_VERSION_FILE;
+use crate::python::{InterpreterRequest, project_request};
+use crate::{environment, pep};
+
+pub fn init(ctx: &Context, args: InitArgs) -> anyhow::Result<i32> {
+    let dir = project::absolute(
+        args.dir
+            .as_deref()
+            .or(ctx.project_dir.as_deref())
+            .unwrap_or(Path::new(".")),
+    );
+    if dir.exists() && !dir.is_dir() {
+        return Err(project::ProjectError::NotADirectory(dir).into());
+    }
+    std::fs::create_dir_all(&dir)
+        .map_err(|err| anyhow::anyhow!(err).context(format!("cannot create {}", dir.display())))?;
+    if let Some(text) = &args.python {
+        InterpreterRequest::parse(text)
+            .map_err(|message| UserError::new(format!("invalid --python `{text}`: {message}")))?;
+    }
+    let manifest_path = dir.join(MANIFEST);
+    let store = ctx.store()?;
+
+    // The request the env is made for: the one that chose requires-python for a new manifest.
+    let mut init_request = None;
+    if manifest_path.exists() {
+        if args.name.is_some() {
+            ctx.ui.warn(format!(
+                "{} exists: keeping its name, --name is ignored",
+                manifest_path.display()
+            ));
+        }
+        ctx.ui.status("Adopting", manifest_path.display());
+    } else {
+        let name = match &args.name {
+            Some(name) => {
+                pep::normalize_name(name).map_err(|err| {
+                    UserError::new(format!("invalid project name `{name}`: {err}"))
+                })?;
+                name.clone()
+            }
+            None => project::name_from_folder(
+                &dir.file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+            ),
+        };
+        let requirements_txt = dir.join("requirements.txt");
+        let imported = if requirements_txt.is_file() {
+            let file = project::read_requirements_txt(&requirements_txt)?;
+            for line in &file.skipped {
+                ctx.ui.warn(format!(
+                    "requirements.txt: `{line}` is a pip option, not imported"
+                ));
+            }
+            file.requirements
+        } else {
+            Vec::new()
+        };
+        // The interpreter decides requires-python: find it as a run would, before writing.
+        let draft = Project {
+            root: dir.canonicalize()?,
+            manifest: Manifest::default(),
+        };
+        let request = project_request(args.python.as_deref(), &draft)?;
+        let spinner = ctx.ui.spinner(format!(
+            "Finding Python {} (from {})",
+            request.key(),
+            request.source
+        ));
+        let interpreter = environment::finder(&store).find(&request, None);
+        spinner.finish_and_clear();
+        let interpreter = interpreter?;
+        let requires_python = format!(">={}", interpreter.facts.minor_version());
+        let text = project::new_manifest(&name, &requires_python, &imported);
+        // `create_new`: never overwrite a manifest that appeared meanwhile.
+        use std::io::Write;
+        let mut file = std::fs::File::options()
+            .write(true)
+            .create_new(true)
+            .open(&manifest_path)
+            .map_err(|err| {
+                anyhow::anyhow!(err).context(format!("cannot write {}", manifest_path.display()))
+            })?;
+        file.write_all(text.as_bytes())?;
+        init_request = Some(request);
+        ctx.ui.status(
+            "Created",
+            format!(
+                "{} for `{name}` (Python {}, {} dependencies)",
+                manifest_path.display(),
+                interpreter.facts.version,
+                imported.len()
+            ),
+        );
+    }
+    if let Some(text) = &args.python {
+        let pin = dir.join(PYTHON_VERSION_FILE);
+        std::fs::write(&pin, format!("{}\n", text.trim()))?;
+        ctx.ui.status(
+            "Pinned",
+            format!("Python {} in {}", text.trim(), pin.display()),
+        );
+    }
+    if args.no_env {
+        return Ok(0);
+    }
+    let project = Project::at(&dir)?;
+    let request = match init_request {
+        Some(request) => request,
+        None => project_request(args.python.as_deref(), &project)?,
+    };
+    let mut progress = EnvProgress::new(ctx.ui);
+    let ready = environment::ensure(&store, &project, &request, None, &mut |e| progress.event(e))?;
+    drop(progress);
+    if !ready.changed {
+        ctx.ui
+            .status("Using", format!("env at {}", ready.env.dir.display()));
+    }
+    ctx.ui.status(
+        "Ready",
+        "run commands with `pvm run`, e.g. `pvm run python`",
+    );
+    Ok(0)
+}

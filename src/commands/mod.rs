@@ -1,0 +1,155 @@
+//! One module per command: each orchestrates the core and decides what the user sees.
+
+mod completions;
+mod info;
+mod init;
+mod list;
+mod python;
+mod remove;
+mod run;
+
+use std::path::PathBuf;
+
+use indicatif::ProgressBar;
+
+use crate::cli::{Cli, Command};
+use crate::environment::Event;
+use crate::project::Project;
+use crate::store::Store;
+use crate::ui::Ui;
+
+/// An error in what the user asked for, with what to do about it.
+#[derive(Debug)]
+pub struct UserError {
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl UserError {
+    pub fn new(message: impl Into<String>) -> UserError {
+        UserError {
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> UserError {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+impl std::fmt::Display for UserError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for UserError {}
+
+/// What every command gets: output settings and the global flags.
+pub struct Context {
+    pub ui: Ui,
+    pub project_dir: Option<PathBuf>,
+}
+
+impl Context {
+    pub fn store(&self) -> anyhow::Result<Store> {
+        Ok(Store::from_env()?)
+    }
+
+    /// The project: `--project DIR`, else the nearest one upward from the current folder.
+    pub fn project(&self) -> anyhow::Result<Project> {
+        Ok(match &self.project_dir {
+            Some(dir) => Project::at(dir)?,
+            None => Project::discover(&std::env::current_dir()?)?,
+        })
+    }
+}
+
+/// Runs the command; returns the exit code.
+pub fn run(cli: Cli) -> anyhow::Result<i32> {
+    let ctx = Context {
+        ui: Ui::new(cli.global.quiet, cli.global.color),
+        project_dir: cli.global.project,
+    };
+    match cli.command {
+        Command::Init(args) => init::init(&ctx, args),
+        Command::Run(args) => run::run(&ctx, args),
+        Command::List(args) => list::list(&ctx, args),
+        Command::Remove(args) => remove::remove(&ctx, args),
+        Command::Info(args) => info::info(&ctx, args),
+        Command::Python(command) => python::python(&ctx, command),
+        Command::Completions(args) => completions::completions(args),
+    }
+}
+
+/// Shows the slow path of [`crate::environment::ensure`]: a spinner and status lines.
+pub struct EnvProgress {
+    ui: Ui,
+    bar: Option<ProgressBar>,
+}
+
+impl EnvProgress {
+    pub fn new(ui: Ui) -> EnvProgress {
+        EnvProgress { ui, bar: None }
+    }
+
+    fn spin(&mut self, message: String) {
+        match &self.bar {
+            Some(bar) => bar.set_message(message),
+            None => self.bar = Some(self.ui.spinner(message)),
+        }
+    }
+
+    fn pause(&mut self) {
+        if let Some(bar) = self.bar.take() {
+            bar.finish_and_clear();
+        }
+    }
+
+    pub fn event(&mut self, event: Event) {
+        match event {
+            Event::Waiting(lock) => {
+                self.pause();
+                self.ui.status(
+                    "Waiting",
+                    format!(
+                        "for another pvm to finish with this env (lock {})",
+                        lock.display()
+                    ),
+                );
+            }
+            Event::FindingInterpreter(request) => {
+                self.spin(format!(
+                    "Finding Python {} (from {})",
+                    request.key(),
+                    request.source
+                ));
+            }
+            Event::Creating { python, dir } => {
+                self.pause();
+                self.ui.status(
+                    "Creating",
+                    format!(
+                        "env with Python {} ({}) at {}",
+                        python.facts.version,
+                        python.path.display(),
+                        dir.display()
+                    ),
+                );
+            }
+            Event::Rebuilding { reason } => {
+                self.pause();
+                self.ui.status("Rebuilding", format!("env: {reason}"));
+            }
+            Event::Syncing => self.spin("Syncing".into()),
+        }
+    }
+}
+
+impl Drop for EnvProgress {
+    fn drop(&mut self) {
+        self.pause();
+    }
+}

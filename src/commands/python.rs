@@ -1,0 +1,110 @@
+//! `pvm python list | find | pin`.
+
+use std::io::Write;
+
+use crate::cli::PythonCommand;
+use crate::commands::{Context, UserError};
+use crate::environment;
+use crate::project::{self, Project};
+use crate::python::request::PYTHON_VERSION_FILE;
+use crate::python::{
+    InterpreterRequest, InterpreterSummary, RequestSource, SourcedRequest, project_request,
+};
+use crate::ui;
+
+pub fn python(ctx: &Context, command: PythonCommand) -> anyhow::Result<i32> {
+    let store = ctx.store()?;
+    let finder = environment::finder(&store);
+    let mut out = anstream::stdout();
+    match command {
+        PythonCommand::List { json } => {
+            let spinner = ctx.ui.spinner("Looking for interpreters");
+            let found: Vec<InterpreterSummary> =
+                finder.all().iter().map(InterpreterSummary::from).collect();
+            spinner.finish_and_clear();
+            if json {
+                writeln!(out, "{}", serde_json::to_string_pretty(&found)?)?;
+                return Ok(0);
+            }
+            let rows: Vec<Vec<String>> = found
+                .iter()
+                .map(|python| {
+                    let version = if python.supported {
+                        python.version.clone()
+                    } else {
+                        format!("{} (unsupported)", python.version)
+                    };
+                    vec![
+                        version,
+                        python.implementation.clone(),
+                        python.origin.to_string(),
+                        python.path.display().to_string(),
+                    ]
+                })
+                .collect();
+            write!(
+                out,
+                "{}",
+                ui::table(&["VERSION", "IMPLEMENTATION", "FOUND IN", "PATH"], &rows)
+            )?;
+        }
+        PythonCommand::Find { request } => {
+            let (request, requires) = match request {
+                Some(text) => (parse(&text, RequestSource::Flag)?, None),
+                None => {
+                    let project = ctx.project()?;
+                    (
+                        project_request(None, &project)?,
+                        project.manifest.requires_python,
+                    )
+                }
+            };
+            let spinner = ctx.ui.spinner(format!("Finding Python {}", request.key()));
+            let found = finder.find(&request, requires.as_ref());
+            spinner.finish_and_clear();
+            writeln!(out, "{}", found?.path.display())?;
+        }
+        PythonCommand::Pin { request: text } => {
+            let request = parse(&text, RequestSource::Flag)?;
+            // Like `pyenv local`: pinning something not installed is an error.
+            let found = finder.find(&request, None)?;
+            let dir = match ctx.project() {
+                Ok(project) => project.root,
+                Err(_) if ctx.project_dir.is_none() => project::absolute(&std::env::current_dir()?),
+                Err(err) => return Err(err),
+            };
+            let pin = dir.join(PYTHON_VERSION_FILE);
+            std::fs::write(&pin, format!("{}\n", text.trim()))?;
+            ctx.ui.status(
+                "Pinned",
+                format!(
+                    "{} in {} (now Python {} at {})",
+                    text.trim(),
+                    pin.display(),
+                    found.facts.version,
+                    found.path.display()
+                ),
+            );
+            if let Ok(project) = Project::at(&dir)
+                && let Some(requires) = &project.manifest.requires_python
+                && let Some(version) = found.facts.pep440_version()
+                && !requires.contains(&version)
+            {
+                ctx.ui.warn(format!(
+                    "Python {} does not satisfy requires-python `{requires}`",
+                    found.facts.version
+                ));
+            }
+        }
+    }
+    Ok(0)
+}
+
+fn parse(text: &str, source: RequestSource) -> anyhow::Result<SourcedRequest> {
+    let request = InterpreterRequest::parse(text)
+        .map_err(|message| {
+            UserError::new(format!("invalid interpreter request `{text}`: {message}"))
+                .hint("a request is a version (3.12), a specifier (>=3.10), an implementation (pypy3.10), an executable name or a path")
+        })?;
+    Ok(SourcedRequest { request, source })
+}

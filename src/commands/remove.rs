@@ -1,0 +1,167 @@
+//! `pvm remove`: delete envs, only ever env folders pvm made inside its store.
+
+use std::io::IsTerminal;
+use std::path::Path;
+
+use crate::cli::RemoveArgs;
+use crate::commands::{Context, UserError};
+use crate::listing::{self, Status};
+use crate::project::{self, MANIFEST};
+use crate::store::{Env, Store, StoreError};
+
+pub fn remove(ctx: &Context, args: RemoveArgs) -> anyhow::Result<i32> {
+    let store = ctx.store()?;
+    let envs: Vec<Env> = if args.all {
+        if !args.targets.is_empty() {
+            return Err(UserError::new("--all takes no env names or folders").into());
+        }
+        store.envs()
+    } else if args.stale {
+        if !args.targets.is_empty() {
+            return Err(UserError::new("--stale takes no env names or folders").into());
+        }
+        store
+            .envs()
+            .into_iter()
+            .filter(|env| listing::status(env).0 == Status::Stale)
+            .collect()
+    } else if args.targets.is_empty() {
+        let project = ctx.project()?;
+        let env = store.env_for(&project.name(), &project.root);
+        if !env.exists() {
+            return Err(UserError::new(format!(
+                "the project at {} has no env",
+                project.root.display()
+            ))
+            .hint("see `pvm list` for the envs in the store")
+            .into());
+        }
+        vec![env]
+    } else {
+        let mut envs = Vec::new();
+        for target in &args.targets {
+            let env = resolve(&store, target)?;
+            if !envs.iter().any(|known: &Env| known.dir == env.dir) {
+                envs.push(env);
+            }
+        }
+        envs
+    };
+    // Check everything before deleting anything.
+    for env in &envs {
+        store.check_removable(env)?;
+    }
+    if envs.is_empty() {
+        ctx.ui.status("Nothing", "to remove");
+        return Ok(0);
+    }
+    let describe = |env: &Env| match env.metadata() {
+        Some(metadata) => format!("{} ({})", env.name, metadata.project.display()),
+        None => env.name.clone(),
+    };
+    if args.dry_run {
+        for env in &envs {
+            println!("would remove {}", describe(env));
+        }
+        return Ok(0);
+    }
+    if args.all && !args.yes {
+        let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+        if !interactive {
+            return Err(
+                UserError::new(format!("--all would remove {} envs", envs.len()))
+                    .hint("pass --yes to confirm when not on a terminal")
+                    .into(),
+            );
+        }
+        if !crate::ui::confirm(&format!(
+            "Remove all {} envs in {}?",
+            envs.len(),
+            store.envs_dir().display()
+        )) {
+            ctx.ui.status("Kept", "every env");
+            return Ok(1);
+        }
+    }
+    store.clean_trash();
+    for env in &envs {
+        // Wait for a pvm building or syncing this env; it may be gone by then.
+        let _lock = store.lock(env, |_| {
+            ctx.ui.status(
+                "Waiting",
+                format!("for another pvm to finish with {}", env.name),
+            );
+        })?;
+        if !env.exists() {
+            continue;
+        }
+        let description = describe(env);
+        store.remove(env)?;
+        ctx.ui.status("Removed", description);
+    }
+    Ok(0)
+}
+
+/// A target is an env name, an env folder in the store, or a project folder (even one that was
+/// deleted since) whose env is in the store. Anything else is refused.
+fn resolve(store: &Store, target: &str) -> anyhow::Result<Env> {
+    if target.contains('\0') {
+        return Err(StoreError::InvalidName(target.replace('\0', "\\0")).into());
+    }
+    let looks_like_path =
+        target.contains('/') || target == "." || target == ".." || Path::new(target).exists();
+    if !looks_like_path {
+        return Ok(store.env_named(target)?);
+    }
+    let path = project::absolute(Path::new(target));
+    // An env folder given by its path: only a direct child of the store's envs folder.
+    let envs_dir = store.envs_dir();
+    let envs_dir_real = envs_dir.canonicalize().unwrap_or(envs_dir.clone());
+    let parent = path
+        .parent()
+        .map(|p| p.canonicalize().unwrap_or(p.to_path_buf()));
+    if parent.as_deref() == Some(envs_dir_real.as_path())
+        && let Some(name) = path.file_name().and_then(|n| n.to_str())
+    {
+        return Ok(Env {
+            name: name.to_string(),
+            dir: envs_dir.join(name),
+        });
+    }
+    // A project folder: its env is keyed by its canonical path (or, once deleted, its path).
+    let root = path.canonicalize().unwrap_or(path.clone());
+    let from_metadata = store.envs().into_iter().find(|env| {
+        env.metadata()
+            .is_some_and(|metadata| metadata.project == root)
+    });
+    if let Some(env) = from_metadata {
+        return Ok(env);
+    }
+    let name = root
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let env = store.env_for(&name, &root);
+    if env.exists() {
+        return Ok(env);
+    }
+    if root.starts_with(&store.root)
+        || root.starts_with(store.root.canonicalize().unwrap_or_default())
+    {
+        return Err(StoreError::NotAnEnv {
+            path: root,
+            reason: "it is not an env folder of the store".into(),
+        }
+        .into());
+    }
+    let what = if root.join(MANIFEST).is_file() {
+        "is a project without an env"
+    } else {
+        "is neither an env in the store nor a project with one"
+    };
+    Err(
+        UserError::new(format!("refusing to remove {}: it {what}", root.display()))
+            .hint("pvm only removes env folders inside its store; see `pvm list`")
+            .into(),
+    )
+}

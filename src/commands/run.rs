@@ -1,0 +1,86 @@
+//! `pvm run`: make sure the env is current, then become the command.
+
+use std::ffi::{OsStr, OsString};
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+
+use crate::cli::RunArgs;
+use crate::commands::{Context, EnvProgress, UserError};
+use crate::environment;
+use crate::python::project_request;
+
+pub fn run(ctx: &Context, args: RunArgs) -> anyhow::Result<i32> {
+    let project = ctx.project()?;
+    let store = ctx.store()?;
+    let request = project_request(args.python.as_deref(), &project)?;
+    let mut progress = EnvProgress::new(ctx.ui);
+    let ready = environment::ensure(&store, &project, &request, None, &mut |e| progress.event(e))?;
+    drop(progress);
+    ready.env.touch_used();
+
+    let settings = &project.manifest.settings;
+    let (first, rest) = args.command.split_first().expect("clap requires a command");
+    let argv: Vec<OsString> = match first.to_str().and_then(|name| settings.scripts.get(name)) {
+        Some(script) => {
+            let words = script.argv().ok_or_else(|| {
+                UserError::new(format!(
+                    "script `{}` in [tool.pvm.scripts] is not a valid command line",
+                    first.to_string_lossy()
+                ))
+                .hint("write the command as a string (\"pytest -q\") or a list of words")
+            })?;
+            words
+                .into_iter()
+                .map(OsString::from)
+                .chain(rest.iter().cloned())
+                .collect()
+        }
+        None => args.command.clone(),
+    };
+
+    let bin = &ready.layout.bin;
+    let old_path = std::env::var_os("PATH").unwrap_or_default();
+    let path =
+        std::env::join_paths(std::iter::once(bin.clone()).chain(std::env::split_paths(&old_path)))?;
+    let program = find_program(&argv[0], &path).ok_or_else(|| {
+        let mut hint = format!("the env's commands are in {}", bin.display());
+        if !settings.scripts.is_empty() {
+            let names: Vec<&str> = settings.scripts.keys().map(String::as_str).collect();
+            hint.push_str(&format!("; scripts: {}", names.join(", ")));
+        }
+        UserError::new(format!(
+            "command `{}` not found in the env or on PATH",
+            argv[0].to_string_lossy()
+        ))
+        .hint(hint)
+    })?;
+
+    let mut command = std::process::Command::new(&program);
+    command
+        .arg0(&argv[0])
+        .args(&argv[1..])
+        .env("PATH", &path)
+        .env("VIRTUAL_ENV", &ready.env.dir)
+        .env_remove("PYTHONHOME")
+        .envs(&settings.env);
+    // exec only returns when it failed.
+    let err = command.exec();
+    Err(anyhow::Error::new(err).context(format!("cannot run {}", program.display())))
+}
+
+/// Like a shell: a name with a `/` is a path, anything else is looked up on `path`.
+fn find_program(name: &OsStr, path: &OsStr) -> Option<PathBuf> {
+    let as_path = Path::new(name);
+    if name.as_encoded_bytes().contains(&b'/') {
+        return Some(as_path.to_path_buf());
+    }
+    std::env::split_paths(path)
+        .map(|dir| dir.join(name))
+        .find(|candidate| is_executable(candidate))
+}
+
+fn is_executable(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path)
+        .is_ok_and(|meta| meta.is_file() && meta.permissions().mode() & 0o111 != 0)
+}

@@ -1,0 +1,377 @@
+//! Making sure a project's env exists and is current: the warm check that lets `pvm run` exec at
+//! once, and the locked slow path that builds, rebuilds or re-syncs.
+
+use std::path::{Path, PathBuf};
+
+use jiff::Timestamp;
+
+use crate::fingerprint::{self, Selection};
+use crate::project::Project;
+use crate::python::facts::FileStamp;
+use crate::python::{
+    Finder, Interpreter, InterpreterRequest, PythonError, SearchPaths, SourcedRequest,
+};
+use crate::store::{ENV_FORMAT, Env, EnvMetadata, EnvPython, Store, StoreError};
+use crate::venv::{self, Layout, VenvError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum EnvError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Python(#[from] PythonError),
+    #[error(transparent)]
+    Venv(#[from] VenvError),
+}
+
+impl EnvError {
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            EnvError::Store(err) => err.hint(),
+            EnvError::Python(err) => err.hint(),
+            EnvError::Venv(_) => Some("check that PVM_HOME is writable and has free space".into()),
+        }
+    }
+}
+
+/// What happens on the slow path, for the command to show.
+#[derive(Debug)]
+pub enum Event<'a> {
+    /// Another pvm holds the env's lock.
+    Waiting(&'a Path),
+    FindingInterpreter(&'a SourcedRequest),
+    Creating {
+        python: &'a Interpreter,
+        dir: &'a Path,
+    },
+    Rebuilding {
+        reason: &'a str,
+    },
+    Syncing,
+}
+
+/// An env ready to run in.
+#[derive(Debug, Clone)]
+pub struct Ready {
+    pub env: Env,
+    pub metadata: EnvMetadata,
+    pub layout: Layout,
+    /// Whether anything had to be done (false for a warm run).
+    pub changed: bool,
+}
+
+/// Why an existing env cannot be used as it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    Current,
+    /// Metadata fine and the interpreter fits, but the fingerprint differs: sync.
+    OutOfSync,
+    /// The interpreter no longer fits the request (or the request changed in a way that needs
+    /// discovery): find one, and rebuild if it differs.
+    Reselect,
+    /// Missing or unusable: build from scratch.
+    Rebuild(String),
+}
+
+pub fn finder(store: &Store) -> Finder {
+    Finder::new(
+        SearchPaths::from_env(Some(&store.root)),
+        Some(store.cache_dir().join("interpreters")),
+    )
+}
+
+/// Judges an env against the project, without starting anything.
+pub fn check(
+    env: &Env,
+    metadata: Option<&EnvMetadata>,
+    project: &Project,
+    request: &SourcedRequest,
+    selection: &Selection,
+) -> Verdict {
+    let Some(metadata) = metadata else {
+        return Verdict::Rebuild(if env.exists() {
+            "its metadata is missing or invalid".into()
+        } else {
+            "it does not exist".into()
+        });
+    };
+    if metadata.project != project.root {
+        return Verdict::Rebuild("it belongs to another project path".into());
+    }
+    let python = &metadata.python;
+    if FileStamp::of(&python.facts.base_executable) != python.stamp || python.stamp.is_none() {
+        return Verdict::Rebuild(format!(
+            "its interpreter {} is gone or was replaced",
+            python.facts.base_executable.display()
+        ));
+    }
+    if !Layout::new(&env.dir, &python.facts).python().exists() {
+        return Verdict::Rebuild("its bin/python is missing".into());
+    }
+    if !satisfies(python, request, project) {
+        return Verdict::Reselect;
+    }
+    match &metadata.fingerprint {
+        Some(stored) if *stored == fingerprint::fingerprint(project, selection, &python.facts) => {
+            Verdict::Current
+        }
+        _ => Verdict::OutOfSync,
+    }
+}
+
+/// Whether the env's interpreter still answers the request in force, without discovery: a
+/// version request is checked against its version, so a warm run never starts a Python.
+fn satisfies(python: &EnvPython, request: &SourcedRequest, project: &Project) -> bool {
+    if let Some(specifiers) = &project.manifest.requires_python
+        && let Some(version) = python.facts.pep440_version()
+        && !specifiers.contains(&version)
+    {
+        return false;
+    }
+    if request.key() == python.request {
+        return true;
+    }
+    match &request.request {
+        InterpreterRequest::Default => true,
+        InterpreterRequest::Version { .. } | InterpreterRequest::Specifiers(_) => {
+            request.request.matches_version(&python.facts)
+        }
+        _ => false,
+    }
+}
+
+/// Makes sure the project's env exists and is current; the warm path reads one file and
+/// returns. `sync` brings an existing env's contents in line and says which installer it used.
+pub fn ensure(
+    store: &Store,
+    project: &Project,
+    request: &SourcedRequest,
+    selection: Option<&Selection>,
+    events: &mut dyn FnMut(Event),
+) -> Result<Ready, EnvError> {
+    let env = store.env_for(&project.name(), &project.root);
+    let metadata = env.metadata();
+    let selection = selection
+        .cloned()
+        .or_else(|| metadata.as_ref().map(|m| m.selection.clone()))
+        .unwrap_or_else(|| Selection::default_for(project));
+    if check(&env, metadata.as_ref(), project, request, &selection) == Verdict::Current {
+        let metadata = metadata.expect("a current env has metadata");
+        let layout = Layout::new(&env.dir, &metadata.python.facts);
+        return Ok(Ready {
+            env,
+            metadata,
+            layout,
+            changed: false,
+        });
+    }
+
+    store.prepare()?;
+    let _lock = store.lock(&env, |path| events(Event::Waiting(path)))?;
+    // Whoever held the lock may have done the work already.
+    let metadata = env.metadata();
+    let verdict = check(&env, metadata.as_ref(), project, request, &selection);
+    let (mut metadata, created) = match (verdict, metadata) {
+        (Verdict::Current, Some(metadata)) => {
+            let layout = Layout::new(&env.dir, &metadata.python.facts);
+            return Ok(Ready {
+                env,
+                metadata,
+                layout,
+                changed: false,
+            });
+        }
+        (Verdict::OutOfSync, Some(metadata)) => (metadata, false),
+        (Verdict::Reselect, Some(metadata)) => {
+            events(Event::FindingInterpreter(request));
+            let interpreter =
+                finder(store).find(request, project.manifest.requires_python.as_ref())?;
+            if same_interpreter(&interpreter, &metadata.python) {
+                let mut metadata = metadata;
+                metadata.python = env_python(&interpreter, request);
+                (metadata, false)
+            } else {
+                events(Event::Rebuilding {
+                    reason: &format!(
+                        "the interpreter changed to Python {} ({})",
+                        interpreter.facts.version,
+                        interpreter.path.display()
+                    ),
+                });
+                (
+                    build(store, &env, project, request, &interpreter, events)?,
+                    true,
+                )
+            }
+        }
+        (verdict, _) => {
+            if let Verdict::Rebuild(reason) = &verdict
+                && env.exists()
+            {
+                events(Event::Rebuilding { reason });
+            }
+            events(Event::FindingInterpreter(request));
+            let interpreter =
+                finder(store).find(request, project.manifest.requires_python.as_ref())?;
+            (
+                build(store, &env, project, request, &interpreter, events)?,
+                true,
+            )
+        }
+    };
+
+    // Sync: the fingerprint is cleared first and stored only once the env matches it, so an
+    // interrupted sync is redone by the next run.
+    if !created && metadata.fingerprint.is_some() {
+        metadata.fingerprint = None;
+        env.write_metadata(&metadata)?;
+    }
+    events(Event::Syncing);
+    metadata.selection = selection.clone();
+    metadata.fingerprint = Some(fingerprint::fingerprint(
+        project,
+        &selection,
+        &metadata.python.facts,
+    ));
+    metadata.synced = Some(Timestamp::now());
+    metadata.name = project.name();
+    env.write_metadata(&metadata)?;
+    let layout = Layout::new(&env.dir, &metadata.python.facts);
+    Ok(Ready {
+        env,
+        metadata,
+        layout,
+        changed: true,
+    })
+}
+
+fn same_interpreter(interpreter: &Interpreter, python: &EnvPython) -> bool {
+    interpreter.facts.base_executable == python.facts.base_executable
+        && FileStamp::of(&interpreter.facts.base_executable) == python.stamp
+}
+
+fn env_python(interpreter: &Interpreter, request: &SourcedRequest) -> EnvPython {
+    EnvPython {
+        path: interpreter.path.clone(),
+        origin: interpreter.origin,
+        request: request.key(),
+        request_source: request.source.to_string(),
+        stamp: FileStamp::of(&interpreter.facts.base_executable),
+        facts: interpreter.facts.clone(),
+    }
+}
+
+/// Builds the env from scratch: whatever was there goes first. Returns metadata without a
+/// fingerprint; the env is not committed until its metadata is written.
+fn build(
+    store: &Store,
+    env: &Env,
+    project: &Project,
+    request: &SourcedRequest,
+    interpreter: &Interpreter,
+    events: &mut dyn FnMut(Event),
+) -> Result<EnvMetadata, EnvError> {
+    store.discard(env)?;
+    events(Event::Creating {
+        python: interpreter,
+        dir: &env.dir,
+    });
+    let created = venv::create(&env.dir, &interpreter.facts, &project.name());
+    if let Err(err) = created {
+        // Leave nothing half-written behind.
+        let _ = store.discard(env);
+        return Err(err.into());
+    }
+    let now = Timestamp::now();
+    Ok(EnvMetadata {
+        format: ENV_FORMAT,
+        pvm_version: env!("CARGO_PKG_VERSION").to_string(),
+        project: project.root.clone(),
+        name: project.name(),
+        python: env_python(interpreter, request),
+        fingerprint: None,
+        selection: Selection::default(),
+        installer: None,
+        created: now,
+        synced: None,
+    })
+}
+
+/// The env's path for the project, whether or not it exists yet.
+pub fn env_dir(store: &Store, project: &Project) -> PathBuf {
+    store.env_for(&project.name(), &project.root).dir
+}
+
+/// What an editor needs: `pvm info --json`.
+#[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
+pub struct ProjectInfo {
+    /// The project root (canonical).
+    pub project: PathBuf,
+    pub name: String,
+    /// The env's folder (it may not exist yet).
+    pub env: PathBuf,
+    /// The env's python, for `python.defaultInterpreterPath` and the like.
+    pub env_python: PathBuf,
+    pub env_exists: bool,
+    /// The interpreter request in force, and where it came from.
+    pub request: String,
+    pub request_source: String,
+    /// The env's base interpreter, once the env exists.
+    pub python: Option<crate::python::InterpreterSummary>,
+    /// Whether the next `pvm run` will exec at once.
+    pub in_sync: bool,
+    /// `ok`, `outdated`, `broken` or `missing`, with the reason.
+    pub status: String,
+    pub reason: Option<String>,
+}
+
+/// The project's env as it stands, without changing anything.
+pub fn info(store: &Store, project: &Project, request: &SourcedRequest) -> ProjectInfo {
+    let env = store.env_for(&project.name(), &project.root);
+    let metadata = env.metadata();
+    let selection = metadata
+        .as_ref()
+        .map(|m| m.selection.clone())
+        .unwrap_or_else(|| Selection::default_for(project));
+    let verdict = check(&env, metadata.as_ref(), project, request, &selection);
+    let (status, reason) = match &verdict {
+        Verdict::Current => ("ok", None),
+        Verdict::OutOfSync => (
+            "outdated",
+            Some("the manifest changed since the last sync".to_string()),
+        ),
+        Verdict::Reselect => (
+            "outdated",
+            Some("the interpreter request changed".to_string()),
+        ),
+        Verdict::Rebuild(reason) if !env.exists() => ("missing", Some(reason.clone())),
+        Verdict::Rebuild(reason) => ("broken", Some(reason.clone())),
+    };
+    let python = metadata
+        .as_ref()
+        .map(|m| crate::python::InterpreterSummary {
+            version: m.python.facts.version.clone(),
+            implementation: m.python.facts.implementation.clone(),
+            path: m.python.path.clone(),
+            executable: m.python.facts.base_executable.clone(),
+            origin: m.python.origin,
+            supported: true,
+        });
+    let env_python = match &metadata {
+        Some(m) => Layout::new(&env.dir, &m.python.facts).python(),
+        None => env.dir.join("bin/python"),
+    };
+    ProjectInfo {
+        project: project.root.clone(),
+        name: project.name(),
+        env_exists: env.exists(),
+        env: env.dir,
+        env_python,
+        request: request.key(),
+        request_source: request.source.to_string(),
+        python,
+        in_sync: verdict == Verdict::Current,
+        status: status.to_string(),
+        reason,
+    }
+}

@@ -1,0 +1,151 @@
+//! The store's envs as `pvm list` reports them: project, interpreter, status, size, last use.
+
+use std::path::PathBuf;
+
+use jiff::Timestamp;
+use schemars::JsonSchema;
+use serde::Serialize;
+
+use crate::environment::{self, Verdict};
+use crate::fingerprint::Selection;
+use crate::project::{MANIFEST, Project};
+use crate::python::{InterpreterRequest, SourcedRequest, facts::FileStamp};
+use crate::store::{Env, Store};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Ready: the next run execs at once.
+    Ok,
+    /// The project folder (or its pyproject.toml) is gone.
+    Stale,
+    /// The manifest or the interpreter request changed since the last sync.
+    Outdated,
+    /// The interpreter or the metadata is missing: the next run rebuilds it.
+    Broken,
+}
+
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Status::Ok => "ok",
+            Status::Stale => "stale",
+            Status::Outdated => "outdated",
+            Status::Broken => "broken",
+        })
+    }
+}
+
+/// One env, as `pvm list --json` prints it.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct EnvSummary {
+    /// The env's folder name in the store: what `pvm remove NAME` takes.
+    pub name: String,
+    /// The env's folder.
+    pub path: PathBuf,
+    /// The project folder it belongs to (null when its metadata is unreadable).
+    pub project: Option<PathBuf>,
+    /// The project's name.
+    pub project_name: Option<String>,
+    /// The base interpreter's version, e.g. `3.12.1`.
+    pub python: Option<String>,
+    /// The base interpreter's executable.
+    pub python_path: Option<PathBuf>,
+    pub status: Status,
+    /// Why the status is not `ok`.
+    pub reason: Option<String>,
+    /// Bytes on disk.
+    pub size_bytes: u64,
+    /// When a command last ran in the env (RFC 3339).
+    #[schemars(with = "Option<String>")]
+    pub last_used: Option<Timestamp>,
+    #[schemars(with = "Option<String>")]
+    pub created: Option<Timestamp>,
+    #[schemars(with = "Option<String>")]
+    pub synced: Option<Timestamp>,
+}
+
+/// Every env in the store, by name.
+pub fn list(store: &Store) -> Vec<EnvSummary> {
+    store.envs().iter().map(summarize).collect()
+}
+
+pub fn summarize(env: &Env) -> EnvSummary {
+    let metadata = env.metadata();
+    let (status, reason) = status(env);
+    EnvSummary {
+        name: env.name.clone(),
+        path: env.dir.clone(),
+        project: metadata.as_ref().map(|m| m.project.clone()),
+        project_name: metadata.as_ref().map(|m| m.name.clone()),
+        python: metadata.as_ref().map(|m| m.python.facts.version.clone()),
+        python_path: metadata
+            .as_ref()
+            .map(|m| m.python.facts.base_executable.clone()),
+        status,
+        reason,
+        size_bytes: crate::fsutil::disk_size(&env.dir),
+        last_used: env.last_used().or(metadata.as_ref().and_then(|m| m.synced)),
+        created: metadata.as_ref().map(|m| m.created),
+        synced: metadata.as_ref().and_then(|m| m.synced),
+    }
+}
+
+/// Broken wins over stale, stale over outdated.
+pub fn status(env: &Env) -> (Status, Option<String>) {
+    let Some(metadata) = env.metadata() else {
+        return (
+            Status::Broken,
+            Some("no valid pvm-env.json (incomplete or interrupted)".into()),
+        );
+    };
+    let python = &metadata.python;
+    if FileStamp::of(&python.facts.base_executable).is_none() {
+        return (
+            Status::Broken,
+            Some(format!(
+                "interpreter {} is gone",
+                python.facts.base_executable.display()
+            )),
+        );
+    }
+    if !metadata.project.join(MANIFEST).is_file() {
+        return (
+            Status::Stale,
+            Some(format!("{} is gone", metadata.project.display())),
+        );
+    }
+    let project = match Project::at(&metadata.project) {
+        Ok(project) => project,
+        Err(err) => return (Status::Outdated, Some(err.to_string())),
+    };
+    // Judge against the request the project itself makes (a --python or PVM_PYTHON of an
+    // earlier run is not the project's): keep the stored one when it came from outside.
+    let request = match crate::python::project_request(None, &project) {
+        Ok(request) if !matches!(python.request_source.as_str(), "--python" | "PVM_PYTHON") => {
+            request
+        }
+        Ok(_) | Err(_) => SourcedRequest {
+            request: InterpreterRequest::parse(&python.request)
+                .unwrap_or(InterpreterRequest::Default),
+            source: crate::python::RequestSource::Default,
+        },
+    };
+    let selection: &Selection = &metadata.selection;
+    match environment::check(env, Some(&metadata), &project, &request, selection) {
+        Verdict::Current => (Status::Ok, None),
+        Verdict::OutOfSync if metadata.fingerprint.is_none() => (
+            Status::Outdated,
+            Some("the last sync did not finish".into()),
+        ),
+        Verdict::OutOfSync => (
+            Status::Outdated,
+            Some("the manifest changed since the last sync".into()),
+        ),
+        Verdict::Reselect => (
+            Status::Outdated,
+            Some("the interpreter request changed since the env was made".into()),
+        ),
+        Verdict::Rebuild(reason) => (Status::Broken, Some(reason)),
+    }
+}

@@ -1,0 +1,493 @@
+//! The central store: where envs live, how a project maps to its env, the metadata that marks an
+//! env complete, the per-env lock, and listing and removing envs.
+//!
+//! ```text
+//! $PVM_HOME/
+//!   envs/<slug>-<hash>/     one PEP 405 env per project, `pvm-env.json` inside, written last
+//!   cache/                  interpreter facts, wheels
+//!   locks/<hash>.lock       advisory locks, one per env
+//!   pythons/                interpreters pvm installed
+//! ```
+
+use std::fs::{self, File};
+use std::io;
+use std::path::{Path, PathBuf};
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::fingerprint::Selection;
+use crate::fsutil;
+use crate::python::facts::FileStamp;
+use crate::python::{Facts, Origin};
+
+/// Bumped whenever what pvm writes into an env changes shape: envs of another format are rebuilt.
+pub const ENV_FORMAT: u32 = 1;
+/// The env's commit mark: an env without a valid one is incomplete and never used.
+pub const METADATA_FILE: &str = "pvm-env.json";
+/// Touched on every run; its modification time is the env's "last used".
+const USED_FILE: &str = ".pvm-used";
+const TRASH_PREFIX: &str = ".trash-";
+/// Keeps env paths, and so console-script shebangs, well under the kernel's 127-byte limit.
+const SLUG_MAX: usize = 32;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot use the store at {}", .path.display())]
+    NotWritable {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    #[error("{action} {}", .path.display())]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    #[error("`{0}` is not an env name: names are single folder names, without `/`, `..` or NUL")]
+    InvalidName(String),
+    #[error("no env called `{name}` in the store")]
+    NoSuchEnv {
+        name: String,
+        available: Vec<String>,
+    },
+    #[error("`{name}` matches several envs: {}", .matches.join(", "))]
+    Ambiguous { name: String, matches: Vec<String> },
+    #[error("refusing to remove {}: {reason}", .path.display())]
+    NotAnEnv { path: PathBuf, reason: String },
+    #[error("there is no platform cache folder to keep envs in")]
+    NoHome,
+}
+
+impl StoreError {
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            StoreError::NotWritable { .. } | StoreError::NoHome => {
+                Some("set PVM_HOME to a folder you can write to".into())
+            }
+            StoreError::NoSuchEnv { available, .. } if available.is_empty() => {
+                Some("the store is empty".into())
+            }
+            StoreError::NoSuchEnv { available, .. } => {
+                Some(format!("envs in the store: {}", available.join(", ")))
+            }
+            StoreError::Ambiguous { .. } => Some("use the full env name from `pvm list`".into()),
+            StoreError::NotAnEnv { .. } => {
+                Some("pvm only removes env folders it made inside its store; see `pvm list`".into())
+            }
+            StoreError::InvalidName(_) => Some("see `pvm list` for env names".into()),
+            StoreError::Io { .. } => None,
+        }
+    }
+}
+
+/// Where a project's env is kept: a readable slug and a hash of the canonical project path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnvKey {
+    pub slug: String,
+    pub hash: String,
+}
+
+impl EnvKey {
+    pub fn new(name: &str, project_root: &Path) -> EnvKey {
+        let digest = Sha256::digest(project_root.as_os_str().as_encoded_bytes());
+        EnvKey {
+            slug: slug(name),
+            hash: fsutil::hex(&digest[..8]),
+        }
+    }
+
+    pub fn dir_name(&self) -> String {
+        format!("{}-{}", self.slug, self.hash)
+    }
+}
+
+/// A short ASCII name: runs of anything but letters and digits become one `-`.
+fn slug(name: &str) -> String {
+    let mut out = String::new();
+    for ch in name.chars() {
+        if ch.is_ascii_alphanumeric() {
+            out.push(ch.to_ascii_lowercase());
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let out: String = out.trim_matches('-').chars().take(SLUG_MAX).collect();
+    let out = out.trim_end_matches('-');
+    if out.is_empty() {
+        "project".into()
+    } else {
+        out.into()
+    }
+}
+
+/// The base interpreter an env was made from, and how it was chosen.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EnvPython {
+    /// The interpreter as found (`~/.pyenv/versions/3.12.1/bin/python3`).
+    pub path: PathBuf,
+    pub origin: Origin,
+    /// The request it answered (`3.12`, `>=3.9`, `default`) and where that came from.
+    pub request: String,
+    pub request_source: String,
+    /// Size and mtime of the real executable: a change means the interpreter was replaced.
+    pub stamp: Option<FileStamp>,
+    pub facts: Facts,
+}
+
+/// `pvm-env.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EnvMetadata {
+    pub format: u32,
+    pub pvm_version: String,
+    /// The canonical project path this env belongs to.
+    pub project: PathBuf,
+    pub name: String,
+    pub python: EnvPython,
+    /// What the env was last synced to; `None` while a sync runs or after one failed.
+    pub fingerprint: Option<String>,
+    /// The extras and groups the env was last synced with; `pvm run` keeps them.
+    #[serde(default)]
+    pub selection: Selection,
+    /// Which installer last synced the env (`uv`, `pip`), once anything was installed.
+    pub installer: Option<String>,
+    pub created: Timestamp,
+    pub synced: Option<Timestamp>,
+}
+
+/// An env folder in the store (it may be incomplete or not exist yet).
+#[derive(Debug, Clone)]
+pub struct Env {
+    pub name: String,
+    pub dir: PathBuf,
+}
+
+impl Env {
+    pub fn metadata_path(&self) -> PathBuf {
+        self.dir.join(METADATA_FILE)
+    }
+
+    /// The metadata, if the env has valid metadata of the current format.
+    pub fn metadata(&self) -> Option<EnvMetadata> {
+        let bytes = fs::read(self.metadata_path()).ok()?;
+        let metadata: EnvMetadata = serde_json::from_slice(&bytes).ok()?;
+        (metadata.format == ENV_FORMAT).then_some(metadata)
+    }
+
+    pub fn write_metadata(&self, metadata: &EnvMetadata) -> Result<(), StoreError> {
+        let mut bytes = serde_json::to_vec_pretty(metadata).expect("metadata serializes");
+        bytes.push(b'\n');
+        fsutil::write_atomic(&self.metadata_path(), &bytes).map_err(|source| StoreError::Io {
+            action: "cannot write",
+            path: self.metadata_path(),
+            source,
+        })
+    }
+
+    pub fn exists(&self) -> bool {
+        fs::symlink_metadata(&self.dir).is_ok()
+    }
+
+    /// Records a use; cheap (one open and one timestamp) because it happens on every run.
+    pub fn touch_used(&self) {
+        let path = self.dir.join(USED_FILE);
+        if let Ok(file) = File::options().create(true).append(true).open(&path) {
+            let _ = file.set_modified(std::time::SystemTime::now());
+        }
+    }
+
+    pub fn last_used(&self) -> Option<Timestamp> {
+        let modified = fs::metadata(self.dir.join(USED_FILE))
+            .ok()?
+            .modified()
+            .ok()?;
+        Timestamp::try_from(modified).ok()
+    }
+
+    /// Whether `pyvenv.cfg` carries the `pvm` key that marks envs pvm wrote.
+    pub fn is_marked(&self) -> bool {
+        fs::read_to_string(self.dir.join("pyvenv.cfg")).is_ok_and(|cfg| {
+            cfg.lines().any(|line| {
+                line.split_once('=')
+                    .is_some_and(|(key, _)| key.trim() == "pvm")
+            })
+        })
+    }
+}
+
+/// An advisory lock on one env, released on drop.
+#[derive(Debug)]
+pub struct EnvLock {
+    _file: File,
+}
+
+/// The central store.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pub root: PathBuf,
+}
+
+impl Store {
+    /// `PVM_HOME`, else the platform's cache folder (`~/.cache/pvm`, `~/Library/Caches/pvm`).
+    pub fn from_env() -> Result<Store, StoreError> {
+        if let Some(home) = std::env::var_os("PVM_HOME").filter(|home| !home.is_empty()) {
+            return Ok(Store::at(crate::project::absolute(Path::new(&home))));
+        }
+        let dirs = directories::BaseDirs::new().ok_or(StoreError::NoHome)?;
+        Ok(Store::at(dirs.cache_dir().join("pvm")))
+    }
+
+    pub fn at(root: PathBuf) -> Store {
+        Store { root }
+    }
+
+    pub fn envs_dir(&self) -> PathBuf {
+        self.root.join("envs")
+    }
+
+    pub fn cache_dir(&self) -> PathBuf {
+        self.root.join("cache")
+    }
+
+    pub fn locks_dir(&self) -> PathBuf {
+        self.root.join("locks")
+    }
+
+    pub fn pythons_dir(&self) -> PathBuf {
+        self.root.join("pythons")
+    }
+
+    /// Creates the store's folders; the error says the store is not writable.
+    pub fn prepare(&self) -> Result<(), StoreError> {
+        for dir in [self.envs_dir(), self.locks_dir(), self.cache_dir()] {
+            fs::create_dir_all(&dir).map_err(|source| StoreError::NotWritable {
+                path: dir.clone(),
+                source,
+            })?;
+        }
+        Ok(())
+    }
+
+    /// The env of the project at `project_root` (canonical). An env made under an earlier name
+    /// of the project is found by its hash and kept.
+    pub fn env_for(&self, name: &str, project_root: &Path) -> Env {
+        let key = EnvKey::new(name, project_root);
+        let preferred = self.env(&key.dir_name());
+        if preferred.exists() {
+            return preferred;
+        }
+        let suffix = format!("-{}", key.hash);
+        self.env_names()
+            .into_iter()
+            .find(|name| name.ends_with(&suffix))
+            .map(|name| self.env(&name))
+            .unwrap_or(preferred)
+    }
+
+    fn env(&self, name: &str) -> Env {
+        Env {
+            name: name.to_string(),
+            dir: self.envs_dir().join(name),
+        }
+    }
+
+    /// Names of the env folders in the store (real folders only, no links, no leftovers).
+    pub fn env_names(&self) -> Vec<String> {
+        let Ok(entries) = fs::read_dir(self.envs_dir()) else {
+            return Vec::new();
+        };
+        let mut names: Vec<String> = entries
+            .flatten()
+            .filter(|entry| entry.file_type().is_ok_and(|kind| kind.is_dir()))
+            .filter_map(|entry| entry.file_name().into_string().ok())
+            .filter(|name| !name.starts_with('.'))
+            .collect();
+        names.sort();
+        names
+    }
+
+    pub fn envs(&self) -> Vec<Env> {
+        self.env_names().iter().map(|name| self.env(name)).collect()
+    }
+
+    /// The env called `name`: its full folder name, or a project name that picks exactly one.
+    pub fn env_named(&self, name: &str) -> Result<Env, StoreError> {
+        if name.is_empty()
+            || name.contains(['/', '\\', '\0'])
+            || name == "."
+            || name == ".."
+            || name.starts_with('.')
+        {
+            return Err(StoreError::InvalidName(name.to_string()));
+        }
+        let names = self.env_names();
+        if names.iter().any(|existing| existing == name) {
+            return Ok(self.env(name));
+        }
+        let prefix = format!("{}-", slug(name));
+        let matches: Vec<&String> = names
+            .iter()
+            .filter(|existing| {
+                existing.strip_prefix(&prefix).is_some_and(|hash| {
+                    hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit())
+                })
+            })
+            .collect();
+        match matches.as_slice() {
+            [one] => Ok(self.env(one)),
+            [] => Err(StoreError::NoSuchEnv {
+                name: name.to_string(),
+                available: names,
+            }),
+            many => Err(StoreError::Ambiguous {
+                name: name.to_string(),
+                matches: many.iter().map(|name| name.to_string()).collect(),
+            }),
+        }
+    }
+
+    fn lock_path(&self, env: &Env) -> PathBuf {
+        let hash = env.name.rsplit('-').next().unwrap_or(&env.name);
+        self.locks_dir().join(format!("{hash}.lock"))
+    }
+
+    /// Takes the env's lock; when another pvm holds it, calls `on_wait` once and waits.
+    pub fn lock(&self, env: &Env, on_wait: impl FnOnce(&Path)) -> Result<EnvLock, StoreError> {
+        let path = self.lock_path(env);
+        let file = File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|source| StoreError::NotWritable {
+                path: path.clone(),
+                source,
+            })?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(fs::TryLockError::WouldBlock) => {
+                on_wait(&path);
+                file.lock().map_err(|source| StoreError::Io {
+                    action: "cannot lock",
+                    path: path.clone(),
+                    source,
+                })?;
+            }
+            Err(fs::TryLockError::Error(source)) => {
+                return Err(StoreError::Io {
+                    action: "cannot lock",
+                    path,
+                    source,
+                });
+            }
+        }
+        Ok(EnvLock { _file: file })
+    }
+
+    /// Checks that `env` is a folder pvm made, directly inside `envs/`, and not a link.
+    pub fn check_removable(&self, env: &Env) -> Result<(), StoreError> {
+        let refuse = |reason: &str| StoreError::NotAnEnv {
+            path: env.dir.clone(),
+            reason: reason.to_string(),
+        };
+        if env.dir.parent() != Some(self.envs_dir().as_path()) {
+            return Err(refuse("it is not inside the store's envs folder"));
+        }
+        let meta = fs::symlink_metadata(&env.dir).map_err(|_| refuse("it does not exist"))?;
+        if meta.file_type().is_symlink() {
+            return Err(refuse("it is a link"));
+        }
+        if !meta.is_dir() {
+            return Err(refuse("it is not a folder"));
+        }
+        if !env.is_marked() && env.metadata().is_none() {
+            return Err(refuse(
+                "it has no pvm metadata and no `pvm` key in pyvenv.cfg",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Removes an env: first renamed out of the way (so nobody sees half of it), then deleted.
+    /// The caller holds the env's lock.
+    pub fn remove(&self, env: &Env) -> Result<(), StoreError> {
+        self.check_removable(env)?;
+        self.discard(env)
+    }
+
+    /// Deletes an env folder without the checks of [`Store::remove`]: for rebuilding envs pvm
+    /// is about to replace.
+    pub fn discard(&self, env: &Env) -> Result<(), StoreError> {
+        let trash =
+            self.envs_dir()
+                .join(format!("{TRASH_PREFIX}{}-{}", env.name, std::process::id()));
+        match fs::rename(&env.dir, &trash) {
+            Ok(()) => {}
+            Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(()),
+            Err(source) => {
+                return Err(StoreError::Io {
+                    action: "cannot remove",
+                    path: env.dir.clone(),
+                    source,
+                });
+            }
+        }
+        fs::remove_dir_all(&trash).map_err(|source| StoreError::Io {
+            action: "cannot remove",
+            path: trash,
+            source,
+        })
+    }
+
+    /// Deletes what an interrupted removal left behind.
+    pub fn clean_trash(&self) {
+        let Ok(entries) = fs::read_dir(self.envs_dir()) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            if name.to_string_lossy().starts_with(TRASH_PREFIX)
+                && entry.file_type().is_ok_and(|kind| kind.is_dir())
+            {
+                let _ = fs::remove_dir_all(entry.path());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_short_ascii() {
+        assert_eq!(slug("My Project"), "my-project");
+        assert_eq!(slug("projét ü"), "proj-t");
+        assert_eq!(slug("___"), "project");
+        assert!(slug(&"x".repeat(100)).len() <= SLUG_MAX);
+    }
+
+    #[test]
+    fn key_depends_on_path_only_for_hash() {
+        let a = EnvKey::new("a", Path::new("/tmp/x"));
+        let b = EnvKey::new("b", Path::new("/tmp/x"));
+        let c = EnvKey::new("a", Path::new("/tmp/y"));
+        assert_eq!(a.hash, b.hash);
+        assert_ne!(a.hash, c.hash);
+        assert_eq!(a.hash.len(), 16);
+    }
+
+    #[test]
+    fn env_names_reject_paths() {
+        let store = Store::at(PathBuf::from("/nonexistent"));
+        for bad in ["../x", "a/b", "..", ".", "a\0b", "", ".trash-x"] {
+            assert!(
+                matches!(store.env_named(bad), Err(StoreError::InvalidName(_))),
+                "{bad:?}"
+            );
+        }
+    }
+}

@@ -1,0 +1,164 @@
+//! What the user sees: progress on stderr, colored status lines, tables, and errors.
+//! Commands use this; the core never prints.
+
+use std::io::{IsTerminal, Write};
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressStyle};
+use owo_colors::OwoColorize;
+
+use crate::cli::ColorChoice;
+
+/// Output settings for one invocation.
+#[derive(Debug, Clone, Copy)]
+pub struct Ui {
+    pub quiet: bool,
+}
+
+impl Ui {
+    pub fn new(quiet: bool, color: ColorChoice) -> Ui {
+        let choice = match color {
+            ColorChoice::Auto => anstream::ColorChoice::Auto,
+            ColorChoice::Always => anstream::ColorChoice::Always,
+            ColorChoice::Never => anstream::ColorChoice::Never,
+        };
+        choice.write_global();
+        Ui { quiet }
+    }
+
+    /// A spinner on stderr; hidden when stderr is not a terminal or under `--quiet`.
+    pub fn spinner(&self, message: impl Into<String>) -> ProgressBar {
+        if self.quiet || !std::io::stderr().is_terminal() {
+            return ProgressBar::hidden();
+        }
+        let bar = ProgressBar::new_spinner().with_message(message.into());
+        bar.set_style(
+            ProgressStyle::with_template("{spinner:.cyan} {msg}")
+                .expect("valid template")
+                .tick_chars("⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏ "),
+        );
+        bar.enable_steady_tick(Duration::from_millis(80));
+        bar
+    }
+
+    /// A status line on stderr: `verb` in green, aligned like cargo's.
+    pub fn status(&self, verb: &str, message: impl std::fmt::Display) {
+        if self.quiet {
+            return;
+        }
+        let mut err = anstream::stderr();
+        let _ = writeln!(err, "{:>10} {message}", verb.green().bold());
+    }
+
+    pub fn warn(&self, message: impl std::fmt::Display) {
+        if self.quiet {
+            return;
+        }
+        let mut err = anstream::stderr();
+        let _ = writeln!(err, "{}: {message}", "warning".yellow().bold());
+    }
+}
+
+/// Prints an error as `error: …`, its causes, and a hint when one is known.
+pub fn print_error(err: &anyhow::Error) {
+    let mut out = anstream::stderr();
+    let _ = writeln!(out, "{}: {err}", "error".red().bold());
+    for cause in err.chain().skip(1) {
+        let _ = writeln!(out, "  {} {cause}", "caused by:".red());
+    }
+    if let Some(hint) = crate::hint_for(err) {
+        let _ = writeln!(out, "{}: {hint}", "hint".cyan().bold());
+    }
+}
+
+/// Rows aligned under a header. Columns are padded to the widest cell; the last column is not
+/// padded, so nothing trails on narrow terminals or in pipes.
+pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
+    let mut widths: Vec<usize> = header.iter().map(|h| visible_width(h)).collect();
+    for row in rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(visible_width(cell));
+        }
+    }
+    let line = |cells: &[String]| {
+        let mut out = String::new();
+        for (i, cell) in cells.iter().enumerate() {
+            out.push_str(cell);
+            if i + 1 < cells.len() {
+                out.push_str(&" ".repeat(widths[i] - visible_width(cell) + 2));
+            }
+        }
+        out
+    };
+    let header: Vec<String> = header.iter().map(|h| h.bold().to_string()).collect();
+    let mut out = line(&header);
+    out.push('\n');
+    for row in rows {
+        out.push_str(&line(row));
+        out.push('\n');
+    }
+    out
+}
+
+/// Width on screen: color codes take none.
+fn visible_width(text: &str) -> usize {
+    anstream::adapter::strip_str(text)
+        .to_string()
+        .chars()
+        .count()
+}
+
+/// `12.3 MiB`
+pub fn human_size(bytes: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit + 1 < UNITS.len() {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{bytes} B")
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
+}
+
+/// `3 minutes ago`, `2 days ago`, `never`.
+pub fn ago(then: Option<jiff::Timestamp>) -> String {
+    let Some(then) = then else {
+        return "never".into();
+    };
+    let seconds = jiff::Timestamp::now().as_second() - then.as_second();
+    let (value, unit) = match seconds {
+        s if s < 60 => return "just now".into(),
+        s if s < 3600 => (s / 60, "minute"),
+        s if s < 86400 => (s / 3600, "hour"),
+        s => (s / 86400, "day"),
+    };
+    format!("{value} {unit}{} ago", if value == 1 { "" } else { "s" })
+}
+
+/// Asks a yes/no question on the terminal; anything but yes is no.
+pub fn confirm(question: &str) -> bool {
+    let mut err = anstream::stderr();
+    let _ = write!(err, "{question} [y/N] ");
+    let _ = err.flush();
+    let mut answer = String::new();
+    if std::io::stdin().read_line(&mut answer).is_err() {
+        return false;
+    }
+    matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_read_well() {
+        assert_eq!(human_size(512), "512 B");
+        assert_eq!(human_size(1536), "1.5 KiB");
+        assert_eq!(human_size(3 * 1024 * 1024), "3.0 MiB");
+    }
+}

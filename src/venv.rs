@@ -1,0 +1,179 @@
+//! Writing a virtual environment natively (PEP 405), without running `python -m venv`.
+//!
+//! CPython finds `pyvenv.cfg` beside (or one folder above) the executable it was started as,
+//! without following links; its `home` key makes `sys.prefix` the env and `sys.base_prefix` the
+//! base interpreter's prefix. Everything else here is what tools expect to find.
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use crate::fsutil;
+use crate::python::Facts;
+
+/// Where an env keeps its parts, resolved against its root.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    pub root: PathBuf,
+    pub bin: PathBuf,
+    pub site_packages: PathBuf,
+}
+
+impl Layout {
+    pub fn new(root: &Path, facts: &Facts) -> Layout {
+        Layout {
+            root: root.to_path_buf(),
+            bin: root.join(&facts.scheme.scripts),
+            site_packages: root.join(&facts.scheme.purelib),
+        }
+    }
+
+    pub fn python(&self) -> PathBuf {
+        self.bin.join("python")
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("cannot write the env's {what} at {}", .path.display())]
+pub struct VenvError {
+    what: &'static str,
+    path: PathBuf,
+    #[source]
+    source: io::Error,
+}
+
+/// Writes a new env at `root` for the interpreter described by `facts`. `prompt` is shown by the
+/// activate scripts; the `pvm` key marks the env as pvm's.
+pub fn create(root: &Path, facts: &Facts, prompt: &str) -> Result<Layout, VenvError> {
+    let layout = Layout::new(root, facts);
+    let at = |what: &'static str, path: &Path| {
+        let path = path.to_path_buf();
+        move |source| VenvError { what, path, source }
+    };
+    fs::create_dir_all(&layout.bin).map_err(at("bin folder", &layout.bin))?;
+    fs::create_dir_all(&layout.site_packages)
+        .map_err(at("site-packages", &layout.site_packages))?;
+    if facts.scheme.platlib != facts.scheme.purelib {
+        let platlib = root.join(&facts.scheme.platlib);
+        fs::create_dir_all(&platlib).map_err(at("site-packages", &platlib))?;
+    }
+    // As `python -m venv` does on 64-bit Linux: some tools look under lib64.
+    if facts.pointer_size == 64
+        && facts.platform == "linux"
+        && facts.scheme.purelib.starts_with("lib")
+    {
+        let lib64 = root.join("lib64");
+        if fs::symlink_metadata(&lib64).is_err() {
+            std::os::unix::fs::symlink("lib", &lib64).map_err(at("lib64 link", &lib64))?;
+        }
+    }
+
+    let cfg = root.join("pyvenv.cfg");
+    fs::write(&cfg, pyvenv_cfg(facts, prompt)).map_err(at("pyvenv.cfg", &cfg))?;
+
+    // bin/python points at the real interpreter (never a shim); the other names at bin/python.
+    let python = layout.python();
+    fsutil::symlink_force(&facts.base_executable, &python).map_err(at("python link", &python))?;
+    let minor = format!("python{}", facts.minor_version());
+    let mut names = vec!["python3".to_string(), minor];
+    if facts.implementation == "pypy" {
+        names.extend(["pypy".to_string(), "pypy3".to_string()]);
+    }
+    for name in names {
+        let link = layout.bin.join(name);
+        fsutil::symlink_force(Path::new("python"), &link).map_err(at("python link", &link))?;
+    }
+
+    for (name, text) in activate_scripts(&layout, prompt) {
+        let path = layout.bin.join(name);
+        fs::write(&path, text).map_err(at("activate script", &path))?;
+    }
+    // Backup tools skip folders tagged like this; an env can always be rebuilt.
+    let tag = root.join("CACHEDIR.TAG");
+    fs::write(
+        &tag,
+        "Signature: 8a477f597d28d172789f06886806bc55\n# This env was made by pvm; it can be rebuilt at any time.\n",
+    )
+    .map_err(at("CACHEDIR.TAG", &tag))?;
+    Ok(layout)
+}
+
+fn pyvenv_cfg(facts: &Facts, prompt: &str) -> String {
+    let home = facts
+        .base_executable
+        .parent()
+        .unwrap_or(Path::new("/"))
+        .display();
+    let (major, minor, micro, level, serial) = &facts.version_info;
+    format!(
+        "home = {home}\n\
+         implementation = {implementation}\n\
+         version_info = {major}.{minor}.{micro}.{level}.{serial}\n\
+         version = {version}\n\
+         include-system-site-packages = false\n\
+         executable = {executable}\n\
+         prompt = {prompt}\n\
+         pvm = {pvm}\n",
+        implementation = facts.implementation_display(),
+        version = facts.version,
+        executable = facts.base_executable.display(),
+        pvm = env!("CARGO_PKG_VERSION"),
+    )
+}
+
+/// The activate scripts, with the env's path and prompt baked in.
+fn activate_scripts(layout: &Layout, prompt: &str) -> Vec<(&'static str, String)> {
+    let env = layout.root.display().to_string();
+    let bin = layout.bin.display().to_string();
+    let fill = |template: &str, quote: fn(&str) -> String| {
+        template
+            .replace("__VIRTUAL_ENV__", &quote(&env))
+            .replace("__BIN__", &quote(&bin))
+            .replace("__PROMPT__", &quote(prompt))
+    };
+    vec![
+        ("activate", fill(include_str!("venv/activate.sh"), quote_sh)),
+        (
+            "activate.fish",
+            fill(include_str!("venv/activate.fish"), quote_sh),
+        ),
+        (
+            "activate.csh",
+            fill(include_str!("venv/activate.csh"), quote_sh),
+        ),
+        (
+            "activate.nu",
+            fill(include_str!("venv/activate.nu"), quote_nu),
+        ),
+        (
+            "Activate.ps1",
+            fill(include_str!("venv/Activate.ps1"), quote_ps),
+        ),
+    ]
+}
+
+/// Single-quoted for sh, csh and fish: `'` becomes `'\''`.
+fn quote_sh(text: &str) -> String {
+    format!("'{}'", text.replace('\'', r"'\''"))
+}
+
+/// Nushell raw string: `r#'...'#` takes anything but `'#`.
+fn quote_nu(text: &str) -> String {
+    format!("r#'{text}'#")
+}
+
+/// PowerShell single-quoted: `'` doubles.
+fn quote_ps(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoting_survives_quotes() {
+        assert_eq!(quote_sh("it's"), r"'it'\''s'");
+        assert_eq!(quote_ps("it's"), "'it''s'");
+    }
+}

@@ -1,0 +1,18 @@
+# Activates a pvm env in csh or tcsh: `source bin/activate.csh`, undo with `deactivate`.
+# Written by pvm; the env's path is baked in.
+
+alias deactivate 'test $?_OLD_VIRTUAL_PATH != 0 && setenv PATH "$_OLD_VIRTUAL_PATH" && unset _OLD_VIRTUAL_PATH; rehash; test $?_OLD_VIRTUAL_PROMPT != 0 && set prompt="$_OLD_VIRTUAL_PROMPT" && unset _OLD_VIRTUAL_PROMPT; unsetenv VIRTUAL_ENV; unsetenv VIRTUAL_ENV_PROMPT; test "\!:*" != "nondestructive" && unalias deactivate'
+
+deactivate nondestructive
+
+setenv VIRTUAL_ENV __VIRTUAL_ENV__
+setenv VIRTUAL_ENV_PROMPT __PROMPT__
+set _OLD_VIRTUAL_PATH="$PATH"
+setenv PATH __BIN__:"$PATH"
+
+set _OLD_VIRTUAL_PROMPT="$prompt"
+if (! $?VIRTUAL_ENV_DISABLE_PROMPT) then
+    set prompt = "($VIRTUAL_ENV_PROMPT) $prompt"
+endif
+
+rehash
