@@ -324,7 +324,8 @@ impl Store {
             return Err(StoreError::InvalidName(name.to_string()));
         }
         let names = self.env_names();
-        if names.iter().any(|existing| existing == name) {
+        // A link is returned too, for the removal checks to refuse by name.
+        if fs::symlink_metadata(self.envs_dir().join(name)).is_ok() {
             return Ok(self.env(name));
         }
         let prefix = format!("{}-", slug(name));

@@ -1,0 +1,11 @@
+//! Integration tests: the built `pvm` binary against real interpreters, real envs and a
+//! temporary store per test. One test binary links the dependency graph once.
+
+mod support;
+
+mod generated;
+mod init;
+mod list;
+mod python;
+mod remove;
+mod run;
