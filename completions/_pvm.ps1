@@ -31,6 +31,8 @@ Register-ArgumentCompleter -Native -CommandName 'pvm' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Start a project (or adopt an existing pyproject.toml) and create its env')
             [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Run a command (or a [tool.pvm.scripts] entry) inside the project''s env')
+            [CompletionResult]::new('sync', 'sync', [CompletionResultType]::ParameterValue, 'Make the env hold exactly the project''s dependencies (and the lock''s pins)')
+            [CompletionResult]::new('lock', 'lock', [CompletionResultType]::ParameterValue, 'Resolve every dependency to exact versions with hashes, into pvm.lock')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List every env in the store: project, interpreter, status, size, last use')
             [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List every env in the store: project, interpreter, status, size, last use')
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove envs: this project''s, named ones, stale ones, or all')
@@ -57,6 +59,39 @@ Register-ArgumentCompleter -Native -CommandName 'pvm' -ScriptBlock {
             [CompletionResult]::new('--python', '--python', [CompletionResultType]::ParameterName, 'Interpreter request for this run (overrides PVM_PYTHON and .python-version)')
             [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'The project''s folder (default: the nearest folder upward with a pyproject.toml)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors (NO_COLOR is obeyed under `auto`)')
+            [CompletionResult]::new('--no-sync', '--no-sync', [CompletionResultType]::ParameterName, 'Use the env as it is: do not install or remove anything first')
+            [CompletionResult]::new('--locked', '--locked', [CompletionResultType]::ParameterName, 'Fail when pvm.lock is missing or stale instead of re-locking (for CI)')
+            [CompletionResult]::new('--frozen', '--frozen', [CompletionResultType]::ParameterName, 'Install pvm.lock as it is, without checking it against the manifest')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors and what the command itself prints')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors and what the command itself prints')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'pvm;sync' {
+            [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'Also install this dependency group (repeatable)')
+            [CompletionResult]::new('--extra', '--extra', [CompletionResultType]::ParameterName, 'Also install this extra (repeatable)')
+            [CompletionResult]::new('--python', '--python', [CompletionResultType]::ParameterName, 'Interpreter request (overrides PVM_PYTHON and .python-version)')
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'The project''s folder (default: the nearest folder upward with a pyproject.toml)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors (NO_COLOR is obeyed under `auto`)')
+            [CompletionResult]::new('--all-groups', '--all-groups', [CompletionResultType]::ParameterName, 'Install every dependency group')
+            [CompletionResult]::new('--no-dev', '--no-dev', [CompletionResultType]::ParameterName, 'Leave out the `dev` group (installed by default)')
+            [CompletionResult]::new('--all-extras', '--all-extras', [CompletionResultType]::ParameterName, 'Install every extra')
+            [CompletionResult]::new('--reinstall', '--reinstall', [CompletionResultType]::ParameterName, 'Reinstall every package, even those already in place')
+            [CompletionResult]::new('--locked', '--locked', [CompletionResultType]::ParameterName, 'Fail when pvm.lock is missing or stale instead of re-locking (for CI)')
+            [CompletionResult]::new('--frozen', '--frozen', [CompletionResultType]::ParameterName, 'Install pvm.lock as it is, without checking it against the manifest')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors and what the command itself prints')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors and what the command itself prints')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'pvm;lock' {
+            [CompletionResult]::new('--python', '--python', [CompletionResultType]::ParameterName, 'Interpreter request (overrides PVM_PYTHON and .python-version)')
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'The project''s folder (default: the nearest folder upward with a pyproject.toml)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors (NO_COLOR is obeyed under `auto`)')
+            [CompletionResult]::new('-U', '-U ', [CompletionResultType]::ParameterName, 'Take the newest versions allowed instead of keeping the locked ones')
+            [CompletionResult]::new('--upgrade', '--upgrade', [CompletionResultType]::ParameterName, 'Take the newest versions allowed instead of keeping the locked ones')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors and what the command itself prints')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors and what the command itself prints')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -208,6 +243,8 @@ Register-ArgumentCompleter -Native -CommandName 'pvm' -ScriptBlock {
         'pvm;help' {
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Start a project (or adopt an existing pyproject.toml) and create its env')
             [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Run a command (or a [tool.pvm.scripts] entry) inside the project''s env')
+            [CompletionResult]::new('sync', 'sync', [CompletionResultType]::ParameterValue, 'Make the env hold exactly the project''s dependencies (and the lock''s pins)')
+            [CompletionResult]::new('lock', 'lock', [CompletionResultType]::ParameterValue, 'Resolve every dependency to exact versions with hashes, into pvm.lock')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List every env in the store: project, interpreter, status, size, last use')
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove envs: this project''s, named ones, stale ones, or all')
             [CompletionResult]::new('info', 'info', [CompletionResultType]::ParameterValue, 'Show the project, its env and interpreter, and whether the env is in sync')
@@ -220,6 +257,12 @@ Register-ArgumentCompleter -Native -CommandName 'pvm' -ScriptBlock {
             break
         }
         'pvm;help;run' {
+            break
+        }
+        'pvm;help;sync' {
+            break
+        }
+        'pvm;help;lock' {
             break
         }
         'pvm;help;list' {

@@ -31,6 +31,9 @@ _pvm() {
             pvm,list)
                 cmd="pvm__subcmd__list"
                 ;;
+            pvm,lock)
+                cmd="pvm__subcmd__lock"
+                ;;
             pvm,ls)
                 cmd="pvm__subcmd__list"
                 ;;
@@ -45,6 +48,9 @@ _pvm() {
                 ;;
             pvm,run)
                 cmd="pvm__subcmd__run"
+                ;;
+            pvm,sync)
+                cmd="pvm__subcmd__sync"
                 ;;
             pvm__subcmd__help,completions)
                 cmd="pvm__subcmd__help__subcmd__completions"
@@ -61,6 +67,9 @@ _pvm() {
             pvm__subcmd__help,list)
                 cmd="pvm__subcmd__help__subcmd__list"
                 ;;
+            pvm__subcmd__help,lock)
+                cmd="pvm__subcmd__help__subcmd__lock"
+                ;;
             pvm__subcmd__help,python)
                 cmd="pvm__subcmd__help__subcmd__python"
                 ;;
@@ -69,6 +78,9 @@ _pvm() {
                 ;;
             pvm__subcmd__help,run)
                 cmd="pvm__subcmd__help__subcmd__run"
+                ;;
+            pvm__subcmd__help,sync)
+                cmd="pvm__subcmd__help__subcmd__sync"
                 ;;
             pvm__subcmd__help__subcmd__python,find)
                 cmd="pvm__subcmd__help__subcmd__python__subcmd__find"
@@ -113,7 +125,7 @@ _pvm() {
 
     case "${cmd}" in
         pvm)
-            opts="-q -h -V --project --quiet --color --help --version init run list ls remove rm info python completions help"
+            opts="-q -h -V --project --quiet --color --help --version init run sync lock list ls remove rm info python completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -163,7 +175,7 @@ _pvm() {
             return 0
             ;;
         pvm__subcmd__help)
-            opts="init run list remove info python completions help"
+            opts="init run sync lock list remove info python completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -233,6 +245,20 @@ _pvm() {
             return 0
             ;;
         pvm__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pvm__subcmd__help__subcmd__lock)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -330,6 +356,20 @@ _pvm() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        pvm__subcmd__help__subcmd__sync)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         pvm__subcmd__info)
             opts="-q -h --json --path --python --project --quiet --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -399,6 +439,35 @@ _pvm() {
                 return 0
             fi
             case "${prev}" in
+                --project)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pvm__subcmd__lock)
+            opts="-U -q -h --upgrade --python --project --quiet --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --python)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --project)
                     COMPREPLY=()
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
@@ -613,12 +682,49 @@ _pvm() {
             return 0
             ;;
         pvm__subcmd__run)
-            opts="-q -h --python --project --quiet --color --help"
+            opts="-q -h --python --no-sync --locked --frozen --project --quiet --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --python)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --project)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pvm__subcmd__sync)
+            opts="-q -h --group --all-groups --no-dev --extra --all-extras --reinstall --locked --frozen --python --project --quiet --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --group)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --extra)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --python)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -28,6 +28,8 @@ set edit:completion:arg-completer[pvm] = {|@words|
             cand --version 'Print version'
             cand init 'Start a project (or adopt an existing pyproject.toml) and create its env'
             cand run 'Run a command (or a [tool.pvm.scripts] entry) inside the project''s env'
+            cand sync 'Make the env hold exactly the project''s dependencies (and the lock''s pins)'
+            cand lock 'Resolve every dependency to exact versions with hashes, into pvm.lock'
             cand list 'List every env in the store: project, interpreter, status, size, last use'
             cand ls 'List every env in the store: project, interpreter, status, size, last use'
             cand remove 'Remove envs: this project''s, named ones, stale ones, or all'
@@ -52,6 +54,37 @@ set edit:completion:arg-completer[pvm] = {|@words|
             cand --python 'Interpreter request for this run (overrides PVM_PYTHON and .python-version)'
             cand --project 'The project''s folder (default: the nearest folder upward with a pyproject.toml)'
             cand --color 'When to use colors (NO_COLOR is obeyed under `auto`)'
+            cand --no-sync 'Use the env as it is: do not install or remove anything first'
+            cand --locked 'Fail when pvm.lock is missing or stale instead of re-locking (for CI)'
+            cand --frozen 'Install pvm.lock as it is, without checking it against the manifest'
+            cand -q 'Print nothing but errors and what the command itself prints'
+            cand --quiet 'Print nothing but errors and what the command itself prints'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'pvm;sync'= {
+            cand --group 'Also install this dependency group (repeatable)'
+            cand --extra 'Also install this extra (repeatable)'
+            cand --python 'Interpreter request (overrides PVM_PYTHON and .python-version)'
+            cand --project 'The project''s folder (default: the nearest folder upward with a pyproject.toml)'
+            cand --color 'When to use colors (NO_COLOR is obeyed under `auto`)'
+            cand --all-groups 'Install every dependency group'
+            cand --no-dev 'Leave out the `dev` group (installed by default)'
+            cand --all-extras 'Install every extra'
+            cand --reinstall 'Reinstall every package, even those already in place'
+            cand --locked 'Fail when pvm.lock is missing or stale instead of re-locking (for CI)'
+            cand --frozen 'Install pvm.lock as it is, without checking it against the manifest'
+            cand -q 'Print nothing but errors and what the command itself prints'
+            cand --quiet 'Print nothing but errors and what the command itself prints'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'pvm;lock'= {
+            cand --python 'Interpreter request (overrides PVM_PYTHON and .python-version)'
+            cand --project 'The project''s folder (default: the nearest folder upward with a pyproject.toml)'
+            cand --color 'When to use colors (NO_COLOR is obeyed under `auto`)'
+            cand -U 'Take the newest versions allowed instead of keeping the locked ones'
+            cand --upgrade 'Take the newest versions allowed instead of keeping the locked ones'
             cand -q 'Print nothing but errors and what the command itself prints'
             cand --quiet 'Print nothing but errors and what the command itself prints'
             cand -h 'Print help'
@@ -186,6 +219,8 @@ set edit:completion:arg-completer[pvm] = {|@words|
         &'pvm;help'= {
             cand init 'Start a project (or adopt an existing pyproject.toml) and create its env'
             cand run 'Run a command (or a [tool.pvm.scripts] entry) inside the project''s env'
+            cand sync 'Make the env hold exactly the project''s dependencies (and the lock''s pins)'
+            cand lock 'Resolve every dependency to exact versions with hashes, into pvm.lock'
             cand list 'List every env in the store: project, interpreter, status, size, last use'
             cand remove 'Remove envs: this project''s, named ones, stale ones, or all'
             cand info 'Show the project, its env and interpreter, and whether the env is in sync'
@@ -196,6 +231,10 @@ set edit:completion:arg-completer[pvm] = {|@words|
         &'pvm;help;init'= {
         }
         &'pvm;help;run'= {
+        }
+        &'pvm;help;sync'= {
+        }
+        &'pvm;help;lock'= {
         }
         &'pvm;help;list'= {
         }

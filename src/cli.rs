@@ -55,6 +55,14 @@ pub enum Command {
         after_help = "Examples:\n  pvm run python app.py\n  pvm run --python 3.11 pytest -q\n  pvm run test"
     )]
     Run(RunArgs),
+    /// Make the env hold exactly the project's dependencies (and the lock's pins).
+    #[command(
+        after_help = "Examples:\n  pvm sync\n  pvm sync --group docs --extra postgres\n  pvm sync --locked        # in CI: fail when pvm.lock is stale"
+    )]
+    Sync(SyncArgs),
+    /// Resolve every dependency to exact versions with hashes, into pvm.lock.
+    #[command(after_help = "Examples:\n  pvm lock\n  pvm lock --upgrade")]
+    Lock(LockArgs),
     /// List every env in the store: project, interpreter, status, size, last use.
     #[command(
         visible_alias = "ls",
@@ -100,6 +108,11 @@ pub struct RunArgs {
     /// Interpreter request for this run (overrides PVM_PYTHON and .python-version).
     #[arg(long, value_name = "REQUEST")]
     pub python: Option<String>,
+    /// Use the env as it is: do not install or remove anything first.
+    #[arg(long)]
+    pub no_sync: bool,
+    #[command(flatten)]
+    pub lock: LockModeArgs,
     /// The command and its arguments, or a script name.
     #[arg(
         required = true,
@@ -108,6 +121,60 @@ pub struct RunArgs {
         value_name = "COMMAND"
     )]
     pub command: Vec<std::ffi::OsString>,
+}
+
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    #[command(flatten)]
+    pub selection: SelectionArgs,
+    /// Reinstall every package, even those already in place.
+    #[arg(long)]
+    pub reinstall: bool,
+    #[command(flatten)]
+    pub lock: LockModeArgs,
+    /// Interpreter request (overrides PVM_PYTHON and .python-version).
+    #[arg(long, value_name = "REQUEST")]
+    pub python: Option<String>,
+}
+
+/// Which extras and dependency groups to install besides `[project] dependencies`.
+#[derive(Debug, Args)]
+pub struct SelectionArgs {
+    /// Also install this dependency group (repeatable).
+    #[arg(long = "group", value_name = "GROUP")]
+    pub groups: Vec<String>,
+    /// Install every dependency group.
+    #[arg(long)]
+    pub all_groups: bool,
+    /// Leave out the `dev` group (installed by default).
+    #[arg(long)]
+    pub no_dev: bool,
+    /// Also install this extra (repeatable).
+    #[arg(long = "extra", value_name = "EXTRA")]
+    pub extras: Vec<String>,
+    /// Install every extra.
+    #[arg(long)]
+    pub all_extras: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LockModeArgs {
+    /// Fail when pvm.lock is missing or stale instead of re-locking (for CI).
+    #[arg(long, conflicts_with = "frozen")]
+    pub locked: bool,
+    /// Install pvm.lock as it is, without checking it against the manifest.
+    #[arg(long)]
+    pub frozen: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LockArgs {
+    /// Take the newest versions allowed instead of keeping the locked ones.
+    #[arg(long, short = 'U')]
+    pub upgrade: bool,
+    /// Interpreter request (overrides PVM_PYTHON and .python-version).
+    #[arg(long, value_name = "REQUEST")]
+    pub python: Option<String>,
 }
 
 #[derive(Debug, Args)]

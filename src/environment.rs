@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use jiff::Timestamp;
 
 use crate::fingerprint::{self, Selection};
+use crate::install::{self, Progress, SyncError, SyncOptions, SyncReport};
 use crate::project::Project;
 use crate::python::facts::FileStamp;
 use crate::python::{
@@ -22,6 +23,8 @@ pub enum EnvError {
     Python(#[from] PythonError),
     #[error(transparent)]
     Venv(#[from] VenvError),
+    #[error(transparent)]
+    Sync(#[from] SyncError),
 }
 
 impl EnvError {
@@ -30,6 +33,7 @@ impl EnvError {
             EnvError::Store(err) => err.hint(),
             EnvError::Python(err) => err.hint(),
             EnvError::Venv(_) => Some("check that PVM_HOME is writable and has free space".into()),
+            EnvError::Sync(err) => err.hint(),
         }
     }
 }
@@ -47,7 +51,8 @@ pub enum Event<'a> {
     Rebuilding {
         reason: &'a str,
     },
-    Syncing,
+    SeedingPip,
+    Sync(Progress<'a>),
 }
 
 /// An env ready to run in.
@@ -56,8 +61,20 @@ pub struct Ready {
     pub env: Env,
     pub metadata: EnvMetadata,
     pub layout: Layout,
-    /// Whether anything had to be done (false for a warm run).
-    pub changed: bool,
+    /// What a sync changed; `None` when there was nothing to do.
+    pub report: Option<SyncReport>,
+}
+
+impl Ready {
+    fn new(env: Env, metadata: EnvMetadata, report: Option<SyncReport>) -> Ready {
+        let layout = Layout::new(&env.dir, &metadata.python.facts);
+        Ready {
+            env,
+            metadata,
+            layout,
+            report,
+        }
+    }
 }
 
 /// Why an existing env cannot be used as it is.
@@ -141,29 +158,26 @@ fn satisfies(python: &EnvPython, request: &SourcedRequest, project: &Project) ->
 }
 
 /// Makes sure the project's env exists and is current; the warm path reads one file and
-/// returns. `sync` brings an existing env's contents in line and says which installer it used.
+/// returns. Otherwise, under the env's lock: build or rebuild it when needed, then sync.
 pub fn ensure(
     store: &Store,
     project: &Project,
     request: &SourcedRequest,
-    selection: Option<&Selection>,
+    options: &SyncOptions,
     events: &mut dyn FnMut(Event),
 ) -> Result<Ready, EnvError> {
     let env = store.env_for(&project.name(), &project.root);
     let metadata = env.metadata();
-    let selection = selection
-        .cloned()
+    let selection = options
+        .selection
+        .clone()
         .or_else(|| metadata.as_ref().map(|m| m.selection.clone()))
         .unwrap_or_else(|| Selection::default_for(project));
-    if check(&env, metadata.as_ref(), project, request, &selection) == Verdict::Current {
-        let metadata = metadata.expect("a current env has metadata");
-        let layout = Layout::new(&env.dir, &metadata.python.facts);
-        return Ok(Ready {
-            env,
-            metadata,
-            layout,
-            changed: false,
-        });
+    let verdict = check(&env, metadata.as_ref(), project, request, &selection);
+    let usable = verdict == Verdict::Current || (options.no_sync && verdict == Verdict::OutOfSync);
+    if usable && !options.reinstall {
+        let metadata = metadata.expect("a usable env has metadata");
+        return Ok(Ready::new(env, metadata, None));
     }
 
     store.prepare()?;
@@ -171,17 +185,11 @@ pub fn ensure(
     // Whoever held the lock may have done the work already.
     let metadata = env.metadata();
     let verdict = check(&env, metadata.as_ref(), project, request, &selection);
-    let (mut metadata, created) = match (verdict, metadata) {
-        (Verdict::Current, Some(metadata)) => {
-            let layout = Layout::new(&env.dir, &metadata.python.facts);
-            return Ok(Ready {
-                env,
-                metadata,
-                layout,
-                changed: false,
-            });
+    let mut metadata = match (verdict, metadata) {
+        (Verdict::Current, Some(metadata)) if !options.reinstall => {
+            return Ok(Ready::new(env, metadata, None));
         }
-        (Verdict::OutOfSync, Some(metadata)) => (metadata, false),
+        (Verdict::Current | Verdict::OutOfSync, Some(metadata)) => metadata,
         (Verdict::Reselect, Some(metadata)) => {
             events(Event::FindingInterpreter(request));
             let interpreter =
@@ -189,7 +197,7 @@ pub fn ensure(
             if same_interpreter(&interpreter, &metadata.python) {
                 let mut metadata = metadata;
                 metadata.python = env_python(&interpreter, request);
-                (metadata, false)
+                metadata
             } else {
                 events(Event::Rebuilding {
                     reason: &format!(
@@ -198,10 +206,7 @@ pub fn ensure(
                         interpreter.path.display()
                     ),
                 });
-                (
-                    build(store, &env, project, request, &interpreter, events)?,
-                    true,
-                )
+                build(store, &env, project, request, &interpreter, events)?
             }
         }
         (verdict, _) => {
@@ -213,36 +218,37 @@ pub fn ensure(
             events(Event::FindingInterpreter(request));
             let interpreter =
                 finder(store).find(request, project.manifest.requires_python.as_ref())?;
-            (
-                build(store, &env, project, request, &interpreter, events)?,
-                true,
-            )
+            build(store, &env, project, request, &interpreter, events)?
         }
     };
+    if options.no_sync {
+        return Ok(Ready::new(env, metadata, None));
+    }
 
-    // Sync: the fingerprint is cleared first and stored only once the env matches it, so an
-    // interrupted sync is redone by the next run.
-    if !created && metadata.fingerprint.is_some() {
+    // The fingerprint is cleared first and stored only once the env matches it, so a failed
+    // or killed sync is redone by the next run.
+    if metadata.fingerprint.is_some() {
         metadata.fingerprint = None;
         env.write_metadata(&metadata)?;
     }
-    events(Event::Syncing);
-    metadata.selection = selection.clone();
-    metadata.fingerprint = Some(fingerprint::fingerprint(
+    let layout = Layout::new(&env.dir, &metadata.python.facts);
+    let report = install::sync(
         project,
-        &selection,
+        &layout,
         &metadata.python.facts,
-    ));
+        &selection,
+        options,
+        &mut |progress| events(Event::Sync(progress)),
+    )?;
+    metadata.selection = selection.clone();
+    metadata.installer = Some(report.installer.clone());
+    // A sync may have written the lock: the fingerprint covers it as it is now.
+    metadata.fingerprint = (!report.frozen_stale)
+        .then(|| fingerprint::fingerprint(project, &selection, &metadata.python.facts));
     metadata.synced = Some(Timestamp::now());
     metadata.name = project.name();
     env.write_metadata(&metadata)?;
-    let layout = Layout::new(&env.dir, &metadata.python.facts);
-    Ok(Ready {
-        env,
-        metadata,
-        layout,
-        changed: true,
-    })
+    Ok(Ready::new(env, metadata, Some(report)))
 }
 
 fn same_interpreter(interpreter: &Interpreter, python: &EnvPython) -> bool {
@@ -261,8 +267,8 @@ fn env_python(interpreter: &Interpreter, request: &SourcedRequest) -> EnvPython 
     }
 }
 
-/// Builds the env from scratch: whatever was there goes first. Returns metadata without a
-/// fingerprint; the env is not committed until its metadata is written.
+/// Builds the env from scratch (whatever was there goes first) and seeds pip. Its metadata is
+/// written last, without a fingerprint: complete, not yet synced.
 fn build(
     store: &Store,
     env: &Env,
@@ -276,14 +282,22 @@ fn build(
         python: interpreter,
         dir: &env.dir,
     });
-    let created = venv::create(&env.dir, &interpreter.facts, &project.name());
+    let created = venv::create(&env.dir, &interpreter.facts, &project.name())
+        .map_err(EnvError::from)
+        .and_then(|layout| {
+            if project.manifest.settings.seed_pip {
+                events(Event::SeedingPip);
+                install::seed_pip(&layout, &interpreter.facts)?;
+            }
+            Ok(())
+        });
     if let Err(err) = created {
         // Leave nothing half-written behind.
         let _ = store.discard(env);
-        return Err(err.into());
+        return Err(err);
     }
     let now = Timestamp::now();
-    Ok(EnvMetadata {
+    let metadata = EnvMetadata {
         format: ENV_FORMAT,
         pvm_version: env!("CARGO_PKG_VERSION").to_string(),
         project: project.root.clone(),
@@ -294,7 +308,10 @@ fn build(
         installer: None,
         created: now,
         synced: None,
-    })
+    };
+    // The commit mark: from here on the env is complete, only not yet synced.
+    env.write_metadata(&metadata)?;
+    Ok(metadata)
 }
 
 /// The env's path for the project, whether or not it exists yet.

@@ -60,6 +60,10 @@ pub fn schemas() -> Vec<(&'static str, String)> {
             render(schemars::schema_for!(crate::project::Settings)),
         ),
         (
+            "pvm-lock.schema.json",
+            render(schemars::schema_for!(crate::install::lock::LockFile)),
+        ),
+        (
             "pvm-list.schema.json",
             render(schemars::schema_for!(Vec<crate::listing::EnvSummary>)),
         ),

@@ -10,6 +10,7 @@ pub mod environment;
 pub mod fingerprint;
 pub mod fsutil;
 pub mod generated;
+pub mod install;
 pub mod listing;
 pub mod pep;
 pub mod project;
@@ -26,6 +27,8 @@ pub fn hint_for(err: &anyhow::Error) -> Option<String> {
         } else if let Some(err) = cause.downcast_ref::<python::PythonError>() {
             err.hint()
         } else if let Some(err) = cause.downcast_ref::<store::StoreError>() {
+            err.hint()
+        } else if let Some(err) = cause.downcast_ref::<install::SyncError>() {
             err.hint()
         } else if let Some(err) = cause.downcast_ref::<environment::EnvError>() {
             err.hint()

@@ -1,7 +1,7 @@
 //! The one place that touches the PEP 440 / PEP 508 crates, so they can be swapped.
 
 pub use pep440_rs::{Version, VersionSpecifiers};
-pub use pep508_rs::{PackageName, Requirement};
+pub use pep508_rs::{ExtraName, MarkerEnvironment, PackageName, Requirement};
 
 use std::str::FromStr;
 
@@ -24,4 +24,31 @@ pub fn normalize_name(name: &str) -> Result<String, String> {
     PackageName::from_str(name)
         .map(|name| name.to_string())
         .map_err(|err| err.to_string())
+}
+
+/// The PEP 508 marker environment from the values an interpreter reported.
+pub fn marker_environment(
+    values: &std::collections::BTreeMap<String, String>,
+) -> Result<MarkerEnvironment, String> {
+    let get = |key: &str| values.get(key).map(String::as_str).unwrap_or("");
+    MarkerEnvironment::try_from(pep508_rs::MarkerEnvironmentBuilder {
+        implementation_name: get("implementation_name"),
+        implementation_version: get("implementation_version"),
+        os_name: get("os_name"),
+        platform_machine: get("platform_machine"),
+        platform_python_implementation: get("platform_python_implementation"),
+        platform_release: get("platform_release"),
+        platform_system: get("platform_system"),
+        platform_version: get("platform_version"),
+        python_full_version: get("python_full_version"),
+        python_version: get("python_version"),
+        sys_platform: get("sys_platform"),
+    })
+    .map_err(|err| err.to_string())
+}
+
+/// Whether `requirement` applies in `env` when `extras` are requested of the package that
+/// declares it.
+pub fn applies(requirement: &Requirement, env: &MarkerEnvironment, extras: &[ExtraName]) -> bool {
+    requirement.evaluate_markers(env, extras)
 }

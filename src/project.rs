@@ -40,7 +40,7 @@ pub enum GroupItem {
 }
 
 /// pvm's own settings: the `[tool.pvm]` table.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 #[schemars(title = "[tool.pvm]", description = "pvm's settings in pyproject.toml")]
 pub struct Settings {
@@ -76,6 +76,24 @@ pub struct Settings {
     /// Named commands: `pvm run NAME` runs the command.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub scripts: BTreeMap<String, Script>,
+}
+
+impl Default for Settings {
+    /// What a manifest without `[tool.pvm]` means: the same as an empty table.
+    fn default() -> Settings {
+        Settings {
+            python: None,
+            index_url: None,
+            extra_index_urls: Vec::new(),
+            find_links: Vec::new(),
+            no_index: false,
+            offline: false,
+            installer: Installer::Auto,
+            seed_pip: true,
+            env: BTreeMap::new(),
+            scripts: BTreeMap::new(),
+        }
+    }
 }
 
 /// A named command: a command line split like a shell would (`"pytest -q"`), or its words.
@@ -585,6 +603,14 @@ pub fn new_manifest(name: &str, requires_python: &str, dependencies: &[Requireme
 #[cfg(test)]
 mod init_tests {
     use super::*;
+
+    #[test]
+    fn no_tool_table_means_default_settings() {
+        let manifest = Manifest::parse("[project]\nname = \"a\"\n", Path::new("p")).unwrap();
+        let empty: Settings = toml::from_str("").unwrap();
+        assert_eq!(manifest.settings, empty);
+        assert!(manifest.settings.seed_pip);
+    }
 
     #[test]
     fn folder_names_become_valid_names() {

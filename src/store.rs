@@ -23,7 +23,7 @@ use crate::python::facts::FileStamp;
 use crate::python::{Facts, Origin};
 
 /// Bumped whenever what pvm writes into an env changes shape: envs of another format are rebuilt.
-pub const ENV_FORMAT: u32 = 1;
+pub const ENV_FORMAT: u32 = 2;
 /// The env's commit mark: an env without a valid one is incomplete and never used.
 pub const METADATA_FILE: &str = "pvm-env.json";
 /// Touched on every run; its modification time is the env's "last used".

@@ -50,6 +50,15 @@ impl Ui {
         let _ = writeln!(err, "{:>10} {message}", verb.green().bold());
     }
 
+    /// An indented detail line under a status line.
+    pub fn detail(&self, message: impl std::fmt::Display) {
+        if self.quiet {
+            return;
+        }
+        let mut err = anstream::stderr();
+        let _ = writeln!(err, "{:>10} {message}", "");
+    }
+
     pub fn warn(&self, message: impl std::fmt::Display) {
         if self.quiet {
             return;

@@ -4,9 +4,11 @@ mod completions;
 mod info;
 mod init;
 mod list;
+mod lock;
 mod python;
 mod remove;
 mod run;
+mod sync;
 
 use std::path::PathBuf;
 
@@ -14,6 +16,7 @@ use indicatif::ProgressBar;
 
 use crate::cli::{Cli, Command};
 use crate::environment::Event;
+use crate::install::{LockMode, Progress, SyncReport};
 use crate::project::Project;
 use crate::store::Store;
 use crate::ui::Ui;
@@ -76,6 +79,8 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
     match cli.command {
         Command::Init(args) => init::init(&ctx, args),
         Command::Run(args) => run::run(&ctx, args),
+        Command::Sync(args) => sync::sync(&ctx, args),
+        Command::Lock(args) => lock::lock(&ctx, args),
         Command::List(args) => list::list(&ctx, args),
         Command::Remove(args) => remove::remove(&ctx, args),
         Command::Info(args) => info::info(&ctx, args),
@@ -143,7 +148,19 @@ impl EnvProgress {
                 self.pause();
                 self.ui.status("Rebuilding", format!("env: {reason}"));
             }
-            Event::Syncing => self.spin("Syncing".into()),
+            Event::SeedingPip => self.spin("Seeding pip".into()),
+            Event::Sync(Progress::Locking { requirements }) => self.spin(format!(
+                "Resolving {requirements} requirements into pvm.lock"
+            )),
+            Event::Sync(Progress::Installing {
+                requirements,
+                installer,
+            }) => self.spin(format!(
+                "Installing {requirements} requirements with {installer}"
+            )),
+            Event::Sync(Progress::Removing { count }) => {
+                self.spin(format!("Removing {count} packages no longer required"))
+            }
         }
     }
 }
@@ -151,5 +168,48 @@ impl EnvProgress {
 impl Drop for EnvProgress {
     fn drop(&mut self) {
         self.pause();
+    }
+}
+
+impl EnvProgress {
+    /// What a sync changed, like uv prints it: `+ added`, `- removed`, `~ changed`.
+    pub fn report(&mut self, report: &SyncReport, started: std::time::Instant) {
+        self.pause();
+        let changes = report.added.len() + report.removed.len() + report.changed.len();
+        let elapsed = started.elapsed().as_secs_f64();
+        let lock = if report.relocked {
+            ", re-locked pvm.lock"
+        } else if report.used_lock {
+            " from pvm.lock"
+        } else {
+            ""
+        };
+        self.ui.status(
+            "Synced",
+            format!(
+                "{changes} changes with {} in {elapsed:.2}s{lock}",
+                report.installer
+            ),
+        );
+        for (name, version) in &report.added {
+            self.ui.detail(format!("+ {name}=={version}"));
+        }
+        for (name, old, new) in &report.changed {
+            self.ui.detail(format!("~ {name} {old} -> {new}"));
+        }
+        for (name, version) in &report.removed {
+            self.ui.detail(format!("- {name}=={version}"));
+        }
+    }
+}
+
+/// `--locked` / `--frozen` as a [`LockMode`].
+pub fn lock_mode(args: &crate::cli::LockModeArgs) -> LockMode {
+    if args.frozen {
+        LockMode::Frozen
+    } else if args.locked {
+        LockMode::Locked
+    } else {
+        LockMode::Auto
     }
 }

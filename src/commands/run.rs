@@ -5,16 +5,28 @@ use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 
 use crate::cli::RunArgs;
-use crate::commands::{Context, EnvProgress, UserError};
+use crate::commands::{Context, EnvProgress, UserError, lock_mode};
 use crate::environment;
+use crate::install::SyncOptions;
 use crate::python::project_request;
 
 pub fn run(ctx: &Context, args: RunArgs) -> anyhow::Result<i32> {
     let project = ctx.project()?;
     let store = ctx.store()?;
     let request = project_request(args.python.as_deref(), &project)?;
+    let options = SyncOptions {
+        no_sync: args.no_sync,
+        lock: lock_mode(&args.lock),
+        ..SyncOptions::default()
+    };
+    let started = std::time::Instant::now();
     let mut progress = EnvProgress::new(ctx.ui);
-    let ready = environment::ensure(&store, &project, &request, None, &mut |e| progress.event(e))?;
+    let ready = environment::ensure(&store, &project, &request, &options, &mut |e| {
+        progress.event(e)
+    })?;
+    if let Some(report) = &ready.report {
+        progress.report(report, started);
+    }
     drop(progress);
     ready.env.touch_used();
 

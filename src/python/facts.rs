@@ -35,6 +35,9 @@ pub struct Facts {
     pub abiflags: String,
     /// Where a venv keeps its parts, relative to its root.
     pub scheme: Scheme,
+    /// The standard library folder (where `ensurepip` keeps its pip wheel).
+    #[serde(default)]
+    pub stdlib: Option<PathBuf>,
     /// The PEP 508 marker environment.
     pub markers: BTreeMap<String, String>,
 }
@@ -186,6 +189,10 @@ fn same_file(a: &Path, b: &Path) -> bool {
 }
 
 fn path_digest(path: &Path) -> String {
-    let digest = Sha256::digest(path.as_os_str().as_encoded_bytes());
+    // The script is part of the key: when it learns more, old answers are not reused.
+    let mut hasher = Sha256::new();
+    hasher.update(QUERY.as_bytes());
+    hasher.update(path.as_os_str().as_encoded_bytes());
+    let digest = hasher.finalize();
     crate::fsutil::hex(&digest[..8])
 }

@@ -73,6 +73,7 @@ print(json.dumps({
     "platform": sys.platform,
     "abiflags": getattr(sys, "abiflags", ""),
     "scheme": scheme_paths(),
+    "stdlib": sysconfig.get_path("stdlib"),
     "markers": {
         "implementation_name": impl_name,
         "implementation_version": impl_version,

@@ -6,6 +6,8 @@ mod support;
 mod generated;
 mod init;
 mod list;
+mod lock;
 mod python;
 mod remove;
 mod run;
+mod sync;

@@ -63,9 +63,67 @@ impl Sandbox {
             .env("PVM_HOME", &self.home)
             .env("NO_COLOR", "1")
             .env_remove("PVM_PYTHON")
+            .env_remove("PVM_UV")
+            .env_remove("PVM_INDEX_URL")
+            .env_remove("PVM_FIND_LINKS")
+            .env_remove("PVM_NO_INDEX")
+            .env_remove("PVM_OFFLINE")
             .env_remove("VIRTUAL_ENV")
-            .env_remove("PYTHONHOME");
+            .env_remove("PYTHONHOME")
+            .env("UV_CACHE_DIR", self.root.join("uv-cache"))
+            .env("PIP_CACHE_DIR", self.root.join("pip-cache"));
         cmd
+    }
+
+    /// `pvm` with the uv that `scripts/test` installed.
+    pub fn pvm_with_uv(&self) -> Command {
+        let mut cmd = self.pvm();
+        cmd.env("PVM_UV", test_uv());
+        cmd
+    }
+
+    /// The folder the test's wheels are built into.
+    pub fn wheels(&self) -> PathBuf {
+        self.root.join("wheels")
+    }
+
+    /// Builds a pure-Python wheel `name==version` whose module reports its version, into
+    /// [`Sandbox::wheels`].
+    pub fn wheel(&self, name: &str, version: &str, requires: &[&str]) -> PathBuf {
+        build_wheel(&self.wheels(), name, version, requires, &[])
+    }
+
+    /// A project with `dependencies`, installing only from the test's wheels folder.
+    pub fn deps_project(&self, python: &str, installer: &str, dependencies: &[&str], more: &str) {
+        let deps: Vec<String> = dependencies.iter().map(|d| format!("{d:?}")).collect();
+        self.manifest(&format!(
+            "[project]\nname = \"demo\"\nversion = \"0.1.0\"\ndependencies = [{}]\n{more}\n[tool.pvm]\npython = \"{python}\"\ninstaller = \"{installer}\"\nno-index = true\nfind-links = [{:?}]\n",
+            deps.join(", "),
+            self.wheels().display().to_string(),
+        ));
+    }
+
+    /// The version of module `name` the env imports (after `pvm run` synced it), or `missing`.
+    pub fn imported_version(&self, name: &str) -> String {
+        self.python(&version_probe(name))
+    }
+
+    /// The same, with the env as it is (`pvm run --no-sync`).
+    pub fn present_version(&self, name: &str) -> String {
+        let out = self
+            .pvm()
+            .args(["run", "--no-sync", "python", "-c", &version_probe(name)])
+            .assert()
+            .success();
+        stdout(out.get_output())
+    }
+
+    /// `name==version` of every distribution in the env, from importlib.metadata.
+    pub fn installed(&self) -> Vec<String> {
+        let out = self.pvm().args(["run", "--no-sync", "python", "-c",
+            "import importlib.metadata as m; print('\\n'.join(sorted('%s==%s' % (d.metadata['Name'].lower(), d.version) for d in m.distributions())))"])
+            .assert().success();
+        stdout(out.get_output()).lines().map(String::from).collect()
     }
 
     pub fn envs_dir(&self) -> PathBuf {
@@ -144,4 +202,96 @@ pub fn pyenv_python(minor: &str) -> PathBuf {
 /// The `pvm-env.json` of an env, parsed.
 pub fn metadata(env: &Path) -> serde_json::Value {
     serde_json::from_slice(&std::fs::read(env.join("pvm-env.json")).unwrap()).unwrap()
+}
+
+/// The uv `scripts/test` installs (PVM_TEST_UV); without it a uv test fails loudly.
+pub fn test_uv() -> PathBuf {
+    let uv = std::env::var_os("PVM_TEST_UV").map(PathBuf::from).expect(
+        "this test needs uv: run it through scripts/test, which installs uv and sets PVM_TEST_UV",
+    );
+    assert!(uv.is_file(), "PVM_TEST_UV={} is not a file", uv.display());
+    uv
+}
+
+/// Writes a wheel (a zip with a `.dist-info`) for `name==version` into `dir`. The module
+/// `name` (dashes as underscores) has `__version__`; `files` adds more modules.
+pub fn build_wheel(
+    dir: &Path,
+    name: &str,
+    version: &str,
+    requires: &[&str],
+    files: &[(&str, &str)],
+) -> PathBuf {
+    use sha2::{Digest, Sha256};
+    use std::io::Write;
+    std::fs::create_dir_all(dir).unwrap();
+    let module = name.replace('-', "_");
+    let dist_info = format!("{module}-{version}.dist-info");
+    let mut metadata = format!("Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n");
+    for requirement in requires {
+        if let Some((_, extra)) = requirement.split_once("extra == ") {
+            metadata.push_str(&format!(
+                "Provides-Extra: {}\n",
+                extra.trim_matches(|c| c == '"' || c == '\'')
+            ));
+        }
+        metadata.push_str(&format!("Requires-Dist: {requirement}\n"));
+    }
+    let mut entries: Vec<(String, Vec<u8>)> = vec![(
+        format!("{module}/__init__.py"),
+        format!("__version__ = {version:?}\n").into_bytes(),
+    )];
+    for (path, text) in files {
+        entries.push((path.to_string(), text.as_bytes().to_vec()));
+    }
+    entries.push((format!("{dist_info}/METADATA"), metadata.into_bytes()));
+    entries.push((
+        format!("{dist_info}/WHEEL"),
+        b"Wheel-Version: 1.0\nGenerator: pvm-tests\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+            .to_vec(),
+    ));
+    let mut record = String::new();
+    for (path, bytes) in &entries {
+        let digest = Sha256::digest(bytes);
+        record.push_str(&format!(
+            "{path},sha256={},{}\n",
+            base64_urlsafe(&digest),
+            bytes.len()
+        ));
+    }
+    record.push_str(&format!("{dist_info}/RECORD,,\n"));
+    entries.push((format!("{dist_info}/RECORD"), record.into_bytes()));
+
+    let path = dir.join(format!("{module}-{version}-py3-none-any.whl"));
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, bytes) in entries {
+        zip.start_file(name, options).unwrap();
+        zip.write_all(&bytes).unwrap();
+    }
+    zip.finish().unwrap();
+    path
+}
+
+/// RECORD's hash encoding: URL-safe base64 without padding.
+fn base64_urlsafe(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, b)| n | (*b as u32) << (16 - 8 * i));
+        for i in 0..=chunk.len() {
+            out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
+        }
+    }
+    out
+}
+
+fn version_probe(module: &str) -> String {
+    format!(
+        "try:\n import {module}; print({module}.__version__)\nexcept ImportError:\n print('missing')"
+    )
 }

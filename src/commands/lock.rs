@@ -1,0 +1,74 @@
+//! `pvm lock`: resolve everything to exact versions with hashes, into `pvm.lock`.
+
+use crate::cli::LockArgs;
+use crate::commands::Context;
+use crate::environment;
+use crate::fingerprint::{Selection, Sources};
+use crate::install::backend::Backend;
+use crate::install::lock::{self, LockFile};
+use crate::install::{self, SyncOptions};
+use crate::python::project_request;
+
+pub fn lock(ctx: &Context, args: LockArgs) -> anyhow::Result<i32> {
+    let project = ctx.project()?;
+    let store = ctx.store()?;
+    let request = project_request(args.python.as_deref(), &project)?;
+    // Resolving needs the env's interpreter (and its pip); nothing is installed.
+    let options = SyncOptions {
+        no_sync: true,
+        ..SyncOptions::default()
+    };
+    let mut progress = super::EnvProgress::new(ctx.ui);
+    let ready = environment::ensure(&store, &project, &request, &options, &mut |e| {
+        progress.event(e)
+    })?;
+    drop(progress);
+    let facts = &ready.metadata.python.facts;
+    let selection = if ready.metadata.fingerprint.is_some() {
+        ready.metadata.selection.clone()
+    } else {
+        Selection::default_for(&project)
+    };
+    let requirements = install::requirements(&project, &selection)?;
+    let sources = Sources::for_project(&project);
+    let previous = LockFile::read(&project.root)?;
+    if let Some(previous) = &previous
+        && !args.upgrade
+        && previous.inputs == lock::inputs_hash(&requirements, &selection, &sources, facts)
+    {
+        ctx.ui.status(
+            "Checked",
+            format!("pvm.lock is current ({} packages)", previous.packages.len()),
+        );
+        return Ok(0);
+    }
+    let backend = Backend::choose(project.manifest.settings.installer, facts)?;
+    let spinner = ctx.ui.spinner(format!(
+        "Resolving {} requirements with {}",
+        requirements.len(),
+        backend.name()
+    ));
+    let resolved = install::resolve(
+        &project,
+        &ready.layout,
+        facts,
+        &backend,
+        &selection,
+        &requirements,
+        previous.as_ref(),
+        args.upgrade,
+    );
+    spinner.finish_and_clear();
+    let resolved = resolved?;
+    resolved.write(&project.root)?;
+    ctx.ui.status(
+        "Locked",
+        format!(
+            "{} packages for Python {} into {}",
+            resolved.packages.len(),
+            facts.version,
+            LockFile::path(&project.root).display()
+        ),
+    );
+    Ok(0)
+}

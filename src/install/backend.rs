@@ -1,0 +1,229 @@
+//! The installers pvm drives: uv (`uv pip …` against the env) and the env's own pip.
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use crate::fingerprint::Sources;
+use crate::install::SyncError;
+use crate::project::Installer;
+use crate::python::Facts;
+use crate::venv::Layout;
+
+/// The oldest Python uv installs into.
+const UV_OLDEST: (u64, u64) = (3, 8);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Backend {
+    Uv(PathBuf),
+    Pip,
+}
+
+/// How to install one requirements file.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct InstallFlags {
+    /// Exactly the listed pins: no resolution, every hash checked (a lock).
+    pub locked: bool,
+    pub reinstall: bool,
+}
+
+/// uv as configured: `PVM_UV`, else `uv` on `PATH`.
+pub fn find_uv() -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os("PVM_UV").filter(|p| !p.is_empty()) {
+        return Some(PathBuf::from(path));
+    }
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join("uv"))
+        .find(|candidate| candidate.is_file())
+}
+
+impl Backend {
+    /// The backend for `setting` on this interpreter.
+    pub fn choose(setting: Installer, facts: &Facts) -> Result<Backend, SyncError> {
+        let uv_supports = (facts.version_info.0, facts.version_info.1) >= UV_OLDEST;
+        match setting {
+            Installer::Pip => Ok(Backend::Pip),
+            Installer::Uv => {
+                let uv = find_uv().ok_or(SyncError::NoUv)?;
+                if !uv_supports {
+                    return Err(SyncError::UvUnsupported {
+                        version: facts.version.clone(),
+                    });
+                }
+                Ok(Backend::Uv(uv))
+            }
+            Installer::Auto => Ok(match find_uv() {
+                Some(uv) if uv_supports => Backend::Uv(uv),
+                _ => Backend::Pip,
+            }),
+        }
+    }
+
+    pub fn name(&self) -> &'static str {
+        match self {
+            Backend::Uv(_) => "uv",
+            Backend::Pip => "pip",
+        }
+    }
+
+    fn command(&self, layout: &Layout, pip_args: &[&str]) -> Command {
+        match self {
+            Backend::Uv(uv) => {
+                let mut command = Command::new(uv);
+                command
+                    .arg("pip")
+                    .args(pip_args)
+                    .arg("--python")
+                    .arg(layout.python());
+                command.env_remove("VIRTUAL_ENV").env("UV_NO_PROGRESS", "1");
+                command
+            }
+            Backend::Pip => {
+                let mut command = Command::new(layout.python());
+                command
+                    .args(["-m", "pip"])
+                    .args(pip_args)
+                    .args(["--disable-pip-version-check", "--no-input"])
+                    .env("PIP_NO_INPUT", "1")
+                    .env("PYTHONNOUSERSITE", "1");
+                command
+            }
+        }
+    }
+
+    fn source_args(&self, sources: &Sources) -> Vec<OsString> {
+        let mut args: Vec<OsString> = Vec::new();
+        if let Some(url) = &sources.index_url {
+            args.extend(["--index-url".into(), url.into()]);
+        }
+        for url in &sources.extra_index_urls {
+            args.extend(["--extra-index-url".into(), url.into()]);
+        }
+        for link in &sources.find_links {
+            args.extend(["--find-links".into(), link.into()]);
+        }
+        match self {
+            Backend::Uv(_) => {
+                if sources.no_index {
+                    args.push("--no-index".into());
+                }
+                if sources.offline {
+                    args.push("--offline".into());
+                }
+            }
+            // pip has no offline mode: without the network only find-links are left.
+            Backend::Pip => {
+                if sources.no_index || sources.offline {
+                    args.push("--no-index".into());
+                }
+            }
+        }
+        args
+    }
+
+    /// Installs the requirements listed in `file`.
+    pub fn install(
+        &self,
+        layout: &Layout,
+        sources: &Sources,
+        file: &Path,
+        flags: InstallFlags,
+    ) -> Result<(), SyncError> {
+        let mut command = self.command(layout, &["install"]);
+        command.args(self.source_args(sources)).arg("-r").arg(file);
+        if flags.locked {
+            command.args(["--no-deps", "--require-hashes"]);
+        }
+        if flags.reinstall {
+            command.arg(match self {
+                Backend::Uv(_) => "--reinstall",
+                Backend::Pip => "--force-reinstall",
+            });
+        }
+        if *self == Backend::Pip {
+            command.arg("--no-warn-script-location");
+        }
+        self.run(command, "install").map(drop)
+    }
+
+    pub fn uninstall(&self, layout: &Layout, names: &[String]) -> Result<(), SyncError> {
+        if names.is_empty() {
+            return Ok(());
+        }
+        let mut command = self.command(layout, &["uninstall"]);
+        if *self == Backend::Pip {
+            command.arg("-y");
+        }
+        command.args(names);
+        self.run(command, "uninstall").map(drop)
+    }
+
+    /// Resolves the requirements in `input` to exact pins with hashes, written into
+    /// `output` (whose pins, if any, are preferred). Only for uv; pip resolves by downloading.
+    pub fn compile(
+        &self,
+        layout: &Layout,
+        sources: &Sources,
+        input: &Path,
+        output: &Path,
+        upgrade: bool,
+    ) -> Result<(), SyncError> {
+        let mut command = self.command(layout, &["compile"]);
+        command
+            .args(self.source_args(sources))
+            .args([
+                "--generate-hashes",
+                "--no-header",
+                "--no-annotate",
+                "--quiet",
+            ])
+            .arg(input)
+            .arg("--output-file")
+            .arg(output);
+        if upgrade {
+            command.arg("--upgrade");
+        }
+        self.run(command, "resolve").map(drop)
+    }
+
+    /// Downloads the artifacts `input` resolves to into `dest` (pip's resolver).
+    pub fn download(
+        &self,
+        layout: &Layout,
+        sources: &Sources,
+        input: &Path,
+        dest: &Path,
+    ) -> Result<(), SyncError> {
+        let mut command = self.command(layout, &["download"]);
+        command
+            .args(self.source_args(sources))
+            .arg("-r")
+            .arg(input)
+            .arg("--dest")
+            .arg(dest);
+        self.run(command, "resolve").map(drop)
+    }
+
+    fn run(&self, mut command: Command, action: &'static str) -> Result<String, SyncError> {
+        let output = command
+            .stdin(Stdio::null())
+            .output()
+            .map_err(|source| SyncError::Spawn {
+                installer: self.name(),
+                source,
+            })?;
+        if output.status.success() {
+            return Ok(String::from_utf8_lossy(&output.stdout).into_owned());
+        }
+        let mut detail = String::from_utf8_lossy(&output.stderr).trim().to_string();
+        if detail.is_empty() {
+            detail = String::from_utf8_lossy(&output.stdout).trim().to_string();
+        }
+        Err(SyncError::Installer {
+            installer: self.name(),
+            action,
+            detail,
+        })
+    }
+}

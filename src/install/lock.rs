@@ -1,0 +1,327 @@
+//! `pvm.lock`: every package with its exact version, where it comes from and the sha256 of each
+//! artifact, the interpreter and platform it was resolved for, and a hash of its inputs.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::fingerprint::{Selection, Sources};
+use crate::fsutil;
+use crate::install::SyncError;
+use crate::pep::{self, Requirement};
+use crate::python::Facts;
+
+pub use crate::fingerprint::LOCK_FILE;
+
+pub const LOCK_VERSION: u32 = 1;
+
+/// The lock file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+#[schemars(
+    title = "pvm.lock",
+    description = "Exact packages for a pvm project, written by `pvm lock`"
+)]
+pub struct LockFile {
+    /// The lock format.
+    pub version: u32,
+    /// sha256 of everything the lock was resolved from; a different value means the lock is stale.
+    pub inputs: String,
+    pub resolved_for: ResolvedFor,
+    #[serde(default, rename = "package")]
+    pub packages: Vec<LockedPackage>,
+}
+
+/// The interpreter, platform and selection a lock was resolved for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct ResolvedFor {
+    /// `3.12.1`
+    pub python: String,
+    pub implementation: String,
+    /// `sys.platform` and machine, e.g. `linux-x86_64`.
+    pub platform: String,
+    pub installer: String,
+    #[serde(default)]
+    pub extras: Vec<String>,
+    #[serde(default)]
+    pub groups: Vec<String>,
+    /// The requirements resolved, as normalized PEP 508 strings.
+    #[serde(default)]
+    pub requirements: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct LockedPackage {
+    /// PEP 503 normalized name.
+    pub name: String,
+    pub version: String,
+    /// Where it comes from: a find-links folder or URL, or the index URL.
+    pub source: String,
+    #[serde(default, rename = "artifact")]
+    pub artifacts: Vec<Artifact>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Artifact {
+    /// The file name, when known (local folders and downloads).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    /// Hex sha256 of the file.
+    pub sha256: String,
+}
+
+const HEADER: &str =
+    "# Written by `pvm lock`: exact packages and their hashes. Do not edit by hand.\n\n";
+
+impl LockFile {
+    pub fn path(project_root: &Path) -> PathBuf {
+        project_root.join(LOCK_FILE)
+    }
+
+    /// The project's lock, if it has one.
+    pub fn read(project_root: &Path) -> Result<Option<LockFile>, SyncError> {
+        let path = LockFile::path(project_root);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(source) => return Err(SyncError::Io { path, source }),
+        };
+        toml::from_str(&text)
+            .map(Some)
+            .map_err(|err| SyncError::BadLock {
+                path,
+                message: err.to_string(),
+            })
+    }
+
+    pub fn write(&self, project_root: &Path) -> Result<(), SyncError> {
+        let path = LockFile::path(project_root);
+        let text = format!(
+            "{HEADER}{}",
+            toml::to_string(self).expect("lock serializes")
+        );
+        fsutil::write_atomic(&path, text.as_bytes())
+            .map_err(|source| SyncError::Io { path, source })
+    }
+
+    /// `name==version --hash=sha256:…` lines for the installer.
+    pub fn requirements_txt(&self) -> String {
+        let mut out = String::new();
+        for package in &self.packages {
+            out.push_str(&format!("{}=={}", package.name, package.version));
+            for artifact in &package.artifacts {
+                out.push_str(&format!(" --hash=sha256:{}", artifact.sha256));
+            }
+            out.push('\n');
+        }
+        out
+    }
+
+    pub fn names(&self) -> BTreeSet<String> {
+        self.packages.iter().map(|p| p.name.clone()).collect()
+    }
+
+    /// Checks every artifact pvm can see (those in local folders) against its hash, before
+    /// anything is installed. The installer checks the rest (`--require-hashes`).
+    pub fn verify_local(&self) -> Result<(), SyncError> {
+        for package in &self.packages {
+            let folder = Path::new(&package.source);
+            if !folder.is_dir() {
+                continue;
+            }
+            for artifact in &package.artifacts {
+                let Some(file) = &artifact.file else { continue };
+                let path = folder.join(file);
+                let bytes = std::fs::read(&path).map_err(|_| SyncError::MissingArtifact {
+                    package: format!("{}=={}", package.name, package.version),
+                    path: path.clone(),
+                })?;
+                let actual = fsutil::hex(&Sha256::digest(&bytes));
+                if actual != artifact.sha256 {
+                    return Err(SyncError::HashMismatch {
+                        package: format!("{}=={}", package.name, package.version),
+                        path,
+                        expected: artifact.sha256.clone(),
+                        actual,
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The inputs hash: what was resolved, from where, for which interpreter.
+pub fn inputs_hash(
+    requirements: &[Requirement],
+    selection: &Selection,
+    sources: &Sources,
+    facts: &Facts,
+) -> String {
+    let mut requirements: Vec<String> = requirements.iter().map(|r| r.to_string()).collect();
+    requirements.sort();
+    let inputs = serde_json::json!({
+        "lock": LOCK_VERSION,
+        "requirements": requirements,
+        "selection": selection,
+        "sources": sources,
+        "python": facts.minor_version(),
+        "implementation": facts.implementation,
+        "platform": platform(facts),
+    });
+    fsutil::hex(&Sha256::digest(inputs.to_string().as_bytes()))
+}
+
+pub fn platform(facts: &Facts) -> String {
+    let machine = facts
+        .markers
+        .get("platform_machine")
+        .map(String::as_str)
+        .unwrap_or("");
+    format!("{}-{machine}", facts.platform)
+}
+
+/// Where a resolved package comes from: the find-links folder holding one of its files,
+/// else the index.
+pub fn source_of(name: &str, version: &str, sources: &Sources) -> (String, Vec<Artifact>) {
+    for link in &sources.find_links {
+        let folder = Path::new(link);
+        let Ok(entries) = std::fs::read_dir(folder) else {
+            continue;
+        };
+        let mut artifacts: Vec<Artifact> = entries
+            .flatten()
+            .filter_map(|entry| {
+                let file = entry.file_name().into_string().ok()?;
+                let (file_name, file_version) = split_filename(&file)?;
+                (file_name == name && versions_equal(&file_version, version)).then_some(file)
+            })
+            .filter_map(|file| {
+                let bytes = std::fs::read(folder.join(&file)).ok()?;
+                Some(Artifact {
+                    sha256: fsutil::hex(&Sha256::digest(&bytes)),
+                    file: Some(file),
+                })
+            })
+            .collect();
+        if !artifacts.is_empty() {
+            artifacts.sort_by(|a, b| a.file.cmp(&b.file));
+            return (link.clone(), artifacts);
+        }
+    }
+    let index = sources
+        .index_url
+        .clone()
+        .unwrap_or_else(|| "https://pypi.org/simple".to_string());
+    (index, Vec::new())
+}
+
+/// Name and version from a wheel (`name-ver-tags.whl`) or sdist (`name-ver.tar.gz`) file name.
+pub fn split_filename(file: &str) -> Option<(String, String)> {
+    let stem = file
+        .strip_suffix(".whl")
+        .or_else(|| file.strip_suffix(".tar.gz"))
+        .or_else(|| file.strip_suffix(".zip"))?;
+    let (name, rest) = if file.ends_with(".whl") {
+        let mut parts = stem.splitn(3, '-');
+        (parts.next()?, parts.next()?)
+    } else {
+        stem.rsplit_once('-')?
+    };
+    Some((pep::normalize_name(name).ok()?, rest.to_string()))
+}
+
+fn versions_equal(a: &str, b: &str) -> bool {
+    match (pep::parse_version(a), pep::parse_version(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
+}
+
+/// Reads the pins and hashes uv's `pip compile --generate-hashes` writes.
+pub fn parse_compiled(text: &str) -> Vec<(String, String, Vec<String>)> {
+    let joined = text.replace("\\\n", " ");
+    let mut out = Vec::new();
+    for line in joined.lines() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') || line.starts_with('-') {
+            continue;
+        }
+        let mut words = line.split_whitespace();
+        let Some(pin) = words.next() else { continue };
+        let Some((name, version)) = pin.split_once("==") else {
+            continue;
+        };
+        let name = pep::normalize_name(name.split('[').next().unwrap_or(name))
+            .unwrap_or_else(|_| name.to_string());
+        let hashes = words
+            .filter_map(|word| word.strip_prefix("--hash=sha256:"))
+            .map(String::from)
+            .collect();
+        out.push((name, version.trim_end_matches(';').to_string(), hashes));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_give_name_and_version() {
+        assert_eq!(
+            split_filename("My_Pkg-1.0-py3-none-any.whl"),
+            Some(("my-pkg".into(), "1.0".into()))
+        );
+        assert_eq!(
+            split_filename("my-pkg-2.0.tar.gz"),
+            Some(("my-pkg".into(), "2.0".into()))
+        );
+        assert_eq!(split_filename("README"), None);
+    }
+
+    #[test]
+    fn compiled_output_is_read() {
+        let text = "alpha==1.0 \\\n    --hash=sha256:aa \\\n    --hash=sha256:bb\nbeta[x]==2.0 \\\n    --hash=sha256:cc\n";
+        let got = parse_compiled(text);
+        assert_eq!(
+            got[0],
+            ("alpha".into(), "1.0".into(), vec!["aa".into(), "bb".into()])
+        );
+        assert_eq!(got[1].0, "beta");
+    }
+
+    #[test]
+    fn lock_round_trips_through_toml() {
+        let lock = LockFile {
+            version: LOCK_VERSION,
+            inputs: "abc".into(),
+            resolved_for: ResolvedFor {
+                python: "3.12.1".into(),
+                implementation: "cpython".into(),
+                platform: "linux-x86_64".into(),
+                installer: "pip".into(),
+                extras: vec![],
+                groups: vec!["dev".into()],
+                requirements: vec!["alpha".into()],
+            },
+            packages: vec![LockedPackage {
+                name: "alpha".into(),
+                version: "1.0".into(),
+                source: "/w".into(),
+                artifacts: vec![Artifact {
+                    file: Some("alpha-1.0-py3-none-any.whl".into()),
+                    sha256: "00".into(),
+                }],
+            }],
+        };
+        let text = toml::to_string(&lock).unwrap();
+        assert_eq!(toml::from_str::<LockFile>(&text).unwrap(), lock);
+    }
+}

@@ -1,0 +1,489 @@
+//! Installing a project's dependencies into its env: exactly what the manifest (or the lock)
+//! says, through uv or pip, with pip seeded natively into every env.
+
+pub mod backend;
+pub mod lock;
+pub mod site;
+pub mod wheel;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
+use crate::fingerprint::{Selection, Sources};
+use crate::pep::{self, Requirement};
+use crate::project::{GroupItem, Project};
+use crate::python::Facts;
+use crate::venv::Layout;
+use backend::{Backend, InstallFlags};
+use lock::LockFile;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error("`installer = \"uv\"` but uv is not on PATH")]
+    NoUv,
+    #[error("uv does not install into Python {version}")]
+    UvUnsupported { version: String },
+    #[error("the env has no pip to install with (`seed-pip = false`)")]
+    NoPip,
+    #[error("Python {version} ships no pip wheel to seed the env with (looked in {})", .looked.display())]
+    NoBundledPip { version: String, looked: PathBuf },
+    #[error("cannot seed pip into the env")]
+    Seed(#[from] wheel::WheelError),
+    #[error("cannot start {installer}")]
+    Spawn {
+        installer: &'static str,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{installer} could not {action} the requirements:\n{detail}")]
+    Installer {
+        installer: &'static str,
+        action: &'static str,
+        detail: String,
+    },
+    #[error("no extra `{name}` in [project.optional-dependencies]")]
+    UnknownExtra { name: String, known: Vec<String> },
+    #[error("no dependency group `{name}` in [dependency-groups]")]
+    UnknownGroup { name: String, known: Vec<String> },
+    #[error("dependency group `{0}` includes itself")]
+    GroupCycle(String),
+    #[error("there is no pvm.lock")]
+    NoLock,
+    #[error(
+        "pvm.lock is stale: the manifest, the sources or the interpreter changed since it was written"
+    )]
+    StaleLock,
+    #[error("{} is not a valid lock file: {message}", .path.display())]
+    BadLock { path: PathBuf, message: String },
+    #[error("hash mismatch for {package}: {} has sha256 {actual}, the lock expects {expected}", .path.display())]
+    HashMismatch {
+        package: String,
+        path: PathBuf,
+        expected: String,
+        actual: String,
+    },
+    #[error("{package} is locked, but its file {} is missing", .path.display())]
+    MissingArtifact { package: String, path: PathBuf },
+    #[error("cannot read or write {}", .path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("the interpreter reported markers pvm cannot read: {0}")]
+    Markers(String),
+}
+
+impl SyncError {
+    pub fn hint(&self) -> Option<String> {
+        Some(match self {
+            SyncError::NoUv => "install uv, set PVM_UV to its path, or use `installer = \"pip\"`".into(),
+            SyncError::UvUnsupported { .. } => "use `installer = \"pip\"` (or \"auto\") for this interpreter".into(),
+            SyncError::NoPip => "set `seed-pip = true` or `installer = \"uv\"`".into(),
+            SyncError::NoBundledPip { .. } => {
+                "set `seed-pip = false` and `installer = \"uv\"`, or install the interpreter's ensurepip (Debian: python3-venv)".into()
+            }
+            SyncError::Installer { .. } => {
+                "check the requirement's name and version, and the package sources ([tool.pvm] index-url, find-links, no-index)".into()
+            }
+            SyncError::UnknownExtra { known, .. } => format!("extras: {}", list(known)),
+            SyncError::UnknownGroup { known, .. } => format!("groups: {}", list(known)),
+            SyncError::NoLock => "run `pvm lock` first".into(),
+            SyncError::StaleLock => "run `pvm lock` and commit pvm.lock, or drop --locked".into(),
+            SyncError::HashMismatch { .. } | SyncError::MissingArtifact { .. } => {
+                "the file changed since `pvm lock`: restore it, or run `pvm lock --upgrade` if the change is trusted".into()
+            }
+            SyncError::BadLock { .. } => "run `pvm lock` to write it anew".into(),
+            _ => return None,
+        })
+    }
+}
+
+fn list(names: &[String]) -> String {
+    if names.is_empty() {
+        "none".into()
+    } else {
+        names.join(", ")
+    }
+}
+
+/// How `pvm.lock` is used.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum LockMode {
+    /// Use a current lock; re-lock a stale one; no lock: install from the manifest.
+    #[default]
+    Auto,
+    /// A missing or stale lock is an error.
+    Locked,
+    /// Install the lock as it is, without checking it against the manifest.
+    Frozen,
+}
+
+/// What a sync may do.
+#[derive(Debug, Clone, Default)]
+pub struct SyncOptions {
+    /// Extras and groups; `None` keeps what the env was last synced with (or the default).
+    pub selection: Option<Selection>,
+    pub reinstall: bool,
+    pub lock: LockMode,
+    /// Make sure the env exists, but install nothing.
+    pub no_sync: bool,
+}
+
+/// What a sync changed.
+#[derive(Debug, Clone, Default)]
+pub struct SyncReport {
+    pub installer: String,
+    pub added: Vec<(String, String)>,
+    pub removed: Vec<(String, String)>,
+    /// Name, old version, new version.
+    pub changed: Vec<(String, String, String)>,
+    pub relocked: bool,
+    pub used_lock: bool,
+    /// `--frozen` installed a lock that no longer matches the manifest: the env is not current.
+    pub frozen_stale: bool,
+}
+
+/// What the sync is doing, for the command to show.
+#[derive(Debug)]
+pub enum Progress<'a> {
+    Locking {
+        requirements: usize,
+    },
+    Installing {
+        requirements: usize,
+        installer: &'a str,
+    },
+    Removing {
+        count: usize,
+    },
+}
+
+/// The requirements for `selection`: `[project] dependencies`, the selected extras and the
+/// selected groups (with their `include-group`s).
+pub fn requirements(
+    project: &Project,
+    selection: &Selection,
+) -> Result<Vec<Requirement>, SyncError> {
+    let manifest = &project.manifest;
+    let mut out = manifest.dependencies.clone();
+    for extra in &selection.extras {
+        let found = manifest
+            .optional_dependencies
+            .iter()
+            .find(|(name, _)| pep::normalize_name(name).ok() == pep::normalize_name(extra).ok());
+        match found {
+            Some((_, requirements)) => out.extend(requirements.iter().cloned()),
+            None => {
+                return Err(SyncError::UnknownExtra {
+                    name: extra.clone(),
+                    known: manifest.optional_dependencies.keys().cloned().collect(),
+                });
+            }
+        }
+    }
+    for group in &selection.groups {
+        group_requirements(
+            &manifest.dependency_groups,
+            group,
+            &mut Vec::new(),
+            &mut out,
+        )?;
+    }
+    Ok(out)
+}
+
+fn group_requirements(
+    groups: &BTreeMap<String, Vec<GroupItem>>,
+    name: &str,
+    stack: &mut Vec<String>,
+    out: &mut Vec<Requirement>,
+) -> Result<(), SyncError> {
+    let normalized = pep::normalize_name(name).unwrap_or_else(|_| name.to_string());
+    let Some((_, items)) = groups
+        .iter()
+        .find(|(group, _)| pep::normalize_name(group).ok().as_deref() == Some(normalized.as_str()))
+    else {
+        return Err(SyncError::UnknownGroup {
+            name: name.to_string(),
+            known: groups.keys().cloned().collect(),
+        });
+    };
+    if stack.contains(&normalized) {
+        return Err(SyncError::GroupCycle(name.to_string()));
+    }
+    stack.push(normalized);
+    for item in items {
+        match item {
+            GroupItem::Requirement(requirement) => out.push(requirement.clone()),
+            GroupItem::IncludeGroup(included) => group_requirements(groups, included, stack, out)?,
+        }
+    }
+    stack.pop();
+    Ok(())
+}
+
+/// Seeds pip from the interpreter's bundled wheel.
+pub fn seed_pip(layout: &Layout, facts: &Facts) -> Result<(), SyncError> {
+    let wheel = wheel::bundled_pip(facts).ok_or_else(|| SyncError::NoBundledPip {
+        version: facts.version.clone(),
+        looked: facts
+            .stdlib
+            .clone()
+            .unwrap_or_default()
+            .join("ensurepip/_bundled"),
+    })?;
+    wheel::install(&wheel, layout, facts)?;
+    Ok(())
+}
+
+/// Makes the env hold exactly what the project needs for `selection`.
+pub fn sync(
+    project: &Project,
+    layout: &Layout,
+    facts: &Facts,
+    selection: &Selection,
+    options: &SyncOptions,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<SyncReport, SyncError> {
+    let settings = &project.manifest.settings;
+    let sources = Sources::for_project(project);
+    let backend = Backend::choose(settings.installer, facts)?;
+    if backend == Backend::Pip && !site::installed(&layout.site_packages).contains_key("pip") {
+        return Err(SyncError::NoPip);
+    }
+    let requirements = requirements(project, selection)?;
+    let before = site::installed(&layout.site_packages);
+    let mut report = SyncReport {
+        installer: backend.name().to_string(),
+        ..SyncReport::default()
+    };
+
+    let lock = match options.lock {
+        LockMode::Frozen => {
+            let lock = LockFile::read(&project.root)?.ok_or(SyncError::NoLock)?;
+            report.frozen_stale =
+                lock.inputs != lock::inputs_hash(&requirements, selection, &sources, facts);
+            Some(lock)
+        }
+        mode => match LockFile::read(&project.root)? {
+            Some(lock)
+                if lock.inputs == lock::inputs_hash(&requirements, selection, &sources, facts) =>
+            {
+                Some(lock)
+            }
+            Some(_) if mode == LockMode::Locked => return Err(SyncError::StaleLock),
+            Some(old) => {
+                progress(Progress::Locking {
+                    requirements: requirements.len(),
+                });
+                let lock = resolve(
+                    project,
+                    layout,
+                    facts,
+                    &backend,
+                    selection,
+                    &requirements,
+                    Some(&old),
+                    false,
+                )?;
+                lock.write(&project.root)?;
+                report.relocked = true;
+                Some(lock)
+            }
+            None if mode == LockMode::Locked => return Err(SyncError::NoLock),
+            None => None,
+        },
+    };
+
+    let scratch = tempfile::tempdir().map_err(|source| SyncError::Io {
+        path: std::env::temp_dir(),
+        source,
+    })?;
+    let file = scratch.path().join("requirements.txt");
+    let flags = InstallFlags {
+        locked: lock.is_some(),
+        reinstall: options.reinstall,
+    };
+    let (text, count) = match &lock {
+        Some(lock) => {
+            // Every local artifact is checked before anything is installed: on a mismatch the
+            // env keeps what it had.
+            lock.verify_local()?;
+            (lock.requirements_txt(), lock.packages.len())
+        }
+        None => (
+            requirements
+                .iter()
+                .map(|r| format!("{r}\n"))
+                .collect::<String>(),
+            requirements.len(),
+        ),
+    };
+    if count > 0 {
+        std::fs::write(&file, text).map_err(|source| SyncError::Io {
+            path: file.clone(),
+            source,
+        })?;
+        progress(Progress::Installing {
+            requirements: count,
+            installer: backend.name(),
+        });
+        backend.install(layout, &sources, &file, flags)?;
+    }
+
+    let installed = site::installed(&layout.site_packages);
+    let mut keep: BTreeSet<String> = match &lock {
+        Some(lock) => lock.names(),
+        None => {
+            let markers = pep::marker_environment(&facts.markers).map_err(SyncError::Markers)?;
+            site::needed(&requirements, &installed, &markers)
+        }
+    };
+    if settings.seed_pip {
+        keep.insert("pip".to_string());
+    }
+    let extra: Vec<String> = installed
+        .keys()
+        .filter(|name| !keep.contains(*name))
+        .cloned()
+        .collect();
+    if !extra.is_empty() {
+        progress(Progress::Removing { count: extra.len() });
+        backend.uninstall(layout, &extra)?;
+    }
+
+    let after = site::installed(&layout.site_packages);
+    for (name, dist) in &after {
+        match before.get(name) {
+            None => report.added.push((name.clone(), dist.version.clone())),
+            Some(old) if old.version != dist.version => {
+                report
+                    .changed
+                    .push((name.clone(), old.version.clone(), dist.version.clone()))
+            }
+            Some(_) => {}
+        }
+    }
+    for (name, dist) in &before {
+        if !after.contains_key(name) {
+            report.removed.push((name.clone(), dist.version.clone()));
+        }
+    }
+    report.used_lock = lock.is_some();
+    Ok(report)
+}
+
+/// Resolves `requirements` to a lock: uv compiles with hashes; pip downloads and pvm hashes.
+#[allow(clippy::too_many_arguments)]
+pub fn resolve(
+    project: &Project,
+    layout: &Layout,
+    facts: &Facts,
+    backend: &Backend,
+    selection: &Selection,
+    requirements: &[Requirement],
+    previous: Option<&LockFile>,
+    upgrade: bool,
+) -> Result<LockFile, SyncError> {
+    use sha2::{Digest, Sha256};
+    let sources = Sources::for_project(project);
+    let scratch = tempfile::tempdir().map_err(|source| SyncError::Io {
+        path: std::env::temp_dir(),
+        source,
+    })?;
+    let io = |path: &std::path::Path| {
+        let path = path.to_path_buf();
+        move |source| SyncError::Io { path, source }
+    };
+    let input = scratch.path().join("requirements.in");
+    std::fs::write(
+        &input,
+        requirements
+            .iter()
+            .map(|r| format!("{r}\n"))
+            .collect::<String>(),
+    )
+    .map_err(io(&input))?;
+    let mut packages = Vec::new();
+    if !requirements.is_empty() {
+        match backend {
+            Backend::Uv(_) => {
+                let output = scratch.path().join("requirements.txt");
+                let preferred: String = previous
+                    .filter(|_| !upgrade)
+                    .map(|lock| {
+                        lock.packages
+                            .iter()
+                            .map(|p| format!("{}=={}\n", p.name, p.version))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                std::fs::write(&output, preferred).map_err(io(&output))?;
+                backend.compile(layout, &sources, &input, &output, upgrade)?;
+                let text = std::fs::read_to_string(&output).map_err(io(&output))?;
+                for (name, version, hashes) in lock::parse_compiled(&text) {
+                    let (source, local) = lock::source_of(&name, &version, &sources);
+                    let artifacts = if local.is_empty() {
+                        hashes
+                            .into_iter()
+                            .map(|sha256| lock::Artifact { file: None, sha256 })
+                            .collect()
+                    } else {
+                        local
+                    };
+                    packages.push(lock::LockedPackage {
+                        name,
+                        version,
+                        source,
+                        artifacts,
+                    });
+                }
+            }
+            Backend::Pip => {
+                let dest = scratch.path().join("downloads");
+                backend.download(layout, &sources, &input, &dest)?;
+                let entries = std::fs::read_dir(&dest).map_err(io(&dest))?;
+                for entry in entries.flatten() {
+                    let file = entry.file_name().to_string_lossy().into_owned();
+                    let Some((name, version)) = lock::split_filename(&file) else {
+                        continue;
+                    };
+                    let (source, local) = lock::source_of(&name, &version, &sources);
+                    let artifacts = if local.is_empty() {
+                        let bytes = std::fs::read(entry.path()).map_err(io(&entry.path()))?;
+                        vec![lock::Artifact {
+                            file: Some(file),
+                            sha256: crate::fsutil::hex(&Sha256::digest(&bytes)),
+                        }]
+                    } else {
+                        local
+                    };
+                    packages.push(lock::LockedPackage {
+                        name,
+                        version,
+                        source,
+                        artifacts,
+                    });
+                }
+            }
+        }
+    }
+    packages.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut normalized: Vec<String> = requirements.iter().map(|r| r.to_string()).collect();
+    normalized.sort();
+    Ok(LockFile {
+        version: lock::LOCK_VERSION,
+        inputs: lock::inputs_hash(requirements, selection, &sources, facts),
+        resolved_for: lock::ResolvedFor {
+            python: facts.version.clone(),
+            implementation: facts.implementation.clone(),
+            platform: lock::platform(facts),
+            installer: backend.name().to_string(),
+            extras: selection.extras.iter().cloned().collect(),
+            groups: selection.groups.iter().cloned().collect(),
+            requirements: normalized,
+        },
+        packages,
+    })
+}

@@ -1,0 +1,184 @@
+//! What an env holds: the distributions in its site-packages, read from their `.dist-info`
+//! metadata, and which of them a set of requirements needs.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::path::{Path, PathBuf};
+
+use crate::pep::{self, ExtraName, MarkerEnvironment, Requirement};
+
+/// One installed distribution.
+#[derive(Debug, Clone)]
+pub struct Dist {
+    /// PEP 503 normalized.
+    pub name: String,
+    pub version: String,
+    pub requires: Vec<Requirement>,
+    pub dist_info: PathBuf,
+}
+
+/// Every distribution in `site_packages`, by normalized name.
+pub fn installed(site_packages: &Path) -> BTreeMap<String, Dist> {
+    let mut dists = BTreeMap::new();
+    let Ok(entries) = std::fs::read_dir(site_packages) else {
+        return dists;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.extension().is_none_or(|ext| ext != "dist-info") {
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(path.join("METADATA")) else {
+            continue;
+        };
+        if let Some(dist) = parse_metadata(&text, path) {
+            dists.insert(dist.name.clone(), dist);
+        }
+    }
+    dists
+}
+
+/// Reads the headers of a core metadata file (an email message: headers end at a blank line).
+fn parse_metadata(text: &str, dist_info: PathBuf) -> Option<Dist> {
+    let mut name = None;
+    let mut version = None;
+    let mut requires = Vec::new();
+    for line in text.lines() {
+        if line.is_empty() {
+            break;
+        }
+        let Some((key, value)) = line.split_once(':') else {
+            continue;
+        };
+        let value = value.trim();
+        match key {
+            "Name" => name = pep::normalize_name(value).ok(),
+            "Version" => version = Some(value.to_string()),
+            // A requirement pvm cannot read is skipped: the installer has already judged it.
+            "Requires-Dist" => requires.extend(pep::parse_requirement(value).ok()),
+            _ => {}
+        }
+    }
+    Some(Dist {
+        name: name?,
+        version: version?,
+        requires,
+        dist_info,
+    })
+}
+
+/// The names of the installed distributions that `roots` need, following `Requires-Dist`
+/// with markers and extras evaluated for this env.
+pub fn needed(
+    roots: &[Requirement],
+    dists: &BTreeMap<String, Dist>,
+    env: &MarkerEnvironment,
+) -> BTreeSet<String> {
+    let mut seen: BTreeSet<(String, Option<ExtraName>)> = BTreeSet::new();
+    let mut queue: VecDeque<(String, Vec<ExtraName>)> = VecDeque::new();
+    for root in roots {
+        if pep::applies(root, env, &[]) {
+            queue.push_back((root.name.to_string(), root.extras.clone()));
+        }
+    }
+    let mut needed = BTreeSet::new();
+    while let Some((name, extras)) = queue.pop_front() {
+        let new_base = seen.insert((name.clone(), None));
+        let new_extras: Vec<ExtraName> = extras
+            .into_iter()
+            .filter(|extra| seen.insert((name.clone(), Some(extra.clone()))))
+            .collect();
+        if !new_base && new_extras.is_empty() {
+            continue;
+        }
+        let Some(dist) = dists.get(&name) else {
+            continue;
+        };
+        needed.insert(name.clone());
+        let active: Vec<ExtraName> = seen
+            .iter()
+            .filter(|(seen_name, extra)| *seen_name == name && extra.is_some())
+            .filter_map(|(_, extra)| extra.clone())
+            .collect();
+        for requirement in &dist.requires {
+            if pep::applies(requirement, env, &active) {
+                queue.push_back((requirement.name.to_string(), requirement.extras.clone()));
+            }
+        }
+    }
+    needed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env() -> MarkerEnvironment {
+        let values: BTreeMap<String, String> = [
+            ("implementation_name", "cpython"),
+            ("implementation_version", "3.12.1"),
+            ("os_name", "posix"),
+            ("platform_machine", "x86_64"),
+            ("platform_python_implementation", "CPython"),
+            ("platform_release", "6.0"),
+            ("platform_system", "Linux"),
+            ("platform_version", "#1"),
+            ("python_full_version", "3.12.1"),
+            ("python_version", "3.12"),
+            ("sys_platform", "linux"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        pep::marker_environment(&values).unwrap()
+    }
+
+    fn dist(name: &str, requires: &[&str]) -> (String, Dist) {
+        let dist = Dist {
+            name: name.into(),
+            version: "1".into(),
+            requires: requires
+                .iter()
+                .map(|r| pep::parse_requirement(r).unwrap())
+                .collect(),
+            dist_info: PathBuf::new(),
+        };
+        (name.to_string(), dist)
+    }
+
+    #[test]
+    fn follows_dependencies_markers_and_extras() {
+        let dists: BTreeMap<String, Dist> = [
+            dist(
+                "app",
+                &[
+                    "lib",
+                    "win ; sys_platform == 'win32'",
+                    "opt ; extra == 'fast'",
+                ],
+            ),
+            dist("lib", &["base>=1"]),
+            dist("base", &[]),
+            dist("win", &[]),
+            dist("opt", &[]),
+            dist("stray", &[]),
+        ]
+        .into_iter()
+        .collect();
+        let roots = [pep::parse_requirement("app").unwrap()];
+        let got: Vec<String> = needed(&roots, &dists, &env()).into_iter().collect();
+        assert_eq!(got, ["app", "base", "lib"]);
+        let roots = [pep::parse_requirement("app[fast]").unwrap()];
+        assert!(needed(&roots, &dists, &env()).contains("opt"));
+    }
+
+    #[test]
+    fn metadata_headers_are_read() {
+        let dist = parse_metadata(
+            "Metadata-Version: 2.1\nName: My_Pkg\nVersion: 2.0\nRequires-Dist: other (>=1)\n\nRequires-Dist: body\n",
+            PathBuf::new(),
+        )
+        .unwrap();
+        assert_eq!(dist.name, "my-pkg");
+        assert_eq!(dist.requires.len(), 1);
+    }
+}

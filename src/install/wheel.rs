@@ -1,0 +1,300 @@
+//! Installing a wheel natively: how pvm seeds pip from the interpreter's own bundled wheel,
+//! without the network and without running `ensurepip`.
+//!
+//! A wheel is a zip: files go to site-packages, `<name>.data/<key>/` to the scheme's folders,
+//! console scripts are written from `entry_points.txt`, and `RECORD` lists it all for uninstall.
+
+use std::fs;
+use std::io::{self, Read};
+use std::path::{Component, Path, PathBuf};
+
+use crate::python::Facts;
+use crate::venv::Layout;
+
+#[derive(Debug, thiserror::Error)]
+pub enum WheelError {
+    #[error("cannot read the wheel {}", .path.display())]
+    Open {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    #[error("{} is not a valid wheel: {reason}", .path.display())]
+    Invalid { path: PathBuf, reason: String },
+    #[error("cannot write {}", .path.display())]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+}
+
+/// Installs `wheel` into the env; returns the project name from the wheel.
+pub fn install(wheel: &Path, layout: &Layout, facts: &Facts) -> Result<String, WheelError> {
+    let invalid = |reason: String| WheelError::Invalid {
+        path: wheel.to_path_buf(),
+        reason,
+    };
+    let file = fs::File::open(wheel).map_err(|source| WheelError::Open {
+        path: wheel.to_path_buf(),
+        source,
+    })?;
+    let mut archive =
+        zip::ZipArchive::new(io::BufReader::new(file)).map_err(|err| invalid(err.to_string()))?;
+    let dist_info = (0..archive.len())
+        .filter_map(|i| {
+            archive
+                .name_for_index(i)?
+                .ok()
+                .map(|name| name.into_owned())
+        })
+        .find_map(|name| {
+            let (dir, file) = name.split_once('/')?;
+            (dir.ends_with(".dist-info") && file == "WHEEL").then(|| dir.to_string())
+        })
+        .ok_or_else(|| invalid("no .dist-info/WHEEL".into()))?;
+    let stem = dist_info.trim_end_matches(".dist-info");
+    let data_dir = format!("{stem}.data/");
+    let project = stem.split('-').next().unwrap_or(stem).to_string();
+
+    let write_err = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| WheelError::Write { path, source }
+    };
+    let mut record = Vec::new();
+    let mut entry_points = String::new();
+    for index in 0..archive.len() {
+        let mut entry = archive
+            .by_index(index)
+            .map_err(|err| invalid(err.to_string()))?;
+        if entry.is_dir() {
+            continue;
+        }
+        let name = entry
+            .name()
+            .map_err(|err| invalid(err.to_string()))?
+            .into_owned();
+        if !is_safe(&name) {
+            return Err(invalid(format!("unsafe path `{name}`")));
+        }
+        let mut bytes = Vec::with_capacity(entry.size() as usize);
+        entry
+            .read_to_end(&mut bytes)
+            .map_err(|err| invalid(format!("{name}: {err}")))?;
+        let executable = entry.unix_mode().is_some_and(|mode| mode & 0o111 != 0);
+        drop(entry);
+        let (target, is_script) = match name.strip_prefix(&data_dir) {
+            Some(rest) => {
+                let (key, rest) = rest
+                    .split_once('/')
+                    .ok_or_else(|| invalid(format!("bad data path `{name}`")))?;
+                let base = match key {
+                    "scripts" => layout.bin.clone(),
+                    "purelib" | "platlib" => layout.site_packages.clone(),
+                    "headers" => layout.root.join(&facts.scheme.include).join(&project),
+                    "data" => layout.root.clone(),
+                    other => return Err(invalid(format!("unknown data folder `{other}`"))),
+                };
+                (base.join(rest), key == "scripts")
+            }
+            None => (layout.site_packages.join(&name), false),
+        };
+        if name == format!("{dist_info}/entry_points.txt") {
+            entry_points = String::from_utf8_lossy(&bytes).into_owned();
+        }
+        if name == format!("{dist_info}/RECORD") {
+            continue;
+        }
+        if is_script && bytes.starts_with(b"#!python") {
+            let rest = bytes
+                .splitn(2, |&b| b == b'\n')
+                .nth(1)
+                .unwrap_or_default()
+                .to_vec();
+            bytes = shebang(&layout.python()).into_bytes();
+            bytes.extend(rest);
+        }
+        if let Some(parent) = target.parent() {
+            fs::create_dir_all(parent).map_err(write_err(parent))?;
+        }
+        fs::write(&target, &bytes).map_err(write_err(&target))?;
+        if executable || is_script {
+            set_executable(&target).map_err(write_err(&target))?;
+        }
+        record.push(record_path(&target, &layout.site_packages));
+    }
+
+    for (name, target) in console_scripts(&entry_points, &project, facts) {
+        let path = layout.bin.join(&name);
+        let (module, function) = target.split_once(':').unwrap_or((target.as_str(), "main"));
+        let head = function.split('.').next().unwrap_or(function);
+        let script = format!(
+            "{}# -*- coding: utf-8 -*-\nimport re\nimport sys\nfrom {module} import {head}\nif __name__ == \"__main__\":\n    sys.argv[0] = re.sub(r\"(-script\\.pyw|\\.exe)?$\", \"\", sys.argv[0])\n    sys.exit({function}())\n",
+            shebang(&layout.python())
+        );
+        fs::write(&path, script).map_err(write_err(&path))?;
+        set_executable(&path).map_err(write_err(&path))?;
+        record.push(record_path(&path, &layout.site_packages));
+    }
+
+    let info = layout.site_packages.join(&dist_info);
+    let installer = info.join("INSTALLER");
+    fs::write(&installer, "pvm\n").map_err(write_err(&installer))?;
+    record.push(format!("{dist_info}/INSTALLER"));
+    record.push(format!("{dist_info}/RECORD"));
+    let lines: String = record
+        .iter()
+        .map(|path| format!("{},,\n", csv_field(path)))
+        .collect();
+    let record_file = info.join("RECORD");
+    fs::write(&record_file, lines).map_err(write_err(&record_file))?;
+    Ok(project)
+}
+
+/// Console scripts from `entry_points.txt`. pip's own `pipX.Y` names are made for this env's
+/// version, as ensurepip does.
+fn console_scripts(entry_points: &str, project: &str, facts: &Facts) -> Vec<(String, String)> {
+    let mut in_section = false;
+    let mut scripts = Vec::new();
+    for line in entry_points.lines().map(str::trim) {
+        if line.starts_with('[') {
+            in_section = line == "[console_scripts]";
+            continue;
+        }
+        if !in_section || line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if let Some((name, target)) = line.split_once('=') {
+            scripts.push((name.trim().to_string(), target.trim().to_string()));
+        }
+    }
+    if project.eq_ignore_ascii_case("pip")
+        && let Some((_, target)) = scripts.iter().find(|(name, _)| name == "pip").cloned()
+    {
+        let (major, minor) = (facts.version_info.0, facts.version_info.1);
+        return [
+            "pip".to_string(),
+            format!("pip{major}"),
+            format!("pip{major}.{minor}"),
+        ]
+        .into_iter()
+        .map(|name| (name, target.clone()))
+        .collect();
+    }
+    scripts
+}
+
+/// `#!python` for this env. Paths with spaces or over the kernel's 127 bytes go through
+/// `/bin/sh`, as pip and uv do.
+pub fn shebang(python: &Path) -> String {
+    let python = python.display().to_string();
+    if python.contains(' ') || python.len() + 2 > 127 {
+        format!("#!/bin/sh\n'''exec' '{python}' \"$0\" \"$@\"\n' '''\n")
+    } else {
+        format!("#!{python}\n")
+    }
+}
+
+fn is_safe(name: &str) -> bool {
+    let path = Path::new(name);
+    !name.contains('\\')
+        && path
+            .components()
+            .all(|component| matches!(component, Component::Normal(_)))
+}
+
+fn set_executable(path: &Path) -> io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(path, fs::Permissions::from_mode(0o755))
+}
+
+/// A RECORD path: relative to site-packages, with `..` for files outside it.
+fn record_path(path: &Path, site_packages: &Path) -> String {
+    if let Ok(relative) = path.strip_prefix(site_packages) {
+        return relative.display().to_string();
+    }
+    let mut up = PathBuf::new();
+    let mut base = site_packages;
+    while !path.starts_with(base) {
+        up.push("..");
+        base = match base.parent() {
+            Some(parent) => parent,
+            None => return path.display().to_string(),
+        };
+    }
+    up.join(path.strip_prefix(base).unwrap_or(path))
+        .display()
+        .to_string()
+}
+
+fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\n']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_string()
+    }
+}
+
+/// The pip wheel an interpreter ships: `ensurepip/_bundled` in its standard library, or
+/// Debian's `/usr/share/python-wheels`. The newest when there are several.
+pub fn bundled_pip(facts: &Facts) -> Option<PathBuf> {
+    let stdlib = facts.stdlib.clone().unwrap_or_else(|| {
+        facts
+            .base_prefix
+            .join("lib")
+            .join(format!("python{}", facts.minor_version()))
+    });
+    let folders = [
+        stdlib.join("ensurepip").join("_bundled"),
+        PathBuf::from("/usr/share/python-wheels"),
+    ];
+    folders.iter().find_map(|folder| {
+        let mut wheels: Vec<(Vec<u64>, PathBuf)> = fs::read_dir(folder)
+            .ok()?
+            .flatten()
+            .filter_map(|entry| {
+                let name = entry.file_name().into_string().ok()?;
+                let version = name.strip_prefix("pip-")?.split('-').next()?.to_string();
+                if !name.ends_with(".whl") {
+                    return None;
+                }
+                let key = version
+                    .split('.')
+                    .map(|part| part.parse().unwrap_or(0))
+                    .collect();
+                Some((key, entry.path()))
+            })
+            .collect();
+        wheels.sort();
+        wheels.pop().map(|(_, path)| path)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unsafe_paths_are_refused() {
+        assert!(is_safe("pkg/__init__.py"));
+        assert!(!is_safe("../evil.py"));
+        assert!(!is_safe("/etc/passwd"));
+        assert!(!is_safe("a/../../b"));
+    }
+
+    #[test]
+    fn record_paths_reach_out_of_site_packages() {
+        let site = Path::new("/env/lib/python3.12/site-packages");
+        assert_eq!(
+            record_path(Path::new("/env/bin/pip"), site),
+            "../../../bin/pip"
+        );
+        assert_eq!(record_path(&site.join("pip/x.py"), site), "pip/x.py");
+    }
+
+    #[test]
+    fn long_or_spaced_pythons_get_a_trampoline() {
+        assert_eq!(shebang(Path::new("/e/bin/python")), "#!/e/bin/python\n");
+        assert!(shebang(Path::new("/my env/bin/python")).starts_with("#!/bin/sh\n"));
+    }
+}
