@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Side-by-side timings of pvm and uv (and python -m venv), with hyperfine.
+# Side-by-side timings of pvm and uv (and python -m venv, pip), with hyperfine: warm runs,
+# env creation, syncing 20 local wheels, a no-op sync.
 #
 #   bench/compare.sh            # needs hyperfine (apt-get install hyperfine) and the network to PyPI
 #
@@ -8,6 +9,7 @@
 # shared machine: read the ratios, not the single times.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+REPO="$PWD"
 
 UV_VERSION="${UV_VERSION:-0.13.9}"
 PYTHON="${PYTHON:-$(ls -d "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3.12.*/bin/python3 2>/dev/null | tail -1)}"
@@ -54,13 +56,41 @@ bench run-python -n "env python -c pass" "$PVM_HOME/envs/$(ls "$PVM_HOME/envs")/
 cd "$SCRATCH/uv-proj"
 bench run-python-uv -n "uv run python -c pass" "$UV run --python $PYTHON python -c pass"
 
+# Creating an env: without pip (seed-pip = false) against `uv venv`, with pip against
+# `uv venv --seed` and `python -m venv`.
 cd "$SCRATCH/pvm-proj"
-bench create \
-    --prepare "$PVM remove --yes --quiet" -n "pvm: create env" "$PVM run true"
+bench create --prepare "sh -c '$PVM remove --yes --quiet || true'" -n "pvm: create env with pip" "$PVM run true"
+mkdir -p "$SCRATCH/pvm-nopip"
+sed 's/^\[tool.pvm\]$/[tool.pvm]\nseed-pip = false/' "$SCRATCH/pvm-proj/pyproject.toml" > "$SCRATCH/pvm-nopip/pyproject.toml"
+cd "$SCRATCH/pvm-nopip"
+bench create-nopip --prepare "sh -c '$PVM remove --yes --quiet || true'" -n "pvm: create env without pip" "$PVM run true"
 cd "$SCRATCH"
 bench create-uv --prepare "rm -rf $SCRATCH/uvenv" -n "uv venv" "$UV venv --quiet --python $PYTHON $SCRATCH/uvenv"
+bench create-uv-seed --prepare "rm -rf $SCRATCH/uvenv" -n "uv venv --seed" "$UV venv --quiet --seed --python $PYTHON $SCRATCH/uvenv"
 RUNS=10 bench create-venv --prepare "rm -rf $SCRATCH/pyvenv" -n "python -m venv --without-pip" \
     "$PYTHON -m venv --without-pip $SCRATCH/pyvenv"
+RUNS=3 bench create-venv-pip --prepare "rm -rf $SCRATCH/pyvenv" -n "python -m venv" "$PYTHON -m venv $SCRATCH/pyvenv"
+
+# Syncing ~20 local wheels into a fresh env, and a no-op sync.
+WHEELS="$SCRATCH/wheels"
+"$PYTHON" "$REPO/bench/make_wheels.py" "$WHEELS" 20 > "$SCRATCH/reqs.txt"
+deps=$(sed 's/.*/"&"/' "$SCRATCH/reqs.txt" | paste -sd, -)
+for installer in pip uv; do
+    mkdir -p "$SCRATCH/sync-$installer"
+    printf '[project]\nname = "sync-%s"\nversion = "0.1.0"\ndependencies = [%s]\n\n[tool.pvm]\npython = "%s"\ninstaller = "%s"\nno-index = true\nfind-links = ["%s"]\n' \
+        "$installer" "$deps" "$PYTHON" "$installer" "$WHEELS" > "$SCRATCH/sync-$installer/pyproject.toml"
+done
+export PVM_UV="$UV" PIP_CACHE_DIR="$SCRATCH/pip-cache"
+cd "$SCRATCH/sync-pip"
+RUNS=10 bench sync-pvm-pip --prepare "sh -c '$PVM remove --yes --quiet || true'" -n "pvm sync (pip): fresh env + 20 wheels" "$PVM sync --quiet"
+cd "$SCRATCH/sync-uv"
+RUNS=10 bench sync-pvm-uv --prepare "sh -c '$PVM remove --yes --quiet || true'" -n "pvm sync (uv): fresh env + 20 wheels" "$PVM sync --quiet"
+bench noop -n "pvm sync (no-op)" "$PVM sync --quiet"
+cd "$SCRATCH"
+RUNS=10 bench sync-uv --prepare "bash -c 'rm -rf $SCRATCH/v-uv && $UV venv --quiet --python $PYTHON $SCRATCH/v-uv'" \
+    -n "uv venv + uv pip install (20 wheels)" "$UV pip install --quiet --python $SCRATCH/v-uv/bin/python --no-index --find-links $WHEELS -r $SCRATCH/reqs.txt"
+RUNS=10 bench sync-pip --prepare "bash -c 'rm -rf $SCRATCH/v-pip && $UV venv --quiet --seed --python $PYTHON $SCRATCH/v-pip'" \
+    -n "pip install (20 wheels)" "$SCRATCH/v-pip/bin/python -m pip install --quiet --disable-pip-version-check --no-index --find-links $WHEELS -r $SCRATCH/reqs.txt"
 
 "$PYTHON" - "$results" <<'PY'
 import json, pathlib, sys
@@ -77,6 +107,10 @@ print()
 print(f"warm `pvm run true` adds      {rows['pvm run true'] - rows['true']:.1f} ms to `true`")
 print(f"`uv run true` / `pvm run true`  {ratio('uv run true', 'pvm run true')}")
 print(f"`uv run python -c pass` / `pvm run python -c pass`  {ratio('uv run python -c pass', 'pvm run python -c pass')}")
-print(f"pvm env creation / `uv venv`    {ratio('pvm: create env', 'uv venv')}")
-print(f"`python -m venv --without-pip` / pvm env creation  {ratio('python -m venv --without-pip', 'pvm: create env')}")
+print(f"pvm env without pip / `uv venv`            {ratio('pvm: create env without pip', 'uv venv')}")
+print(f"pvm env with pip / `uv venv --seed`         {ratio('pvm: create env with pip', 'uv venv --seed')}")
+print(f"`python -m venv` / pvm env with pip          {ratio('python -m venv', 'pvm: create env with pip')}")
+print(f"pvm sync (uv) / uv pip install, 20 wheels   {ratio('pvm sync (uv): fresh env + 20 wheels', 'uv venv + uv pip install (20 wheels)')}")
+print(f"pvm sync (pip) / pip install, 20 wheels     {ratio('pvm sync (pip): fresh env + 20 wheels', 'pip install (20 wheels)')}")
+print(f"no-op pvm sync                               {rows.get('pvm sync (no-op)', float('nan')):.1f} ms")
 PY

@@ -287,7 +287,11 @@ fn build(
         .and_then(|layout| {
             if project.manifest.settings.seed_pip {
                 events(Event::SeedingPip);
-                install::seed_pip(&layout, &interpreter.facts)?;
+                install::seed_pip(
+                    &layout,
+                    &interpreter.facts,
+                    &store.cache_dir().join("wheels"),
+                )?;
             }
             Ok(())
         });

@@ -223,8 +223,8 @@ fn group_requirements(
     Ok(())
 }
 
-/// Seeds pip from the interpreter's bundled wheel.
-pub fn seed_pip(layout: &Layout, facts: &Facts) -> Result<(), SyncError> {
+/// Seeds pip from the interpreter's bundled wheel, unpacked once into `cache`.
+pub fn seed_pip(layout: &Layout, facts: &Facts, cache: &std::path::Path) -> Result<(), SyncError> {
     let wheel = wheel::bundled_pip(facts).ok_or_else(|| SyncError::NoBundledPip {
         version: facts.version.clone(),
         looked: facts
@@ -233,7 +233,7 @@ pub fn seed_pip(layout: &Layout, facts: &Facts) -> Result<(), SyncError> {
             .unwrap_or_default()
             .join("ensurepip/_bundled"),
     })?;
-    wheel::install(&wheel, layout, facts)?;
+    wheel::install(&wheel, layout, facts, Some(cache))?;
     Ok(())
 }
 
@@ -249,11 +249,15 @@ pub fn sync(
     let settings = &project.manifest.settings;
     let sources = Sources::for_project(project);
     let backend = Backend::choose(settings.installer, facts)?;
-    if backend == Backend::Pip && !site::installed(&layout.site_packages).contains_key("pip") {
-        return Err(SyncError::NoPip);
-    }
     let requirements = requirements(project, selection)?;
     let before = site::installed(&layout.site_packages);
+    // pip is only needed when there is something to do with it.
+    let needs_pip = || {
+        if backend == Backend::Pip && !site::installed(&layout.site_packages).contains_key("pip") {
+            return Err(SyncError::NoPip);
+        }
+        Ok(())
+    };
     let mut report = SyncReport {
         installer: backend.name().to_string(),
         ..SyncReport::default()
@@ -325,6 +329,7 @@ pub fn sync(
             path: file.clone(),
             source,
         })?;
+        needs_pip()?;
         progress(Progress::Installing {
             requirements: count,
             installer: backend.name(),
@@ -349,6 +354,7 @@ pub fn sync(
         .cloned()
         .collect();
     if !extra.is_empty() {
+        needs_pip()?;
         progress(Progress::Removing { count: extra.len() });
         backend.uninstall(layout, &extra)?;
     }

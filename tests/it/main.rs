@@ -7,6 +7,7 @@ mod generated;
 mod init;
 mod list;
 mod lock;
+mod network;
 mod python;
 mod remove;
 mod run;
