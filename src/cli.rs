@@ -2,7 +2,10 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+use clap_complete::engine::ArgValueCandidates;
+
+use crate::complete;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -77,6 +80,14 @@ pub enum Command {
     Remove(RemoveArgs),
     /// Show the project, its env and interpreter, and whether the env is in sync.
     Info(InfoArgs),
+    /// Start your shell inside the project's env (leave it with `exit`).
+    #[command(after_help = "Examples:\n  pvm shell\n  pvm shell --python 3.11")]
+    Shell(ShellArgs),
+    /// Print what activates the env in your shell: eval "$(pvm activate)".
+    #[command(
+        after_help = "Examples:\n  eval \"$(pvm activate)\"                 # bash, zsh\n  pvm activate --shell fish | source        # fish"
+    )]
+    Activate(ActivateArgs),
     /// Find, list and pin interpreters.
     #[command(subcommand)]
     Python(PythonCommand),
@@ -96,7 +107,7 @@ pub struct InitArgs {
     #[arg(long)]
     pub name: Option<String>,
     /// Interpreter request, written to .python-version.
-    #[arg(long, value_name = "REQUEST")]
+    #[arg(long, value_name = "REQUEST", add = ArgValueCandidates::new(complete::python_versions))]
     pub python: Option<String>,
     /// Write the manifest only; the env is made on the first run.
     #[arg(long)]
@@ -106,7 +117,7 @@ pub struct InitArgs {
 #[derive(Debug, Args)]
 pub struct RunArgs {
     /// Interpreter request for this run (overrides PVM_PYTHON and .python-version).
-    #[arg(long, value_name = "REQUEST")]
+    #[arg(long, value_name = "REQUEST", add = ArgValueCandidates::new(complete::python_versions))]
     pub python: Option<String>,
     /// Use the env as it is: do not install or remove anything first.
     #[arg(long)]
@@ -118,7 +129,8 @@ pub struct RunArgs {
         required = true,
         trailing_var_arg = true,
         allow_hyphen_values = true,
-        value_name = "COMMAND"
+        value_name = "COMMAND",
+        add = ArgValueCandidates::new(complete::run_targets)
     )]
     pub command: Vec<std::ffi::OsString>,
 }
@@ -133,7 +145,7 @@ pub struct SyncArgs {
     #[command(flatten)]
     pub lock: LockModeArgs,
     /// Interpreter request (overrides PVM_PYTHON and .python-version).
-    #[arg(long, value_name = "REQUEST")]
+    #[arg(long, value_name = "REQUEST", add = ArgValueCandidates::new(complete::python_versions))]
     pub python: Option<String>,
 }
 
@@ -173,7 +185,7 @@ pub struct LockArgs {
     #[arg(long, short = 'U')]
     pub upgrade: bool,
     /// Interpreter request (overrides PVM_PYTHON and .python-version).
-    #[arg(long, value_name = "REQUEST")]
+    #[arg(long, value_name = "REQUEST", add = ArgValueCandidates::new(complete::python_versions))]
     pub python: Option<String>,
 }
 
@@ -187,7 +199,7 @@ pub struct ListArgs {
 #[derive(Debug, Args)]
 pub struct RemoveArgs {
     /// Project folders or env names (default: the current project's env).
-    #[arg(value_name = "PROJECT_DIR|ENV_NAME")]
+    #[arg(value_name = "PROJECT_DIR|ENV_NAME", add = ArgValueCandidates::new(complete::env_names))]
     pub targets: Vec<String>,
     /// Remove every env whose project folder is gone.
     #[arg(long, conflicts_with = "all")]
@@ -212,7 +224,7 @@ pub struct InfoArgs {
     #[arg(long)]
     pub path: bool,
     /// Interpreter request to judge the env against.
-    #[arg(long, value_name = "REQUEST")]
+    #[arg(long, value_name = "REQUEST", add = ArgValueCandidates::new(complete::python_versions))]
     pub python: Option<String>,
 }
 
@@ -232,16 +244,48 @@ pub enum PythonCommand {
     Find {
         /// A version (3.12), a specifier (>=3.10), an implementation (cpython3.12), a name or a path;
         /// default: the current project's request.
+        #[arg(add = ArgValueCandidates::new(complete::python_versions))]
         request: Option<String>,
     },
     /// Write .python-version in the project root (or the current folder).
     Pin {
         /// The version to pin, e.g. 3.12.
+        #[arg(add = ArgValueCandidates::new(complete::python_versions))]
         request: String,
     },
 }
 
 #[derive(Debug, Args)]
+pub struct ShellArgs {
+    /// Interpreter request (overrides PVM_PYTHON and .python-version).
+    #[arg(long, value_name = "REQUEST", add = ArgValueCandidates::new(complete::python_versions))]
+    pub python: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ActivateArgs {
+    /// The shell to print for (default: from $SHELL).
+    #[arg(long, value_enum)]
+    pub shell: Option<ShellKind>,
+}
+
+/// Shells pvm writes activation for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ShellKind {
+    Bash,
+    Zsh,
+    Fish,
+    Csh,
+    Nu,
+    Powershell,
+}
+
+#[derive(Debug, Args)]
 pub struct CompletionsArgs {
     pub shell: clap_complete::Shell,
+}
+
+/// The clap command, for completions and the man page.
+pub fn command() -> clap::Command {
+    Cli::command()
 }

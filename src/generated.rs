@@ -18,6 +18,7 @@ pub fn files() -> Vec<(String, String)> {
     for (name, schema) in schemas() {
         files.push((format!("schemas/{name}"), schema));
     }
+    files.push(("man/pvm.1".to_string(), man_page()));
     files
 }
 
@@ -40,11 +41,34 @@ pub fn completion_file(shell: Shell) -> &'static str {
     }
 }
 
-/// The completion script for `shell`.
+/// The variable that asks `pvm` for completions instead of running a command.
+pub const COMPLETE_VAR: &str = "PVM_COMPLETE";
+
+/// The completion script for `shell`: it registers `pvm` with the shell and asks `pvm` itself,
+/// at each Tab, what fits (so env names, scripts and interpreters are live values).
 pub fn completions(shell: Shell) -> String {
+    use clap_complete::env::{Bash, Elvish, EnvCompleter, Fish, Powershell, Zsh};
+    let completer: &dyn EnvCompleter = match shell {
+        Shell::Bash => &Bash,
+        Shell::Zsh => &Zsh,
+        Shell::Fish => &Fish,
+        Shell::PowerShell => &Powershell,
+        _ => &Elvish,
+    };
     let mut out = Vec::new();
-    clap_complete::generate(shell, &mut Cli::command(), "pvm", &mut out);
+    completer
+        .write_registration(COMPLETE_VAR, "pvm", "pvm", "pvm", &mut out)
+        .expect("writing to memory");
     String::from_utf8(out).expect("completions are UTF-8")
+}
+
+/// The man page, from the same CLI definition.
+pub fn man_page() -> String {
+    let mut out = Vec::new();
+    clap_mangen::Man::new(Cli::command())
+        .render(&mut out)
+        .expect("writing to memory");
+    String::from_utf8(out).expect("the man page is UTF-8")
 }
 
 /// The JSON Schemas, by file name.

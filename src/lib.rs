@@ -6,6 +6,7 @@
 
 pub mod cli;
 pub mod commands;
+pub mod complete;
 pub mod environment;
 pub mod fingerprint;
 pub mod fsutil;

@@ -99,6 +99,22 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
         }
         out
     };
+    // Too wide for the terminal: one block of `KEY: value` lines per row instead.
+    let total: usize = widths.iter().sum::<usize>() + 2 * widths.len().saturating_sub(1);
+    if output_width().is_some_and(|width| total > width) {
+        let key_width = header.iter().map(|h| h.len()).max().unwrap_or(0);
+        let blocks: Vec<String> = rows
+            .iter()
+            .map(|row| {
+                header
+                    .iter()
+                    .zip(row)
+                    .map(|(key, value)| format!("{:>key_width$}: {value}\n", key.bold()))
+                    .collect()
+            })
+            .collect();
+        return blocks.join("\n");
+    }
     let header: Vec<String> = header.iter().map(|h| h.bold().to_string()).collect();
     let mut out = line(&header);
     out.push('\n');
@@ -107,6 +123,22 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
         out.push('\n');
     }
     out
+}
+
+/// How wide stdout is: `COLUMNS` when set, else the terminal's width; `None` for a pipe.
+fn output_width() -> Option<usize> {
+    if let Some(columns) = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse().ok())
+    {
+        return Some(columns);
+    }
+    if !std::io::stdout().is_terminal() {
+        return None;
+    }
+    console::Term::stdout()
+        .size_checked()
+        .map(|(_, columns)| columns as usize)
 }
 
 /// Width on screen: color codes take none.

@@ -8,6 +8,7 @@ mod lock;
 mod python;
 mod remove;
 mod run;
+mod shell;
 mod sync;
 
 use std::path::PathBuf;
@@ -84,6 +85,8 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::List(args) => list::list(&ctx, args),
         Command::Remove(args) => remove::remove(&ctx, args),
         Command::Info(args) => info::info(&ctx, args),
+        Command::Shell(args) => shell::shell(&ctx, args),
+        Command::Activate(args) => shell::activate(&ctx, args),
         Command::Python(command) => python::python(&ctx, command),
         Command::Completions(args) => completions::completions(args),
     }

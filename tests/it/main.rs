@@ -11,4 +11,6 @@ mod network;
 mod python;
 mod remove;
 mod run;
+mod schemas;
+mod shell;
 mod sync;

@@ -276,22 +276,10 @@ pub fn build_wheel(
 
 /// RECORD's hash encoding: URL-safe base64 without padding.
 fn base64_urlsafe(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let mut out = String::new();
-    for chunk in bytes.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |n, (i, b)| n | (*b as u32) << (16 - 8 * i));
-        for i in 0..=chunk.len() {
-            out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
-        }
-    }
-    out
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
 fn version_probe(module: &str) -> String {
-    format!(
-        "try:\n import {module}; print({module}.__version__)\nexcept ImportError:\n print('missing')"
-    )
+    format!("try:\n import {module}; print({module}.__version__)\nexcept ImportError:\n print('missing')")
 }

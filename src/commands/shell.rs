@@ -1,0 +1,174 @@
+//! `pvm shell` and `pvm activate`: into the env from the user's shell.
+
+use std::ffi::OsString;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+
+use crate::cli::{ActivateArgs, ShellArgs, ShellKind};
+use crate::commands::{Context, EnvProgress, UserError};
+use crate::environment::{self, Ready};
+use crate::install::SyncOptions;
+use crate::python::project_request;
+
+/// The project's env, made and synced as `pvm run` would.
+fn ready_env(
+    ctx: &Context,
+    python: Option<&str>,
+) -> anyhow::Result<(Ready, crate::project::Project)> {
+    let project = ctx.project()?;
+    let store = ctx.store()?;
+    let request = project_request(python, &project)?;
+    let started = std::time::Instant::now();
+    let mut progress = EnvProgress::new(ctx.ui);
+    let ready = environment::ensure(
+        &store,
+        &project,
+        &request,
+        &SyncOptions::default(),
+        &mut |e| progress.event(e),
+    )?;
+    if let Some(report) = &ready.report {
+        progress.report(report, started);
+    }
+    Ok((ready, project))
+}
+
+/// The user's shell, from `$SHELL`.
+fn user_shell() -> (PathBuf, Option<ShellKind>) {
+    let path = std::env::var_os("SHELL")
+        .filter(|shell| !shell.is_empty())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/bin/sh"));
+    let kind = match path
+        .file_name()
+        .and_then(|name| name.to_str())
+        .unwrap_or("")
+    {
+        "bash" => Some(ShellKind::Bash),
+        "zsh" => Some(ShellKind::Zsh),
+        "fish" => Some(ShellKind::Fish),
+        "csh" | "tcsh" => Some(ShellKind::Csh),
+        "nu" => Some(ShellKind::Nu),
+        "pwsh" | "powershell" => Some(ShellKind::Powershell),
+        _ => None,
+    };
+    (path, kind)
+}
+
+fn quote(path: &Path) -> String {
+    let text = path.display().to_string();
+    shlex::try_quote(&text)
+        .map(|q| q.into_owned())
+        .unwrap_or(text)
+}
+
+/// The line that activates the env in `shell`.
+fn activation(bin: &Path, shell: ShellKind) -> String {
+    match shell {
+        ShellKind::Bash | ShellKind::Zsh => format!("source {}", quote(&bin.join("activate"))),
+        ShellKind::Fish => format!("source {}", quote(&bin.join("activate.fish"))),
+        ShellKind::Csh => format!("source {}", quote(&bin.join("activate.csh"))),
+        ShellKind::Nu => format!("overlay use {}", quote(&bin.join("activate.nu"))),
+        ShellKind::Powershell => format!(
+            ". '{}'",
+            bin.join("Activate.ps1")
+                .display()
+                .to_string()
+                .replace('\'', "''")
+        ),
+    }
+}
+
+pub fn activate(ctx: &Context, args: ActivateArgs) -> anyhow::Result<i32> {
+    let (ready, _) = ready_env(ctx, None)?;
+    let shell = args.shell.or(user_shell().1).unwrap_or(ShellKind::Bash);
+    println!("{}", activation(&ready.layout.bin, shell));
+    Ok(0)
+}
+
+pub fn shell(ctx: &Context, args: ShellArgs) -> anyhow::Result<i32> {
+    let (ready, project) = ready_env(ctx, args.python.as_deref())?;
+    if std::env::var_os("VIRTUAL_ENV").is_some_and(|active| Path::new(&active) == ready.env.dir) {
+        return Err(UserError::new(format!(
+            "this shell is already inside {}",
+            ready.env.dir.display()
+        ))
+        .hint("leave it with `exit` (or `deactivate`) first")
+        .into());
+    }
+    ready.env.touch_used();
+    let (path, kind) = user_shell();
+    let bin = &ready.layout.bin;
+    let store = ctx.store()?;
+    let rc_dir = store.cache_dir().join("shell");
+    let mut command = std::process::Command::new(&path);
+    command
+        .envs(&project.manifest.settings.env)
+        .env_remove("PYTHONHOME");
+    ctx.ui.status(
+        "Entering",
+        format!("{} (leave with `exit`)", ready.env.dir.display()),
+    );
+    match kind {
+        // The user's own startup file first, then the env's activate script: prompt and PATH
+        // come out as `source bin/activate` would leave them.
+        Some(ShellKind::Bash) => {
+            let rc = write_rc(
+                &rc_dir,
+                "bashrc",
+                "[ -f ~/.bashrc ] && . ~/.bashrc\n. \"$PVM_ACTIVATE\"\nunset PVM_ACTIVATE\n",
+            )?;
+            command
+                .arg("--rcfile")
+                .arg(rc)
+                .arg("-i")
+                .env("PVM_ACTIVATE", bin.join("activate"));
+        }
+        Some(ShellKind::Zsh) => {
+            write_rc(
+                &rc_dir.join("zsh"),
+                ".zshrc",
+                "if [ -n \"$PVM_ZDOTDIR\" ]; then ZDOTDIR=\"$PVM_ZDOTDIR\"; else unset ZDOTDIR; fi\n[ -f \"${ZDOTDIR:-$HOME}/.zshrc\" ] && . \"${ZDOTDIR:-$HOME}/.zshrc\"\n. \"$PVM_ACTIVATE\"\nunset PVM_ACTIVATE PVM_ZDOTDIR\n",
+            )?;
+            let old: OsString = std::env::var_os("ZDOTDIR").unwrap_or_default();
+            command
+                .arg("-i")
+                .env("PVM_ZDOTDIR", old)
+                .env("ZDOTDIR", rc_dir.join("zsh"))
+                .env("PVM_ACTIVATE", bin.join("activate"));
+        }
+        Some(ShellKind::Fish) => {
+            command
+                .arg("-i")
+                .arg("-C")
+                .arg(activation(bin, ShellKind::Fish));
+        }
+        _ => {
+            // Any other shell: the environment an activate script would set up.
+            let old_path = std::env::var_os("PATH").unwrap_or_default();
+            let new_path = std::env::join_paths(
+                std::iter::once(bin.clone()).chain(std::env::split_paths(&old_path)),
+            )?;
+            let prompt = format!(
+                "({}) {}",
+                project.name(),
+                std::env::var("PS1").unwrap_or_else(|_| "$ ".into())
+            );
+            command
+                .env("VIRTUAL_ENV", &ready.env.dir)
+                .env("VIRTUAL_ENV_PROMPT", project.name())
+                .env("PATH", new_path)
+                .env("PS1", prompt);
+        }
+    }
+    let err = command.exec();
+    Err(anyhow::Error::new(err).context(format!("cannot start {}", path.display())))
+}
+
+fn write_rc(dir: &Path, name: &str, text: &str) -> anyhow::Result<PathBuf> {
+    let path = dir.join(name);
+    if std::fs::read_to_string(&path).ok().as_deref() != Some(text) {
+        crate::fsutil::write_atomic(&path, text.as_bytes())?;
+    }
+    Ok(path)
+}

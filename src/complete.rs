@@ -1,0 +1,93 @@
+//! Live values for shell completion, asked of pvm while the user presses Tab: env names, the
+//! project's scripts and env executables, interpreter versions. Each must be quick and must
+//! never fail loudly: a completion that cannot be computed is simply empty.
+
+use std::collections::BTreeSet;
+
+use clap_complete::engine::CompletionCandidate;
+
+use crate::project::Project;
+use crate::store::Store;
+
+/// Env names in the store, with their project as help.
+pub fn env_names() -> Vec<CompletionCandidate> {
+    let Ok(store) = Store::from_env() else {
+        return Vec::new();
+    };
+    store
+        .envs()
+        .into_iter()
+        .map(|env| {
+            let help = env.metadata().map(|m| m.project.display().to_string());
+            CompletionCandidate::new(env.name).help(help.map(Into::into))
+        })
+        .collect()
+}
+
+/// What `pvm run` can start: `[tool.pvm.scripts]` names, then the env's executables.
+pub fn run_targets() -> Vec<CompletionCandidate> {
+    let Ok(cwd) = std::env::current_dir() else {
+        return Vec::new();
+    };
+    let Ok(project) = Project::discover(&cwd) else {
+        return Vec::new();
+    };
+    let mut out: Vec<CompletionCandidate> = project
+        .manifest
+        .settings
+        .scripts
+        .iter()
+        .map(|(name, script)| {
+            let help = script.argv().map(|words| words.join(" "));
+            CompletionCandidate::new(name).help(help.map(Into::into))
+        })
+        .collect();
+    if let Ok(store) = Store::from_env() {
+        let env = store.env_for(&project.name(), &project.root);
+        let bin = match env.metadata() {
+            Some(metadata) => env.dir.join(&metadata.python.facts.scheme.scripts),
+            None => env.dir.join("bin"),
+        };
+        let mut names: Vec<String> = std::fs::read_dir(bin)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter_map(|entry| entry.file_name().into_string().ok())
+            .filter(|name| !name.starts_with("activate") && !name.starts_with("Activate"))
+            .collect();
+        names.sort();
+        out.extend(names.into_iter().map(CompletionCandidate::new));
+    }
+    out
+}
+
+/// Interpreter versions that are installed, from folder names alone (nothing is run): every
+/// full version and its `X.Y`.
+pub fn python_versions() -> Vec<CompletionCandidate> {
+    let search =
+        crate::python::SearchPaths::from_env(Store::from_env().ok().map(|s| s.root).as_deref());
+    let mut versions = BTreeSet::new();
+    let folders = [
+        search.pvm_pythons.clone(),
+        search.pyenv_root.as_ref().map(|root| root.join("versions")),
+        search.uv_pythons.clone(),
+    ];
+    for folder in folders.into_iter().flatten() {
+        for entry in std::fs::read_dir(folder).into_iter().flatten().flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            // pyenv: `3.12.1`; uv: `cpython-3.12.1-linux-x86_64-gnu`.
+            let version = name.strip_prefix("cpython-").unwrap_or(&name);
+            let version = version.split('-').next().unwrap_or(version);
+            let parts: Vec<&str> = version.split('.').collect();
+            if parts.len() >= 2
+                && parts
+                    .iter()
+                    .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+            {
+                versions.insert(format!("{}.{}", parts[0], parts[1]));
+                versions.insert(version.to_string());
+            }
+        }
+    }
+    versions.into_iter().map(CompletionCandidate::new).collect()
+}
