@@ -27,6 +27,7 @@ pub struct Cli {
 }
 
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// The project's folder (default: the nearest folder upward with a pyproject.toml).
     #[arg(long, global = true, value_name = "DIR", value_hint = clap::ValueHint::DirPath)]
