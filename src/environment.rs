@@ -180,8 +180,12 @@ pub fn ensure(
         return Ok(Ready::new(env, metadata, None));
     }
 
+    let _umask = crate::fsutil::NoWorldWritable::new();
     store.prepare()?;
     let _lock = store.lock(&env, |path| events(Event::Waiting(path)))?;
+    // Leftovers of pvms killed earlier: half-written metadata, half-deleted envs.
+    crate::fsutil::remove_stale_temps(&env.dir);
+    store.clean_trash();
     // Whoever held the lock may have done the work already.
     let metadata = env.metadata();
     let verdict = check(&env, metadata.as_ref(), project, request, &selection);
@@ -295,6 +299,7 @@ fn build(
             }
             Ok(())
         });
+    crate::faults::pause(crate::faults::CREATE);
     if let Err(err) = created {
         // Leave nothing half-written behind.
         let _ = store.discard(env);

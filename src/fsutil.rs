@@ -5,13 +5,78 @@ use std::path::Path;
 
 /// Writes `bytes` to `path` so that readers see the old file or the new one, never a half.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    write_atomic_then(path, bytes, || {})
+}
+
+/// [`write_atomic`], calling `before_rename` once the new content is on disk.
+pub fn write_atomic_then(
+    path: &Path,
+    bytes: &[u8],
+    before_rename: impl FnOnce(),
+) -> io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    // The folder must exist: creating it here could bring back a folder another pvm just removed.
     let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let mut file = tempfile::Builder::new().prefix(".tmp-").tempfile_in(dir)?;
+    // The user's umask applies (tempfile's default would be 0o600), but never world-writable.
+    let mut file = tempfile::Builder::new()
+        .prefix(TMP_PREFIX)
+        .permissions(std::fs::Permissions::from_mode(FILE_MODE))
+        .tempfile_in(dir)?;
     file.write_all(bytes)?;
     file.as_file().sync_data()?;
+    before_rename();
     file.persist(path).map_err(|err| err.error)?;
     Ok(())
+}
+
+/// The mode pvm creates its own files with, before the umask: never world-writable.
+pub const FILE_MODE: u32 = 0o664;
+
+/// What [`write_atomic`] names its files until they are complete.
+pub const TMP_PREFIX: &str = ".tmp-";
+
+/// Removes what interrupted [`write_atomic`]s left in `dir`.
+pub fn remove_stale_temps(dir: &Path) {
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        if entry.file_name().to_string_lossy().starts_with(TMP_PREFIX)
+            && entry.file_type().is_ok_and(|kind| kind.is_file())
+        {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+unsafe extern "C" {
+    fn umask(mask: u32) -> u32;
+}
+
+/// While alive, nothing pvm (or an installer it starts) creates is world-writable, whatever the
+/// user's umask; otherwise the umask is the user's. Restored on drop, so a command `pvm run`
+/// starts gets the user's own.
+pub struct NoWorldWritable {
+    old: u32,
+}
+
+impl NoWorldWritable {
+    pub fn new() -> NoWorldWritable {
+        // SAFETY: umask only swaps the process's file mode mask and cannot fail.
+        let old = unsafe { umask(0o022) };
+        unsafe { umask(old | 0o002) };
+        NoWorldWritable { old }
+    }
+}
+
+impl Default for NoWorldWritable {
+    fn default() -> NoWorldWritable {
+        NoWorldWritable::new()
+    }
+}
+
+impl Drop for NoWorldWritable {
+    fn drop(&mut self) {
+        // SAFETY: as above.
+        unsafe { umask(self.old) };
+    }
 }
 
 /// Lowercase hex of `bytes` (sha2's digests no longer format with `{:x}`).
@@ -69,7 +134,7 @@ mod tests {
     #[test]
     fn write_atomic_replaces_content() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("a/b.json");
+        let path = dir.path().join("b.json");
         write_atomic(&path, b"one").unwrap();
         write_atomic(&path, b"two").unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"two");

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod commands;
 pub mod complete;
 pub mod environment;
+pub mod faults;
 pub mod fingerprint;
 pub mod fsutil;
 pub mod generated;

@@ -84,7 +84,7 @@ pub fn summarize(env: &Env) -> EnvSummary {
             .map(|m| m.python.facts.base_executable.clone()),
         status,
         reason,
-        size_bytes: crate::fsutil::disk_size(&env.dir),
+        size_bytes: size(env, metadata.as_ref()),
         last_used: env.last_used().or(metadata.as_ref().and_then(|m| m.synced)),
         created: metadata.as_ref().map(|m| m.created),
         synced: metadata.as_ref().and_then(|m| m.synced),
@@ -148,4 +148,41 @@ pub fn status(env: &Env) -> (Status, Option<String>) {
         ),
         Verdict::Rebuild(reason) => (Status::Broken, Some(reason)),
     }
+}
+
+/// Where the last computed size of an env is kept, with what it was computed for.
+const SIZE_FILE: &str = ".pvm-size";
+
+/// The env's size on disk. Walking every file of every env is what would make `pvm list` slow,
+/// so the size is kept beside the env and recomputed only when what it was computed for moved:
+/// the metadata (rewritten by every sync) and the `bin` and site-packages folders (whose
+/// modification times change whenever a package or script is added or removed).
+fn size(env: &Env, metadata: Option<&crate::store::EnvMetadata>) -> u64 {
+    let mut stamp = String::new();
+    let mut parts = vec![env.metadata_path()];
+    if let Some(metadata) = metadata {
+        let layout = crate::venv::Layout::new(&env.dir, &metadata.python.facts);
+        parts.extend([layout.bin, layout.site_packages]);
+    }
+    for path in parts {
+        let modified = std::fs::symlink_metadata(&path)
+            .and_then(|meta| meta.modified())
+            .ok()
+            .and_then(|time| time.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |since| since.as_nanos());
+        stamp.push_str(&format!("{modified} "));
+    }
+    let cache = env.dir.join(SIZE_FILE);
+    if let Ok(text) = std::fs::read_to_string(&cache)
+        && let Some((cached_stamp, bytes)) = text.rsplit_once(' ')
+        && cached_stamp.trim_end() == stamp.trim_end()
+        && let Ok(bytes) = bytes.trim().parse()
+    {
+        return bytes;
+    }
+    let bytes = crate::fsutil::disk_size(&env.dir);
+    // Only a cache: a store pvm cannot write to still lists.
+    let _ =
+        crate::fsutil::write_atomic(&cache, format!("{} {bytes}\n", stamp.trim_end()).as_bytes());
+    bytes
 }

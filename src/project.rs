@@ -303,8 +303,15 @@ impl Manifest {
             }
         };
         let raw: RawManifest = toml::from_str(text).map_err(|err| {
-            let (message, hint) = explain_toml_error(err.message());
-            at(err.span().unwrap_or(0..0), message, hint)
+            let span = err.span().unwrap_or(0..0);
+            let (mut message, hint) = explain_toml_error(err.message());
+            // A wrong type is reported at the value: name the key it belongs to.
+            if message.starts_with("invalid type")
+                && let Some(key) = key_before(text, span.start)
+            {
+                message = format!("`{key}`: {message}");
+            }
+            at(span, message, hint)
         })?;
 
         let mut manifest = Manifest::default();
@@ -411,6 +418,15 @@ fn explain_toml_error(message: &str) -> (String, Option<String>) {
         return (format!("unknown key `{key}` in [tool.pvm]"), Some(hint));
     }
     (message.to_string(), None)
+}
+
+/// The key of a `key = value` line, when `offset` is in its value.
+fn key_before(text: &str, offset: usize) -> Option<String> {
+    let offset = offset.min(text.len());
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let (key, _) = text[line_start..offset].split_once('=')?;
+    let key = key.trim().trim_matches('"');
+    (!key.is_empty()).then(|| key.to_string())
 }
 
 /// 1-based line and column (in characters) of a byte offset.

@@ -11,6 +11,7 @@
 
 use std::fs::{self, File};
 use std::io;
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use jiff::Timestamp;
@@ -180,7 +181,10 @@ impl Env {
     pub fn write_metadata(&self, metadata: &EnvMetadata) -> Result<(), StoreError> {
         let mut bytes = serde_json::to_vec_pretty(metadata).expect("metadata serializes");
         bytes.push(b'\n');
-        fsutil::write_atomic(&self.metadata_path(), &bytes).map_err(|source| StoreError::Io {
+        fsutil::write_atomic_then(&self.metadata_path(), &bytes, || {
+            crate::faults::pause(crate::faults::METADATA)
+        })
+        .map_err(|source| StoreError::Io {
             action: "cannot write",
             path: self.metadata_path(),
             source,
@@ -194,7 +198,12 @@ impl Env {
     /// Records a use; cheap (one open and one timestamp) because it happens on every run.
     pub fn touch_used(&self) {
         let path = self.dir.join(USED_FILE);
-        if let Ok(file) = File::options().create(true).append(true).open(&path) {
+        let file = File::options()
+            .create(true)
+            .append(true)
+            .mode(fsutil::FILE_MODE)
+            .open(&path);
+        if let Ok(file) = file {
             let _ = file.set_modified(std::time::SystemTime::now());
         }
     }
@@ -362,6 +371,7 @@ impl Store {
             .create(true)
             .truncate(false)
             .write(true)
+            .mode(fsutil::FILE_MODE)
             .open(&path)
             .map_err(|source| StoreError::NotWritable {
                 path: path.clone(),
@@ -436,23 +446,34 @@ impl Store {
                 });
             }
         }
-        fs::remove_dir_all(&trash).map_err(|source| StoreError::Io {
-            action: "cannot remove",
-            path: trash,
-            source,
-        })
+        match fs::remove_dir_all(&trash) {
+            Ok(()) => Ok(()),
+            // Someone cleaning up leftovers got there first.
+            Err(_) if fs::symlink_metadata(&trash).is_err() => Ok(()),
+            Err(source) => Err(StoreError::Io {
+                action: "cannot remove",
+                path: trash,
+                source,
+            }),
+        }
     }
 
-    /// Deletes what an interrupted removal left behind.
+    /// Deletes what an interrupted removal left behind (not what a live pvm is deleting).
     pub fn clean_trash(&self) {
         let Ok(entries) = fs::read_dir(self.envs_dir()) else {
             return;
         };
         for entry in entries.flatten() {
-            let name = entry.file_name();
-            if name.to_string_lossy().starts_with(TRASH_PREFIX)
-                && entry.file_type().is_ok_and(|kind| kind.is_dir())
-            {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let Some(rest) = name.strip_prefix(TRASH_PREFIX) else {
+                continue;
+            };
+            let pid = rest
+                .rsplit('-')
+                .next()
+                .and_then(|pid| pid.parse::<u32>().ok());
+            let alive = pid.is_some_and(|pid| Path::new(&format!("/proc/{pid}")).exists());
+            if !alive && entry.file_type().is_ok_and(|kind| kind.is_dir()) {
                 let _ = fs::remove_dir_all(entry.path());
             }
         }

@@ -168,6 +168,7 @@ pub fn shell(ctx: &Context, args: ShellArgs) -> anyhow::Result<i32> {
 fn write_rc(dir: &Path, name: &str, text: &str) -> anyhow::Result<PathBuf> {
     let path = dir.join(name);
     if std::fs::read_to_string(&path).ok().as_deref() != Some(text) {
+        std::fs::create_dir_all(dir)?;
         crate::fsutil::write_atomic(&path, text.as_bytes())?;
     }
     Ok(path)

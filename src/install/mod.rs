@@ -330,6 +330,7 @@ pub fn sync(
             source,
         })?;
         needs_pip()?;
+        crate::faults::pause(crate::faults::INSTALL);
         progress(Progress::Installing {
             requirements: count,
             installer: backend.name(),

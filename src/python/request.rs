@@ -53,10 +53,13 @@ impl InterpreterRequest {
                 .map(InterpreterRequest::Specifiers)
                 .map_err(|err| format!("invalid version specifier `{text}`: {err}"));
         }
-        // `pypy3.10-7.3.15` (a pyenv version name) asks for pypy 3.10.
+        // `pypy3.10-7.3.15` (a pyenv version name) asks for pypy 3.10, and
+        // `cpython-3.12.1-linux-x86_64-gnu` (a uv one) for CPython 3.12.1.
         let head = text.split_once('-').map_or(text, |(head, _)| head);
         for implementation in IMPLEMENTATIONS {
-            if let Some(version) = head.strip_prefix(implementation) {
+            if let Some(rest) = text.strip_prefix(implementation) {
+                let rest = rest.strip_prefix('-').unwrap_or(rest);
+                let version = rest.split_once('-').map_or(rest, |(version, _)| version);
                 let release = parse_release(version)
                     .ok_or_else(|| format!("invalid version `{version}` in `{text}`"))?;
                 return Ok(InterpreterRequest::Version {
@@ -225,6 +228,15 @@ mod tests {
         assert_eq!(
             InterpreterRequest::parse("cpython3.12").unwrap(),
             version(Some("cpython"), &[3, 12])
+        );
+        assert_eq!(
+            InterpreterRequest::parse("cpython-3.12.1-linux-x86_64-gnu").unwrap(),
+            version(Some("cpython"), &[3, 12, 1])
+        );
+        assert!(InterpreterRequest::parse("cpython-banana").is_err());
+        assert_eq!(
+            InterpreterRequest::parse("cpython").unwrap(),
+            version(Some("cpython"), &[])
         );
         assert!(matches!(
             InterpreterRequest::parse(">=3.10,<3.13").unwrap(),

@@ -3,6 +3,9 @@
 
 mod support;
 
+mod bad_input;
+mod faults;
+mod fuzz;
 mod generated;
 mod init;
 mod list;

@@ -281,5 +281,7 @@ fn base64_urlsafe(bytes: &[u8]) -> String {
 }
 
 fn version_probe(module: &str) -> String {
-    format!("try:\n import {module}; print({module}.__version__)\nexcept ImportError:\n print('missing')")
+    format!(
+        "try:\n import {module}; print({module}.__version__)\nexcept ImportError:\n print('missing')"
+    )
 }

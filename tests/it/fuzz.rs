@@ -1,0 +1,57 @@
+//! Property tests: the manifest, request and env-name parsers give an answer or an error for
+//! any input, never a panic. Bounded (a few thousand cases) so CI stays quick.
+
+use std::path::Path;
+
+use proptest::prelude::*;
+use pvm::project::Manifest;
+use pvm::python::InterpreterRequest;
+
+/// Pieces a manifest is made of, shuffled into mostly-TOML.
+fn manifest_text() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        Just("[project]\n".to_string()),
+        Just("[tool.pvm]\n".to_string()),
+        Just("[dependency-groups]\n".to_string()),
+        Just("[project.optional-dependencies]\n".to_string()),
+        Just("[tool.pvm.scripts]\n".to_string()),
+        Just("[tool.pvm.env]\n".to_string()),
+        "[a-z-]{1,12} = \"[ -~]{0,20}\"\n",
+        "[a-z-]{1,12} = \\[\"[ -~]{0,16}\"(, \"[a-z<>=!~0-9. ;']{0,16}\")?\\]\n",
+        "(name|requires-python|dependencies|python|installer|seed-pip|find-links|no-index) = (true|1|\"[ -~]{0,12}\"|\\[\\]|\\{\\})\n",
+        "[ -~\n]{0,30}",
+    ];
+    prop::collection::vec(piece, 0..12).prop_map(|pieces| pieces.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 3000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn manifests_never_panic(text in manifest_text()) {
+        if let Err(err) = Manifest::parse(&text, Path::new("pyproject.toml")) {
+            // Every error points into the file.
+            let message = err.to_string();
+            prop_assert!(message.starts_with("pyproject.toml:"), "{}", message);
+        }
+    }
+
+    #[test]
+    fn arbitrary_bytes_as_manifest_never_panic(text in "\\PC{0,200}") {
+        let _ = Manifest::parse(&text, Path::new("pyproject.toml"));
+    }
+
+    #[test]
+    fn interpreter_requests_never_panic(text in "[ -~]{0,30}|(cpython|pypy|python)?[0-9.]{0,10}|[<>=!~,0-9. ]{0,20}") {
+        let _ = InterpreterRequest::parse(&text);
+    }
+
+    #[test]
+    fn env_names_are_checked_without_panic(name in "\\PC{0,40}") {
+        let store = pvm::store::Store::at(std::env::temp_dir().join("pvm-fuzz-nonexistent"));
+        if let Ok(env) = store.env_named(&name) {
+            prop_assert!(!name.contains('/') && !name.contains(".."));
+            prop_assert_eq!(env.dir.parent(), Some(store.envs_dir().as_path()));
+        }
+    }
+}
