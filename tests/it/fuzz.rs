@@ -51,7 +51,8 @@ proptest! {
         let store = pvm::store::Store::at(std::env::temp_dir().join("pvm-fuzz-nonexistent"));
         if let Ok(env) = store.env_named(&name) {
             prop_assert!(!name.contains('/') && !name.contains(".."));
-            prop_assert_eq!(env.dir.parent(), Some(store.envs_dir().as_path()));
+            let envs_dir = store.envs_dir();
+            prop_assert_eq!(env.dir.parent(), Some(envs_dir.as_path()));
         }
     }
 }
