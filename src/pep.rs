@@ -7,7 +7,20 @@ use std::str::FromStr;
 
 /// Parses a PEP 508 requirement; the error is the parser's own explanation.
 pub fn parse_requirement(text: &str) -> Result<Requirement, String> {
-    Requirement::from_str(text.trim()).map_err(|err| err.to_string())
+    let text = text.trim();
+    // pep508_rs 0.9 panics on a name ending in `.`, `-` or `_` when more follows (`a_ >=1`);
+    // its own message for the bare name is given instead.
+    let name_end = text
+        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_')))
+        .unwrap_or(text.len());
+    if let Some(last) = text[..name_end].chars().last()
+        && !last.is_ascii_alphanumeric()
+    {
+        return Err(format!(
+            "Package name must end with an alphanumeric character, not '{last}'"
+        ));
+    }
+    Requirement::from_str(text).map_err(|err| err.to_string())
 }
 
 /// Parses PEP 440 version specifiers such as `>=3.10,<3.13`.
@@ -51,4 +64,25 @@ pub fn marker_environment(
 /// declares it.
 pub fn applies(requirement: &Requirement, env: &MarkerEnvironment, extras: &[ExtraName]) -> bool {
     requirement.evaluate_markers(env, extras)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn names_ending_in_punctuation_are_errors_not_panics() {
+        for text in [
+            "a_ >=1",
+            "a- ; python_version>'3'",
+            "5.[x]",
+            "a-@ http://x",
+            "5.",
+        ] {
+            let err = super::parse_requirement(text).unwrap_err();
+            assert!(
+                err.contains("must end with an alphanumeric"),
+                "{text}: {err}"
+            );
+        }
+        assert!(super::parse_requirement("a_b[x]>=1 ; python_version > '3'").is_ok());
+    }
 }
