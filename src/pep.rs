@@ -8,19 +8,45 @@ use std::str::FromStr;
 /// Parses a PEP 508 requirement; the error is the parser's own explanation.
 pub fn parse_requirement(text: &str) -> Result<Requirement, String> {
     let text = text.trim();
-    // pep508_rs 0.9 panics on a name ending in `.`, `-` or `_` when more follows (`a_ >=1`);
-    // its own message for the bare name is given instead.
-    let name_end = text
-        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_')))
-        .unwrap_or(text.len());
-    if let Some(last) = text[..name_end].chars().last()
-        && !last.is_ascii_alphanumeric()
-    {
-        return Err(format!(
-            "Package name must end with an alphanumeric character, not '{last}'"
-        ));
+    check_names(text)?;
+    guarded(|| Requirement::from_str(text).map_err(|err| err.to_string()))
+}
+
+/// pep508_rs 0.9 panics on a name or extra ending in `.`, `-` or `_` when more follows
+/// (`a_ >=1`, `a[x-]`): such names are refused here first, with the parser's own wording.
+fn check_names(text: &str) -> Result<(), String> {
+    let is_name_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_');
+    let name_end = text.find(|c: char| !is_name_char(c)).unwrap_or(text.len());
+    let mut names = vec![&text[..name_end]];
+    let rest = text[name_end..].trim_start();
+    if let Some(extras) = rest.strip_prefix('[') {
+        let extras = extras.split(']').next().unwrap_or(extras);
+        names.extend(extras.split(',').map(str::trim));
     }
-    Requirement::from_str(text).map_err(|err| err.to_string())
+    for name in names {
+        if let Some(bad) = [name.chars().next(), name.chars().last()]
+            .into_iter()
+            .flatten()
+            .find(|c| !c.is_ascii_alphanumeric() && is_name_char(*c))
+        {
+            return Err(format!(
+                "`{name}`: names must start and end with a letter or digit, not '{bad}'"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Runs a parser of the frozen PEP crates, turning a panic (a bug of theirs) into an error
+/// without printing it.
+fn guarded<T>(
+    parse: impl FnOnce() -> Result<T, String> + std::panic::UnwindSafe,
+) -> Result<T, String> {
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let result = std::panic::catch_unwind(parse);
+    std::panic::set_hook(hook);
+    result.unwrap_or_else(|_| Err("not a valid PEP 508 requirement".to_string()))
 }
 
 /// Parses PEP 440 version specifiers such as `>=3.10,<3.13`.
@@ -70,19 +96,22 @@ pub fn applies(requirement: &Requirement, env: &MarkerEnvironment, extras: &[Ext
 mod tests {
     #[test]
     fn names_ending_in_punctuation_are_errors_not_panics() {
-        for text in [
+        let bad = [
             "a_ >=1",
             "a- ; python_version>'3'",
             "5.[x]",
             "a-@ http://x",
             "5.",
-        ] {
+            "a[9-]",
+            "a[ x, -y ]",
+        ];
+        for text in bad {
             let err = super::parse_requirement(text).unwrap_err();
             assert!(
-                err.contains("must end with an alphanumeric"),
+                err.contains("must start and end with a letter or digit"),
                 "{text}: {err}"
             );
         }
-        assert!(super::parse_requirement("a_b[x]>=1 ; python_version > '3'").is_ok());
+        assert!(super::parse_requirement("a_b[x, y-z]>=1 ; python_version > '3'").is_ok());
     }
 }
