@@ -51,11 +51,11 @@ fn guarded<T>(
 
 /// Parses PEP 440 version specifiers such as `>=3.10,<3.13`.
 pub fn parse_specifiers(text: &str) -> Result<VersionSpecifiers, String> {
-    VersionSpecifiers::from_str(text.trim()).map_err(|err| err.to_string())
+    guarded(|| VersionSpecifiers::from_str(text.trim()).map_err(|err| err.to_string()))
 }
 
 pub fn parse_version(text: &str) -> Result<Version, String> {
-    Version::from_str(text.trim()).map_err(|err| err.to_string())
+    guarded(|| Version::from_str(text.trim()).map_err(|err| err.to_string()))
 }
 
 /// The PEP 503 normalized form of a project name (`Foo_Bar` → `foo-bar`).

@@ -52,6 +52,12 @@ proptest! {
     }
 
     #[test]
+    fn specifiers_never_panic(text in "[<>=!~, 0-9.*a-z+-]{0,30}") {
+        let _ = pvm::pep::parse_specifiers(&text);
+        let _ = pvm::pep::parse_version(&text);
+    }
+
+    #[test]
     fn interpreter_requests_never_panic(text in "[ -~]{0,30}|(cpython|pypy|python)?[0-9.]{0,10}|[<>=!~,0-9. ]{0,20}") {
         let _ = InterpreterRequest::parse(&text);
     }
