@@ -1,77 +1,109 @@
 #!/usr/bin/env bash
-# Side-by-side timings of pvm and uv (and python -m venv, pip), with hyperfine: warm runs,
-# env creation, syncing 20 local wheels, a no-op sync.
+# pvm side by side with uv, poetry, pipenv, virtualenv and python -m venv, measured with hyperfine:
+# warm runs, env creation (empty and with pip), syncing 20 local wheels, a no-op sync, and
+# `pvm list` with 100 envs in the store. Prints medians and ratios against uv.
 #
-#   bench/compare.sh            # needs hyperfine (apt-get install hyperfine) and the network to PyPI
+#   bench/compare.sh              # needs hyperfine (apt-get install hyperfine) and PyPI access
+#   RUNS=50 bench/compare.sh      # more runs per command (default 30)
 #
-# Builds pvm in release mode, installs a pinned uv from PyPI into a throwaway venv, redirects
-# every tool's caches into a scratch folder, and prints medians and ratios. Figures drift on a
-# shared machine: read the ratios, not the single times.
+# Every tool is a pinned version from PyPI in its own throwaway venv; every cache and data
+# folder points into one scratch folder, removed at the end. The machine is shared and noisy:
+# read the ratios, not the single times.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO="$PWD"
 
 UV_VERSION="${UV_VERSION:-0.13.9}"
+POETRY_VERSION="${POETRY_VERSION:-2.5.1}"
+PIPENV_VERSION="${PIPENV_VERSION:-2026.10.3}"
+VIRTUALENV_VERSION="${VIRTUALENV_VERSION:-21.15.8}"
 PYTHON="${PYTHON:-$(ls -d "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3.12.*/bin/python3 2>/dev/null | tail -1)}"
 PYTHON="${PYTHON:-/usr/bin/python3}"
 RUNS="${RUNS:-30}"
 
 command -v hyperfine >/dev/null || { echo "hyperfine is needed: apt-get install hyperfine" >&2; exit 1; }
 cargo build --release --quiet
-PVM="$PWD/target/release/pvm"
+PVM="$REPO/target/release/pvm"
 
 SCRATCH="$(mktemp -d "${TMPDIR:-/tmp}/pvm-bench.XXXXXX")"
 trap 'rm -rf "$SCRATCH"' EXIT
 export PVM_HOME="$SCRATCH/pvm-home" UV_CACHE_DIR="$SCRATCH/uv-cache" XDG_DATA_HOME="$SCRATCH/data"
-export UV_PYTHON_DOWNLOADS=never NO_COLOR=1
+export XDG_CACHE_HOME="$SCRATCH/cache" XDG_CONFIG_HOME="$SCRATCH/config" PIP_CACHE_DIR="$SCRATCH/pip-cache"
+export POETRY_CACHE_DIR="$SCRATCH/poetry-cache" POETRY_VIRTUALENVS_PATH="$SCRATCH/poetry-envs"
+export POETRY_CONFIG_DIR="$SCRATCH/poetry-config" WORKON_HOME="$SCRATCH/pipenv-envs"
+export PIPENV_IGNORE_VIRTUALENVS=1 PIPENV_VERBOSITY=-1 PIPENV_YES=1 PIPENV_NOSPIN=1
+export UV_PYTHON_DOWNLOADS=never NO_COLOR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 
-echo "installing uv $UV_VERSION into $SCRATCH/tools" >&2
-"$PYTHON" -m venv "$SCRATCH/tools"
-"$SCRATCH/tools/bin/pip" install --quiet --disable-pip-version-check "uv==$UV_VERSION"
-UV="$SCRATCH/tools/bin/uv"
-
-# One project each, same interpreter, no dependencies.
-mkdir -p "$SCRATCH/pvm-proj" "$SCRATCH/uv-proj"
-printf '[project]\nname = "bench"\nversion = "0.1.0"\nrequires-python = ">=3.8"\ndependencies = []\n' \
-    | tee "$SCRATCH/pvm-proj/pyproject.toml" > "$SCRATCH/uv-proj/pyproject.toml"
-printf '[tool.pvm]\npython = "%s"\n' "$PYTHON" >> "$SCRATCH/pvm-proj/pyproject.toml"
-(cd "$SCRATCH/pvm-proj" && "$PVM" run true)
-(cd "$SCRATCH/uv-proj" && "$UV" run --python "$PYTHON" true)
+tool() { # name, pip requirement
+    echo "installing $2 into $SCRATCH/tools/$1" >&2
+    "$PYTHON" -m venv "$SCRATCH/tools/$1"
+    "$SCRATCH/tools/$1/bin/pip" install --quiet "$2"
+}
+tool uv "uv==$UV_VERSION"
+tool poetry "poetry==$POETRY_VERSION" || echo "poetry: install failed, skipped" >&2
+tool pipenv "pipenv==$PIPENV_VERSION" || echo "pipenv: install failed, skipped" >&2
+tool virtualenv "virtualenv==$VIRTUALENV_VERSION" || echo "virtualenv: install failed, skipped" >&2
+UV="$SCRATCH/tools/uv/bin/uv"
+POETRY="$SCRATCH/tools/poetry/bin/poetry"
+PIPENV="$SCRATCH/tools/pipenv/bin/pipenv"
+VIRTUALENV="$SCRATCH/tools/virtualenv/bin/virtualenv"
 
 results="$SCRATCH/results"
 mkdir -p "$results"
-bench() { # name, hyperfine args...
+bench() { # file, hyperfine args...
     local name="$1"; shift
     hyperfine --style basic --warmup 3 --runs "$RUNS" -N --export-json "$results/$name.json" "$@" >&2 \
-        || hyperfine --style basic --warmup 3 --runs "$RUNS" --export-json "$results/$name.json" "$@" >&2
+        || echo "benchmark $name failed, skipped" >&2
 }
 
-cd "$SCRATCH/pvm-proj"
-bench run -n "true" "true" -n "pvm run true" "$PVM run true"
-cd "$SCRATCH/uv-proj"
-bench run-uv -n "uv run true" "$UV run --python $PYTHON true"
-cd "$SCRATCH/pvm-proj"
-bench run-python -n "env python -c pass" "$PVM_HOME/envs/$(ls "$PVM_HOME/envs")/bin/python -c pass" \
-    -n "pvm run python -c pass" "$PVM run python -c pass"
-cd "$SCRATCH/uv-proj"
-bench run-python-uv -n "uv run python -c pass" "$UV run --python $PYTHON python -c pass"
+# One empty project per tool, same interpreter.
+manifest='[project]\nname = "bench"\nversion = "0.1.0"\nrequires-python = ">=3.8"\ndependencies = []\n'
+for dir in pvm uv poetry; do mkdir -p "$SCRATCH/$dir-proj"; printf "$manifest" > "$SCRATCH/$dir-proj/pyproject.toml"; done
+printf '\n[tool.pvm]\npython = "%s"\n' "$PYTHON" >> "$SCRATCH/pvm-proj/pyproject.toml"
+printf '\n[tool.poetry]\npackage-mode = false\n' >> "$SCRATCH/poetry-proj/pyproject.toml"
+mkdir -p "$SCRATCH/pipenv-proj"
+printf '[[source]]\nurl = "https://pypi.org/simple"\nverify_ssl = true\nname = "pypi"\n\n[packages]\n\n[requires]\n' > "$SCRATCH/pipenv-proj/Pipfile"
+(cd "$SCRATCH/pvm-proj" && "$PVM" run true)
+(cd "$SCRATCH/uv-proj" && "$UV" run --quiet --python "$PYTHON" true)
+have_poetry=0; have_pipenv=0
+(cd "$SCRATCH/poetry-proj" && "$POETRY" env use --quiet "$PYTHON" && "$POETRY" install --quiet --no-root && "$POETRY" run true) && have_poetry=1 || echo "poetry setup failed, skipped" >&2
+(cd "$SCRATCH/pipenv-proj" && "$PIPENV" --python "$PYTHON" install && "$PIPENV" run true) >/dev/null 2>&1 && have_pipenv=1 || echo "pipenv setup failed, skipped" >&2
 
-# Creating an env: without pip (seed-pip = false) against `uv venv`, with pip against
-# `uv venv --seed` and `python -m venv`.
+# Warm runs.
+ENV_PYTHON="$PVM_HOME/envs/$(ls "$PVM_HOME/envs")/bin/python"
 cd "$SCRATCH/pvm-proj"
-bench create --prepare "sh -c '$PVM remove --yes --quiet || true'" -n "pvm: create env with pip" "$PVM run true"
+bench run-bare -n "true (bare)" "true" -n "python -c pass (bare env python)" "$ENV_PYTHON -c pass"
+bench run-pvm -n "pvm run true" "$PVM run true" -n "pvm run python -c pass" "$PVM run python -c pass"
+cd "$SCRATCH/uv-proj"
+bench run-uv -n "uv run true" "$UV run --python $PYTHON true" -n "uv run python -c pass" "$UV run --python $PYTHON python -c pass"
+if [[ $have_poetry == 1 ]]; then
+    cd "$SCRATCH/poetry-proj"
+    RUNS=10 bench run-poetry -n "poetry run true" "$POETRY run true" -n "poetry run python -c pass" "$POETRY run python -c pass"
+fi
+if [[ $have_pipenv == 1 ]]; then
+    cd "$SCRATCH/pipenv-proj"
+    RUNS=10 bench run-pipenv -n "pipenv run true" "$PIPENV run true" -n "pipenv run python -c pass" "$PIPENV run python -c pass"
+fi
+
+# Creating an env: empty (pvm with seed-pip = false), and with pip.
 mkdir -p "$SCRATCH/pvm-nopip"
 sed 's/^\[tool.pvm\]$/[tool.pvm]\nseed-pip = false/' "$SCRATCH/pvm-proj/pyproject.toml" > "$SCRATCH/pvm-nopip/pyproject.toml"
 cd "$SCRATCH/pvm-nopip"
-bench create-nopip --prepare "sh -c '$PVM remove --yes --quiet || true'" -n "pvm: create env without pip" "$PVM run true"
+bench create-pvm --prepare "sh -c '$PVM remove --yes --quiet || true'" -n "pvm: create empty env" "$PVM run true"
+cd "$SCRATCH/pvm-proj"
+bench create-pvm-pip --prepare "sh -c '$PVM remove --yes --quiet || true'" -n "pvm: create env with pip" "$PVM run true"
 cd "$SCRATCH"
-bench create-uv --prepare "rm -rf $SCRATCH/uvenv" -n "uv venv" "$UV venv --quiet --python $PYTHON $SCRATCH/uvenv"
-bench create-uv-seed --prepare "rm -rf $SCRATCH/uvenv" -n "uv venv --seed" "$UV venv --quiet --seed --python $PYTHON $SCRATCH/uvenv"
-RUNS=10 bench create-venv --prepare "rm -rf $SCRATCH/pyvenv" -n "python -m venv --without-pip" \
-    "$PYTHON -m venv --without-pip $SCRATCH/pyvenv"
-RUNS=3 bench create-venv-pip --prepare "rm -rf $SCRATCH/pyvenv" -n "python -m venv" "$PYTHON -m venv $SCRATCH/pyvenv"
+bench create-uv --prepare "rm -rf $SCRATCH/v" -n "uv venv" "$UV venv --quiet --python $PYTHON $SCRATCH/v" \
+    -n "uv venv --seed" "$UV venv --quiet --seed --python $PYTHON $SCRATCH/v"
+RUNS=10 bench create-venv --prepare "rm -rf $SCRATCH/v" -n "python -m venv --without-pip" "$PYTHON -m venv --without-pip $SCRATCH/v"
+RUNS=3 bench create-venv-pip --prepare "rm -rf $SCRATCH/v" -n "python -m venv" "$PYTHON -m venv $SCRATCH/v"
+if [[ -x "$VIRTUALENV" ]]; then
+    RUNS=10 bench create-virtualenv --prepare "rm -rf $SCRATCH/v" \
+        -n "virtualenv --no-seed" "$VIRTUALENV --quiet --no-seed --python $PYTHON $SCRATCH/v" \
+        -n "virtualenv" "$VIRTUALENV --quiet --python $PYTHON $SCRATCH/v"
+fi
 
-# Syncing ~20 local wheels into a fresh env, and a no-op sync.
+# Syncing 20 local wheels into a fresh env, and a no-op sync.
 WHEELS="$SCRATCH/wheels"
 "$PYTHON" "$REPO/bench/make_wheels.py" "$WHEELS" 20 > "$SCRATCH/reqs.txt"
 deps=$(sed 's/.*/"&"/' "$SCRATCH/reqs.txt" | paste -sd, -)
@@ -80,37 +112,27 @@ for installer in pip uv; do
     printf '[project]\nname = "sync-%s"\nversion = "0.1.0"\ndependencies = [%s]\n\n[tool.pvm]\npython = "%s"\ninstaller = "%s"\nno-index = true\nfind-links = ["%s"]\n' \
         "$installer" "$deps" "$PYTHON" "$installer" "$WHEELS" > "$SCRATCH/sync-$installer/pyproject.toml"
 done
-export PVM_UV="$UV" PIP_CACHE_DIR="$SCRATCH/pip-cache"
+export PVM_UV="$UV"
 cd "$SCRATCH/sync-pip"
-RUNS=10 bench sync-pvm-pip --prepare "sh -c '$PVM remove --yes --quiet || true'" -n "pvm sync (pip): fresh env + 20 wheels" "$PVM sync --quiet"
+RUNS=10 bench sync-pvm-pip --prepare "sh -c '$PVM remove --yes --quiet || true'" -n "pvm sync, pip: fresh env + 20 wheels" "$PVM sync --quiet"
 cd "$SCRATCH/sync-uv"
-RUNS=10 bench sync-pvm-uv --prepare "sh -c '$PVM remove --yes --quiet || true'" -n "pvm sync (uv): fresh env + 20 wheels" "$PVM sync --quiet"
-bench noop -n "pvm sync (no-op)" "$PVM sync --quiet"
+RUNS=10 bench sync-pvm-uv --prepare "sh -c '$PVM remove --yes --quiet || true'" -n "pvm sync, uv: fresh env + 20 wheels" "$PVM sync --quiet"
+bench noop-pvm -n "pvm sync (no-op)" "$PVM sync --quiet"
+cd "$SCRATCH/uv-proj"
+bench noop-uv -n "uv sync (no-op)" "$UV sync --quiet --python $PYTHON"
 cd "$SCRATCH"
-RUNS=10 bench sync-uv --prepare "bash -c 'rm -rf $SCRATCH/v-uv && $UV venv --quiet --python $PYTHON $SCRATCH/v-uv'" \
-    -n "uv venv + uv pip install (20 wheels)" "$UV pip install --quiet --python $SCRATCH/v-uv/bin/python --no-index --find-links $WHEELS -r $SCRATCH/reqs.txt"
-RUNS=10 bench sync-pip --prepare "bash -c 'rm -rf $SCRATCH/v-pip && $UV venv --quiet --seed --python $PYTHON $SCRATCH/v-pip'" \
-    -n "pip install (20 wheels)" "$SCRATCH/v-pip/bin/python -m pip install --quiet --disable-pip-version-check --no-index --find-links $WHEELS -r $SCRATCH/reqs.txt"
+RUNS=10 bench sync-uv --prepare "sh -c 'rm -rf $SCRATCH/v && $UV venv --quiet --python $PYTHON $SCRATCH/v'" \
+    -n "uv pip install: 20 wheels" "$UV pip install --quiet --python $SCRATCH/v/bin/python --no-index --find-links $WHEELS -r $SCRATCH/reqs.txt"
+RUNS=10 bench sync-pip --prepare "sh -c 'rm -rf $SCRATCH/v && $UV venv --quiet --seed --python $PYTHON $SCRATCH/v'" \
+    -n "pip install: 20 wheels" "$SCRATCH/v/bin/python -m pip install --quiet --no-index --find-links $WHEELS -r $SCRATCH/reqs.txt"
 
-"$PYTHON" - "$results" <<'PY'
-import json, pathlib, sys
-rows = {}
-for f in sorted(pathlib.Path(sys.argv[1]).glob("*.json")):
-    for r in json.loads(f.read_text())["results"]:
-        rows[r["command"]] = r["median"] * 1000
-def ratio(a, b):
-    return f"{rows[a] / rows[b]:.2f}x" if a in rows and b in rows else "-"
-print(f"{'command':34} {'median':>10}")
-for name, ms in rows.items():
-    print(f"{name:34} {ms:8.1f} ms")
-print()
-print(f"warm `pvm run true` adds      {rows['pvm run true'] - rows['true']:.1f} ms to `true`")
-print(f"`uv run true` / `pvm run true`  {ratio('uv run true', 'pvm run true')}")
-print(f"`uv run python -c pass` / `pvm run python -c pass`  {ratio('uv run python -c pass', 'pvm run python -c pass')}")
-print(f"pvm env without pip / `uv venv`            {ratio('pvm: create env without pip', 'uv venv')}")
-print(f"pvm env with pip / `uv venv --seed`         {ratio('pvm: create env with pip', 'uv venv --seed')}")
-print(f"`python -m venv` / pvm env with pip          {ratio('python -m venv', 'pvm: create env with pip')}")
-print(f"pvm sync (uv) / uv pip install, 20 wheels   {ratio('pvm sync (uv): fresh env + 20 wheels', 'uv venv + uv pip install (20 wheels)')}")
-print(f"pvm sync (pip) / pip install, 20 wheels     {ratio('pvm sync (pip): fresh env + 20 wheels', 'pip install (20 wheels)')}")
-print(f"no-op pvm sync                               {rows.get('pvm sync (no-op)', float('nan')):.1f} ms")
-PY
+# `pvm list` with 100 envs (with pip) in a store of its own.
+export PVM_HOME="$SCRATCH/list-home"
+for i in $(seq 1 100); do
+    mkdir -p "$SCRATCH/many/p$i"
+    printf '[project]\nname = "p%s"\n[tool.pvm]\npython = "%s"\n' "$i" "$PYTHON" > "$SCRATCH/many/p$i/pyproject.toml"
+    (cd "$SCRATCH/many/p$i" && "$PVM" run --quiet true)
+done
+bench list -n "pvm list (100 envs)" "$PVM list" -n "pvm list --json (100 envs)" "$PVM list --json"
+
+"$PYTHON" "$REPO/bench/report.py" "$results"
