@@ -177,6 +177,7 @@ pub fn ensure(
     let usable = verdict == Verdict::Current || (options.no_sync && verdict == Verdict::OutOfSync);
     if usable && !options.reinstall {
         let metadata = metadata.expect("a usable env has metadata");
+        check_lock_mode(project, options, &metadata.python.facts)?;
         return Ok(Ready::new(env, metadata, None));
     }
 
@@ -191,6 +192,7 @@ pub fn ensure(
     let verdict = check(&env, metadata.as_ref(), project, request, &selection);
     let mut metadata = match (verdict, metadata) {
         (Verdict::Current, Some(metadata)) if !options.reinstall => {
+            check_lock_mode(project, options, &metadata.python.facts)?;
             return Ok(Ready::new(env, metadata, None));
         }
         (Verdict::Current | Verdict::OutOfSync, Some(metadata)) => metadata,
@@ -253,6 +255,31 @@ pub fn ensure(
     metadata.name = project.name();
     env.write_metadata(&metadata)?;
     Ok(Ready::new(env, metadata, Some(report)))
+}
+
+/// `--locked` and `--frozen` hold even when the env needs nothing: a missing lock (or, for
+/// `--locked`, a stale one) is an error. Costs a read of pvm.lock, and only with those flags.
+fn check_lock_mode(
+    project: &Project,
+    options: &SyncOptions,
+    facts: &crate::python::Facts,
+) -> Result<(), SyncError> {
+    use crate::install::{LockMode, lock::LockFile};
+    match options.lock {
+        LockMode::Auto => Ok(()),
+        LockMode::Frozen => LockFile::read(&project.root)?
+            .map(drop)
+            .ok_or(SyncError::NoLock),
+        LockMode::Locked => {
+            let lock = LockFile::read(&project.root)?.ok_or(SyncError::NoLock)?;
+            let sources = crate::fingerprint::Sources::for_project(project);
+            if install::lock_is_current(&lock, project, &sources, facts)? {
+                Ok(())
+            } else {
+                Err(SyncError::StaleLock)
+            }
+        }
+    }
 }
 
 fn same_interpreter(interpreter: &Interpreter, python: &EnvPython) -> bool {

@@ -1,14 +1,14 @@
 //! The sync fingerprint: a sha256 over everything that decides what an env holds. Equal to the
 //! one stored in the env's metadata means the env is current and `pvm run` can exec at once.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::fsutil;
-use crate::project::{GroupItem, Project};
+use crate::project::Project;
 use crate::python::Facts;
 use crate::store::ENV_FORMAT;
 
@@ -22,6 +22,19 @@ pub struct Selection {
 }
 
 impl Selection {
+    /// Every extra and every group: what a lock is resolved for.
+    pub fn everything(project: &Project) -> Selection {
+        Selection {
+            extras: project
+                .manifest
+                .optional_dependencies
+                .keys()
+                .cloned()
+                .collect(),
+            groups: project.manifest.dependency_groups.keys().cloned().collect(),
+        }
+    }
+
     /// What `pvm run` and a plain `pvm sync` install: the `dev` group when there is one.
     pub fn default_for(project: &Project) -> Selection {
         let groups = project
@@ -45,6 +58,10 @@ pub struct Sources {
     pub extra_index_urls: Vec<String>,
     /// Folders made absolute against the project root, or URLs.
     pub find_links: Vec<String>,
+    /// The same as written (relative folders stay relative): what a lock records, so that it
+    /// holds in any checkout.
+    #[serde(skip)]
+    pub find_links_written: Vec<String>,
     pub no_index: bool,
     pub offline: bool,
 }
@@ -72,17 +89,28 @@ impl Sources {
             index_url: var("PVM_INDEX_URL").or_else(|| settings.index_url.clone()),
             extra_index_urls: settings.extra_index_urls.clone(),
             find_links: find_links
-                .into_iter()
-                .map(|link| resolve_link(&link, &project.root))
+                .iter()
+                .map(|link| resolve_link(link, &project.root))
                 .collect(),
+            find_links_written: find_links,
             no_index: flag("PVM_NO_INDEX", settings.no_index),
             offline: flag("PVM_OFFLINE", settings.offline),
         }
     }
 }
 
+impl Sources {
+    /// The sources as written, relative folders kept: what a lock's inputs are made of.
+    pub fn as_written(&self) -> Sources {
+        Sources {
+            find_links: self.find_links_written.clone(),
+            ..self.clone()
+        }
+    }
+}
+
 /// A URL stays as it is; a folder is made absolute against the project root.
-fn resolve_link(link: &str, root: &Path) -> String {
+pub fn resolve_link(link: &str, root: &Path) -> String {
     if link.contains("://") {
         return link.to_string();
     }
@@ -94,10 +122,10 @@ fn resolve_link(link: &str, root: &Path) -> String {
 struct Inputs<'a> {
     format: u32,
     requires_python: Option<String>,
-    dependencies: Vec<String>,
-    extras: BTreeMap<&'a str, Vec<String>>,
-    selected_groups: &'a BTreeSet<String>,
-    groups: BTreeMap<&'a str, Vec<String>>,
+    /// What a sync installs: dependencies, selected extras and groups (an unknown extra or
+    /// group is its error, so fixing it changes the fingerprint too).
+    requirements: Result<Vec<String>, String>,
+    selection: &'a Selection,
     sources: Sources,
     installer: String,
     seed_pip: bool,
@@ -108,47 +136,21 @@ struct Inputs<'a> {
 /// The fingerprint of `project` with `selection`, for an env on the interpreter `facts`.
 pub fn fingerprint(project: &Project, selection: &Selection, facts: &Facts) -> String {
     let manifest = &project.manifest;
-    let strings = |requirements: &[crate::pep::Requirement]| {
-        let mut list: Vec<String> = requirements.iter().map(|r| r.to_string()).collect();
-        list.sort();
-        list
-    };
-    let extras = selection
-        .extras
-        .iter()
-        .map(|extra| {
-            let items = manifest
-                .optional_dependencies
-                .get(extra)
-                .map(|r| strings(r));
-            (extra.as_str(), items.unwrap_or_default())
+    let requirements = crate::install::requirements(project, selection)
+        .map(|requirements| {
+            let mut list: Vec<String> = requirements.iter().map(|r| r.to_string()).collect();
+            list.sort();
+            list
         })
-        .collect();
-    // Every group, not only the selected ones: an `include-group` reaches into the others.
-    let groups = manifest
-        .dependency_groups
-        .iter()
-        .map(|(group, items)| {
-            let items = items
-                .iter()
-                .map(|item| match item {
-                    GroupItem::Requirement(requirement) => requirement.to_string(),
-                    GroupItem::IncludeGroup(name) => format!("include-group:{name}"),
-                })
-                .collect();
-            (group.as_str(), items)
-        })
-        .collect();
+        .map_err(|err| err.to_string());
     let lock = std::fs::read(project.root.join(LOCK_FILE))
         .ok()
         .map(|bytes| fsutil::hex(&Sha256::digest(&bytes)));
     let inputs = Inputs {
         format: ENV_FORMAT,
         requires_python: manifest.requires_python.as_ref().map(|s| s.to_string()),
-        dependencies: strings(&manifest.dependencies),
-        extras,
-        selected_groups: &selection.groups,
-        groups,
+        requirements,
+        selection,
         sources: Sources::for_project(project),
         installer: format!("{:?}", manifest.settings.installer),
         seed_pip: manifest.settings.seed_pip,

@@ -46,6 +46,23 @@ pub fn remove_stale_temps(dir: &Path) {
     }
 }
 
+/// Takes world-write away from the entries directly in `dir` (not following links).
+pub fn remove_world_write(dir: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let Ok(meta) = entry.path().symlink_metadata() else {
+            continue;
+        };
+        let mode = meta.permissions().mode();
+        if !meta.file_type().is_symlink() && mode & 0o002 != 0 {
+            let _ = std::fs::set_permissions(
+                entry.path(),
+                std::fs::Permissions::from_mode(mode & !0o002),
+            );
+        }
+    }
+}
+
 unsafe extern "C" {
     fn umask(mask: u32) -> u32;
 }

@@ -109,10 +109,18 @@ pub fn status(env: &Env) -> (Status, Option<String>) {
             )),
         );
     }
-    if !metadata.project.join(MANIFEST).is_file() {
+    if !metadata.project.exists() {
         return (
             Status::Stale,
             Some(format!("{} is gone", metadata.project.display())),
+        );
+    }
+    // The folder is there but not its manifest (a checkout in progress?): not stale, so
+    // `pvm remove --stale` leaves it alone.
+    if !metadata.project.join(MANIFEST).is_file() {
+        return (
+            Status::Outdated,
+            Some(format!("{} has no {MANIFEST}", metadata.project.display())),
         );
     }
     let project = match Project::at(&metadata.project) {

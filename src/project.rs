@@ -359,6 +359,11 @@ impl Manifest {
                 manifest.optional_dependencies.insert(extra.clone(), parsed);
             }
         }
+        let group_names: Vec<String> = raw
+            .dependency_groups
+            .keys()
+            .filter_map(|name| pep::normalize_name(name).ok())
+            .collect();
         for (group, items) in raw.dependency_groups {
             let mut parsed = Vec::new();
             for item in items {
@@ -374,6 +379,15 @@ impl Manifest {
                         })?)
                     }
                     RawGroupItem::Include { include_group } => {
+                        let known = pep::normalize_name(&include_group)
+                            .is_ok_and(|name| group_names.contains(&name));
+                        if !known {
+                            return Err(at(
+                                span,
+                                format!("group `{group}` includes `{include_group}`, which is not a dependency group"),
+                                Some(format!("groups: {}", group_names.join(", "))),
+                            ));
+                        }
                         GroupItem::IncludeGroup(include_group)
                     }
                 });
@@ -562,6 +576,21 @@ pub fn read_requirements_txt(path: &Path) -> Result<RequirementsFile, ProjectErr
             out.skipped.push(entry.to_string());
             continue;
         }
+        // pip-compile's `--hash=…` options belong to the lock, not the manifest.
+        let entry = match entry.find(" --") {
+            Some(at) => entry[..at].trim(),
+            None => entry,
+        };
+        // A bare URL or path names no project: it has no place in `dependencies`.
+        let is_location = [
+            "http://", "https://", "file:", "git+", "hg+", "svn+", "bzr+", "./", "../", "/", "~",
+        ]
+        .iter()
+        .any(|prefix| entry.starts_with(prefix));
+        if is_location {
+            out.skipped.push(entry.to_string());
+            continue;
+        }
         let requirement = pep::parse_requirement(entry).map_err(|err| ProjectError::Invalid {
             path: path.to_path_buf(),
             line: start_line,
@@ -642,13 +671,16 @@ mod init_tests {
         let path = dir.path().join("requirements.txt");
         std::fs::write(
             &path,
-            "# c\nrequests>=2 # net\n-r other.txt\n\ndjango\\\n  ==4.2\n",
+            "# c\nrequests>=2 # net\n-r other.txt\n\ndjango\\\n  ==4.2 \\\n    --hash=sha256:00ff\n./local/pkg\nhttps://x.org/a.whl\n",
         )
         .unwrap();
         let file = read_requirements_txt(&path).unwrap();
         let names: Vec<String> = file.requirements.iter().map(|r| r.to_string()).collect();
         assert_eq!(names, ["requests>=2", "django==4.2"]);
-        assert_eq!(file.skipped, ["-r other.txt"]);
+        assert_eq!(
+            file.skipped,
+            ["-r other.txt", "./local/pkg", "https://x.org/a.whl"]
+        );
         std::fs::write(&path, "ok\nnot a req!!\n").unwrap();
         let err = read_requirements_txt(&path).unwrap_err().to_string();
         assert!(err.contains(":2:1:"), "{err}");

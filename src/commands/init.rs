@@ -39,6 +39,10 @@ pub fn init(ctx: &Context, args: InitArgs) -> anyhow::Result<i32> {
             ));
         }
         ctx.ui.status("Adopting", manifest_path.display());
+        if dir.join("requirements.txt").is_file() {
+            ctx.ui
+                .warn("requirements.txt is not imported: the project already has a pyproject.toml");
+        }
     } else {
         let name = match &args.name {
             Some(name) => {
@@ -58,7 +62,7 @@ pub fn init(ctx: &Context, args: InitArgs) -> anyhow::Result<i32> {
             let file = project::read_requirements_txt(&requirements_txt)?;
             for line in &file.skipped {
                 ctx.ui.warn(format!(
-                    "requirements.txt: `{line}` is a pip option, not imported"
+                    "requirements.txt: `{line}` is not a named requirement, not imported"
                 ));
             }
             file.requirements

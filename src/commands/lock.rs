@@ -3,9 +3,9 @@
 use crate::cli::LockArgs;
 use crate::commands::Context;
 use crate::environment;
-use crate::fingerprint::{Selection, Sources};
+use crate::fingerprint::Sources;
 use crate::install::backend::Backend;
-use crate::install::lock::{self, LockFile};
+use crate::install::lock::LockFile;
 use crate::install::{self, SyncOptions};
 use crate::python::project_request;
 
@@ -24,17 +24,11 @@ pub fn lock(ctx: &Context, args: LockArgs) -> anyhow::Result<i32> {
     })?;
     drop(progress);
     let facts = &ready.metadata.python.facts;
-    let selection = if ready.metadata.fingerprint.is_some() {
-        ready.metadata.selection.clone()
-    } else {
-        Selection::default_for(&project)
-    };
-    let requirements = install::requirements(&project, &selection)?;
     let sources = Sources::for_project(&project);
     let previous = LockFile::read(&project.root)?;
     if let Some(previous) = &previous
         && !args.upgrade
-        && previous.inputs == lock::inputs_hash(&requirements, &selection, &sources, facts)
+        && install::lock_is_current(previous, &project, &sources, facts)?
     {
         ctx.ui.status(
             "Checked",
@@ -44,8 +38,8 @@ pub fn lock(ctx: &Context, args: LockArgs) -> anyhow::Result<i32> {
     }
     let backend = Backend::choose(project.manifest.settings.installer, facts)?;
     let spinner = ctx.ui.spinner(format!(
-        "Resolving {} requirements with {}",
-        requirements.len(),
+        "Resolving {} with every extra and group, with {}",
+        project.name(),
         backend.name()
     ));
     let resolved = install::resolve(
@@ -53,8 +47,6 @@ pub fn lock(ctx: &Context, args: LockArgs) -> anyhow::Result<i32> {
         &ready.layout,
         facts,
         &backend,
-        &selection,
-        &requirements,
         previous.as_ref(),
         args.upgrade,
     );

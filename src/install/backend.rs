@@ -175,7 +175,8 @@ impl Backend {
             .args([
                 "--generate-hashes",
                 "--no-header",
-                "--no-annotate",
+                "--annotation-style",
+                "line",
                 "--quiet",
             ])
             .arg(input)

@@ -8,7 +8,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::fingerprint::{Selection, Sources};
+use crate::fingerprint::Sources;
 use crate::fsutil;
 use crate::install::SyncError;
 use crate::pep::{self, Requirement};
@@ -35,7 +35,7 @@ pub struct LockFile {
     pub packages: Vec<LockedPackage>,
 }
 
-/// The interpreter, platform and selection a lock was resolved for.
+/// The interpreter and platform a lock was resolved for, and from what.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct ResolvedFor {
@@ -45,11 +45,7 @@ pub struct ResolvedFor {
     /// `sys.platform` and machine, e.g. `linux-x86_64`.
     pub platform: String,
     pub installer: String,
-    #[serde(default)]
-    pub extras: Vec<String>,
-    #[serde(default)]
-    pub groups: Vec<String>,
-    /// The requirements resolved, as normalized PEP 508 strings.
+    /// The requirements resolved (dependencies, every extra, every group), as PEP 508 strings.
     #[serde(default)]
     pub requirements: Vec<String>,
 }
@@ -60,8 +56,16 @@ pub struct LockedPackage {
     /// PEP 503 normalized name.
     pub name: String,
     pub version: String,
-    /// Where it comes from: a find-links folder or URL, or the index URL.
+    /// Where it comes from: a find-links folder (as written in the manifest) or URL, the index
+    /// URL, or the direct URL of a `name @ url` requirement.
     pub source: String,
+    /// Set when the package is a direct `name @ url` requirement.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// The locked packages it needs (normalized names): how a sync installs only what the
+    /// selected extras and groups need.
+    #[serde(default)]
+    pub dependencies: Vec<String>,
     #[serde(default, rename = "artifact")]
     pub artifacts: Vec<Artifact>,
 }
@@ -110,11 +114,14 @@ impl LockFile {
             .map_err(|source| SyncError::Io { path, source })
     }
 
-    /// `name==version --hash=sha256:…` lines for the installer.
-    pub fn requirements_txt(&self) -> String {
+    /// `name==version --hash=sha256:…` lines for the installer, for the packages `names`.
+    pub fn requirements_txt(&self, names: &BTreeSet<String>) -> String {
         let mut out = String::new();
-        for package in &self.packages {
-            out.push_str(&format!("{}=={}", package.name, package.version));
+        for package in self.packages.iter().filter(|p| names.contains(&p.name)) {
+            match &package.url {
+                Some(url) => out.push_str(&format!("{} @ {url}", package.name)),
+                None => out.push_str(&format!("{}=={}", package.name, package.version)),
+            }
             for artifact in &package.artifacts {
                 out.push_str(&format!(" --hash=sha256:{}", artifact.sha256));
             }
@@ -123,15 +130,51 @@ impl LockFile {
         out
     }
 
-    pub fn names(&self) -> BTreeSet<String> {
-        self.packages.iter().map(|p| p.name.clone()).collect()
+    /// The locked packages that `roots` need, following the recorded dependencies.
+    pub fn needed(
+        &self,
+        roots: &[Requirement],
+        markers: &pep::MarkerEnvironment,
+    ) -> BTreeSet<String> {
+        let mut needed = BTreeSet::new();
+        let mut queue: Vec<String> = roots
+            .iter()
+            .filter(|root| pep::applies(root, markers, &[]))
+            .map(|root| root.name.to_string())
+            .collect();
+        while let Some(name) = queue.pop() {
+            let Some(package) = self.packages.iter().find(|p| p.name == name) else {
+                continue;
+            };
+            if needed.insert(name) {
+                queue.extend(package.dependencies.iter().cloned());
+            }
+        }
+        needed
     }
 
-    /// Checks every artifact pvm can see (those in local folders) against its hash, before
-    /// anything is installed. The installer checks the rest (`--require-hashes`).
-    pub fn verify_local(&self) -> Result<(), SyncError> {
-        for package in &self.packages {
-            let folder = Path::new(&package.source);
+    /// Checks every artifact pvm can see (in local folders, or a `file://` URL) against its
+    /// hash, before anything is installed. The installer checks the rest (`--require-hashes`).
+    pub fn verify_local(
+        &self,
+        project_root: &Path,
+        names: &BTreeSet<String>,
+    ) -> Result<(), SyncError> {
+        for package in self.packages.iter().filter(|p| names.contains(&p.name)) {
+            let folder = match package
+                .url
+                .as_deref()
+                .and_then(|url| url.strip_prefix("file://"))
+            {
+                Some(path) => Path::new(path)
+                    .parent()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_default(),
+                None => PathBuf::from(crate::fingerprint::resolve_link(
+                    &package.source,
+                    project_root,
+                )),
+            };
             if !folder.is_dir() {
                 continue;
             }
@@ -157,20 +200,15 @@ impl LockFile {
     }
 }
 
-/// The inputs hash: what was resolved, from where, for which interpreter.
-pub fn inputs_hash(
-    requirements: &[Requirement],
-    selection: &Selection,
-    sources: &Sources,
-    facts: &Facts,
-) -> String {
+/// The inputs hash: what was resolved (every extra and group), from where (as written, so a
+/// lock holds in any checkout), for which interpreter and platform.
+pub fn inputs_hash(requirements: &[Requirement], sources: &Sources, facts: &Facts) -> String {
     let mut requirements: Vec<String> = requirements.iter().map(|r| r.to_string()).collect();
     requirements.sort();
     let inputs = serde_json::json!({
         "lock": LOCK_VERSION,
         "requirements": requirements,
-        "selection": selection,
-        "sources": sources,
+        "sources": sources.as_written(),
         "python": facts.minor_version(),
         "implementation": facts.implementation,
         "platform": platform(facts),
@@ -190,7 +228,7 @@ pub fn platform(facts: &Facts) -> String {
 /// Where a resolved package comes from: the find-links folder holding one of its files,
 /// else the index.
 pub fn source_of(name: &str, version: &str, sources: &Sources) -> (String, Vec<Artifact>) {
-    for link in &sources.find_links {
+    for (index, link) in sources.find_links.iter().enumerate() {
         let folder = Path::new(link);
         let Ok(entries) = std::fs::read_dir(folder) else {
             continue;
@@ -212,7 +250,8 @@ pub fn source_of(name: &str, version: &str, sources: &Sources) -> (String, Vec<A
             .collect();
         if !artifacts.is_empty() {
             artifacts.sort_by(|a, b| a.file.cmp(&b.file));
-            return (link.clone(), artifacts);
+            let written = sources.find_links_written.get(index).unwrap_or(link);
+            return (written.clone(), artifacts);
         }
     }
     let index = sources
@@ -244,27 +283,65 @@ fn versions_equal(a: &str, b: &str) -> bool {
     }
 }
 
-/// Reads the pins and hashes uv's `pip compile --generate-hashes` writes.
-pub fn parse_compiled(text: &str) -> Vec<(String, String, Vec<String>)> {
+/// One package of uv's `pip compile --generate-hashes --annotation-style line` output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Compiled {
+    pub name: String,
+    pub version: String,
+    pub url: Option<String>,
+    pub hashes: Vec<String>,
+    /// The packages that brought it in (`# via beta, -r requirements.in`), without the `-r`.
+    pub via: Vec<String>,
+}
+
+/// Reads what uv's `pip compile` writes: pins (or `name @ url`), hashes and `# via` lines.
+pub fn parse_compiled(text: &str) -> Vec<Compiled> {
     let joined = text.replace("\\\n", " ");
-    let mut out = Vec::new();
+    let mut out: Vec<Compiled> = Vec::new();
     for line in joined.lines() {
         let line = line.trim();
+        if let Some(via) = line.strip_prefix("# via") {
+            if let Some(last) = out.last_mut() {
+                last.via.extend(
+                    via.split(',')
+                        .map(str::trim)
+                        .filter(|v| !v.is_empty() && !v.starts_with("-r") && !v.starts_with("-c"))
+                        .filter_map(|v| pep::normalize_name(v.split('[').next().unwrap_or(v)).ok()),
+                );
+            }
+            continue;
+        }
         if line.is_empty() || line.starts_with('#') || line.starts_with('-') {
             continue;
         }
-        let mut words = line.split_whitespace();
-        let Some(pin) = words.next() else { continue };
-        let Some((name, version)) = pin.split_once("==") else {
-            continue;
+        let (head, hashes) = match line.find(" --hash=") {
+            Some(at) => (&line[..at], &line[at..]),
+            None => (line, ""),
         };
-        let name = pep::normalize_name(name.split('[').next().unwrap_or(name))
-            .unwrap_or_else(|_| name.to_string());
-        let hashes = words
+        let hashes = hashes
+            .split_whitespace()
             .filter_map(|word| word.strip_prefix("--hash=sha256:"))
             .map(String::from)
             .collect();
-        out.push((name, version.trim_end_matches(';').to_string(), hashes));
+        let head = head.split(" ;").next().unwrap_or(head).trim();
+        let (name, version, url) = if let Some((name, url)) = head.split_once(" @ ") {
+            let file = url.rsplit('/').next().unwrap_or(url);
+            let version = split_filename(file).map(|(_, v)| v).unwrap_or_default();
+            (name, version, Some(url.trim().to_string()))
+        } else if let Some((name, version)) = head.split_once("==") {
+            (name, version.to_string(), None)
+        } else {
+            continue;
+        };
+        let name = name.split('[').next().unwrap_or(name).trim();
+        let name = pep::normalize_name(name).unwrap_or_else(|_| name.to_string());
+        out.push(Compiled {
+            name,
+            version,
+            url,
+            hashes,
+            via: Vec::new(),
+        });
     }
     out
 }
@@ -288,13 +365,18 @@ mod tests {
 
     #[test]
     fn compiled_output_is_read() {
-        let text = "alpha==1.0 \\\n    --hash=sha256:aa \\\n    --hash=sha256:bb\nbeta[x]==2.0 \\\n    --hash=sha256:cc\n";
+        let text = "alpha==1.0 \\\n    --hash=sha256:aa \\\n    --hash=sha256:bb\n    # via beta, -r requirements.in\nbeta[x]==2.0 \\\n    --hash=sha256:cc\n    # via -r requirements.in\ngamma @ file:///w/gamma-1.0-py3-none-any.whl \\\n    --hash=sha256:dd\n";
         let got = parse_compiled(text);
+        assert_eq!(got[0].name, "alpha");
+        assert_eq!(got[0].hashes, ["aa", "bb"]);
+        assert_eq!(got[0].via, ["beta"]);
+        assert_eq!(got[1].name, "beta");
+        assert!(got[1].via.is_empty());
         assert_eq!(
-            got[0],
-            ("alpha".into(), "1.0".into(), vec!["aa".into(), "bb".into()])
+            got[2].url.as_deref(),
+            Some("file:///w/gamma-1.0-py3-none-any.whl")
         );
-        assert_eq!(got[1].0, "beta");
+        assert_eq!(got[2].version, "1.0");
     }
 
     #[test]
@@ -307,14 +389,14 @@ mod tests {
                 implementation: "cpython".into(),
                 platform: "linux-x86_64".into(),
                 installer: "pip".into(),
-                extras: vec![],
-                groups: vec!["dev".into()],
                 requirements: vec!["alpha".into()],
             },
             packages: vec![LockedPackage {
                 name: "alpha".into(),
                 version: "1.0".into(),
                 source: "/w".into(),
+                url: None,
+                dependencies: vec![],
                 artifacts: vec![Artifact {
                     file: Some("alpha-1.0-py3-none-any.whl".into()),
                     sha256: "00".into(),

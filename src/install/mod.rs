@@ -263,34 +263,21 @@ pub fn sync(
         ..SyncReport::default()
     };
 
+    let markers = pep::marker_environment(&facts.markers).map_err(SyncError::Markers)?;
     let lock = match options.lock {
         LockMode::Frozen => {
             let lock = LockFile::read(&project.root)?.ok_or(SyncError::NoLock)?;
-            report.frozen_stale =
-                lock.inputs != lock::inputs_hash(&requirements, selection, &sources, facts);
+            report.frozen_stale = !lock_is_current(&lock, project, &sources, facts)?;
             Some(lock)
         }
         mode => match LockFile::read(&project.root)? {
-            Some(lock)
-                if lock.inputs == lock::inputs_hash(&requirements, selection, &sources, facts) =>
-            {
-                Some(lock)
-            }
+            Some(lock) if lock_is_current(&lock, project, &sources, facts)? => Some(lock),
             Some(_) if mode == LockMode::Locked => return Err(SyncError::StaleLock),
             Some(old) => {
                 progress(Progress::Locking {
                     requirements: requirements.len(),
                 });
-                let lock = resolve(
-                    project,
-                    layout,
-                    facts,
-                    &backend,
-                    selection,
-                    &requirements,
-                    Some(&old),
-                    false,
-                )?;
+                let lock = resolve(project, layout, facts, &backend, Some(&old), false)?;
                 lock.write(&project.root)?;
                 report.relocked = true;
                 Some(lock)
@@ -309,14 +296,18 @@ pub fn sync(
         locked: lock.is_some(),
         reinstall: options.reinstall,
     };
-    let (text, count) = match &lock {
-        Some(lock) => {
+    // Under a lock: the locked packages the selection needs, nothing else.
+    let locked_needed = lock
+        .as_ref()
+        .map(|lock| lock.needed(&requirements, &markers));
+    let (text, count) = match (&lock, &locked_needed) {
+        (Some(lock), Some(needed)) => {
             // Every local artifact is checked before anything is installed: on a mismatch the
             // env keeps what it had.
-            lock.verify_local()?;
-            (lock.requirements_txt(), lock.packages.len())
+            lock.verify_local(&project.root, needed)?;
+            (lock.requirements_txt(needed), needed.len())
         }
-        None => (
+        _ => (
             requirements
                 .iter()
                 .map(|r| format!("{r}\n"))
@@ -339,12 +330,9 @@ pub fn sync(
     }
 
     let installed = site::installed(&layout.site_packages);
-    let mut keep: BTreeSet<String> = match &lock {
-        Some(lock) => lock.names(),
-        None => {
-            let markers = pep::marker_environment(&facts.markers).map_err(SyncError::Markers)?;
-            site::needed(&requirements, &installed, &markers)
-        }
+    let mut keep: BTreeSet<String> = match locked_needed {
+        Some(needed) => needed,
+        None => site::needed(&requirements, &installed, &markers),
     };
     if settings.seed_pip {
         keep.insert("pip".to_string());
@@ -360,6 +348,8 @@ pub fn sync(
         backend.uninstall(layout, &extra)?;
     }
 
+    // uv makes its `.lock` in the env writable by all; nothing in the store may be.
+    crate::fsutil::remove_world_write(&layout.root);
     let after = site::installed(&layout.site_packages);
     for (name, dist) in &after {
         match before.get(name) {
@@ -381,20 +371,31 @@ pub fn sync(
     Ok(report)
 }
 
-/// Resolves `requirements` to a lock: uv compiles with hashes; pip downloads and pvm hashes.
-#[allow(clippy::too_many_arguments)]
+/// Whether `lock` was resolved from what the project asks for now.
+pub fn lock_is_current(
+    lock: &LockFile,
+    project: &Project,
+    sources: &Sources,
+    facts: &Facts,
+) -> Result<bool, SyncError> {
+    let everything = requirements(project, &Selection::everything(project))?;
+    Ok(lock.inputs == lock::inputs_hash(&everything, sources, facts))
+}
+
+/// Resolves the project (every extra and group) to a lock: uv compiles with hashes and says
+/// what brought each package in; pip downloads, pvm hashes and reads each wheel's metadata.
 pub fn resolve(
     project: &Project,
     layout: &Layout,
     facts: &Facts,
     backend: &Backend,
-    selection: &Selection,
-    requirements: &[Requirement],
     previous: Option<&LockFile>,
     upgrade: bool,
 ) -> Result<LockFile, SyncError> {
     use sha2::{Digest, Sha256};
+    let requirements = requirements(project, &Selection::everything(project))?;
     let sources = Sources::for_project(project);
+    let markers = pep::marker_environment(&facts.markers).map_err(SyncError::Markers)?;
     let scratch = tempfile::tempdir().map_err(|source| SyncError::Io {
         path: std::env::temp_dir(),
         source,
@@ -412,6 +413,16 @@ pub fn resolve(
             .collect::<String>(),
     )
     .map_err(io(&input))?;
+    // Direct `name @ url` requirements, to recognise their artifacts.
+    let urls: BTreeMap<String, String> = requirements
+        .iter()
+        .filter_map(|r| {
+            let text = r.to_string();
+            let (_, url) = text.split_once(" @ ")?;
+            let url = url.split(" ;").next().unwrap_or(url).trim().to_string();
+            Some((r.name.to_string(), url))
+        })
+        .collect();
     let mut packages = Vec::new();
     if !requirements.is_empty() {
         match backend {
@@ -422,6 +433,7 @@ pub fn resolve(
                     .map(|lock| {
                         lock.packages
                             .iter()
+                            .filter(|p| p.url.is_none())
                             .map(|p| format!("{}=={}\n", p.name, p.version))
                             .collect()
                     })
@@ -429,20 +441,40 @@ pub fn resolve(
                 std::fs::write(&output, preferred).map_err(io(&output))?;
                 backend.compile(layout, &sources, &input, &output, upgrade)?;
                 let text = std::fs::read_to_string(&output).map_err(io(&output))?;
-                for (name, version, hashes) in lock::parse_compiled(&text) {
-                    let (source, local) = lock::source_of(&name, &version, &sources);
+                let compiled = lock::parse_compiled(&text);
+                for package in &compiled {
+                    let url = package
+                        .url
+                        .clone()
+                        .or_else(|| urls.get(&package.name).cloned());
+                    let (source, local) = match &url {
+                        Some(url) => (url.clone(), local_artifact(url)),
+                        None => lock::source_of(&package.name, &package.version, &sources),
+                    };
                     let artifacts = if local.is_empty() {
-                        hashes
-                            .into_iter()
-                            .map(|sha256| lock::Artifact { file: None, sha256 })
+                        package
+                            .hashes
+                            .iter()
+                            .map(|sha256| lock::Artifact {
+                                file: None,
+                                sha256: sha256.clone(),
+                            })
                             .collect()
                     } else {
                         local
                     };
+                    // `# via` names the parents: turn them into each parent's dependencies.
+                    let dependencies = compiled
+                        .iter()
+                        .filter(|child| child.via.contains(&package.name))
+                        .map(|child| child.name.clone())
+                        .collect();
                     packages.push(lock::LockedPackage {
-                        name,
-                        version,
+                        name: package.name.clone(),
+                        version: package.version.clone(),
                         source,
+                        url,
+                        dependencies,
                         artifacts,
                     });
                 }
@@ -451,12 +483,18 @@ pub fn resolve(
                 let dest = scratch.path().join("downloads");
                 backend.download(layout, &sources, &input, &dest)?;
                 let entries = std::fs::read_dir(&dest).map_err(io(&dest))?;
+                let mut requires: BTreeMap<String, Vec<Requirement>> = BTreeMap::new();
                 for entry in entries.flatten() {
                     let file = entry.file_name().to_string_lossy().into_owned();
                     let Some((name, version)) = lock::split_filename(&file) else {
                         continue;
                     };
-                    let (source, local) = lock::source_of(&name, &version, &sources);
+                    requires.insert(name.clone(), wheel::requires_dist(&entry.path()));
+                    let url = urls.get(&name).cloned();
+                    let (source, local) = match &url {
+                        Some(url) => (url.clone(), local_artifact(url)),
+                        None => lock::source_of(&name, &version, &sources),
+                    };
                     let artifacts = if local.is_empty() {
                         let bytes = std::fs::read(entry.path()).map_err(io(&entry.path()))?;
                         vec![lock::Artifact {
@@ -470,8 +508,31 @@ pub fn resolve(
                         name,
                         version,
                         source,
+                        url,
+                        dependencies: Vec::new(),
                         artifacts,
                     });
+                }
+                // Dependencies from each wheel's metadata, markers evaluated for this
+                // interpreter with the extras the project asks of that package.
+                let locked: BTreeSet<String> = packages.iter().map(|p| p.name.clone()).collect();
+                for package in &mut packages {
+                    let extras: Vec<pep::ExtraName> = requirements
+                        .iter()
+                        .filter(|r| r.name.to_string() == package.name)
+                        .flat_map(|r| r.extras.iter().cloned())
+                        .collect();
+                    let mut dependencies: Vec<String> = requires
+                        .get(&package.name)
+                        .into_iter()
+                        .flatten()
+                        .filter(|r| pep::applies(r, &markers, &extras))
+                        .map(|r| r.name.to_string())
+                        .filter(|name| locked.contains(name))
+                        .collect();
+                    dependencies.sort();
+                    dependencies.dedup();
+                    package.dependencies = dependencies;
                 }
             }
         }
@@ -481,16 +542,31 @@ pub fn resolve(
     normalized.sort();
     Ok(LockFile {
         version: lock::LOCK_VERSION,
-        inputs: lock::inputs_hash(requirements, selection, &sources, facts),
+        inputs: lock::inputs_hash(&requirements, &sources, facts),
         resolved_for: lock::ResolvedFor {
             python: facts.version.clone(),
             implementation: facts.implementation.clone(),
             platform: lock::platform(facts),
             installer: backend.name().to_string(),
-            extras: selection.extras.iter().cloned().collect(),
-            groups: selection.groups.iter().cloned().collect(),
             requirements: normalized,
         },
         packages,
     })
+}
+
+/// The artifact behind a `file://` URL, hashed; nothing for other URLs (the installer
+/// downloads and checks those).
+fn local_artifact(url: &str) -> Vec<lock::Artifact> {
+    use sha2::{Digest, Sha256};
+    let Some(path) = url.strip_prefix("file://") else {
+        return Vec::new();
+    };
+    let path = std::path::Path::new(path);
+    match (std::fs::read(path), path.file_name()) {
+        (Ok(bytes), Some(file)) => vec![lock::Artifact {
+            file: Some(file.to_string_lossy().into_owned()),
+            sha256: crate::fsutil::hex(&Sha256::digest(&bytes)),
+        }],
+        _ => Vec::new(),
+    }
 }

@@ -155,6 +155,15 @@ impl SearchPaths {
 }
 
 /// `python`, `python3`, `python3.12`, but not `python3-config` or `python3.12m-config`.
+/// The version an executable name stands for: `python3.8` → `[3, 8]`, `python3` → `[3]`.
+pub fn version_of_name(name: &str) -> Option<Vec<u64>> {
+    let version = name.strip_prefix("python")?;
+    if version.is_empty() {
+        return Some(Vec::new());
+    }
+    version.split('.').map(|part| part.parse().ok()).collect()
+}
+
 fn is_python_name(name: &str) -> bool {
     match name {
         "python" | "python3" => true,

@@ -199,11 +199,36 @@ impl Finder {
                 })?
             }
             InterpreterRequest::Executable(name) => {
-                let candidate = self
-                    .search
-                    .which(name, false)
-                    .ok_or_else(|| no_match(&self.all()))?;
-                self.query(&candidate)?
+                let found = self.search.which(name, false);
+                let queried = found.as_ref().map(|candidate| self.query(candidate));
+                match (found, queried) {
+                    (Some(_), Some(Ok(interpreter))) => interpreter,
+                    (Some(candidate), Some(Err(err))) if !candidate.is_script => {
+                        return Err(err.into());
+                    }
+                    // Not on PATH, or a pyenv shim that does not answer for this name (its
+                    // version is not the active one): the versions pyenv has are found directly.
+                    _ => {
+                        let all = self.all();
+                        let wanted = discovery::version_of_name(name);
+                        all.iter()
+                            .filter(|i| i.facts.is_supported())
+                            .filter(|i| {
+                                wanted
+                                    .as_ref()
+                                    .is_some_and(|w| i.facts.release().starts_with(w))
+                            })
+                            .reduce(|best, i| {
+                                if newer(&i.facts, &best.facts) {
+                                    i
+                                } else {
+                                    best
+                                }
+                            })
+                            .cloned()
+                            .ok_or_else(|| no_match(&all))?
+                    }
+                }
             }
             InterpreterRequest::Default | InterpreterRequest::System => {
                 let skip_shims = request.request == InterpreterRequest::System;

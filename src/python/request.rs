@@ -38,6 +38,12 @@ impl InterpreterRequest {
         if text == "system" {
             return Ok(InterpreterRequest::System);
         }
+        // `~=3.9` is a specifier, `~/py/bin/python3` a path.
+        if text.starts_with("~=") {
+            return pep::parse_specifiers(text)
+                .map(InterpreterRequest::Specifiers)
+                .map_err(|err| format!("invalid version specifier `{text}`: {err}"));
+        }
         if text.contains(std::path::MAIN_SEPARATOR)
             || text.starts_with('.')
             || text.starts_with('~')
@@ -234,6 +240,10 @@ mod tests {
             version(Some("cpython"), &[3, 12, 1])
         );
         assert!(InterpreterRequest::parse("cpython-banana").is_err());
+        assert!(matches!(
+            InterpreterRequest::parse("~=3.9").unwrap(),
+            InterpreterRequest::Specifiers(_)
+        ));
         assert_eq!(
             InterpreterRequest::parse("cpython").unwrap(),
             version(Some("cpython"), &[])

@@ -374,9 +374,15 @@ fn a_store_on_a_path_with_spaces_and_non_ascii_letters_works() {
 
 #[test]
 fn nothing_in_the_store_is_world_writable_and_commands_get_the_users_umask() {
+    for installer in ["pip", "uv"] {
+        world_writable_check(installer);
+    }
+}
+
+fn world_writable_check(installer: &str) {
     let sandbox = Sandbox::empty();
     sandbox.wheel("alpha", "1.0", &[]);
-    sandbox.deps_project("3.12", "pip", &["alpha"], "");
+    sandbox.deps_project("3.12", installer, &["alpha"], "");
     let pvm = assert_cmd::cargo::cargo_bin("pvm");
     let out = Command::new("sh")
         .arg("-c")
@@ -384,6 +390,8 @@ fn nothing_in_the_store_is_world_writable_and_commands_get_the_users_umask() {
         .current_dir(&sandbox.project)
         .env("PVM_HOME", &sandbox.home)
         .env("PIP_CACHE_DIR", sandbox.root.join("pip-cache"))
+        .env("UV_CACHE_DIR", sandbox.root.join("uv-cache"))
+        .env("PVM_UV", test_uv())
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
@@ -392,6 +400,7 @@ fn nothing_in_the_store_is_world_writable_and_commands_get_the_users_umask() {
         "0000",
         "the command runs with the user's umask"
     );
+    assert_eq!(metadata(&sandbox.only_env())["installer"], installer);
     use std::os::unix::fs::PermissionsExt;
     let mut stack = vec![sandbox.home.clone()];
     let mut checked = 0;

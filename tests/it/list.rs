@@ -65,6 +65,23 @@ fn list_tells_outdated_stale_and_broken_apart() {
     let envs: Vec<serde_json::Value> = serde_json::from_slice(&out.get_output().stdout).unwrap();
     assert_eq!(envs[0]["status"], "stale");
 
+    // A folder without its manifest (a checkout in progress) is not stale: --stale keeps it.
+    let half = Sandbox::project("3.12");
+    half.python("pass");
+    std::fs::remove_file(half.project.join("pyproject.toml")).unwrap();
+    let out = half
+        .pvm_in(&half.root)
+        .args(["list", "--json"])
+        .assert()
+        .success();
+    let envs: Vec<serde_json::Value> = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(envs[0]["status"], "outdated");
+    half.pvm_in(&half.root)
+        .args(["remove", "--stale"])
+        .assert()
+        .success();
+    assert_eq!(half.envs().len(), 1);
+
     let broken = Sandbox::project("3.12");
     broken.python("pass");
     let env = broken.only_env();

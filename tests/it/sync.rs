@@ -2,13 +2,17 @@ use crate::support::*;
 
 #[test]
 fn two_projects_pin_different_versions_and_each_imports_its_own() {
+    // Both versions are on offer to both projects: each pin picks its own.
     let old = Sandbox::empty();
     old.wheel("django-ish", "1.9", &[]);
+    old.wheel("django-ish", "1.10", &[]);
     old.deps_project("3.12", "pip", &["django-ish==1.9"], "");
     let new = Sandbox::empty();
+    new.wheel("django-ish", "1.9", &[]);
     new.wheel("django-ish", "1.10", &[]);
-    new.deps_project("3.12", "pip", &["django-ish==1.10"], "");
+    new.deps_project("3.12", "uv", &["django-ish==1.10"], "");
     assert_eq!(old.imported_version("django_ish"), "1.9");
+    new.pvm_with_uv().args(["sync"]).assert().success();
     assert_eq!(new.imported_version("django_ish"), "1.10");
     assert_eq!(metadata(&old.only_env())["installer"], "pip");
 }
