@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
-use clap_complete::engine::ArgValueCandidates;
+use clap_complete::engine::{ArgValueCandidates, ArgValueCompleter};
 
 use crate::complete;
 
@@ -131,7 +131,7 @@ pub struct RunArgs {
         trailing_var_arg = true,
         allow_hyphen_values = true,
         value_name = "COMMAND",
-        add = ArgValueCandidates::new(complete::run_targets)
+        add = ArgValueCompleter::new(complete::RunCompleter)
     )]
     pub command: Vec<std::ffi::OsString>,
 }

@@ -4,7 +4,10 @@
 
 use std::collections::BTreeSet;
 
-use clap_complete::engine::CompletionCandidate;
+use std::ffi::{OsStr, OsString};
+use std::path::PathBuf;
+
+use clap_complete::engine::{CompletionCandidate, PathCompleter, ValueCompleter};
 
 use crate::project::Project;
 use crate::store::Store;
@@ -24,12 +27,81 @@ pub fn env_names() -> Vec<CompletionCandidate> {
         .collect()
 }
 
+/// Completes `pvm run`: the command word gets the project's scripts and the env's
+/// executables; the words after it are the command's own, so they get file names.
+pub struct RunCompleter;
+
+impl ValueCompleter for RunCompleter {
+    fn complete(&self, current: &OsStr) -> Vec<CompletionCandidate> {
+        self.complete_at(0, current)
+    }
+
+    fn complete_at(&self, index: usize, current: &OsStr) -> Vec<CompletionCandidate> {
+        if index > 0 || command_word_given() {
+            return PathCompleter::any().complete(current);
+        }
+        let prefix = current.to_string_lossy();
+        run_targets()
+            .into_iter()
+            .filter(|candidate| {
+                candidate
+                    .get_value()
+                    .to_string_lossy()
+                    .starts_with(&*prefix)
+            })
+            .collect()
+    }
+}
+
+/// Whether the line being completed already has the command after `pvm run` (the engine does
+/// not tell the words of a trailing argument apart). The shell passes the line after `--`;
+/// bash says which word is being completed in `_CLAP_COMPLETE_INDEX`, other shells complete
+/// the last word.
+fn command_word_given() -> bool {
+    let args: Vec<String> = std::env::args().collect();
+    let Some(dashdash) = args.iter().position(|arg| arg == "--") else {
+        return false;
+    };
+    let words = &args[dashdash + 1..];
+    let current = std::env::var("_CLAP_COMPLETE_INDEX")
+        .ok()
+        .and_then(|index| index.parse().ok())
+        .unwrap_or(words.len().saturating_sub(1));
+    let Some(run) = words.iter().position(|word| word == "run") else {
+        return false;
+    };
+    let mut at = run + 1;
+    while at < current.min(words.len()) {
+        match words[at].as_str() {
+            "--python" | "--project" | "--color" => at += 2,
+            word if word.starts_with('-') => at += 1,
+            _ => return true,
+        }
+    }
+    false
+}
+
+/// The project the command line being completed is about: its `--project`, else the one
+/// around the current folder.
+fn project() -> Option<Project> {
+    let args: Vec<OsString> = std::env::args_os().collect();
+    let given = args.iter().enumerate().find_map(|(i, arg)| {
+        let text = arg.to_str()?;
+        match text.strip_prefix("--project") {
+            Some("") => args.get(i + 1).map(PathBuf::from),
+            Some(rest) => rest.strip_prefix('=').map(PathBuf::from),
+            None => None,
+        }
+    });
+    match given {
+        Some(dir) => Project::at(&dir).ok(),
+        None => Project::discover(&std::env::current_dir().ok()?).ok(),
+    }
+}
+
 /// What `pvm run` can start: `[tool.pvm.scripts]` names, then the env's executables.
 pub fn run_targets() -> Vec<CompletionCandidate> {
-    let Ok(cwd) = std::env::current_dir() else {
-        return Vec::new();
-    };
-    let Ok(project) = Project::discover(&cwd) else {
+    let Some(project) = project() else {
         return Vec::new();
     };
     let mut out: Vec<CompletionCandidate> = project

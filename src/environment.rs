@@ -90,6 +90,25 @@ pub enum Verdict {
     Rebuild(String),
 }
 
+impl Verdict {
+    /// Why an env that is not current is not, in words for `pvm list` and `pvm info`.
+    pub fn reason(&self, metadata: Option<&EnvMetadata>) -> Option<String> {
+        match self {
+            Verdict::Current => None,
+            Verdict::OutOfSync if metadata.is_some_and(|m| m.fingerprint.is_none()) => {
+                Some("the last sync did not finish (failed or interrupted)".into())
+            }
+            Verdict::OutOfSync => {
+                Some("the manifest or the lock changed since the last sync".into())
+            }
+            Verdict::Reselect => {
+                Some("the interpreter request changed since the env was made".into())
+            }
+            Verdict::Rebuild(reason) => Some(reason.clone()),
+        }
+    }
+}
+
 pub fn finder(store: &Store) -> Finder {
     Finder::new(
         SearchPaths::from_env(Some(&store.root)),
@@ -387,18 +406,12 @@ pub fn info(store: &Store, project: &Project, request: &SourcedRequest) -> Proje
         .map(|m| m.selection.clone())
         .unwrap_or_else(|| Selection::default_for(project));
     let verdict = check(&env, metadata.as_ref(), project, request, &selection);
-    let (status, reason) = match &verdict {
-        Verdict::Current => ("ok", None),
-        Verdict::OutOfSync => (
-            "outdated",
-            Some("the manifest changed since the last sync".to_string()),
-        ),
-        Verdict::Reselect => (
-            "outdated",
-            Some("the interpreter request changed".to_string()),
-        ),
-        Verdict::Rebuild(reason) if !env.exists() => ("missing", Some(reason.clone())),
-        Verdict::Rebuild(reason) => ("broken", Some(reason.clone())),
+    let reason = verdict.reason(metadata.as_ref());
+    let status = match &verdict {
+        Verdict::Current => "ok",
+        Verdict::OutOfSync | Verdict::Reselect => "outdated",
+        Verdict::Rebuild(_) if !env.exists() => "missing",
+        Verdict::Rebuild(_) => "broken",
     };
     let python = metadata
         .as_ref()

@@ -94,10 +94,12 @@ pub fn summarize(env: &Env) -> EnvSummary {
 /// Broken wins over stale, stale over outdated.
 pub fn status(env: &Env) -> (Status, Option<String>) {
     let Some(metadata) = env.metadata() else {
-        return (
-            Status::Broken,
-            Some("no valid pvm-env.json (incomplete or interrupted)".into()),
-        );
+        let reason = if env.is_marked() {
+            "no valid pvm-env.json (incomplete or interrupted): the next run rebuilds it"
+        } else {
+            "not made by pvm (no `pvm` key in pyvenv.cfg): pvm leaves it alone"
+        };
+        return (Status::Broken, Some(reason.into()));
     };
     let python = &metadata.python;
     if FileStamp::of(&python.facts.base_executable).is_none() {
@@ -140,22 +142,13 @@ pub fn status(env: &Env) -> (Status, Option<String>) {
         },
     };
     let selection: &Selection = &metadata.selection;
-    match environment::check(env, Some(&metadata), &project, &request, selection) {
-        Verdict::Current => (Status::Ok, None),
-        Verdict::OutOfSync if metadata.fingerprint.is_none() => (
-            Status::Outdated,
-            Some("the last sync did not finish".into()),
-        ),
-        Verdict::OutOfSync => (
-            Status::Outdated,
-            Some("the manifest changed since the last sync".into()),
-        ),
-        Verdict::Reselect => (
-            Status::Outdated,
-            Some("the interpreter request changed since the env was made".into()),
-        ),
-        Verdict::Rebuild(reason) => (Status::Broken, Some(reason)),
-    }
+    let verdict = environment::check(env, Some(&metadata), &project, &request, selection);
+    let status = match verdict {
+        Verdict::Current => Status::Ok,
+        Verdict::OutOfSync | Verdict::Reselect => Status::Outdated,
+        Verdict::Rebuild(_) => Status::Broken,
+    };
+    (status, verdict.reason(Some(&metadata)))
 }
 
 /// Where the last computed size of an env is kept, with what it was computed for.

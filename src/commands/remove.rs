@@ -47,7 +47,18 @@ pub fn remove(ctx: &Context, args: RemoveArgs) -> anyhow::Result<i32> {
         }
         envs
     };
-    // Check everything before deleting anything.
+    // Check everything before deleting anything. Named targets must all be pvm's; `--all`
+    // and `--stale` pass over folders pvm did not make, and say so.
+    let mut envs = envs;
+    if args.all || args.stale {
+        envs.retain(|env| match store.check_removable(env) {
+            Ok(()) => true,
+            Err(err) => {
+                ctx.ui.warn(format!("skipped: {err}"));
+                false
+            }
+        });
+    }
     for env in &envs {
         store.check_removable(env)?;
     }

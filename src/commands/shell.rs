@@ -65,7 +65,8 @@ fn quote(path: &Path) -> String {
 /// The line that activates the env in `shell`.
 fn activation(bin: &Path, shell: ShellKind) -> String {
     match shell {
-        ShellKind::Bash | ShellKind::Zsh => format!("source {}", quote(&bin.join("activate"))),
+        // `.` rather than `source`: the same line then works in sh and dash too.
+        ShellKind::Bash | ShellKind::Zsh => format!(". {}", quote(&bin.join("activate"))),
         ShellKind::Fish => format!("source {}", quote(&bin.join("activate.fish"))),
         ShellKind::Csh => format!("source {}", quote(&bin.join("activate.csh"))),
         ShellKind::Nu => format!("overlay use {}", quote(&bin.join("activate.nu"))),
@@ -80,9 +81,28 @@ fn activation(bin: &Path, shell: ShellKind) -> String {
 }
 
 pub fn activate(ctx: &Context, args: ActivateArgs) -> anyhow::Result<i32> {
-    let (ready, _) = ready_env(ctx, None)?;
+    let (ready, project) = ready_env(ctx, None)?;
+    // Any other shell is taken for a POSIX one.
     let shell = args.shell.or(user_shell().1).unwrap_or(ShellKind::Bash);
-    println!("{}", activation(&ready.layout.bin, shell));
+    let mut out = activation(&ready.layout.bin, shell);
+    // `[tool.pvm.env]`, as `pvm run` and `pvm shell` apply it.
+    for (key, value) in &project.manifest.settings.env {
+        let value = shlex::try_quote(value)
+            .map(|q| q.into_owned())
+            .unwrap_or_default();
+        out.push('\n');
+        out.push_str(&match shell {
+            ShellKind::Bash | ShellKind::Zsh => format!("export {key}={value}"),
+            ShellKind::Fish => format!("set -gx {key} {value}"),
+            ShellKind::Csh => format!("setenv {key} {value}"),
+            ShellKind::Nu => format!("$env.{key} = {value}"),
+            ShellKind::Powershell => format!(
+                "$env:{key} = '{}'",
+                value.trim_matches('\'').replace('\'', "''")
+            ),
+        });
+    }
+    println!("{out}");
     Ok(0)
 }
 
@@ -125,6 +145,12 @@ pub fn shell(ctx: &Context, args: ShellArgs) -> anyhow::Result<i32> {
                 .env("PVM_ACTIVATE", bin.join("activate"));
         }
         Some(ShellKind::Zsh) => {
+            // zsh reads .zshenv, then (interactive) .zshrc, from ZDOTDIR: forward both.
+            write_rc(
+                &rc_dir.join("zsh"),
+                ".zshenv",
+                "[ -f \"${PVM_ZDOTDIR:-$HOME}/.zshenv\" ] && . \"${PVM_ZDOTDIR:-$HOME}/.zshenv\"\n",
+            )?;
             write_rc(
                 &rc_dir.join("zsh"),
                 ".zshrc",

@@ -94,6 +94,10 @@ impl SyncError {
                 "the file changed since `pvm lock`: restore it, or run `pvm lock --upgrade` if the change is trusted".into()
             }
             SyncError::BadLock { .. } => "run `pvm lock` to write it anew".into(),
+            SyncError::Seed(_) => {
+                "check that PVM_HOME is writable and has free space, or set `seed-pip = false`".into()
+            }
+            SyncError::Io { .. } => "check that the folder is writable and has free space".into(),
             _ => return None,
         })
     }

@@ -146,6 +146,15 @@ fn a_sync_killed_at_any_point_is_healed_by_the_next_run() {
             shown,
             "after a kill at `{point}`, list tells the truth"
         );
+        let out = sandbox.pvm().args(["list", "--json"]).assert().success();
+        let list: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+        let reason = list[0]["reason"].as_str().unwrap_or("").to_string();
+        let expected = match point {
+            "create" => "incomplete or interrupted",
+            "install" => "did not finish",
+            _ => "changed since the last sync",
+        };
+        assert!(reason.contains(expected), "{point}: {reason}");
 
         let out = sandbox
             .pvm()
@@ -256,6 +265,44 @@ fn a_vanished_interpreter_is_reported_and_replaced() {
     assert_eq!(stdout(out.get_output()), "(3, 11)");
 }
 
+#[test]
+fn a_vanished_interpreter_is_replaced_by_another_match_of_the_same_request() {
+    let sandbox = Sandbox::empty();
+    let root = sandbox.root.join("pyenv");
+    std::fs::create_dir_all(root.join("versions")).unwrap();
+    let mut links = Vec::new();
+    for minor in ["3.9", "3.10"] {
+        let real = pyenv_python(minor);
+        let link = root.join("versions").join(real.file_name().unwrap());
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        links.push(link);
+    }
+    sandbox.manifest("[project]\nname = \"demo\"\n[tool.pvm]\npython = \">=3.9,<3.11\"\n");
+    let run = || {
+        let mut cmd = sandbox.pvm();
+        cmd.env("PYENV_ROOT", &root).args([
+            "run",
+            "python",
+            "-c",
+            "import sys; print(sys.version_info[1])",
+        ]);
+        cmd
+    };
+    assert_eq!(
+        stdout(run().assert().success().get_output()),
+        "10",
+        "the newest match"
+    );
+    std::fs::remove_file(&links[1]).unwrap();
+    let out = run().assert().success();
+    assert_eq!(stdout(out.get_output()), "9", "rebuilt on the other match");
+    assert!(
+        stderr(out.get_output()).contains("is gone"),
+        "{}",
+        stderr(out.get_output())
+    );
+}
+
 /// Undoes `chattr +i` even when the test fails.
 struct Immutable(Vec<PathBuf>);
 
@@ -343,6 +390,10 @@ fn a_full_store_is_a_clear_error_without_partial_state() {
     let out = sandbox.pvm().args(["run", "true"]).assert().code(1);
     let err = stderr(out.get_output());
     assert!(err.contains("No space left on device"), "{err}");
+    assert!(
+        err.contains("hint: check that PVM_HOME is writable and has free space"),
+        "{err}"
+    );
     assert!(
         sandbox.envs().is_empty(),
         "no half-built env: {:?}",

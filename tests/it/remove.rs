@@ -147,4 +147,21 @@ fn remove_refuses_anything_but_envs_in_the_store() {
         "{:?}",
         sandbox.envs()
     );
+    // `--all` removes pvm's envs and passes over the rest, saying so.
+    let out = sandbox
+        .pvm()
+        .args(["remove", "--all", "--yes"])
+        .assert()
+        .success();
+    assert!(
+        stderr(out.get_output()).contains("skipped"),
+        "{}",
+        stderr(out.get_output())
+    );
+    assert!(!sandbox.envs().iter().any(|n| n.starts_with("demo-")));
+    assert!(foreign.exists() && link.symlink_metadata().is_ok());
+    assert_eq!(
+        std::fs::read_to_string(outside.join("data")).unwrap(),
+        "keep me"
+    );
 }

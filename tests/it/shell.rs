@@ -53,6 +53,7 @@ fn bash_completes_subcommands_env_names_scripts_and_pythons() {
         "[project]\nname = \"demo\"\n[tool.pvm]\npython = \"3.12\"\n[tool.pvm.scripts]\ntest = \"pytest -q\"\nserve = \"python -m http.server\"\n",
     );
     sandbox.pvm().args(["run", "true"]).assert().success();
+    sandbox.write("app.py", "print(1)\n");
     let env_name = sandbox.envs()[0].clone();
     let got = bash_completions(
         &sandbox,
@@ -62,6 +63,7 @@ fn bash_completes_subcommands_env_names_scripts_and_pythons() {
             &["pvm", "run", ""],
             &["pvm", "run", "--python", "3.1"],
             &["pvm", "li"],
+            &["pvm", "run", "python", "ap"],
         ],
     );
     assert!(got[0].contains(&"remove".to_string()), "{:?}", got[0]);
@@ -83,6 +85,22 @@ fn bash_completes_subcommands_env_names_scripts_and_pythons() {
         got[3]
     );
     assert_eq!(got[4], ["list"]);
+    // After the command word come the command's own arguments: files.
+    assert_eq!(got[5], ["app.py"], "files after `pvm run python`");
+
+    // `--project` on the command line picks the project whose scripts are offered.
+    let elsewhere = Sandbox::empty();
+    let from_elsewhere = bash_completions(
+        &elsewhere,
+        &[&[
+            "pvm",
+            "--project",
+            &*sandbox.project.to_string_lossy(),
+            "run",
+            "se",
+        ]],
+    );
+    assert_eq!(from_elsewhere[0], ["serve"], "{from_elsewhere:?}");
 }
 
 #[test]
