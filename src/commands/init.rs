@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use crate::cli::InitArgs;
-use crate::commands::{Context, EnvProgress, UserError};
+use crate::commands::{Context, UserError, ensure_env};
 use crate::install::SyncOptions;
 use crate::project::{self, MANIFEST, Manifest, Project};
 use crate::python::request::PYTHON_VERSION_FILE;
@@ -122,22 +122,11 @@ pub fn init(ctx: &Context, args: InitArgs) -> anyhow::Result<i32> {
         Some(request) => request,
         None => project_request(args.python.as_deref(), &project)?,
     };
-    let started = std::time::Instant::now();
-    let mut progress = EnvProgress::new(ctx.ui);
-    let ready = environment::ensure(
-        &store,
-        &project,
-        &request,
-        &SyncOptions::default(),
-        &mut |e| progress.event(e),
-    )?;
-    match &ready.report {
-        Some(report) => progress.report(report, started),
-        None => ctx
-            .ui
-            .status("Using", format!("env at {}", ready.env.dir.display())),
+    let ready = ensure_env(ctx, &store, &project, &request, &SyncOptions::default())?;
+    if ready.report.is_none() {
+        ctx.ui
+            .status("Using", format!("env at {}", ready.env.dir.display()));
     }
-    drop(progress);
     ctx.ui.status(
         "Ready",
         "run commands with `pvm run`, e.g. `pvm run python`",

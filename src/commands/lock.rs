@@ -2,7 +2,6 @@
 
 use crate::cli::LockArgs;
 use crate::commands::Context;
-use crate::environment;
 use crate::fingerprint::Sources;
 use crate::install::backend::Backend;
 use crate::install::lock::LockFile;
@@ -18,11 +17,7 @@ pub fn lock(ctx: &Context, args: LockArgs) -> anyhow::Result<i32> {
         no_sync: true,
         ..SyncOptions::default()
     };
-    let mut progress = super::EnvProgress::new(ctx.ui);
-    let ready = environment::ensure(&store, &project, &request, &options, &mut |e| {
-        progress.event(e)
-    })?;
-    drop(progress);
+    let ready = super::ensure_env(ctx, &store, &project, &request, &options)?;
     let facts = &ready.metadata.python.facts;
     let sources = Sources::for_project(&project);
     let previous = LockFile::read(&project.root)?;

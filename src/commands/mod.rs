@@ -16,9 +16,10 @@ use std::path::PathBuf;
 use indicatif::ProgressBar;
 
 use crate::cli::{Cli, Command};
-use crate::environment::Event;
-use crate::install::{LockMode, Progress, SyncReport};
+use crate::environment::{self, Event, Ready};
+use crate::install::{LockMode, Progress, SyncOptions, SyncReport};
 use crate::project::Project;
+use crate::python::SourcedRequest;
 use crate::store::Store;
 use crate::ui::Ui;
 
@@ -90,6 +91,24 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Python(command) => python::python(&ctx, command),
         Command::Completions(args) => completions::completions(args),
     }
+}
+
+/// Makes sure the project's env is ready ([`environment::ensure`]), showing the slow path as it
+/// goes and what a sync changed.
+pub fn ensure_env(
+    ctx: &Context,
+    store: &Store,
+    project: &Project,
+    request: &SourcedRequest,
+    options: &SyncOptions,
+) -> anyhow::Result<Ready> {
+    let started = std::time::Instant::now();
+    let mut progress = EnvProgress::new(ctx.ui);
+    let ready = environment::ensure(store, project, request, options, &mut |e| progress.event(e))?;
+    if let Some(report) = &ready.report {
+        progress.report(report, started);
+    }
+    Ok(ready)
 }
 
 /// Shows the slow path of [`crate::environment::ensure`]: a spinner and status lines.

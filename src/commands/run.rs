@@ -5,8 +5,7 @@ use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 
 use crate::cli::RunArgs;
-use crate::commands::{Context, EnvProgress, UserError, lock_mode};
-use crate::environment;
+use crate::commands::{Context, UserError, ensure_env, lock_mode};
 use crate::install::SyncOptions;
 use crate::python::project_request;
 
@@ -19,15 +18,7 @@ pub fn run(ctx: &Context, args: RunArgs) -> anyhow::Result<i32> {
         lock: lock_mode(&args.lock),
         ..SyncOptions::default()
     };
-    let started = std::time::Instant::now();
-    let mut progress = EnvProgress::new(ctx.ui);
-    let ready = environment::ensure(&store, &project, &request, &options, &mut |e| {
-        progress.event(e)
-    })?;
-    if let Some(report) = &ready.report {
-        progress.report(report, started);
-    }
-    drop(progress);
+    let ready = ensure_env(ctx, &store, &project, &request, &options)?;
     ready.env.touch_used();
 
     let settings = &project.manifest.settings;

@@ -5,8 +5,8 @@ use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 
 use crate::cli::{ActivateArgs, ShellArgs, ShellKind};
-use crate::commands::{Context, EnvProgress, UserError};
-use crate::environment::{self, Ready};
+use crate::commands::{Context, UserError};
+use crate::environment::Ready;
 use crate::install::SyncOptions;
 use crate::python::project_request;
 
@@ -18,18 +18,7 @@ fn ready_env(
     let project = ctx.project()?;
     let store = ctx.store()?;
     let request = project_request(python, &project)?;
-    let started = std::time::Instant::now();
-    let mut progress = EnvProgress::new(ctx.ui);
-    let ready = environment::ensure(
-        &store,
-        &project,
-        &request,
-        &SyncOptions::default(),
-        &mut |e| progress.event(e),
-    )?;
-    if let Some(report) = &ready.report {
-        progress.report(report, started);
-    }
+    let ready = super::ensure_env(ctx, &store, &project, &request, &SyncOptions::default())?;
     Ok((ready, project))
 }
 

@@ -1,8 +1,7 @@
 //! `pvm sync`: make the env hold exactly the selected dependencies.
 
 use crate::cli::{SelectionArgs, SyncArgs};
-use crate::commands::{Context, EnvProgress, lock_mode};
-use crate::environment;
+use crate::commands::{Context, ensure_env, lock_mode};
 use crate::fingerprint::Selection;
 use crate::install::SyncOptions;
 use crate::project::Project;
@@ -18,16 +17,10 @@ pub fn sync(ctx: &Context, args: SyncArgs) -> anyhow::Result<i32> {
         lock: lock_mode(&args.lock),
         no_sync: false,
     };
-    let started = std::time::Instant::now();
-    let mut progress = EnvProgress::new(ctx.ui);
-    let ready = environment::ensure(&store, &project, &request, &options, &mut |e| {
-        progress.event(e)
-    })?;
-    match &ready.report {
-        Some(report) => progress.report(report, started),
-        None => ctx
-            .ui
-            .status("Checked", format!("{} is in sync", ready.env.name)),
+    let ready = ensure_env(ctx, &store, &project, &request, &options)?;
+    if ready.report.is_none() {
+        ctx.ui
+            .status("Checked", format!("{} is in sync", ready.env.name));
     }
     Ok(0)
 }

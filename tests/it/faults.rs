@@ -1,9 +1,8 @@
 //! Concurrency, kills at chosen points, vanished interpreters, unusable stores: nothing is lost
 //! and the next command heals.
 
-use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
 use crate::support::*;
@@ -13,19 +12,7 @@ unsafe extern "C" {
 }
 
 fn spawn_pvm(sandbox: &Sandbox, args: &[&str], envs: &[(&str, &Path)]) -> Child {
-    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("pvm"));
-    cmd.current_dir(&sandbox.project)
-        .env("PVM_HOME", &sandbox.home)
-        .env("PIP_CACHE_DIR", sandbox.root.join("pip-cache"))
-        .env_remove("PVM_PYTHON")
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .process_group(0);
-    for (key, value) in envs {
-        cmd.env(key, value);
-    }
-    cmd.spawn().unwrap()
+    sandbox.spawn(args, envs)
 }
 
 fn wait_for(path: &Path) {

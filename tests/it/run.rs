@@ -256,14 +256,10 @@ fn usage_errors_exit_2_and_no_project_exits_1() {
 fn two_runs_at_once_build_one_env_and_both_succeed() {
     let sandbox = Sandbox::project("3.12");
     let spawn = || {
-        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("pvm"));
-        cmd.current_dir(&sandbox.project)
-            .env("PVM_HOME", &sandbox.home)
-            .env_remove("PVM_PYTHON")
-            .args(["run", "python", "-c", "import sys; print(sys.prefix)"])
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped());
-        cmd.spawn().unwrap()
+        sandbox.spawn(
+            &["run", "python", "-c", "import sys; print(sys.prefix)"],
+            &[],
+        )
     };
     let children: Vec<_> = (0..2).map(|_| spawn()).collect();
     let outputs: Vec<_> = children

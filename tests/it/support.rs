@@ -75,6 +75,25 @@ impl Sandbox {
         cmd
     }
 
+    /// Starts `pvm` in the background, in its own process group (so a test can kill it and
+    /// whatever it started), with output captured.
+    pub fn spawn(&self, args: &[&str], envs: &[(&str, &Path)]) -> std::process::Child {
+        use std::os::unix::process::CommandExt;
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("pvm"));
+        cmd.current_dir(&self.project)
+            .env("PVM_HOME", &self.home)
+            .env("PIP_CACHE_DIR", self.root.join("pip-cache"))
+            .env_remove("PVM_PYTHON")
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .process_group(0);
+        for (key, value) in envs {
+            cmd.env(key, value);
+        }
+        cmd.spawn().unwrap()
+    }
+
     /// `pvm` with the uv that `scripts/test` installed.
     pub fn pvm_with_uv(&self) -> Command {
         let mut cmd = self.pvm();
