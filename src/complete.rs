@@ -137,7 +137,7 @@ pub fn run_targets() -> Vec<CompletionCandidate> {
 /// full version and its `X.Y`.
 pub fn python_versions() -> Vec<CompletionCandidate> {
     let search =
-        crate::python::SearchPaths::from_env(Store::from_env().ok().map(|s| s.root).as_deref());
+        crate::python::SearchPaths::from_env(Store::from_env().ok().map(|s| s.pythons_dir()));
     let mut versions = BTreeSet::new();
     let folders = [
         search.pvm_pythons.clone(),

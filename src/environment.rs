@@ -111,7 +111,7 @@ impl Verdict {
 
 pub fn finder(store: &Store) -> Finder {
     Finder::new(
-        SearchPaths::from_env(Some(&store.root)),
+        SearchPaths::from_env(Some(store.pythons_dir())),
         Some(store.cache_dir().join("interpreters")),
     )
 }
@@ -367,11 +367,6 @@ fn build(
     // The commit mark: from here on the env is complete, only not yet synced.
     env.write_metadata(&metadata)?;
     Ok(metadata)
-}
-
-/// The env's path for the project, whether or not it exists yet.
-pub fn env_dir(store: &Store, project: &Project) -> PathBuf {
-    store.env_for(&project.name(), &project.root).dir
 }
 
 /// What an editor needs: `pvm info --json`.

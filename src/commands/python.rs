@@ -101,10 +101,9 @@ pub fn python(ctx: &Context, command: PythonCommand) -> anyhow::Result<i32> {
 }
 
 fn parse(text: &str, source: RequestSource) -> anyhow::Result<SourcedRequest> {
-    let request = InterpreterRequest::parse(text)
-        .map_err(|message| {
-            UserError::new(format!("invalid interpreter request `{text}`: {message}"))
-                .hint("a request is a version (3.12), a specifier (>=3.10), an implementation (pypy3.10), an executable name or a path")
-        })?;
+    let request = InterpreterRequest::parse(text).map_err(|message| {
+        UserError::new(format!("invalid interpreter request `{text}`: {message}"))
+            .hint(crate::python::REQUEST_GRAMMAR)
+    })?;
     Ok(SourcedRequest { request, source })
 }

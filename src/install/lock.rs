@@ -225,6 +225,53 @@ pub fn platform(facts: &Facts) -> String {
     format!("{}-{machine}", facts.platform)
 }
 
+impl LockedPackage {
+    /// A resolved package with where it comes from and its artifacts: a direct URL's file, or the
+    /// files in the find-links folder that holds it, hashed by pvm; failing those (an index, a
+    /// remote URL), the artifacts `otherwise` gives.
+    pub fn locate(
+        name: &str,
+        version: &str,
+        url: Option<String>,
+        sources: &Sources,
+        otherwise: impl FnOnce() -> Result<Vec<Artifact>, SyncError>,
+    ) -> Result<LockedPackage, SyncError> {
+        let (source, local) = match &url {
+            Some(url) => (url.clone(), url_artifact(url)),
+            None => source_of(name, version, sources),
+        };
+        let artifacts = if local.is_empty() {
+            otherwise()?
+        } else {
+            local
+        };
+        Ok(LockedPackage {
+            name: name.to_string(),
+            version: version.to_string(),
+            source,
+            url,
+            dependencies: Vec::new(),
+            artifacts,
+        })
+    }
+}
+
+/// The artifact behind a `file://` URL, hashed; nothing for other URLs (the installer
+/// downloads and checks those).
+fn url_artifact(url: &str) -> Vec<Artifact> {
+    let Some(path) = url.strip_prefix("file://") else {
+        return Vec::new();
+    };
+    let path = Path::new(path);
+    match (std::fs::read(path), path.file_name()) {
+        (Ok(bytes), Some(file)) => vec![Artifact {
+            file: Some(file.to_string_lossy().into_owned()),
+            sha256: fsutil::hex(&Sha256::digest(&bytes)),
+        }],
+        _ => Vec::new(),
+    }
+}
+
 /// Where a resolved package comes from: the find-links folder holding one of its files,
 /// else the index.
 pub fn source_of(name: &str, version: &str, sources: &Sources) -> (String, Vec<Artifact>) {

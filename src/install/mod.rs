@@ -451,36 +451,29 @@ pub fn resolve(
                         .url
                         .clone()
                         .or_else(|| urls.get(&package.name).cloned());
-                    let (source, local) = match &url {
-                        Some(url) => (url.clone(), local_artifact(url)),
-                        None => lock::source_of(&package.name, &package.version, &sources),
-                    };
-                    let artifacts = if local.is_empty() {
-                        package
-                            .hashes
-                            .iter()
-                            .map(|sha256| lock::Artifact {
-                                file: None,
-                                sha256: sha256.clone(),
-                            })
-                            .collect()
-                    } else {
-                        local
-                    };
+                    let mut locked = lock::LockedPackage::locate(
+                        &package.name,
+                        &package.version,
+                        url,
+                        &sources,
+                        || {
+                            Ok(package
+                                .hashes
+                                .iter()
+                                .map(|sha256| lock::Artifact {
+                                    file: None,
+                                    sha256: sha256.clone(),
+                                })
+                                .collect())
+                        },
+                    )?;
                     // `# via` names the parents: turn them into each parent's dependencies.
-                    let dependencies = compiled
+                    locked.dependencies = compiled
                         .iter()
                         .filter(|child| child.via.contains(&package.name))
                         .map(|child| child.name.clone())
                         .collect();
-                    packages.push(lock::LockedPackage {
-                        name: package.name.clone(),
-                        version: package.version.clone(),
-                        source,
-                        url,
-                        dependencies,
-                        artifacts,
-                    });
+                    packages.push(locked);
                 }
             }
             Backend::Pip => {
@@ -495,27 +488,17 @@ pub fn resolve(
                     };
                     requires.insert(name.clone(), wheel::requires_dist(&entry.path()));
                     let url = urls.get(&name).cloned();
-                    let (source, local) = match &url {
-                        Some(url) => (url.clone(), local_artifact(url)),
-                        None => lock::source_of(&name, &version, &sources),
-                    };
-                    let artifacts = if local.is_empty() {
+                    // Not in a local folder: the downloaded file is the artifact.
+                    let downloaded = || {
                         let bytes = std::fs::read(entry.path()).map_err(io(&entry.path()))?;
-                        vec![lock::Artifact {
+                        Ok(vec![lock::Artifact {
                             file: Some(file),
                             sha256: crate::fsutil::hex(&Sha256::digest(&bytes)),
-                        }]
-                    } else {
-                        local
+                        }])
                     };
-                    packages.push(lock::LockedPackage {
-                        name,
-                        version,
-                        source,
-                        url,
-                        dependencies: Vec::new(),
-                        artifacts,
-                    });
+                    packages.push(lock::LockedPackage::locate(
+                        &name, &version, url, &sources, downloaded,
+                    )?);
                 }
                 // Dependencies from each wheel's metadata, markers evaluated for this
                 // interpreter with the extras the project asks of that package.
@@ -556,21 +539,4 @@ pub fn resolve(
         },
         packages,
     })
-}
-
-/// The artifact behind a `file://` URL, hashed; nothing for other URLs (the installer
-/// downloads and checks those).
-fn local_artifact(url: &str) -> Vec<lock::Artifact> {
-    use sha2::{Digest, Sha256};
-    let Some(path) = url.strip_prefix("file://") else {
-        return Vec::new();
-    };
-    let path = std::path::Path::new(path);
-    match (std::fs::read(path), path.file_name()) {
-        (Ok(bytes), Some(file)) => vec![lock::Artifact {
-            file: Some(file.to_string_lossy().into_owned()),
-            sha256: crate::fsutil::hex(&Sha256::digest(&bytes)),
-        }],
-        _ => Vec::new(),
-    }
 }

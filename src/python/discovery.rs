@@ -52,7 +52,8 @@ pub struct SearchPaths {
 }
 
 impl SearchPaths {
-    pub fn from_env(pvm_home: Option<&Path>) -> SearchPaths {
+    /// `pvm_pythons`: the store's folder of interpreters pvm installed, when there is a store.
+    pub fn from_env(pvm_pythons: Option<PathBuf>) -> SearchPaths {
         let home = std::env::home_dir();
         let var = |name: &str| std::env::var_os(name).filter(|value| !value.is_empty());
         let pyenv_root = var("PYENV_ROOT")
@@ -65,7 +66,7 @@ impl SearchPaths {
                 .map(|data| data.join("uv/python"))
         });
         SearchPaths {
-            pvm_pythons: pvm_home.map(|home| home.join("pythons")),
+            pvm_pythons,
             pyenv_root,
             uv_pythons,
             path: std::env::var_os("PATH"),

@@ -62,14 +62,15 @@ impl PythonError {
             PythonError::RequiresPython { .. } => Some(
                 "pick a matching interpreter (pvm python pin VERSION) or change requires-python".into(),
             ),
-            PythonError::InvalidRequest { .. } => Some(
-                "a request is a version (3.12), a specifier (>=3.10), an implementation (pypy3.10), an executable name or a path".into(),
-            ),
+            PythonError::InvalidRequest { .. } => Some(REQUEST_GRAMMAR.into()),
             PythonError::Unsupported { .. } => Some("pick a newer interpreter with --python".into()),
             PythonError::Query(_) => None,
         }
     }
 }
+
+/// What an interpreter request may be, for hints.
+pub const REQUEST_GRAMMAR: &str = "a request is a version (3.12), a specifier (>=3.10), an implementation (pypy3.10), an executable name or a path";
 
 /// The interpreter request in force for a project: `--python`, `PVM_PYTHON`, `.python-version`
 /// (nearest from the project root upward), `[tool.pvm] python`, `requires-python`, else default.

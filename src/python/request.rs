@@ -111,14 +111,6 @@ impl InterpreterRequest {
             _ => true,
         }
     }
-
-    /// Version-like requests pick the newest match among every interpreter found.
-    pub fn is_version(&self) -> bool {
-        matches!(
-            self,
-            InterpreterRequest::Version { .. } | InterpreterRequest::Specifiers(_)
-        )
-    }
 }
 
 fn parse_release(text: &str) -> Option<Vec<u64>> {
