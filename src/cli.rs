@@ -51,7 +51,7 @@ pub enum ColorChoice {
 pub enum Command {
     /// Start a project (or adopt an existing pyproject.toml) and create its env.
     #[command(
-        after_help = "Examples:\n  pvm init\n  pvm init myapp --python 3.12\n  pvm init --no-env"
+        after_help = "Examples:\n  pvm init\n  pvm init myapp --python 3.12\n  pvm init --package mylib\n  pvm init --no-env"
     )]
     Init(InitArgs),
     /// Run a command (or a [tool.pvm.scripts] entry) inside the project's env.
@@ -61,7 +61,7 @@ pub enum Command {
     Run(RunArgs),
     /// Make the env hold exactly the project's dependencies (and the lock's pins).
     #[command(
-        after_help = "Examples:\n  pvm sync\n  pvm sync --group docs --extra postgres\n  pvm sync --locked        # in CI: fail when pvm.lock is stale"
+        after_help = "Examples:\n  pvm sync\n  pvm sync --group docs --extra postgres\n  pvm sync --no-install-project   # dependencies only\n  pvm sync --locked        # in CI: fail when pvm.lock is stale"
     )]
     Sync(SyncArgs),
     /// Resolve every dependency to exact versions with hashes, into pvm.lock.
@@ -113,6 +113,10 @@ pub struct InitArgs {
     /// Write the manifest only; the env is made on the first run.
     #[arg(long)]
     pub no_env: bool,
+    /// Make the project a package: a [build-system] (hatchling), `src/<name>/__init__.py` and a
+    /// console script, installed editable into the env.
+    #[arg(long)]
+    pub package: bool,
 }
 
 #[derive(Debug, Args)]
@@ -168,6 +172,10 @@ pub struct SelectionArgs {
     /// Install every extra.
     #[arg(long)]
     pub all_extras: bool,
+    /// Install only the dependencies, not the project itself (for CI images); `pvm run` keeps
+    /// this until the next `pvm sync`.
+    #[arg(long)]
+    pub no_install_project: bool,
 }
 
 #[derive(Debug, Args)]

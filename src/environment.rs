@@ -5,9 +5,11 @@ use std::path::{Path, PathBuf};
 
 use jiff::Timestamp;
 
-use crate::fingerprint::{self, Selection};
+use crate::fingerprint;
 use crate::install::{self, Progress, SyncError, SyncOptions, SyncReport};
 use crate::project::Project;
+use crate::project::Selection;
+use crate::project::package::InstalledProject;
 use crate::python::facts::FileStamp;
 use crate::python::{
     Finder, Interpreter, InterpreterRequest, PythonError, SearchPaths, SourcedRequest,
@@ -263,8 +265,11 @@ pub fn ensure(
         &metadata.python.facts,
         &selection,
         options,
+        metadata.project_build.as_deref(),
         &mut |progress| events(Event::Sync(progress)),
     )?;
+    metadata.project_install = report.project.clone();
+    metadata.project_build = report.project_build.clone();
     metadata.selection = selection.clone();
     metadata.installer = Some(report.installer.clone());
     // A sync may have written the lock: the fingerprint covers it as it is now.
@@ -291,7 +296,7 @@ fn check_lock_mode(
             .ok_or(SyncError::NoLock),
         LockMode::Locked => {
             let lock = LockFile::read(&project.root)?.ok_or(SyncError::NoLock)?;
-            let sources = crate::fingerprint::Sources::for_project(project);
+            let sources = crate::project::Sources::for_project(project);
             if install::lock_is_current(&lock, project, &sources, facts)? {
                 Ok(())
             } else {
@@ -361,6 +366,8 @@ fn build(
         fingerprint: None,
         selection: Selection::default(),
         installer: None,
+        project_install: None,
+        project_build: None,
         created: now,
         synced: None,
     };
@@ -390,6 +397,11 @@ pub struct ProjectInfo {
     /// `ok`, `outdated`, `broken` or `missing`, with the reason.
     pub status: String,
     pub reason: Option<String>,
+    /// The project is a package ([build-system] or `[tool.pvm] package = true`), so syncs
+    /// install it into the env.
+    pub package: bool,
+    /// The project itself as the last sync installed it; null when it is not installed.
+    pub installed_project: Option<InstalledProject>,
 }
 
 /// The project's env as it stands, without changing anything.
@@ -434,5 +446,7 @@ pub fn info(store: &Store, project: &Project, request: &SourcedRequest) -> Proje
         in_sync: verdict == Verdict::Current,
         status: status.to_string(),
         reason,
+        package: project.manifest.is_package(),
+        installed_project: metadata.and_then(|m| m.project_install),
     }
 }

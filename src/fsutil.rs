@@ -1,7 +1,7 @@
 //! Small file-system helpers shared by the store, the env writer and the caches.
 
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Writes `bytes` to `path` so that readers see the old file or the new one, never a half.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
@@ -106,6 +106,35 @@ pub fn hex(bytes: &[u8]) -> String {
     out
 }
 
+/// The local path of a `file://` URL (PEP 610's `direct_url.json`), with `%XX` escapes decoded
+/// (installers escape spaces and non-ASCII letters).
+pub fn file_url_to_path(url: &str) -> Option<PathBuf> {
+    use std::os::unix::ffi::OsStringExt;
+    let rest = url.strip_prefix("file://")?;
+    // `file://localhost/path` and `file:///path` both name `/path`.
+    let path = rest.strip_prefix("localhost").unwrap_or(rest);
+    let bytes = path.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let escaped = (bytes[i] == b'%')
+            .then(|| bytes.get(i + 1..i + 3))
+            .flatten()
+            .and_then(|hex| u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok());
+        match escaped {
+            Some(byte) => {
+                out.push(byte);
+                i += 3;
+            }
+            None => {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+    }
+    Some(PathBuf::from(std::ffi::OsString::from_vec(out)))
+}
+
 /// The total size of the files under `dir`, not following links; files seen twice through hard
 /// links count once.
 pub fn disk_size(dir: &Path) -> u64 {
@@ -146,6 +175,19 @@ mod tests {
     #[test]
     fn hex_is_lowercase_and_padded() {
         assert_eq!(hex(&[0x00, 0x0f, 0xab]), "000fab");
+    }
+
+    #[test]
+    fn file_urls_decode_spaces_and_letters() {
+        assert_eq!(
+            file_url_to_path("file:///tmp/my%20proj/caf%C3%A9").unwrap(),
+            PathBuf::from("/tmp/my proj/café")
+        );
+        assert_eq!(
+            file_url_to_path("file://localhost/a").unwrap(),
+            PathBuf::from("/a")
+        );
+        assert_eq!(file_url_to_path("https://x/a"), None);
     }
 
     #[test]

@@ -7,7 +7,8 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::environment::{self, Verdict};
-use crate::fingerprint::Selection;
+use crate::project::Selection;
+use crate::project::package::InstalledProject;
 use crate::project::{MANIFEST, Project};
 use crate::python::{InterpreterRequest, SourcedRequest, facts::FileStamp};
 use crate::store::{Env, Store};
@@ -54,6 +55,8 @@ pub struct EnvSummary {
     pub status: Status,
     /// Why the status is not `ok`.
     pub reason: Option<String>,
+    /// The project itself, when the last sync installed it into the env (a package).
+    pub installed_project: Option<InstalledProject>,
     /// Bytes on disk.
     pub size_bytes: u64,
     /// When a command last ran in the env (RFC 3339).
@@ -84,6 +87,7 @@ pub fn summarize(env: &Env) -> EnvSummary {
             .map(|m| m.python.facts.base_executable.clone()),
         status,
         reason,
+        installed_project: metadata.as_ref().and_then(|m| m.project_install.clone()),
         size_bytes: size(env, metadata.as_ref()),
         last_used: env.last_used().or(metadata.as_ref().and_then(|m| m.synced)),
         created: metadata.as_ref().map(|m| m.created),

@@ -18,8 +18,9 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::fingerprint::Selection;
 use crate::fsutil;
+use crate::project::Selection;
+use crate::project::package::InstalledProject;
 use crate::python::facts::FileStamp;
 use crate::python::{Facts, Origin};
 
@@ -155,6 +156,12 @@ pub struct EnvMetadata {
     pub selection: Selection,
     /// Which installer last synced the env (`uv`, `pip`), once anything was installed.
     pub installer: Option<String>,
+    /// The project itself, when the last sync installed it (a package).
+    #[serde(default)]
+    pub project_install: Option<InstalledProject>,
+    /// The build inputs it was built from (see `project::package::build_inputs`).
+    #[serde(default)]
+    pub project_build: Option<String>,
     pub created: Timestamp,
     pub synced: Option<Timestamp>,
 }

@@ -34,6 +34,20 @@ pub fn info(ctx: &Context, args: InfoArgs) -> anyhow::Result<i32> {
         Some(reason) => format!("{} ({reason})", info.status),
         None => info.status.clone(),
     };
+    let package = match (&info.installed_project, info.package) {
+        (Some(installed), _) => format!(
+            "{} {} installed{}",
+            installed.name,
+            installed.version,
+            if installed.editable {
+                " (editable: imports come from the project folder)"
+            } else {
+                ""
+            }
+        ),
+        (None, true) => "a package, not installed: `pvm sync` installs it".into(),
+        (None, false) => "not a package: only its dependencies are installed".into(),
+    };
     let rows = [
         ("project", info.project.display().to_string()),
         ("name", info.name.clone()),
@@ -45,6 +59,7 @@ pub fn info(ctx: &Context, args: InfoArgs) -> anyhow::Result<i32> {
             format!("{} (from {})", info.request, info.request_source),
         ),
         ("status", status),
+        ("package", package),
     ];
     for (key, value) in rows {
         writeln!(out, "{key:>10}: {value}")?;

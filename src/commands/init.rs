@@ -38,6 +38,12 @@ pub fn init(ctx: &Context, args: InitArgs) -> anyhow::Result<i32> {
                 manifest_path.display()
             ));
         }
+        if args.package {
+            ctx.ui.warn(format!(
+                "{} exists: --package is ignored (a package has a [build-system] table)",
+                manifest_path.display()
+            ));
+        }
         ctx.ui.status("Adopting", manifest_path.display());
         if dir.join("requirements.txt").is_file() {
             ctx.ui
@@ -84,7 +90,7 @@ pub fn init(ctx: &Context, args: InitArgs) -> anyhow::Result<i32> {
         spinner.finish_and_clear();
         let interpreter = interpreter?;
         let requires_python = format!(">={}", interpreter.facts.minor_version());
-        let text = project::new_manifest(&name, &requires_python, &imported);
+        let text = project::new_manifest(&name, &requires_python, &imported, args.package);
         // `create_new`: never overwrite a manifest that appeared meanwhile.
         use std::io::Write;
         let mut file = std::fs::File::options()
@@ -96,11 +102,21 @@ pub fn init(ctx: &Context, args: InitArgs) -> anyhow::Result<i32> {
             })?;
         file.write_all(text.as_bytes())?;
         init_request = Some(request);
+        if args.package {
+            let (module, source) = project::template::package_module(&name);
+            let module = dir.join(module);
+            // Never overwrite code that is already there.
+            if !module.exists() {
+                std::fs::create_dir_all(module.parent().expect("a module has a folder"))?;
+                std::fs::write(&module, source)?;
+            }
+        }
         ctx.ui.status(
             "Created",
             format!(
-                "{} for `{name}` (Python {}, {} dependencies)",
+                "{} for {} `{name}` (Python {}, {} dependencies)",
                 manifest_path.display(),
+                if args.package { "package" } else { "project" },
                 interpreter.facts.version,
                 imported.len()
             ),

@@ -2,10 +2,10 @@
 
 use crate::cli::LockArgs;
 use crate::commands::Context;
-use crate::fingerprint::Sources;
 use crate::install::backend::Backend;
 use crate::install::lock::LockFile;
 use crate::install::{self, SyncOptions};
+use crate::project::Sources;
 use crate::python::project_request;
 
 pub fn lock(ctx: &Context, args: LockArgs) -> anyhow::Result<i32> {

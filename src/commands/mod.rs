@@ -180,6 +180,9 @@ impl EnvProgress {
             }) => self.spin(format!(
                 "Installing {requirements} requirements with {installer}"
             )),
+            Event::Sync(Progress::BuildingProject { name, backend }) => {
+                self.spin(format!("Building {name} (editable, with {backend})"))
+            }
             Event::Sync(Progress::Removing { count }) => {
                 self.spin(format!("Removing {count} packages no longer required"))
             }
@@ -197,7 +200,18 @@ impl EnvProgress {
     /// What a sync changed, like uv prints it: `+ added`, `- removed`, `~ changed`.
     pub fn report(&mut self, report: &SyncReport, started: std::time::Instant) {
         self.pause();
-        let changes = report.added.len() + report.removed.len() + report.changed.len();
+        let own = report.project.as_ref();
+        let is_own = |name: &str| own.is_some_and(|p| p.name == name);
+        // The project rebuilt at the same version is a change the site-packages diff misses.
+        let rebuilt = own.filter(|p| {
+            report.built_project
+                && !report.added.iter().any(|(name, _)| *name == p.name)
+                && !report.changed.iter().any(|(name, ..)| *name == p.name)
+        });
+        let changes = report.added.len()
+            + report.removed.len()
+            + report.changed.len()
+            + usize::from(rebuilt.is_some());
         let elapsed = started.elapsed().as_secs_f64();
         let lock = if report.relocked {
             ", re-locked pvm.lock"
@@ -213,8 +227,16 @@ impl EnvProgress {
                 report.installer
             ),
         );
+        let editable = |name: &str| if is_own(name) { " (editable)" } else { "" };
         for (name, version) in &report.added {
-            self.ui.detail(format!("+ {name}=={version}"));
+            self.ui
+                .detail(format!("+ {name}=={version}{}", editable(name)));
+        }
+        if let Some(project) = rebuilt {
+            self.ui.detail(format!(
+                "~ {}=={} (rebuilt, editable)",
+                project.name, project.version
+            ));
         }
         for (name, old, new) in &report.changed {
             self.ui.detail(format!("~ {name} {old} -> {new}"));

@@ -2,9 +2,9 @@
 
 use crate::cli::{SelectionArgs, SyncArgs};
 use crate::commands::{Context, ensure_env, lock_mode};
-use crate::fingerprint::Selection;
 use crate::install::SyncOptions;
 use crate::project::Project;
+use crate::project::Selection;
 use crate::python::project_request;
 
 pub fn sync(ctx: &Context, args: SyncArgs) -> anyhow::Result<i32> {
@@ -47,5 +47,6 @@ fn selection(project: &Project, args: &SelectionArgs) -> Selection {
             .extras
             .extend(manifest.optional_dependencies.keys().cloned());
     }
+    selection.no_project = args.no_install_project;
     selection
 }

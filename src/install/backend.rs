@@ -4,9 +4,9 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use crate::fingerprint::Sources;
 use crate::install::SyncError;
 use crate::project::Installer;
+use crate::project::Sources;
 use crate::python::Facts;
 use crate::venv::Layout;
 
@@ -145,6 +145,40 @@ impl Backend {
             command.arg("--no-warn-script-location");
         }
         self.run(command, "install").map(drop)
+    }
+
+    /// Installs the project folder `root` editable (PEP 660), with build isolation: the
+    /// backend's `requires` come from the same sources. `no_deps` under a lock, whose pins are
+    /// already installed; otherwise the installer adds what only the build knows (a `setup.py`'s
+    /// `install_requires`). `name`, when known, is rebuilt even if the installer thinks it
+    /// current: pvm has already decided that its build inputs changed.
+    pub fn install_editable(
+        &self,
+        layout: &Layout,
+        sources: &Sources,
+        root: &Path,
+        name: Option<&str>,
+        no_deps: bool,
+    ) -> Result<(), SyncError> {
+        let mut command = self.command(layout, &["install"]);
+        command
+            .args(self.source_args(sources))
+            .arg("--editable")
+            .arg(root);
+        if no_deps {
+            command.arg("--no-deps");
+        }
+        match self {
+            Backend::Uv(_) => {
+                if let Some(name) = name {
+                    command.args(["--reinstall-package", name]);
+                }
+            }
+            Backend::Pip => {
+                command.arg("--no-warn-script-location");
+            }
+        }
+        self.run(command, "build").map(drop)
     }
 
     pub fn uninstall(&self, layout: &Layout, names: &[String]) -> Result<(), SyncError> {

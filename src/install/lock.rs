@@ -8,13 +8,13 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::fingerprint::Sources;
 use crate::fsutil;
 use crate::install::SyncError;
 use crate::pep::{self, Requirement};
+use crate::project::Sources;
 use crate::python::Facts;
 
-pub use crate::fingerprint::LOCK_FILE;
+pub const LOCK_FILE: &str = "pvm.lock";
 
 pub const LOCK_VERSION: u32 = 1;
 
@@ -170,7 +170,7 @@ impl LockFile {
                     .parent()
                     .map(Path::to_path_buf)
                     .unwrap_or_default(),
-                None => PathBuf::from(crate::fingerprint::resolve_link(
+                None => PathBuf::from(crate::project::sources::resolve_link(
                     &package.source,
                     project_root,
                 )),

@@ -9,9 +9,9 @@ pub mod wheel;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
-use crate::fingerprint::{Selection, Sources};
 use crate::pep::{self, Requirement};
-use crate::project::{GroupItem, Project};
+use crate::project::package::{self, InstalledProject};
+use crate::project::{Project, Selection, Sources, requirements};
 use crate::python::Facts;
 use crate::venv::Layout;
 use backend::{Backend, InstallFlags};
@@ -35,18 +35,23 @@ pub enum SyncError {
         #[source]
         source: std::io::Error,
     },
+    #[error(
+        "cannot build and install the project `{project}` (editable, backend `{backend}`); {installer}'s output ends:\n{tail}"
+    )]
+    Build {
+        project: String,
+        backend: String,
+        installer: &'static str,
+        tail: String,
+    },
     #[error("{installer} could not {action} the requirements:\n{detail}")]
     Installer {
         installer: &'static str,
         action: &'static str,
         detail: String,
     },
-    #[error("no extra `{name}` in [project.optional-dependencies]")]
-    UnknownExtra { name: String, known: Vec<String> },
-    #[error("no dependency group `{name}` in [dependency-groups]")]
-    UnknownGroup { name: String, known: Vec<String> },
-    #[error("dependency group `{0}` includes itself")]
-    GroupCycle(String),
+    #[error(transparent)]
+    Selection(#[from] crate::project::SelectionError),
     #[error("there is no pvm.lock")]
     NoLock,
     #[error(
@@ -83,11 +88,11 @@ impl SyncError {
             SyncError::NoBundledPip { .. } => {
                 "set `seed-pip = false` and `installer = \"uv\"`, or install the interpreter's ensurepip (Debian: python3-venv)".into()
             }
+            SyncError::Build { tail, backend, .. } => build_hint(tail, backend),
             SyncError::Installer { .. } => {
                 "check the requirement's name and version, and the package sources ([tool.pvm] index-url, find-links, no-index)".into()
             }
-            SyncError::UnknownExtra { known, .. } => format!("extras: {}", list(known)),
-            SyncError::UnknownGroup { known, .. } => format!("groups: {}", list(known)),
+            SyncError::Selection(err) => return err.hint(),
             SyncError::NoLock => "run `pvm lock` first".into(),
             SyncError::StaleLock => "run `pvm lock` and commit pvm.lock, or drop --locked".into(),
             SyncError::HashMismatch { .. } | SyncError::MissingArtifact { .. } => {
@@ -103,12 +108,46 @@ impl SyncError {
     }
 }
 
-fn list(names: &[String]) -> String {
-    if names.is_empty() {
-        "none".into()
-    } else {
-        names.join(", ")
+/// What to suggest when the project's own build failed, from what its output says.
+fn build_hint(tail: &str, backend: &str) -> String {
+    let lower = tail.to_ascii_lowercase();
+    let keep = "the env keeps its dependencies (`pvm run --no-sync …` works meanwhile) and the next `pvm run` or `pvm sync` tries again";
+    let no_hook = [
+        "has no attribute 'build_editable'",
+        "missing the 'build_editable' hook",
+        "supports pep 660",
+        "support pep 660",
+        "cannot be installed in editable mode",
+    ];
+    if no_hook.iter().any(|needle| lower.contains(needle)) {
+        return format!(
+            "`{backend}` cannot build editable installs (PEP 660): require a newer backend in [build-system] (setuptools>=64, flit_core>=3.4), or set `[tool.pvm] package = false`; {keep}"
+        );
     }
+    if lower.contains("no matching distribution")
+        || lower.contains("not found in the package registry")
+        || lower.contains("no solution found")
+        || lower.contains("because there are no versions")
+        || lower.contains("no module named")
+    {
+        return format!(
+            "the backend or its `requires` cannot be installed: check [build-system] in pyproject.toml and the package sources ([tool.pvm] index-url, find-links, no-index); {keep}"
+        );
+    }
+    format!(
+        "fix the build (the lines above are the backend's), or skip the project with `pvm sync --no-install-project`; {keep}"
+    )
+}
+
+/// The last lines of an installer's output: where a build says what went wrong. The
+/// installer's own hints go: pvm gives one that fits.
+fn tail(text: &str, lines: usize) -> String {
+    let all: Vec<&str> = text
+        .trim_end()
+        .lines()
+        .filter(|line| !line.starts_with("hint: "))
+        .collect();
+    all[all.len().saturating_sub(lines)..].join("\n")
 }
 
 /// How `pvm.lock` is used.
@@ -146,6 +185,12 @@ pub struct SyncReport {
     pub used_lock: bool,
     /// `--frozen` installed a lock that no longer matches the manifest: the env is not current.
     pub frozen_stale: bool,
+    /// The project itself, as installed after the sync (`None`: not a package, or skipped).
+    pub project: Option<InstalledProject>,
+    /// The build inputs the installed project was built from.
+    pub project_build: Option<String>,
+    /// The project was built anew (the first time, or its build inputs changed).
+    pub built_project: bool,
 }
 
 /// What the sync is doing, for the command to show.
@@ -161,70 +206,11 @@ pub enum Progress<'a> {
     Removing {
         count: usize,
     },
-}
-
-/// The requirements for `selection`: `[project] dependencies`, the selected extras and the
-/// selected groups (with their `include-group`s).
-pub fn requirements(
-    project: &Project,
-    selection: &Selection,
-) -> Result<Vec<Requirement>, SyncError> {
-    let manifest = &project.manifest;
-    let mut out = manifest.dependencies.clone();
-    for extra in &selection.extras {
-        let found = manifest
-            .optional_dependencies
-            .iter()
-            .find(|(name, _)| pep::normalize_name(name).ok() == pep::normalize_name(extra).ok());
-        match found {
-            Some((_, requirements)) => out.extend(requirements.iter().cloned()),
-            None => {
-                return Err(SyncError::UnknownExtra {
-                    name: extra.clone(),
-                    known: manifest.optional_dependencies.keys().cloned().collect(),
-                });
-            }
-        }
-    }
-    for group in &selection.groups {
-        group_requirements(
-            &manifest.dependency_groups,
-            group,
-            &mut Vec::new(),
-            &mut out,
-        )?;
-    }
-    Ok(out)
-}
-
-fn group_requirements(
-    groups: &BTreeMap<String, Vec<GroupItem>>,
-    name: &str,
-    stack: &mut Vec<String>,
-    out: &mut Vec<Requirement>,
-) -> Result<(), SyncError> {
-    let normalized = pep::normalize_name(name).unwrap_or_else(|_| name.to_string());
-    let Some((_, items)) = groups
-        .iter()
-        .find(|(group, _)| pep::normalize_name(group).ok().as_deref() == Some(normalized.as_str()))
-    else {
-        return Err(SyncError::UnknownGroup {
-            name: name.to_string(),
-            known: groups.keys().cloned().collect(),
-        });
-    };
-    if stack.contains(&normalized) {
-        return Err(SyncError::GroupCycle(name.to_string()));
-    }
-    stack.push(normalized);
-    for item in items {
-        match item {
-            GroupItem::Requirement(requirement) => out.push(requirement.clone()),
-            GroupItem::IncludeGroup(included) => group_requirements(groups, included, stack, out)?,
-        }
-    }
-    stack.pop();
-    Ok(())
+    /// Building and installing the project itself, editable.
+    BuildingProject {
+        name: &'a str,
+        backend: &'a str,
+    },
 }
 
 /// Seeds pip from the interpreter's bundled wheel, unpacked once into `cache`.
@@ -241,13 +227,16 @@ pub fn seed_pip(layout: &Layout, facts: &Facts, cache: &std::path::Path) -> Resu
     Ok(())
 }
 
-/// Makes the env hold exactly what the project needs for `selection`.
+/// Makes the env hold exactly what the project needs for `selection`: its dependencies, then
+/// (for a package) the project itself, editable. `installed` is how the project was installed
+/// by the last sync: it is rebuilt only when its build inputs changed since `built_from`.
 pub fn sync(
     project: &Project,
     layout: &Layout,
     facts: &Facts,
     selection: &Selection,
     options: &SyncOptions,
+    built_from: Option<&str>,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<SyncReport, SyncError> {
     let settings = &project.manifest.settings;
@@ -333,11 +322,66 @@ pub fn sync(
         backend.install(layout, &sources, &file, flags)?;
     }
 
+    // The project itself, editable, once its dependencies are in.
+    let install_project = project.manifest.is_package() && !selection.no_project;
+    let build_inputs = package::build_inputs(project);
+    if install_project {
+        let dists = site::installed(&layout.site_packages);
+        let current = site::installed_from(&dists, &project.root);
+        let fresh = current.is_some()
+            && built_from.is_some()
+            && built_from == build_inputs.as_deref()
+            && !options.reinstall;
+        if !fresh {
+            let name = current
+                .map(|(dist, _)| dist.name.clone())
+                .or_else(|| project.manifest.name.clone());
+            let backend_name = project.manifest.build_backend();
+            progress(Progress::BuildingProject {
+                name: &project.name(),
+                backend: backend_name,
+            });
+            backend
+                .install_editable(
+                    layout,
+                    &sources,
+                    &project.root,
+                    name.as_deref(),
+                    lock.is_some(),
+                )
+                .map_err(|err| match err {
+                    SyncError::Installer { detail, .. } => SyncError::Build {
+                        project: project.name(),
+                        backend: backend_name.to_string(),
+                        installer: backend.name(),
+                        tail: tail(&detail, 25),
+                    },
+                    other => other,
+                })?;
+            report.built_project = true;
+        }
+    }
+
     let installed = site::installed(&layout.site_packages);
+    let own = install_project
+        .then(|| site::installed_from(&installed, &project.root))
+        .flatten();
     let mut keep: BTreeSet<String> = match locked_needed {
         Some(needed) => needed,
         None => site::needed(&requirements, &installed, &markers),
     };
+    if let Some((dist, editable)) = own {
+        // The project and what its own metadata requires (a `setup.py`'s `install_requires`).
+        if let Ok(root) = pep::parse_requirement(&dist.name) {
+            keep.extend(site::needed(&[root], &installed, &markers));
+        }
+        report.project = Some(InstalledProject {
+            name: dist.name.clone(),
+            version: dist.version.clone(),
+            editable,
+        });
+        report.project_build = build_inputs;
+    }
     if settings.seed_pip {
         keep.insert("pip".to_string());
     }

@@ -66,6 +66,33 @@ fn parse_metadata(text: &str, dist_info: PathBuf) -> Option<Dist> {
     })
 }
 
+/// The distribution installed from the folder `root`, found by its `direct_url.json` (PEP 610),
+/// with whether it is editable. This finds the project itself whatever its name, even when the
+/// manifest has none (a `setup.py` project).
+pub fn installed_from<'a>(
+    dists: &'a BTreeMap<String, Dist>,
+    root: &Path,
+) -> Option<(&'a Dist, bool)> {
+    #[derive(serde::Deserialize)]
+    struct DirectUrl {
+        url: String,
+        #[serde(default)]
+        dir_info: Option<DirInfo>,
+    }
+    #[derive(serde::Deserialize)]
+    struct DirInfo {
+        #[serde(default)]
+        editable: bool,
+    }
+    dists.values().find_map(|dist| {
+        let bytes = std::fs::read(dist.dist_info.join("direct_url.json")).ok()?;
+        let direct: DirectUrl = serde_json::from_slice(&bytes).ok()?;
+        let path = crate::fsutil::file_url_to_path(&direct.url)?;
+        let same = path == root || path.canonicalize().is_ok_and(|path| path == root);
+        same.then(|| (dist, direct.dir_info.is_some_and(|info| info.editable)))
+    })
+}
+
 /// The names of the installed distributions that `roots` need, following `Requires-Dist`
 /// with markers and extras evaluated for this env.
 pub fn needed(

@@ -11,6 +11,7 @@ mod init;
 mod list;
 mod lock;
 mod network;
+mod package;
 mod python;
 mod remove;
 mod run;

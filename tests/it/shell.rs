@@ -13,7 +13,7 @@ fn pvm_dir() -> PathBuf {
 }
 
 /// Runs `script` in a real bash with the committed completion script loaded and `pvm` on PATH.
-fn bash_completions(sandbox: &Sandbox, lines: &[&[&str]]) -> Vec<Vec<String>> {
+pub fn bash_completions(sandbox: &Sandbox, lines: &[&[&str]]) -> Vec<Vec<String>> {
     let completions = Path::new(env!("CARGO_MANIFEST_DIR")).join("completions/pvm.bash");
     let mut script = format!(
         "source {completions:?}\ncomplete_words() {{\n  COMP_WORDS=(\"$@\"); COMP_CWORD=$(( $# - 1 ))\n  COMP_LINE=\"$*\"; COMP_POINT=${{#COMP_LINE}}\n  _clap_complete_pvm pvm \"${{COMP_WORDS[COMP_CWORD]}}\" \"${{COMP_WORDS[COMP_CWORD-1]}}\"\n  printf '%s\\n' \"${{COMPREPLY[@]}}\"; echo '---'\n}}\n"

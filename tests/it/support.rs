@@ -122,6 +122,48 @@ impl Sandbox {
         ));
     }
 
+    /// A package built by the in-tree test backend (`[build-system]` with `backend-path`): module
+    /// `src/demo` with `__version__` and a console script `demo-hello`; dependencies only from
+    /// the test's wheels. `more` goes after `[project]` (extras, groups, more tables).
+    pub fn package_project(
+        &self,
+        python: &str,
+        installer: &str,
+        dependencies: &[&str],
+        more: &str,
+    ) {
+        std::fs::create_dir_all(self.wheels()).unwrap();
+        self.write(
+            "_backend/test_backend.py",
+            include_str!("fixtures/test_backend.py"),
+        );
+        self.write(
+            "src/demo/__init__.py",
+            "__version__ = \"0.1.0\"\n\ndef main():\n    print(\"hello from demo\", __version__)\n",
+        );
+        let deps: Vec<String> = dependencies.iter().map(|d| format!("{d:?}")).collect();
+        self.manifest(&format!(
+            "[project]\nname = \"demo\"\nversion = \"0.1.0\"\ndependencies = [{}]\n{more}\n[project.scripts]\ndemo-hello = \"demo:main\"\n\n[build-system]\nrequires = []\nbuild-backend = \"test_backend\"\nbackend-path = [\"_backend\"]\n\n[tool.pvm]\npython = \"{python}\"\ninstaller = \"{installer}\"\nno-index = true\nfind-links = [{:?}]\n",
+            deps.join(", "),
+            self.wheels().display().to_string(),
+        ));
+    }
+
+    /// `pvm info --json`, parsed.
+    pub fn info_json(&self) -> serde_json::Value {
+        let out = self.pvm().args(["info", "--json"]).assert().success();
+        serde_json::from_slice(&out.get_output().stdout).unwrap()
+    }
+
+    /// `pvm` that can use `installer` ("uv" needs the test's uv).
+    pub fn pvm_for(&self, installer: &str) -> Command {
+        if installer == "uv" {
+            self.pvm_with_uv()
+        } else {
+            self.pvm()
+        }
+    }
+
     /// The version of module `name` the env imports (after `pvm run` synced it), or `missing`.
     pub fn imported_version(&self, name: &str) -> String {
         self.python(&version_probe(name))

@@ -1,0 +1,327 @@
+//! The manifest: `pyproject.toml` read into typed values, every check pointing at its line.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::ProjectError;
+use super::package::{self, BuildSystem};
+use super::settings::{SETTINGS_KEYS, Settings};
+use crate::pep::{self, Requirement, VersionSpecifiers};
+
+#[derive(Debug, Clone, Default)]
+pub struct Manifest {
+    /// `[project] name`, as written.
+    pub name: Option<String>,
+    pub requires_python: Option<VersionSpecifiers>,
+    pub dependencies: Vec<Requirement>,
+    pub optional_dependencies: BTreeMap<String, Vec<Requirement>>,
+    pub dependency_groups: BTreeMap<String, Vec<GroupItem>>,
+    pub build_system: Option<BuildSystem>,
+    /// For a package: a hash of the manifest's build tables (see [`super::package`]).
+    pub build_inputs: Option<String>,
+    pub settings: Settings,
+}
+
+/// One entry of a PEP 735 dependency group.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GroupItem {
+    Requirement(Requirement),
+    IncludeGroup(String),
+}
+
+// The manifest as TOML spells it; spans let every later check point at its line.
+#[derive(Deserialize, Default)]
+struct RawManifest {
+    project: Option<RawProject>,
+    #[serde(rename = "dependency-groups", default)]
+    dependency_groups: BTreeMap<String, Vec<Spanned<RawGroupItem>>>,
+    #[serde(rename = "build-system")]
+    build_system: Option<BuildSystem>,
+    tool: Option<RawTool>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "kebab-case")]
+struct RawProject {
+    name: Option<Spanned<String>>,
+    requires_python: Option<Spanned<String>>,
+    #[serde(default)]
+    dependencies: Vec<Spanned<String>>,
+    #[serde(default)]
+    optional_dependencies: BTreeMap<String, Vec<Spanned<String>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawGroupItem {
+    Requirement(String),
+    Include {
+        #[serde(rename = "include-group")]
+        include_group: String,
+    },
+}
+
+#[derive(Deserialize)]
+struct RawTool {
+    pvm: Option<Spanned<Settings>>,
+}
+
+impl Manifest {
+    pub fn read(path: &Path) -> Result<Manifest, ProjectError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ProjectError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Manifest::parse(&text, path)
+    }
+
+    /// Parses and checks manifest text; `path` is only used in errors.
+    pub fn parse(text: &str, path: &Path) -> Result<Manifest, ProjectError> {
+        let at = |span: std::ops::Range<usize>, message: String, hint: Option<String>| {
+            let (line, column) = line_column(text, span.start);
+            ProjectError::Invalid {
+                path: path.to_path_buf(),
+                line,
+                column,
+                message,
+                hint,
+            }
+        };
+        let raw: RawManifest = toml::from_str(text).map_err(|err| {
+            let span = err.span().unwrap_or(0..0);
+            let (mut message, hint) = explain_toml_error(err.message());
+            // A wrong type is reported at the value: name the key it belongs to.
+            if message.starts_with("invalid type")
+                && let Some(key) = key_before(text, span.start)
+            {
+                message = format!("`{key}`: {message}");
+            }
+            at(span, message, hint)
+        })?;
+
+        let mut manifest = Manifest::default();
+        if let Some(project) = raw.project {
+            if let Some(name) = project.name {
+                pep::normalize_name(name.get_ref()).map_err(|err| {
+                    at(
+                        name.span(),
+                        format!("invalid project name `{}`: {err}", name.get_ref()),
+                        None,
+                    )
+                })?;
+                manifest.name = Some(name.into_inner());
+            }
+            if let Some(spec) = project.requires_python {
+                let parsed = pep::parse_specifiers(spec.get_ref()).map_err(|err| {
+                    at(
+                        spec.span(),
+                        format!("invalid `requires-python = \"{}\"`: {err}", spec.get_ref()),
+                        Some("write a PEP 440 specifier such as `>=3.10`".into()),
+                    )
+                })?;
+                manifest.requires_python = Some(parsed);
+            }
+            let requirement = |item: &Spanned<String>, table: &str| {
+                pep::parse_requirement(item.get_ref()).map_err(|err| {
+                    at(
+                        item.span(),
+                        format!("invalid requirement `{}` in {table}: {err}", item.get_ref()),
+                        Some("requirements follow PEP 508, e.g. `django>=4.2,<5`".into()),
+                    )
+                })
+            };
+            for item in &project.dependencies {
+                manifest
+                    .dependencies
+                    .push(requirement(item, "[project] dependencies")?);
+            }
+            for (extra, items) in &project.optional_dependencies {
+                let table = format!("[project.optional-dependencies] {extra}");
+                let parsed = items
+                    .iter()
+                    .map(|item| requirement(item, &table))
+                    .collect::<Result<_, _>>()?;
+                manifest.optional_dependencies.insert(extra.clone(), parsed);
+            }
+        }
+        let group_names: Vec<String> = raw
+            .dependency_groups
+            .keys()
+            .filter_map(|name| pep::normalize_name(name).ok())
+            .collect();
+        for (group, items) in raw.dependency_groups {
+            let mut parsed = Vec::new();
+            for item in items {
+                let span = item.span();
+                parsed.push(match item.into_inner() {
+                    RawGroupItem::Requirement(text) => {
+                        GroupItem::Requirement(pep::parse_requirement(&text).map_err(|err| {
+                            at(
+                                span,
+                                format!("invalid requirement `{text}` in group `{group}`: {err}"),
+                                None,
+                            )
+                        })?)
+                    }
+                    RawGroupItem::Include { include_group } => {
+                        let known = pep::normalize_name(&include_group)
+                            .is_ok_and(|name| group_names.contains(&name));
+                        if !known {
+                            return Err(at(
+                                span,
+                                format!("group `{group}` includes `{include_group}`, which is not a dependency group"),
+                                Some(format!("groups: {}", group_names.join(", "))),
+                            ));
+                        }
+                        GroupItem::IncludeGroup(include_group)
+                    }
+                });
+            }
+            manifest.dependency_groups.insert(group, parsed);
+        }
+        if let Some(settings) = raw.tool.and_then(|tool| tool.pvm) {
+            let span = settings.span();
+            let settings = settings.into_inner();
+            for (name, script) in &settings.scripts {
+                if script.argv().is_none() {
+                    return Err(at(
+                        span,
+                        format!(
+                            "script `{name}` in [tool.pvm.scripts] is empty or has an unclosed quote"
+                        ),
+                        None,
+                    ));
+                }
+            }
+            manifest.settings = settings;
+        }
+        manifest.build_system = raw.build_system;
+        if manifest.is_package() {
+            manifest.build_inputs = package::manifest_build_inputs(text);
+        }
+        Ok(manifest)
+    }
+}
+
+/// Rewrites serde's "unknown field" into pvm's words, with the closest valid key.
+fn explain_toml_error(message: &str) -> (String, Option<String>) {
+    let message = message.trim();
+    if let Some(rest) = message.strip_prefix("unknown field `")
+        && let Some(key) = rest.split('`').next()
+    {
+        let closest = SETTINGS_KEYS
+            .iter()
+            .map(|valid| (strsim::jaro_winkler(key, valid), *valid))
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .filter(|(score, _)| *score > 0.7);
+        let hint = match closest {
+            Some((_, valid)) => format!("did you mean `{valid}`?"),
+            None => format!("valid keys are: {}", SETTINGS_KEYS.join(", ")),
+        };
+        return (format!("unknown key `{key}` in [tool.pvm]"), Some(hint));
+    }
+    (message.to_string(), None)
+}
+
+/// The key of a `key = value` line, when `offset` is in its value.
+fn key_before(text: &str, offset: usize) -> Option<String> {
+    let offset = offset.min(text.len());
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let (key, _) = text[line_start..offset].split_once('=')?;
+    let key = key.trim().trim_matches('"');
+    (!key.is_empty()).then(|| key.to_string())
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, before[line_start..].chars().count() + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Manifest, ProjectError> {
+        Manifest::parse(text, Path::new("pyproject.toml"))
+    }
+
+    #[test]
+    fn reads_project_groups_and_settings() {
+        let manifest = parse(
+            r#"
+[project]
+name = "Demo_App"
+requires-python = ">=3.9"
+dependencies = ["django>=4.2,<5", "attrs"]
+[project.optional-dependencies]
+fast = ["orjson"]
+[dependency-groups]
+dev = ["pytest", {include-group = "lint"}]
+lint = ["ruff"]
+[tool.pvm]
+python = "3.12"
+scripts = { test = "pytest -q", fmt = ["ruff", "format"] }
+"#,
+        )
+        .unwrap();
+        assert_eq!(manifest.name.as_deref(), Some("Demo_App"));
+        assert_eq!(manifest.dependencies.len(), 2);
+        assert_eq!(manifest.dependencies[0].name.as_ref(), "django");
+        assert_eq!(manifest.dependency_groups["dev"].len(), 2);
+        assert_eq!(manifest.settings.python.as_deref(), Some("3.12"));
+        assert!(manifest.settings.seed_pip);
+        assert_eq!(
+            manifest.settings.scripts["test"].argv().unwrap(),
+            vec!["pytest", "-q"]
+        );
+    }
+
+    #[test]
+    fn broken_toml_points_at_line_and_column() {
+        let err =
+            parse("[project]\nname = \"x\"\ndependencies = [\n  \"a\",\n  oops\n]\n").unwrap_err();
+        let ProjectError::Invalid { line, column, .. } = err else {
+            panic!("{err}")
+        };
+        assert_eq!((line, column), (5, 3));
+    }
+
+    #[test]
+    fn unknown_setting_names_the_closest_key() {
+        let err = parse("[tool.pvm]\npyhton = \"3.12\"\n").unwrap_err();
+        assert!(
+            err.to_string().contains(":2:1: unknown key `pyhton`"),
+            "{err}"
+        );
+        assert_eq!(err.hint().unwrap(), "did you mean `python`?");
+    }
+
+    #[test]
+    fn invalid_requirement_and_specifier_say_which() {
+        let err = parse("[project]\ndependencies = [\"ok\", \"bad name ==\"]\n").unwrap_err();
+        assert!(
+            err.to_string()
+                .contains(":2:23: invalid requirement `bad name ==`"),
+            "{err}"
+        );
+        let err = parse("[project]\nrequires-python = \">=three\"\n").unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("invalid `requires-python = \">=three\"`"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn wrong_type_is_reported_with_position() {
+        let err = parse("[tool.pvm]\nseed-pip = \"yes\"\n").unwrap_err();
+        assert!(err.to_string().starts_with("pyproject.toml:2:"), "{err}");
+    }
+}

@@ -1,0 +1,121 @@
+//! Finding a project and reading its `pyproject.toml`.
+//!
+//! Everything pvm needs from the manifest is checked once, with errors that point at the file,
+//! line and column; the rest of pvm works with the typed [`Manifest`].
+
+mod manifest;
+pub mod package;
+pub mod requirements_txt;
+pub mod selection;
+mod settings;
+pub mod sources;
+pub mod template;
+
+use std::path::{Path, PathBuf};
+
+pub use manifest::{GroupItem, Manifest};
+pub use requirements_txt::read_requirements_txt;
+pub use selection::{Selection, SelectionError, requirements};
+pub use settings::{Installer, SETTINGS_KEYS, Script, Settings};
+pub use sources::Sources;
+pub use template::{name_from_folder, new_manifest};
+
+pub const MANIFEST: &str = "pyproject.toml";
+
+/// A project: its root folder (canonical, so links and subfolders agree) and its checked manifest.
+#[derive(Debug, Clone)]
+pub struct Project {
+    pub root: PathBuf,
+    pub manifest: Manifest,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ProjectError {
+    #[error("no `{MANIFEST}` in {} or any folder above it", .0.display())]
+    NotFound(PathBuf),
+    #[error("`{}` is not a folder", .0.display())]
+    NotADirectory(PathBuf),
+    #[error("there is no `{MANIFEST}` in {}", .0.display())]
+    NoManifest(PathBuf),
+    #[error("cannot read {}", .path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{}:{line}:{column}: {message}", .path.display())]
+    Invalid {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+        hint: Option<String>,
+    },
+}
+
+impl ProjectError {
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            ProjectError::NotFound(_) => {
+                Some("run `pvm init` to start a project here, or pass `--project DIR`".to_string())
+            }
+            ProjectError::NotADirectory(_) => Some(
+                "`--project` takes the project's folder, the one holding pyproject.toml".into(),
+            ),
+            ProjectError::NoManifest(_) => Some("run `pvm init` in that folder first".into()),
+            ProjectError::Invalid { hint, .. } => hint.clone(),
+            ProjectError::Read { .. } => None,
+        }
+    }
+}
+
+impl Project {
+    /// The project that holds `start`: the nearest folder upward with a `pyproject.toml`.
+    pub fn discover(start: &Path) -> Result<Project, ProjectError> {
+        let start = absolute(start);
+        for dir in start.ancestors() {
+            if dir.join(MANIFEST).is_file() {
+                return Project::at(dir);
+            }
+        }
+        Err(ProjectError::NotFound(start))
+    }
+
+    /// The project whose root is exactly `dir` (`--project DIR`).
+    pub fn at(dir: &Path) -> Result<Project, ProjectError> {
+        let dir = absolute(dir);
+        if dir.exists() && !dir.is_dir() {
+            return Err(ProjectError::NotADirectory(dir));
+        }
+        let manifest_path = dir.join(MANIFEST);
+        if !manifest_path.is_file() {
+            return Err(ProjectError::NoManifest(dir));
+        }
+        // The canonical path keys the env: a link or a relative path reaches the same one.
+        let root = dir.canonicalize().map_err(|source| ProjectError::Read {
+            path: dir.clone(),
+            source,
+        })?;
+        let manifest = Manifest::read(&root.join(MANIFEST))?;
+        Ok(Project { root, manifest })
+    }
+
+    pub fn manifest_path(&self) -> PathBuf {
+        self.root.join(MANIFEST)
+    }
+
+    /// The project's name: `[project] name`, else the folder's name.
+    pub fn name(&self) -> String {
+        self.manifest.name.clone().unwrap_or_else(|| {
+            self.root
+                .file_name()
+                .map(|name| name.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "project".to_string())
+        })
+    }
+}
+
+/// `path` made absolute against the current folder, without touching the file system further.
+pub fn absolute(path: &Path) -> PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+}

@@ -1,0 +1,81 @@
+//! The project as a package: whether pvm installs it into its own env, with which backend, and
+//! what its build reads (so that it is rebuilt when, and only when, those change).
+
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+use super::{Manifest, Project};
+use crate::fsutil;
+
+/// The PEP 517 default when `[build-system]` names no backend.
+pub const LEGACY_BACKEND: &str = "setuptools.build_meta:__legacy__";
+
+/// Files beside the manifest that a backend reads when it builds (setuptools' in particular).
+const BUILD_FILES: &[&str] = &["setup.py", "setup.cfg"];
+
+/// `[build-system]` (PEP 517/518).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct BuildSystem {
+    #[serde(default)]
+    pub requires: Vec<String>,
+    pub build_backend: Option<String>,
+    #[serde(default)]
+    pub backend_path: Vec<String>,
+}
+
+impl Manifest {
+    /// Whether the project is a package that pvm installs into its env: it has a
+    /// `[build-system]`, or `[tool.pvm] package = true`; `package = false` opts out (uv's rule).
+    pub fn is_package(&self) -> bool {
+        self.settings.package.unwrap_or(self.build_system.is_some())
+    }
+
+    /// The backend that builds the project, as `[build-system]` names it.
+    pub fn build_backend(&self) -> &str {
+        self.build_system
+            .as_ref()
+            .and_then(|system| system.build_backend.as_deref())
+            .unwrap_or(LEGACY_BACKEND)
+    }
+}
+
+/// A hash of what the manifest holds for a build: `[project]`, `[build-system]` and every
+/// `[tool.*]` table but pvm's own (backends read `[tool.setuptools]`, `[tool.hatch]`,
+/// `[tool.poetry]`…). Dependency groups and pvm's settings are not build inputs.
+pub(super) fn manifest_build_inputs(text: &str) -> Option<String> {
+    let mut table: toml::Table = toml::from_str(text).ok()?;
+    table.remove("dependency-groups");
+    if let Some(toml::Value::Table(tool)) = table.get_mut("tool") {
+        tool.remove("pvm");
+    }
+    let bytes = serde_json::to_vec(&table).ok()?;
+    Some(fsutil::hex(&Sha256::digest(&bytes)))
+}
+
+/// What the project's build reads, hashed: the manifest's build tables and `setup.py` and
+/// `setup.cfg`. `None` for a project that is not a package. Cheap: two small reads at most.
+pub fn build_inputs(project: &Project) -> Option<String> {
+    if !project.manifest.is_package() {
+        return None;
+    }
+    let mut hasher = Sha256::new();
+    hasher.update(project.manifest.build_inputs.as_deref().unwrap_or_default());
+    for name in BUILD_FILES {
+        if let Ok(bytes) = std::fs::read(project.root.join(name)) {
+            hasher.update(name.as_bytes());
+            hasher.update(Sha256::digest(&bytes));
+        }
+    }
+    Some(fsutil::hex(&hasher.finalize()))
+}
+
+/// How the project itself is installed in its env, as recorded after a sync.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, Deserialize, schemars::JsonSchema)]
+pub struct InstalledProject {
+    /// The distribution's name, as its metadata spells it (normalized).
+    pub name: String,
+    pub version: String,
+    /// Installed editable (PEP 660): imports resolve to the project's folder.
+    pub editable: bool,
+}

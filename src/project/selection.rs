@@ -1,0 +1,170 @@
+//! What of the manifest an env holds: `[project] dependencies`, the selected extras and the
+//! selected dependency groups, expanded into requirements.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use serde::{Deserialize, Serialize};
+
+use super::{GroupItem, Project};
+use crate::pep::{self, Requirement};
+
+#[derive(Debug, thiserror::Error)]
+pub enum SelectionError {
+    #[error("no extra `{name}` in [project.optional-dependencies]")]
+    UnknownExtra { name: String, known: Vec<String> },
+    #[error("no dependency group `{name}` in [dependency-groups]")]
+    UnknownGroup { name: String, known: Vec<String> },
+    #[error("dependency group `{0}` includes itself")]
+    GroupCycle(String),
+}
+
+impl SelectionError {
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            SelectionError::UnknownExtra { known, .. } => Some(format!("extras: {}", list(known))),
+            SelectionError::UnknownGroup { known, .. } => Some(format!("groups: {}", list(known))),
+            SelectionError::GroupCycle(_) => None,
+        }
+    }
+}
+
+fn list(names: &[String]) -> String {
+    if names.is_empty() {
+        "none".into()
+    } else {
+        names.join(", ")
+    }
+}
+
+/// Which extras and dependency groups an env holds besides `[project] dependencies`, and
+/// whether it holds the project itself (when it is a package).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Selection {
+    pub extras: BTreeSet<String>,
+    pub groups: BTreeSet<String>,
+    /// `--no-install-project`: only the dependencies.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub no_project: bool,
+}
+
+impl Selection {
+    /// Every extra and every group: what a lock is resolved for.
+    pub fn everything(project: &Project) -> Selection {
+        Selection {
+            extras: project
+                .manifest
+                .optional_dependencies
+                .keys()
+                .cloned()
+                .collect(),
+            groups: project.manifest.dependency_groups.keys().cloned().collect(),
+            no_project: false,
+        }
+    }
+
+    /// What `pvm run` and a plain `pvm sync` install: the `dev` group when there is one.
+    pub fn default_for(project: &Project) -> Selection {
+        let groups = project
+            .manifest
+            .dependency_groups
+            .keys()
+            .filter(|name| name.as_str() == "dev")
+            .cloned()
+            .collect();
+        Selection {
+            extras: BTreeSet::new(),
+            groups,
+            no_project: false,
+        }
+    }
+}
+
+/// The requirements for `selection`: `[project] dependencies`, the selected extras and the
+/// selected groups (with their `include-group`s).
+///
+/// A requirement on the project itself (`dev = ["myapp[test]"]`, common in real projects) names
+/// nothing to fetch: it stands for the project's own dependencies and the extras it names,
+/// which are expanded here, as uv does.
+pub fn requirements(
+    project: &Project,
+    selection: &Selection,
+) -> Result<Vec<Requirement>, SelectionError> {
+    let manifest = &project.manifest;
+    let mut pending: VecDeque<Requirement> = manifest.dependencies.iter().cloned().collect();
+    let mut extras_done = BTreeSet::new();
+    for extra in &selection.extras {
+        extras_done.insert(normalized(extra));
+        pending.extend(extra_requirements(project, extra)?);
+    }
+    let mut grouped = Vec::new();
+    for group in &selection.groups {
+        group_requirements(
+            &manifest.dependency_groups,
+            group,
+            &mut Vec::new(),
+            &mut grouped,
+        )?;
+    }
+    pending.extend(grouped);
+    let own = manifest.name.as_deref().map(normalized);
+    let mut out = Vec::new();
+    while let Some(requirement) = pending.pop_front() {
+        if own.as_deref() == Some(requirement.name.as_ref()) {
+            for extra in &requirement.extras {
+                if extras_done.insert(extra.to_string()) {
+                    pending.extend(extra_requirements(project, extra.as_ref())?);
+                }
+            }
+            continue;
+        }
+        out.push(requirement);
+    }
+    Ok(out)
+}
+
+fn normalized(name: &str) -> String {
+    pep::normalize_name(name).unwrap_or_else(|_| name.to_string())
+}
+
+/// The requirements of one extra of `[project.optional-dependencies]`.
+fn extra_requirements(project: &Project, extra: &str) -> Result<Vec<Requirement>, SelectionError> {
+    let optional = &project.manifest.optional_dependencies;
+    optional
+        .iter()
+        .find(|(name, _)| normalized(name) == normalized(extra))
+        .map(|(_, requirements)| requirements.clone())
+        .ok_or_else(|| SelectionError::UnknownExtra {
+            name: extra.to_string(),
+            known: optional.keys().cloned().collect(),
+        })
+}
+
+fn group_requirements(
+    groups: &BTreeMap<String, Vec<GroupItem>>,
+    name: &str,
+    stack: &mut Vec<String>,
+    out: &mut Vec<Requirement>,
+) -> Result<(), SelectionError> {
+    let normalized = pep::normalize_name(name).unwrap_or_else(|_| name.to_string());
+    let Some((_, items)) = groups
+        .iter()
+        .find(|(group, _)| pep::normalize_name(group).ok().as_deref() == Some(normalized.as_str()))
+    else {
+        return Err(SelectionError::UnknownGroup {
+            name: name.to_string(),
+            known: groups.keys().cloned().collect(),
+        });
+    };
+    if stack.contains(&normalized) {
+        return Err(SelectionError::GroupCycle(name.to_string()));
+    }
+    stack.push(normalized);
+    for item in items {
+        match item {
+            GroupItem::Requirement(requirement) => out.push(requirement.clone()),
+            GroupItem::IncludeGroup(included) => group_requirements(groups, included, stack, out)?,
+        }
+    }
+    stack.pop();
+    Ok(())
+}
