@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # pvm side by side with uv, poetry, pipenv, virtualenv and python -m venv, measured with hyperfine:
-# warm runs, env creation (empty and with pip), syncing 20 local wheels, a no-op sync, and
-# `pvm list` with 100 envs in the store. Prints medians and ratios against uv.
+# warm runs, env creation (empty and with pip), syncing 20 local wheels, a no-op sync, a fresh
+# env for a real package with its tests group (the project installed editable), and `pvm list`
+# with 100 envs in the store. Prints medians and ratios against uv.
 #
 #   bench/compare.sh              # needs hyperfine (apt-get install hyperfine) and PyPI access
 #   RUNS=50 bench/compare.sh      # more runs per command (default 30)
@@ -125,6 +126,28 @@ RUNS=10 bench sync-uv --prepare "sh -c 'rm -rf $SCRATCH/v && $UV venv --quiet --
     -n "uv pip install: 20 wheels" "$UV pip install --quiet --python $SCRATCH/v/bin/python --no-index --find-links $WHEELS -r $SCRATCH/reqs.txt"
 RUNS=10 bench sync-pip --prepare "sh -c 'rm -rf $SCRATCH/v && $UV venv --quiet --seed --python $PYTHON $SCRATCH/v'" \
     -n "pip install: 20 wheels" "$SCRATCH/v/bin/python -m pip install --quiet --no-index --find-links $WHEELS -r $SCRATCH/reqs.txt"
+
+# A real package with its tests group (structlog: hatchling with hatch-vcs), a fresh env with
+# warm caches: pvm installs its dependencies and the project itself, editable, as uv does.
+REAL="${REAL:-structlog==26.1.0}"
+REAL_GROUP="${REAL_GROUP:-tests}"
+mkdir -p "$SCRATCH/real"
+"$PYTHON" -m pip download --quiet --no-binary :all: --no-deps "$REAL" -d "$SCRATCH/real"
+for tool in pvm uv; do
+    mkdir -p "$SCRATCH/real-$tool"
+    tar --no-same-owner -xzf "$SCRATCH"/real/*.tar.gz -C "$SCRATCH/real-$tool" --strip-components 1
+done
+cd "$SCRATCH/real-pvm"
+export PVM_PYTHON="$PYTHON"
+"$PVM" sync --quiet --group "$REAL_GROUP"
+RUNS=10 bench real-pvm --prepare "sh -c '$PVM remove --yes --quiet || true'" \
+    -n "pvm sync --group $REAL_GROUP: fresh env, real package" "$PVM sync --quiet --group $REAL_GROUP"
+bench real-pvm-run -n "pvm run true (package project)" "$PVM run true"
+unset PVM_PYTHON
+cd "$SCRATCH/real-uv"
+"$UV" sync --quiet --python "$PYTHON" --group "$REAL_GROUP"
+RUNS=10 bench real-uv --prepare "rm -rf $SCRATCH/real-uv/.venv" \
+    -n "uv sync --group $REAL_GROUP: fresh env, real package" "$UV sync --quiet --python $PYTHON --group $REAL_GROUP"
 
 # `pvm list` with 100 envs (with pip) in a store of its own.
 export PVM_HOME="$SCRATCH/list-home"

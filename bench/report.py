@@ -22,6 +22,11 @@ GROUPS = [
      ["pvm sync, uv: fresh env + 20 wheels", "uv pip install: 20 wheels",
       "pvm sync, pip: fresh env + 20 wheels", "pip install: 20 wheels"]),
     ("no-op sync", "uv sync (no-op)", ["pvm sync (no-op)", "uv sync (no-op)"]),
+    ("fresh env for a real package, tests group", "uv sync --group tests: fresh env, real package",
+     ["pvm sync --group tests: fresh env, real package",
+      "uv sync --group tests: fresh env, real package"]),
+    ("warm run in a package project", "uv run true",
+     ["pvm run true (package project)", "uv run true"]),
     ("list 100 envs", None, ["pvm list (100 envs)", "pvm list --json (100 envs)"]),
 ]
 

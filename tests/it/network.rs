@@ -34,3 +34,141 @@ fn real_packages_at_different_versions_in_two_projects() {
         assert_ne!(sandbox.imported_version("urllib3"), "missing");
     }
 }
+
+/// Downloads the sdist `spec` (`name==version`) from the index and unpacks it into the
+/// sandbox: a real project nobody here wrote, with its pyproject.toml and its test suite.
+fn real_sdist(sandbox: &Sandbox, spec: &str) -> std::path::PathBuf {
+    let python = pyenv_python("3.12").join("bin/python3");
+    let downloads = sandbox.root.join("sdists");
+    let out = std::process::Command::new(python)
+        .args([
+            "-m",
+            "pip",
+            "download",
+            "--quiet",
+            "--disable-pip-version-check",
+        ])
+        .args(["--no-binary", ":all:", "--no-deps", spec, "-d"])
+        .arg(&downloads)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "pip download {spec}: {}",
+        stderr(&out)
+    );
+    let name = spec.replace("==", "-");
+    let archive = downloads.join(format!("{name}.tar.gz"));
+    let out = std::process::Command::new("tar")
+        .args(["--no-same-owner", "-xzf"])
+        .arg(&archive)
+        .arg("-C")
+        .arg(&sandbox.root)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "tar {}: {}",
+        archive.display(),
+        stderr(&out)
+    );
+    sandbox.root.join(name)
+}
+
+#[test]
+#[ignore = "uses the network: run scripts/test-network"]
+fn real_packages_run_their_own_test_suites_from_a_fresh_checkout() {
+    // One project per backend: flit_core, hatchling (with hatch-vcs), setuptools.
+    let cases = [
+        ("click==8.5.1", "tests", "3.12", "uv"),
+        ("structlog==26.1.0", "tests", "3.11", "uv"),
+        ("semver==3.1.2", "test", "3.12", "pip"),
+    ];
+    for (spec, group, python, installer) in cases {
+        let sandbox = Sandbox::empty();
+        let dir = real_sdist(&sandbox, spec);
+        if installer == "pip" {
+            let manifest = dir.join("pyproject.toml");
+            let text = std::fs::read_to_string(&manifest).unwrap();
+            std::fs::write(&manifest, text + "\n[tool.pvm]\ninstaller = \"pip\"\n").unwrap();
+        }
+        let pvm = || {
+            let mut cmd = sandbox.pvm_in(&dir);
+            cmd.env("PVM_PYTHON", python).env("PVM_UV", test_uv());
+            cmd
+        };
+        pvm().args(["sync", "--group", group]).assert().success();
+        let out = pvm()
+            .args([
+                "run",
+                "pytest",
+                "-q",
+                "-x",
+                "-p",
+                "no:randomly",
+                "-p",
+                "no:cacheprovider",
+            ])
+            .assert();
+        let output = out.get_output();
+        assert!(
+            output.status.success(),
+            "{spec}: its own tests failed under pvm:\n{}\n{}",
+            stdout(output),
+            stderr(output)
+        );
+        assert!(
+            stdout(output).contains(" passed"),
+            "{spec}: {}",
+            stdout(output)
+        );
+        let info = sandbox
+            .pvm_in(&dir)
+            .args(["info", "--json"])
+            .assert()
+            .success();
+        let info: serde_json::Value = serde_json::from_slice(&info.get_output().stdout).unwrap();
+        assert_eq!(
+            info["installed_project"]["editable"], true,
+            "{spec}: {info}"
+        );
+    }
+}
+
+#[test]
+#[ignore = "uses the network: run scripts/test-network"]
+fn a_real_package_s_console_script_runs_by_name() {
+    let sandbox = Sandbox::empty();
+    let dir = real_sdist(&sandbox, "semver==3.1.2");
+    let run = |args: &[&str]| {
+        sandbox
+            .pvm_in(&dir)
+            .env("PVM_PYTHON", "3.12")
+            .env("PVM_UV", test_uv())
+            .args(args)
+            .assert()
+            .success()
+    };
+    let out = run(&["run", "pysemver", "bump", "minor", "1.2.3"]);
+    assert_eq!(stdout(out.get_output()), "1.3.0");
+}
+
+#[test]
+#[ignore = "uses the network: run scripts/test-network"]
+fn init_package_builds_with_hatchling_from_the_index() {
+    let sandbox = Sandbox::empty();
+    sandbox
+        .pvm_with_uv()
+        .args([
+            "init",
+            "--package",
+            "--name",
+            "hello-pkg",
+            "--python",
+            "3.12",
+        ])
+        .assert()
+        .success();
+    let out = sandbox.pvm().args(["run", "hello-pkg"]).assert().success();
+    assert_eq!(stdout(out.get_output()), "Hello from hello-pkg!");
+}
