@@ -61,10 +61,10 @@ pub enum Command {
     Run(RunArgs),
     /// Make the env hold exactly the project's dependencies (and the lock's pins).
     #[command(
-        after_help = "Examples:\n  pvm sync\n  pvm sync --group docs --extra postgres\n  pvm sync --no-install-project   # dependencies only\n  pvm sync --locked        # in CI: fail when pvm.lock is stale"
+        after_help = "Examples:\n  pvm sync\n  pvm sync --group docs --extra postgres\n  pvm sync --no-install-project   # dependencies only\n  pvm sync --locked        # in CI: fail when pylock.toml is stale"
     )]
     Sync(SyncArgs),
-    /// Resolve every dependency to exact versions with hashes, into pvm.lock.
+    /// Resolve every dependency, for every platform, into pylock.toml (PEP 751).
     #[command(after_help = "Examples:\n  pvm lock\n  pvm lock --upgrade")]
     Lock(LockArgs),
     /// List every env in the store: project, interpreter, status, size, last use.
@@ -180,10 +180,10 @@ pub struct SelectionArgs {
 
 #[derive(Debug, Args)]
 pub struct LockModeArgs {
-    /// Fail when pvm.lock is missing or stale instead of re-locking (for CI).
+    /// Fail when pylock.toml is missing or stale instead of re-locking (for CI).
     #[arg(long, conflicts_with = "frozen")]
     pub locked: bool,
-    /// Install pvm.lock as it is, without checking it against the manifest.
+    /// Install pylock.toml as it is, without checking it against the manifest.
     #[arg(long)]
     pub frozen: bool,
 }

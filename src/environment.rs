@@ -194,7 +194,14 @@ pub fn ensure(
         .clone()
         .or_else(|| metadata.as_ref().map(|m| m.selection.clone()))
         .unwrap_or_else(|| Selection::default_for(project));
-    let verdict = check(&env, metadata.as_ref(), project, request, &selection);
+    let mut verdict = check(&env, metadata.as_ref(), project, request, &selection);
+    if verdict == Verdict::Current
+        && options.check_installed
+        && let Some(metadata) = &metadata
+        && !holds_what_it_should(&env, metadata, project, &selection)
+    {
+        verdict = Verdict::OutOfSync;
+    }
     let usable = verdict == Verdict::Current || (options.no_sync && verdict == Verdict::OutOfSync);
     if usable && !options.reinstall {
         let metadata = metadata.expect("a usable env has metadata");
@@ -211,8 +218,13 @@ pub fn ensure(
     // Whoever held the lock may have done the work already.
     let metadata = env.metadata();
     let verdict = check(&env, metadata.as_ref(), project, request, &selection);
+    let installed_differs = verdict == Verdict::Current
+        && options.check_installed
+        && metadata
+            .as_ref()
+            .is_some_and(|m| !holds_what_it_should(&env, m, project, &selection));
     let mut metadata = match (verdict, metadata) {
-        (Verdict::Current, Some(metadata)) if !options.reinstall => {
+        (Verdict::Current, Some(metadata)) if !options.reinstall && !installed_differs => {
             check_lock_mode(project, options, &metadata.python.facts)?;
             return Ok(Ready::new(env, metadata, None));
         }
@@ -252,20 +264,31 @@ pub fn ensure(
         return Ok(Ready::new(env, metadata, None));
     }
 
-    // The fingerprint is cleared first and stored only once the env matches it, so a failed
-    // or killed sync is redone by the next run.
-    if metadata.fingerprint.is_some() {
-        metadata.fingerprint = None;
-        env.write_metadata(&metadata)?;
-    }
+    // The fingerprint is cleared right before the sync changes anything, and stored only once
+    // the env matches it: a failed or killed sync is redone by the next run, while one refused
+    // before it changed anything (a hash mismatch, a stale lock under --locked) leaves the env
+    // marked as it was.
     let layout = Layout::new(&env.dir, &metadata.python.facts);
+    let built_from = metadata.project_build.clone();
+    let facts = metadata.python.facts.clone();
+    let mut begin = || {
+        if metadata.fingerprint.is_some() {
+            metadata.fingerprint = None;
+            env.write_metadata(&metadata).map_err(|err| SyncError::Io {
+                path: env.metadata_path(),
+                source: std::io::Error::other(err.to_string()),
+            })?;
+        }
+        Ok(())
+    };
     let report = install::sync(
         project,
         &layout,
-        &metadata.python.facts,
+        &facts,
         &selection,
         options,
-        metadata.project_build.as_deref(),
+        built_from.as_deref(),
+        &mut begin,
         &mut |progress| events(Event::Sync(progress)),
     )?;
     metadata.project_install = report.project.clone();
@@ -282,20 +305,20 @@ pub fn ensure(
 }
 
 /// `--locked` and `--frozen` hold even when the env needs nothing: a missing lock (or, for
-/// `--locked`, a stale one) is an error. Costs a read of pvm.lock, and only with those flags.
+/// `--locked`, a stale one) is an error. Costs a read of pylock.toml, and only with those flags.
 fn check_lock_mode(
     project: &Project,
     options: &SyncOptions,
     facts: &crate::python::Facts,
 ) -> Result<(), SyncError> {
-    use crate::install::{LockMode, lock::LockFile};
+    use crate::install::LockMode;
     match options.lock {
         LockMode::Auto => Ok(()),
-        LockMode::Frozen => LockFile::read(&project.root)?
+        LockMode::Frozen => install::read_lock(project)?
             .map(drop)
             .ok_or(SyncError::NoLock),
         LockMode::Locked => {
-            let lock = LockFile::read(&project.root)?.ok_or(SyncError::NoLock)?;
+            let lock = install::read_lock(project)?.ok_or(SyncError::NoLock)?;
             let sources = crate::project::Sources::for_project(project);
             if install::lock_is_current(&lock, project, &sources, facts)? {
                 Ok(())
@@ -304,6 +327,32 @@ fn check_lock_mode(
             }
         }
     }
+}
+
+/// Whether the env's site-packages hold exactly what the selection needs (with the project
+/// and pip where they belong): a package installed or removed by hand fails it.
+fn holds_what_it_should(
+    env: &Env,
+    metadata: &EnvMetadata,
+    project: &Project,
+    selection: &Selection,
+) -> bool {
+    let facts = &metadata.python.facts;
+    let (Ok(requirements), Ok(markers)) = (
+        crate::project::requirements(project, selection),
+        crate::pep::marker_environment(&facts.markers),
+    ) else {
+        return false;
+    };
+    let mut also: Vec<&str> = Vec::new();
+    if let Some(installed) = &metadata.project_install {
+        also.push(&installed.name);
+    }
+    if project.manifest.settings.seed_pip {
+        also.push("pip");
+    }
+    let layout = Layout::new(&env.dir, facts);
+    install::site::holds_exactly(&layout.site_packages, &requirements, &also, &markers)
 }
 
 fn same_interpreter(interpreter: &Interpreter, python: &EnvPython) -> bool {

@@ -84,8 +84,8 @@ pub fn schemas() -> Vec<(&'static str, String)> {
             render(schemars::schema_for!(crate::project::Settings)),
         ),
         (
-            "pvm-lock.schema.json",
-            render(schemars::schema_for!(crate::install::lock::LockFile)),
+            "pylock.schema.json",
+            render(schemars::schema_for!(crate::install::pylock::PyLock)),
         ),
         (
             "pvm-list.schema.json",

@@ -1,7 +1,7 @@
 //! The one place that touches the PEP 440 / PEP 508 crates, so they can be swapped.
 
 pub use pep440_rs::{Version, VersionSpecifiers};
-pub use pep508_rs::{ExtraName, MarkerEnvironment, PackageName, Requirement};
+pub use pep508_rs::{ExtraName, MarkerEnvironment, PackageName, Requirement, VersionOrUrl};
 
 use std::str::FromStr;
 
@@ -84,6 +84,33 @@ pub fn marker_environment(
         sys_platform: get("sys_platform"),
     })
     .map_err(|err| err.to_string())
+}
+
+/// The marker environment of CPython 3.12.1 on x86_64 with `sys_platform` `platform`
+/// (`linux`, `darwin`, `win32`): for evaluating a universal lock for another platform.
+pub fn cpython312_on(platform: &str) -> MarkerEnvironment {
+    let (os_name, system) = match platform {
+        "win32" => ("nt", "Windows"),
+        "darwin" => ("posix", "Darwin"),
+        _ => ("posix", "Linux"),
+    };
+    let values: std::collections::BTreeMap<String, String> = [
+        ("implementation_name", "cpython"),
+        ("implementation_version", "3.12.1"),
+        ("os_name", os_name),
+        ("platform_machine", "x86_64"),
+        ("platform_python_implementation", "CPython"),
+        ("platform_release", ""),
+        ("platform_system", system),
+        ("platform_version", ""),
+        ("python_full_version", "3.12.1"),
+        ("python_version", "3.12"),
+        ("sys_platform", platform),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    marker_environment(&values).expect("a complete marker environment")
 }
 
 /// Whether `requirement` applies in `env` when `extras` are requested of the package that

@@ -1,9 +1,9 @@
-//! `pvm lock`: resolve everything to exact versions with hashes, into `pvm.lock`.
+//! `pvm lock`: resolve everything, for every platform, into the standard `pylock.toml`.
 
 use crate::cli::LockArgs;
 use crate::commands::Context;
 use crate::install::backend::Backend;
-use crate::install::lock::LockFile;
+use crate::install::pylock::{LEGACY_LOCK_FILE, PyLock};
 use crate::install::{self, SyncOptions};
 use crate::project::Sources;
 use crate::python::project_request;
@@ -12,7 +12,7 @@ pub fn lock(ctx: &Context, args: LockArgs) -> anyhow::Result<i32> {
     let project = ctx.project()?;
     let store = ctx.store()?;
     let request = project_request(args.python.as_deref(), &project)?;
-    // Resolving needs the env's interpreter (and its pip); nothing is installed.
+    // Resolving needs the env's interpreter (and, for pip, its pip); nothing is installed.
     let options = SyncOptions {
         no_sync: true,
         ..SyncOptions::default()
@@ -20,16 +20,32 @@ pub fn lock(ctx: &Context, args: LockArgs) -> anyhow::Result<i32> {
     let ready = super::ensure_env(ctx, &store, &project, &request, &options)?;
     let facts = &ready.metadata.python.facts;
     let sources = Sources::for_project(&project);
-    let previous = LockFile::read(&project.root)?;
+    let previous = install::read_lock(&project)?;
     if let Some(previous) = &previous
+        && previous.pvm().is_some()
         && !args.upgrade
         && install::lock_is_current(previous, &project, &sources, facts)?
     {
         ctx.ui.status(
             "Checked",
-            format!("pvm.lock is current ({} packages)", previous.packages.len()),
+            format!(
+                "pylock.toml is current ({} packages)",
+                previous.packages.len()
+            ),
         );
         return Ok(0);
+    }
+    if let Some(previous) = &previous
+        && previous.pvm().is_none()
+    {
+        ctx.ui.status(
+            "Taking over",
+            format!(
+                "pylock.toml written by {} (keeping its versions{})",
+                previous.created_by,
+                if args.upgrade { ", but --upgrade" } else { "" }
+            ),
+        );
     }
     let backend = Backend::choose(project.manifest.settings.installer, facts)?;
     let spinner = ctx.ui.spinner(format!(
@@ -37,24 +53,28 @@ pub fn lock(ctx: &Context, args: LockArgs) -> anyhow::Result<i32> {
         project.name(),
         backend.name()
     ));
-    let resolved = install::resolve(
-        &project,
-        &ready.layout,
-        facts,
-        &backend,
-        previous.as_ref(),
-        args.upgrade,
-    );
+    let resolved = install::relock(&project, &ready.layout, facts, &backend, args.upgrade);
     spinner.finish_and_clear();
-    let resolved = resolved?;
-    resolved.write(&project.root)?;
+    let (lock, migrated) = resolved?;
+    if migrated {
+        ctx.ui.status(
+            "Migrated",
+            format!("{LEGACY_LOCK_FILE} into pylock.toml, keeping its versions; {LEGACY_LOCK_FILE} is removed"),
+        );
+    }
+    let scope = match &lock.environments {
+        Some(environments) => format!("for {}", environments.join(" or ")),
+        None => format!(
+            "for every platform and Python {}",
+            lock.requires_python.as_deref().unwrap_or("version")
+        ),
+    };
     ctx.ui.status(
         "Locked",
         format!(
-            "{} packages for Python {} into {}",
-            resolved.packages.len(),
-            facts.version,
-            LockFile::path(&project.root).display()
+            "{} packages {scope} into {}",
+            lock.packages.len(),
+            PyLock::path(&project.root).display()
         ),
     );
     Ok(0)

@@ -172,7 +172,7 @@ impl EnvProgress {
             }
             Event::SeedingPip => self.spin("Seeding pip".into()),
             Event::Sync(Progress::Locking { requirements }) => self.spin(format!(
-                "Resolving {requirements} requirements into pvm.lock"
+                "Resolving {requirements} requirements into pylock.toml"
             )),
             Event::Sync(Progress::Installing {
                 requirements,
@@ -213,10 +213,12 @@ impl EnvProgress {
             + report.changed.len()
             + usize::from(rebuilt.is_some());
         let elapsed = started.elapsed().as_secs_f64();
-        let lock = if report.relocked {
-            ", re-locked pvm.lock"
+        let lock = if report.migrated {
+            ", migrated pvm.lock into pylock.toml (same versions; pvm.lock is removed)"
+        } else if report.relocked {
+            ", re-locked pylock.toml"
         } else if report.used_lock {
-            " from pvm.lock"
+            " from pylock.toml"
         } else {
             ""
         };

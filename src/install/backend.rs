@@ -193,42 +193,81 @@ impl Backend {
         self.run(command, "uninstall").map(drop)
     }
 
-    /// Resolves the requirements in `input` to exact pins with hashes, written into
-    /// `output` (whose pins, if any, are preferred). Only for uv; pip resolves by downloading.
-    pub fn compile(
+    /// Resolves `input` for every platform and every Python from `python_version` on (uv
+    /// only), into `output`: pins as requirements.txt (whose pins, if any, are preferred), or
+    /// a `pylock.toml` when `output` is named `pylock.*.toml`. `constraints` holds it to pins.
+    #[allow(clippy::too_many_arguments)]
+    pub fn compile_universal(
         &self,
         layout: &Layout,
         sources: &Sources,
         input: &Path,
         output: &Path,
+        python_version: &str,
+        constraints: Option<&Path>,
         upgrade: bool,
     ) -> Result<(), SyncError> {
         let mut command = self.command(layout, &["compile"]);
         command
             .args(self.source_args(sources))
-            .args([
-                "--generate-hashes",
-                "--no-header",
-                "--annotation-style",
-                "line",
-                "--quiet",
-            ])
+            .args(["--universal", "--no-header", "--quiet"])
+            .args(["--python-version", python_version])
             .arg(input)
             .arg("--output-file")
             .arg(output);
+        let pylock = output
+            .file_name()
+            .is_some_and(|name| name.to_string_lossy().starts_with("pylock."));
+        if pylock {
+            command.args(["--format", "pylock.toml"]);
+        }
+        if let Some(constraints) = constraints {
+            command.arg("--constraint").arg(constraints);
+        }
         if upgrade {
             command.arg("--upgrade");
         }
         self.run(command, "resolve").map(drop)
     }
 
-    /// Downloads the artifacts `input` resolves to into `dest` (pip's resolver).
+    /// Installs from a `pylock.toml` (uv only): exactly its artifacts for this env, chosen by
+    /// markers and wheel tags, fetched by URL or path with their hashes checked.
+    pub fn install_pylock(
+        &self,
+        layout: &Layout,
+        sources: &Sources,
+        lock: &Path,
+        extras: &[String],
+        groups: &[String],
+        reinstall: bool,
+    ) -> Result<(), SyncError> {
+        let mut command = self.command(layout, &["install"]);
+        command
+            .args(self.source_args(sources))
+            .arg("-r")
+            .arg(lock)
+            .env("UV_PREVIEW_FEATURES", "pylock");
+        for extra in extras {
+            command.args(["--extra", extra]);
+        }
+        for group in groups {
+            command.args(["--group", group]);
+        }
+        if reinstall {
+            command.arg("--reinstall");
+        }
+        self.run(command, "install").map(drop)
+    }
+
+    /// Downloads the artifacts `input` resolves to into `dest` (pip's resolver), held to
+    /// `constraints` when given.
     pub fn download(
         &self,
         layout: &Layout,
         sources: &Sources,
         input: &Path,
         dest: &Path,
+        constraints: Option<&Path>,
     ) -> Result<(), SyncError> {
         let mut command = self.command(layout, &["download"]);
         command
@@ -237,6 +276,9 @@ impl Backend {
             .arg(input)
             .arg("--dest")
             .arg(dest);
+        if let Some(constraints) = constraints {
+            command.arg("-c").arg(constraints);
+        }
         self.run(command, "resolve").map(drop)
     }
 

@@ -2,20 +2,20 @@
 //! says, through uv or pip, with pip seeded natively into every env.
 
 pub mod backend;
-pub mod lock;
+pub mod pylock;
+pub mod resolve;
 pub mod site;
+mod sync;
 pub mod wheel;
 
-use std::collections::{BTreeMap, BTreeSet};
+pub use sync::{lock_is_current, read_lock, relock, sync};
+
 use std::path::PathBuf;
 
-use crate::pep::{self, Requirement};
-use crate::project::package::{self, InstalledProject};
-use crate::project::{Project, Selection, Sources, requirements};
+use crate::project::Selection;
+use crate::project::package::InstalledProject;
 use crate::python::Facts;
 use crate::venv::Layout;
-use backend::{Backend, InstallFlags};
-use lock::LockFile;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
@@ -52,11 +52,9 @@ pub enum SyncError {
     },
     #[error(transparent)]
     Selection(#[from] crate::project::SelectionError),
-    #[error("there is no pvm.lock")]
+    #[error("there is no pylock.toml")]
     NoLock,
-    #[error(
-        "pvm.lock is stale: the manifest, the sources or the interpreter changed since it was written"
-    )]
+    #[error("pylock.toml is stale: the manifest or the sources changed since it was written")]
     StaleLock,
     #[error("{} is not a valid lock file: {message}", .path.display())]
     BadLock { path: PathBuf, message: String },
@@ -94,7 +92,7 @@ impl SyncError {
             }
             SyncError::Selection(err) => return err.hint(),
             SyncError::NoLock => "run `pvm lock` first".into(),
-            SyncError::StaleLock => "run `pvm lock` and commit pvm.lock, or drop --locked".into(),
+            SyncError::StaleLock => "run `pvm lock` and commit pylock.toml, or drop --locked".into(),
             SyncError::HashMismatch { .. } | SyncError::MissingArtifact { .. } => {
                 "the file changed since `pvm lock`: restore it, or run `pvm lock --upgrade` if the change is trusted".into()
             }
@@ -150,7 +148,7 @@ fn tail(text: &str, lines: usize) -> String {
     all[all.len().saturating_sub(lines)..].join("\n")
 }
 
-/// How `pvm.lock` is used.
+/// How `pylock.toml` is used.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum LockMode {
     /// Use a current lock; re-lock a stale one; no lock: install from the manifest.
@@ -171,6 +169,8 @@ pub struct SyncOptions {
     pub lock: LockMode,
     /// Make sure the env exists, but install nothing.
     pub no_sync: bool,
+    /// Look at what is really installed, not only the fingerprint (an explicit `pvm sync`).
+    pub check_installed: bool,
 }
 
 /// What a sync changed.
@@ -182,6 +182,8 @@ pub struct SyncReport {
     /// Name, old version, new version.
     pub changed: Vec<(String, String, String)>,
     pub relocked: bool,
+    /// An old `pvm.lock` was re-locked into `pylock.toml` (and removed).
+    pub migrated: bool,
     pub used_lock: bool,
     /// `--frozen` installed a lock that no longer matches the manifest: the env is not current.
     pub frozen_stale: bool,
@@ -225,362 +227,4 @@ pub fn seed_pip(layout: &Layout, facts: &Facts, cache: &std::path::Path) -> Resu
     })?;
     wheel::install(&wheel, layout, facts, Some(cache))?;
     Ok(())
-}
-
-/// Makes the env hold exactly what the project needs for `selection`: its dependencies, then
-/// (for a package) the project itself, editable. `installed` is how the project was installed
-/// by the last sync: it is rebuilt only when its build inputs changed since `built_from`.
-pub fn sync(
-    project: &Project,
-    layout: &Layout,
-    facts: &Facts,
-    selection: &Selection,
-    options: &SyncOptions,
-    built_from: Option<&str>,
-    progress: &mut dyn FnMut(Progress),
-) -> Result<SyncReport, SyncError> {
-    let settings = &project.manifest.settings;
-    let sources = Sources::for_project(project);
-    let backend = Backend::choose(settings.installer, facts)?;
-    let requirements = requirements(project, selection)?;
-    let before = site::installed(&layout.site_packages);
-    // pip is only needed when there is something to do with it.
-    let needs_pip = || {
-        if backend == Backend::Pip && !site::installed(&layout.site_packages).contains_key("pip") {
-            return Err(SyncError::NoPip);
-        }
-        Ok(())
-    };
-    let mut report = SyncReport {
-        installer: backend.name().to_string(),
-        ..SyncReport::default()
-    };
-
-    let markers = pep::marker_environment(&facts.markers).map_err(SyncError::Markers)?;
-    let lock = match options.lock {
-        LockMode::Frozen => {
-            let lock = LockFile::read(&project.root)?.ok_or(SyncError::NoLock)?;
-            report.frozen_stale = !lock_is_current(&lock, project, &sources, facts)?;
-            Some(lock)
-        }
-        mode => match LockFile::read(&project.root)? {
-            Some(lock) if lock_is_current(&lock, project, &sources, facts)? => Some(lock),
-            Some(_) if mode == LockMode::Locked => return Err(SyncError::StaleLock),
-            Some(old) => {
-                progress(Progress::Locking {
-                    requirements: requirements.len(),
-                });
-                let lock = resolve(project, layout, facts, &backend, Some(&old), false)?;
-                lock.write(&project.root)?;
-                report.relocked = true;
-                Some(lock)
-            }
-            None if mode == LockMode::Locked => return Err(SyncError::NoLock),
-            None => None,
-        },
-    };
-
-    let scratch = tempfile::tempdir().map_err(|source| SyncError::Io {
-        path: std::env::temp_dir(),
-        source,
-    })?;
-    let file = scratch.path().join("requirements.txt");
-    let flags = InstallFlags {
-        locked: lock.is_some(),
-        reinstall: options.reinstall,
-    };
-    // Under a lock: the locked packages the selection needs, nothing else.
-    let locked_needed = lock
-        .as_ref()
-        .map(|lock| lock.needed(&requirements, &markers));
-    let (text, count) = match (&lock, &locked_needed) {
-        (Some(lock), Some(needed)) => {
-            // Every local artifact is checked before anything is installed: on a mismatch the
-            // env keeps what it had.
-            lock.verify_local(&project.root, needed)?;
-            (lock.requirements_txt(needed), needed.len())
-        }
-        _ => (
-            requirements
-                .iter()
-                .map(|r| format!("{r}\n"))
-                .collect::<String>(),
-            requirements.len(),
-        ),
-    };
-    if count > 0 {
-        std::fs::write(&file, text).map_err(|source| SyncError::Io {
-            path: file.clone(),
-            source,
-        })?;
-        needs_pip()?;
-        crate::faults::pause(crate::faults::INSTALL);
-        progress(Progress::Installing {
-            requirements: count,
-            installer: backend.name(),
-        });
-        backend.install(layout, &sources, &file, flags)?;
-    }
-
-    // The project itself, editable, once its dependencies are in.
-    let install_project = project.manifest.is_package() && !selection.no_project;
-    let build_inputs = package::build_inputs(project);
-    if install_project {
-        let dists = site::installed(&layout.site_packages);
-        let current = site::installed_from(&dists, &project.root);
-        let fresh = current.is_some()
-            && built_from.is_some()
-            && built_from == build_inputs.as_deref()
-            && !options.reinstall;
-        if !fresh {
-            let name = current
-                .map(|(dist, _)| dist.name.clone())
-                .or_else(|| project.manifest.name.clone());
-            let backend_name = project.manifest.build_backend();
-            progress(Progress::BuildingProject {
-                name: &project.name(),
-                backend: backend_name,
-            });
-            backend
-                .install_editable(
-                    layout,
-                    &sources,
-                    &project.root,
-                    name.as_deref(),
-                    lock.is_some(),
-                )
-                .map_err(|err| match err {
-                    SyncError::Installer { detail, .. } => SyncError::Build {
-                        project: project.name(),
-                        backend: backend_name.to_string(),
-                        installer: backend.name(),
-                        tail: tail(&detail, 25),
-                    },
-                    other => other,
-                })?;
-            report.built_project = true;
-        }
-    }
-
-    let installed = site::installed(&layout.site_packages);
-    let own = install_project
-        .then(|| site::installed_from(&installed, &project.root))
-        .flatten();
-    let mut keep: BTreeSet<String> = match locked_needed {
-        Some(needed) => needed,
-        None => site::needed(&requirements, &installed, &markers),
-    };
-    if let Some((dist, editable)) = own {
-        // The project and what its own metadata requires (a `setup.py`'s `install_requires`).
-        if let Ok(root) = pep::parse_requirement(&dist.name) {
-            keep.extend(site::needed(&[root], &installed, &markers));
-        }
-        report.project = Some(InstalledProject {
-            name: dist.name.clone(),
-            version: dist.version.clone(),
-            editable,
-        });
-        report.project_build = build_inputs;
-    }
-    if settings.seed_pip {
-        keep.insert("pip".to_string());
-    }
-    let extra: Vec<String> = installed
-        .keys()
-        .filter(|name| !keep.contains(*name))
-        .cloned()
-        .collect();
-    if !extra.is_empty() {
-        needs_pip()?;
-        progress(Progress::Removing { count: extra.len() });
-        backend.uninstall(layout, &extra)?;
-    }
-
-    // uv makes its `.lock` in the env writable by all; nothing in the store may be.
-    crate::fsutil::remove_world_write(&layout.root);
-    let after = site::installed(&layout.site_packages);
-    for (name, dist) in &after {
-        match before.get(name) {
-            None => report.added.push((name.clone(), dist.version.clone())),
-            Some(old) if old.version != dist.version => {
-                report
-                    .changed
-                    .push((name.clone(), old.version.clone(), dist.version.clone()))
-            }
-            Some(_) => {}
-        }
-    }
-    for (name, dist) in &before {
-        if !after.contains_key(name) {
-            report.removed.push((name.clone(), dist.version.clone()));
-        }
-    }
-    report.used_lock = lock.is_some();
-    Ok(report)
-}
-
-/// Whether `lock` was resolved from what the project asks for now.
-pub fn lock_is_current(
-    lock: &LockFile,
-    project: &Project,
-    sources: &Sources,
-    facts: &Facts,
-) -> Result<bool, SyncError> {
-    let everything = requirements(project, &Selection::everything(project))?;
-    Ok(lock.inputs == lock::inputs_hash(&everything, sources, facts))
-}
-
-/// Resolves the project (every extra and group) to a lock: uv compiles with hashes and says
-/// what brought each package in; pip downloads, pvm hashes and reads each wheel's metadata.
-pub fn resolve(
-    project: &Project,
-    layout: &Layout,
-    facts: &Facts,
-    backend: &Backend,
-    previous: Option<&LockFile>,
-    upgrade: bool,
-) -> Result<LockFile, SyncError> {
-    use sha2::{Digest, Sha256};
-    let requirements = requirements(project, &Selection::everything(project))?;
-    let sources = Sources::for_project(project);
-    let markers = pep::marker_environment(&facts.markers).map_err(SyncError::Markers)?;
-    let scratch = tempfile::tempdir().map_err(|source| SyncError::Io {
-        path: std::env::temp_dir(),
-        source,
-    })?;
-    let io = |path: &std::path::Path| {
-        let path = path.to_path_buf();
-        move |source| SyncError::Io { path, source }
-    };
-    let input = scratch.path().join("requirements.in");
-    std::fs::write(
-        &input,
-        requirements
-            .iter()
-            .map(|r| format!("{r}\n"))
-            .collect::<String>(),
-    )
-    .map_err(io(&input))?;
-    // Direct `name @ url` requirements, to recognise their artifacts.
-    let urls: BTreeMap<String, String> = requirements
-        .iter()
-        .filter_map(|r| {
-            let text = r.to_string();
-            let (_, url) = text.split_once(" @ ")?;
-            let url = url.split(" ;").next().unwrap_or(url).trim().to_string();
-            Some((r.name.to_string(), url))
-        })
-        .collect();
-    let mut packages = Vec::new();
-    if !requirements.is_empty() {
-        match backend {
-            Backend::Uv(_) => {
-                let output = scratch.path().join("requirements.txt");
-                let preferred: String = previous
-                    .filter(|_| !upgrade)
-                    .map(|lock| {
-                        lock.packages
-                            .iter()
-                            .filter(|p| p.url.is_none())
-                            .map(|p| format!("{}=={}\n", p.name, p.version))
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                std::fs::write(&output, preferred).map_err(io(&output))?;
-                backend.compile(layout, &sources, &input, &output, upgrade)?;
-                let text = std::fs::read_to_string(&output).map_err(io(&output))?;
-                let compiled = lock::parse_compiled(&text);
-                for package in &compiled {
-                    let url = package
-                        .url
-                        .clone()
-                        .or_else(|| urls.get(&package.name).cloned());
-                    let mut locked = lock::LockedPackage::locate(
-                        &package.name,
-                        &package.version,
-                        url,
-                        &sources,
-                        || {
-                            Ok(package
-                                .hashes
-                                .iter()
-                                .map(|sha256| lock::Artifact {
-                                    file: None,
-                                    sha256: sha256.clone(),
-                                })
-                                .collect())
-                        },
-                    )?;
-                    // `# via` names the parents: turn them into each parent's dependencies.
-                    locked.dependencies = compiled
-                        .iter()
-                        .filter(|child| child.via.contains(&package.name))
-                        .map(|child| child.name.clone())
-                        .collect();
-                    packages.push(locked);
-                }
-            }
-            Backend::Pip => {
-                let dest = scratch.path().join("downloads");
-                backend.download(layout, &sources, &input, &dest)?;
-                let entries = std::fs::read_dir(&dest).map_err(io(&dest))?;
-                let mut requires: BTreeMap<String, Vec<Requirement>> = BTreeMap::new();
-                for entry in entries.flatten() {
-                    let file = entry.file_name().to_string_lossy().into_owned();
-                    let Some((name, version)) = lock::split_filename(&file) else {
-                        continue;
-                    };
-                    requires.insert(name.clone(), wheel::requires_dist(&entry.path()));
-                    let url = urls.get(&name).cloned();
-                    // Not in a local folder: the downloaded file is the artifact.
-                    let downloaded = || {
-                        let bytes = std::fs::read(entry.path()).map_err(io(&entry.path()))?;
-                        Ok(vec![lock::Artifact {
-                            file: Some(file),
-                            sha256: crate::fsutil::hex(&Sha256::digest(&bytes)),
-                        }])
-                    };
-                    packages.push(lock::LockedPackage::locate(
-                        &name, &version, url, &sources, downloaded,
-                    )?);
-                }
-                // Dependencies from each wheel's metadata, markers evaluated for this
-                // interpreter with the extras the project asks of that package.
-                let locked: BTreeSet<String> = packages.iter().map(|p| p.name.clone()).collect();
-                for package in &mut packages {
-                    let extras: Vec<pep::ExtraName> = requirements
-                        .iter()
-                        .filter(|r| r.name.to_string() == package.name)
-                        .flat_map(|r| r.extras.iter().cloned())
-                        .collect();
-                    let mut dependencies: Vec<String> = requires
-                        .get(&package.name)
-                        .into_iter()
-                        .flatten()
-                        .filter(|r| pep::applies(r, &markers, &extras))
-                        .map(|r| r.name.to_string())
-                        .filter(|name| locked.contains(name))
-                        .collect();
-                    dependencies.sort();
-                    dependencies.dedup();
-                    package.dependencies = dependencies;
-                }
-            }
-        }
-    }
-    packages.sort_by(|a, b| a.name.cmp(&b.name));
-    let mut normalized: Vec<String> = requirements.iter().map(|r| r.to_string()).collect();
-    normalized.sort();
-    Ok(LockFile {
-        version: lock::LOCK_VERSION,
-        inputs: lock::inputs_hash(&requirements, &sources, facts),
-        resolved_for: lock::ResolvedFor {
-            python: facts.version.clone(),
-            implementation: facts.implementation.clone(),
-            platform: lock::platform(facts),
-            installer: backend.name().to_string(),
-            requirements: normalized,
-        },
-        packages,
-    })
 }

@@ -135,28 +135,38 @@ pub fn needed(
     needed
 }
 
+/// Whether the env holds exactly what `roots` need (and `also`, with what they need): every
+/// root that applies is installed, and nothing else is. What an explicit `pvm sync` checks
+/// before it trusts the fingerprint: a package installed by hand fails it.
+pub fn holds_exactly(
+    site_packages: &Path,
+    roots: &[Requirement],
+    also: &[&str],
+    env: &MarkerEnvironment,
+) -> bool {
+    let dists = installed(site_packages);
+    let missing = roots.iter().any(|root| {
+        pep::applies(root, env, &[])
+            && !dists.contains_key(&pep::normalize_name(root.name.as_ref()).unwrap_or_default())
+    });
+    if missing {
+        return false;
+    }
+    let mut keep = needed(roots, &dists, env);
+    let others: Vec<Requirement> = also
+        .iter()
+        .filter_map(|name| pep::parse_requirement(name).ok())
+        .collect();
+    keep.extend(needed(&others, &dists, env));
+    dists.keys().all(|name| keep.contains(name))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn env() -> MarkerEnvironment {
-        let values: BTreeMap<String, String> = [
-            ("implementation_name", "cpython"),
-            ("implementation_version", "3.12.1"),
-            ("os_name", "posix"),
-            ("platform_machine", "x86_64"),
-            ("platform_python_implementation", "CPython"),
-            ("platform_release", "6.0"),
-            ("platform_system", "Linux"),
-            ("platform_version", "#1"),
-            ("python_full_version", "3.12.1"),
-            ("python_version", "3.12"),
-            ("sys_platform", "linux"),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-        pep::marker_environment(&values).unwrap()
+        pep::cpython312_on("linux")
     }
 
     fn dist(name: &str, requires: &[&str]) -> (String, Dist) {

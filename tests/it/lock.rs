@@ -1,7 +1,29 @@
+//! `pylock.toml` (PEP 751): written by `pvm lock`, installed by sync, read by uv, and taken
+//! over from other tools.
+
 use crate::support::*;
 
 fn lock_toml(sandbox: &Sandbox) -> toml::Value {
-    toml::from_str(&std::fs::read_to_string(sandbox.project.join("pvm.lock")).unwrap()).unwrap()
+    toml::from_str(&std::fs::read_to_string(sandbox.project.join("pylock.toml")).unwrap()).unwrap()
+}
+
+/// The locked package `name` (the first entry of that name).
+fn package<'a>(lock: &'a toml::Value, name: &str) -> &'a toml::Value {
+    lock["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"].as_str() == Some(name))
+        .unwrap_or_else(|| panic!("{name} not locked: {lock}"))
+}
+
+fn names(lock: &toml::Value) -> Vec<String> {
+    lock["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap().to_string())
+        .collect()
 }
 
 fn sha256_hex(path: &std::path::Path) -> String {
@@ -22,29 +44,33 @@ fn lock_round_trip_with_each_installer() {
         sandbox.pvm_with_uv().arg("lock").assert().success();
 
         let lock = lock_toml(&sandbox);
-        let packages = lock["package"].as_array().unwrap();
-        let names: Vec<&str> = packages
-            .iter()
-            .map(|p| p["name"].as_str().unwrap())
-            .collect();
-        assert_eq!(names, ["leaf", "top"], "{installer}");
-        let leaf_entry = &packages[0];
-        assert_eq!(leaf_entry["version"].as_str(), Some("1.0"));
+        assert_eq!(lock["lock-version"].as_str(), Some("1.0"));
+        assert_eq!(lock["created-by"].as_str(), Some("pvm"));
+        assert_eq!(names(&lock), ["leaf", "top"], "{installer}");
+        let wheel = &package(&lock, "leaf")["wheels"][0];
+        assert_eq!(package(&lock, "leaf")["version"].as_str(), Some("1.0"));
         assert_eq!(
-            leaf_entry["source"].as_str(),
-            Some(&*sandbox.wheels().to_string_lossy())
-        );
-        assert_eq!(
-            leaf_entry["artifact"][0]["sha256"].as_str(),
+            wheel["hashes"]["sha256"].as_str(),
             Some(sha256_hex(&leaf).as_str())
         );
-        assert!(
-            lock["resolved-for"]["python"]
-                .as_str()
-                .unwrap()
-                .starts_with("3.12.")
+        assert_eq!(
+            wheel["size"].as_integer(),
+            Some(std::fs::metadata(&leaf).unwrap().len() as i64)
         );
-        assert!(lock["inputs"].as_str().unwrap().len() == 64);
+        assert_eq!(wheel["path"].as_str(), Some(&*leaf.to_string_lossy()));
+        assert_eq!(lock["tool"]["pvm"]["resolver"].as_str(), Some(installer));
+        assert_eq!(lock["tool"]["pvm"]["inputs"].as_str().unwrap().len(), 64);
+        // pip resolves for one environment, and says which; uv for all.
+        match installer {
+            "pip" => assert!(
+                lock["environments"][0]
+                    .as_str()
+                    .unwrap()
+                    .contains("python_version == '3.12'"),
+                "{lock}"
+            ),
+            _ => assert!(lock.get("environments").is_none(), "{lock}"),
+        }
 
         // A newer leaf appears: the lock keeps the env on the locked one.
         sandbox.wheel("leaf", "2.0", &[]);
@@ -57,7 +83,7 @@ fn lock_round_trip_with_each_installer() {
         // Re-locking without --upgrade keeps it (the inputs did not change); --upgrade moves.
         sandbox.pvm_with_uv().arg("lock").assert().success();
         assert_eq!(
-            lock_toml(&sandbox)["package"][0]["version"].as_str(),
+            package(&lock_toml(&sandbox), "leaf")["version"].as_str(),
             Some("1.0")
         );
         sandbox
@@ -66,7 +92,7 @@ fn lock_round_trip_with_each_installer() {
             .assert()
             .success();
         assert_eq!(
-            lock_toml(&sandbox)["package"][0]["version"].as_str(),
+            package(&lock_toml(&sandbox), "leaf")["version"].as_str(),
             Some("2.0")
         );
         sandbox
@@ -79,7 +105,113 @@ fn lock_round_trip_with_each_installer() {
 }
 
 #[test]
-fn a_tampered_wheel_is_refused_and_the_env_keeps_what_it_had() {
+fn one_lock_serves_every_platform_and_selection_and_uv_installs_it_the_same() {
+    let sandbox = Sandbox::empty();
+    for name in [
+        "core",
+        "win-only",
+        "mac-only",
+        "fast-ext",
+        "test-tool",
+        "dev-tool",
+    ] {
+        sandbox.wheel(name, "1.0", &[]);
+    }
+    sandbox.manifest(&format!(
+        "[project]\nname = \"demo\"\nversion = \"0.1.0\"\nrequires-python = \">=3.9\"\ndependencies = [\"core\", \"win-only ; sys_platform == 'win32'\", \"mac-only ; sys_platform == 'darwin'\"]\n[project.optional-dependencies]\nfast = [\"fast-ext\"]\n[dependency-groups]\ndev = [\"dev-tool\"]\ntests = [\"test-tool\"]\n[tool.pvm]\npython = \"3.12\"\ninstaller = \"uv\"\nno-index = true\nfind-links = [{:?}]\n",
+        sandbox.wheels().display().to_string()
+    ));
+    sandbox.pvm_with_uv().arg("lock").assert().success();
+    let text = std::fs::read_to_string(sandbox.project.join("pylock.toml")).unwrap();
+    let lock: pvm::install::pylock::PyLock = toml::from_str(&text).unwrap();
+    assert_eq!(lock.default_groups, ["dev"]);
+    assert_eq!(lock.requires_python.as_deref(), Some(">=3.9"));
+
+    // Evaluated for Linux, macOS and Windows, and for each selection.
+    let selected = |platform: &str, extras: &[&str], groups: &[&str]| {
+        let env = pvm::pep::cpython312_on(platform);
+        let extras: Vec<String> = extras.iter().map(|s| s.to_string()).collect();
+        let groups: Vec<String> = groups.iter().map(|s| s.to_string()).collect();
+        let mut names: Vec<String> = lock
+            .packages
+            .iter()
+            .filter(|p| {
+                p.marker
+                    .as_deref()
+                    .is_none_or(|m| pvm::install::pylock::marker_applies(m, &env, &extras, &groups))
+            })
+            .map(|p| p.name.clone())
+            .collect();
+        names.sort();
+        names
+    };
+    assert_eq!(selected("linux", &[], &["dev"]), ["core", "dev-tool"]);
+    assert_eq!(
+        selected("darwin", &[], &["dev"]),
+        ["core", "dev-tool", "mac-only"]
+    );
+    assert_eq!(
+        selected("win32", &["fast"], &["tests"]),
+        ["core", "fast-ext", "test-tool", "win-only"]
+    );
+
+    // pvm's sync and uv's installer read the same lock into the same env (pvm adds the `dev`
+    // group unless --no-dev; uv installs the groups it is given).
+    sandbox
+        .pvm_with_uv()
+        .args(["sync", "--locked", "--extra", "fast", "--group", "tests"])
+        .assert()
+        .success();
+    let mut ours = sandbox.installed();
+    ours.retain(|d| !d.starts_with("pip=="));
+    let venv = sandbox.root.join("uv-venv");
+    let python = pyenv_python("3.12").join("bin/python3");
+    let uv = |args: &[&str]| {
+        let out = std::process::Command::new(test_uv())
+            .args(args)
+            .env("UV_CACHE_DIR", sandbox.root.join("uv-cache"))
+            .env("UV_PREVIEW_FEATURES", "pylock")
+            .env_remove("VIRTUAL_ENV")
+            .current_dir(&sandbox.project)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "uv {args:?}: {}", stderr(&out));
+        out
+    };
+    uv(&[
+        "venv",
+        "--quiet",
+        "--python",
+        &python.to_string_lossy(),
+        &venv.to_string_lossy(),
+    ]);
+    let venv_python = venv.join("bin/python").to_string_lossy().into_owned();
+    uv(&[
+        "pip",
+        "install",
+        "--offline",
+        "--python",
+        &venv_python,
+        "-r",
+        "pylock.toml",
+        "--extra",
+        "fast",
+        "--group",
+        "dev",
+        "--group",
+        "tests",
+    ]);
+    let out = uv(&["pip", "freeze", "--python", &venv_python]);
+    let mut theirs: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_string)
+        .collect();
+    theirs.sort();
+    assert_eq!(ours, theirs);
+}
+
+#[test]
+fn a_tampered_wheel_is_refused_and_the_env_keeps_running_as_it_was() {
     let sandbox = Sandbox::empty();
     let wheel = sandbox.wheel("alpha", "1.0", &[]);
     sandbox.deps_project("3.12", "pip", &["alpha"], "");
@@ -101,12 +233,15 @@ fn a_tampered_wheel_is_refused_and_the_env_keeps_what_it_had() {
     let err = stderr(out.get_output());
     assert!(err.contains("hash mismatch for alpha==1.0"), "{err}");
     assert!(err.contains(&expected) && err.contains(&actual), "{err}");
+    // The refusal changed nothing: the env is still in sync and runs without a re-sync.
+    assert_eq!(sandbox.info_json()["status"], "ok");
     let out = sandbox
         .pvm()
-        .args(["run", "--no-sync", "python", "-c", "import alpha, os; print(alpha.__version__, os.path.exists(os.path.join(os.path.dirname(alpha.__file__), 'evil.py')))"])
+        .args(["run", "python", "-c", "import alpha, os; print(alpha.__version__, os.path.exists(os.path.join(os.path.dirname(alpha.__file__), 'evil.py')))"])
         .assert()
         .success();
     assert_eq!(stdout(out.get_output()), "1.0 False");
+    assert_eq!(stderr(out.get_output()), "");
 }
 
 #[test]
@@ -121,7 +256,7 @@ fn locked_fails_on_a_stale_lock_and_run_relocks() {
     sandbox.deps_project("3.12", "pip", &["alpha", "beta"], "");
     let out = sandbox.pvm().args(["sync", "--locked"]).assert().code(1);
     assert!(
-        stderr(out.get_output()).contains("pvm.lock is stale"),
+        stderr(out.get_output()).contains("pylock.toml is stale"),
         "{}",
         stderr(out.get_output())
     );
@@ -146,12 +281,11 @@ fn locked_fails_on_a_stale_lock_and_run_relocks() {
         .assert()
         .success();
     assert!(
-        stderr(out.get_output()).contains("re-locked"),
+        stderr(out.get_output()).contains("re-locked pylock.toml"),
         "{}",
         stderr(out.get_output())
     );
-    let lock = lock_toml(&sandbox);
-    assert_eq!(lock["package"].as_array().unwrap().len(), 2);
+    assert_eq!(names(&lock_toml(&sandbox)), ["alpha", "beta"]);
     sandbox.pvm().args(["sync", "--locked"]).assert().success();
 }
 
@@ -166,20 +300,16 @@ fn direct_url_requirements_are_locked_and_installed() {
         sandbox.deps_project("3.12", installer, &["alpha", &url], "");
         sandbox.pvm_with_uv().arg("lock").assert().success();
         let lock = lock_toml(&sandbox);
-        let zeta = lock["package"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|p| p["name"].as_str() == Some("zeta"))
-            .unwrap_or_else(|| panic!("{installer}: zeta not locked: {lock}"));
+        let zeta = package(&lock, "zeta");
+        let artifact = zeta
+            .get("wheels")
+            .map(|w| &w[0])
+            .or_else(|| zeta.get("archive"))
+            .unwrap_or_else(|| panic!("{installer}: no artifact for zeta: {lock}"));
         assert_eq!(
-            zeta["url"].as_str(),
-            Some(&*format!("file://{}", elsewhere.display())),
+            artifact["hashes"]["sha256"].as_str(),
+            Some(sha256_hex(&elsewhere).as_str()),
             "{installer}"
-        );
-        assert_eq!(
-            zeta["artifact"][0]["sha256"].as_str(),
-            Some(sha256_hex(&elsewhere).as_str())
         );
         sandbox
             .pvm_with_uv()
@@ -192,59 +322,74 @@ fn direct_url_requirements_are_locked_and_installed() {
 
 #[test]
 fn a_lock_holds_in_another_checkout_and_for_every_selection() {
-    let sandbox = Sandbox::empty();
-    for name in ["core", "fast-ext", "docs-tool"] {
-        build_wheel(&sandbox.project.join("wheels"), name, "1.0", &[], &[]);
+    for installer in ["pip", "uv"] {
+        let sandbox = Sandbox::empty();
+        for name in ["core", "fast-ext", "docs-tool"] {
+            build_wheel(&sandbox.project.join("wheels"), name, "1.0", &[], &[]);
+        }
+        sandbox.manifest(&format!(
+            "[project]\nname = \"demo\"\ndependencies = [\"core\"]\n[project.optional-dependencies]\nfast = [\"fast-ext\"]\n[dependency-groups]\ndocs = [\"docs-tool\"]\n[tool.pvm]\npython = \"3.12\"\ninstaller = \"{installer}\"\nno-index = true\nfind-links = [\"wheels\"]\n",
+        ));
+        sandbox.pvm_with_uv().arg("lock").assert().success();
+        let lock = lock_toml(&sandbox);
+        assert_eq!(
+            names(&lock),
+            ["core", "docs-tool", "fast-ext"],
+            "every extra and group is locked"
+        );
+        assert_eq!(
+            package(&lock, "core")["wheels"][0]["path"].as_str(),
+            Some("wheels/core-1.0-py3-none-any.whl"),
+            "{installer}: relative to the project"
+        );
+        assert_eq!(
+            package(&lock, "fast-ext")["marker"].as_str(),
+            Some("'fast' in extras")
+        );
+        assert_eq!(
+            package(&lock, "docs-tool")["marker"].as_str(),
+            Some("'docs' in dependency_groups")
+        );
+
+        // The default selection installs only what it needs from the lock.
+        sandbox
+            .pvm_with_uv()
+            .args(["sync", "--locked"])
+            .assert()
+            .success();
+        assert_eq!(sandbox.present_version("core"), "1.0");
+        assert_eq!(sandbox.present_version("fast_ext"), "missing");
+        // Another selection is still current under --locked.
+        sandbox
+            .pvm_with_uv()
+            .args(["sync", "--locked", "--extra", "fast", "--group", "docs"])
+            .assert()
+            .success();
+        assert_eq!(sandbox.present_version("fast_ext"), "1.0");
+        assert_eq!(sandbox.present_version("docs_tool"), "1.0");
+
+        // A copy of the checkout elsewhere: the committed lock is still current there.
+        let copy = sandbox.root.join("checkout-2");
+        let status = std::process::Command::new("cp")
+            .arg("-r")
+            .arg(&sandbox.project)
+            .arg(&copy)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let before = std::fs::read(copy.join("pylock.toml")).unwrap();
+        sandbox
+            .pvm_in(&copy)
+            .env("PVM_UV", test_uv())
+            .args(["sync", "--locked"])
+            .assert()
+            .success();
+        assert_eq!(
+            std::fs::read(copy.join("pylock.toml")).unwrap(),
+            before,
+            "not re-locked"
+        );
     }
-    sandbox.manifest(
-        "[project]\nname = \"demo\"\ndependencies = [\"core\"]\n[project.optional-dependencies]\nfast = [\"fast-ext\"]\n[dependency-groups]\ndocs = [\"docs-tool\"]\n[tool.pvm]\npython = \"3.12\"\ninstaller = \"pip\"\nno-index = true\nfind-links = [\"wheels\"]\n",
-    );
-    sandbox.pvm().arg("lock").assert().success();
-    let lock = lock_toml(&sandbox);
-    assert_eq!(
-        lock["package"].as_array().unwrap().len(),
-        3,
-        "every extra and group is locked: {lock}"
-    );
-    assert_eq!(
-        lock["package"][0]["source"].as_str(),
-        Some("wheels"),
-        "find-links as written"
-    );
-
-    // The default selection installs only what it needs from the lock.
-    sandbox.pvm().args(["sync", "--locked"]).assert().success();
-    assert_eq!(sandbox.present_version("core"), "1.0");
-    assert_eq!(sandbox.present_version("fast_ext"), "missing");
-    // Another selection is still current under --locked.
-    sandbox
-        .pvm()
-        .args(["sync", "--locked", "--extra", "fast", "--group", "docs"])
-        .assert()
-        .success();
-    assert_eq!(sandbox.present_version("fast_ext"), "1.0");
-    assert_eq!(sandbox.present_version("docs_tool"), "1.0");
-
-    // A copy of the checkout elsewhere: the committed lock is still current there.
-    let copy = sandbox.root.join("checkout-2");
-    let status = std::process::Command::new("cp")
-        .arg("-r")
-        .arg(&sandbox.project)
-        .arg(&copy)
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let before = std::fs::read(copy.join("pvm.lock")).unwrap();
-    sandbox
-        .pvm_in(&copy)
-        .args(["sync", "--locked"])
-        .assert()
-        .success();
-    assert_eq!(
-        std::fs::read(copy.join("pvm.lock")).unwrap(),
-        before,
-        "not re-locked"
-    );
 }
 
 #[test]
@@ -255,7 +400,7 @@ fn locked_and_frozen_hold_even_when_the_env_needs_nothing() {
     sandbox.pvm().arg("sync").assert().success();
     let out = sandbox.pvm().args(["sync", "--locked"]).assert().code(1);
     assert!(
-        stderr(out.get_output()).contains("there is no pvm.lock"),
+        stderr(out.get_output()).contains("there is no pylock.toml"),
         "{}",
         stderr(out.get_output())
     );
@@ -271,4 +416,104 @@ fn locked_and_frozen_hold_even_when_the_env_needs_nothing() {
         .args(["run", "--locked", "true"])
         .assert()
         .success();
+}
+
+#[test]
+fn a_pylock_another_tool_wrote_is_honoured_then_taken_over() {
+    for installer in ["pip", "uv"] {
+        let sandbox = Sandbox::empty();
+        let old = sandbox.wheel("alpha", "1.0", &[]);
+        sandbox.wheel("alpha", "2.0", &[]);
+        sandbox.deps_project("3.12", installer, &["alpha"], "");
+        // As uv exports one: no [tool.pvm], an older pin than the newest available.
+        sandbox.write(
+            "pylock.toml",
+            &format!(
+                "lock-version = \"1.0\"\ncreated-by = \"uv\"\nrequires-python = \">=3.8\"\n\n[[packages]]\nname = \"alpha\"\nversion = \"1.0\"\nwheels = [{{ path = {:?}, hashes = {{ sha256 = \"{}\" }} }}]\n",
+                old.display().to_string(),
+                sha256_hex(&old)
+            ),
+        );
+        let out = sandbox.pvm_with_uv().arg("sync").assert().success();
+        assert!(
+            stderr(out.get_output()).contains("from pylock.toml"),
+            "{installer}: {}",
+            stderr(out.get_output())
+        );
+        assert_eq!(sandbox.imported_version("alpha"), "1.0", "{installer}");
+
+        // `pvm lock` takes it over, keeping its versions; --upgrade drops them.
+        let out = sandbox.pvm_with_uv().arg("lock").assert().success();
+        assert!(stderr(out.get_output()).contains("Taking over"));
+        let lock = lock_toml(&sandbox);
+        assert_eq!(package(&lock, "alpha")["version"].as_str(), Some("1.0"));
+        assert_eq!(lock["created-by"].as_str(), Some("pvm"));
+        sandbox
+            .pvm_with_uv()
+            .args(["lock", "--upgrade"])
+            .assert()
+            .success();
+        assert_eq!(
+            package(&lock_toml(&sandbox), "alpha")["version"].as_str(),
+            Some("2.0")
+        );
+    }
+}
+
+#[test]
+fn an_old_pvm_lock_is_migrated_once_with_its_versions() {
+    let sandbox = Sandbox::empty();
+    sandbox.wheel("alpha", "1.0", &[]);
+    sandbox.wheel("alpha", "2.0", &[]);
+    sandbox.deps_project("3.12", "uv", &["alpha"], "");
+    sandbox.write(
+        "pvm.lock",
+        "version = 1\ninputs = \"0\"\n\n[resolved-for]\npython = \"3.12.1\"\nimplementation = \"cpython\"\nplatform = \"linux-x86_64\"\ninstaller = \"uv\"\n\n[[package]]\nname = \"alpha\"\nversion = \"1.0\"\nsource = \"wheels\"\ndependencies = []\n",
+    );
+    let out = sandbox.pvm_with_uv().arg("sync").assert().success();
+    let err = stderr(out.get_output());
+    assert!(err.contains("migrated pvm.lock into pylock.toml"), "{err}");
+    assert!(!sandbox.project.join("pvm.lock").exists());
+    assert_eq!(
+        package(&lock_toml(&sandbox), "alpha")["version"].as_str(),
+        Some("1.0")
+    );
+    assert_eq!(sandbox.imported_version("alpha"), "1.0");
+    let out = sandbox.pvm_with_uv().arg("sync").assert().success();
+    assert!(!stderr(out.get_output()).contains("migrated"));
+}
+
+#[test]
+fn an_explicit_sync_removes_what_was_installed_by_hand() {
+    let sandbox = Sandbox::empty();
+    sandbox.wheel("alpha", "1.0", &[]);
+    sandbox.wheel("stray", "1.0", &[]);
+    sandbox.deps_project("3.12", "pip", &["alpha"], "");
+    sandbox.pvm().arg("lock").assert().success();
+    sandbox.pvm().arg("sync").assert().success();
+    sandbox
+        .pvm()
+        .args([
+            "run",
+            "python",
+            "-m",
+            "pip",
+            "install",
+            "--no-index",
+            "--find-links",
+        ])
+        .arg(sandbox.wheels())
+        .arg("stray")
+        .assert()
+        .success();
+    assert_eq!(sandbox.present_version("stray"), "1.0");
+    let out = sandbox.pvm().arg("sync").assert().success();
+    assert!(
+        stderr(out.get_output()).contains("- stray==1.0"),
+        "{}",
+        stderr(out.get_output())
+    );
+    assert_eq!(sandbox.present_version("stray"), "missing");
+    let out = sandbox.pvm().arg("sync").assert().success();
+    assert!(stderr(out.get_output()).contains("is in sync"));
 }

@@ -12,7 +12,7 @@ fn real_packages_at_different_versions_in_two_projects() {
             "[project]\nname = \"net-{installer}\"\ndependencies = [\"requests=={version}\"]\n[tool.pvm]\npython = \"{python}\"\ninstaller = \"{installer}\"\n"
         ));
         sandbox.pvm_with_uv().arg("lock").assert().success();
-        let lock = std::fs::read_to_string(sandbox.project.join("pvm.lock")).unwrap();
+        let lock = std::fs::read_to_string(sandbox.project.join("pylock.toml")).unwrap();
         for name in [
             "requests",
             "urllib3",
@@ -171,4 +171,75 @@ fn init_package_builds_with_hatchling_from_the_index() {
         .success();
     let out = sandbox.pvm().args(["run", "hello-pkg"]).assert().success();
     assert_eq!(stdout(out.get_output()), "Hello from hello-pkg!");
+}
+
+#[test]
+#[ignore = "uses the network: run scripts/test-network"]
+fn a_pylock_uv_exported_from_a_real_uv_lock_is_installed_then_taken_over() {
+    // click's sdist carries its uv.lock: uv exports it as a pylock.toml (with the project
+    // itself as an editable folder), and pvm installs exactly that.
+    let sandbox = Sandbox::empty();
+    let dir = real_sdist(&sandbox, "click==8.5.1");
+    let out = std::process::Command::new(test_uv())
+        .args([
+            "export",
+            "--quiet",
+            "--frozen",
+            "--format",
+            "pylock.toml",
+            "--all-groups",
+        ])
+        .args(["-o", "pylock.toml"])
+        .env("UV_CACHE_DIR", sandbox.root.join("uv-cache"))
+        .env("UV_PYTHON_DOWNLOADS", "never")
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "uv export: {}", stderr(&out));
+    let exported = std::fs::read_to_string(dir.join("pylock.toml")).unwrap();
+    let lock: toml::Value = toml::from_str(&exported).unwrap();
+    let pinned = |name: &str| -> String {
+        lock["packages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"].as_str() == Some(name))
+            .and_then(|p| p["version"].as_str())
+            .unwrap_or_else(|| panic!("{name} in uv's export"))
+            .to_string()
+    };
+    let pvm = || {
+        let mut cmd = sandbox.pvm_in(&dir);
+        cmd.env("PVM_PYTHON", "3.12").env("PVM_UV", test_uv());
+        cmd
+    };
+    let out = pvm().args(["sync", "--group", "tests"]).assert().success();
+    assert!(stderr(out.get_output()).contains("from pylock.toml"));
+    let out = pvm()
+        .args([
+            "run",
+            "python",
+            "-c",
+            "import pytest; print(pytest.__version__)",
+        ])
+        .assert()
+        .success();
+    assert_eq!(stdout(out.get_output()), pinned("pytest"));
+    pvm()
+        .args(["run", "pytest", "-q", "-x", "-p", "no:cacheprovider"])
+        .assert()
+        .success();
+    // Taken over: pvm's table, the same pins.
+    pvm().arg("lock").assert().success();
+    let ours: toml::Value =
+        toml::from_str(&std::fs::read_to_string(dir.join("pylock.toml")).unwrap()).unwrap();
+    assert_eq!(ours["created-by"].as_str(), Some("pvm"));
+    let version = ours["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"].as_str() == Some("pytest"))
+        .and_then(|p| p["version"].as_str())
+        .unwrap();
+    assert_eq!(version, pinned("pytest"));
 }

@@ -245,10 +245,10 @@ fn a_lock_pins_the_dependencies_and_the_project_is_installed_beside_them() {
     sandbox.wheel("dep", "1.0", &[]);
     sandbox.package_project("3.12", "uv", &["dep"], "");
     sandbox.pvm_with_uv().arg("lock").assert().success();
-    let lock = std::fs::read_to_string(sandbox.project.join("pvm.lock")).unwrap();
-    assert!(lock.contains("\"dep\""), "{lock}");
+    let lock = std::fs::read_to_string(sandbox.project.join("pylock.toml")).unwrap();
+    assert!(lock.contains("name = \"dep\""), "{lock}");
     assert!(
-        !lock.contains("\"demo\""),
+        !lock.contains("name = \"demo\""),
         "the project is not a locked artifact: {lock}"
     );
     sandbox.wheel("dep", "2.0", &[]);

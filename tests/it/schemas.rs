@@ -63,12 +63,9 @@ fn json_output_and_lock_match_their_schemas() {
     validate("pvm-python-list.schema.json", &pythons);
 
     let lock: toml::Value =
-        toml::from_str(&std::fs::read_to_string(sandbox.project.join("pvm.lock")).unwrap())
+        toml::from_str(&std::fs::read_to_string(sandbox.project.join("pylock.toml")).unwrap())
             .unwrap();
-    validate(
-        "pvm-lock.schema.json",
-        &serde_json::to_value(&lock).unwrap(),
-    );
+    validate("pylock.schema.json", &serde_json::to_value(&lock).unwrap());
 
     let manifest: toml::Value =
         toml::from_str(&std::fs::read_to_string(sandbox.project.join("pyproject.toml")).unwrap())

@@ -1,0 +1,574 @@
+//! `pylock.toml` (PEP 751): the lock file, read and written. pvm writes one universal lock
+//! (every package with its markers, every artifact with URL or path, size and sha256) and keeps
+//! what it needs to know whether the lock is current in its `[tool.pvm]` table. A lock another
+//! tool wrote is read the same way and honoured as it is.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::fsutil;
+use crate::install::SyncError;
+use crate::pep::{self, MarkerEnvironment};
+use crate::project::{Selection, Sources};
+
+pub const LOCK_FILE: &str = "pylock.toml";
+/// What the first pvm wrote; migrated into `pylock.toml` by the next lock.
+pub const LEGACY_LOCK_FILE: &str = "pvm.lock";
+
+/// Bumped when pvm writes locks differently: an older pvm table makes the lock stale.
+const PVM_TABLE_VERSION: u32 = 1;
+
+/// A `pylock.toml` (PEP 751). Unknown keys are kept out, not refused: other tools write more.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+#[schemars(
+    title = "pylock.toml",
+    description = "A PEP 751 lock file, as pvm writes it (with its [tool.pvm] table)"
+)]
+pub struct PyLock {
+    /// `1.0`.
+    pub lock_version: String,
+    /// Markers for the environments the lock supports (a lock resolved by pip holds one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub environments: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requires_python: Option<String>,
+    /// The extras the lock covers: markers select packages with `'name' in extras`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extras: Vec<String>,
+    /// The dependency groups it covers: `'name' in dependency_groups`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dependency_groups: Vec<String>,
+    /// The groups installed when none are named.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub default_groups: Vec<String>,
+    pub created_by: String,
+    #[serde(default)]
+    pub packages: Vec<Package>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tool: Option<Tool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Tool {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pvm: Option<PvmTable>,
+}
+
+/// pvm's own table: whether the lock is current, and how it was made.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub struct PvmTable {
+    /// sha256 of what was resolved: every requirement (dependencies, extras, groups),
+    /// `requires-python`, the sources as written, and, for a pip lock, the environment.
+    pub inputs: String,
+    /// `uv` (universal) or `pip` (one environment).
+    pub resolver: String,
+    /// The package sources, as written in the manifest (credentials never stored).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<String>,
+}
+
+/// One package of the lock.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub struct Package {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// When it is installed: environment markers, `'x' in extras`, `'g' in dependency_groups`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub marker: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requires_python: Option<String>,
+    /// The index it came from (for a lock resolved by pip, whose downloads carry no URL).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub index: Option<String>,
+    /// A local folder (the project itself, as uv exports it): installed from source.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub directory: Option<Directory>,
+    /// A direct URL to an archive (`name @ https://…/x.tar.gz`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub archive: Option<Artifact>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sdist: Option<Artifact>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub wheels: Vec<Artifact>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub struct Directory {
+    pub path: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub editable: Option<bool>,
+}
+
+/// A file: a wheel, an sdist or an archive.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub struct Artifact {
+    /// The file name, when neither URL nor path give it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Relative to the lock's folder, or absolute.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<String>")]
+    pub upload_time: Option<toml::value::Datetime>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<u64>,
+    /// Algorithm to hex digest; pvm writes and checks `sha256`.
+    #[serde(default)]
+    pub hashes: BTreeMap<String, String>,
+}
+
+impl Artifact {
+    /// The file name, from the name, the path or the URL.
+    pub fn file_name(&self) -> Option<&str> {
+        self.name.as_deref().or_else(|| {
+            self.path
+                .as_deref()
+                .or(self.url.as_deref())
+                .and_then(|at| at.rsplit('/').next())
+        })
+    }
+
+    /// The file on this machine, when the artifact is one: a path (against the project root)
+    /// or a `file://` URL.
+    pub fn local_file(&self, root: &Path) -> Option<PathBuf> {
+        if let Some(path) = &self.path {
+            return Some(root.join(path));
+        }
+        self.url.as_deref().and_then(fsutil::file_url_to_path)
+    }
+
+    pub fn sha256(&self) -> Option<&str> {
+        self.hashes.get("sha256").map(String::as_str)
+    }
+}
+
+const HEADER: &str = "# Written by `pvm lock` (PEP 751): every package with its markers, every artifact with\n# its URL or path, size and sha256. Do not edit by hand; `uv pip install -r pylock.toml` reads it too.\n";
+
+impl PyLock {
+    pub fn path(project_root: &Path) -> PathBuf {
+        project_root.join(LOCK_FILE)
+    }
+
+    /// The project's lock, if it has one.
+    pub fn read(project_root: &Path) -> Result<Option<PyLock>, SyncError> {
+        let path = PyLock::path(project_root);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(source) => return Err(SyncError::Io { path, source }),
+        };
+        let lock: PyLock = toml::from_str(&text).map_err(|err| SyncError::BadLock {
+            path: path.clone(),
+            message: err.to_string(),
+        })?;
+        if !lock.lock_version.starts_with("1.") {
+            return Err(SyncError::BadLock {
+                path,
+                message: format!("lock-version {} is not 1.x", lock.lock_version),
+            });
+        }
+        Ok(Some(lock))
+    }
+
+    pub fn write(&self, project_root: &Path) -> Result<(), SyncError> {
+        let path = PyLock::path(project_root);
+        let text = format!("{HEADER}{}", self.to_toml());
+        fsutil::write_atomic(&path, text.as_bytes())
+            .map_err(|source| SyncError::Io { path, source })
+    }
+
+    /// The lock as TOML, laid out as PEP 751's examples are (and as uv writes it): each
+    /// artifact an inline table on one line, so that a changed pin is a small diff.
+    pub fn to_toml(&self) -> String {
+        use toml_edit::{DocumentMut, Item, Value};
+        let text = toml::to_string(self).expect("lock serializes");
+        let mut doc: DocumentMut = text.parse().expect("toml reads back what it wrote");
+        let inline = |item: &mut Item| {
+            if let Item::Table(table) = item {
+                let mut inline = table.clone().into_inline_table();
+                inline.fmt();
+                *item = Item::Value(Value::InlineTable(inline));
+            }
+        };
+        if let Some(packages) = doc
+            .get_mut("packages")
+            .and_then(Item::as_array_of_tables_mut)
+        {
+            for package in packages.iter_mut() {
+                for key in ["directory", "archive", "sdist"] {
+                    if let Some(item) = package.get_mut(key) {
+                        inline(item);
+                    }
+                }
+                if let Some(wheels) = package.remove("wheels")
+                    && let Some(tables) = wheels.as_array_of_tables()
+                {
+                    let mut array = toml_edit::Array::new();
+                    for table in tables.iter() {
+                        let mut wheel = table.clone().into_inline_table();
+                        wheel.fmt();
+                        array.push(wheel);
+                    }
+                    for value in array.iter_mut() {
+                        value.decor_mut().set_prefix("\n    ");
+                    }
+                    array.set_trailing_comma(true);
+                    array.set_trailing("\n");
+                    package.insert("wheels", Item::Value(Value::Array(array)));
+                }
+            }
+        }
+        doc.to_string()
+    }
+
+    /// pvm's table, when pvm wrote the lock.
+    pub fn pvm(&self) -> Option<&PvmTable> {
+        self.tool.as_ref().and_then(|tool| tool.pvm.as_ref())
+    }
+
+    /// The packages installed for `selection` in the environment `env`.
+    pub fn selected<'a>(
+        &'a self,
+        selection: &Selection,
+        env: &MarkerEnvironment,
+    ) -> Vec<&'a Package> {
+        let groups: Vec<String> = if selection.groups.is_empty() && !self.default_groups.is_empty()
+        {
+            self.default_groups.clone()
+        } else {
+            selection.groups.iter().cloned().collect()
+        };
+        let extras: Vec<String> = selection.extras.iter().cloned().collect();
+        self.packages
+            .iter()
+            .filter(|package| match &package.marker {
+                None => true,
+                Some(marker) => marker_applies(marker, env, &extras, &groups),
+            })
+            .collect()
+    }
+
+    /// Checks every artifact of `packages` that is a file on this machine against its
+    /// sha256 (and size), before anything is installed: a changed file is refused.
+    pub fn verify_local(&self, root: &Path, packages: &[&Package]) -> Result<(), SyncError> {
+        for package in packages {
+            let label = format!(
+                "{}=={}",
+                package.name,
+                package.version.as_deref().unwrap_or("?")
+            );
+            let artifacts = package
+                .wheels
+                .iter()
+                .chain(package.sdist.iter())
+                .chain(package.archive.iter());
+            for artifact in artifacts {
+                let (Some(path), Some(expected)) = (artifact.local_file(root), artifact.sha256())
+                else {
+                    continue;
+                };
+                // A wheel for another platform need not be here; the installer says so if the
+                // one it needs is missing.
+                let Ok(bytes) = std::fs::read(&path) else {
+                    continue;
+                };
+                let actual = fsutil::hex(&Sha256::digest(&bytes));
+                if actual != expected {
+                    return Err(SyncError::HashMismatch {
+                        package: label,
+                        path,
+                        expected: expected.to_string(),
+                        actual,
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Whether a PEP 751 marker applies: environment markers evaluated for `env`, and
+/// `'x' in extras` / `'g' in dependency_groups` for the selection. An unreadable marker
+/// applies (the installer judges it again).
+pub fn marker_applies(
+    marker: &str,
+    env: &MarkerEnvironment,
+    extras: &[String],
+    groups: &[String],
+) -> bool {
+    split_top(marker, " or ").iter().any(|term| {
+        split_top(term, " and ")
+            .iter()
+            .all(|atom| atom_applies(atom, env, extras, groups))
+    })
+}
+
+fn atom_applies(atom: &str, env: &MarkerEnvironment, extras: &[String], groups: &[String]) -> bool {
+    let atom = atom.trim();
+    if let Some(inner) = atom.strip_prefix('(').and_then(|a| a.strip_suffix(')'))
+        && balanced(inner)
+    {
+        return marker_applies(inner, env, extras, groups);
+    }
+    for (key, names) in [(" in extras", extras), (" in dependency_groups", groups)] {
+        if let Some(quoted) = atom.strip_suffix(key) {
+            let name = quoted.trim().trim_matches(|c| c == '\'' || c == '"');
+            let name = pep::normalize_name(name).unwrap_or_else(|_| name.to_string());
+            return names
+                .iter()
+                .any(|n| pep::normalize_name(n).unwrap_or_else(|_| n.clone()) == name);
+        }
+    }
+    match pep::parse_requirement(&format!("x ; {atom}")) {
+        Ok(requirement) => pep::applies(&requirement, env, &[]),
+        Err(_) => true,
+    }
+}
+
+/// Splits `text` at `separator` outside parentheses and quotes.
+fn split_top<'a>(text: &'a str, separator: &str) -> Vec<&'a str> {
+    let mut parts = Vec::new();
+    let (mut depth, mut quote, mut start) = (0i32, None, 0);
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = bytes[i] as char;
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '\'' | '"') => quote = Some(c),
+            (None, '(') => depth += 1,
+            (None, ')') => depth -= 1,
+            (None, _) if depth == 0 && text[i..].starts_with(separator) => {
+                parts.push(&text[start..i]);
+                i += separator.len();
+                start = i;
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    parts.push(&text[start..]);
+    parts
+}
+
+fn balanced(text: &str) -> bool {
+    let mut depth = 0i32;
+    for c in text.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            _ => {}
+        }
+        if depth < 0 {
+            return false;
+        }
+    }
+    depth == 0
+}
+
+/// The selection part of a marker: `'name' in extras` or `'name' in dependency_groups`.
+pub fn selection_marker(kind: PieceKind, name: &str) -> Option<String> {
+    match kind {
+        PieceKind::Base => None,
+        PieceKind::Extra => Some(format!("'{name}' in extras")),
+        PieceKind::Group => Some(format!("'{name}' in dependency_groups")),
+    }
+}
+
+/// What part of the manifest a resolution piece stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PieceKind {
+    Base,
+    Extra,
+    Group,
+}
+
+/// `a or b`, each side kept whole; `None` (always) wins.
+pub fn any_of(markers: &[Option<String>]) -> Option<String> {
+    if markers.iter().any(Option::is_none) || markers.is_empty() {
+        return None;
+    }
+    let mut terms: Vec<String> = Vec::new();
+    let several = markers.len() > 1;
+    for marker in markers.iter().flatten() {
+        let compound = split_top(marker, " or ").len() > 1 || split_top(marker, " and ").len() > 1;
+        let term = if several && compound {
+            format!("({marker})")
+        } else {
+            marker.clone()
+        };
+        if !terms.contains(&term) {
+            terms.push(term);
+        }
+    }
+    Some(terms.join(" or "))
+}
+
+/// `a and b`, either side possibly always true.
+pub fn all_of(a: Option<String>, b: Option<String>) -> Option<String> {
+    let wrap = |m: String| {
+        if split_top(&m, " or ").len() > 1 {
+            format!("({m})")
+        } else {
+            m
+        }
+    };
+    match (a, b) {
+        (None, b) => b,
+        (a, None) => a,
+        (Some(a), Some(b)) => Some(format!("{} and {}", wrap(a), wrap(b))),
+    }
+}
+
+/// The inputs hash of a lock: what was resolved, from where, for which Pythons; for a pip
+/// lock also the one environment it holds.
+pub fn inputs_hash(
+    requirements: &[pep::Requirement],
+    requires_python: Option<&str>,
+    sources: &Sources,
+    resolver: &str,
+    environment: Option<&str>,
+) -> String {
+    let mut requirements: Vec<String> = requirements.iter().map(|r| r.to_string()).collect();
+    requirements.sort();
+    let inputs = serde_json::json!({
+        "pvm-table": PVM_TABLE_VERSION,
+        "requirements": requirements,
+        "requires-python": requires_python,
+        "sources": sources.as_written(),
+        "resolver": resolver,
+        "environment": environment,
+    });
+    fsutil::hex(&Sha256::digest(inputs.to_string().as_bytes()))
+}
+
+/// A URL without its `user:password@`: credentials never go into a lock or a message.
+pub fn strip_credentials(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let host_end = rest.find('/').unwrap_or(rest.len());
+    match rest[..host_end].rfind('@') {
+        Some(at) => format!("{scheme}://{}", &rest[at + 1..]),
+        None => url.to_string(),
+    }
+}
+
+/// Name and version from a wheel (`name-ver-tags.whl`) or sdist (`name-ver.tar.gz`) file name.
+pub fn split_filename(file: &str) -> Option<(String, String)> {
+    let stem = file
+        .strip_suffix(".whl")
+        .or_else(|| file.strip_suffix(".tar.gz"))
+        .or_else(|| file.strip_suffix(".zip"))?;
+    let (name, rest) = if file.ends_with(".whl") {
+        let mut parts = stem.splitn(3, '-');
+        (parts.next()?, parts.next()?)
+    } else {
+        stem.rsplit_once('-')?
+    };
+    Some((pep::normalize_name(name).ok()?, rest.to_string()))
+}
+
+/// The versions an old `pvm.lock` pinned (name → version), for its migration.
+pub fn legacy_pins(project_root: &Path) -> Option<BTreeMap<String, String>> {
+    #[derive(Deserialize)]
+    struct Legacy {
+        #[serde(default, rename = "package")]
+        packages: Vec<LegacyPackage>,
+    }
+    #[derive(Deserialize)]
+    struct LegacyPackage {
+        name: String,
+        version: String,
+    }
+    let text = std::fs::read_to_string(project_root.join(LEGACY_LOCK_FILE)).ok()?;
+    let legacy: Legacy = toml::from_str(&text).ok()?;
+    Some(
+        legacy
+            .packages
+            .into_iter()
+            .map(|p| (p.name, p.version))
+            .collect(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(platform: &str) -> MarkerEnvironment {
+        pep::cpython312_on(platform)
+    }
+
+    #[test]
+    fn markers_with_extras_and_groups_are_evaluated() {
+        let linux = env("linux");
+        let win = env("win32");
+        let marker = "sys_platform == 'win32' or ('tests' in dependency_groups and (python_version >= '3.9'))";
+        let tests = ["tests".to_string()];
+        assert!(!marker_applies(marker, &linux, &[], &[]));
+        assert!(marker_applies(marker, &win, &[], &[]));
+        assert!(marker_applies(marker, &linux, &[], &tests));
+        assert!(marker_applies(
+            "'Fast' in extras",
+            &linux,
+            &["fast".into()],
+            &[]
+        ));
+        assert!(!marker_applies("'fast' in extras", &linux, &[], &tests));
+    }
+
+    #[test]
+    fn markers_combine() {
+        let base = Some("sys_platform == 'win32'".to_string());
+        let group = all_of(
+            selection_marker(PieceKind::Group, "tests"),
+            Some("python_version < '3.9' or os_name == 'nt'".into()),
+        );
+        assert_eq!(
+            group.as_deref(),
+            Some("'tests' in dependency_groups and (python_version < '3.9' or os_name == 'nt')")
+        );
+        assert_eq!(
+            any_of(&[base.clone(), group]).unwrap(),
+            "sys_platform == 'win32' or ('tests' in dependency_groups and (python_version < '3.9' or os_name == 'nt'))"
+        );
+        assert_eq!(any_of(&[base, None]), None);
+    }
+
+    #[test]
+    fn credentials_are_stripped() {
+        assert_eq!(
+            strip_credentials("https://user:tok@host.example/simple"),
+            "https://host.example/simple"
+        );
+        assert_eq!(strip_credentials("/local/wheels"), "/local/wheels");
+    }
+
+    #[test]
+    fn file_names_give_name_and_version() {
+        assert_eq!(
+            split_filename("My_Pkg-1.0-py3-none-any.whl"),
+            Some(("my-pkg".into(), "1.0".into()))
+        );
+        assert_eq!(
+            split_filename("my-pkg-2.0.tar.gz"),
+            Some(("my-pkg".into(), "2.0".into()))
+        );
+    }
+}

@@ -1,0 +1,519 @@
+//! Resolving a project into a `pylock.toml`.
+//!
+//! With uv the lock is universal: one resolution of everything (every extra and group) for
+//! every platform and every Python `requires-python` allows, then one resolution per part of
+//! the manifest (the dependencies, each extra, each group) held to those pins, which says what
+//! each part needs and on which markers. A package's marker is the union of the parts that
+//! need it: `'tests' in dependency_groups and (…)`. With pip (3.6, 3.7) the lock holds the one
+//! environment it was resolved in, and says so in `environments`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use sha2::{Digest, Sha256};
+
+use super::SyncError;
+use super::backend::Backend;
+use super::pylock::{
+    self, Artifact, Package, PieceKind, PvmTable, PyLock, Tool, all_of, any_of, selection_marker,
+};
+use super::wheel;
+use crate::fsutil;
+use crate::pep::{self, Requirement};
+use crate::project::{Project, Selection, Sources, requirements};
+use crate::python::Facts;
+use crate::venv::Layout;
+
+/// The oldest Python uv resolves for.
+const UV_OLDEST_MINOR: u64 = 8;
+
+/// One part of the manifest, resolved on its own to learn what it needs.
+struct Piece {
+    kind: PieceKind,
+    name: String,
+    requirements: Vec<Requirement>,
+}
+
+/// The parts of the manifest: dependencies, each extra, each group (without what the
+/// dependencies already ask).
+fn pieces(project: &Project) -> Result<Vec<Piece>, SyncError> {
+    let base = requirements(project, &Selection::default())?;
+    let base_text: BTreeSet<String> = base.iter().map(|r| r.to_string()).collect();
+    let mut out = vec![Piece {
+        kind: PieceKind::Base,
+        name: String::new(),
+        requirements: base,
+    }];
+    let manifest = &project.manifest;
+    let parts = manifest
+        .optional_dependencies
+        .keys()
+        .map(|name| (PieceKind::Extra, name))
+        .chain(
+            manifest
+                .dependency_groups
+                .keys()
+                .map(|name| (PieceKind::Group, name)),
+        );
+    for (kind, name) in parts {
+        let mut selection = Selection::default();
+        match kind {
+            PieceKind::Extra => selection.extras.insert(name.clone()),
+            _ => selection.groups.insert(name.clone()),
+        };
+        let own: Vec<Requirement> = requirements(project, &selection)?
+            .into_iter()
+            .filter(|r| !base_text.contains(&r.to_string()))
+            .collect();
+        out.push(Piece {
+            kind,
+            name: name.clone(),
+            requirements: own,
+        });
+    }
+    Ok(out)
+}
+
+/// The environment a pip lock holds, as a marker.
+pub fn environment_marker(facts: &Facts) -> String {
+    let get = |key: &str| facts.markers.get(key).cloned().unwrap_or_default();
+    format!(
+        "python_version == '{}' and implementation_name == '{}' and sys_platform == '{}' and platform_machine == '{}'",
+        get("python_version"),
+        get("implementation_name"),
+        get("sys_platform"),
+        get("platform_machine"),
+    )
+}
+
+/// The inputs hash `lock` must carry to be current for `project` (and, for a pip lock, for
+/// the environment `facts`).
+pub fn expected_inputs(
+    project: &Project,
+    sources: &Sources,
+    resolver: &str,
+    facts: &Facts,
+) -> Result<String, SyncError> {
+    let everything = requirements(project, &Selection::everything(project))?;
+    let requires_python = project
+        .manifest
+        .requires_python
+        .as_ref()
+        .map(|s| s.to_string());
+    let environment = (resolver == "pip").then(|| environment_marker(facts));
+    Ok(pylock::inputs_hash(
+        &everything,
+        requires_python.as_deref(),
+        sources,
+        resolver,
+        environment.as_deref(),
+    ))
+}
+
+/// Resolves the project (every extra and group) into a lock. `previous` pins are kept where
+/// the manifest allows, unless `upgrade`.
+pub fn resolve(
+    project: &Project,
+    layout: &Layout,
+    facts: &Facts,
+    backend: &Backend,
+    previous: &BTreeMap<String, String>,
+    upgrade: bool,
+) -> Result<PyLock, SyncError> {
+    let sources = Sources::for_project(project);
+    let scratch = tempfile::tempdir().map_err(|source| SyncError::Io {
+        path: std::env::temp_dir(),
+        source,
+    })?;
+    let pieces = pieces(project)?;
+    let (packages, resolver, environments) = match backend {
+        Backend::Uv(_) => {
+            let python_version = lowest_python(project, facts);
+            let packages = resolve_universal(
+                backend,
+                layout,
+                &sources,
+                &pieces,
+                &python_version,
+                previous,
+                upgrade,
+                scratch.path(),
+            )?;
+            (packages, "uv", None)
+        }
+        Backend::Pip => {
+            let packages = resolve_here(
+                backend,
+                layout,
+                facts,
+                &sources,
+                &pieces,
+                (!upgrade).then_some(previous),
+                scratch.path(),
+            )?;
+            (packages, "pip", Some(vec![environment_marker(facts)]))
+        }
+    };
+    let mut packages = packages;
+    for package in &mut packages {
+        localize(package, project, &sources);
+    }
+    packages.sort_by(|a, b| (&a.name, &a.version).cmp(&(&b.name, &b.version)));
+    let manifest = &project.manifest;
+    let default_groups = manifest
+        .dependency_groups
+        .keys()
+        .filter(|name| name.as_str() == "dev")
+        .cloned()
+        .collect();
+    Ok(PyLock {
+        lock_version: "1.0".into(),
+        environments,
+        requires_python: manifest.requires_python.as_ref().map(|s| s.to_string()),
+        extras: manifest.optional_dependencies.keys().cloned().collect(),
+        dependency_groups: manifest.dependency_groups.keys().cloned().collect(),
+        default_groups,
+        created_by: "pvm".into(),
+        packages,
+        tool: Some(Tool {
+            pvm: Some(PvmTable {
+                inputs: expected_inputs(project, &sources, resolver, facts)?,
+                resolver: resolver.into(),
+                sources: written_sources(&sources),
+            }),
+        }),
+    })
+}
+
+fn written_sources(sources: &Sources) -> Vec<String> {
+    let written = sources.as_written();
+    written
+        .index_url
+        .iter()
+        .chain(&written.extra_index_urls)
+        .chain(&written.find_links)
+        .map(|url| pylock::strip_credentials(url))
+        .collect()
+}
+
+/// The lowest `X.Y` that `requires-python` allows (uv resolves for it and everything newer);
+/// without one, the env's own.
+fn lowest_python(project: &Project, facts: &Facts) -> String {
+    let from_manifest = project
+        .manifest
+        .requires_python
+        .as_ref()
+        .and_then(|specifiers| {
+            specifiers
+                .iter()
+                .filter(|s| {
+                    matches!(
+                        s.operator().to_string().as_str(),
+                        ">=" | ">" | "==" | "~=" | "==="
+                    )
+                })
+                .map(|s| {
+                    let release = s.version().release();
+                    (
+                        release.first().copied().unwrap_or(3),
+                        release.get(1).copied().unwrap_or(0),
+                    )
+                })
+                .max()
+        });
+    let (major, minor) = from_manifest.unwrap_or((facts.version_info.0, facts.version_info.1));
+    let minor = if major == 3 {
+        minor.max(UV_OLDEST_MINOR)
+    } else {
+        minor
+    };
+    format!("{major}.{minor}")
+}
+
+#[allow(clippy::too_many_arguments)]
+fn resolve_universal(
+    backend: &Backend,
+    layout: &Layout,
+    sources: &Sources,
+    pieces: &[Piece],
+    python_version: &str,
+    previous: &BTreeMap<String, String>,
+    upgrade: bool,
+    scratch: &Path,
+) -> Result<Vec<Package>, SyncError> {
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| SyncError::Io { path, source }
+    };
+    let write_requirements = |path: &Path, requirements: &[Requirement]| {
+        let text: String = requirements.iter().map(|r| format!("{r}\n")).collect();
+        std::fs::write(path, text).map_err(io(path))
+    };
+    // Everything at once: the pins every part is then held to.
+    let everything: Vec<Requirement> = pieces
+        .iter()
+        .flat_map(|p| p.requirements.iter().cloned())
+        .collect();
+    let input = scratch.join("everything.in");
+    write_requirements(&input, &everything)?;
+    let pins = scratch.join("pins.txt");
+    // uv keeps the pins already in its output file where it can: the previous lock's.
+    let preferred: String = if upgrade {
+        String::new()
+    } else {
+        previous
+            .iter()
+            .map(|(name, version)| format!("{name}=={version}\n"))
+            .collect()
+    };
+    std::fs::write(&pins, preferred).map_err(io(&pins))?;
+    if everything.is_empty() {
+        return Ok(Vec::new());
+    }
+    backend.compile_universal(
+        layout,
+        sources,
+        &input,
+        &pins,
+        python_version,
+        None,
+        upgrade,
+    )?;
+
+    let mut merged: Vec<(Package, Vec<Option<String>>)> = Vec::new();
+    for (index, piece) in pieces.iter().enumerate() {
+        if piece.requirements.is_empty() {
+            continue;
+        }
+        let input = scratch.join(format!("piece-{index}.in"));
+        write_requirements(&input, &piece.requirements)?;
+        let output = scratch.join(format!("pylock.piece{index}.toml"));
+        backend.compile_universal(
+            layout,
+            sources,
+            &input,
+            &output,
+            python_version,
+            Some(&pins),
+            false,
+        )?;
+        let text = std::fs::read_to_string(&output).map_err(io(&output))?;
+        let lock: PyLock = toml::from_str(&text).map_err(|err| SyncError::BadLock {
+            path: output.clone(),
+            message: err.to_string(),
+        })?;
+        let condition = selection_marker(piece.kind, &piece.name);
+        for package in lock.packages {
+            let marker = all_of(condition.clone(), package.marker.clone());
+            match merged
+                .iter_mut()
+                .find(|(p, _)| p.name == package.name && p.version == package.version)
+            {
+                Some((_, markers)) => markers.push(marker),
+                None => merged.push((package, vec![marker])),
+            }
+        }
+    }
+    Ok(merged
+        .into_iter()
+        .map(|(mut package, markers)| {
+            package.marker = any_of(&markers);
+            package
+        })
+        .collect())
+}
+
+/// pip's resolution, in this environment: downloads everything, hashes each file, and reads
+/// each wheel's dependencies to know which part of the manifest needs which package.
+/// pip has no preferences: the previous pins are tried as constraints first, and dropped when
+/// the manifest no longer allows them.
+fn resolve_here(
+    backend: &Backend,
+    layout: &Layout,
+    facts: &Facts,
+    sources: &Sources,
+    pieces: &[Piece],
+    previous: Option<&BTreeMap<String, String>>,
+    scratch: &Path,
+) -> Result<Vec<Package>, SyncError> {
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| SyncError::Io { path, source }
+    };
+    let everything: Vec<Requirement> = pieces
+        .iter()
+        .flat_map(|p| p.requirements.iter().cloned())
+        .collect();
+    if everything.is_empty() {
+        return Ok(Vec::new());
+    }
+    let input = scratch.join("everything.in");
+    let text: String = everything.iter().map(|r| format!("{r}\n")).collect();
+    std::fs::write(&input, text).map_err(io(&input))?;
+    let dest = scratch.join("downloads");
+    let pinned = previous.filter(|pins| !pins.is_empty()).map(|pins| {
+        let path = scratch.join("previous.txt");
+        let text: String = pins.iter().map(|(n, v)| format!("{n}=={v}\n")).collect();
+        std::fs::write(&path, text).map(|_| path)
+    });
+    let kept = match pinned {
+        Some(Ok(constraints)) => backend
+            .download(layout, sources, &input, &dest, Some(&constraints))
+            .is_ok(),
+        _ => false,
+    };
+    if !kept {
+        let _ = std::fs::remove_dir_all(&dest);
+        backend.download(layout, sources, &input, &dest, None)?;
+    }
+    let markers = pep::marker_environment(&facts.markers).map_err(SyncError::Markers)?;
+    let index = pylock::strip_credentials(
+        sources
+            .index_url
+            .as_deref()
+            .unwrap_or("https://pypi.org/simple"),
+    );
+    // `name @ url` requirements: their artifact is that URL.
+    let direct: BTreeMap<String, String> = everything
+        .iter()
+        .filter_map(|r| match &r.version_or_url {
+            Some(pep::VersionOrUrl::Url(url)) => Some((r.name.to_string(), url.to_string())),
+            _ => None,
+        })
+        .collect();
+    let mut found: BTreeMap<String, (Package, Vec<Requirement>)> = BTreeMap::new();
+    for entry in std::fs::read_dir(&dest).map_err(io(&dest))?.flatten() {
+        let file = entry.file_name().to_string_lossy().into_owned();
+        let Some((name, version)) = pylock::split_filename(&file) else {
+            continue;
+        };
+        let bytes = std::fs::read(entry.path()).map_err(io(&entry.path()))?;
+        let url = direct.get(&name).cloned();
+        let artifact = Artifact {
+            name: url.is_none().then(|| file.clone()),
+            url,
+            path: None,
+            upload_time: None,
+            size: Some(bytes.len() as u64),
+            hashes: [("sha256".to_string(), fsutil::hex(&Sha256::digest(&bytes)))].into(),
+        };
+        let is_wheel = file.ends_with(".whl");
+        let package = Package {
+            name: name.clone(),
+            version: Some(version),
+            marker: None,
+            requires_python: None,
+            index: Some(index.clone()),
+            directory: None,
+            archive: None,
+            sdist: (!is_wheel).then(|| artifact.clone()),
+            wheels: if is_wheel { vec![artifact] } else { Vec::new() },
+        };
+        found.insert(name, (package, wheel::requires_dist(&entry.path())));
+    }
+    // Which parts reach which package, following each wheel's Requires-Dist for this env.
+    let mut markers_of: BTreeMap<String, Vec<Option<String>>> = BTreeMap::new();
+    for piece in pieces {
+        let condition = selection_marker(piece.kind, &piece.name);
+        let mut queue: Vec<(String, Vec<pep::ExtraName>)> = piece
+            .requirements
+            .iter()
+            .filter(|r| pep::applies(r, &markers, &[]))
+            .map(|r| (r.name.to_string(), r.extras.clone()))
+            .collect();
+        let mut seen = BTreeSet::new();
+        while let Some((name, extras)) = queue.pop() {
+            if !seen.insert((name.clone(), extras.clone())) {
+                continue;
+            }
+            let Some((_, requires)) = found.get(&name) else {
+                continue;
+            };
+            markers_of
+                .entry(name.clone())
+                .or_default()
+                .push(condition.clone());
+            for requirement in requires {
+                if pep::applies(requirement, &markers, &extras) {
+                    queue.push((requirement.name.to_string(), requirement.extras.clone()));
+                }
+            }
+        }
+    }
+    Ok(found
+        .into_iter()
+        .map(|(name, (mut package, _))| {
+            package.marker = markers_of.get(&name).and_then(|m| any_of(m));
+            package
+        })
+        .collect())
+}
+
+/// Local files become paths (relative to the project when their find-links folder is written
+/// relative, or when they are inside it) with their size; remote URLs lose any credentials.
+fn localize(package: &mut Package, project: &Project, sources: &Sources) {
+    let artifacts = package
+        .wheels
+        .iter_mut()
+        .chain(package.sdist.iter_mut())
+        .chain(package.archive.iter_mut());
+    for artifact in artifacts {
+        if let Some(url) = artifact.url.clone() {
+            match fsutil::file_url_to_path(&url) {
+                Some(path) => {
+                    if artifact.size.is_none() {
+                        artifact.size = std::fs::metadata(&path).ok().map(|m| m.len());
+                    }
+                    artifact.path = Some(lock_path(&path, project, sources));
+                    artifact.url = None;
+                }
+                None => artifact.url = Some(pylock::strip_credentials(&url)),
+            }
+        }
+        if artifact.path.is_none()
+            && artifact.url.is_none()
+            && let Some(name) = artifact.name.clone()
+        {
+            // A pip download: a file in a find-links folder is that file.
+            for (index, folder) in sources.find_links.iter().enumerate() {
+                let candidate = Path::new(folder).join(&name);
+                if candidate.is_file() {
+                    let written = sources.find_links_written.get(index).unwrap_or(folder);
+                    artifact.path = Some(if Path::new(written).is_relative() {
+                        format!("{}/{name}", written.trim_end_matches('/'))
+                    } else {
+                        candidate.display().to_string()
+                    });
+                    artifact.name = None;
+                    package.index = None;
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/// How the lock names a local file: relative to the project root when a relative find-links
+/// folder or the project holds it, absolute otherwise.
+fn lock_path(path: &Path, project: &Project, sources: &Sources) -> String {
+    let path = &path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+    if let Ok(inside) = path.strip_prefix(&project.root) {
+        return inside.display().to_string();
+    }
+    for (index, folder) in sources.find_links.iter().enumerate() {
+        let written = sources
+            .find_links_written
+            .get(index)
+            .map(String::as_str)
+            .unwrap_or(folder);
+        let folder = Path::new(folder)
+            .canonicalize()
+            .unwrap_or_else(|_| Path::new(folder).to_path_buf());
+        if Path::new(written).is_relative()
+            && let Ok(rest) = path.strip_prefix(&folder)
+        {
+            return format!("{}/{}", written.trim_end_matches('/'), rest.display());
+        }
+    }
+    path.display().to_string()
+}

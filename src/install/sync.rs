@@ -1,0 +1,368 @@
+//! A sync: first the plan (the lock read, checked or re-locked, and every local artifact
+//! verified), which changes nothing in the env; then, once `begin` has marked the env
+//! unfinished, the changes: install, build the project, remove what the plan lacks.
+
+use std::collections::BTreeSet;
+
+use super::backend::{Backend, InstallFlags};
+use super::pylock::{LEGACY_LOCK_FILE, Package, PyLock};
+use super::{LockMode, Progress, SyncError, SyncOptions, SyncReport, resolve, site};
+use crate::pep;
+use crate::project::package::{self, InstalledProject};
+use crate::project::{Project, Selection, Sources, requirements};
+use crate::python::Facts;
+use crate::venv::Layout;
+
+/// The project's `pylock.toml`, if it has one.
+pub fn read_lock(project: &Project) -> Result<Option<PyLock>, SyncError> {
+    PyLock::read(&project.root)
+}
+
+/// Whether `lock` was resolved from what the project asks for now. A lock without pvm's table
+/// (another tool wrote it) is the project's lock as it is.
+pub fn lock_is_current(
+    lock: &PyLock,
+    project: &Project,
+    sources: &Sources,
+    facts: &Facts,
+) -> Result<bool, SyncError> {
+    let Some(table) = lock.pvm() else {
+        return Ok(true);
+    };
+    Ok(table.inputs == resolve::expected_inputs(project, sources, &table.resolver, facts)?)
+}
+
+/// Resolves the project into `pylock.toml`, keeping the versions of the lock there (or of an
+/// old `pvm.lock`, which is then removed: `true` when one was migrated) unless `upgrade`.
+pub fn relock(
+    project: &Project,
+    layout: &Layout,
+    facts: &Facts,
+    backend: &Backend,
+    upgrade: bool,
+) -> Result<(PyLock, bool), SyncError> {
+    let legacy = project.root.join(LEGACY_LOCK_FILE);
+    let previous = match PyLock::read(&project.root)? {
+        Some(lock) => lock
+            .packages
+            .iter()
+            .filter_map(|p| Some((p.name.clone(), p.version.clone()?)))
+            .collect(),
+        None => super::pylock::legacy_pins(&project.root).unwrap_or_default(),
+    };
+    let lock = resolve::resolve(project, layout, facts, backend, &previous, upgrade)?;
+    lock.write(&project.root)?;
+    let migrated = legacy.is_file();
+    if migrated {
+        std::fs::remove_file(&legacy).map_err(|source| SyncError::Io {
+            path: legacy,
+            source,
+        })?;
+    }
+    Ok((lock, migrated))
+}
+
+/// Makes the env hold exactly what the project needs for `selection`: its dependencies (the
+/// lock's pins when there is one), then, for a package, the project itself, editable. It is
+/// rebuilt only when its build inputs changed since `built_from`. `begin` runs once, right
+/// before the first change to the env: a sync refused earlier leaves the env as it was.
+#[allow(clippy::too_many_arguments)]
+pub fn sync(
+    project: &Project,
+    layout: &Layout,
+    facts: &Facts,
+    selection: &Selection,
+    options: &SyncOptions,
+    built_from: Option<&str>,
+    begin: &mut dyn FnMut() -> Result<(), SyncError>,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<SyncReport, SyncError> {
+    let settings = &project.manifest.settings;
+    let sources = Sources::for_project(project);
+    let backend = Backend::choose(settings.installer, facts)?;
+    let requirements = requirements(project, selection)?;
+    let markers = pep::marker_environment(&facts.markers).map_err(SyncError::Markers)?;
+    let before = site::installed(&layout.site_packages);
+    let mut report = SyncReport {
+        installer: backend.name().to_string(),
+        ..SyncReport::default()
+    };
+
+    // The plan. The lock first: read, checked against the manifest, re-locked when stale.
+    let lock = plan_lock(
+        project,
+        layout,
+        facts,
+        &backend,
+        &sources,
+        options.lock,
+        requirements.len(),
+        &mut report,
+        progress,
+    )?;
+    let planned: Option<Vec<&Package>> = lock.as_ref().map(|lock| {
+        lock.selected(selection, &markers)
+            .into_iter()
+            // The project itself is installed by its own step below.
+            .filter(|p| p.directory.is_none())
+            .collect()
+    });
+    if let (Some(lock), Some(planned)) = (&lock, &planned) {
+        // Every local artifact is checked before anything changes: on a mismatch the env
+        // keeps what it had, and stays marked as it was.
+        lock.verify_local(&project.root, planned)?;
+    }
+    let count = planned.as_ref().map_or(requirements.len(), Vec::len);
+    let pip_missing =
+        backend == Backend::Pip && !site::installed(&layout.site_packages).contains_key("pip");
+    if count > 0 && pip_missing {
+        return Err(SyncError::NoPip);
+    }
+
+    // The changes.
+    begin()?;
+    let scratch = tempfile::tempdir().map_err(|source| SyncError::Io {
+        path: std::env::temp_dir(),
+        source,
+    })?;
+    if count > 0 {
+        crate::faults::pause(crate::faults::INSTALL);
+        progress(Progress::Installing {
+            requirements: count,
+            installer: backend.name(),
+        });
+        match (&lock, &planned) {
+            (Some(_), Some(_)) if matches!(backend, Backend::Uv(_)) => {
+                let extras: Vec<String> = selection.extras.iter().cloned().collect();
+                let groups: Vec<String> = selection.groups.iter().cloned().collect();
+                backend.install_pylock(
+                    layout,
+                    &sources,
+                    &PyLock::path(&project.root),
+                    &extras,
+                    &groups,
+                    options.reinstall,
+                )?;
+            }
+            (Some(_), Some(planned)) => {
+                // pip reads no lock: the pins with their hashes, from the lock's own folders.
+                let mut sources = sources.clone();
+                let text = pinned_requirements(planned, project, &mut sources);
+                let file = write_file(scratch.path(), &text)?;
+                let flags = InstallFlags {
+                    locked: true,
+                    reinstall: options.reinstall,
+                };
+                backend.install(layout, &sources, &file, flags)?;
+            }
+            _ => {
+                let text: String = requirements.iter().map(|r| format!("{r}\n")).collect();
+                let file = write_file(scratch.path(), &text)?;
+                let flags = InstallFlags {
+                    locked: false,
+                    reinstall: options.reinstall,
+                };
+                backend.install(layout, &sources, &file, flags)?;
+            }
+        }
+    }
+
+    let install_project = project.manifest.is_package() && !selection.no_project;
+    let build_inputs = package::build_inputs(project);
+    if install_project {
+        install_project_itself(
+            project,
+            layout,
+            &backend,
+            &sources,
+            lock.is_some(),
+            built_from,
+            build_inputs.as_deref(),
+            options.reinstall,
+            &mut report,
+            progress,
+        )?;
+    }
+
+    // Exact: whatever the plan lacks goes.
+    let installed = site::installed(&layout.site_packages);
+    let mut keep: BTreeSet<String> = match &planned {
+        Some(planned) => planned
+            .iter()
+            .map(|p| pep::normalize_name(&p.name).unwrap_or_else(|_| p.name.clone()))
+            .collect(),
+        None => site::needed(&requirements, &installed, &markers),
+    };
+    let own = install_project
+        .then(|| site::installed_from(&installed, &project.root))
+        .flatten();
+    if let Some((dist, editable)) = own {
+        // The project and what its own metadata requires (a `setup.py`'s `install_requires`).
+        if let Ok(root) = pep::parse_requirement(&dist.name) {
+            keep.extend(site::needed(&[root], &installed, &markers));
+        }
+        report.project = Some(InstalledProject {
+            name: dist.name.clone(),
+            version: dist.version.clone(),
+            editable,
+        });
+        report.project_build = build_inputs;
+    }
+    if settings.seed_pip {
+        keep.insert("pip".to_string());
+    }
+    let extra: Vec<String> = installed
+        .keys()
+        .filter(|name| !keep.contains(*name))
+        .cloned()
+        .collect();
+    if !extra.is_empty() {
+        if pip_missing {
+            return Err(SyncError::NoPip);
+        }
+        progress(Progress::Removing { count: extra.len() });
+        backend.uninstall(layout, &extra)?;
+    }
+
+    // uv makes its `.lock` in the env writable by all; nothing in the store may be.
+    crate::fsutil::remove_world_write(&layout.root);
+    let after = site::installed(&layout.site_packages);
+    for (name, dist) in &after {
+        match before.get(name) {
+            None => report.added.push((name.clone(), dist.version.clone())),
+            Some(old) if old.version != dist.version => {
+                report
+                    .changed
+                    .push((name.clone(), old.version.clone(), dist.version.clone()))
+            }
+            Some(_) => {}
+        }
+    }
+    for (name, dist) in &before {
+        if !after.contains_key(name) {
+            report.removed.push((name.clone(), dist.version.clone()));
+        }
+    }
+    report.used_lock = lock.is_some();
+    Ok(report)
+}
+
+/// The lock a sync installs from, after `mode`'s checks: the current one, a fresh one when it
+/// is stale (or an old `pvm.lock` is migrated), or none.
+#[allow(clippy::too_many_arguments)]
+fn plan_lock(
+    project: &Project,
+    layout: &Layout,
+    facts: &Facts,
+    backend: &Backend,
+    sources: &Sources,
+    mode: LockMode,
+    requirements: usize,
+    report: &mut SyncReport,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Option<PyLock>, SyncError> {
+    let existing = read_lock(project)?;
+    let legacy = project.root.join(LEGACY_LOCK_FILE).is_file();
+    let current = match &existing {
+        Some(lock) => lock_is_current(lock, project, sources, facts)?,
+        None => false,
+    };
+    match (mode, existing) {
+        (LockMode::Frozen, Some(lock)) => {
+            report.frozen_stale = !current;
+            Ok(Some(lock))
+        }
+        (LockMode::Frozen | LockMode::Locked, None) => Err(SyncError::NoLock),
+        (_, Some(lock)) if current => Ok(Some(lock)),
+        (LockMode::Locked, Some(_)) => Err(SyncError::StaleLock),
+        (LockMode::Auto, None) if !legacy => Ok(None),
+        (LockMode::Auto, _) => {
+            progress(Progress::Locking { requirements });
+            let (lock, migrated) = relock(project, layout, facts, backend, false)?;
+            report.relocked = true;
+            report.migrated = migrated;
+            Ok(Some(lock))
+        }
+    }
+}
+
+/// `name==version --hash=…` lines for pip, and the folders of the lock's local files added to
+/// `sources` so that pip finds exactly them.
+fn pinned_requirements(planned: &[&Package], project: &Project, sources: &mut Sources) -> String {
+    let mut out = String::new();
+    for package in planned {
+        let Some(version) = &package.version else {
+            continue;
+        };
+        out.push_str(&format!("{}=={version}", package.name));
+        let artifacts = package.wheels.iter().chain(package.sdist.iter());
+        for artifact in artifacts {
+            if let Some(sha256) = artifact.sha256() {
+                out.push_str(&format!(" --hash=sha256:{sha256}"));
+            }
+            if let Some(folder) = artifact
+                .local_file(&project.root)
+                .and_then(|file| file.parent().map(|p| p.display().to_string()))
+                && !sources.find_links.contains(&folder)
+            {
+                sources.find_links.push(folder);
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn write_file(dir: &std::path::Path, text: &str) -> Result<std::path::PathBuf, SyncError> {
+    let file = dir.join("requirements.txt");
+    std::fs::write(&file, text).map_err(|source| SyncError::Io {
+        path: file.clone(),
+        source,
+    })?;
+    Ok(file)
+}
+
+/// Builds and installs the project, editable, unless the build inputs it was last built from
+/// are the current ones and it is still there.
+#[allow(clippy::too_many_arguments)]
+fn install_project_itself(
+    project: &Project,
+    layout: &Layout,
+    backend: &Backend,
+    sources: &Sources,
+    locked: bool,
+    built_from: Option<&str>,
+    build_inputs: Option<&str>,
+    reinstall: bool,
+    report: &mut SyncReport,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<(), SyncError> {
+    let dists = site::installed(&layout.site_packages);
+    let current = site::installed_from(&dists, &project.root);
+    let fresh =
+        current.is_some() && built_from.is_some() && built_from == build_inputs && !reinstall;
+    if fresh {
+        return Ok(());
+    }
+    let name = current
+        .map(|(dist, _)| dist.name.clone())
+        .or_else(|| project.manifest.name.clone());
+    let backend_name = project.manifest.build_backend();
+    progress(Progress::BuildingProject {
+        name: &project.name(),
+        backend: backend_name,
+    });
+    backend
+        .install_editable(layout, sources, &project.root, name.as_deref(), locked)
+        .map_err(|err| match err {
+            SyncError::Installer { detail, .. } => SyncError::Build {
+                project: project.name(),
+                backend: backend_name.to_string(),
+                installer: backend.name(),
+                tail: super::tail(&detail, 25),
+            },
+            other => other,
+        })?;
+    report.built_project = true;
+    Ok(())
+}
