@@ -142,12 +142,20 @@ export PVM_PYTHON="$PYTHON"
 "$PVM" sync --quiet --group "$REAL_GROUP"
 RUNS=10 bench real-pvm --prepare "sh -c '$PVM remove --yes --quiet || true'" \
     -n "pvm sync --group $REAL_GROUP: fresh env, real package" "$PVM sync --quiet --group $REAL_GROUP"
+# From the lock: pylock.toml against uv.lock, the dependencies only (both build the project
+# anew otherwise; uv caches that build, pvm does not yet).
+"$PVM" lock --quiet
+RUNS=15 bench lock-pvm --prepare "sh -c '$PVM remove --yes --quiet || true'" \
+    -n "pvm sync from pylock.toml: fresh env, dependencies" "$PVM sync --quiet --no-install-project"
 bench real-pvm-run -n "pvm run true (package project)" "$PVM run true"
 unset PVM_PYTHON
 cd "$SCRATCH/real-uv"
 "$UV" sync --quiet --python "$PYTHON" --group "$REAL_GROUP"
 RUNS=10 bench real-uv --prepare "rm -rf $SCRATCH/real-uv/.venv" \
     -n "uv sync --group $REAL_GROUP: fresh env, real package" "$UV sync --quiet --python $PYTHON --group $REAL_GROUP"
+"$UV" lock --quiet --python "$PYTHON"
+RUNS=15 bench lock-uv --prepare "rm -rf $SCRATCH/real-uv/.venv" \
+    -n "uv sync --frozen: fresh env, dependencies" "$UV sync --quiet --frozen --no-install-project --python $PYTHON"
 
 # `pvm list` with 100 envs (with pip) in a store of its own.
 export PVM_HOME="$SCRATCH/list-home"
