@@ -110,6 +110,9 @@ pub struct InitArgs {
     /// Interpreter request, written to .python-version.
     #[arg(long, value_name = "REQUEST", add = ArgValueCandidates::new(complete::python_versions))]
     pub python: Option<String>,
+    /// Do not write .python-version (by default a new project pins the interpreter it chose).
+    #[arg(long)]
+    pub no_pin: bool,
     /// Write the manifest only; the env is made on the first run.
     #[arg(long)]
     pub no_env: bool,

@@ -8,8 +8,8 @@ use jiff::Timestamp;
 use crate::fingerprint;
 use crate::install::{self, Progress, SyncError, SyncOptions, SyncReport};
 use crate::project::Project;
-use crate::project::Selection;
 use crate::project::package::InstalledProject;
+use crate::project::{Selection, SelectionRequest};
 use crate::python::facts::FileStamp;
 use crate::python::{
     Finder, Interpreter, InterpreterRequest, PythonError, SearchPaths, SourcedRequest,
@@ -189,11 +189,13 @@ pub fn ensure(
 ) -> Result<Ready, EnvError> {
     let env = store.env_for(&project.name(), &project.root);
     let metadata = env.metadata();
-    let selection = options
+    // What was asked for (now, or by the last sync), resolved against the manifest as it is.
+    let asked = options
         .selection
         .clone()
         .or_else(|| metadata.as_ref().map(|m| m.selection.clone()))
-        .unwrap_or_else(|| Selection::default_for(project));
+        .unwrap_or_default();
+    let selection = asked.resolve(project);
     let mut verdict = check(&env, metadata.as_ref(), project, request, &selection);
     if verdict == Verdict::Current
         && options.check_installed
@@ -293,7 +295,7 @@ pub fn ensure(
     )?;
     metadata.project_install = report.project.clone();
     metadata.project_build = report.project_build.clone();
-    metadata.selection = selection.clone();
+    metadata.selection = asked;
     metadata.installer = Some(report.installer.clone());
     // A sync may have written the lock: the fingerprint covers it as it is now.
     metadata.fingerprint = (!report.frozen_stale)
@@ -413,7 +415,7 @@ fn build(
         name: project.name(),
         python: env_python(interpreter, request),
         fingerprint: None,
-        selection: Selection::default(),
+        selection: SelectionRequest::default(),
         installer: None,
         project_install: None,
         project_build: None,
@@ -460,7 +462,8 @@ pub fn info(store: &Store, project: &Project, request: &SourcedRequest) -> Proje
     let selection = metadata
         .as_ref()
         .map(|m| m.selection.clone())
-        .unwrap_or_else(|| Selection::default_for(project));
+        .unwrap_or_default()
+        .resolve(project);
     let verdict = check(&env, metadata.as_ref(), project, request, &selection);
     let reason = verdict.reason(metadata.as_ref());
     let status = match &verdict {

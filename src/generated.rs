@@ -18,7 +18,9 @@ pub fn files() -> Vec<(String, String)> {
     for (name, schema) in schemas() {
         files.push((format!("schemas/{name}"), schema));
     }
-    files.push(("man/pvm.1".to_string(), man_page()));
+    for (name, page) in man_pages() {
+        files.push((format!("man/{name}"), page));
+    }
     files
 }
 
@@ -62,13 +64,70 @@ pub fn completions(shell: Shell) -> String {
     String::from_utf8(out).expect("completions are UTF-8")
 }
 
-/// The man page, from the same CLI definition.
-pub fn man_page() -> String {
+/// The man pages, from the same CLI definition: `pvm.1` and one page per subcommand
+/// (`pvm-init.1`, `pvm-python-find.1`…), so that every page named under SUBCOMMANDS exists.
+/// Each page's examples are kept verbatim (`.nf`), not reflowed.
+pub fn man_pages() -> Vec<(String, String)> {
+    let mut pages = Vec::new();
+    collect_pages(Cli::command(), "pvm".to_string(), &mut pages);
+    pages
+}
+
+fn collect_pages(command: clap::Command, name: String, pages: &mut Vec<(String, String)>) {
+    // clap names are static; a generator runs once, so the few page names may live forever.
+    let static_name: &'static str = Box::leak(name.clone().into_boxed_str());
+    // `pvm help` is clap's, with no page of its own.
+    let command = command
+        .name(static_name)
+        .bin_name(name.replace('-', " "))
+        .disable_help_subcommand(true);
+    let examples = command.get_after_help().map(|text| text.to_string());
+    let command = command.after_help(None::<&str>);
+    let man = clap_mangen::Man::new(command.clone());
     let mut out = Vec::new();
-    clap_mangen::Man::new(Cli::command())
-        .render(&mut out)
+    man.render_title(&mut out).expect("writing to memory");
+    man.render_name_section(&mut out)
         .expect("writing to memory");
-    String::from_utf8(out).expect("the man page is UTF-8")
+    man.render_synopsis_section(&mut out)
+        .expect("writing to memory");
+    man.render_description_section(&mut out)
+        .expect("writing to memory");
+    man.render_options_section(&mut out)
+        .expect("writing to memory");
+    if command.has_subcommands() {
+        man.render_subcommands_section(&mut out)
+            .expect("writing to memory");
+    }
+    let mut page = String::from_utf8(out).expect("the man page is UTF-8");
+    if let Some(text) = examples {
+        let (title, body) = match text.strip_prefix("Examples:\n") {
+            Some(body) => ("EXAMPLES", body),
+            None => ("NOTES", text.as_str()),
+        };
+        page.push_str(&format!(".SH {title}\n.nf\n"));
+        for line in body.lines() {
+            page.push_str(&roff_line(line));
+            page.push('\n');
+        }
+        page.push_str(".fi\n");
+    }
+    pages.push((format!("{name}.1"), page));
+    for sub in command.get_subcommands() {
+        if sub.get_name() == "help" {
+            continue;
+        }
+        collect_pages(sub.clone(), format!("{name}-{}", sub.get_name()), pages);
+    }
+}
+
+/// One line of text as roff prints it verbatim: backslashes, leading dots and quotes escaped.
+fn roff_line(line: &str) -> String {
+    let escaped = line.replace('\\', "\\e").replace('-', "\\-");
+    if escaped.starts_with('.') || escaped.starts_with('\'') {
+        format!("\\&{escaped}")
+    } else {
+        escaped
+    }
 }
 
 /// The JSON Schemas, by file name.

@@ -7,7 +7,6 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::environment::{self, Verdict};
-use crate::project::Selection;
 use crate::project::package::InstalledProject;
 use crate::project::{MANIFEST, Project};
 use crate::python::{InterpreterRequest, SourcedRequest, facts::FileStamp};
@@ -145,8 +144,8 @@ pub fn status(env: &Env) -> (Status, Option<String>) {
             source: crate::python::RequestSource::Default,
         },
     };
-    let selection: &Selection = &metadata.selection;
-    let verdict = environment::check(env, Some(&metadata), &project, &request, selection);
+    let selection = metadata.selection.resolve(&project);
+    let verdict = environment::check(env, Some(&metadata), &project, &request, &selection);
     let status = match verdict {
         Verdict::Current => Status::Ok,
         Verdict::OutOfSync | Verdict::Reselect => Status::Outdated,

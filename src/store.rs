@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::fsutil;
-use crate::project::Selection;
+use crate::project::SelectionRequest;
 use crate::project::package::InstalledProject;
 use crate::python::facts::FileStamp;
 use crate::python::{Facts, Origin};
@@ -73,8 +73,20 @@ impl StoreError {
             StoreError::NoSuchEnv { available, .. } if available.is_empty() => {
                 Some("the store is empty".into())
             }
-            StoreError::NoSuchEnv { available, .. } => {
-                Some(format!("envs in the store: {}", available.join(", ")))
+            StoreError::NoSuchEnv { name, available } => {
+                // The closest env (by its project part) first: a typo gets a "did you mean".
+                let closest = available
+                    .iter()
+                    .map(|env| {
+                        let project = env.rsplit_once('-').map_or(env.as_str(), |(p, _)| p);
+                        (strsim::jaro_winkler(name, project), env)
+                    })
+                    .filter(|(score, _)| *score > 0.8)
+                    .max_by(|a, b| a.0.total_cmp(&b.0));
+                Some(match closest {
+                    Some((_, env)) => format!("did you mean `{env}`? (`pvm list` shows every env)"),
+                    None => format!("envs in the store: {}", available.join(", ")),
+                })
             }
             StoreError::Ambiguous { .. } => Some("use the full env name from `pvm list`".into()),
             StoreError::NotAnEnv { .. } => {
@@ -153,7 +165,7 @@ pub struct EnvMetadata {
     pub fingerprint: Option<String>,
     /// The extras and groups the env was last synced with; `pvm run` keeps them.
     #[serde(default)]
-    pub selection: Selection,
+    pub selection: SelectionRequest,
     /// Which installer last synced the env (`uv`, `pip`), once anything was installed.
     pub installer: Option<String>,
     /// The project itself, when the last sync installed it (a package).

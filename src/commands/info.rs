@@ -14,6 +14,12 @@ pub fn info(ctx: &Context, args: InfoArgs) -> anyhow::Result<i32> {
     let info = environment::info(&store, &project, &request);
     let mut out = anstream::stdout();
     if args.path {
+        // An editor is pointed at what this prints: make the env first if there is none, so
+        // the path always holds a Python.
+        if !info.env_exists {
+            let options = crate::install::SyncOptions::default();
+            super::ensure_env(ctx, &store, &project, &request, &options)?;
+        }
         writeln!(out, "{}", info.env.display())?;
         return Ok(0);
     }

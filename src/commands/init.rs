@@ -20,8 +20,25 @@ pub fn init(ctx: &Context, args: InitArgs) -> anyhow::Result<i32> {
     if dir.exists() && !dir.is_dir() {
         return Err(project::ProjectError::NotADirectory(dir).into());
     }
+    // The folders this init makes: a failed init leaves none of them behind.
+    let made: Vec<std::path::PathBuf> = dir
+        .ancestors()
+        .take_while(|folder| !folder.exists())
+        .map(Path::to_path_buf)
+        .collect();
     std::fs::create_dir_all(&dir)
         .map_err(|err| anyhow::anyhow!(err).context(format!("cannot create {}", dir.display())))?;
+    let result = init_in(ctx, &args, &dir);
+    if result.is_err()
+        && let Some(top) = made.last()
+    {
+        let _ = std::fs::remove_dir_all(top);
+    }
+    result
+}
+
+fn init_in(ctx: &Context, args: &InitArgs, dir: &Path) -> anyhow::Result<i32> {
+    let dir = dir.to_path_buf();
     if let Some(text) = &args.python {
         InterpreterRequest::parse(text)
             .map_err(|message| UserError::new(format!("invalid --python `{text}`: {message}")))?;
@@ -29,8 +46,7 @@ pub fn init(ctx: &Context, args: InitArgs) -> anyhow::Result<i32> {
     let manifest_path = dir.join(MANIFEST);
     let store = ctx.store()?;
 
-    // The request the env is made for: the one that chose requires-python for a new manifest.
-    let mut init_request = None;
+    let mut pin = args.python.as_ref().map(|text| text.trim().to_string());
     if manifest_path.exists() {
         if args.name.is_some() {
             ctx.ui.warn(format!(
@@ -53,7 +69,9 @@ pub fn init(ctx: &Context, args: InitArgs) -> anyhow::Result<i32> {
         let name = match &args.name {
             Some(name) => {
                 pep::normalize_name(name).map_err(|err| {
-                    UserError::new(format!("invalid project name `{name}`: {err}"))
+                    UserError::new(format!("invalid project name `{name}`: {err}")).hint(
+                        "a name uses letters, digits, `-`, `_` and `.`, starting and ending with a letter or digit, e.g. `my-app`",
+                    )
                 })?;
                 name.clone()
             }
@@ -91,6 +109,11 @@ pub fn init(ctx: &Context, args: InitArgs) -> anyhow::Result<i32> {
         let interpreter = interpreter?;
         let requires_python = format!(">={}", interpreter.facts.minor_version());
         let text = project::new_manifest(&name, &requires_python, &imported, args.package);
+        // As uv does: the interpreter chosen now is pinned, so that every env made later (after
+        // `pvm remove`, on another machine) gets the same one, not the newest match.
+        if args.python.is_none() && !args.no_pin {
+            pin = Some(interpreter.facts.minor_version());
+        }
         // `create_new`: never overwrite a manifest that appeared meanwhile.
         use std::io::Write;
         let mut file = std::fs::File::options()
@@ -101,7 +124,6 @@ pub fn init(ctx: &Context, args: InitArgs) -> anyhow::Result<i32> {
                 anyhow::anyhow!(err).context(format!("cannot write {}", manifest_path.display()))
             })?;
         file.write_all(text.as_bytes())?;
-        init_request = Some(request);
         if args.package {
             let (module, source) = project::template::package_module(&name);
             let module = dir.join(module);
@@ -114,30 +136,26 @@ pub fn init(ctx: &Context, args: InitArgs) -> anyhow::Result<i32> {
         ctx.ui.status(
             "Created",
             format!(
-                "{} for {} `{name}` (Python {}, {} dependencies)",
+                "{} for {} `{name}` (Python {}, {})",
                 manifest_path.display(),
                 if args.package { "package" } else { "project" },
                 interpreter.facts.version,
-                imported.len()
+                crate::ui::count(imported.len(), "dependency")
             ),
         );
     }
-    if let Some(text) = &args.python {
-        let pin = dir.join(PYTHON_VERSION_FILE);
-        std::fs::write(&pin, format!("{}\n", text.trim()))?;
-        ctx.ui.status(
-            "Pinned",
-            format!("Python {} in {}", text.trim(), pin.display()),
-        );
+    if let Some(version) = pin.filter(|_| !args.no_pin) {
+        let file = dir.join(PYTHON_VERSION_FILE);
+        std::fs::write(&file, format!("{version}\n"))?;
+        ctx.ui
+            .status("Pinned", format!("Python {version} in {}", file.display()));
     }
     if args.no_env {
         return Ok(0);
     }
     let project = Project::at(&dir)?;
-    let request = match init_request {
-        Some(request) => request,
-        None => project_request(args.python.as_deref(), &project)?,
-    };
+    // The env is made by the rule every later env follows (the pin, else requires-python).
+    let request = project_request(args.python.as_deref(), &project)?;
     let ready = ensure_env(ctx, &store, &project, &request, &SyncOptions::default())?;
     if ready.report.is_none() {
         ctx.ui

@@ -29,8 +29,8 @@ pub fn lock(ctx: &Context, args: LockArgs) -> anyhow::Result<i32> {
         ctx.ui.status(
             "Checked",
             format!(
-                "pylock.toml is current ({} packages)",
-                previous.packages.len()
+                "pylock.toml is current ({})",
+                crate::ui::count(previous.packages.len(), "package")
             ),
         );
         return Ok(0);
@@ -72,8 +72,8 @@ pub fn lock(ctx: &Context, args: LockArgs) -> anyhow::Result<i32> {
     ctx.ui.status(
         "Locked",
         format!(
-            "{} packages {scope} into {}",
-            lock.packages.len(),
+            "{} {scope} into {}",
+            crate::ui::count(lock.packages.len(), "package"),
             PyLock::path(&project.root).display()
         ),
     );

@@ -65,6 +65,7 @@ impl Context {
 
     /// The project: `--project DIR`, else the nearest one upward from the current folder.
     pub fn project(&self) -> anyhow::Result<Project> {
+        crate::project::sources::check_environment()?;
         Ok(match &self.project_dir {
             Some(dir) => Project::at(dir)?,
             None => Project::discover(&std::env::current_dir()?)?,
@@ -172,20 +173,23 @@ impl EnvProgress {
             }
             Event::SeedingPip => self.spin("Seeding pip".into()),
             Event::Sync(Progress::Locking { requirements }) => self.spin(format!(
-                "Resolving {requirements} requirements into pylock.toml"
+                "Resolving {} into pylock.toml",
+                crate::ui::count(requirements, "requirement")
             )),
             Event::Sync(Progress::Installing {
                 requirements,
                 installer,
             }) => self.spin(format!(
-                "Installing {requirements} requirements with {installer}"
+                "Installing {} with {installer}",
+                crate::ui::count(requirements, "requirement")
             )),
             Event::Sync(Progress::BuildingProject { name, backend }) => {
                 self.spin(format!("Building {name} (editable, with {backend})"))
             }
-            Event::Sync(Progress::Removing { count }) => {
-                self.spin(format!("Removing {count} packages no longer required"))
-            }
+            Event::Sync(Progress::Removing { count }) => self.spin(format!(
+                "Removing {} no longer required",
+                crate::ui::count(count, "package")
+            )),
         }
     }
 }
@@ -225,7 +229,8 @@ impl EnvProgress {
         self.ui.status(
             "Synced",
             format!(
-                "{changes} changes with {} in {elapsed:.2}s{lock}",
+                "{} with {} in {elapsed:.2}s{lock}",
+                crate::ui::count(changes, "change"),
                 report.installer
             ),
         );

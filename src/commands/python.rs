@@ -19,8 +19,17 @@ pub fn python(ctx: &Context, command: PythonCommand) -> anyhow::Result<i32> {
     match command {
         PythonCommand::List { json } => {
             let spinner = ctx.ui.spinner("Looking for interpreters");
-            let found: Vec<InterpreterSummary> =
+            let mut found: Vec<InterpreterSummary> =
                 finder.all().iter().map(InterpreterSummary::from).collect();
+            // By version (3.6 before 3.10), newest first, as pyenv and uv list them.
+            found.sort_by_cached_key(|python| {
+                let version: Vec<u64> = python
+                    .version
+                    .split(|c: char| !c.is_ascii_digit())
+                    .map(|part| part.parse().unwrap_or(0))
+                    .collect();
+                std::cmp::Reverse(version)
+            });
             spinner.finish_and_clear();
             if json {
                 writeln!(out, "{}", serde_json::to_string_pretty(&found)?)?;
@@ -50,14 +59,22 @@ pub fn python(ctx: &Context, command: PythonCommand) -> anyhow::Result<i32> {
         }
         PythonCommand::Find { request } => {
             let (request, requires) = match request {
-                Some(text) => (parse(&text, RequestSource::Flag)?, None),
-                None => {
-                    let project = ctx.project()?;
-                    (
+                Some(text) => (parse(&text, RequestSource::Argument)?, None),
+                // Outside a project: the default rule (the first python3 on PATH).
+                None => match ctx.project() {
+                    Ok(project) => (
                         project_request(None, &project)?,
                         project.manifest.requires_python,
-                    )
-                }
+                    ),
+                    Err(_) if ctx.project_dir.is_none() => (
+                        SourcedRequest {
+                            request: InterpreterRequest::Default,
+                            source: RequestSource::Default,
+                        },
+                        None,
+                    ),
+                    Err(err) => return Err(err),
+                },
             };
             let spinner = ctx.ui.spinner(format!("Finding Python {}", request.key()));
             let found = finder.find(&request, requires.as_ref());
@@ -65,7 +82,7 @@ pub fn python(ctx: &Context, command: PythonCommand) -> anyhow::Result<i32> {
             writeln!(out, "{}", found?.path.display())?;
         }
         PythonCommand::Pin { request: text } => {
-            let request = parse(&text, RequestSource::Flag)?;
+            let request = parse(&text, RequestSource::Argument)?;
             // Like `pyenv local`: pinning something not installed is an error.
             let found = finder.find(&request, None)?;
             let dir = match ctx.project() {

@@ -13,12 +13,16 @@ pub fn remove(ctx: &Context, args: RemoveArgs) -> anyhow::Result<i32> {
     let store = ctx.store()?;
     let envs: Vec<Env> = if args.all {
         if !args.targets.is_empty() {
-            return Err(UserError::new("--all takes no env names or folders").into());
+            return Err(UserError::new("--all takes no env names or folders")
+                .hint("run `pvm remove --all` alone, or name the envs to remove without --all")
+                .into());
         }
         store.envs()
     } else if args.stale {
         if !args.targets.is_empty() {
-            return Err(UserError::new("--stale takes no env names or folders").into());
+            return Err(UserError::new("--stale takes no env names or folders")
+                .hint("run `pvm remove --stale` alone, or name the envs to remove without --stale")
+                .into());
         }
         store
             .envs()

@@ -41,10 +41,21 @@ pub fn run(ctx: &Context, args: RunArgs) -> anyhow::Result<i32> {
         None => args.command.clone(),
     };
 
+    refuse_foreign_pip(&argv, &ready.layout)?;
     let bin = &ready.layout.bin;
     let old_path = std::env::var_os("PATH").unwrap_or_default();
     let path =
         std::env::join_paths(std::iter::once(bin.clone()).chain(std::env::split_paths(&old_path)))?;
+    if argv[0].as_encoded_bytes().contains(&b'/') && !Path::new(&argv[0]).exists() {
+        let cwd = std::env::current_dir().unwrap_or_default();
+        return Err(UserError::new(format!(
+            "no file `{}` (looked from {})",
+            argv[0].to_string_lossy(),
+            cwd.display()
+        ))
+        .hint("a command with a `/` is a path to a file, relative to the current folder; check its name")
+        .into());
+    }
     let program = find_program(&argv[0], &path).ok_or_else(|| {
         let mut hint = format!("the env's commands are in {}", bin.display());
         if !settings.scripts.is_empty() {
@@ -69,6 +80,42 @@ pub fn run(ctx: &Context, args: RunArgs) -> anyhow::Result<i32> {
     // exec only returns when it failed.
     let err = command.exec();
     Err(anyhow::Error::new(err).context(format!("cannot run {}", program.display())))
+}
+
+/// `pip` in an env without pip would fall through to another Python's pip on PATH and install
+/// there: refused, as is `python -m pip` (which would fail less clearly).
+fn refuse_foreign_pip(argv: &[OsString], layout: &crate::venv::Layout) -> anyhow::Result<()> {
+    let word = |i: usize| argv.get(i).and_then(|w| w.to_str()).unwrap_or("");
+    let is_pip = |name: &str| {
+        name == "pip"
+            || name
+                .strip_prefix("pip3")
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+    };
+    let is_python = |name: &str| {
+        name == "python"
+            || name
+                .strip_prefix("python3")
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+    };
+    let asks_pip = (is_pip(word(0)) && !layout.bin.join(word(0)).exists())
+        || (is_python(word(0))
+            && word(1) == "-m"
+            && word(2) == "pip"
+            && !layout.site_packages.join("pip").is_dir());
+    if asks_pip {
+        return Err(UserError::new(format!(
+            "the env has no pip (`seed-pip = false`): `{}` would run another Python's pip and install there",
+            argv.iter()
+                .take(3)
+                .map(|w| w.to_string_lossy())
+                .collect::<Vec<_>>()
+                .join(" ")
+        ))
+        .hint("add the package to [project] dependencies and run `pvm sync`, or set `seed-pip = true` in [tool.pvm]")
+        .into());
+    }
+    Ok(())
 }
 
 /// Like a shell: a name with a `/` is a path, anything else is looked up on `path`.

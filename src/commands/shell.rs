@@ -69,27 +69,45 @@ fn activation(bin: &Path, shell: ShellKind) -> String {
     }
 }
 
+/// The line that sets `key` to `value` in `shell`, the value arriving exactly as written.
+fn set_variable(shell: ShellKind, key: &str, value: &str) -> String {
+    match shell {
+        ShellKind::Bash | ShellKind::Zsh => format!("export {key}={}", posix_quote(value)),
+        ShellKind::Fish => format!(
+            "set -gx {key} '{}'",
+            value.replace('\\', "\\\\").replace('\'', "\\'")
+        ),
+        // csh expands `!` even inside single quotes: it goes outside them, escaped.
+        ShellKind::Csh => format!("setenv {key} {}", posix_quote(value).replace('!', "'\\!'")),
+        // Plain double quotes in nushell interpolate nothing; `\` and `"` are escaped.
+        ShellKind::Nu => format!(
+            "$env.{key} = \"{}\"",
+            value
+                .replace('\\', "\\\\")
+                .replace('"', "\\\"")
+                .replace('\n', "\\n")
+                .replace('\t', "\\t")
+        ),
+        // PowerShell's single quotes interpolate nothing; a `'` is doubled.
+        ShellKind::Powershell => format!("$env:{key} = '{}'", value.replace('\'', "''")),
+    }
+}
+
+/// POSIX single quotes: everything literal; a `'` closes, is escaped, and reopens.
+fn posix_quote(value: &str) -> String {
+    format!("'{}'", value.replace('\'', "'\\''"))
+}
+
 pub fn activate(ctx: &Context, args: ActivateArgs) -> anyhow::Result<i32> {
     let (ready, project) = ready_env(ctx, None)?;
     // Any other shell is taken for a POSIX one.
     let shell = args.shell.or(user_shell().1).unwrap_or(ShellKind::Bash);
     let mut out = activation(&ready.layout.bin, shell);
-    // `[tool.pvm.env]`, as `pvm run` and `pvm shell` apply it.
+    // `[tool.pvm.env]`, as `pvm run` and `pvm shell` apply it, each value quoted for its shell
+    // (keys are checked names: the manifest refuses any other).
     for (key, value) in &project.manifest.settings.env {
-        let value = shlex::try_quote(value)
-            .map(|q| q.into_owned())
-            .unwrap_or_default();
         out.push('\n');
-        out.push_str(&match shell {
-            ShellKind::Bash | ShellKind::Zsh => format!("export {key}={value}"),
-            ShellKind::Fish => format!("set -gx {key} {value}"),
-            ShellKind::Csh => format!("setenv {key} {value}"),
-            ShellKind::Nu => format!("$env.{key} = {value}"),
-            ShellKind::Powershell => format!(
-                "$env:{key} = '{}'",
-                value.trim_matches('\'').replace('\'', "''")
-            ),
-        });
+        out.push_str(&set_variable(shell, key, value));
     }
     println!("{out}");
     Ok(0)
@@ -118,6 +136,10 @@ pub fn shell(ctx: &Context, args: ShellArgs) -> anyhow::Result<i32> {
         "Entering",
         format!("{} (leave with `exit`)", ready.env.dir.display()),
     );
+    // Piped input (`echo cmd | pvm shell`) gets a non-interactive shell: no job-control
+    // warnings, no prompt; the env comes through the environment alone.
+    let interactive = std::io::IsTerminal::is_terminal(&std::io::stdin());
+    let kind = if interactive { kind } else { None };
     match kind {
         // The user's own startup file first, then the env's activate script: prompt and PATH
         // come out as `source bin/activate` would leave them.
@@ -187,4 +209,31 @@ fn write_rc(dir: &Path, name: &str, text: &str) -> anyhow::Result<PathBuf> {
         crate::fsutil::write_atomic(&path, text.as_bytes())?;
     }
     Ok(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TRICKY: &str = "a b'c $HOME \"q\" \\ !x";
+
+    #[test]
+    fn values_are_quoted_for_each_shell() {
+        assert_eq!(
+            set_variable(ShellKind::Powershell, "V", TRICKY),
+            "$env:V = 'a b''c $HOME \"q\" \\ !x'"
+        );
+        assert_eq!(
+            set_variable(ShellKind::Nu, "V", TRICKY),
+            "$env.V = \"a b'c $HOME \\\"q\\\" \\\\ !x\""
+        );
+        assert_eq!(
+            set_variable(ShellKind::Fish, "V", TRICKY),
+            "set -gx V 'a b\\'c $HOME \"q\" \\\\ !x'"
+        );
+        assert_eq!(
+            set_variable(ShellKind::Csh, "V", TRICKY),
+            "setenv V 'a b'\\''c $HOME \"q\" \\ '\\!'x'"
+        );
+    }
 }

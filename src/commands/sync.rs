@@ -3,8 +3,7 @@
 use crate::cli::{SelectionArgs, SyncArgs};
 use crate::commands::{Context, ensure_env, lock_mode};
 use crate::install::SyncOptions;
-use crate::project::Project;
-use crate::project::Selection;
+use crate::project::SelectionRequest;
 use crate::python::project_request;
 
 pub fn sync(ctx: &Context, args: SyncArgs) -> anyhow::Result<i32> {
@@ -12,7 +11,7 @@ pub fn sync(ctx: &Context, args: SyncArgs) -> anyhow::Result<i32> {
     let store = ctx.store()?;
     let request = project_request(args.python.as_deref(), &project)?;
     let options = SyncOptions {
-        selection: Some(selection(&project, &args.selection)),
+        selection: Some(selection(&args.selection)),
         reinstall: args.reinstall,
         lock: lock_mode(&args.lock),
         no_sync: false,
@@ -26,28 +25,22 @@ pub fn sync(ctx: &Context, args: SyncArgs) -> anyhow::Result<i32> {
     Ok(0)
 }
 
-/// The extras and groups the flags ask for; `dev` unless `--no-dev`.
-fn selection(project: &Project, args: &SelectionArgs) -> Selection {
-    let manifest = &project.manifest;
-    let mut selection = Selection::default();
-    selection.groups.extend(args.groups.iter().cloned());
-    if args.all_groups {
-        selection
-            .groups
-            .extend(manifest.dependency_groups.keys().cloned());
+/// What the flags ask for. `--no-dev --group dev` contradicts itself: a usage error.
+fn selection(args: &SelectionArgs) -> SelectionRequest {
+    if args.no_dev && args.groups.iter().any(|g| g == "dev") {
+        crate::cli::command()
+            .error(
+                clap::error::ErrorKind::ArgumentConflict,
+                "`--no-dev` leaves out the `dev` group that `--group dev` asks for: give one of them",
+            )
+            .exit();
     }
-    if !args.no_dev && manifest.dependency_groups.contains_key("dev") {
-        selection.groups.insert("dev".to_string());
+    SelectionRequest {
+        groups: args.groups.iter().cloned().collect(),
+        all_groups: args.all_groups,
+        no_dev: args.no_dev,
+        extras: args.extras.iter().cloned().collect(),
+        all_extras: args.all_extras,
+        no_project: args.no_install_project,
     }
-    if args.no_dev {
-        selection.groups.remove("dev");
-    }
-    selection.extras.extend(args.extras.iter().cloned());
-    if args.all_extras {
-        selection
-            .extras
-            .extend(manifest.optional_dependencies.keys().cloned());
-    }
-    selection.no_project = args.no_install_project;
-    selection
 }

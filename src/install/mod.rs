@@ -12,7 +12,7 @@ pub use sync::{lock_is_current, read_lock, relock, sync};
 
 use std::path::PathBuf;
 
-use crate::project::Selection;
+use crate::project::SelectionRequest;
 use crate::project::package::InstalledProject;
 use crate::python::Facts;
 use crate::venv::Layout;
@@ -88,7 +88,15 @@ impl SyncError {
             }
             SyncError::Build { tail, backend, .. } => build_hint(tail, backend),
             SyncError::Installer { .. } => {
-                "check the requirement's name and version, and the package sources ([tool.pvm] index-url, find-links, no-index)".into()
+                let mut hint = "check the requirement's name and version, and the package sources ([tool.pvm] index-url, find-links, no-index)".to_string();
+                let set = crate::project::sources::overriding_variables();
+                if !set.is_empty() {
+                    hint.push_str(&format!(
+                        "; the environment overrides them: {} (unset to use the manifest's)",
+                        set.join(", ")
+                    ));
+                }
+                hint
             }
             SyncError::Selection(err) => return err.hint(),
             SyncError::NoLock => "run `pvm lock` first".into(),
@@ -164,7 +172,7 @@ pub enum LockMode {
 #[derive(Debug, Clone, Default)]
 pub struct SyncOptions {
     /// Extras and groups; `None` keeps what the env was last synced with (or the default).
-    pub selection: Option<Selection>,
+    pub selection: Option<SelectionRequest>,
     pub reinstall: bool,
     pub lock: LockMode,
     /// Make sure the env exists, but install nothing.

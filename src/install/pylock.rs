@@ -239,18 +239,14 @@ impl PyLock {
         self.tool.as_ref().and_then(|tool| tool.pvm.as_ref())
     }
 
-    /// The packages installed for `selection` in the environment `env`.
+    /// The packages installed for `selection` (its groups as they are: pvm resolves the
+    /// default groups itself) in the environment `env`.
     pub fn selected<'a>(
         &'a self,
         selection: &Selection,
         env: &MarkerEnvironment,
     ) -> Vec<&'a Package> {
-        let groups: Vec<String> = if selection.groups.is_empty() && !self.default_groups.is_empty()
-        {
-            self.default_groups.clone()
-        } else {
-            selection.groups.iter().cloned().collect()
-        };
+        let groups: Vec<String> = selection.groups.iter().cloned().collect();
         let extras: Vec<String> = selection.extras.iter().cloned().collect();
         self.packages
             .iter()

@@ -92,13 +92,9 @@ impl Manifest {
         };
         let raw: RawManifest = toml::from_str(text).map_err(|err| {
             let span = err.span().unwrap_or(0..0);
-            let (mut message, hint) = explain_toml_error(err.message());
-            // A wrong type is reported at the value: name the key it belongs to.
-            if message.starts_with("invalid type")
-                && let Some(key) = key_before(text, span.start)
-            {
-                message = format!("`{key}`: {message}");
-            }
+            let written = text.get(span.clone()).unwrap_or("").trim();
+            let key = key_before(text, span.start);
+            let (message, hint) = explain_toml_error(err.message(), key.as_deref(), written);
             at(span, message, hint)
         })?;
 
@@ -196,6 +192,21 @@ impl Manifest {
                     ));
                 }
             }
+            // Keys become shell variables in `pvm activate`: only names a shell takes as one.
+            for key in settings.env.keys() {
+                let mut chars = key.chars();
+                let valid = chars
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                    && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
+                if !valid {
+                    return Err(at(
+                        span,
+                        format!("`{key}` in [tool.pvm.env] is not a variable name"),
+                        Some("a name has letters, digits and `_`, and does not start with a digit, e.g. DJANGO_SETTINGS_MODULE".into()),
+                    ));
+                }
+            }
             manifest.settings = settings;
         }
         manifest.build_system = raw.build_system;
@@ -206,24 +217,86 @@ impl Manifest {
     }
 }
 
-/// Rewrites serde's "unknown field" into pvm's words, with the closest valid key.
-fn explain_toml_error(message: &str) -> (String, Option<String>) {
+/// Rewrites what the TOML reader says into pvm's words, with a hint for each kind of mistake:
+/// an unknown key (with the closest valid one), a wrong type (the most common: an unquoted
+/// version, which TOML reads as a number), a value out of a set, and broken syntax. `key` is
+/// the key whose value is at fault, `written` the text there.
+fn explain_toml_error(message: &str, key: Option<&str>, written: &str) -> (String, Option<String>) {
     let message = message.trim();
     if let Some(rest) = message.strip_prefix("unknown field `")
-        && let Some(key) = rest.split('`').next()
+        && let Some(unknown) = rest.split('`').next()
     {
         let closest = SETTINGS_KEYS
             .iter()
-            .map(|valid| (strsim::jaro_winkler(key, valid), *valid))
+            .map(|valid| (strsim::jaro_winkler(unknown, valid), *valid))
             .max_by(|a, b| a.0.total_cmp(&b.0))
             .filter(|(score, _)| *score > 0.7);
         let hint = match closest {
             Some((_, valid)) => format!("did you mean `{valid}`?"),
             None => format!("valid keys are: {}", SETTINGS_KEYS.join(", ")),
         };
-        return (format!("unknown key `{key}` in [tool.pvm]"), Some(hint));
+        return (format!("unknown key `{unknown}` in [tool.pvm]"), Some(hint));
     }
-    (message.to_string(), None)
+    let named = |text: &str| match key {
+        Some(key) => format!("`{key}`: {text}"),
+        None => text.to_string(),
+    };
+    let key_name = key.unwrap_or("key");
+    let is_number = message.starts_with("invalid type: floating point")
+        || message.starts_with("invalid type: integer");
+    if is_number && message.ends_with("expected a string") {
+        let number = if message.contains("floating point") {
+            format!(
+                ": TOML reads {written} as the number {}",
+                message.split('`').nth(1).unwrap_or(written)
+            )
+        } else {
+            String::new()
+        };
+        return (
+            named(&format!("a number where text is expected{number}")),
+            Some(format!("quote it: {key_name} = \"{written}\"")),
+        );
+    }
+    if message.starts_with("invalid type") && message.ends_with("expected a boolean") {
+        return (
+            named(&format!("`{written}` is not true or false")),
+            Some(format!(
+                "write {key_name} = true or {key_name} = false, without quotes"
+            )),
+        );
+    }
+    if let Some(rest) = message.strip_prefix("unknown variant ") {
+        let allowed = rest.split("expected one of ").nth(1).unwrap_or("");
+        return (
+            named(&format!(
+                "{} is not one of the accepted values",
+                rest.split(',').next().unwrap_or(rest)
+            )),
+            Some(format!("{key_name} takes one of {allowed}")),
+        );
+    }
+    if message.contains("untagged enum Script") {
+        return (
+            named("a script must be a command line or a list of words"),
+            Some(format!(
+                "write {key_name} = \"pytest -q\" or {key_name} = [\"pytest\", \"-q\"]"
+            )),
+        );
+    }
+    if message.starts_with("invalid type") {
+        return (
+            named(message),
+            Some(
+                "see the [tool.pvm] keys and their types in the README (schemas/pvm.schema.json)"
+                    .into(),
+            ),
+        );
+    }
+    (
+        message.to_string(),
+        Some("this is not valid TOML: strings need quotes, arrays close with `]`, tables are `[name]` on their own line".into()),
+    )
 }
 
 /// The key of a `key = value` line, when `offset` is in its value.

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 pub use manifest::{GroupItem, Manifest};
 pub use requirements_txt::read_requirements_txt;
-pub use selection::{Selection, SelectionError, requirements};
+pub use selection::{Selection, SelectionError, SelectionRequest, requirements};
 pub use settings::{Installer, SETTINGS_KEYS, Script, Settings};
 pub use sources::Sources;
 pub use template::{name_from_folder, new_manifest};
@@ -43,6 +43,8 @@ pub enum ProjectError {
         #[source]
         source: std::io::Error,
     },
+    #[error("{name}={value:?} is neither yes nor no")]
+    BadVariable { name: &'static str, value: String },
     #[error("{}:{line}:{column}: {message}", .path.display())]
     Invalid {
         path: PathBuf,
@@ -64,6 +66,9 @@ impl ProjectError {
             ),
             ProjectError::NoManifest(_) => Some("run `pvm init` in that folder first".into()),
             ProjectError::Invalid { hint, .. } => hint.clone(),
+            ProjectError::BadVariable { name, .. } => Some(format!(
+                "set {name} to 1, true, yes or on (or 0, false, no, off), or unset it"
+            )),
             ProjectError::Read { .. } => None,
         }
     }

@@ -47,6 +47,53 @@ pub struct Selection {
     pub no_project: bool,
 }
 
+/// What was asked for (the flags of the last `pvm sync`), kept in the env's metadata and
+/// resolved against the manifest as it is each time: a `dev` group added later is part of the
+/// default selection from then on.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SelectionRequest {
+    /// Groups named with `--group`.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub groups: BTreeSet<String>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub all_groups: bool,
+    /// `--no-dev`: leave out the default `dev` group.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub no_dev: bool,
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub extras: BTreeSet<String>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub all_extras: bool,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub no_project: bool,
+}
+
+impl SelectionRequest {
+    /// The extras and groups this request means for the manifest as it is now.
+    pub fn resolve(&self, project: &Project) -> Selection {
+        let manifest = &project.manifest;
+        let mut selection = Selection {
+            groups: self.groups.clone(),
+            extras: self.extras.clone(),
+            no_project: self.no_project,
+        };
+        if self.all_groups {
+            selection
+                .groups
+                .extend(manifest.dependency_groups.keys().cloned());
+        }
+        if !self.no_dev && manifest.dependency_groups.contains_key("dev") {
+            selection.groups.insert("dev".to_string());
+        }
+        if self.all_extras {
+            selection
+                .extras
+                .extend(manifest.optional_dependencies.keys().cloned());
+        }
+        selection
+    }
+}
+
 impl Selection {
     /// Every extra and every group: what a lock is resolved for.
     pub fn everything(project: &Project) -> Selection {
@@ -64,18 +111,7 @@ impl Selection {
 
     /// What `pvm run` and a plain `pvm sync` install: the `dev` group when there is one.
     pub fn default_for(project: &Project) -> Selection {
-        let groups = project
-            .manifest
-            .dependency_groups
-            .keys()
-            .filter(|name| name.as_str() == "dev")
-            .cloned()
-            .collect();
-        Selection {
-            extras: BTreeSet::new(),
-            groups,
-            no_project: false,
-        }
+        SelectionRequest::default().resolve(project)
     }
 }
 

@@ -30,12 +30,7 @@ impl Sources {
                 .filter(|value| !value.trim().is_empty())
         };
         let flag = |name: &str, default: bool| {
-            var(name).map_or(default, |value| {
-                matches!(
-                    value.trim().to_ascii_lowercase().as_str(),
-                    "1" | "true" | "yes" | "on"
-                )
-            })
+            var(name).map_or(default, |value| parse_flag(&value).unwrap_or(default))
         };
         let find_links = var("PVM_FIND_LINKS")
             .map(|value| value.split_whitespace().map(String::from).collect())
@@ -71,4 +66,47 @@ pub fn resolve_link(link: &str, root: &Path) -> String {
     }
     let path = link.strip_prefix("file:").unwrap_or(link);
     root.join(path).display().to_string()
+}
+
+/// The yes/no variables pvm reads, and whether each may be set.
+pub const FLAG_VARIABLES: &[&str] = &["PVM_NO_INDEX", "PVM_OFFLINE"];
+/// The variables that override the package sources of `[tool.pvm]`.
+pub const SOURCE_VARIABLES: &[&str] = &[
+    "PVM_INDEX_URL",
+    "PVM_FIND_LINKS",
+    "PVM_NO_INDEX",
+    "PVM_OFFLINE",
+];
+
+fn parse_flag(value: &str) -> Option<bool> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Some(true),
+        "0" | "false" | "no" | "off" => Some(false),
+        _ => None,
+    }
+}
+
+/// Checks the yes/no variables: a value that is neither is an error naming the variable,
+/// never a silent `false`.
+pub fn check_environment() -> Result<(), super::ProjectError> {
+    for name in FLAG_VARIABLES {
+        if let Some(value) = std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+            && parse_flag(&value).is_none()
+        {
+            return Err(super::ProjectError::BadVariable { name, value });
+        }
+    }
+    Ok(())
+}
+
+/// The source variables set in the environment, as `NAME=value`: when an install finds no
+/// version, they may be why.
+pub fn overriding_variables() -> Vec<String> {
+    SOURCE_VARIABLES
+        .iter()
+        .filter_map(|name| {
+            let value = std::env::var(name).ok().filter(|v| !v.trim().is_empty())?;
+            Some(format!("{name}={value}"))
+        })
+        .collect()
 }

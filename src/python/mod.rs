@@ -63,7 +63,10 @@ impl PythonError {
                 "pick a matching interpreter (pvm python pin VERSION) or change requires-python".into(),
             ),
             PythonError::InvalidRequest { .. } => Some(REQUEST_GRAMMAR.into()),
-            PythonError::Unsupported { .. } => Some("pick a newer interpreter with --python".into()),
+            PythonError::Unsupported { .. } => Some(
+                "ask for a newer one (for example 3.12); `pvm python list` shows what is installed"
+                    .into(),
+            ),
             PythonError::Query(_) => None,
         }
     }

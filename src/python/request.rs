@@ -148,6 +148,8 @@ impl fmt::Display for InterpreterRequest {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RequestSource {
     Flag,
+    /// The argument of `pvm python find` or `pin`.
+    Argument,
     EnvVar,
     PythonVersionFile(PathBuf),
     Manifest,
@@ -159,6 +161,7 @@ impl fmt::Display for RequestSource {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             RequestSource::Flag => f.write_str("--python"),
+            RequestSource::Argument => f.write_str("the argument"),
             RequestSource::EnvVar => f.write_str("PVM_PYTHON"),
             RequestSource::PythonVersionFile(path) => write!(f, "{}", path.display()),
             RequestSource::Manifest => f.write_str("[tool.pvm] python"),

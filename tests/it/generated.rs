@@ -44,3 +44,41 @@ fn the_binary_prints_the_committed_completions() {
         );
     }
 }
+
+#[test]
+fn every_man_page_referred_to_exists_and_examples_are_verbatim() {
+    let man = Path::new(env!("CARGO_MANIFEST_DIR")).join("man");
+    let pages: Vec<String> = std::fs::read_dir(&man)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    for page in &pages {
+        let text = std::fs::read_to_string(man.join(page)).unwrap();
+        // Every `pvm\-x(1)` named in a page is a page of its own.
+        for reference in text.split("pvm\\-").skip(1) {
+            let Some(name) = reference.split("(1)").next().filter(|n| !n.contains(' ')) else {
+                continue;
+            };
+            if reference.contains("(1)") && !name.contains('\n') {
+                let file = format!("pvm-{}.1", name.replace("\\-", "-"));
+                assert!(
+                    pages.contains(&file),
+                    "{page} refers to {file}, which is missing"
+                );
+            }
+        }
+    }
+    let init = std::fs::read_to_string(man.join("pvm-init.1")).unwrap();
+    assert!(
+        init.contains(".SH EXAMPLES\n.nf\n  pvm init\n  pvm init myapp \\-\\-python 3.12\n"),
+        "{init}"
+    );
+    // No page is left over from a command that is gone.
+    let generated: Vec<String> = pvm::generated::files()
+        .into_iter()
+        .filter_map(|(path, _)| path.strip_prefix("man/").map(String::from))
+        .collect();
+    for page in &pages {
+        assert!(generated.contains(page), "man/{page} is not generated");
+    }
+}

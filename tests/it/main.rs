@@ -18,3 +18,4 @@ mod run;
 mod schemas;
 mod shell;
 mod sync;
+mod trial;
