@@ -354,6 +354,13 @@ fn holds_what_it_should(
         also.push("pip");
     }
     let layout = Layout::new(&env.dir, facts);
+    // The project itself, installed by the last sync, must still be there.
+    if metadata.project_install.is_some() {
+        let dists = install::site::installed(&layout.site_packages);
+        if install::site::installed_from(&dists, &project.root).is_none() {
+            return false;
+        }
+    }
     install::site::holds_exactly(&layout.site_packages, &requirements, &also, &markers)
 }
 

@@ -148,9 +148,9 @@ impl Backend {
     }
 
     /// Installs the project folder `root` editable (PEP 660), with build isolation: the
-    /// backend's `requires` come from the same sources. `no_deps` under a lock, whose pins are
-    /// already installed; otherwise the installer adds what only the build knows (a `setup.py`'s
-    /// `install_requires`). `name`, when known, is rebuilt even if the installer thinks it
+    /// backend's `requires` come from the same sources. Its dependencies are already installed
+    /// (from the lock, or the manifest); the installer adds only what the build alone knows (a
+    /// `setup.py`'s `install_requires`). `name`, when known, is rebuilt even if the installer thinks it
     /// current: pvm has already decided that its build inputs changed.
     pub fn install_editable(
         &self,
@@ -158,7 +158,6 @@ impl Backend {
         sources: &Sources,
         root: &Path,
         name: Option<&str>,
-        no_deps: bool,
     ) -> Result<(), SyncError> {
         let command = |offline: bool| {
             let mut command = self.command(layout, &["install"]);
@@ -166,9 +165,6 @@ impl Backend {
                 .args(self.source_args(sources))
                 .arg("--editable")
                 .arg(root);
-            if no_deps {
-                command.arg("--no-deps");
-            }
             match self {
                 Backend::Uv(_) => {
                     if let Some(name) = name {

@@ -13,14 +13,14 @@ use sha2::{Digest, Sha256};
 use crate::fsutil;
 use crate::install::SyncError;
 use crate::pep::{self, MarkerEnvironment};
-use crate::project::{Selection, Sources};
+use crate::project::Selection;
 
 pub const LOCK_FILE: &str = "pylock.toml";
 /// What the first pvm wrote; migrated into `pylock.toml` by the next lock.
 pub const LEGACY_LOCK_FILE: &str = "pvm.lock";
 
 /// Bumped when pvm writes locks differently: an older pvm table makes the lock stale.
-const PVM_TABLE_VERSION: u32 = 1;
+const PVM_TABLE_VERSION: u32 = 2;
 
 /// A `pylock.toml` (PEP 751). Unknown keys are kept out, not refused: other tools write more.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -130,6 +130,24 @@ pub struct Artifact {
     pub hashes: BTreeMap<String, String>,
 }
 
+impl Package {
+    /// Whether this entry is the project at `root` itself (as uv exports it: a folder).
+    pub fn is_project(&self, root: &Path) -> bool {
+        self.directory.as_ref().is_some_and(|directory| {
+            let path = root.join(&directory.path);
+            path == root || path.canonicalize().is_ok_and(|path| path == root)
+        })
+    }
+
+    /// Every file of the package: wheels, sdist, archive.
+    pub fn artifacts(&self) -> impl Iterator<Item = &Artifact> {
+        self.wheels
+            .iter()
+            .chain(self.sdist.iter())
+            .chain(self.archive.iter())
+    }
+}
+
 impl Artifact {
     /// The file name, from the name, the path or the URL.
     pub fn file_name(&self) -> Option<&str> {
@@ -209,8 +227,10 @@ impl PyLock {
         {
             for package in packages.iter_mut() {
                 for key in ["directory", "archive", "sdist"] {
-                    if let Some(item) = package.get_mut(key) {
-                        inline(item);
+                    // Removed and inserted again: the key keeps its ` = ` spacing.
+                    if let Some(mut item) = package.remove(key) {
+                        inline(&mut item);
+                        package.insert(key, item);
                     }
                 }
                 if let Some(wheels) = package.remove("wheels")
@@ -266,21 +286,27 @@ impl PyLock {
                 package.name,
                 package.version.as_deref().unwrap_or("?")
             );
-            let artifacts = package
-                .wheels
-                .iter()
-                .chain(package.sdist.iter())
-                .chain(package.archive.iter());
-            for artifact in artifacts {
+            let mut present = false;
+            let mut local = None;
+            for artifact in package.artifacts() {
+                if artifact
+                    .url
+                    .as_deref()
+                    .is_some_and(|url| !url.starts_with("file:"))
+                {
+                    present = true;
+                }
                 let (Some(path), Some(expected)) = (artifact.local_file(root), artifact.sha256())
                 else {
                     continue;
                 };
-                // A wheel for another platform need not be here; the installer says so if the
-                // one it needs is missing.
+                // A wheel for another platform need not be here; the one this env needs is
+                // judged by the installer.
                 let Ok(bytes) = std::fs::read(&path) else {
+                    local.get_or_insert(path);
                     continue;
                 };
+                present = true;
                 let actual = fsutil::hex(&Sha256::digest(&bytes));
                 if actual != expected {
                     return Err(SyncError::HashMismatch {
@@ -290,6 +316,13 @@ impl PyLock {
                         actual,
                     });
                 }
+            }
+            // Every file of the package is a local one, and none is there.
+            if let (false, Some(path)) = (present, local) {
+                return Err(SyncError::MissingArtifact {
+                    package: label,
+                    path,
+                });
             }
         }
         Ok(())
@@ -321,11 +354,16 @@ fn atom_applies(atom: &str, env: &MarkerEnvironment, extras: &[String], groups: 
     }
     for (key, names) in [(" in extras", extras), (" in dependency_groups", groups)] {
         if let Some(quoted) = atom.strip_suffix(key) {
+            let (quoted, negated) = match quoted.trim_end().strip_suffix(" not") {
+                Some(rest) => (rest, true),
+                None => (quoted, false),
+            };
             let name = quoted.trim().trim_matches(|c| c == '\'' || c == '"');
             let name = pep::normalize_name(name).unwrap_or_else(|_| name.to_string());
-            return names
+            let selected = names
                 .iter()
                 .any(|n| pep::normalize_name(n).unwrap_or_else(|_| n.clone()) == name);
+            return selected != negated;
         }
     }
     match pep::parse_requirement(&format!("x ; {atom}")) {
@@ -431,22 +469,23 @@ pub fn all_of(a: Option<String>, b: Option<String>) -> Option<String> {
     }
 }
 
-/// The inputs hash of a lock: what was resolved, from where, for which Pythons; for a pip
-/// lock also the one environment it holds.
+/// The inputs hash of a lock: what was resolved, part by part (the dependencies, each extra
+/// and each group by name: moving a requirement between them changes its markers), for which
+/// Pythons, and from which sources as the lock records them (credentials stripped; `offline`
+/// and `no-index` are how to reach them, not what was locked); for a pip lock also the one
+/// environment it holds.
 pub fn inputs_hash(
-    requirements: &[pep::Requirement],
-    requires_python: Option<&str>,
-    sources: &Sources,
+    parts: &serde_json::Value,
+    requires_python: &str,
+    sources: &[String],
     resolver: &str,
     environment: Option<&str>,
 ) -> String {
-    let mut requirements: Vec<String> = requirements.iter().map(|r| r.to_string()).collect();
-    requirements.sort();
     let inputs = serde_json::json!({
         "pvm-table": PVM_TABLE_VERSION,
-        "requirements": requirements,
+        "parts": parts,
         "requires-python": requires_python,
-        "sources": sources.as_written(),
+        "sources": sources,
         "resolver": resolver,
         "environment": environment,
     });
@@ -527,6 +566,18 @@ mod tests {
             &[]
         ));
         assert!(!marker_applies("'fast' in extras", &linux, &[], &tests));
+        assert!(marker_applies(
+            "'tests' not in dependency_groups",
+            &linux,
+            &[],
+            &[]
+        ));
+        assert!(!marker_applies(
+            "'tests' not in dependency_groups",
+            &linux,
+            &[],
+            &tests
+        ));
     }
 
     #[test]

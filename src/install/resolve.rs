@@ -94,20 +94,34 @@ pub fn expected_inputs(
     resolver: &str,
     facts: &Facts,
 ) -> Result<String, SyncError> {
-    let everything = requirements(project, &Selection::everything(project))?;
-    let requires_python = project
-        .manifest
-        .requires_python
-        .as_ref()
-        .map(|s| s.to_string());
+    let mut parts = serde_json::Map::new();
+    for piece in pieces(project)? {
+        let mut requirements: Vec<String> =
+            piece.requirements.iter().map(|r| r.to_string()).collect();
+        requirements.sort();
+        let key = match piece.kind {
+            PieceKind::Base => "dependencies".to_string(),
+            PieceKind::Extra => format!("extra {}", piece.name),
+            PieceKind::Group => format!("group {}", piece.name),
+        };
+        parts.insert(key, requirements.into());
+    }
     let environment = (resolver == "pip").then(|| environment_marker(facts));
     Ok(pylock::inputs_hash(
-        &everything,
-        requires_python.as_deref(),
-        sources,
+        &serde_json::Value::Object(parts),
+        &requires_python(project),
+        &written_sources(sources),
         resolver,
         environment.as_deref(),
     ))
+}
+
+/// The Pythons a lock is for: the manifest's `requires-python`, else every one uv resolves for.
+pub fn requires_python(project: &Project) -> String {
+    match &project.manifest.requires_python {
+        Some(specifiers) => specifiers.to_string(),
+        None => format!(">=3.{UV_OLDEST_MINOR}"),
+    }
 }
 
 /// Resolves the project (every extra and group) into a lock. `previous` pins are kept where
@@ -128,7 +142,7 @@ pub fn resolve(
     let pieces = pieces(project)?;
     let (packages, resolver, environments) = match backend {
         Backend::Uv(_) => {
-            let python_version = lowest_python(project, facts);
+            let python_version = lowest_python(project);
             let packages = resolve_universal(
                 backend,
                 layout,
@@ -169,7 +183,11 @@ pub fn resolve(
     Ok(PyLock {
         lock_version: "1.0".into(),
         environments,
-        requires_python: manifest.requires_python.as_ref().map(|s| s.to_string()),
+        // uv's lock is for every Python from the floor it resolved for; pip's for its one.
+        requires_python: match resolver {
+            "uv" => Some(requires_python(project)),
+            _ => manifest.requires_python.as_ref().map(|s| s.to_string()),
+        },
         extras: manifest.optional_dependencies.keys().cloned().collect(),
         dependency_groups: manifest.dependency_groups.keys().cloned().collect(),
         default_groups,
@@ -197,8 +215,8 @@ fn written_sources(sources: &Sources) -> Vec<String> {
 }
 
 /// The lowest `X.Y` that `requires-python` allows (uv resolves for it and everything newer);
-/// without one, the env's own.
-fn lowest_python(project: &Project, facts: &Facts) -> String {
+/// without one, the oldest uv resolves for.
+fn lowest_python(project: &Project) -> String {
     let from_manifest = project
         .manifest
         .requires_python
@@ -221,7 +239,7 @@ fn lowest_python(project: &Project, facts: &Facts) -> String {
                 })
                 .max()
         });
-    let (major, minor) = from_manifest.unwrap_or((facts.version_info.0, facts.version_info.1));
+    let (major, minor) = from_manifest.unwrap_or((3, UV_OLDEST_MINOR));
     let minor = if major == 3 {
         minor.max(UV_OLDEST_MINOR)
     } else {
@@ -452,6 +470,11 @@ fn resolve_here(
 /// Local files become paths (relative to the project when their find-links folder is written
 /// relative, or when they are inside it) with their size; remote URLs lose any credentials.
 fn localize(package: &mut Package, project: &Project, sources: &Sources) {
+    if let Some(directory) = &mut package.directory
+        && Path::new(&directory.path).is_absolute()
+    {
+        directory.path = lock_path(Path::new(&directory.path), project, sources);
+    }
     let artifacts = package
         .wheels
         .iter_mut()
@@ -470,6 +493,15 @@ fn localize(package: &mut Package, project: &Project, sources: &Sources) {
                 None => artifact.url = Some(pylock::strip_credentials(&url)),
             }
         }
+        if let Some(path) = artifact.path.clone()
+            && Path::new(&path).is_absolute()
+        {
+            let file = Path::new(&path);
+            if artifact.size.is_none() {
+                artifact.size = std::fs::metadata(file).ok().map(|m| m.len());
+            }
+            artifact.path = Some(lock_path(file, project, sources));
+        }
         if artifact.path.is_none()
             && artifact.url.is_none()
             && let Some(name) = artifact.name.clone()
@@ -479,6 +511,7 @@ fn localize(package: &mut Package, project: &Project, sources: &Sources) {
                 let candidate = Path::new(folder).join(&name);
                 if candidate.is_file() {
                     let written = sources.find_links_written.get(index).unwrap_or(folder);
+                    let written = written.strip_prefix("file:").unwrap_or(written);
                     artifact.path = Some(if Path::new(written).is_relative() {
                         format!("{}/{name}", written.trim_end_matches('/'))
                     } else {
@@ -506,6 +539,7 @@ fn lock_path(path: &Path, project: &Project, sources: &Sources) -> String {
             .get(index)
             .map(String::as_str)
             .unwrap_or(folder);
+        let written = written.strip_prefix("file:").unwrap_or(written);
         let folder = Path::new(folder)
             .canonicalize()
             .unwrap_or_else(|_| Path::new(folder).to_path_buf());

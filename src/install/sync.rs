@@ -3,6 +3,7 @@
 //! unfinished, the changes: install, build the project, remove what the plan lacks.
 
 use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
 
 use super::backend::{Backend, InstallFlags};
 use super::pylock::{LEGACY_LOCK_FILE, Package, PyLock};
@@ -29,6 +30,13 @@ pub fn lock_is_current(
     let Some(table) = lock.pvm() else {
         return Ok(true);
     };
+    // A lock for other Pythons (a universal one is for 3.8 on; a pip one for its environment)
+    // does not serve this env.
+    if let (Some(range), Some(version)) = (&lock.requires_python, facts.pep440_version())
+        && pep::parse_specifiers(range).is_ok_and(|range| !range.contains(&version))
+    {
+        return Ok(false);
+    }
     Ok(table.inputs == resolve::expected_inputs(project, sources, &table.resolver, facts)?)
 }
 
@@ -104,7 +112,7 @@ pub fn sync(
         lock.selected(selection, &markers)
             .into_iter()
             // The project itself is installed by its own step below.
-            .filter(|p| p.directory.is_none())
+            .filter(|p| !p.is_project(&project.root))
             .collect()
     });
     if let (Some(lock), Some(planned)) = (&lock, &planned) {
@@ -132,32 +140,42 @@ pub fn sync(
             installer: backend.name(),
         });
         match (&lock, &planned) {
-            (Some(_), Some(_)) if matches!(backend, Backend::Uv(_)) => {
+            (Some(lock), Some(_)) if matches!(backend, Backend::Uv(_)) => {
                 let extras: Vec<String> = selection.extras.iter().cloned().collect();
                 let groups: Vec<String> = selection.groups.iter().cloned().collect();
+                let path = uv_lock_for(lock, selection, project, scratch.path())?;
                 backend.install_pylock(
                     layout,
                     &sources,
-                    &PyLock::path(&project.root),
+                    &path,
                     &extras,
                     &groups,
                     options.reinstall,
                 )?;
             }
             (Some(_), Some(planned)) => {
-                // pip reads no lock: the pins with their hashes, from the lock's own folders.
+                // pip reads no lock: the pins with their hashes, from the lock's own folders;
+                // local folders (path dependencies) after them, which pip cannot hash.
                 let mut sources = sources.clone();
-                let text = pinned_requirements(planned, project, &mut sources);
-                let file = write_file(scratch.path(), &text)?;
+                let (pinned, folders) = pinned_requirements(planned, project, &mut sources);
+                let file = write_file(scratch.path(), "pinned.txt", &pinned)?;
                 let flags = InstallFlags {
                     locked: true,
                     reinstall: options.reinstall,
                 };
                 backend.install(layout, &sources, &file, flags)?;
+                if !folders.is_empty() {
+                    let file = write_file(scratch.path(), "folders.txt", &folders)?;
+                    let flags = InstallFlags {
+                        locked: false,
+                        reinstall: options.reinstall,
+                    };
+                    backend.install(layout, &sources, &file, flags)?;
+                }
             }
             _ => {
                 let text: String = requirements.iter().map(|r| format!("{r}\n")).collect();
-                let file = write_file(scratch.path(), &text)?;
+                let file = write_file(scratch.path(), "requirements.txt", &text)?;
                 let flags = InstallFlags {
                     locked: false,
                     reinstall: options.reinstall,
@@ -175,7 +193,6 @@ pub fn sync(
             layout,
             &backend,
             &sources,
-            lock.is_some(),
             built_from,
             build_inputs.as_deref(),
             options.reinstall,
@@ -286,19 +303,83 @@ fn plan_lock(
     }
 }
 
-/// `name==version --hash=…` lines for pip, and the folders of the lock's local files added to
-/// `sources` so that pip finds exactly them.
-fn pinned_requirements(planned: &[&Package], project: &Project, sources: &mut Sources) -> String {
-    let mut out = String::new();
+/// The lock uv installs for `selection`: the project's own, unless the selection has no group
+/// while the lock names default groups, which uv would then add (it has no flag against
+/// them); then a copy without them, its relative paths made absolute.
+fn uv_lock_for(
+    lock: &PyLock,
+    selection: &Selection,
+    project: &Project,
+    scratch: &Path,
+) -> Result<PathBuf, SyncError> {
+    if !selection.groups.is_empty() || lock.default_groups.is_empty() {
+        return Ok(PyLock::path(&project.root));
+    }
+    let mut copy = lock.clone();
+    copy.default_groups.clear();
+    for package in &mut copy.packages {
+        let absolute = |path: &mut String| {
+            if Path::new(path.as_str()).is_relative() {
+                *path = project.root.join(&*path).display().to_string();
+            }
+        };
+        if let Some(directory) = &mut package.directory {
+            absolute(&mut directory.path);
+        }
+        for artifact in package
+            .wheels
+            .iter_mut()
+            .chain(package.sdist.iter_mut())
+            .chain(package.archive.iter_mut())
+        {
+            if let Some(path) = &mut artifact.path {
+                absolute(path);
+            }
+        }
+    }
+    let path = scratch.join(super::pylock::LOCK_FILE);
+    std::fs::write(&path, copy.to_toml()).map_err(|source| SyncError::Io {
+        path: path.clone(),
+        source,
+    })?;
+    Ok(path)
+}
+
+/// For pip: `name==version --hash=…` lines (an archive by its URL or path), with the folders
+/// of the lock's local files added to `sources` so that pip finds exactly them; and, apart,
+/// the local folders (path dependencies), which carry no hash.
+fn pinned_requirements(
+    planned: &[&Package],
+    project: &Project,
+    sources: &mut Sources,
+) -> (String, String) {
+    let mut pinned = String::new();
+    let mut folders = String::new();
     for package in planned {
+        if let Some(directory) = &package.directory {
+            let path = project.root.join(&directory.path);
+            folders.push_str(&format!("{} @ file://{}\n", package.name, path.display()));
+            continue;
+        }
+        if let Some(archive) = &package.archive {
+            let location = match archive.local_file(&project.root) {
+                Some(file) => format!("file://{}", file.display()),
+                None => archive.url.clone().unwrap_or_default(),
+            };
+            pinned.push_str(&format!("{} @ {location}", package.name));
+            if let Some(sha256) = archive.sha256() {
+                pinned.push_str(&format!(" --hash=sha256:{sha256}"));
+            }
+            pinned.push('\n');
+            continue;
+        }
         let Some(version) = &package.version else {
             continue;
         };
-        out.push_str(&format!("{}=={version}", package.name));
-        let artifacts = package.wheels.iter().chain(package.sdist.iter());
-        for artifact in artifacts {
+        pinned.push_str(&format!("{}=={version}", package.name));
+        for artifact in package.wheels.iter().chain(package.sdist.iter()) {
             if let Some(sha256) = artifact.sha256() {
-                out.push_str(&format!(" --hash=sha256:{sha256}"));
+                pinned.push_str(&format!(" --hash=sha256:{sha256}"));
             }
             if let Some(folder) = artifact
                 .local_file(&project.root)
@@ -308,13 +389,13 @@ fn pinned_requirements(planned: &[&Package], project: &Project, sources: &mut So
                 sources.find_links.push(folder);
             }
         }
-        out.push('\n');
+        pinned.push('\n');
     }
-    out
+    (pinned, folders)
 }
 
-fn write_file(dir: &std::path::Path, text: &str) -> Result<std::path::PathBuf, SyncError> {
-    let file = dir.join("requirements.txt");
+fn write_file(dir: &Path, name: &str, text: &str) -> Result<PathBuf, SyncError> {
+    let file = dir.join(name);
     std::fs::write(&file, text).map_err(|source| SyncError::Io {
         path: file.clone(),
         source,
@@ -330,7 +411,6 @@ fn install_project_itself(
     layout: &Layout,
     backend: &Backend,
     sources: &Sources,
-    locked: bool,
     built_from: Option<&str>,
     build_inputs: Option<&str>,
     reinstall: bool,
@@ -353,7 +433,7 @@ fn install_project_itself(
         backend: backend_name,
     });
     backend
-        .install_editable(layout, sources, &project.root, name.as_deref(), locked)
+        .install_editable(layout, sources, &project.root, name.as_deref())
         .map_err(|err| match err {
             SyncError::Installer { detail, .. } => SyncError::Build {
                 project: project.name(),

@@ -517,3 +517,91 @@ fn an_explicit_sync_removes_what_was_installed_by_hand() {
     let out = sandbox.pvm().arg("sync").assert().success();
     assert!(stderr(out.get_output()).contains("is in sync"));
 }
+
+#[test]
+fn moving_a_requirement_between_parts_makes_the_lock_stale_but_offline_does_not() {
+    let sandbox = Sandbox::empty();
+    sandbox.wheel("alpha", "1.0", &[]);
+    sandbox.wheel("gamma", "1.0", &[]);
+    sandbox.deps_project(
+        "3.12",
+        "uv",
+        &["alpha"],
+        "[project.optional-dependencies]\nfast = [\"gamma\"]\n",
+    );
+    sandbox.pvm_with_uv().arg("lock").assert().success();
+    // How the sources are reached is not what was locked.
+    sandbox
+        .pvm_with_uv()
+        .env("PVM_OFFLINE", "1")
+        .args(["sync", "--locked"])
+        .assert()
+        .success();
+    // The same requirements, in other parts: the markers would be wrong.
+    sandbox.deps_project("3.12", "uv", &["alpha", "gamma"], "");
+    let out = sandbox
+        .pvm_with_uv()
+        .args(["sync", "--locked"])
+        .assert()
+        .code(1);
+    assert!(stderr(out.get_output()).contains("pylock.toml is stale"));
+    sandbox.pvm_with_uv().arg("sync").assert().success();
+    assert_eq!(sandbox.present_version("gamma"), "1.0");
+}
+
+#[test]
+fn without_requires_python_the_lock_covers_every_python_uv_resolves_for() {
+    let sandbox = Sandbox::empty();
+    sandbox.wheel("alpha", "1.0", &[]);
+    sandbox.wheel("old-only", "1.0", &[]);
+    sandbox.deps_project(
+        "3.12",
+        "uv",
+        &["alpha", "old-only ; python_version < '3.10'"],
+        "",
+    );
+    sandbox.pvm_with_uv().arg("lock").assert().success();
+    let lock = lock_toml(&sandbox);
+    assert_eq!(lock["requires-python"].as_str(), Some(">=3.8"));
+    assert_eq!(
+        package(&lock, "old-only")["marker"].as_str(),
+        Some("python_full_version < '3.10'")
+    );
+}
+
+#[test]
+fn a_path_dependency_in_the_lock_is_installed_and_kept() {
+    let sandbox = Sandbox::empty();
+    // A second project, in a folder with a space, built by the in-tree test backend.
+    let lib = sandbox.root.join("my lib");
+    std::fs::create_dir_all(lib.join("_backend")).unwrap();
+    std::fs::create_dir_all(lib.join("src/mylib")).unwrap();
+    std::fs::write(
+        lib.join("_backend/test_backend.py"),
+        include_str!("fixtures/test_backend.py"),
+    )
+    .unwrap();
+    std::fs::write(lib.join("src/mylib/__init__.py"), "__version__ = \"0.3\"\n").unwrap();
+    std::fs::write(
+        lib.join("pyproject.toml"),
+        "[project]\nname = \"mylib\"\nversion = \"0.3\"\n[build-system]\nrequires = []\nbuild-backend = \"test_backend\"\nbackend-path = [\"_backend\"]\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(sandbox.wheels()).unwrap();
+    sandbox.deps_project("3.12", "uv", &["mylib @ file:///../my%20lib"], "");
+    let manifest = std::fs::read_to_string(sandbox.project.join("pyproject.toml")).unwrap();
+    sandbox.manifest(&manifest.replace(
+        "file:///../my%20lib",
+        &format!("file://{}", lib.display().to_string().replace(' ', "%20")),
+    ));
+    sandbox.pvm_with_uv().arg("lock").assert().success();
+    sandbox.pvm_with_uv().arg("sync").assert().success();
+    assert_eq!(sandbox.present_version("mylib"), "0.3");
+    let out = sandbox.pvm_with_uv().arg("sync").assert().success();
+    assert!(
+        stderr(out.get_output()).contains("is in sync"),
+        "{}",
+        stderr(out.get_output())
+    );
+    assert_eq!(sandbox.present_version("mylib"), "0.3");
+}

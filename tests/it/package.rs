@@ -116,6 +116,16 @@ fn exact_sync_keeps_the_project_and_rebuilds_it_only_when_its_build_inputs_chang
     // A warm run afterwards starts nothing.
     let out = sandbox.pvm().args(["run", "true"]).assert().success();
     assert_eq!(stderr(out.get_output()), "");
+
+    // Uninstalled by hand, the project comes back with the next explicit sync.
+    sandbox
+        .pvm()
+        .args(["run", "python", "-m", "pip", "uninstall", "-y", "demo"])
+        .assert()
+        .success();
+    sandbox.pvm_with_uv().arg("sync").assert().success();
+    let out = sandbox.pvm().args(["run", "demo-hello"]).assert().success();
+    assert_eq!(stdout(out.get_output()), "hello from demo 0.1.0");
 }
 
 #[test]
