@@ -64,6 +64,24 @@ pub enum Command {
         after_help = "Examples:\n  pvm sync\n  pvm sync --group docs --extra postgres\n  pvm sync --no-install-project   # dependencies only\n  pvm sync --locked        # in CI: fail when pylock.toml is stale"
     )]
     Sync(SyncArgs),
+    /// Add dependencies to pyproject.toml, then re-lock (if there is a lock) and sync.
+    #[command(
+        after_help = "Examples:\n  pvm add requests\n  pvm add 'django>=4.2,<5' 'requests[socks]'\n  pvm add --dev pytest\n  pvm add --group docs sphinx\n  pvm add --optional fast orjson\n  pvm add ./vendor/mylib-1.0-py3-none-any.whl"
+    )]
+    Add(AddArgs),
+    /// Remove dependencies from pyproject.toml, then re-lock and sync (`pvm remove` removes envs).
+    #[command(after_help = "Examples:\n  pvm drop requests\n  pvm drop --dev pytest")]
+    Drop(DropArgs),
+    /// Print the dependency tree of the env, as installed (from each package's metadata).
+    #[command(
+        after_help = "Examples:\n  pvm tree\n  pvm tree --depth 1\n  pvm tree --invert idna      # what pulls idna in"
+    )]
+    Tree(TreeArgs),
+    /// Write the locked selection with hashes, as requirements.txt or pylock.toml.
+    #[command(
+        after_help = "Examples:\n  pvm export -o requirements.txt\n  pvm export --group docs --format pylock.toml -o pylock.docs.toml"
+    )]
+    Export(ExportArgs),
     /// Resolve every dependency, for every platform, into pylock.toml (PEP 751).
     #[command(after_help = "Examples:\n  pvm lock\n  pvm lock --upgrade")]
     Lock(LockArgs),
@@ -161,7 +179,7 @@ pub struct SyncArgs {
 #[derive(Debug, Args)]
 pub struct SelectionArgs {
     /// Also install this dependency group (repeatable).
-    #[arg(long = "group", value_name = "GROUP")]
+    #[arg(long = "group", value_name = "GROUP", add = ArgValueCandidates::new(complete::groups))]
     pub groups: Vec<String>,
     /// Install every dependency group.
     #[arg(long)]
@@ -170,7 +188,7 @@ pub struct SelectionArgs {
     #[arg(long)]
     pub no_dev: bool,
     /// Also install this extra (repeatable).
-    #[arg(long = "extra", value_name = "EXTRA")]
+    #[arg(long = "extra", value_name = "EXTRA", add = ArgValueCandidates::new(complete::extras))]
     pub extras: Vec<String>,
     /// Install every extra.
     #[arg(long)]
@@ -189,6 +207,93 @@ pub struct LockModeArgs {
     /// Install pylock.toml as it is, without checking it against the manifest.
     #[arg(long)]
     pub frozen: bool,
+}
+
+/// Where `pvm add` and `pvm drop` put or take a requirement (default: `[project] dependencies`).
+#[derive(Debug, Args)]
+#[group(multiple = false)]
+pub struct TargetArgs {
+    /// In this dependency group.
+    #[arg(long, value_name = "GROUP", add = ArgValueCandidates::new(complete::groups))]
+    pub group: Option<String>,
+    /// In this extra ([project.optional-dependencies]).
+    #[arg(long, value_name = "EXTRA", add = ArgValueCandidates::new(complete::extras))]
+    pub optional: Option<String>,
+    /// In the `dev` group (the same as `--group dev`).
+    #[arg(long)]
+    pub dev: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    /// Requirements (PEP 508: `requests`, `django>=4.2`, `requests[socks]`, `name @ url`) or
+    /// paths to a wheel or a project folder.
+    #[arg(required = true, value_name = "PACKAGE")]
+    pub packages: Vec<String>,
+    #[command(flatten)]
+    pub edit: EditArgs,
+}
+
+/// What `pvm add` and `pvm drop` share: where, and whether to sync after.
+#[derive(Debug, Args)]
+pub struct EditArgs {
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// Edit the manifest (and re-lock) only; install or uninstall nothing.
+    #[arg(long)]
+    pub no_sync: bool,
+    /// Interpreter request (overrides PVM_PYTHON and .python-version).
+    #[arg(long, value_name = "REQUEST", add = ArgValueCandidates::new(complete::python_versions))]
+    pub python: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DropArgs {
+    /// Names of the dependencies to remove.
+    #[arg(required = true, value_name = "PACKAGE", add = ArgValueCandidates::new(complete::dependencies))]
+    pub packages: Vec<String>,
+    #[command(flatten)]
+    pub edit: EditArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct TreeArgs {
+    /// Show this many levels below the project's own requirements (default: all).
+    #[arg(long, value_name = "N")]
+    pub depth: Option<usize>,
+    /// Show what requires this package instead, up to the project.
+    #[arg(long, value_name = "PACKAGE")]
+    pub invert: Option<String>,
+    /// Print JSON (schema: schemas/pvm-tree.schema.json).
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    #[value(name = "requirements.txt")]
+    RequirementsTxt,
+    #[value(name = "pylock.toml")]
+    Pylock,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The file format.
+    #[arg(long, value_enum, default_value_t = ExportFormat::RequirementsTxt)]
+    pub format: ExportFormat,
+    /// Include this dependency group (repeatable; default: `dev`, as `pvm sync`).
+    #[arg(long = "group", value_name = "GROUP", add = ArgValueCandidates::new(complete::groups))]
+    pub groups: Vec<String>,
+    /// Include this extra (repeatable).
+    #[arg(long = "extra", value_name = "EXTRA", add = ArgValueCandidates::new(complete::extras))]
+    pub extras: Vec<String>,
+    /// Leave out the `dev` group.
+    #[arg(long)]
+    pub no_dev: bool,
+    /// Write here instead of standard output.
+    #[arg(long, short, value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -295,6 +400,33 @@ pub enum ShellKind {
 #[derive(Debug, Args)]
 pub struct CompletionsArgs {
     pub shell: clap_complete::Shell,
+}
+
+/// For an unknown command that poetry, uv or pip users type, what pvm calls it; `args` are
+/// the command line after `pvm`.
+pub fn tip_for(err: &clap::Error, args: impl Iterator<Item = String>) -> Option<&'static str> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if err.kind() != ErrorKind::InvalidSubcommand {
+        return None;
+    }
+    let Some(ContextValue::String(word)) = err.get(ContextKind::InvalidSubcommand) else {
+        return None;
+    };
+    let under_python = args.take_while(|a| a != word).any(|a| a == "python");
+    Some(match (under_python, word.as_str()) {
+        (true, "install" | "uninstall") => {
+            "pvm does not install interpreters yet: `pvm python list` shows those it finds (pyenv's, uv's, PATH); install one with `pyenv install 3.12`"
+        }
+        (false, "install") => {
+            "`pvm sync` installs what the manifest says; `pvm add PACKAGE` adds a dependency"
+        }
+        (false, "uninstall") => {
+            "`pvm drop PACKAGE` removes a dependency; `pvm remove` removes envs"
+        }
+        (false, "show") => "`pvm tree` shows the dependencies; `pvm info` the env",
+        (false, "env" | "venv") => "`pvm info` shows the env; `pvm list` every env",
+        _ => return None,
+    })
 }
 
 /// The clap command, for completions and the man page.

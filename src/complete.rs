@@ -27,6 +27,67 @@ pub fn env_names() -> Vec<CompletionCandidate> {
         .collect()
 }
 
+/// The current project, if the folder (or `--project`) holds one; completions stay quiet
+/// without.
+fn current_project() -> Option<Project> {
+    Project::discover(&std::env::current_dir().ok()?).ok()
+}
+
+/// The project's dependency groups.
+pub fn groups() -> Vec<CompletionCandidate> {
+    current_project()
+        .map(|project| {
+            project
+                .manifest
+                .dependency_groups
+                .keys()
+                .map(CompletionCandidate::new)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The project's extras.
+pub fn extras() -> Vec<CompletionCandidate> {
+    current_project()
+        .map(|project| {
+            project
+                .manifest
+                .optional_dependencies
+                .keys()
+                .map(CompletionCandidate::new)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The names the project depends on (in its dependencies, groups and extras): what `pvm drop`
+/// can remove.
+pub fn dependencies() -> Vec<CompletionCandidate> {
+    let Some(project) = current_project() else {
+        return Vec::new();
+    };
+    let manifest = &project.manifest;
+    let mut names = BTreeSet::new();
+    let groups = manifest
+        .dependency_groups
+        .values()
+        .flatten()
+        .filter_map(|item| match item {
+            crate::project::GroupItem::Requirement(r) => Some(r),
+            crate::project::GroupItem::IncludeGroup(_) => None,
+        });
+    for requirement in manifest
+        .dependencies
+        .iter()
+        .chain(manifest.optional_dependencies.values().flatten())
+        .chain(groups)
+    {
+        names.insert(requirement.name.to_string());
+    }
+    names.into_iter().map(CompletionCandidate::new).collect()
+}
+
 /// Completes `pvm run`: the command word gets the project's scripts and the env's
 /// executables; the words after it are the command's own, so they get file names.
 pub struct RunCompleter;

@@ -147,6 +147,10 @@ pub fn schemas() -> Vec<(&'static str, String)> {
             render(schemars::schema_for!(crate::install::pylock::PyLock)),
         ),
         (
+            "pvm-tree.schema.json",
+            render(schemars::schema_for!(Vec<crate::install::tree::TreeNode>)),
+        ),
+        (
             "pvm-list.schema.json",
             render(schemars::schema_for!(Vec<crate::listing::EnvSummary>)),
         ),

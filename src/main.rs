@@ -16,7 +16,18 @@ fn main() {
         .var(pvm::generated::COMPLETE_VAR)
         .completer("pvm")
         .complete();
-    let cli = pvm::cli::Cli::parse();
+    let cli = match pvm::cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            // An unknown command that another tool has: say what pvm calls it.
+            if let Some(tip) = pvm::cli::tip_for(&err, std::env::args().skip(1)) {
+                let _ = err.print();
+                eprintln!("\n  tip: {tip}");
+                std::process::exit(2);
+            }
+            err.exit()
+        }
+    };
     let code = match pvm::commands::run(cli) {
         Ok(code) => code,
         Err(err) => {

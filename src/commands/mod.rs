@@ -1,5 +1,6 @@
 //! One module per command: each orchestrates the core and decides what the user sees.
 
+mod add;
 mod completions;
 mod info;
 mod init;
@@ -10,6 +11,7 @@ mod remove;
 mod run;
 mod shell;
 mod sync;
+mod tree;
 
 use std::path::PathBuf;
 
@@ -84,6 +86,10 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Run(args) => run::run(&ctx, args),
         Command::Sync(args) => sync::sync(&ctx, args),
         Command::Lock(args) => lock::lock(&ctx, args),
+        Command::Add(args) => add::add(&ctx, args),
+        Command::Drop(args) => add::drop(&ctx, args),
+        Command::Tree(args) => tree::tree(&ctx, args),
+        Command::Export(args) => tree::export(&ctx, args),
         Command::List(args) => list::list(&ctx, args),
         Command::Remove(args) => remove::remove(&ctx, args),
         Command::Info(args) => info::info(&ctx, args),

@@ -42,11 +42,39 @@ pub fn remove(ctx: &Context, args: RemoveArgs) -> anyhow::Result<i32> {
         }
         vec![env]
     } else {
+        let current = ctx.project().ok();
         let mut envs = Vec::new();
         for target in &args.targets {
+            refuse_a_dependency_name(current.as_ref(), target, &store)?;
             let env = resolve(&store, target)?;
             if !envs.iter().any(|known: &Env| known.dir == env.dir) {
                 envs.push(env);
+            }
+        }
+        // Another project's env, picked by a bare project name: asked first.
+        let others: Vec<&Env> = envs
+            .iter()
+            .filter(|env| target_of(&args.targets, env).is_some_and(is_bare_name))
+            .filter(|env| {
+                current
+                    .as_ref()
+                    .is_none_or(|project| env.metadata().is_none_or(|m| m.project != project.root))
+            })
+            .collect();
+        if !others.is_empty() && !args.yes && !args.dry_run {
+            let names: Vec<&str> = others.iter().map(|env| env.name.as_str()).collect();
+            let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+            if !interactive {
+                return Err(UserError::new(format!(
+                    "{} is another project's env, named by its project name",
+                    names.join(", ")
+                ))
+                .hint("pass --yes to remove it, or give its full env name from `pvm list`")
+                .into());
+            }
+            if !crate::ui::confirm(&format!("Remove {}?", names.join(", "))) {
+                ctx.ui.status("Kept", names.join(", "));
+                return Ok(1);
             }
         }
         envs
@@ -115,6 +143,70 @@ pub fn remove(ctx: &Context, args: RemoveArgs) -> anyhow::Result<i32> {
         ctx.ui.status("Removed", description);
     }
     Ok(0)
+}
+
+/// `pvm remove attrs` inside a project that depends on attrs is uv's `uv remove` habit: refused,
+/// with both ways forward.
+fn refuse_a_dependency_name(
+    current: Option<&project::Project>,
+    target: &str,
+    store: &Store,
+) -> anyhow::Result<()> {
+    let Some(project) = current else {
+        return Ok(());
+    };
+    if !is_bare_name(target) {
+        return Ok(());
+    }
+    let Ok(wanted) = crate::pep::normalize_name(target) else {
+        return Ok(());
+    };
+    let manifest = &project.manifest;
+    let groups = manifest
+        .dependency_groups
+        .values()
+        .flatten()
+        .filter_map(|item| match item {
+            project::GroupItem::Requirement(r) => Some(r),
+            project::GroupItem::IncludeGroup(_) => None,
+        });
+    let depends = manifest
+        .dependencies
+        .iter()
+        .chain(manifest.optional_dependencies.values().flatten())
+        .chain(groups)
+        .any(|r| crate::pep::normalize_name(r.name.as_ref()).ok().as_deref() == Some(&wanted));
+    if depends {
+        let env = match store.env_named(target) {
+            Ok(env) => format!(
+                "; to remove the env of the project named {target}: `pvm remove {}`",
+                env.name
+            ),
+            Err(_) => String::new(),
+        };
+        return Err(UserError::new(format!(
+            "`{target}` is a dependency of this project; `pvm remove` removes envs"
+        ))
+        .hint(format!("to drop it: `pvm drop {target}`{env}"))
+        .into());
+    }
+    Ok(())
+}
+
+/// A bare project name, not a full env name (`name-<16 hex>`) nor a path.
+fn is_bare_name(target: &str) -> bool {
+    let full = target
+        .rsplit_once('-')
+        .is_some_and(|(_, hash)| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()));
+    !full && !target.contains('/') && !Path::new(target).exists()
+}
+
+/// The name among `targets` that picked `env`, if one did (paths do not count).
+fn target_of<'a>(targets: &'a [String], env: &Env) -> Option<&'a str> {
+    targets
+        .iter()
+        .find(|t| env.name == **t || env.name.starts_with(&format!("{}-", t.as_str())))
+        .map(String::as_str)
 }
 
 /// A target is an env name, an env folder in the store, or a project folder (even one that was

@@ -2,10 +2,12 @@
 //! says, through uv or pip, with pip seeded natively into every env.
 
 pub mod backend;
+pub mod export;
 pub mod pylock;
 pub mod resolve;
 pub mod site;
 mod sync;
+pub mod tree;
 pub mod wheel;
 
 pub use sync::{lock_is_current, read_lock, relock, sync};

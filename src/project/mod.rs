@@ -3,6 +3,7 @@
 //! Everything pvm needs from the manifest is checked once, with errors that point at the file,
 //! line and column; the rest of pvm works with the typed [`Manifest`].
 
+pub mod edit;
 mod manifest;
 pub mod package;
 pub mod requirements_txt;

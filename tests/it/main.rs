@@ -4,6 +4,7 @@
 mod support;
 
 mod bad_input;
+mod deps;
 mod faults;
 mod fuzz;
 mod generated;

@@ -52,6 +52,16 @@ fn json_output_and_lock_match_their_schemas() {
             .get_output(),
     );
     validate("pvm-info.schema.json", &info);
+    let tree = json(
+        sandbox
+            .pvm()
+            .args(["tree", "--json"])
+            .assert()
+            .success()
+            .get_output(),
+    );
+    assert_eq!(tree[0]["name"], "alpha");
+    validate("pvm-tree.schema.json", &tree);
     let pythons = json(
         sandbox
             .pvm()

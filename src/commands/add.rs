@@ -1,0 +1,287 @@
+//! `pvm add` and `pvm drop`: edit the manifest, then re-lock and sync; on any failure the
+//! manifest and the lock are put back byte for byte.
+
+use std::path::{Path, PathBuf};
+
+use crate::cli::{AddArgs, DropArgs, EditArgs, TargetArgs};
+use crate::commands::{Context, UserError, ensure_env};
+use crate::install::backend::Backend;
+use crate::install::pylock::PyLock;
+use crate::install::{self, SyncOptions};
+use crate::pep::{self, Requirement};
+use crate::project::edit::{Change, ManifestEdit, Target};
+use crate::project::{MANIFEST, Project};
+use crate::python::project_request;
+
+pub fn add(ctx: &Context, args: AddArgs) -> anyhow::Result<i32> {
+    let project = ctx.project()?;
+    let target = target(&args.edit.target);
+    let requirements: Vec<Requirement> = args
+        .packages
+        .iter()
+        .map(|text| requirement(text, &project.root))
+        .collect::<anyhow::Result<_>>()?;
+    let mut edit = manifest_edit(&project)?;
+    for requirement in &requirements {
+        let change = edit.add(&target, requirement)?;
+        let verb = match change {
+            Change::Replaced(old) => format!("`{old}` becomes `{requirement}` in"),
+            _ => format!("`{requirement}` into"),
+        };
+        ctx.ui.status("Adding", format!("{verb} {target}"));
+    }
+    let transaction = Transaction::begin(&project.root)?;
+    let result = apply(ctx, &project.root, &edit.text(), &args.edit).and_then(|project| {
+        // A bare name gets `>=` the version it resolved to, as uv does.
+        let mut edit = manifest_edit(&project)?;
+        let mut pinned = false;
+        for requirement in requirements.iter().filter(|r| r.version_or_url.is_none()) {
+            if let Some(version) = resolved_version(&project, requirement)? {
+                let text = format!("{requirement}>={version}");
+                let bound = pep::parse_requirement(&text).map_err(anyhow::Error::msg)?;
+                edit.add(&target, &bound)?;
+                pinned = true;
+            }
+        }
+        if pinned {
+            apply(ctx, &project.root, &edit.text(), &args.edit)?;
+        }
+        Ok(())
+    });
+    transaction.finish(ctx, result)
+}
+
+pub fn drop(ctx: &Context, args: DropArgs) -> anyhow::Result<i32> {
+    let project = ctx.project()?;
+    let target = target(&args.edit.target);
+    let mut edit = manifest_edit(&project)?;
+    for name in &args.packages {
+        match edit.drop(&target, name) {
+            Ok(_) => ctx.ui.status("Dropping", format!("`{name}` from {target}")),
+            Err(err) => {
+                let mut error = UserError::new(err.to_string());
+                if let Some(elsewhere) = where_named(&project, name) {
+                    error = error.hint(format!(
+                        "it is in {elsewhere}: say so (--dev, --group G, --optional E)"
+                    ));
+                } else {
+                    error = error.hint("`pvm tree` shows what the project depends on");
+                }
+                return Err(error.into());
+            }
+        }
+    }
+    let transaction = Transaction::begin(&project.root)?;
+    let result = apply(ctx, &project.root, &edit.text(), &args.edit).map(std::mem::drop);
+    transaction.finish(ctx, result)
+}
+
+fn target(args: &TargetArgs) -> Target {
+    match (&args.group, &args.optional, args.dev) {
+        (Some(group), _, _) => Target::Group(group.clone()),
+        (_, Some(extra), _) => Target::Extra(extra.clone()),
+        (_, _, true) => Target::Group("dev".into()),
+        _ => Target::Dependencies,
+    }
+}
+
+fn manifest_edit(project: &Project) -> anyhow::Result<ManifestEdit> {
+    let text = std::fs::read_to_string(project.manifest_path())?;
+    Ok(ManifestEdit::parse(&text)?)
+}
+
+/// A requirement from the command line: PEP 508, or a path to a wheel or a project folder,
+/// which becomes `name @ file:///…`.
+fn requirement(text: &str, root: &Path) -> anyhow::Result<Requirement> {
+    let path = Path::new(text);
+    let looks_like_path = text.starts_with('.') || text.starts_with('/') || text.ends_with(".whl");
+    if looks_like_path {
+        let absolute = crate::project::absolute(path);
+        let absolute = absolute.canonicalize().map_err(|_| {
+            UserError::new(format!("no file or folder `{text}`")).hint(format!(
+                "paths are taken from the current folder ({})",
+                root.display()
+            ))
+        })?;
+        let name = if absolute.is_dir() {
+            Project::at(&absolute)
+                .ok()
+                .and_then(|project| project.manifest.name)
+        } else {
+            absolute
+                .file_name()
+                .and_then(|file| install::pylock::split_filename(&file.to_string_lossy()))
+                .map(|(name, _)| name)
+        };
+        let name = name.ok_or_else(|| {
+            UserError::new(format!("cannot tell the project name of `{text}`"))
+                .hint("a wheel file named name-version-tags.whl, or a folder whose pyproject.toml has [project] name")
+        })?;
+        let url = format!("file://{}", absolute.display()).replace(' ', "%20");
+        return pep::parse_requirement(&format!("{name} @ {url}"))
+            .map_err(|err| UserError::new(format!("`{text}`: {err}")).into());
+    }
+    pep::parse_requirement(text).map_err(|err| {
+        UserError::new(format!("invalid requirement `{text}`: {err}"))
+            .hint(
+                "requirements follow PEP 508, e.g. `requests`, `django>=4.2,<5`, `requests[socks]`",
+            )
+            .into()
+    })
+}
+
+/// Writes the new manifest, checks it, then re-locks (when the project has a lock) and syncs.
+fn apply(ctx: &Context, root: &Path, text: &str, args: &EditArgs) -> anyhow::Result<Project> {
+    let (no_sync, python) = (args.no_sync, args.python.as_deref());
+    crate::fsutil::write_atomic(&root.join(MANIFEST), text.as_bytes())?;
+    let project = Project::at(root)?;
+    let store = ctx.store()?;
+    let request = project_request(python, &project)?;
+    let has_lock = PyLock::path(root).is_file();
+    if no_sync {
+        if has_lock {
+            let options = SyncOptions {
+                no_sync: true,
+                ..SyncOptions::default()
+            };
+            let ready = ensure_env(ctx, &store, &project, &request, &options)?;
+            let facts = &ready.metadata.python.facts;
+            let backend = Backend::choose(project.manifest.settings.installer, facts)?;
+            install::relock(&project, &ready.layout, facts, &backend, false)?;
+        }
+    } else {
+        // A sync re-locks a stale lock first.
+        ensure_env(ctx, &store, &project, &request, &SyncOptions::default())?;
+    }
+    Ok(project)
+}
+
+/// The version `requirement` resolved to: as installed in the env, else as locked.
+fn resolved_version(
+    project: &Project,
+    requirement: &Requirement,
+) -> anyhow::Result<Option<String>> {
+    let name = pep::normalize_name(requirement.name.as_ref()).unwrap_or_default();
+    let store = crate::store::Store::from_env()?;
+    let env = store.env_for(&project.name(), &project.root);
+    if let Some(metadata) = env.metadata() {
+        let layout = crate::venv::Layout::new(&env.dir, &metadata.python.facts);
+        if let Some(dist) = install::site::installed(&layout.site_packages).get(&name) {
+            return Ok(Some(dist.version.clone()));
+        }
+    }
+    let locked = install::read_lock(project)?.and_then(|lock| {
+        lock.packages
+            .iter()
+            .find(|p| pep::normalize_name(&p.name).ok().as_deref() == Some(name.as_str()))
+            .and_then(|p| p.version.clone())
+    });
+    if locked.is_some() {
+        return Ok(locked);
+    }
+    // Neither installed (an extra, a group not synced) nor locked: ask uv what it resolves to.
+    let Some(metadata) = env.metadata() else {
+        return Ok(None);
+    };
+    let facts = &metadata.python.facts;
+    let Ok(backend @ Backend::Uv(_)) = Backend::choose(project.manifest.settings.installer, facts)
+    else {
+        return Ok(None);
+    };
+    let scratch = tempfile::tempdir()?;
+    let input = scratch.path().join("requirement.in");
+    let output = scratch.path().join("resolved.txt");
+    std::fs::write(&input, format!("{requirement}\n"))?;
+    let layout = crate::venv::Layout::new(&env.dir, facts);
+    let sources = crate::project::Sources::for_project(project);
+    backend.compile_universal(
+        &layout,
+        &sources,
+        &input,
+        &output,
+        &facts.minor_version(),
+        None,
+        false,
+    )?;
+    let text = std::fs::read_to_string(&output)?;
+    Ok(text.lines().find_map(|line| {
+        let (pinned, version) = line.split(" ;").next()?.split_once("==")?;
+        (pep::normalize_name(pinned.trim()).ok()? == name).then(|| version.trim().to_string())
+    }))
+}
+
+/// Where else in the manifest `name` is: for a drop aimed at the wrong place.
+fn where_named(project: &Project, name: &str) -> Option<String> {
+    let wanted = pep::normalize_name(name).ok()?;
+    let is =
+        |r: &Requirement| pep::normalize_name(r.name.as_ref()).ok().as_deref() == Some(&wanted);
+    let manifest = &project.manifest;
+    if manifest.dependencies.iter().any(is) {
+        return Some(Target::Dependencies.to_string());
+    }
+    for (group, items) in &manifest.dependency_groups {
+        let found = items.iter().any(|item| match item {
+            crate::project::GroupItem::Requirement(r) => is(r),
+            crate::project::GroupItem::IncludeGroup(_) => false,
+        });
+        if found {
+            return Some(Target::Group(group.clone()).to_string());
+        }
+    }
+    manifest
+        .optional_dependencies
+        .iter()
+        .find(|(_, requirements)| requirements.iter().any(is))
+        .map(|(extra, _)| Target::Extra(extra.clone()).to_string())
+}
+
+/// The manifest and the lock as they were, put back when the change fails.
+struct Transaction {
+    files: Vec<(PathBuf, Option<Vec<u8>>)>,
+}
+
+impl Transaction {
+    fn begin(root: &Path) -> anyhow::Result<Transaction> {
+        let mut files = Vec::new();
+        for path in [root.join(MANIFEST), PyLock::path(root)] {
+            let bytes = match std::fs::read(&path) {
+                Ok(bytes) => Some(bytes),
+                Err(err) if err.kind() == std::io::ErrorKind::NotFound => None,
+                Err(err) => {
+                    return Err(
+                        anyhow::Error::new(err).context(format!("cannot read {}", path.display()))
+                    );
+                }
+            };
+            files.push((path, bytes));
+        }
+        Ok(Transaction { files })
+    }
+
+    /// On failure: every file back as it was, and the error says so.
+    fn finish(self, ctx: &Context, result: anyhow::Result<()>) -> anyhow::Result<i32> {
+        let Err(err) = result else {
+            return Ok(0);
+        };
+        let mut restored = Vec::new();
+        for (path, bytes) in &self.files {
+            let done = match bytes {
+                Some(bytes) => crate::fsutil::write_atomic(path, bytes).is_ok(),
+                None => !path.exists() || std::fs::remove_file(path).is_ok(),
+            };
+            if done && bytes.is_some() {
+                restored.push(
+                    path.file_name()
+                        .unwrap_or_default()
+                        .to_string_lossy()
+                        .into_owned(),
+                );
+            }
+        }
+        ctx.ui.warn(format!(
+            "nothing changed: {} restored as it was",
+            restored.join(" and ")
+        ));
+        Err(err)
+    }
+}

@@ -1,0 +1,87 @@
+//! `pvm tree`: the env's dependency tree, and `pvm export`: the locked selection for other tools.
+
+use std::io::Write;
+
+use crate::cli::{ExportArgs, ExportFormat, TreeArgs};
+use crate::commands::{Context, UserError};
+use crate::install::{export, read_lock, site, tree};
+use crate::project::{SelectionRequest, requirements};
+use crate::venv::Layout;
+
+pub fn tree(ctx: &Context, args: TreeArgs) -> anyhow::Result<i32> {
+    let project = ctx.project()?;
+    let store = ctx.store()?;
+    let env = store.env_for(&project.name(), &project.root);
+    let metadata = env.metadata().ok_or_else(|| {
+        UserError::new(format!("{} has no env yet", project.name()))
+            .hint("run `pvm sync` first: the tree is read from what is installed")
+    })?;
+    let facts = &metadata.python.facts;
+    let layout = Layout::new(&env.dir, facts);
+    let dists = site::installed(&layout.site_packages);
+    let markers = crate::pep::marker_environment(&facts.markers).map_err(anyhow::Error::msg)?;
+    let selection = metadata.selection.resolve(&project);
+    let mut roots = requirements(&project, &selection)?;
+    // The project itself, when installed, with what its own metadata adds.
+    if let Some(installed) = &metadata.project_install
+        && let Ok(requirement) = crate::pep::parse_requirement(&installed.name)
+    {
+        roots.push(requirement);
+    }
+    let nodes = match &args.invert {
+        Some(name) => vec![
+            tree::inverted(name, &roots, &dists, &markers, args.depth).ok_or_else(|| {
+                UserError::new(format!("`{name}` is not installed in the env"))
+                    .hint("`pvm tree` shows what is")
+            })?,
+        ],
+        None => tree::tree(&roots, &dists, &markers, args.depth),
+    };
+    let mut out = anstream::stdout();
+    if args.json {
+        writeln!(out, "{}", serde_json::to_string_pretty(&nodes)?)?;
+    } else {
+        write!(out, "{}", tree::render(&nodes))?;
+    }
+    Ok(0)
+}
+
+pub fn export(ctx: &Context, args: ExportArgs) -> anyhow::Result<i32> {
+    let project = ctx.project()?;
+    let lock = read_lock(&project)?.ok_or_else(|| {
+        UserError::new("there is no pylock.toml to export").hint("run `pvm lock` first")
+    })?;
+    let asked = SelectionRequest {
+        groups: args.groups.iter().cloned().collect(),
+        no_dev: args.no_dev,
+        extras: args.extras.iter().cloned().collect(),
+        ..SelectionRequest::default()
+    };
+    let selection = asked.resolve(&project);
+    // Unknown groups and extras are errors here as in a sync.
+    requirements(&project, &selection)?;
+    let text = match args.format {
+        ExportFormat::Pylock => export::pylock(&lock, &selection),
+        ExportFormat::RequirementsTxt => {
+            let store = ctx.store()?;
+            let env = store.env_for(&project.name(), &project.root);
+            let facts = env.metadata().map(|m| m.python.facts).ok_or_else(|| {
+                UserError::new("requirements.txt is for one platform and Python: the env's, and it has none yet")
+                    .hint("run `pvm sync` first, or export `--format pylock.toml`, which holds every platform")
+            })?;
+            let markers =
+                crate::pep::marker_environment(&facts.markers).map_err(anyhow::Error::msg)?;
+            export::requirements_txt(&lock, &project.root, &selection, &markers)
+        }
+    };
+    match &args.output {
+        Some(path) => {
+            crate::fsutil::write_atomic(path, text.as_bytes()).map_err(|err| {
+                anyhow::Error::new(err).context(format!("cannot write {}", path.display()))
+            })?;
+            ctx.ui.status("Exported", path.display());
+        }
+        None => write!(anstream::stdout(), "{text}")?,
+    }
+    Ok(0)
+}

@@ -1,0 +1,60 @@
+//! `pvm export`: the locked selection in the formats other tools read.
+
+use std::path::Path;
+
+use super::pylock::PyLock;
+use crate::pep::MarkerEnvironment;
+use crate::project::Selection;
+
+/// The lock's packages for `selection` on this machine (`env`), as pip's hash-checking
+/// requirements: `name==version --hash=sha256:…`, a direct archive by its URL or path.
+pub fn requirements_txt(
+    lock: &PyLock,
+    root: &Path,
+    selection: &Selection,
+    env: &MarkerEnvironment,
+) -> String {
+    let mut out = String::from(
+        "# Exported by `pvm export` from pylock.toml, for this platform and Python.\n",
+    );
+    for package in lock.selected(selection, env) {
+        if package.is_project(root) {
+            continue;
+        }
+        if let Some(directory) = &package.directory {
+            out.push_str(&format!(
+                "{} @ file://{}\n",
+                package.name,
+                root.join(&directory.path).display()
+            ));
+            continue;
+        }
+        let head = match (&package.archive, &package.version) {
+            (Some(archive), _) => {
+                let location = match archive.local_file(root) {
+                    Some(file) => format!("file://{}", file.display()),
+                    None => archive.url.clone().unwrap_or_default(),
+                };
+                format!("{} @ {location}", package.name)
+            }
+            (None, Some(version)) => format!("{}=={version}", package.name),
+            (None, None) => continue,
+        };
+        out.push_str(&head);
+        for artifact in package.artifacts() {
+            if let Some(sha256) = artifact.sha256() {
+                out.push_str(&format!(" \\\n    --hash=sha256:{sha256}"));
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// The lock for `selection`: every platform kept, its groups made the default ones (so a
+/// plain `uv pip install -r` installs them); extras are still named by the reader.
+pub fn pylock(lock: &PyLock, selection: &Selection) -> String {
+    let mut copy = lock.clone();
+    copy.default_groups = selection.groups.iter().cloned().collect();
+    copy.to_toml()
+}

@@ -1,0 +1,204 @@
+//! The dependency tree of an env, read from the metadata of what is installed (each
+//! distribution's `Requires-Dist`, markers evaluated for the env): no index, no network.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::Serialize;
+
+use super::site::Dist;
+use crate::pep::{self, ExtraName, MarkerEnvironment, Requirement};
+
+/// One package in the tree.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct TreeNode {
+    pub name: String,
+    /// The installed version; null when the requirement is not installed.
+    pub version: Option<String>,
+    /// The requirement that brought it in (for `--invert`: the one it places on its parent).
+    pub requirement: String,
+    /// Shown elsewhere in the tree already: its own dependencies are not repeated.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub repeated: bool,
+    pub dependencies: Vec<TreeNode>,
+}
+
+/// The tree below `roots` (the project's requirements), `depth` levels deep at most.
+pub fn tree(
+    roots: &[Requirement],
+    dists: &BTreeMap<String, Dist>,
+    env: &MarkerEnvironment,
+    depth: Option<usize>,
+) -> Vec<TreeNode> {
+    let mut shown = std::collections::BTreeSet::new();
+    roots
+        .iter()
+        .filter(|root| pep::applies(root, env, &[]))
+        .map(|root| node(root, dists, env, depth, 0, &mut shown, &mut Vec::new()))
+        .collect()
+}
+
+fn node(
+    requirement: &Requirement,
+    dists: &BTreeMap<String, Dist>,
+    env: &MarkerEnvironment,
+    depth: Option<usize>,
+    level: usize,
+    shown: &mut std::collections::BTreeSet<String>,
+    path: &mut Vec<String>,
+) -> TreeNode {
+    let name = pep::normalize_name(requirement.name.as_ref()).unwrap_or_default();
+    let dist = dists.get(&name);
+    let mut node = TreeNode {
+        name: name.clone(),
+        version: dist.map(|d| d.version.clone()),
+        requirement: requirement.to_string(),
+        repeated: false,
+        dependencies: Vec::new(),
+    };
+    let Some(dist) = dist else {
+        return node;
+    };
+    if depth.is_some_and(|max| level >= max) {
+        return node;
+    }
+    // A package whose subtree was printed already, or a cycle, is not expanded again.
+    if path.contains(&name) || !shown.insert(name.clone()) {
+        node.repeated = !dist.requires.is_empty();
+        return node;
+    }
+    let extras: Vec<ExtraName> = requirement.extras.clone();
+    path.push(name);
+    for child in dist
+        .requires
+        .iter()
+        .filter(|r| pep::applies(r, env, &extras))
+    {
+        node.dependencies
+            .push(self::node(child, dists, env, depth, level + 1, shown, path));
+    }
+    path.pop();
+    node
+}
+
+/// What requires `target`, up to the project's requirements: the tree turned over.
+pub fn inverted(
+    target: &str,
+    roots: &[Requirement],
+    dists: &BTreeMap<String, Dist>,
+    env: &MarkerEnvironment,
+    depth: Option<usize>,
+) -> Option<TreeNode> {
+    let target = pep::normalize_name(target).ok()?;
+    let dist = dists.get(&target)?;
+    Some(parents(
+        &target,
+        &format!("{}=={}", dist.name, dist.version),
+        roots,
+        dists,
+        env,
+        depth,
+        0,
+        &mut Vec::new(),
+    ))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn parents(
+    name: &str,
+    requirement: &str,
+    roots: &[Requirement],
+    dists: &BTreeMap<String, Dist>,
+    env: &MarkerEnvironment,
+    depth: Option<usize>,
+    level: usize,
+    path: &mut Vec<String>,
+) -> TreeNode {
+    let mut node = TreeNode {
+        name: name.to_string(),
+        version: dists.get(name).map(|d| d.version.clone()),
+        requirement: requirement.to_string(),
+        repeated: false,
+        dependencies: Vec::new(),
+    };
+    if depth.is_some_and(|max| level >= max) || path.iter().any(|p| p == name) {
+        return node;
+    }
+    path.push(name.to_string());
+    for root in roots.iter().filter(|r| pep::applies(r, env, &[])) {
+        if pep::normalize_name(root.name.as_ref()).ok().as_deref() == Some(name) {
+            node.dependencies.push(TreeNode {
+                name: "(the project)".into(),
+                version: None,
+                requirement: root.to_string(),
+                repeated: false,
+                dependencies: Vec::new(),
+            });
+        }
+    }
+    for parent in dists.values() {
+        for requirement in &parent.requires {
+            if pep::normalize_name(requirement.name.as_ref())
+                .ok()
+                .as_deref()
+                == Some(name)
+                && pep::applies(requirement, env, &[])
+            {
+                node.dependencies.push(parents(
+                    &parent.name,
+                    &requirement.to_string(),
+                    roots,
+                    dists,
+                    env,
+                    depth,
+                    level + 1,
+                    path,
+                ));
+            }
+        }
+    }
+    path.pop();
+    node
+}
+
+/// The tree as text, `├──` and `└──` as cargo tree and uv tree draw it.
+pub fn render(nodes: &[TreeNode]) -> String {
+    let mut out = String::new();
+    for node in nodes {
+        line(node, "", "", &mut out);
+    }
+    out
+}
+
+fn line(node: &TreeNode, lead: &str, child_lead: &str, out: &mut String) {
+    let version = node
+        .version
+        .as_deref()
+        .map(|v| format!(" v{v}"))
+        .unwrap_or_else(|| " (not installed)".into());
+    let version = if node.name == "(the project)" {
+        String::new()
+    } else {
+        version
+    };
+    let repeated = if node.repeated { " (*)" } else { "" };
+    out.push_str(&format!(
+        "{lead}{}{version} [{}]{repeated}\n",
+        node.name, node.requirement
+    ));
+    let count = node.dependencies.len();
+    for (index, child) in node.dependencies.iter().enumerate() {
+        let last = index + 1 == count;
+        let (branch, next) = if last {
+            ("└── ", "    ")
+        } else {
+            ("├── ", "│   ")
+        };
+        line(
+            child,
+            &format!("{child_lead}{branch}"),
+            &format!("{child_lead}{next}"),
+            out,
+        );
+    }
+}
