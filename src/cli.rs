@@ -77,6 +77,9 @@ pub enum Command {
         after_help = "Examples:\n  pvm tree\n  pvm tree --depth 1\n  pvm tree --invert idna      # what pulls idna in"
     )]
     Tree(TreeArgs),
+    /// For each package: installed, newest the manifest allows, newest on the index.
+    #[command(after_help = "Examples:\n  pvm outdated\n  pvm outdated --json")]
+    Outdated(OutdatedArgs),
     /// Write the locked selection with hashes, as requirements.txt or pylock.toml.
     #[command(
         after_help = "Examples:\n  pvm export -o requirements.txt\n  pvm export --group docs --format pylock.toml -o pylock.docs.toml"
@@ -265,6 +268,13 @@ pub struct TreeArgs {
     #[arg(long, value_name = "PACKAGE")]
     pub invert: Option<String>,
     /// Print JSON (schema: schemas/pvm-tree.schema.json).
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct OutdatedArgs {
+    /// Print JSON (schema: schemas/pvm-outdated.schema.json).
     #[arg(long)]
     pub json: bool,
 }

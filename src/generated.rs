@@ -147,6 +147,12 @@ pub fn schemas() -> Vec<(&'static str, String)> {
             render(schemars::schema_for!(crate::install::pylock::PyLock)),
         ),
         (
+            "pvm-outdated.schema.json",
+            render(schemars::schema_for!(
+                Vec<crate::install::outdated::Outdated>
+            )),
+        ),
+        (
             "pvm-tree.schema.json",
             render(schemars::schema_for!(Vec<crate::install::tree::TreeNode>)),
         ),

@@ -90,6 +90,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Drop(args) => add::drop(&ctx, args),
         Command::Tree(args) => tree::tree(&ctx, args),
         Command::Export(args) => tree::export(&ctx, args),
+        Command::Outdated(args) => tree::outdated(&ctx, args),
         Command::List(args) => list::list(&ctx, args),
         Command::Remove(args) => remove::remove(&ctx, args),
         Command::Info(args) => info::info(&ctx, args),

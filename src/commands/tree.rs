@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use crate::cli::{ExportArgs, ExportFormat, TreeArgs};
+use crate::cli::{ExportArgs, ExportFormat, OutdatedArgs, TreeArgs};
 use crate::commands::{Context, UserError};
 use crate::install::{export, read_lock, site, tree};
 use crate::project::{SelectionRequest, requirements};
@@ -83,5 +83,46 @@ pub fn export(ctx: &Context, args: ExportArgs) -> anyhow::Result<i32> {
         }
         None => write!(anstream::stdout(), "{text}")?,
     }
+    Ok(0)
+}
+
+pub fn outdated(ctx: &Context, args: OutdatedArgs) -> anyhow::Result<i32> {
+    let project = ctx.project()?;
+    let store = ctx.store()?;
+    let env = store.env_for(&project.name(), &project.root);
+    let metadata = env.metadata().ok_or_else(|| {
+        UserError::new(format!("{} has no env yet", project.name()))
+            .hint("run `pvm sync` first: outdated compares with what is installed")
+    })?;
+    let layout = Layout::new(&env.dir, &metadata.python.facts);
+    let selection = metadata.selection.resolve(&project);
+    let roots = requirements(&project, &selection)?;
+    let sources = crate::project::Sources::for_project(&project);
+    let spinner = ctx.ui.spinner("Asking the index for newer versions");
+    let rows = crate::install::outdated::outdated(&layout, &sources, &roots);
+    spinner.finish_and_clear();
+    let rows = rows?;
+    let mut out = anstream::stdout();
+    if args.json {
+        writeln!(out, "{}", serde_json::to_string_pretty(&rows)?)?;
+        return Ok(0);
+    }
+    let table: Vec<Vec<String>> = rows
+        .iter()
+        .map(|row| {
+            vec![
+                row.name.clone(),
+                row.installed.clone(),
+                row.allowed.clone().unwrap_or_else(|| "-".into()),
+                row.latest.clone().unwrap_or_else(|| "-".into()),
+                if row.direct { "direct" } else { "" }.into(),
+            ]
+        })
+        .collect();
+    write!(
+        out,
+        "{}",
+        crate::ui::table(&["PACKAGE", "INSTALLED", "ALLOWED", "LATEST", ""], &table)
+    )?;
     Ok(0)
 }

@@ -238,6 +238,34 @@ impl Backend {
         self.run(command, "resolve").map(drop)
     }
 
+    /// The newest versions `input` allows, for the env's interpreter (uv only), into `output`.
+    pub fn newest_allowed(
+        &self,
+        layout: &Layout,
+        sources: &Sources,
+        input: &Path,
+        output: &Path,
+    ) -> Result<(), SyncError> {
+        let mut command = self.command(layout, &["compile"]);
+        command
+            .args(self.source_args(sources))
+            .args(["--upgrade", "--no-header", "--quiet"])
+            .arg(input)
+            .arg("--output-file")
+            .arg(output);
+        self.run(command, "resolve").map(drop)
+    }
+
+    /// What the index has newer than what is installed (uv only): `uv pip list --outdated`'s
+    /// JSON.
+    pub fn list_outdated(&self, layout: &Layout, sources: &Sources) -> Result<String, SyncError> {
+        let mut command = self.command(layout, &["list"]);
+        command
+            .args(["--outdated", "--format", "json"])
+            .args(self.source_args(sources));
+        self.run(command, "look up")
+    }
+
     /// Installs from a `pylock.toml` (uv only): exactly its artifacts for this env, chosen by
     /// markers and wheel tags, fetched by URL or path with their hashes checked.
     pub fn install_pylock(

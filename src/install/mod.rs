@@ -3,6 +3,7 @@
 
 pub mod backend;
 pub mod export;
+pub mod outdated;
 pub mod pylock;
 pub mod resolve;
 pub mod site;

@@ -379,3 +379,53 @@ fn unknown_commands_teach_the_pvm_word() {
         .code(2);
     assert!(stderr(out.get_output()).contains("pvm does not install interpreters yet"));
 }
+
+#[test]
+fn outdated_shows_installed_allowed_and_latest_direct_first() {
+    let sandbox = Sandbox::empty();
+    sandbox.wheel("alpha", "1.0", &["leaf"]);
+    sandbox.wheel("leaf", "1.0", &[]);
+    sandbox.deps_project("3.12", "uv", &["alpha<3"], "");
+    sandbox.pvm_with_uv().arg("lock").assert().success();
+    sandbox.pvm_with_uv().arg("sync").assert().success();
+    sandbox.wheel("alpha", "2.0", &["leaf"]);
+    sandbox.wheel("alpha", "3.0", &["leaf"]);
+    sandbox.wheel("leaf", "1.5", &[]);
+    let out = sandbox
+        .pvm_with_uv()
+        .args(["outdated", "--json"])
+        .assert()
+        .success();
+    let rows: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let row = |i: usize| {
+        (
+            rows[i]["name"].as_str().unwrap().to_string(),
+            rows[i]["installed"].as_str().unwrap().to_string(),
+            rows[i]["allowed"].as_str().unwrap_or("-").to_string(),
+            rows[i]["latest"].as_str().unwrap_or("-").to_string(),
+            rows[i]["direct"].as_bool().unwrap(),
+        )
+    };
+    assert_eq!(
+        row(0),
+        (
+            "alpha".into(),
+            "1.0".into(),
+            "2.0".into(),
+            "3.0".into(),
+            true
+        )
+    );
+    assert_eq!(
+        row(1),
+        (
+            "leaf".into(),
+            "1.0".into(),
+            "1.5".into(),
+            "1.5".into(),
+            false
+        )
+    );
+    let out = sandbox.pvm_with_uv().arg("outdated").assert().success();
+    assert!(stdout(out.get_output()).starts_with("PACKAGE"));
+}
