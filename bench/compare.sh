@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # pvm side by side with uv, poetry, pipenv, virtualenv and python -m venv, measured with hyperfine:
-# warm runs, env creation (empty and with pip), syncing 20 local wheels, a no-op sync, a fresh
+# warm runs (a project, a PEP 723 script), env creation (empty and with pip), syncing 20 local wheels, a no-op sync, a fresh
 # env for a real package with its tests group (the project installed editable), and `pvm list`
 # with 100 envs in the store. Prints medians and ratios against uv.
 #
@@ -85,6 +85,17 @@ if [[ $have_pipenv == 1 ]]; then
     cd "$SCRATCH/pipenv-proj"
     RUNS=10 bench run-pipenv -n "pipenv run true" "$PIPENV run true" -n "pipenv run python -c pass" "$PIPENV run python -c pass"
 fi
+
+# A single-file script with a `# /// script` block (PEP 723), warm: its own env either way.
+mkdir -p "$SCRATCH/script"
+printf '# /// script\n# requires-python = ">=3.8"\n# dependencies = []\n# ///\nprint("hi")\n' > "$SCRATCH/script/report.py"
+cd "$SCRATCH/script"
+export PVM_PYTHON="$PYTHON"
+"$PVM" run report.py >/dev/null
+"$UV" run --quiet --python "$PYTHON" report.py >/dev/null
+bench script-pvm -n "pvm run report.py" "$PVM run report.py"
+unset PVM_PYTHON
+bench script-uv -n "uv run report.py" "$UV run --python $PYTHON report.py"
 
 # Creating an env: empty (pvm with seed-pip = false), and with pip.
 mkdir -p "$SCRATCH/pvm-nopip"

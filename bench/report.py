@@ -14,6 +14,8 @@ GROUPS = [
     ("warm run, `python -c pass`", "uv run python -c pass",
      ["python -c pass (bare env python)", "pvm run python -c pass", "uv run python -c pass",
       "poetry run python -c pass", "pipenv run python -c pass"]),
+    ("warm run, a script (PEP 723)", "uv run report.py",
+     ["pvm run report.py", "uv run report.py"]),
     ("create an empty env", "uv venv",
      ["pvm: create empty env", "uv venv", "python -m venv --without-pip", "virtualenv --no-seed"]),
     ("create an env with pip", "uv venv --seed",

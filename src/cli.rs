@@ -51,12 +51,12 @@ pub enum ColorChoice {
 pub enum Command {
     /// Start a project (or adopt an existing pyproject.toml) and create its env.
     #[command(
-        after_help = "Examples:\n  pvm init\n  pvm init myapp --python 3.12\n  pvm init --package mylib\n  pvm init --no-env"
+        after_help = "Examples:\n  pvm init\n  pvm init myapp --python 3.12\n  pvm init --package mylib\n  pvm init --script report.py --python 3.12\n  pvm init --no-env"
     )]
     Init(InitArgs),
     /// Run a command (or a [tool.pvm.scripts] entry) inside the project's env.
     #[command(
-        after_help = "Examples:\n  pvm run python app.py\n  pvm run --python 3.11 pytest -q\n  pvm run test"
+        after_help = "Examples:\n  pvm run python app.py\n  pvm run --python 3.11 pytest -q\n  pvm run test\n  pvm run report.py             # a script with a `# /// script` block, in its own env\n  pvm run --with rich python -c 'import rich'"
     )]
     Run(RunArgs),
     /// Make the env hold exactly the project's dependencies (and the lock's pins).
@@ -86,7 +86,9 @@ pub enum Command {
     )]
     Export(ExportArgs),
     /// Resolve every dependency, for every platform, into pylock.toml (PEP 751).
-    #[command(after_help = "Examples:\n  pvm lock\n  pvm lock --upgrade")]
+    #[command(
+        after_help = "Examples:\n  pvm lock\n  pvm lock --upgrade\n  pvm lock --script report.py   # into report.py.lock"
+    )]
     Lock(LockArgs),
     /// List every env in the store: project, interpreter, status, size, last use.
     #[command(
@@ -137,6 +139,10 @@ pub struct InitArgs {
     /// Write the manifest only; the env is made on the first run.
     #[arg(long)]
     pub no_env: bool,
+    /// Write a `# /// script` block (PEP 723) into this script (made if missing) instead of a
+    /// project: it then runs in an env of its own.
+    #[arg(long, value_name = "FILE", value_hint = clap::ValueHint::FilePath, conflicts_with_all = ["package", "name"])]
+    pub script: Option<PathBuf>,
     /// Make the project a package: a [build-system] (hatchling), `src/<name>/__init__.py` and a
     /// console script, installed editable into the env.
     #[arg(long)]
@@ -151,6 +157,10 @@ pub struct RunArgs {
     /// Use the env as it is: do not install or remove anything first.
     #[arg(long)]
     pub no_sync: bool,
+    /// Also make these requirements available to this command, without changing the env
+    /// (repeatable, or comma-separated); kept for the next run with the same ones.
+    #[arg(long = "with", value_name = "REQ", value_delimiter = ',')]
+    pub with: Vec<String>,
     #[command(flatten)]
     pub lock: LockModeArgs,
     /// The command and its arguments, or a script name.
@@ -242,6 +252,9 @@ pub struct AddArgs {
 pub struct EditArgs {
     #[command(flatten)]
     pub target: TargetArgs,
+    /// Edit this script's `# /// script` block (PEP 723) instead of pyproject.toml.
+    #[arg(long, value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
+    pub script: Option<PathBuf>,
     /// Edit the manifest (and re-lock) only; install or uninstall nothing.
     #[arg(long)]
     pub no_sync: bool,
@@ -308,6 +321,9 @@ pub struct ExportArgs {
 
 #[derive(Debug, Args)]
 pub struct LockArgs {
+    /// Lock this script's dependencies (its `# /// script` block) into `<script>.lock`.
+    #[arg(long, value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
+    pub script: Option<PathBuf>,
     /// Take the newest versions allowed instead of keeping the locked ones.
     #[arg(long, short = 'U')]
     pub upgrade: bool,

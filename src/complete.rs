@@ -176,7 +176,7 @@ pub fn run_targets() -> Vec<CompletionCandidate> {
         })
         .collect();
     if let Ok(store) = Store::from_env() {
-        let env = store.env_for(&project.name(), &project.root);
+        let env = store.env_of(&project);
         let bin = match env.metadata() {
             Some(metadata) => env.dir.join(&metadata.python.facts.scheme.scripts),
             None => env.dir.join("bin"),

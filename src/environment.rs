@@ -133,7 +133,7 @@ pub fn check(
             "it does not exist".into()
         });
     };
-    if metadata.project != project.root {
+    if metadata.project != project.env_key() {
         return Verdict::Rebuild("it belongs to another project path".into());
     }
     let python = &metadata.python;
@@ -187,7 +187,7 @@ pub fn ensure(
     options: &SyncOptions,
     events: &mut dyn FnMut(Event),
 ) -> Result<Ready, EnvError> {
-    let env = store.env_for(&project.name(), &project.root);
+    let env = store.env_of(project);
     let metadata = env.metadata();
     // What was asked for (now, or by the last sync), resolved against the manifest as it is.
     let asked = options
@@ -418,7 +418,8 @@ fn build(
     let metadata = EnvMetadata {
         format: ENV_FORMAT,
         pvm_version: env!("CARGO_PKG_VERSION").to_string(),
-        project: project.root.clone(),
+        project: project.env_key().to_path_buf(),
+        script: project.script.is_some(),
         name: project.name(),
         python: env_python(interpreter, request),
         fingerprint: None,
@@ -464,7 +465,7 @@ pub struct ProjectInfo {
 
 /// The project's env as it stands, without changing anything.
 pub fn info(store: &Store, project: &Project, request: &SourcedRequest) -> ProjectInfo {
-    let env = store.env_for(&project.name(), &project.root);
+    let env = store.env_of(project);
     let metadata = env.metadata();
     let selection = metadata
         .as_ref()
@@ -494,7 +495,7 @@ pub fn info(store: &Store, project: &Project, request: &SourcedRequest) -> Proje
         None => env.dir.join("bin/python"),
     };
     ProjectInfo {
-        project: project.root.clone(),
+        project: project.env_key().to_path_buf(),
         name: project.name(),
         env_exists: env.exists(),
         env: env.dir,

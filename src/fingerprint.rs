@@ -39,7 +39,7 @@ pub fn fingerprint(project: &Project, selection: &Selection, facts: &Facts) -> S
             list
         })
         .map_err(|err| err.to_string());
-    let lock = std::fs::read(project.root.join(crate::install::pylock::LOCK_FILE))
+    let lock = std::fs::read(project.lock_path())
         .ok()
         .map(|bytes| fsutil::hex(&Sha256::digest(&bytes)));
     let inputs = Inputs {

@@ -14,6 +14,7 @@ pub mod fsutil;
 pub mod generated;
 pub mod install;
 pub mod listing;
+pub mod overlay;
 pub mod pep;
 pub mod project;
 pub mod python;

@@ -47,6 +47,8 @@ pub struct EnvSummary {
     pub project: Option<PathBuf>,
     /// The project's name.
     pub project_name: Option<String>,
+    /// `project`, or `script` for a single-file script's env (PEP 723).
+    pub kind: Option<String>,
     /// The base interpreter's version, e.g. `3.12.1`.
     pub python: Option<String>,
     /// The base interpreter's executable.
@@ -80,6 +82,9 @@ pub fn summarize(env: &Env) -> EnvSummary {
         path: env.dir.clone(),
         project: metadata.as_ref().map(|m| m.project.clone()),
         project_name: metadata.as_ref().map(|m| m.name.clone()),
+        kind: metadata
+            .as_ref()
+            .map(|m| if m.script { "script" } else { "project" }.to_string()),
         python: metadata.as_ref().map(|m| m.python.facts.version.clone()),
         python_path: metadata
             .as_ref()
@@ -122,13 +127,13 @@ pub fn status(env: &Env) -> (Status, Option<String>) {
     }
     // The folder is there but not its manifest (a checkout in progress?): not stale, so
     // `pvm remove --stale` leaves it alone.
-    if !metadata.project.join(MANIFEST).is_file() {
+    if !metadata.script && !metadata.project.join(MANIFEST).is_file() {
         return (
             Status::Outdated,
             Some(format!("{} has no {MANIFEST}", metadata.project.display())),
         );
     }
-    let project = match Project::at(&metadata.project) {
+    let project = match Project::load(&metadata.project) {
         Ok(project) => project,
         Err(err) => return (Status::Outdated, Some(err.to_string())),
     };

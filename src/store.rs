@@ -157,8 +157,11 @@ pub struct EnvPython {
 pub struct EnvMetadata {
     pub format: u32,
     pub pvm_version: String,
-    /// The canonical project path this env belongs to.
+    /// The canonical project path this env belongs to (a script's own path, for a script).
     pub project: PathBuf,
+    /// The env of a single-file script (PEP 723), not of a project folder.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub script: bool,
     pub name: String,
     pub python: EnvPython,
     /// What the env was last synced to; `None` while a sync runs or after one failed.
@@ -284,6 +287,11 @@ impl Store {
         self.root.join("locks")
     }
 
+    /// Where `pvm run --with` keeps its overlays.
+    pub fn overlays_dir(&self) -> PathBuf {
+        self.root.join("overlays")
+    }
+
     pub fn pythons_dir(&self) -> PathBuf {
         self.root.join("pythons")
     }
@@ -301,6 +309,11 @@ impl Store {
 
     /// The env of the project at `project_root` (canonical). An env made under an earlier name
     /// of the project is found by its hash and kept.
+    /// The env of a project or script.
+    pub fn env_of(&self, project: &crate::project::Project) -> Env {
+        self.env_for(&project.name(), project.env_key())
+    }
+
     pub fn env_for(&self, name: &str, project_root: &Path) -> Env {
         let key = EnvKey::new(name, project_root);
         let preferred = self.env(&key.dir_name());
@@ -451,6 +464,7 @@ impl Store {
     /// Deletes an env folder without the checks of [`Store::remove`]: for rebuilding envs pvm
     /// is about to replace.
     pub fn discard(&self, env: &Env) -> Result<(), StoreError> {
+        self.prune_overlays(Some(&env.name));
         let trash =
             self.envs_dir()
                 .join(format!("{TRASH_PREFIX}{}-{}", env.name, std::process::id()));
@@ -474,6 +488,37 @@ impl Store {
                 path: trash,
                 source,
             }),
+        }
+    }
+
+    /// Removes the overlays (`pvm run --with`) of `env_name` when its env goes, or, with
+    /// `None`, every overlay whose env is gone, and overlays a killed pvm left half-built.
+    pub fn prune_overlays(&self, env_name: Option<&str>) {
+        let Ok(entries) = fs::read_dir(self.overlays_dir()) else {
+            return;
+        };
+        let envs = self.env_names();
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let goes = match name.rsplit_once('+') {
+                Some((base, _)) => match env_name {
+                    Some(env_name) => base == env_name,
+                    None => !envs.iter().any(|env| env == base),
+                },
+                // `.tmp-<hash>-<pid>`: only once its pvm is gone.
+                None => {
+                    env_name.is_none()
+                        && name.starts_with(".tmp-")
+                        && name
+                            .rsplit('-')
+                            .next()
+                            .and_then(|pid| pid.parse::<u32>().ok())
+                            .is_some_and(|pid| !Path::new(&format!("/proc/{pid}")).exists())
+                }
+            };
+            if goes {
+                let _ = fs::remove_dir_all(entry.path());
+            }
         }
     }
 

@@ -6,15 +6,14 @@ use std::path::{Path, PathBuf};
 use crate::cli::{AddArgs, DropArgs, EditArgs, TargetArgs};
 use crate::commands::{Context, UserError, ensure_env};
 use crate::install::backend::Backend;
-use crate::install::pylock::PyLock;
 use crate::install::{self, SyncOptions};
 use crate::pep::{self, Requirement};
 use crate::project::edit::{Change, ManifestEdit, Target};
-use crate::project::{MANIFEST, Project};
+use crate::project::{Project, script};
 use crate::python::project_request;
 
 pub fn add(ctx: &Context, args: AddArgs) -> anyhow::Result<i32> {
-    let project = ctx.project()?;
+    let project = edited_project(ctx, &args.edit)?;
     let target = target(&args.edit.target);
     let requirements: Vec<Requirement> = args
         .packages
@@ -28,10 +27,11 @@ pub fn add(ctx: &Context, args: AddArgs) -> anyhow::Result<i32> {
             Change::Replaced(old) => format!("`{old}` becomes `{requirement}` in"),
             _ => format!("`{requirement}` into"),
         };
-        ctx.ui.status("Adding", format!("{verb} {target}"));
+        ctx.ui
+            .status("Adding", format!("{verb} {}", label(&project, &target)));
     }
-    let transaction = Transaction::begin(&project.root)?;
-    let result = apply(ctx, &project.root, &edit.text(), &args.edit).and_then(|project| {
+    let transaction = Transaction::begin(&project)?;
+    let result = apply(ctx, &project, &edit, &args.edit).and_then(|project| {
         // A bare name gets `>=` the version it resolved to, as uv does.
         let mut edit = manifest_edit(&project)?;
         let mut pinned = false;
@@ -44,7 +44,7 @@ pub fn add(ctx: &Context, args: AddArgs) -> anyhow::Result<i32> {
             }
         }
         if pinned {
-            apply(ctx, &project.root, &edit.text(), &args.edit)?;
+            apply(ctx, &project, &edit, &args.edit)?;
         }
         Ok(())
     });
@@ -52,12 +52,15 @@ pub fn add(ctx: &Context, args: AddArgs) -> anyhow::Result<i32> {
 }
 
 pub fn drop(ctx: &Context, args: DropArgs) -> anyhow::Result<i32> {
-    let project = ctx.project()?;
+    let project = edited_project(ctx, &args.edit)?;
     let target = target(&args.edit.target);
     let mut edit = manifest_edit(&project)?;
     for name in &args.packages {
         match edit.drop(&target, name) {
-            Ok(_) => ctx.ui.status("Dropping", format!("`{name}` from {target}")),
+            Ok(_) => ctx.ui.status(
+                "Dropping",
+                format!("`{name}` from {}", label(&project, &target)),
+            ),
             Err(err) => {
                 let mut error = UserError::new(err.to_string());
                 if let Some(elsewhere) = where_named(&project, name) {
@@ -71,9 +74,17 @@ pub fn drop(ctx: &Context, args: DropArgs) -> anyhow::Result<i32> {
             }
         }
     }
-    let transaction = Transaction::begin(&project.root)?;
-    let result = apply(ctx, &project.root, &edit.text(), &args.edit).map(std::mem::drop);
+    let transaction = Transaction::begin(&project)?;
+    let result = apply(ctx, &project, &edit, &args.edit).map(std::mem::drop);
     transaction.finish(ctx, result)
+}
+
+/// Where an edit goes, in words: a script's dependencies are its block's.
+fn label(project: &Project, target: &Target) -> String {
+    match &project.script {
+        Some(path) => format!("the `# /// script` block of {}", path.display()),
+        None => target.to_string(),
+    }
 }
 
 fn target(args: &TargetArgs) -> Target {
@@ -85,9 +96,54 @@ fn target(args: &TargetArgs) -> Target {
     }
 }
 
+/// The project, or with `--script F` the script, whose dependencies change.
+fn edited_project(ctx: &Context, args: &EditArgs) -> anyhow::Result<Project> {
+    let Some(path) = &args.script else {
+        return ctx.project();
+    };
+    Project::script(path)?.ok_or_else(|| {
+        UserError::new(format!("{} has no `# /// script` block", path.display()))
+            .hint(format!("`pvm init --script {}` writes one", path.display()))
+            .into()
+    })
+}
+
+/// The manifest of `project` (or its script's block), ready to edit.
 fn manifest_edit(project: &Project) -> anyhow::Result<ManifestEdit> {
-    let text = std::fs::read_to_string(project.manifest_path())?;
-    Ok(ManifestEdit::parse(&text)?)
+    match &project.script {
+        Some(path) => {
+            let source = std::fs::read_to_string(path)?;
+            let block = script::find_block(&source, path)?.ok_or_else(|| {
+                UserError::new(format!("{} has no `# /// script` block", path.display()))
+            })?;
+            Ok(ManifestEdit::parse_script(&block.toml)?)
+        }
+        None => {
+            let text = std::fs::read_to_string(project.manifest_path())?;
+            Ok(ManifestEdit::parse(&text)?)
+        }
+    }
+}
+
+/// Writes the edited manifest, or the script with its block replaced and every other byte
+/// kept, and reads the project back (which checks it).
+fn write_edit(project: &Project, edit: &ManifestEdit) -> anyhow::Result<Project> {
+    match &project.script {
+        Some(path) => {
+            let source = std::fs::read_to_string(path)?;
+            let block = script::find_block(&source, path)?
+                .ok_or_else(|| UserError::new(format!("{} lost its block", path.display())))?;
+            let mut text = source[..block.range.start].to_string();
+            text.push_str(&script::render_block(&edit.text()));
+            text.push_str(&source[block.range.end..]);
+            crate::fsutil::write_atomic(path, text.as_bytes())?;
+            Ok(Project::script(path)?.expect("the block was just written"))
+        }
+        None => {
+            crate::fsutil::write_atomic(&project.manifest_path(), edit.text().as_bytes())?;
+            Ok(Project::at(&project.root)?)
+        }
+    }
 }
 
 /// A requirement from the command line: PEP 508, or a path to a wheel or a project folder,
@@ -131,13 +187,17 @@ fn requirement(text: &str, root: &Path) -> anyhow::Result<Requirement> {
 }
 
 /// Writes the new manifest, checks it, then re-locks (when the project has a lock) and syncs.
-fn apply(ctx: &Context, root: &Path, text: &str, args: &EditArgs) -> anyhow::Result<Project> {
+fn apply(
+    ctx: &Context,
+    project: &Project,
+    edit: &ManifestEdit,
+    args: &EditArgs,
+) -> anyhow::Result<Project> {
     let (no_sync, python) = (args.no_sync, args.python.as_deref());
-    crate::fsutil::write_atomic(&root.join(MANIFEST), text.as_bytes())?;
-    let project = Project::at(root)?;
+    let project = write_edit(project, edit)?;
     let store = ctx.store()?;
     let request = project_request(python, &project)?;
-    let has_lock = PyLock::path(root).is_file();
+    let has_lock = project.lock_path().is_file();
     if no_sync {
         if has_lock {
             let options = SyncOptions {
@@ -163,7 +223,7 @@ fn resolved_version(
 ) -> anyhow::Result<Option<String>> {
     let name = pep::normalize_name(requirement.name.as_ref()).unwrap_or_default();
     let store = crate::store::Store::from_env()?;
-    let env = store.env_for(&project.name(), &project.root);
+    let env = store.env_of(project);
     if let Some(metadata) = env.metadata() {
         let layout = crate::venv::Layout::new(&env.dir, &metadata.python.facts);
         if let Some(dist) = install::site::installed(&layout.site_packages).get(&name) {
@@ -241,9 +301,14 @@ struct Transaction {
 }
 
 impl Transaction {
-    fn begin(root: &Path) -> anyhow::Result<Transaction> {
+    /// Keeps the project's manifest (or script) and its lock as they are now.
+    fn begin(project: &Project) -> anyhow::Result<Transaction> {
         let mut files = Vec::new();
-        for path in [root.join(MANIFEST), PyLock::path(root)] {
+        let manifest = project
+            .script
+            .clone()
+            .unwrap_or_else(|| project.manifest_path());
+        for path in [manifest, project.lock_path()] {
             let bytes = match std::fs::read(&path) {
                 Ok(bytes) => Some(bytes),
                 Err(err) if err.kind() == std::io::ErrorKind::NotFound => None,
@@ -279,7 +344,7 @@ impl Transaction {
             }
         }
         ctx.ui.warn(format!(
-            "nothing changed: {} restored as it was",
+            "nothing changed: {} put back as before",
             restored.join(" and ")
         ));
         Err(err)

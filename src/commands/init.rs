@@ -11,6 +11,9 @@ use crate::python::{InterpreterRequest, project_request};
 use crate::{environment, pep};
 
 pub fn init(ctx: &Context, args: InitArgs) -> anyhow::Result<i32> {
+    if let Some(script) = &args.script {
+        return init_script(ctx, &args, script);
+    }
     let dir = project::absolute(
         args.dir
             .as_deref()
@@ -97,6 +100,7 @@ fn init_in(ctx: &Context, args: &InitArgs, dir: &Path) -> anyhow::Result<i32> {
         let draft = Project {
             root: dir.canonicalize()?,
             manifest: Manifest::default(),
+            script: None,
         };
         let request = project_request(args.python.as_deref(), &draft)?;
         let spinner = ctx.ui.spinner(format!(
@@ -165,5 +169,86 @@ fn init_in(ctx: &Context, args: &InitArgs, dir: &Path) -> anyhow::Result<i32> {
         "Ready",
         "run commands with `pvm run`, e.g. `pvm run python`",
     );
+    Ok(0)
+}
+
+/// `pvm init --script F`: a `# /// script` block with the chosen Python, into F (after its
+/// `#!` line) or a new F; then the script's env.
+fn init_script(ctx: &Context, args: &InitArgs, path: &Path) -> anyhow::Result<i32> {
+    use crate::project::script;
+    let existing = match std::fs::read_to_string(path) {
+        Ok(text) => Some(text),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => None,
+        Err(err) => {
+            return Err(anyhow::Error::new(err).context(format!("cannot read {}", path.display())));
+        }
+    };
+    if let Some(text) = &existing
+        && script::find_block(text, path)?.is_some()
+    {
+        return Err(UserError::new(format!(
+            "{} has a `# /// script` block already",
+            path.display()
+        ))
+        .hint(format!(
+            "add dependencies with `pvm add --script {} PACKAGE`",
+            path.display()
+        ))
+        .into());
+    }
+    let store = ctx.store()?;
+    let folder = project::absolute(path)
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let draft = Project {
+        root: folder,
+        manifest: Manifest::default(),
+        script: None,
+    };
+    let request = project_request(args.python.as_deref(), &draft)?;
+    let interpreter = environment::finder(&store).find(&request, None)?;
+    let block = script::render_block(&format!(
+        "requires-python = \">={}\"\ndependencies = []\n",
+        interpreter.facts.minor_version()
+    ));
+    let text = match &existing {
+        // After a `#!` line, which must stay first.
+        Some(text) if text.starts_with("#!") => {
+            let (first, rest) = text.split_once('\n').unwrap_or((text, ""));
+            format!("{first}\n{block}\n{rest}")
+        }
+        Some(text) => format!("{block}\n{text}"),
+        None => {
+            let stem = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            format!("{block}\n\nprint(\"Hello from {stem}!\")\n")
+        }
+    };
+    crate::fsutil::write_atomic(path, text.as_bytes()).map_err(|err| {
+        anyhow::Error::new(err).context(format!("cannot write {}", path.display()))
+    })?;
+    ctx.ui.status(
+        if existing.is_some() {
+            "Added"
+        } else {
+            "Created"
+        },
+        format!(
+            "a `# /// script` block to {} (Python {})",
+            path.display(),
+            interpreter.facts.minor_version()
+        ),
+    );
+    if args.no_env {
+        return Ok(0);
+    }
+    let project = Project::script(path)?.expect("the block was just written");
+    let request = project_request(args.python.as_deref(), &project)?;
+    ensure_env(ctx, &store, &project, &request, &SyncOptions::default())?;
+    ctx.ui
+        .status("Ready", format!("run it with `pvm run {}`", path.display()));
     Ok(0)
 }

@@ -34,6 +34,7 @@ pub fn list(ctx: &Context, args: ListArgs) -> anyhow::Result<i32> {
             };
             vec![
                 env.name.clone(),
+                env.kind.clone().unwrap_or_else(|| "?".into()),
                 env.project
                     .as_ref()
                     .map(|p| p.display().to_string())
@@ -49,7 +50,15 @@ pub fn list(ctx: &Context, args: ListArgs) -> anyhow::Result<i32> {
         out,
         "{}",
         ui::table(
-            &["NAME", "PROJECT", "PYTHON", "STATUS", "SIZE", "LAST USED"],
+            &[
+                "NAME",
+                "KIND",
+                "PROJECT",
+                "PYTHON",
+                "STATUS",
+                "SIZE",
+                "LAST USED"
+            ],
             &rows
         )
     )?;

@@ -3,13 +3,19 @@
 use crate::cli::LockArgs;
 use crate::commands::Context;
 use crate::install::backend::Backend;
-use crate::install::pylock::{LEGACY_LOCK_FILE, PyLock};
+use crate::install::pylock::LEGACY_LOCK_FILE;
 use crate::install::{self, SyncOptions};
 use crate::project::Sources;
 use crate::python::project_request;
 
 pub fn lock(ctx: &Context, args: LockArgs) -> anyhow::Result<i32> {
-    let project = ctx.project()?;
+    let project = match &args.script {
+        Some(path) => crate::project::Project::script(path)?.ok_or_else(|| {
+            super::UserError::new(format!("{} has no `# /// script` block", path.display()))
+                .hint(format!("`pvm init --script {}` writes one", path.display()))
+        })?,
+        None => ctx.project()?,
+    };
     let store = ctx.store()?;
     let request = project_request(args.python.as_deref(), &project)?;
     // Resolving needs the env's interpreter (and, for pip, its pip); nothing is installed.
@@ -29,7 +35,8 @@ pub fn lock(ctx: &Context, args: LockArgs) -> anyhow::Result<i32> {
         ctx.ui.status(
             "Checked",
             format!(
-                "pylock.toml is current ({})",
+                "{} is current ({})",
+                project.lock_path().display(),
                 crate::ui::count(previous.packages.len(), "package")
             ),
         );
@@ -74,7 +81,7 @@ pub fn lock(ctx: &Context, args: LockArgs) -> anyhow::Result<i32> {
         format!(
             "{} {scope} into {}",
             crate::ui::count(lock.packages.len(), "package"),
-            PyLock::path(&project.root).display()
+            project.lock_path().display()
         ),
     );
     Ok(0)

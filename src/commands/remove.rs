@@ -31,7 +31,7 @@ pub fn remove(ctx: &Context, args: RemoveArgs) -> anyhow::Result<i32> {
             .collect()
     } else if args.targets.is_empty() {
         let project = ctx.project()?;
-        let env = store.env_for(&project.name(), &project.root);
+        let env = store.env_of(&project);
         if !env.exists() {
             return Err(UserError::new(format!(
                 "the project at {} has no env",
@@ -142,6 +142,8 @@ pub fn remove(ctx: &Context, args: RemoveArgs) -> anyhow::Result<i32> {
         store.remove(env)?;
         ctx.ui.status("Removed", description);
     }
+    // Overlays (`pvm run --with`) whose env is gone go with it.
+    store.prune_overlays(None);
     Ok(0)
 }
 

@@ -10,7 +10,12 @@ use crate::install::SyncOptions;
 use crate::python::project_request;
 
 pub fn run(ctx: &Context, args: RunArgs) -> anyhow::Result<i32> {
-    let project = ctx.project()?;
+    // A script with a `# /// script` block runs in its own env, wherever it is (PEP 723).
+    let script = script_project(&args.command)?;
+    let project = match &script {
+        Some(project) => project.clone(),
+        None => ctx.project()?,
+    };
     let store = ctx.store()?;
     let request = project_request(args.python.as_deref(), &project)?;
     let options = SyncOptions {
@@ -20,6 +25,33 @@ pub fn run(ctx: &Context, args: RunArgs) -> anyhow::Result<i32> {
     };
     let ready = ensure_env(ctx, &store, &project, &request, &options)?;
     ready.env.touch_used();
+    let overlay = match args.with.is_empty() {
+        true => None,
+        false => {
+            let requirements = args
+                .with
+                .iter()
+                .map(|text| {
+                    crate::pep::parse_requirement(text).map_err(|err| {
+                        UserError::new(format!("invalid --with `{text}`: {err}"))
+                            .hint("--with takes PEP 508 requirements, e.g. `rich` or `httpx>=0.27`")
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            let mut spinner = None;
+            let overlay =
+                crate::overlay::ensure(&store, &ready, &project, &requirements, &mut || {
+                    spinner = Some(
+                        ctx.ui
+                            .spinner(format!("Installing {} for this run", args.with.join(", "))),
+                    );
+                });
+            if let Some(spinner) = spinner {
+                spinner.finish_and_clear();
+            }
+            Some(overlay?)
+        }
+    };
 
     let settings = &project.manifest.settings;
     let (first, rest) = args.command.split_first().expect("clap requires a command");
@@ -38,14 +70,20 @@ pub fn run(ctx: &Context, args: RunArgs) -> anyhow::Result<i32> {
                 .chain(rest.iter().cloned())
                 .collect()
         }
+        // `pvm run report.py`: the script runs with the env's python.
+        None if script.is_some() && !is_python(&args.command[0]) => {
+            std::iter::once(OsString::from("python"))
+                .chain(args.command.iter().cloned())
+                .collect()
+        }
         None => args.command.clone(),
     };
 
     refuse_foreign_pip(&argv, &ready.layout)?;
     let bin = &ready.layout.bin;
     let old_path = std::env::var_os("PATH").unwrap_or_default();
-    let path =
-        std::env::join_paths(std::iter::once(bin.clone()).chain(std::env::split_paths(&old_path)))?;
+    let front = overlay.iter().map(|o| o.bin.clone()).chain([bin.clone()]);
+    let path = std::env::join_paths(front.chain(std::env::split_paths(&old_path)))?;
     if argv[0].as_encoded_bytes().contains(&b'/') && !Path::new(&argv[0]).exists() {
         let cwd = std::env::current_dir().unwrap_or_default();
         return Err(UserError::new(format!(
@@ -77,9 +115,39 @@ pub fn run(ctx: &Context, args: RunArgs) -> anyhow::Result<i32> {
         .env("VIRTUAL_ENV", &ready.env.dir)
         .env_remove("PYTHONHOME")
         .envs(&settings.env);
+    if let Some(overlay) = &overlay {
+        // In front of the env's site-packages; the env's own packages are still seen.
+        let old = std::env::var_os("PYTHONPATH").unwrap_or_default();
+        let paths = std::iter::once(overlay.dir.clone()).chain(std::env::split_paths(&old));
+        command.env("PYTHONPATH", std::env::join_paths(paths)?);
+    }
     // exec only returns when it failed.
     let err = command.exec();
     Err(anyhow::Error::new(err).context(format!("cannot run {}", program.display())))
+}
+
+/// Whether `word` names a Python (`python`, `python3`, `python3.12`).
+fn is_python(word: &OsStr) -> bool {
+    let word = word.to_str().unwrap_or("");
+    word == "python"
+        || word
+            .strip_prefix("python3")
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+}
+
+/// The script the command runs, when it is one with a metadata block: `script.py …` or
+/// `python script.py …`.
+fn script_project(command: &[OsString]) -> anyhow::Result<Option<crate::project::Project>> {
+    let candidate = match command {
+        [first, second, ..] if is_python(first) => second,
+        [first, ..] => first,
+        [] => return Ok(None),
+    };
+    let path = Path::new(candidate);
+    if path.extension().is_none_or(|ext| ext != "py") || !path.is_file() {
+        return Ok(None);
+    }
+    Ok(crate::project::Project::script(path)?)
 }
 
 /// `pip` in an env without pip would fall through to another Python's pip on PATH and install
@@ -92,14 +160,8 @@ fn refuse_foreign_pip(argv: &[OsString], layout: &crate::venv::Layout) -> anyhow
                 .strip_prefix("pip3")
                 .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
     };
-    let is_python = |name: &str| {
-        name == "python"
-            || name
-                .strip_prefix("python3")
-                .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
-    };
     let asks_pip = (is_pip(word(0)) && !layout.bin.join(word(0)).exists())
-        || (is_python(word(0))
+        || (is_python(OsStr::new(word(0)))
             && word(1) == "-m"
             && word(2) == "pip"
             && !layout.site_packages.join("pip").is_dir());

@@ -11,7 +11,7 @@ use crate::venv::Layout;
 pub fn tree(ctx: &Context, args: TreeArgs) -> anyhow::Result<i32> {
     let project = ctx.project()?;
     let store = ctx.store()?;
-    let env = store.env_for(&project.name(), &project.root);
+    let env = store.env_of(&project);
     let metadata = env.metadata().ok_or_else(|| {
         UserError::new(format!("{} has no env yet", project.name()))
             .hint("run `pvm sync` first: the tree is read from what is installed")
@@ -64,7 +64,7 @@ pub fn export(ctx: &Context, args: ExportArgs) -> anyhow::Result<i32> {
         ExportFormat::Pylock => export::pylock(&lock, &selection),
         ExportFormat::RequirementsTxt => {
             let store = ctx.store()?;
-            let env = store.env_for(&project.name(), &project.root);
+            let env = store.env_of(&project);
             let facts = env.metadata().map(|m| m.python.facts).ok_or_else(|| {
                 UserError::new("requirements.txt is for one platform and Python: the env's, and it has none yet")
                     .hint("run `pvm sync` first, or export `--format pylock.toml`, which holds every platform")
@@ -89,7 +89,7 @@ pub fn export(ctx: &Context, args: ExportArgs) -> anyhow::Result<i32> {
 pub fn outdated(ctx: &Context, args: OutdatedArgs) -> anyhow::Result<i32> {
     let project = ctx.project()?;
     let store = ctx.store()?;
-    let env = store.env_for(&project.name(), &project.root);
+    let env = store.env_of(&project);
     let metadata = env.metadata().ok_or_else(|| {
         UserError::new(format!("{} has no env yet", project.name()))
             .hint("run `pvm sync` first: outdated compares with what is installed")

@@ -238,6 +238,28 @@ impl Backend {
         self.run(command, "resolve").map(drop)
     }
 
+    /// Installs the requirements in `file` into the folder `target`, not into the env: an
+    /// overlay that `PYTHONPATH` puts in front of the env (`pvm run --with`).
+    pub fn install_target(
+        &self,
+        layout: &Layout,
+        sources: &Sources,
+        file: &Path,
+        target: &Path,
+    ) -> Result<(), SyncError> {
+        let mut command = self.command(layout, &["install"]);
+        command
+            .args(self.source_args(sources))
+            .arg("-r")
+            .arg(file)
+            .arg("--target")
+            .arg(target);
+        if *self == Backend::Pip {
+            command.arg("--no-warn-script-location");
+        }
+        self.run(command, "install").map(drop)
+    }
+
     /// The newest versions `input` allows, for the env's interpreter (uv only), into `output`.
     pub fn newest_allowed(
         &self,

@@ -176,13 +176,9 @@ impl Artifact {
 const HEADER: &str = "# Written by `pvm lock` (PEP 751): every package with its markers, every artifact with\n# its URL or path, size and sha256. Do not edit by hand; `uv pip install -r pylock.toml` reads it too.\n";
 
 impl PyLock {
-    pub fn path(project_root: &Path) -> PathBuf {
-        project_root.join(LOCK_FILE)
-    }
-
-    /// The project's lock, if it has one.
-    pub fn read(project_root: &Path) -> Result<Option<PyLock>, SyncError> {
-        let path = PyLock::path(project_root);
+    /// The lock at `path`, if there is one.
+    pub fn read(path: &Path) -> Result<Option<PyLock>, SyncError> {
+        let path = path.to_path_buf();
         let text = match std::fs::read_to_string(&path) {
             Ok(text) => text,
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -201,8 +197,8 @@ impl PyLock {
         Ok(Some(lock))
     }
 
-    pub fn write(&self, project_root: &Path) -> Result<(), SyncError> {
-        let path = PyLock::path(project_root);
+    pub fn write(&self, path: &Path) -> Result<(), SyncError> {
+        let path = path.to_path_buf();
         let text = format!("{HEADER}{}", self.to_toml());
         fsutil::write_atomic(&path, text.as_bytes())
             .map_err(|source| SyncError::Io { path, source })

@@ -16,7 +16,7 @@ use crate::venv::Layout;
 
 /// The project's `pylock.toml`, if it has one.
 pub fn read_lock(project: &Project) -> Result<Option<PyLock>, SyncError> {
-    PyLock::read(&project.root)
+    PyLock::read(&project.lock_path())
 }
 
 /// Whether `lock` was resolved from what the project asks for now. A lock without pvm's table
@@ -50,7 +50,7 @@ pub fn relock(
     upgrade: bool,
 ) -> Result<(PyLock, bool), SyncError> {
     let legacy = project.root.join(LEGACY_LOCK_FILE);
-    let previous = match PyLock::read(&project.root)? {
+    let previous = match PyLock::read(&project.lock_path())? {
         Some(lock) => lock
             .packages
             .iter()
@@ -59,8 +59,8 @@ pub fn relock(
         None => super::pylock::legacy_pins(&project.root).unwrap_or_default(),
     };
     let lock = resolve::resolve(project, layout, facts, backend, &previous, upgrade)?;
-    lock.write(&project.root)?;
-    let migrated = legacy.is_file();
+    lock.write(&project.lock_path())?;
+    let migrated = project.script.is_none() && legacy.is_file();
     if migrated {
         std::fs::remove_file(&legacy).map_err(|source| SyncError::Io {
             path: legacy,
@@ -279,7 +279,7 @@ fn plan_lock(
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Option<PyLock>, SyncError> {
     let existing = read_lock(project)?;
-    let legacy = project.root.join(LEGACY_LOCK_FILE).is_file();
+    let legacy = project.script.is_none() && project.root.join(LEGACY_LOCK_FILE).is_file();
     let current = match &existing {
         Some(lock) => lock_is_current(lock, project, sources, facts)?,
         None => false,
@@ -305,18 +305,23 @@ fn plan_lock(
 
 /// The lock uv installs for `selection`: the project's own, unless the selection has no group
 /// while the lock names default groups, which uv would then add (it has no flag against
-/// them); then a copy without them, its relative paths made absolute.
+/// them), or it is a script's; then a copy (without default groups when there are none
+/// selected), its relative paths made absolute.
 fn uv_lock_for(
     lock: &PyLock,
     selection: &Selection,
     project: &Project,
     scratch: &Path,
 ) -> Result<PathBuf, SyncError> {
-    if !selection.groups.is_empty() || lock.default_groups.is_empty() {
-        return Ok(PyLock::path(&project.root));
+    // uv reads a lock only by the name `pylock.toml`: a script's `<script>.lock` is copied too.
+    if project.script.is_none() && (!selection.groups.is_empty() || lock.default_groups.is_empty())
+    {
+        return Ok(project.lock_path());
     }
     let mut copy = lock.clone();
-    copy.default_groups.clear();
+    if selection.groups.is_empty() {
+        copy.default_groups.clear();
+    }
     for package in &mut copy.packages {
         let absolute = |path: &mut String| {
             if Path::new(path.as_str()).is_relative() {

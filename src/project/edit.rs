@@ -30,6 +30,8 @@ pub enum EditError {
     Parse(String),
     #[error("`{key}` in pyproject.toml is not {expected}")]
     Shape { key: String, expected: &'static str },
+    #[error("a script's block has only `dependencies`: no groups or extras")]
+    ScriptTarget,
     #[error("`{name}` is not in {target}")]
     Absent { name: String, target: Target },
 }
@@ -43,9 +45,11 @@ pub enum Change {
     Removed(String),
 }
 
-/// A manifest being edited.
+/// A manifest being edited: `pyproject.toml`, or the TOML of a script's block (whose
+/// `dependencies` are at the top level, and which has no groups or extras).
 pub struct ManifestEdit {
     doc: DocumentMut,
+    script: bool,
 }
 
 impl ManifestEdit {
@@ -53,7 +57,14 @@ impl ManifestEdit {
         let doc = text
             .parse::<DocumentMut>()
             .map_err(|err| EditError::Parse(err.to_string()))?;
-        Ok(ManifestEdit { doc })
+        Ok(ManifestEdit { doc, script: false })
+    }
+
+    /// The TOML of a `# /// script` block.
+    pub fn parse_script(text: &str) -> Result<ManifestEdit, EditError> {
+        let mut edit = ManifestEdit::parse(text)?;
+        edit.script = true;
+        Ok(edit)
     }
 
     pub fn text(&self) -> String {
@@ -151,6 +162,22 @@ impl ManifestEdit {
             key: path.clone(),
             expected,
         };
+        if self.script {
+            if *target != Target::Dependencies {
+                return Err(EditError::ScriptTarget);
+            }
+            if !self.doc.contains_key("dependencies") {
+                if !create {
+                    return Ok(None);
+                }
+                self.doc
+                    .insert("dependencies", Item::Value(Value::Array(Array::new())));
+            }
+            return self.doc["dependencies"]
+                .as_array_mut()
+                .map(Some)
+                .ok_or_else(|| shape("an array"));
+        }
         if !self.doc.contains_key(table) {
             if !create {
                 return Ok(None);

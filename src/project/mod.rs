@@ -7,6 +7,7 @@ pub mod edit;
 mod manifest;
 pub mod package;
 pub mod requirements_txt;
+pub mod script;
 pub mod selection;
 mod settings;
 pub mod sources;
@@ -28,6 +29,8 @@ pub const MANIFEST: &str = "pyproject.toml";
 pub struct Project {
     pub root: PathBuf,
     pub manifest: Manifest,
+    /// For a single-file script (PEP 723): its canonical path, which keys its env.
+    pub script: Option<PathBuf>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -103,7 +106,39 @@ impl Project {
             source,
         })?;
         let manifest = Manifest::read(&root.join(MANIFEST))?;
-        Ok(Project { root, manifest })
+        Ok(Project {
+            root,
+            manifest,
+            script: None,
+        })
+    }
+
+    /// The path that keys the env: the script's, else the project root.
+    pub fn env_key(&self) -> &Path {
+        self.script.as_deref().unwrap_or(&self.root)
+    }
+
+    /// Where the lock is: `pylock.toml` at the root, or `<script>.lock` beside a script.
+    pub fn lock_path(&self) -> PathBuf {
+        match &self.script {
+            Some(script) => script::lock_path(script),
+            None => self.root.join("pylock.toml"),
+        }
+    }
+
+    /// The project or script at `path`, as `pvm list` and `pvm remove` find it from an env's
+    /// metadata: a file is a script, a folder a project.
+    pub fn load(path: &Path) -> Result<Project, ProjectError> {
+        if path.is_file() {
+            return Project::script(path)?.ok_or_else(|| ProjectError::Invalid {
+                path: path.to_path_buf(),
+                line: 1,
+                column: 1,
+                message: "the script has no `# /// script` block any more".into(),
+                hint: Some("`pvm remove` its env, or give it a block again".into()),
+            });
+        }
+        Project::at(path)
     }
 
     pub fn manifest_path(&self) -> PathBuf {

@@ -129,7 +129,7 @@ fn a_failed_add_or_drop_restores_the_manifest_and_the_lock_byte_for_byte() {
         .code(1);
     let err = stderr(out.get_output());
     assert!(
-        err.contains("alpha>=99") && err.contains("restored"),
+        err.contains("alpha>=99") && err.contains("put back"),
         "{err}"
     );
     unchanged();

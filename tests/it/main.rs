@@ -17,6 +17,7 @@ mod python;
 mod remove;
 mod run;
 mod schemas;
+mod script;
 mod shell;
 mod sync;
 mod trial;
