@@ -373,12 +373,32 @@ pub struct InfoArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum PythonCommand {
-    /// Every interpreter found: pyenv's, uv's and those on PATH.
+    /// Every interpreter found: pvm's, pyenv's, uv's and those on PATH.
     #[command(visible_alias = "ls")]
     List {
         /// Print a JSON array (schema: schemas/pvm-python-list.schema.json).
         #[arg(long)]
         json: bool,
+        /// The CPython builds pvm can install for this machine instead.
+        #[arg(long)]
+        available: bool,
+    },
+    /// Install CPython builds (python-build-standalone, or PVM_PYTHON_MIRROR), verified.
+    #[command(
+        after_help = "Examples:\n  pvm python install 3.12\n  pvm python install          # what the project asks for\n  PVM_PYTHON_MIRROR=/srv/pythons pvm python install 3.11.9"
+    )]
+    Install {
+        /// Versions (3.12, 3.12.1, >=3.11); default: the current project's request.
+        requests: Vec<String>,
+    },
+    /// Remove interpreters pvm installed.
+    Uninstall {
+        /// Versions to remove (3.12 removes every 3.12.x pvm installed).
+        #[arg(required = true)]
+        versions: Vec<String>,
+        /// Remove even when envs use it: they become broken and are rebuilt on their next run.
+        #[arg(long)]
+        force: bool,
     },
     /// Print the path of the interpreter a request picks.
     #[command(
@@ -440,9 +460,7 @@ pub fn tip_for(err: &clap::Error, args: impl Iterator<Item = String>) -> Option<
     };
     let under_python = args.take_while(|a| a != word).any(|a| a == "python");
     Some(match (under_python, word.as_str()) {
-        (true, "install" | "uninstall") => {
-            "pvm does not install interpreters yet: `pvm python list` shows those it finds (pyenv's, uv's, PATH); install one with `pyenv install 3.12`"
-        }
+        (true, "add") => "`pvm python install VERSION` installs an interpreter",
         (false, "install") => {
             "`pvm sync` installs what the manifest says; `pvm add PACKAGE` adds a dependency"
         }

@@ -27,6 +27,17 @@ pub enum EnvError {
     Venv(#[from] VenvError),
     #[error(transparent)]
     Sync(#[from] SyncError),
+    #[error("no installed interpreter matches `{request}`, and installing Python {version} failed")]
+    InstallFailed {
+        request: String,
+        version: String,
+        #[source]
+        source: Box<crate::python::download::DownloadError>,
+    },
+    #[error("Python {request} is not installed, and `python-downloads = \"manual\"`")]
+    InstallByHand { request: String },
+    #[error("{0}")]
+    Setting(String),
 }
 
 impl EnvError {
@@ -36,6 +47,13 @@ impl EnvError {
             EnvError::Python(err) => err.hint(),
             EnvError::Venv(_) => Some("check that PVM_HOME is writable and has free space".into()),
             EnvError::Sync(err) => err.hint(),
+            EnvError::InstallFailed { source, .. } => source.hint(),
+            EnvError::InstallByHand { request } => Some(format!(
+                "run `pvm python install {request}`, or set `python-downloads = \"automatic\"`"
+            )),
+            EnvError::Setting(_) => {
+                Some("unset it, or set it to automatic, manual or never".into())
+            }
         }
     }
 }
@@ -54,6 +72,12 @@ pub enum Event<'a> {
         reason: &'a str,
     },
     SeedingPip,
+    /// A Python the machine lacks is being installed (`python-downloads = "automatic"`).
+    InstallingPython(&'a crate::python::download::Build),
+    Downloading {
+        done: u64,
+        total: Option<u64>,
+    },
     Sync(Progress<'a>),
 }
 
@@ -116,6 +140,62 @@ pub fn finder(store: &Store) -> Finder {
         SearchPaths::from_env(Some(store.pythons_dir())),
         Some(store.cache_dir().join("interpreters")),
     )
+}
+
+/// The interpreter `request` picks; when the machine has none, one installed from the
+/// python-build-standalone builds (or a mirror), as `python-downloads` allows.
+pub fn find_or_install(
+    store: &Store,
+    project: &Project,
+    request: &SourcedRequest,
+    events: &mut dyn FnMut(Event),
+) -> Result<Interpreter, EnvError> {
+    use crate::project::{PythonDownloads, python_mirror};
+    use crate::python::download;
+    let requires = project.manifest.requires_python.as_ref();
+    let missing = match finder(store).find(request, requires) {
+        Ok(interpreter) => return Ok(interpreter),
+        Err(err @ PythonError::NoMatch { .. }) => err,
+        Err(err) => return Err(err.into()),
+    };
+    let settings = &project.manifest.settings;
+    let mode = PythonDownloads::in_force(settings.python_downloads).map_err(EnvError::Setting)?;
+    // Only a version (or a range) can be installed; and only when the settings allow it.
+    let Ok(build) = download::best(&request.request) else {
+        return Err(missing.into());
+    };
+    if let Some(requires) = requires
+        && crate::pep::parse_version(&build.version).is_ok_and(|v| !requires.contains(&v))
+    {
+        return Err(missing.into());
+    }
+    match mode {
+        PythonDownloads::Never => return Err(missing.into()),
+        PythonDownloads::Manual => {
+            return Err(EnvError::InstallByHand {
+                request: request.request.to_string(),
+            });
+        }
+        PythonDownloads::Automatic => {}
+    }
+    events(Event::InstallingPython(&build));
+    let mirror = python_mirror(settings.python_mirror.as_deref());
+    download::install(
+        &build,
+        &store.pythons_dir(),
+        mirror.as_deref(),
+        &mut |step| {
+            if let download::Step::Downloading { done, total } = step {
+                events(Event::Downloading { done, total });
+            }
+        },
+    )
+    .map_err(|source| EnvError::InstallFailed {
+        request: request.request.to_string(),
+        version: build.version.clone(),
+        source: Box::new(source),
+    })?;
+    Ok(finder(store).find(request, requires)?)
 }
 
 /// Judges an env against the project, without starting anything.
@@ -233,8 +313,7 @@ pub fn ensure(
         (Verdict::Current | Verdict::OutOfSync, Some(metadata)) => metadata,
         (Verdict::Reselect, Some(metadata)) => {
             events(Event::FindingInterpreter(request));
-            let interpreter =
-                finder(store).find(request, project.manifest.requires_python.as_ref())?;
+            let interpreter = find_or_install(store, project, request, events)?;
             if same_interpreter(&interpreter, &metadata.python) {
                 let mut metadata = metadata;
                 metadata.python = env_python(&interpreter, request);
@@ -257,8 +336,7 @@ pub fn ensure(
                 events(Event::Rebuilding { reason });
             }
             events(Event::FindingInterpreter(request));
-            let interpreter =
-                finder(store).find(request, project.manifest.requires_python.as_ref())?;
+            let interpreter = find_or_install(store, project, request, events)?;
             build(store, &env, project, request, &interpreter, events)?
         }
     };

@@ -8,6 +8,8 @@ use std::time::Duration;
 pub const CREATE: &str = "create";
 pub const INSTALL: &str = "install";
 pub const METADATA: &str = "metadata";
+/// A Python install, unpacked and checked, not yet renamed into place.
+pub const PYTHON_INSTALL: &str = "python-install";
 
 pub fn pause(point: &str) {
     if std::env::var_os("PVM_FAULT_PAUSE").is_none_or(|wanted| wanted != point) {

@@ -33,6 +33,8 @@ pub fn hint_for(err: &anyhow::Error) -> Option<String> {
             err.hint()
         } else if let Some(err) = cause.downcast_ref::<install::SyncError>() {
             err.hint()
+        } else if let Some(err) = cause.downcast_ref::<python::download::DownloadError>() {
+            err.hint()
         } else if let Some(err) = cause.downcast_ref::<environment::EnvError>() {
             err.hint()
         } else {

@@ -41,6 +41,26 @@ impl Ui {
         bar
     }
 
+    /// A download bar on stderr (bytes, of `total` when known); hidden like the spinner.
+    pub fn bytes_bar(&self, total: Option<u64>, message: impl Into<String>) -> ProgressBar {
+        if self.quiet || !std::io::stderr().is_terminal() {
+            return ProgressBar::hidden();
+        }
+        let bar = match total {
+            Some(total) => ProgressBar::new(total),
+            None => ProgressBar::new_spinner(),
+        };
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{msg} [{bar:30.cyan/blue}] {bytes}/{total_bytes} ({bytes_per_sec})",
+            )
+            .expect("valid template")
+            .progress_chars("=> "),
+        );
+        bar.set_message(message.into());
+        bar
+    }
+
     /// A status line on stderr: `verb` in green, aligned like cargo's.
     pub fn status(&self, verb: &str, message: impl std::fmt::Display) {
         if self.quiet {

@@ -108,9 +108,11 @@ fn init_in(ctx: &Context, args: &InitArgs, dir: &Path) -> anyhow::Result<i32> {
             request.key(),
             request.source
         ));
-        let interpreter = environment::finder(&store).find(&request, None);
         spinner.finish_and_clear();
-        let interpreter = interpreter?;
+        let mut progress = super::EnvProgress::new(ctx.ui);
+        let interpreter =
+            environment::find_or_install(&store, &draft, &request, &mut |e| progress.event(e))?;
+        drop(progress);
         let requires_python = format!(">={}", interpreter.facts.minor_version());
         let text = project::new_manifest(&name, &requires_python, &imported, args.package);
         // As uv does: the interpreter chosen now is pinned, so that every env made later (after
@@ -207,7 +209,10 @@ fn init_script(ctx: &Context, args: &InitArgs, path: &Path) -> anyhow::Result<i3
         script: None,
     };
     let request = project_request(args.python.as_deref(), &draft)?;
-    let interpreter = environment::finder(&store).find(&request, None)?;
+    let mut progress = super::EnvProgress::new(ctx.ui);
+    let interpreter =
+        environment::find_or_install(&store, &draft, &request, &mut |e| progress.event(e))?;
+    drop(progress);
     let block = script::render_block(&format!(
         "requires-python = \">={}\"\ndependencies = []\n",
         interpreter.facts.minor_version()

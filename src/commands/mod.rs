@@ -7,6 +7,7 @@ mod init;
 mod list;
 mod lock;
 mod python;
+mod python_install;
 mod remove;
 mod run;
 mod shell;
@@ -179,6 +180,25 @@ impl EnvProgress {
                 self.ui.status("Rebuilding", format!("env: {reason}"));
             }
             Event::SeedingPip => self.spin("Seeding pip".into()),
+            Event::InstallingPython(build) => {
+                self.pause();
+                self.ui.status(
+                    "Installing",
+                    format!(
+                        "Python {} (python-build-standalone {}), which the request needs and this machine lacks",
+                        build.version, build.build
+                    ),
+                );
+            }
+            Event::Downloading { done, total } => {
+                let bar = self
+                    .bar
+                    .get_or_insert_with(|| self.ui.bytes_bar(total, "Downloading"));
+                if let Some(total) = total {
+                    bar.set_length(total);
+                }
+                bar.set_position(done);
+            }
             Event::Sync(Progress::Locking { requirements }) => self.spin(format!(
                 "Resolving {} into pylock.toml",
                 crate::ui::count(requirements, "requirement")

@@ -17,7 +17,17 @@ pub fn python(ctx: &Context, command: PythonCommand) -> anyhow::Result<i32> {
     let finder = environment::finder(&store);
     let mut out = anstream::stdout();
     match command {
-        PythonCommand::List { json } => {
+        PythonCommand::List {
+            available: true,
+            json,
+        } => return super::python_install::list_available(ctx, json),
+        PythonCommand::Install { requests } => {
+            return super::python_install::install(ctx, requests);
+        }
+        PythonCommand::Uninstall { versions, force } => {
+            return super::python_install::uninstall(ctx, versions, force);
+        }
+        PythonCommand::List { json, .. } => {
             let spinner = ctx.ui.spinner("Looking for interpreters");
             let mut found: Vec<InterpreterSummary> =
                 finder.all().iter().map(InterpreterSummary::from).collect();

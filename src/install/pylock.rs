@@ -488,17 +488,7 @@ pub fn inputs_hash(
     fsutil::hex(&Sha256::digest(inputs.to_string().as_bytes()))
 }
 
-/// A URL without its `user:password@`: credentials never go into a lock or a message.
-pub fn strip_credentials(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_string();
-    };
-    let host_end = rest.find('/').unwrap_or(rest.len());
-    match rest[..host_end].rfind('@') {
-        Some(at) => format!("{scheme}://{}", &rest[at + 1..]),
-        None => url.to_string(),
-    }
-}
+pub use crate::fsutil::strip_credentials;
 
 /// Name and version from a wheel (`name-ver-tags.whl`) or sdist (`name-ver.tar.gz`) file name.
 pub fn split_filename(file: &str) -> Option<(String, String)> {

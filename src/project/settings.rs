@@ -33,6 +33,14 @@ pub struct Settings {
     /// `[build-system]` table.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub package: Option<bool>,
+    /// Whether a requested Python the machine lacks is installed: `automatic` (and say so),
+    /// `manual` (an error with the `pvm python install` to run) or `never`.
+    #[serde(default, skip_serializing_if = "PythonDownloads::is_automatic")]
+    pub python_downloads: PythonDownloads,
+    /// Where Python builds are downloaded from instead of python-build-standalone's releases:
+    /// an `https://` or `file://` base, or a folder, holding the same archive names.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub python_mirror: Option<String>,
     /// Which installer drives installs into the env.
     #[serde(default, skip_serializing_if = "Installer::is_auto")]
     pub installer: Installer,
@@ -59,6 +67,8 @@ impl Default for Settings {
             no_index: false,
             offline: false,
             package: None,
+            python_downloads: PythonDownloads::Automatic,
+            python_mirror: None,
             installer: Installer::Auto,
             seed_pip: true,
             env: BTreeMap::new(),
@@ -73,6 +83,51 @@ impl Default for Settings {
 pub enum Script {
     Line(String),
     Words(Vec<String>),
+}
+
+/// `python-downloads`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum PythonDownloads {
+    /// Install a missing Python on demand, and say so.
+    #[default]
+    Automatic,
+    /// Stop with the exact `pvm python install …` to run.
+    Manual,
+    /// Never install; a missing Python is an error.
+    Never,
+}
+
+impl PythonDownloads {
+    fn is_automatic(&self) -> bool {
+        *self == PythonDownloads::Automatic
+    }
+
+    /// The setting in force: `PVM_PYTHON_DOWNLOADS` over `[tool.pvm] python-downloads`.
+    pub fn in_force(setting: PythonDownloads) -> Result<PythonDownloads, String> {
+        match std::env::var("PVM_PYTHON_DOWNLOADS")
+            .ok()
+            .filter(|v| !v.trim().is_empty())
+        {
+            None => Ok(setting),
+            Some(value) => match value.trim() {
+                "automatic" => Ok(PythonDownloads::Automatic),
+                "manual" => Ok(PythonDownloads::Manual),
+                "never" => Ok(PythonDownloads::Never),
+                other => Err(format!(
+                    "PVM_PYTHON_DOWNLOADS={other:?} is not automatic, manual or never"
+                )),
+            },
+        }
+    }
+}
+
+/// The mirror in force: `PVM_PYTHON_MIRROR` over `[tool.pvm] python-mirror`.
+pub fn python_mirror(setting: Option<&str>) -> Option<String> {
+    std::env::var("PVM_PYTHON_MIRROR")
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+        .or_else(|| setting.map(String::from))
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
@@ -120,6 +175,8 @@ pub const SETTINGS_KEYS: &[&str] = &[
     "no-index",
     "offline",
     "package",
+    "python-downloads",
+    "python-mirror",
     "installer",
     "seed-pip",
     "env",

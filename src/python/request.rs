@@ -89,6 +89,29 @@ impl InterpreterRequest {
 
     /// Does an interpreter with these facts satisfy the request? Only for version-like requests;
     /// executables and paths are matched by where they are, not by what they report.
+    /// Whether a CPython of `version` (`3.12.1`) answers the request: what can be installed
+    /// for it. Only version requests (and the default) can be answered by an install.
+    pub fn matches_plain_version(&self, version: &str) -> bool {
+        let release: Vec<u64> = version
+            .split('.')
+            .map(|part| part.parse().unwrap_or(0))
+            .collect();
+        match self {
+            InterpreterRequest::Version {
+                implementation,
+                release: wanted,
+            } => {
+                implementation.as_deref().is_none_or(|i| i == "cpython")
+                    && release.iter().zip(wanted).all(|(have, want)| have == want)
+                    && release.len() >= wanted.len()
+            }
+            InterpreterRequest::Specifiers(specifiers) => crate::pep::parse_version(version)
+                .is_ok_and(|version| specifiers.contains(&version)),
+            InterpreterRequest::Default | InterpreterRequest::System => true,
+            _ => false,
+        }
+    }
+
     pub fn matches_version(&self, facts: &Facts) -> bool {
         match self {
             InterpreterRequest::Version {

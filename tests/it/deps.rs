@@ -374,10 +374,10 @@ fn unknown_commands_teach_the_pvm_word() {
     assert!(stderr(out.get_output()).contains("`pvm drop PACKAGE`"));
     let out = sandbox
         .pvm()
-        .args(["python", "install", "3.12"])
+        .args(["python", "add", "3.12"])
         .assert()
         .code(2);
-    assert!(stderr(out.get_output()).contains("pvm does not install interpreters yet"));
+    assert!(stderr(out.get_output()).contains("`pvm python install VERSION`"));
 }
 
 #[test]

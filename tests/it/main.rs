@@ -14,6 +14,7 @@ mod lock;
 mod network;
 mod package;
 mod python;
+mod pythons;
 mod remove;
 mod run;
 mod schemas;

@@ -68,6 +68,8 @@ impl Sandbox {
             .env_remove("PVM_FIND_LINKS")
             .env_remove("PVM_NO_INDEX")
             .env_remove("PVM_OFFLINE")
+            // Tests never reach the network: no interpreter is downloaded on demand.
+            .env("PVM_PYTHON_DOWNLOADS", "never")
             .env_remove("VIRTUAL_ENV")
             .env_remove("PYTHONHOME")
             .env("UV_CACHE_DIR", self.root.join("uv-cache"))
@@ -84,6 +86,7 @@ impl Sandbox {
             .env("PVM_HOME", &self.home)
             .env("PIP_CACHE_DIR", self.root.join("pip-cache"))
             .env_remove("PVM_PYTHON")
+            .env("PVM_PYTHON_DOWNLOADS", "never")
             .args(args)
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())

@@ -1,0 +1,162 @@
+//! `pvm python install`, `pvm python uninstall` and `pvm python list --available`.
+
+use std::io::Write;
+
+use crate::commands::EnvProgress;
+use crate::commands::{Context, UserError};
+use crate::environment::Event;
+use crate::project::python_mirror;
+use crate::python::download::{self, Build};
+use crate::python::{InterpreterRequest, project_request};
+use crate::ui;
+
+/// The builds that can be installed here, newest first.
+pub fn list_available(ctx: &Context, json: bool) -> anyhow::Result<i32> {
+    let builds = download::available()?;
+    let store = ctx.store()?;
+    let mut out = anstream::stdout();
+    if json {
+        writeln!(out, "{}", serde_json::to_string_pretty(&builds)?)?;
+        return Ok(0);
+    }
+    let rows: Vec<Vec<String>> = builds
+        .iter()
+        .map(|build| {
+            let installed = store
+                .pythons_dir()
+                .join(build.dir_name())
+                .join("bin/python3");
+            vec![
+                build.version.clone(),
+                format!("{}-{}", build.os, build.arch),
+                build.build.clone(),
+                if installed.is_file() { "installed" } else { "" }.to_string(),
+            ]
+        })
+        .collect();
+    write!(
+        out,
+        "{}",
+        ui::table(&["VERSION", "PLATFORM", "BUILD", ""], &rows)
+    )?;
+    Ok(0)
+}
+
+pub fn install(ctx: &Context, requests: Vec<String>) -> anyhow::Result<i32> {
+    let store = ctx.store()?;
+    store.prepare()?;
+    let project = ctx.project().ok();
+    let requests: Vec<InterpreterRequest> = if requests.is_empty() {
+        let project = project.as_ref().ok_or_else(|| {
+            UserError::new("which Python? there is no project here to ask")
+                .hint("name a version: `pvm python install 3.12`")
+        })?;
+        vec![project_request(None, project)?.request]
+    } else {
+        requests
+            .iter()
+            .map(|text| {
+                InterpreterRequest::parse(text).map_err(|message| {
+                    UserError::new(format!("invalid version `{text}`: {message}"))
+                        .hint("a version (3.12, 3.12.1) or a range (>=3.11,<3.13)")
+                })
+            })
+            .collect::<Result<_, _>>()?
+    };
+    let mirror = python_mirror(
+        project
+            .as_ref()
+            .and_then(|p| p.manifest.settings.python_mirror.as_deref()),
+    );
+    for request in requests {
+        let build = download::best(&request)?;
+        let target = store.pythons_dir().join(build.dir_name());
+        if target.join("bin/python3").is_file() {
+            ctx.ui.status(
+                "Installed",
+                format!("Python {} already, at {}", build.version, target.display()),
+            );
+            continue;
+        }
+        install_one(ctx, &build, &store.pythons_dir(), mirror.as_deref())?;
+        ctx.ui.status(
+            "Installed",
+            format!("Python {} at {}", build.version, target.display()),
+        );
+    }
+    Ok(0)
+}
+
+fn install_one(
+    ctx: &Context,
+    build: &Build,
+    pythons: &std::path::Path,
+    mirror: Option<&str>,
+) -> anyhow::Result<()> {
+    let mut progress = EnvProgress::new(ctx.ui);
+    progress.event(Event::InstallingPython(build));
+    download::install(build, pythons, mirror, &mut |step| {
+        if let download::Step::Downloading { done, total } = step {
+            progress.event(Event::Downloading { done, total });
+        }
+    })?;
+    Ok(())
+}
+
+pub fn uninstall(ctx: &Context, versions: Vec<String>, force: bool) -> anyhow::Result<i32> {
+    let store = ctx.store()?;
+    let pythons = store.pythons_dir();
+    for version in versions {
+        let request = InterpreterRequest::parse(&version)
+            .map_err(|message| UserError::new(format!("invalid version `{version}`: {message}")))?;
+        let installed: Vec<std::path::PathBuf> = std::fs::read_dir(&pythons)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|entry| entry.path())
+            .filter(|path| {
+                path.file_name()
+                    .and_then(|n| n.to_str())
+                    .and_then(|n| n.strip_prefix("cpython-"))
+                    .and_then(|rest| rest.split('-').next())
+                    .is_some_and(|v| request.matches_plain_version(v))
+            })
+            .collect();
+        if installed.is_empty() {
+            return Err(UserError::new(format!("pvm installed no Python {version}"))
+                .hint("`pvm python list` shows where each interpreter comes from")
+                .into());
+        }
+        for dir in installed {
+            let users: Vec<String> = store
+                .envs()
+                .into_iter()
+                .filter(|env| {
+                    env.metadata()
+                        .is_some_and(|m| m.python.facts.base_executable.starts_with(&dir))
+                })
+                .map(|env| env.name)
+                .collect();
+            if !users.is_empty() && !force {
+                return Err(UserError::new(format!(
+                    "{} is used by {}",
+                    dir.display(),
+                    users.join(", ")
+                ))
+                .hint(
+                    "remove those envs first, or pass --force: they then rebuild on their next run",
+                )
+                .into());
+            }
+            std::fs::remove_dir_all(&dir)?;
+            ctx.ui.status("Uninstalled", dir.display());
+            if !users.is_empty() {
+                ctx.ui.warn(format!(
+                    "{} now broken; the next `pvm run` in each rebuilds it",
+                    users.join(", ")
+                ));
+            }
+        }
+    }
+    Ok(0)
+}
