@@ -62,11 +62,21 @@ pub enum StoreError {
     NotAnEnv { path: PathBuf, reason: String },
     #[error("there is no platform cache folder to keep envs in")]
     NoHome,
+    #[error("PVM_HOME={} is a relative path", .0.display())]
+    RelativeHome(PathBuf),
+    #[error("the store {} is not a folder", .0.display())]
+    NotAFolder(PathBuf),
 }
 
 impl StoreError {
     pub fn hint(&self) -> Option<String> {
         match self {
+            StoreError::RelativeHome(_) => {
+                Some("set PVM_HOME to an absolute path (or `~/…`)".into())
+            }
+            StoreError::NotAFolder(_) => {
+                Some("point PVM_HOME at a folder (or unset it for the default store)".into())
+            }
             StoreError::NotWritable { .. } | StoreError::NoHome => {
                 Some("set PVM_HOME to a folder you can write to".into())
             }
@@ -265,7 +275,17 @@ impl Store {
     /// `PVM_HOME`, else the platform's cache folder (`~/.cache/pvm`, `~/Library/Caches/pvm`).
     pub fn from_env() -> Result<Store, StoreError> {
         if let Some(home) = std::env::var_os("PVM_HOME").filter(|home| !home.is_empty()) {
-            return Ok(Store::at(crate::project::absolute(Path::new(&home))));
+            let home = PathBuf::from(home);
+            // `~/…` as a shell would have expanded it; anything else relative is refused, or the
+            // store would move with the current folder.
+            let home = match home.strip_prefix("~") {
+                Ok(rest) => std::env::home_dir().ok_or(StoreError::NoHome)?.join(rest),
+                Err(_) => home,
+            };
+            if home.is_relative() {
+                return Err(StoreError::RelativeHome(home));
+            }
+            return Ok(Store::at(home));
         }
         let dirs = directories::BaseDirs::new().ok_or(StoreError::NoHome)?;
         Ok(Store::at(dirs.cache_dir().join("pvm")))
@@ -273,6 +293,17 @@ impl Store {
 
     pub fn at(root: PathBuf) -> Store {
         Store { root }
+    }
+
+    /// Checks that the store and its `envs` are folders where they exist: a file there is an
+    /// error, not an empty store.
+    pub fn check_folders(&self) -> Result<(), StoreError> {
+        for dir in [self.root.clone(), self.envs_dir()] {
+            if dir.exists() && !dir.is_dir() {
+                return Err(StoreError::NotAFolder(dir));
+            }
+        }
+        Ok(())
     }
 
     pub fn envs_dir(&self) -> PathBuf {

@@ -45,6 +45,9 @@ pub struct VenvError {
 /// Writes a new env at `root` for the interpreter described by `facts`. `prompt` is shown by the
 /// activate scripts; the `pvm` key marks the env as pvm's.
 pub fn create(root: &Path, facts: &Facts, prompt: &str) -> Result<Layout, VenvError> {
+    // The prompt lands in pyvenv.cfg (one key per line) and in shell code: a folder name with a
+    // newline, a quote or `$(…)` must not add a key or run anything.
+    let prompt = &safe_prompt(prompt);
     let layout = Layout::new(root, facts);
     let at = |what: &'static str, path: &Path| {
         let path = path.to_path_buf();
@@ -119,6 +122,26 @@ fn pyvenv_cfg(facts: &Facts, prompt: &str) -> String {
         executable = facts.base_executable.display(),
         pvm = env!("CARGO_PKG_VERSION"),
     )
+}
+
+/// A prompt of letters, digits and `._-+ ` only (others become `-`), at most 40 characters.
+pub fn safe_prompt(name: &str) -> String {
+    let cleaned: String = name
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || "._-+ ".contains(c) {
+                c
+            } else {
+                '-'
+            }
+        })
+        .take(40)
+        .collect();
+    if cleaned.trim().is_empty() {
+        "env".into()
+    } else {
+        cleaned
+    }
 }
 
 /// The activate scripts, with the env's path and prompt baked in.

@@ -63,7 +63,9 @@ pub struct Context {
 
 impl Context {
     pub fn store(&self) -> anyhow::Result<Store> {
-        Ok(Store::from_env()?)
+        let store = Store::from_env()?;
+        store.check_folders()?;
+        Ok(store)
     }
 
     /// The project: `--project DIR`, else the nearest one upward from the current folder.

@@ -203,6 +203,8 @@ pub fn shell(ctx: &Context, args: ShellArgs) -> anyhow::Result<i32> {
 }
 
 fn write_rc(dir: &Path, name: &str, text: &str) -> anyhow::Result<PathBuf> {
+    // The shell sources these files: never writable by others, whatever the umask.
+    let _umask = crate::fsutil::NoWorldWritable::new();
     let path = dir.join(name);
     if std::fs::read_to_string(&path).ok().as_deref() != Some(text) {
         std::fs::create_dir_all(dir)?;

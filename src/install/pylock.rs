@@ -275,7 +275,31 @@ impl PyLock {
 
     /// Checks every artifact of `packages` that is a file on this machine against its
     /// sha256 (and size), before anything is installed: a changed file is refused.
-    pub fn verify_local(&self, root: &Path, packages: &[&Package]) -> Result<(), SyncError> {
+    pub fn verify_local(
+        &self,
+        root: &Path,
+        allowed: &[PathBuf],
+        packages: &[&Package],
+    ) -> Result<(), SyncError> {
+        // A lock names files in the project and its find-links folders only: a crafted one
+        // must not make pvm read (or hash) anything else, nor a device without end.
+        let allowed: Vec<PathBuf> = allowed
+            .iter()
+            .map(|dir| dir.canonicalize().unwrap_or_else(|_| dir.clone()))
+            .collect();
+        let confined = |path: &Path| -> Result<(), SyncError> {
+            let real = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+            let inside = allowed.iter().any(|dir| real.starts_with(dir));
+            let regular = std::fs::metadata(&real).map_or(true, |m| m.is_file());
+            if inside && regular {
+                Ok(())
+            } else {
+                Err(SyncError::BadLock {
+                    path: path.to_path_buf(),
+                    message: "the lock names a file outside the project and its find-links folders, or not a regular file".into(),
+                })
+            }
+        };
         for package in packages {
             let label = format!(
                 "{}=={}",
@@ -296,6 +320,7 @@ impl PyLock {
                 else {
                     continue;
                 };
+                confined(&path)?;
                 // A wheel for another platform need not be here; the one this env needs is
                 // judged by the installer.
                 let Ok(bytes) = std::fs::read(&path) else {

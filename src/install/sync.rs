@@ -118,7 +118,9 @@ pub fn sync(
     if let (Some(lock), Some(planned)) = (&lock, &planned) {
         // Every local artifact is checked before anything changes: on a mismatch the env
         // keeps what it had, and stays marked as it was.
-        lock.verify_local(&project.root, planned)?;
+        let mut allowed = vec![project.root.clone()];
+        allowed.extend(sources.find_links.iter().map(PathBuf::from));
+        lock.verify_local(&project.root, &allowed, planned)?;
     }
     let count = planned.as_ref().map_or(requirements.len(), Vec::len);
     let pip_missing =

@@ -8,6 +8,7 @@ mod deps;
 mod faults;
 mod fuzz;
 mod generated;
+mod hardening;
 mod init;
 mod list;
 mod lock;
