@@ -157,9 +157,9 @@ pub struct RunArgs {
     /// Use the env as it is: do not install or remove anything first.
     #[arg(long)]
     pub no_sync: bool,
-    /// Also make these requirements available to this command, without changing the env
-    /// (repeatable, or comma-separated); kept for the next run with the same ones.
-    #[arg(long = "with", value_name = "REQ", value_delimiter = ',')]
+    /// Also make this requirement available to this command, without changing the env
+    /// (repeatable); kept for the next run with the same ones.
+    #[arg(long = "with", value_name = "REQ")]
     pub with: Vec<String>,
     #[command(flatten)]
     pub lock: LockModeArgs,

@@ -217,11 +217,17 @@ pub fn check(
         return Verdict::Rebuild("it belongs to another project path".into());
     }
     let python = &metadata.python;
-    if FileStamp::of(&python.facts.base_executable) != python.stamp || python.stamp.is_none() {
+    let stamp = FileStamp::of(&python.facts.base_executable);
+    if stamp.is_none() || python.stamp.is_none() {
         return Verdict::Rebuild(format!(
-            "its interpreter {} is gone or was replaced",
+            "its interpreter {} is gone",
             python.facts.base_executable.display()
         ));
+    }
+    // Touched or replaced: the slow path asks it what it is now, and rebuilds only when its
+    // version or identity changed (a touch, or the same build put back, keeps the env).
+    if stamp != python.stamp {
+        return Verdict::Reselect;
     }
     if !Layout::new(&env.dir, &python.facts).python().exists() {
         return Verdict::Rebuild("its bin/python is missing".into());
@@ -311,6 +317,19 @@ pub fn ensure(
             return Ok(Ready::new(env, metadata, None));
         }
         (Verdict::Current | Verdict::OutOfSync, Some(metadata)) => metadata,
+        // Only touched (same executable, same version, and the request still holds): kept,
+        // with its new stamp.
+        (Verdict::Reselect, Some(mut metadata))
+            if satisfies(&metadata.python, request, project)
+                && crate::python::facts::query(&metadata.python.facts.base_executable)
+                    .is_ok_and(|facts| {
+                        facts.version == metadata.python.facts.version
+                            && facts.implementation == metadata.python.facts.implementation
+                    }) =>
+        {
+            metadata.python.stamp = FileStamp::of(&metadata.python.facts.base_executable);
+            metadata
+        }
         (Verdict::Reselect, Some(metadata)) => {
             events(Event::FindingInterpreter(request));
             let interpreter = find_or_install(store, project, request, events)?;
@@ -442,9 +461,12 @@ fn holds_what_it_should(
     install::site::holds_exactly(&layout.site_packages, &requirements, &also, &markers)
 }
 
+/// The same interpreter as the env's: the same executable reporting the same version and
+/// implementation (its modification time may differ).
 fn same_interpreter(interpreter: &Interpreter, python: &EnvPython) -> bool {
     interpreter.facts.base_executable == python.facts.base_executable
-        && FileStamp::of(&interpreter.facts.base_executable) == python.stamp
+        && interpreter.facts.version == python.facts.version
+        && interpreter.facts.implementation == python.facts.implementation
 }
 
 fn env_python(interpreter: &Interpreter, request: &SourcedRequest) -> EnvPython {

@@ -23,6 +23,10 @@ pub fn write_atomic_then(
         .permissions(std::fs::Permissions::from_mode(FILE_MODE))
         .tempfile_in(dir)?;
     file.write_all(bytes)?;
+    // A file rewritten keeps its mode: an executable script stays executable.
+    if let Ok(meta) = std::fs::metadata(path) {
+        file.as_file().set_permissions(meta.permissions())?;
+    }
     file.as_file().sync_data()?;
     before_rename();
     file.persist(path).map_err(|err| err.error)?;
@@ -180,6 +184,21 @@ pub fn strip_credentials(url: &str) -> String {
     }
 }
 
+/// A `file://` URL for `path`, with every byte outside the unreserved set escaped (spaces,
+/// `%`, `#`, non-ASCII letters): what pip, uv and PEP 508 read back as the same path.
+pub fn path_to_file_url(path: &Path) -> String {
+    use std::os::unix::ffi::OsStrExt;
+    let mut url = String::from("file://");
+    for &byte in path.as_os_str().as_bytes() {
+        if byte.is_ascii_alphanumeric() || b"/-._~+".contains(&byte) {
+            url.push(byte as char);
+        } else {
+            url.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    url
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -200,6 +219,8 @@ mod tests {
             PathBuf::from("/a")
         );
         assert_eq!(file_url_to_path("https://x/a"), None);
+        let odd = Path::new("/tmp/whl dir é/#1%.whl");
+        assert_eq!(file_url_to_path(&path_to_file_url(odd)).unwrap(), odd);
     }
 
     #[test]

@@ -37,10 +37,17 @@ pub fn ensure(
     let sources = Sources::for_project(project);
     let mut names: Vec<String> = requirements.iter().map(|r| r.to_string()).collect();
     names.sort();
+    // The env's packages hold the overlay to their versions: what the env pinned wins.
+    let installed = crate::install::site::installed(&ready.layout.site_packages);
+    let pins: Vec<String> = installed
+        .values()
+        .map(|dist| format!("{}=={}", dist.name, dist.version))
+        .collect();
     let key = serde_json::json!({
         "requirements": names,
         "python": facts.base_executable,
         "env": ready.env.name,
+        "pins": pins,
         "sources": sources,
     });
     let hash = crate::fsutil::hex(&Sha256::digest(key.to_string().as_bytes()));
@@ -73,9 +80,12 @@ pub fn ensure(
     let file = building.join(".requirements.txt");
     let text: String = names.iter().map(|r| format!("{r}\n")).collect();
     std::fs::write(&file, text).map_err(io(&file))?;
+    let constraints = building.join(".constraints.txt");
+    let text: String = pins.iter().map(|pin| format!("{pin}\n")).collect();
+    std::fs::write(&constraints, text).map_err(io(&constraints))?;
     let backend = Backend::choose(project.manifest.settings.installer, facts)?;
-    let installed = backend.install_target(&ready.layout, &sources, &file, &building);
-    if let Err(err) = installed {
+    let result = backend.install_target(&ready.layout, &sources, &file, &constraints, &building);
+    if let Err(err) = result {
         let _ = std::fs::remove_dir_all(&building);
         return Err(err.into());
     }

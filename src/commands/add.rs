@@ -37,8 +37,11 @@ pub fn add(ctx: &Context, args: AddArgs) -> anyhow::Result<i32> {
         let mut pinned = false;
         for requirement in requirements.iter().filter(|r| r.version_or_url.is_none()) {
             if let Some(version) = resolved_version(&project, requirement)? {
-                let text = format!("{requirement}>={version}");
-                let bound = pep::parse_requirement(&text).map_err(anyhow::Error::msg)?;
+                // The bound goes on the requirement, before any marker.
+                let mut bound = requirement.clone();
+                bound.version_or_url = Some(pep::VersionOrUrl::VersionSpecifier(
+                    pep::parse_specifiers(&format!(">={version}")).map_err(anyhow::Error::msg)?,
+                ));
                 edit.add(&target, &bound)?;
                 pinned = true;
             }
@@ -173,7 +176,7 @@ fn requirement(text: &str, root: &Path) -> anyhow::Result<Requirement> {
             UserError::new(format!("cannot tell the project name of `{text}`"))
                 .hint("a wheel file named name-version-tags.whl, or a folder whose pyproject.toml has [project] name")
         })?;
-        let url = format!("file://{}", absolute.display()).replace(' ', "%20");
+        let url = crate::fsutil::path_to_file_url(&absolute);
         return pep::parse_requirement(&format!("{name} @ {url}"))
             .map_err(|err| UserError::new(format!("`{text}`: {err}")).into());
     }

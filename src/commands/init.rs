@@ -31,11 +31,30 @@ pub fn init(ctx: &Context, args: InitArgs) -> anyhow::Result<i32> {
         .collect();
     std::fs::create_dir_all(&dir)
         .map_err(|err| anyhow::anyhow!(err).context(format!("cannot create {}", dir.display())))?;
+    // Files and an env this init makes: a failed init leaves them behind neither.
+    let files: Vec<std::path::PathBuf> = [MANIFEST, PYTHON_VERSION_FILE]
+        .iter()
+        .map(|name| dir.join(name))
+        .filter(|path| !path.exists())
+        .collect();
+    let store = ctx.store()?;
+    let envs_before = store.env_names();
     let result = init_in(ctx, &args, &dir);
-    if result.is_err()
-        && let Some(top) = made.last()
-    {
-        let _ = std::fs::remove_dir_all(top);
+    if result.is_err() {
+        for path in &files {
+            let _ = std::fs::remove_file(path);
+        }
+        let root = dir.canonicalize().unwrap_or(dir.clone());
+        for env in store.envs() {
+            let ours = !envs_before.contains(&env.name)
+                && env.metadata().is_some_and(|m| m.project == root);
+            if ours {
+                let _ = store.discard(&env);
+            }
+        }
+        if let Some(top) = made.last() {
+            let _ = std::fs::remove_dir_all(top);
+        }
     }
     result
 }

@@ -118,7 +118,9 @@ pub fn run(ctx: &Context, args: RunArgs) -> anyhow::Result<i32> {
     if let Some(overlay) = &overlay {
         // In front of the env's site-packages; the env's own packages are still seen.
         let old = std::env::var_os("PYTHONPATH").unwrap_or_default();
-        let paths = std::iter::once(overlay.dir.clone()).chain(std::env::split_paths(&old));
+        // An empty entry would put the current folder on sys.path, before the stdlib.
+        let paths = std::iter::once(overlay.dir.clone())
+            .chain(std::env::split_paths(&old).filter(|p| !p.as_os_str().is_empty()));
         command.env("PYTHONPATH", std::env::join_paths(paths)?);
     }
     // exec only returns when it failed.

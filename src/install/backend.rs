@@ -245,6 +245,7 @@ impl Backend {
         layout: &Layout,
         sources: &Sources,
         file: &Path,
+        constraints: &Path,
         target: &Path,
     ) -> Result<(), SyncError> {
         let mut command = self.command(layout, &["install"]);
@@ -252,6 +253,8 @@ impl Backend {
             .args(self.source_args(sources))
             .arg("-r")
             .arg(file)
+            .arg("-c")
+            .arg(constraints)
             .arg("--target")
             .arg(target);
         if *self == Backend::Pip {

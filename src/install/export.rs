@@ -23,16 +23,16 @@ pub fn requirements_txt(
         }
         if let Some(directory) = &package.directory {
             out.push_str(&format!(
-                "{} @ file://{}\n",
+                "{} @ {}\n",
                 package.name,
-                root.join(&directory.path).display()
+                crate::fsutil::path_to_file_url(&root.join(&directory.path))
             ));
             continue;
         }
         let head = match (&package.archive, &package.version) {
             (Some(archive), _) => {
                 let location = match archive.local_file(root) {
-                    Some(file) => format!("file://{}", file.display()),
+                    Some(file) => crate::fsutil::path_to_file_url(&file),
                     None => archive.url.clone().unwrap_or_default(),
                 };
                 format!("{} @ {location}", package.name)

@@ -59,6 +59,8 @@ pub enum SyncError {
     NoLock,
     #[error("pylock.toml is stale: the manifest or the sources changed since it was written")]
     StaleLock,
+    #[error("the lock names {}, which is outside the project, its find-links folders and its `file://` requirements, or not a regular file", .path.display())]
+    OutsideLock { path: PathBuf },
     #[error("{} is not a valid lock file: {message}", .path.display())]
     BadLock { path: PathBuf, message: String },
     #[error("hash mismatch for {package}: {} has sha256 {actual}, the lock expects {expected}", .path.display())]
@@ -108,6 +110,9 @@ impl SyncError {
                 "the file changed since `pvm lock`: restore it, or run `pvm lock --upgrade` if the change is trusted".into()
             }
             SyncError::BadLock { .. } => "run `pvm lock` to write it anew".into(),
+            SyncError::OutsideLock { .. } => {
+                "a lock names only files pvm may read: if you trust it, move the file into the project or a find-links folder, then `pvm lock`".into()
+            }
             SyncError::Seed(_) => {
                 "check that PVM_HOME is writable and has free space, or set `seed-pip = false`".into()
             }

@@ -294,9 +294,8 @@ impl PyLock {
             if inside && regular {
                 Ok(())
             } else {
-                Err(SyncError::BadLock {
+                Err(SyncError::OutsideLock {
                     path: path.to_path_buf(),
-                    message: "the lock names a file outside the project and its find-links folders, or not a regular file".into(),
                 })
             }
         };

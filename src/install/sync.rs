@@ -118,8 +118,20 @@ pub fn sync(
     if let (Some(lock), Some(planned)) = (&lock, &planned) {
         // Every local artifact is checked before anything changes: on a mismatch the env
         // keeps what it had, and stays marked as it was.
+        // The project, its find-links folders, and the folders of its own `name @ file://`
+        // requirements: where a lock may name local files.
         let mut allowed = vec![project.root.clone()];
         allowed.extend(sources.find_links.iter().map(PathBuf::from));
+        let everything = requirements_of_everything(project)?;
+        allowed.extend(everything.iter().filter_map(|r| {
+            match &r.version_or_url {
+                Some(pep::VersionOrUrl::Url(url)) => {
+                    crate::fsutil::file_url_to_path(&url.to_string())
+                        .and_then(|p| p.parent().map(Path::to_path_buf))
+                }
+                _ => None,
+            }
+        }));
         lock.verify_local(&project.root, &allowed, planned)?;
     }
     let count = planned.as_ref().map_or(requirements.len(), Vec::len);
@@ -266,6 +278,10 @@ pub fn sync(
     Ok(report)
 }
 
+fn requirements_of_everything(project: &Project) -> Result<Vec<pep::Requirement>, SyncError> {
+    Ok(requirements(project, &Selection::everything(project))?)
+}
+
 /// The lock a sync installs from, after `mode`'s checks: the current one, a fresh one when it
 /// is stale (or an old `pvm.lock` is migrated), or none.
 #[allow(clippy::too_many_arguments)]
@@ -365,12 +381,16 @@ fn pinned_requirements(
     for package in planned {
         if let Some(directory) = &package.directory {
             let path = project.root.join(&directory.path);
-            folders.push_str(&format!("{} @ file://{}\n", package.name, path.display()));
+            folders.push_str(&format!(
+                "{} @ {}\n",
+                package.name,
+                crate::fsutil::path_to_file_url(&path)
+            ));
             continue;
         }
         if let Some(archive) = &package.archive {
             let location = match archive.local_file(&project.root) {
-                Some(file) => format!("file://{}", file.display()),
+                Some(file) => crate::fsutil::path_to_file_url(&file),
                 None => archive.url.clone().unwrap_or_default(),
             };
             pinned.push_str(&format!("{} @ {location}", package.name));

@@ -241,12 +241,12 @@ fn push_keeping_layout(array: &mut Array, text: &str) {
         .unwrap_or("    ")
         .to_string();
     // A comment after the last entry (`"six",  # why`) belongs to it: it stays on its line.
+    // Comment lines below the last entry stay below the new one, with the closing indent.
     let trailing = array.trailing().as_str().unwrap_or("").to_string();
-    let comment = trailing
-        .split_once('\n')
-        .map(|(line, _)| line)
-        .unwrap_or(&trailing)
-        .to_string();
+    let (comment, below) = match trailing.split_once('\n') {
+        Some((comment, below)) => (comment.to_string(), Some(below.to_string())),
+        None => (trailing.clone(), None),
+    };
     array.push(text);
     if multiline {
         let last = array.len() - 1;
@@ -254,7 +254,10 @@ fn push_keeping_layout(array: &mut Array, text: &str) {
             value.decor_mut().set_prefix(format!("{comment}\n{indent}"));
         }
         array.set_trailing_comma(true);
-        array.set_trailing("\n");
+        array.set_trailing(match below {
+            Some(below) => format!("\n{below}"),
+            None => "\n".to_string(),
+        });
     }
 }
 
@@ -313,6 +316,17 @@ python = "3.12"
             edit.drop(&Target::Dependencies, "nope"),
             Err(EditError::Absent { .. })
         ));
+    }
+
+    #[test]
+    fn comment_lines_at_the_end_of_a_list_stay() {
+        let text = "[project]\ndependencies = [\n    \"alpha\",\n    # \"gamma\",  disabled for now\n  ]\n";
+        let mut edit = ManifestEdit::parse(text).unwrap();
+        edit.add(&Target::Dependencies, &req("beta")).unwrap();
+        assert_eq!(
+            edit.text(),
+            "[project]\ndependencies = [\n    \"alpha\",\n    \"beta\",\n    # \"gamma\",  disabled for now\n  ]\n"
+        );
     }
 
     #[test]

@@ -126,21 +126,54 @@ struct CacheEntry {
     facts: Facts,
 }
 
+/// How long an interpreter may take to say what it is.
+const QUERY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// Runs the interpreter at `path` and reads its facts.
 pub fn query(path: &Path) -> Result<Facts, QueryError> {
     // -E: ignore PYTHON* variables, -S: skip site (faster, and no .pth hooks), -B: no .pyc files.
-    let output = Command::new(path)
-        .args(["-E", "-S", "-B", "-c", QUERY])
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|source| QueryError::Spawn {
-            path: path.to_path_buf(),
-            source,
-        })?;
     let failed = |detail: String| QueryError::Failed {
         path: path.to_path_buf(),
         detail,
     };
+    // From `/`: with `-c`, the current folder comes first on sys.path, and a project's own
+    // `json.py` would answer instead of the standard library.
+    let mut child = Command::new(path)
+        .args(["-E", "-S", "-B", "-c", QUERY])
+        .current_dir("/")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|source| QueryError::Spawn {
+            path: path.to_path_buf(),
+            source,
+        })?;
+    // An "interpreter" that never answers (a script named python, a hung binary) must not
+    // hang pvm while it holds an env's lock: it gets QUERY_TIMEOUT, then is killed.
+    let started = std::time::Instant::now();
+    loop {
+        match child.try_wait() {
+            Ok(Some(_)) => break,
+            Ok(None) if started.elapsed() < QUERY_TIMEOUT => {
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+            _ => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(failed(format!(
+                    "did not answer within {} s",
+                    QUERY_TIMEOUT.as_secs()
+                )));
+            }
+        }
+    }
+    let output = child
+        .wait_with_output()
+        .map_err(|source| QueryError::Spawn {
+            path: path.to_path_buf(),
+            source,
+        })?;
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         let last = stderr.lines().last().unwrap_or("").trim().to_string();

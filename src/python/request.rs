@@ -214,6 +214,10 @@ pub const PYTHON_VERSION_FILE: &str = ".python-version";
 pub fn find_python_version_file(start: &Path) -> Option<(PathBuf, String)> {
     start.ancestors().find_map(|dir| {
         let path = dir.join(PYTHON_VERSION_FILE);
+        // Only a regular file: a FIFO or a device named .python-version would block the read.
+        if !std::fs::metadata(&path).is_ok_and(|m| m.is_file()) {
+            return None;
+        }
         let text = std::fs::read_to_string(&path).ok()?;
         // pyenv allows several versions, one a line, and comments.
         let first = text

@@ -429,3 +429,21 @@ fn outdated_shows_installed_allowed_and_latest_direct_first() {
     let out = sandbox.pvm_with_uv().arg("outdated").assert().success();
     assert!(stdout(out.get_output()).starts_with("PACKAGE"));
 }
+
+#[test]
+fn add_with_a_marker_bounds_the_version_before_it() {
+    let sandbox = Sandbox::empty();
+    sandbox.wheel("alpha", "1.0", &[]);
+    sandbox.wheel("delta", "3.1", &[]);
+    commented_project(&sandbox);
+    sandbox
+        .pvm_with_uv()
+        .args(["add", "delta ; sys_platform == 'linux'"])
+        .assert()
+        .success();
+    assert!(
+        manifest(&sandbox).contains("\"delta>=3.1 ; sys_platform == 'linux'\""),
+        "{}",
+        manifest(&sandbox)
+    );
+}

@@ -94,3 +94,90 @@ fn a_crafted_lock_reads_nothing_outside_the_project() {
         assert!(err.contains("outside the project"), "{path}: {err}");
     }
 }
+
+#[test]
+fn an_interpreter_that_never_answers_and_a_fifo_do_not_hang_pvm() {
+    use std::os::unix::fs::PermissionsExt;
+    let sandbox = Sandbox::project("3.12");
+    let hang = sandbox.root.join("python3");
+    std::fs::write(&hang, "#!/bin/sh\nsleep 600\n").unwrap();
+    std::fs::set_permissions(&hang, std::fs::Permissions::from_mode(0o755)).unwrap();
+    sandbox.write(".python-version", &format!("{}\n", hang.display()));
+    let started = std::time::Instant::now();
+    let out = sandbox
+        .pvm()
+        .args(["run", "true"])
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .code(1);
+    assert!(
+        stderr(out.get_output()).contains("did not answer"),
+        "{}",
+        stderr(out.get_output())
+    );
+    assert!(started.elapsed().as_secs() < 30);
+
+    // A FIFO named .python-version is not read: the manifest's request holds.
+    std::fs::remove_file(sandbox.project.join(".python-version")).unwrap();
+    let status = std::process::Command::new("mkfifo")
+        .arg(sandbox.project.join(".python-version"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    sandbox
+        .pvm()
+        .args(["run", "true"])
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .success();
+    sandbox
+        .pvm()
+        .arg("list")
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .success();
+}
+
+#[test]
+fn touching_the_base_interpreter_keeps_the_env() {
+    // A pyenv root of our own whose 3.12 is a copy of the real executable (its library and
+    // standard library reached through links), so the test can touch it.
+    let sandbox = Sandbox::empty();
+    let real = pyenv_python("3.12");
+    let name = real.file_name().unwrap().to_owned();
+    let root = sandbox.root.join("pyenv");
+    let prefix = root.join("versions").join(&name);
+    std::fs::create_dir_all(prefix.join("bin")).unwrap();
+    std::os::unix::fs::symlink(real.join("lib"), prefix.join("lib")).unwrap();
+    std::fs::copy(real.join("bin/python3.12"), prefix.join("bin/python3.12")).unwrap();
+    std::os::unix::fs::symlink("python3.12", prefix.join("bin/python3")).unwrap();
+    sandbox.manifest("[project]\nname = \"touch\"\n[tool.pvm]\npython = \"3.12\"\n");
+    let run = |args: &[&str]| {
+        let mut cmd = sandbox.pvm();
+        cmd.env("PYENV_ROOT", &root).args(args);
+        cmd
+    };
+    run(&["run", "true"]).assert().success();
+    let marker = sandbox.only_env().join("kept-by-the-env");
+    std::fs::write(&marker, "").unwrap();
+
+    let binary = std::fs::File::options()
+        .write(true)
+        .open(prefix.join("bin/python3.12"))
+        .unwrap();
+    binary
+        .set_modified(std::time::SystemTime::now() + std::time::Duration::from_secs(60))
+        .unwrap();
+    // Closed before it runs again: a file open for writing cannot be executed.
+    drop(binary);
+    let out = run(&["run", "true"]).assert().success();
+    assert!(
+        !stderr(out.get_output()).contains("Rebuilding"),
+        "{}",
+        stderr(out.get_output())
+    );
+    assert!(marker.exists(), "the env was not rebuilt");
+    // And the next run is warm again.
+    let out = run(&["run", "true"]).assert().success();
+    assert_eq!(stderr(out.get_output()), "");
+}

@@ -248,3 +248,30 @@ fn with_adds_for_one_command_without_changing_the_env() {
     sandbox.pvm().arg("remove").assert().success();
     assert_eq!(std::fs::read_dir(&overlays).unwrap().count(), 0);
 }
+
+#[test]
+fn with_keeps_the_env_s_pins_and_the_current_folder_off_sys_path() {
+    let sandbox = Sandbox::empty();
+    sandbox.wheel("alpha", "1.0", &[]);
+    sandbox.wheel("alpha", "1.2", &[]);
+    sandbox.wheel("beta", "1.0", &["alpha"]);
+    sandbox.deps_project("3.12", "uv", &["alpha==1.0"], "");
+    // A json.py in the working folder must not shadow the standard library's.
+    sandbox.write("json.py", "raise SystemExit('shadowed')\n");
+    // (A script elsewhere: `python -c` itself would put the current folder first.)
+    let script = sandbox.root.join("elsewhere/x.py");
+    std::fs::create_dir_all(script.parent().unwrap()).unwrap();
+    std::fs::write(
+        &script,
+        "import json, alpha, beta\nprint(alpha.__version__)\n",
+    )
+    .unwrap();
+    let out = sandbox
+        .pvm_with_uv()
+        .args(["run", "--with", "beta", "python"])
+        .arg(&script)
+        .env_remove("PYTHONPATH")
+        .assert()
+        .success();
+    assert_eq!(stdout(out.get_output()), "1.0");
+}

@@ -327,3 +327,19 @@ fn small_things_a_careful_user_notices() {
     assert_eq!(stdout(&out), sandbox.only_env().display().to_string());
     assert!(!stderr(&out).contains("job control"), "{}", stderr(&out));
 }
+
+#[test]
+fn a_failed_init_in_a_folder_that_was_there_leaves_no_file_and_no_env() {
+    let sandbox = Sandbox::empty();
+    sandbox.write("requirements.txt", "nonexistent-zzz\n");
+    sandbox
+        .pvm()
+        .env("PVM_NO_INDEX", "1")
+        .args(["init", "--python", "3.12"])
+        .assert()
+        .code(1);
+    assert!(!sandbox.project.join("pyproject.toml").exists());
+    assert!(!sandbox.project.join(".python-version").exists());
+    assert!(sandbox.project.join("requirements.txt").exists());
+    assert!(sandbox.envs().is_empty(), "{:?}", sandbox.envs());
+}
