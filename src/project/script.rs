@@ -31,8 +31,16 @@ pub fn find_block(source: &str, path: &Path) -> Result<Option<ScriptBlock>, Proj
         hint: Some(hint.to_string()),
     };
     let mut found: Option<ScriptBlock> = None;
-    // While inside a block: its first line, its first byte, and the TOML so far.
-    let mut open: Option<(usize, usize, String)> = None;
+    // Inside a block: its first line, its first byte, the TOML so far, and the last `# ///`
+    // seen (the block ends at the last one before a line that is not a comment, as PEP 723's
+    // reference regex reads it): its end byte and the TOML up to it.
+    struct Open {
+        line: usize,
+        begin: usize,
+        toml: String,
+        end: Option<(usize, String)>,
+    }
+    let mut open: Option<Open> = None;
     let second = |line: usize| {
         invalid(
             line,
@@ -40,50 +48,63 @@ pub fn find_block(source: &str, path: &Path) -> Result<Option<ScriptBlock>, Proj
             "a script has one metadata block: merge them",
         )
     };
+    let close = |block: Open, found: &mut Option<ScriptBlock>| -> Result<(), ProjectError> {
+        let Some((end, toml)) = block.end else {
+            return Err(invalid(
+                block.line,
+                "the `# /// script` block is not closed".into(),
+                "end it with a line `# ///`; every line inside starts with `#`",
+            ));
+        };
+        if found.is_some() {
+            return Err(second(block.line));
+        }
+        *found = Some(ScriptBlock {
+            toml,
+            line: block.line,
+            range: block.begin..end,
+        });
+        Ok(())
+    };
     let mut offset = 0;
     for (index, line) in source.split_inclusive('\n').enumerate() {
         let number = index + 1;
         let text = line.trim_end_matches(['\n', '\r']);
         let start = offset;
         offset += line.len();
-        if let Some((first, _, toml)) = &mut open {
+        if let Some(block) = &mut open {
             if text == "# ///" {
-                let (first, begin, toml) = open.take().expect("inside a block");
-                if found.is_some() {
-                    return Err(second(first));
-                }
-                found = Some(ScriptBlock {
-                    toml,
-                    line: first,
-                    range: begin..offset,
-                });
-            } else if text == "#" {
-                toml.push('\n');
-            } else if let Some(rest) = text.strip_prefix("# ") {
-                toml.push_str(rest);
-                toml.push('\n');
-            } else {
-                return Err(invalid(
-                    *first,
-                    "the `# /// script` block is not closed".into(),
-                    "end it with a line `# ///`; every line inside starts with `#`",
-                ));
+                block.end = Some((offset, block.toml.clone()));
+                block.toml.push_str("///\n");
+                continue;
             }
-            continue;
+            if text == "#" {
+                block.toml.push('\n');
+                continue;
+            }
+            if let Some(rest) = text.strip_prefix("# ") {
+                block.toml.push_str(rest);
+                block.toml.push('\n');
+                continue;
+            }
+            // The first line that is not a comment ends the block.
+            let block = open.take().expect("inside a block");
+            close(block, &mut found)?;
         }
         if text == "# /// script" {
             if found.is_some() {
                 return Err(second(number));
             }
-            open = Some((number, start, String::new()));
+            open = Some(Open {
+                line: number,
+                begin: start,
+                toml: String::new(),
+                end: None,
+            });
         }
     }
-    if let Some((line, ..)) = open {
-        return Err(invalid(
-            line,
-            "the `# /// script` block is not closed".into(),
-            "end it with a line `# ///`",
-        ));
+    if let Some(block) = open.take() {
+        close(block, &mut found)?;
     }
     Ok(found)
 }
@@ -235,9 +256,13 @@ mod tests {
             err.contains("s.py:2:1: the `# /// script` block is not closed"),
             "{err}"
         );
-        let two = "# /// script\n# dependencies = []\n# ///\n# /// script\n# ///\n";
+        let two = "# /// script\n# dependencies = []\n# ///\nx = 1\n# /// script\n# ///\n";
         let err = find_block(two, Path::new("s.py")).unwrap_err().to_string();
-        assert!(err.contains(":4:1: a second"), "{err}");
+        assert!(err.contains(":5:1: a second"), "{err}");
+        // The block ends at its last `# ///` before code (PEP 723).
+        let greedy = "# /// script\n# dependencies = []\n# ///\n# more = 1\n# ///\nprint(1)\n";
+        let block = find_block(greedy, Path::new("s.py")).unwrap().unwrap();
+        assert_eq!(block.toml, "dependencies = []\n///\nmore = 1\n");
         let block = find_block(
             "# /// script\n# dependencies = [\n# ///\n",
             Path::new("s.py"),

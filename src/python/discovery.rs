@@ -130,12 +130,57 @@ impl SearchPaths {
             if !is_executable(&path) || (skip_shims && self.is_shim(&path)) {
                 return None;
             }
+            // A shim is resolved from pyenv's own files, without starting bash and the shim.
+            if self.is_shim(&path)
+                && let Some(real) = self.resolve_shim(name)
+            {
+                return Some(Candidate {
+                    is_script: false,
+                    path: real,
+                    origin: Origin::Pyenv,
+                });
+            }
             Some(Candidate {
                 is_script: self.is_shim(&path) || is_script(&path),
                 path,
                 origin: Origin::Path,
             })
         })
+    }
+
+    /// What pyenv's shim `name` runs, read as pyenv reads it: `PYENV_VERSION`, else the nearest
+    /// `.python-version` from the current folder up, else `$PYENV_ROOT/version`; the first of the
+    /// versions named there that has `name`. `None` for `system` or anything unclear: then the
+    /// shim itself is asked.
+    fn resolve_shim(&self, name: &str) -> Option<PathBuf> {
+        let root = self.pyenv_root.as_ref()?;
+        let read = |path: &Path| -> Option<String> {
+            std::fs::metadata(path).ok().filter(|m| m.is_file())?;
+            std::fs::read_to_string(path).ok()
+        };
+        let text = match std::env::var("PYENV_VERSION")
+            .ok()
+            .filter(|v| !v.trim().is_empty())
+        {
+            Some(text) => text.replace(':', "\n"),
+            None => {
+                let cwd = std::env::current_dir().ok()?;
+                cwd.ancestors()
+                    .find_map(|dir| read(&dir.join(".python-version")))
+                    .or_else(|| read(&root.join("version")))?
+            }
+        };
+        let versions: Vec<&str> = text
+            .split_whitespace()
+            .filter(|v| !v.starts_with('#'))
+            .collect();
+        if versions.is_empty() || versions.contains(&"system") {
+            return None;
+        }
+        versions
+            .iter()
+            .map(|version| root.join("versions").join(version).join("bin").join(name))
+            .find(|path| is_executable(path))
     }
 
     fn is_shim(&self, path: &Path) -> bool {

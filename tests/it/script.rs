@@ -192,8 +192,8 @@ fn broken_blocks_are_errors_with_their_line() {
             ":2:1: the `# /// script` block is not closed",
         ),
         (
-            "# /// script\n# ///\n# /// script\n# ///\n",
-            ":3:1: a second `# /// script` block",
+            "# /// script\n# ///\nx = 1\n# /// script\n# ///\n",
+            ":4:1: a second `# /// script` block",
         ),
         (
             "# /// script\n# dependencies = [\n# ///\n",

@@ -221,6 +221,29 @@ fn activate_quotes_values_so_they_arrive_as_written() {
         assert!(out.status.success(), "{shell}: {}", stderr(&out));
         assert_eq!(String::from_utf8_lossy(&out.stdout), TRICKY, "{shell}");
     }
+    // fish, zsh and tcsh, as scripts/test installs them: each gets the value as written.
+    for (shell, kind, print) in [
+        ("zsh", "zsh", "printf '%s' \"$V\""),
+        ("fish", "fish", "printf '%s' \"$V\""),
+        ("tcsh", "csh", "printf '%s' \"$V\""),
+    ] {
+        let script = stdout(
+            sandbox
+                .pvm()
+                .args(["activate", "--shell", kind])
+                .assert()
+                .success()
+                .get_output(),
+        );
+        let file = sandbox.root.join(format!("activate-{shell}"));
+        std::fs::write(&file, format!("{script}\n{print}\n")).unwrap();
+        let out = std::process::Command::new(shell)
+            .arg(&file)
+            .output()
+            .unwrap_or_else(|err| panic!("{shell} is needed (scripts/test installs it): {err}"));
+        assert!(out.status.success(), "{shell}: {}", stderr(&out));
+        assert_eq!(String::from_utf8_lossy(&out.stdout), TRICKY, "{shell}");
+    }
     let printed = |shell: &str| {
         stdout(
             sandbox
@@ -342,4 +365,49 @@ fn a_failed_init_in_a_folder_that_was_there_leaves_no_file_and_no_env() {
     assert!(!sandbox.project.join(".python-version").exists());
     assert!(sandbox.project.join("requirements.txt").exists());
     assert!(sandbox.envs().is_empty(), "{:?}", sandbox.envs());
+}
+
+#[test]
+fn a_pyenv_shim_is_resolved_from_pyenv_s_files_without_running_it() {
+    use std::os::unix::fs::PermissionsExt;
+    let sandbox = Sandbox::empty();
+    let root = sandbox.root.join("pyenv");
+    let real = pyenv_python("3.12");
+    let version = real.file_name().unwrap().to_string_lossy().into_owned();
+    std::fs::create_dir_all(root.join("versions")).unwrap();
+    std::os::unix::fs::symlink(&real, root.join("versions").join(&version)).unwrap();
+    std::fs::create_dir_all(root.join("shims")).unwrap();
+    let ran = sandbox.root.join("the-shim-ran");
+    let shim = root.join("shims/python3");
+    std::fs::write(
+        &shim,
+        format!(
+            "#!/bin/sh\ntouch {:?}\nexec {:?} \"$@\"\n",
+            ran,
+            real.join("bin/python3")
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&shim, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::write(root.join("version"), format!("{version}\n")).unwrap();
+    let out = sandbox
+        .pvm()
+        .env("PYENV_ROOT", &root)
+        .env_remove("PYENV_VERSION")
+        .env(
+            "PATH",
+            format!("{}:/usr/bin:/bin", root.join("shims").display()),
+        )
+        .args(["python", "find"])
+        .assert()
+        .success();
+    assert_eq!(
+        stdout(out.get_output()),
+        root.join("versions")
+            .join(&version)
+            .join("bin/python3")
+            .display()
+            .to_string()
+    );
+    assert!(!ran.exists(), "the shim was not started");
 }
