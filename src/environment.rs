@@ -300,6 +300,15 @@ pub fn ensure(
     let _umask = crate::fsutil::NoWorldWritable::new();
     store.prepare()?;
     let _lock = store.lock(&env, |path| events(Event::Waiting(path)))?;
+    // A link where the env belongs is not followed: pvm would clean up and write through it,
+    // outside the store.
+    if std::fs::symlink_metadata(&env.dir).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(StoreError::NotAnEnv {
+            path: env.dir.clone(),
+            reason: "it is a link, and pvm never writes through links in its store".into(),
+        }
+        .into());
+    }
     // Leftovers of pvms killed earlier: half-written metadata, half-deleted envs.
     crate::fsutil::remove_stale_temps(&env.dir);
     store.clean_trash();
@@ -370,6 +379,11 @@ pub fn ensure(
     let layout = Layout::new(&env.dir, &metadata.python.facts);
     let built_from = metadata.project_build.clone();
     let facts = metadata.python.facts.clone();
+    // A sync that started and did not finish (killed, failed): the files are checked.
+    let options = &SyncOptions {
+        repair: metadata.fingerprint.is_none(),
+        ..options.clone()
+    };
     let mut begin = || {
         if metadata.fingerprint.is_some() {
             metadata.fingerprint = None;
@@ -448,7 +462,7 @@ fn holds_what_it_should(
         also.push(&installed.name);
     }
     if project.manifest.settings.seed_pip {
-        also.push("pip");
+        also.extend(install::seeded(facts));
     }
     let layout = Layout::new(&env.dir, facts);
     // The project itself, installed by the last sync, must still be there.

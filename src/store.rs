@@ -499,9 +499,23 @@ impl Store {
         let trash =
             self.envs_dir()
                 .join(format!("{TRASH_PREFIX}{}-{}", env.name, std::process::id()));
+        // The mark, beside the trash (inside, a half-done deletion could remove it): only
+        // marked trash is ever cleaned up, never a folder that merely has the name.
+        let mark = trash_mark(&trash);
+        if fs::symlink_metadata(&env.dir).is_err() {
+            return Ok(());
+        }
+        fs::write(&mark, "").map_err(|source| StoreError::Io {
+            action: "cannot write",
+            path: mark.clone(),
+            source,
+        })?;
         match fs::rename(&env.dir, &trash) {
             Ok(()) => {}
-            Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(()),
+            Err(err) if err.kind() == io::ErrorKind::NotFound => {
+                let _ = fs::remove_file(&mark);
+                return Ok(());
+            }
             Err(source) => {
                 return Err(StoreError::Io {
                     action: "cannot remove",
@@ -511,9 +525,15 @@ impl Store {
             }
         }
         match fs::remove_dir_all(&trash) {
-            Ok(()) => Ok(()),
+            Ok(()) => {
+                let _ = fs::remove_file(&mark);
+                Ok(())
+            }
             // Someone cleaning up leftovers got there first.
-            Err(_) if fs::symlink_metadata(&trash).is_err() => Ok(()),
+            Err(_) if fs::symlink_metadata(&trash).is_err() => {
+                let _ = fs::remove_file(&mark);
+                Ok(())
+            }
             Err(source) => Err(StoreError::Io {
                 action: "cannot remove",
                 path: trash,
@@ -563,16 +583,35 @@ impl Store {
             let Some(rest) = name.strip_prefix(TRASH_PREFIX) else {
                 continue;
             };
+            if rest.ends_with(".mark") {
+                continue;
+            }
             let pid = rest
                 .rsplit('-')
                 .next()
                 .and_then(|pid| pid.parse::<u32>().ok());
-            let alive = pid.is_some_and(|pid| Path::new(&format!("/proc/{pid}")).exists());
-            if !alive && entry.file_type().is_ok_and(|kind| kind.is_dir()) {
-                let _ = fs::remove_dir_all(entry.path());
+            // Our own pid is no other pvm still deleting it (a pvm killed as PID 1 in one
+            // container, and this one PID 1 in the next).
+            let alive = pid.is_some_and(|pid| {
+                pid != std::process::id() && Path::new(&format!("/proc/{pid}")).exists()
+            });
+            let mark = trash_mark(&entry.path());
+            if !alive
+                && entry.file_type().is_ok_and(|kind| kind.is_dir())
+                && mark.is_file()
+                && fs::remove_dir_all(entry.path()).is_ok()
+            {
+                let _ = fs::remove_file(&mark);
             }
         }
     }
+}
+
+/// The file that marks `trash` as pvm's: `<trash>.mark`, beside it.
+fn trash_mark(trash: &Path) -> PathBuf {
+    let mut name = trash.file_name().unwrap_or_default().to_os_string();
+    name.push(".mark");
+    trash.with_file_name(name)
 }
 
 #[cfg(test)]

@@ -357,6 +357,7 @@ impl Backend {
     }
 
     fn run(&self, mut command: Command, action: &'static str) -> Result<String, SyncError> {
+        die_with_parent(&mut command);
         let output = command
             .stdin(Stdio::null())
             .output()
@@ -376,5 +377,26 @@ impl Backend {
             action,
             detail,
         })
+    }
+}
+
+/// The installer dies with pvm: a killed pvm must not leave it writing into an env that the
+/// next pvm, holding the lock, rebuilds or removes (Linux's parent-death signal).
+fn die_with_parent(command: &mut Command) {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::process::CommandExt;
+        unsafe extern "C" {
+            fn prctl(option: i32, arg2: u64, arg3: u64, arg4: u64, arg5: u64) -> i32;
+        }
+        const PR_SET_PDEATHSIG: i32 = 1;
+        const SIGKILL: u64 = 9;
+        // SAFETY: prctl is async-signal-safe, as pre_exec requires.
+        unsafe {
+            command.pre_exec(|| {
+                prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+                Ok(())
+            });
+        }
     }
 }

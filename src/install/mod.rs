@@ -47,6 +47,11 @@ pub enum SyncError {
         installer: &'static str,
         tail: String,
     },
+    #[error("{installer} reported success, but {} not installed", .missing.join(", "))]
+    NotInstalled {
+        installer: &'static str,
+        missing: Vec<String>,
+    },
     #[error("{installer} could not {action} the requirements:\n{detail}")]
     Installer {
         installer: &'static str,
@@ -117,6 +122,9 @@ impl SyncError {
                 "check that PVM_HOME is writable and has free space, or set `seed-pip = false`".into()
             }
             SyncError::Io { .. } => "check that the folder is writable and has free space".into(),
+            SyncError::NotInstalled { .. } => {
+                "the env is left marked unfinished and the next `pvm run` or `pvm sync` installs again; check the installer (PVM_UV, `installer` in [tool.pvm])".into()
+            }
             _ => return None,
         })
     }
@@ -187,6 +195,8 @@ pub struct SyncOptions {
     pub no_sync: bool,
     /// Look at what is really installed, not only the fingerprint (an explicit `pvm sync`).
     pub check_installed: bool,
+    /// The last sync did not finish: check every installed file against its RECORD first.
+    pub repair: bool,
 }
 
 /// What a sync changed.
@@ -242,5 +252,18 @@ pub fn seed_pip(layout: &Layout, facts: &Facts, cache: &std::path::Path) -> Resu
             .join("ensurepip/_bundled"),
     })?;
     wheel::install(&wheel, layout, facts, Some(cache))?;
+    // And setuptools where the interpreter ships it (3.6 to 3.11), as `python -m venv` does.
+    if let Some(setuptools) = wheel::bundled_setuptools(facts) {
+        wheel::install(&setuptools, layout, facts, Some(cache))?;
+    }
     Ok(())
+}
+
+/// What seeding puts into an env besides what the project asks for: an exact sync keeps it.
+pub fn seeded(facts: &Facts) -> Vec<&'static str> {
+    let mut names = vec!["pip"];
+    if wheel::bundled_setuptools(facts).is_some() {
+        names.push("setuptools");
+    }
+    names
 }

@@ -161,6 +161,30 @@ pub fn holds_exactly(
     dists.keys().all(|name| keep.contains(name))
 }
 
+/// The installed distributions whose files do not match their RECORD (missing, or another
+/// size): what an installer killed while copying leaves behind, `.dist-info` already written.
+pub fn damaged(dists: &BTreeMap<String, Dist>, site_packages: &Path) -> Vec<String> {
+    dists
+        .values()
+        .filter(|dist| {
+            let Ok(record) = std::fs::read_to_string(dist.dist_info.join("RECORD")) else {
+                return false;
+            };
+            record.lines().any(|line| {
+                let mut fields = line.rsplitn(3, ',');
+                let size = fields.next().unwrap_or("");
+                let _hash = fields.next();
+                let path = fields.next().unwrap_or("").trim_matches('"');
+                let Ok(size) = size.parse::<u64>() else {
+                    return false;
+                };
+                std::fs::metadata(site_packages.join(path)).map_or(true, |m| m.len() != size)
+            })
+        })
+        .map(|dist| dist.name.clone())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

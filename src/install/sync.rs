@@ -143,6 +143,19 @@ pub fn sync(
 
     // The changes.
     begin()?;
+    // After a sync that did not finish, a package may be half copied with its `.dist-info`
+    // written: such packages are uninstalled, so that the install below puts them back whole.
+    if options.repair {
+        // What pvm seeded itself is whole; the rest is what an installer may have left half.
+        let mut dists = site::installed(&layout.site_packages);
+        for name in super::seeded(facts) {
+            dists.remove(name);
+        }
+        let damaged = site::damaged(&dists, &layout.site_packages);
+        if !damaged.is_empty() && !pip_missing {
+            backend.uninstall(layout, &damaged)?;
+        }
+    }
     let scratch = tempfile::tempdir().map_err(|source| SyncError::Io {
         path: std::env::temp_dir(),
         source,
@@ -199,6 +212,32 @@ pub fn sync(
         }
     }
 
+    // The installer's word is not taken for it: what the plan names must be there now.
+    if count > 0 {
+        let present = site::installed(&layout.site_packages);
+        let wanted: Vec<String> = match &planned {
+            Some(planned) => planned
+                .iter()
+                .map(|p| pep::normalize_name(&p.name).unwrap_or_else(|_| p.name.clone()))
+                .collect(),
+            None => requirements
+                .iter()
+                .filter(|r| pep::applies(r, &markers, &[]))
+                .filter_map(|r| pep::normalize_name(r.name.as_ref()).ok())
+                .collect(),
+        };
+        let missing: Vec<String> = wanted
+            .into_iter()
+            .filter(|name| !present.contains_key(name))
+            .collect();
+        if !missing.is_empty() {
+            return Err(SyncError::NotInstalled {
+                installer: backend.name(),
+                missing,
+            });
+        }
+    }
+
     let install_project = project.manifest.is_package() && !selection.no_project;
     let build_inputs = package::build_inputs(project);
     if install_project {
@@ -240,7 +279,7 @@ pub fn sync(
         report.project_build = build_inputs;
     }
     if settings.seed_pip {
-        keep.insert("pip".to_string());
+        keep.extend(super::seeded(facts).into_iter().map(String::from));
     }
     let extra: Vec<String> = installed
         .keys()

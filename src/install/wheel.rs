@@ -369,6 +369,21 @@ fn csv_field(text: &str) -> String {
 /// The pip wheel an interpreter ships: `ensurepip/_bundled` in its standard library, or
 /// Debian's `/usr/share/python-wheels`. The newest when there are several.
 pub fn bundled_pip(facts: &Facts) -> Option<PathBuf> {
+    bundled(facts, "pip")
+}
+
+/// The setuptools wheel an interpreter ships (3.6 to 3.11 do, as `python -m venv` seeds it):
+/// `setup.py`-only projects need it to build.
+pub fn bundled_setuptools(facts: &Facts) -> Option<PathBuf> {
+    // `python -m venv` stopped seeding it with 3.12.
+    if (facts.version_info.0, facts.version_info.1) >= (3, 12) {
+        return None;
+    }
+    bundled(facts, "setuptools")
+}
+
+/// The newest `<project>-*.whl` the interpreter ships, or Debian ships for it.
+fn bundled(facts: &Facts, project: &str) -> Option<PathBuf> {
     let stdlib = facts.stdlib.clone().unwrap_or_else(|| {
         facts
             .base_prefix
@@ -385,7 +400,11 @@ pub fn bundled_pip(facts: &Facts) -> Option<PathBuf> {
             .flatten()
             .filter_map(|entry| {
                 let name = entry.file_name().into_string().ok()?;
-                let version = name.strip_prefix("pip-")?.split('-').next()?.to_string();
+                let version = name
+                    .strip_prefix(&format!("{project}-"))?
+                    .split('-')
+                    .next()?
+                    .to_string();
                 if !name.ends_with(".whl") {
                     return None;
                 }

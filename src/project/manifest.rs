@@ -52,6 +52,7 @@ struct RawProject {
     dependencies: Vec<Spanned<String>>,
     #[serde(default)]
     optional_dependencies: BTreeMap<String, Vec<Spanned<String>>>,
+    dynamic: Option<Spanned<Vec<String>>>,
 }
 
 #[derive(Deserialize)]
@@ -67,6 +68,13 @@ enum RawGroupItem {
 #[derive(Deserialize)]
 struct RawTool {
     pvm: Option<Spanned<Settings>>,
+    poetry: Option<Spanned<RawPoetry>>,
+}
+
+/// Only to notice dependencies pvm does not read.
+#[derive(Deserialize)]
+struct RawPoetry {
+    dependencies: Option<toml::Table>,
 }
 
 impl Manifest {
@@ -99,6 +107,36 @@ impl Manifest {
         })?;
 
         let mut manifest = Manifest::default();
+        // Dependencies pvm cannot read itself: only a build backend (for a package) knows them.
+        let mut unread: Option<(std::ops::Range<usize>, String, String)> = None;
+        if let Some(project) = &raw.project
+            && let Some(dynamic) = &project.dynamic
+            && dynamic.get_ref().iter().any(|d| d == "dependencies")
+        {
+            unread = Some((
+                dynamic.span(),
+                "`dependencies` is dynamic: pvm cannot read them from the manifest".into(),
+                "a build backend computes them: give the project a [build-system] (pvm then installs it, with its dependencies), or list them in [project] dependencies".into(),
+            ));
+        }
+        if let Some(tool) = &raw.tool
+            && let Some(poetry) = &tool.poetry
+            && poetry
+                .get_ref()
+                .dependencies
+                .as_ref()
+                .is_some_and(|d| d.keys().any(|k| k != "python"))
+            && raw
+                .project
+                .as_ref()
+                .is_none_or(|p| p.dependencies.is_empty())
+        {
+            unread = Some((
+                poetry.span(),
+                "the dependencies are in [tool.poetry.dependencies], which pvm does not read".into(),
+                "move them to [project] dependencies (PEP 621, which Poetry 2 reads too), or keep the poetry-core [build-system] so the project is installed with them".into(),
+            ));
+        }
         if let Some(project) = raw.project {
             if let Some(name) = project.name {
                 pep::normalize_name(name.get_ref()).map_err(|err| {
@@ -212,6 +250,8 @@ impl Manifest {
         manifest.build_system = raw.build_system;
         if manifest.is_package() {
             manifest.build_inputs = package::manifest_build_inputs(text);
+        } else if let Some((span, message, hint)) = unread {
+            return Err(at(span, message, Some(hint)));
         }
         Ok(manifest)
     }

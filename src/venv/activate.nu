@@ -2,12 +2,12 @@
 # Written by pvm; the env's path is baked in.
 
 export-env {
-    let path_name = if (has-env 'Path') { 'Path' } else { 'PATH' }
+    let path_name = if ('Path' in $env) { 'Path' } else { 'PATH' }
     let old_path = ($env | get $path_name)
     let new_path = ($old_path | prepend __BIN__)
     let prompt_name = __PROMPT__
-    let old_prompt = if (has-env 'PROMPT_COMMAND') { $env.PROMPT_COMMAND } else { '' }
-    let new_prompt = if (has-env 'VIRTUAL_ENV_DISABLE_PROMPT') {
+    let old_prompt = if ('PROMPT_COMMAND' in $env) { $env.PROMPT_COMMAND } else { '' }
+    let new_prompt = if ('VIRTUAL_ENV_DISABLE_PROMPT' in $env) {
         $old_prompt
     } else {
         {||

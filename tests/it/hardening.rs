@@ -181,3 +181,178 @@ fn touching_the_base_interpreter_keeps_the_env() {
     let out = run(&["run", "true"]).assert().success();
     assert_eq!(stderr(out.get_output()), "");
 }
+
+#[test]
+fn envs_on_pythons_that_ship_setuptools_get_it_as_venv_does() {
+    let sandbox = Sandbox::project("3.9");
+    let probe = "import setuptools, pip; print('ok')";
+    assert_eq!(sandbox.python(probe), "ok");
+    // An exact sync keeps it, like pip.
+    sandbox.pvm().arg("sync").assert().success();
+    assert_eq!(sandbox.python(probe), "ok");
+    // 3.12 ships none: only pip.
+    let newer = Sandbox::project("3.12");
+    let installed = newer.installed();
+    assert!(
+        installed.iter().all(|d| d.starts_with("pip==")),
+        "{installed:?}"
+    );
+}
+
+#[test]
+fn dependencies_pvm_cannot_read_are_an_error_not_nothing() {
+    let sandbox = Sandbox::empty();
+    sandbox.manifest(
+        "[project]\nname = \"dyn\"\ndynamic = [\"dependencies\", \"version\"]\n[tool.pvm]\npython = \"3.12\"\n",
+    );
+    let out = sandbox.pvm().arg("sync").assert().code(1);
+    let err = stderr(out.get_output());
+    assert!(
+        err.contains("`dependencies` is dynamic") && err.contains("hint: "),
+        "{err}"
+    );
+    sandbox.manifest(
+        "[tool.poetry]\nname = \"po\"\n[tool.poetry.dependencies]\npython = \"^3.12\"\nrequests = \"^2\"\n[tool.pvm]\npython = \"3.12\"\n",
+    );
+    let out = sandbox.pvm().arg("sync").assert().code(1);
+    let err = stderr(out.get_output());
+    assert!(err.contains("[tool.poetry.dependencies]"), "{err}");
+    assert!(sandbox.envs().is_empty());
+}
+
+#[test]
+fn an_installer_that_claims_success_without_installing_is_caught() {
+    use std::os::unix::fs::PermissionsExt;
+    let sandbox = Sandbox::empty();
+    sandbox.wheel("alpha", "1.0", &[]);
+    sandbox.deps_project("3.12", "uv", &["alpha"], "");
+    let liar = sandbox.root.join("uv");
+    std::fs::write(&liar, "#!/bin/sh\nexit 0\n").unwrap();
+    std::fs::set_permissions(&liar, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let out = sandbox
+        .pvm()
+        .env("PVM_UV", &liar)
+        .arg("sync")
+        .assert()
+        .code(1);
+    let err = stderr(out.get_output());
+    assert!(
+        err.contains("reported success, but alpha not installed"),
+        "{err}"
+    );
+    assert_eq!(sandbox.info_json()["status"], "outdated");
+    // The real installer then does the work.
+    sandbox.pvm_with_uv().arg("sync").assert().success();
+    assert_eq!(sandbox.present_version("alpha"), "1.0");
+}
+
+#[test]
+fn a_link_where_the_env_belongs_is_never_followed() {
+    let sandbox = Sandbox::project("3.12");
+    let env = std::path::PathBuf::from(sandbox.info_json()["env"].as_str().unwrap());
+    let outside = sandbox.root.join("outside");
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::write(outside.join(".tmp-precious"), "keep").unwrap();
+    std::fs::create_dir_all(env.parent().unwrap()).unwrap();
+    std::os::unix::fs::symlink(&outside, &env).unwrap();
+    let out = sandbox.pvm().args(["run", "true"]).assert().code(1);
+    assert!(
+        stderr(out.get_output()).contains("is a link"),
+        "{}",
+        stderr(out.get_output())
+    );
+    assert!(outside.join(".tmp-precious").exists());
+    assert_eq!(std::fs::read_dir(&outside).unwrap().count(), 1);
+}
+
+#[test]
+fn a_killed_pvm_takes_its_installer_with_it() {
+    use std::os::unix::fs::PermissionsExt;
+    let sandbox = Sandbox::empty();
+    sandbox.wheel("alpha", "1.0", &[]);
+    sandbox.deps_project("3.12", "uv", &["alpha"], "");
+    let pid_file = sandbox.root.join("installer.pid");
+    let slow = sandbox.root.join("uv");
+    std::fs::write(
+        &slow,
+        format!("#!/bin/sh\necho $$ > {:?}\nexec sleep 60\n", pid_file),
+    )
+    .unwrap();
+    std::fs::set_permissions(&slow, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let mut pvm = sandbox.spawn(&["sync"], &[("PVM_UV", slow.as_path())]);
+    for _ in 0..400 {
+        if std::fs::read_to_string(&pid_file).is_ok_and(|t| t.ends_with('\n')) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(25));
+    }
+    let pid: u32 = std::fs::read_to_string(&pid_file)
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    pvm.kill().unwrap();
+    pvm.wait().unwrap();
+    let proc = std::path::PathBuf::from(format!("/proc/{pid}"));
+    for _ in 0..200 {
+        let gone = std::fs::read_to_string(proc.join("stat"))
+            .map_or(true, |stat| stat.split_whitespace().nth(2) == Some("Z"));
+        if gone {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(25));
+    }
+    panic!("the installer (pid {pid}) outlived pvm");
+}
+
+#[test]
+fn a_package_half_copied_by_a_killed_sync_is_installed_again() {
+    let sandbox = Sandbox::empty();
+    sandbox.wheel("alpha", "1.0", &[]);
+    sandbox.deps_project("3.12", "uv", &["alpha"], "");
+    sandbox.pvm_with_uv().arg("sync").assert().success();
+    // What a kill while uv copies leaves: the .dist-info written, a file cut short, and the
+    // env marked unfinished (its fingerprint cleared when the sync began).
+    let env = sandbox.only_env();
+    let module = env.join("lib/python3.12/site-packages/alpha/__init__.py");
+    // A new file (uv hard-links from its cache: writing into the old one would cut both).
+    std::fs::remove_file(&module).unwrap();
+    std::fs::write(&module, "").unwrap();
+    let path = env.join("pvm-env.json");
+    let mut metadata = metadata(&env);
+    metadata["fingerprint"] = serde_json::Value::Null;
+    std::fs::write(&path, serde_json::to_vec(&metadata).unwrap()).unwrap();
+    let out = sandbox
+        .pvm_with_uv()
+        .args([
+            "run",
+            "python",
+            "-c",
+            "import alpha; print(alpha.__version__)",
+        ])
+        .assert()
+        .success();
+    assert_eq!(stdout(out.get_output()), "1.0");
+}
+
+#[test]
+fn only_trash_pvm_marked_is_cleaned_up() {
+    let sandbox = Sandbox::project("3.12");
+    let envs = sandbox.envs_dir();
+    std::fs::create_dir_all(&envs).unwrap();
+    // A folder that merely has the name, and pvm's own (marked) trash of a pvm long gone.
+    let foreign = envs.join(".trash-notours-999999");
+    std::fs::create_dir_all(&foreign).unwrap();
+    std::fs::write(foreign.join("data"), "mine").unwrap();
+    let ours = envs.join(".trash-demo-0123456789abcdef-999998");
+    std::fs::create_dir_all(&ours).unwrap();
+    std::fs::write(envs.join(".trash-demo-0123456789abcdef-999998.mark"), "").unwrap();
+    sandbox.pvm().args(["run", "true"]).assert().success();
+    assert!(foreign.join("data").exists(), "unmarked: left alone");
+    assert!(!ours.exists(), "marked: cleaned up");
+    assert!(
+        !envs
+            .join(".trash-demo-0123456789abcdef-999998.mark")
+            .exists()
+    );
+}

@@ -244,6 +244,35 @@ fn activate_quotes_values_so_they_arrive_as_written() {
         assert!(out.status.success(), "{shell}: {}", stderr(&out));
         assert_eq!(String::from_utf8_lossy(&out.stdout), TRICKY, "{shell}");
     }
+    // nushell, as scripts/test installs it (PVM_TEST_NU): the overlay activates the env.
+    let nu = std::env::var_os("PVM_TEST_NU")
+        .expect("this test needs nushell: run it through scripts/test, which sets PVM_TEST_NU");
+    let script = stdout(
+        sandbox
+            .pvm()
+            .args(["activate", "--shell", "nu"])
+            .assert()
+            .success()
+            .get_output(),
+    );
+    let out = std::process::Command::new(&nu)
+        .arg("-c")
+        .arg(format!(
+            "{script}\nprint $env.V\nprint (which python | get path.0)"
+        ))
+        .current_dir(&sandbox.project)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "nu: {}", stderr(&out));
+    let printed_nu = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        printed_nu.starts_with(&format!("{TRICKY}\n")),
+        "{printed_nu}"
+    );
+    assert!(
+        printed_nu.trim_end().ends_with("bin/python"),
+        "{printed_nu}"
+    );
     let printed = |shell: &str| {
         stdout(
             sandbox
