@@ -309,8 +309,11 @@ pub fn ensure(
         }
         .into());
     }
-    // Leftovers of pvms killed earlier: half-written metadata, half-deleted envs.
+    // Leftovers of pvms killed earlier: half-written metadata, half-deleted envs, half-written
+    // locks in the project, scratch folders.
     crate::fsutil::remove_stale_temps(&env.dir);
+    crate::fsutil::remove_dead_temps(&project.root);
+    crate::fsutil::remove_dead_scratch();
     store.clean_trash();
     // Whoever held the lock may have done the work already.
     let metadata = env.metadata();

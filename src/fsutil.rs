@@ -19,7 +19,7 @@ pub fn write_atomic_then(
     let dir = path.parent().unwrap_or(Path::new("."));
     // The user's umask applies (tempfile's default would be 0o600), but never world-writable.
     let mut file = tempfile::Builder::new()
-        .prefix(TMP_PREFIX)
+        .prefix(&format!("{TMP_PREFIX}pvm-{}-", std::process::id()))
         .permissions(std::fs::Permissions::from_mode(FILE_MODE))
         .tempfile_in(dir)?;
     file.write_all(bytes)?;
@@ -38,6 +38,56 @@ pub const FILE_MODE: u32 = 0o664;
 
 /// What [`write_atomic`] names its files until they are complete.
 pub const TMP_PREFIX: &str = ".tmp-";
+
+/// Whether the process `pid` is another one that is still running.
+fn other_alive(pid: u32) -> bool {
+    pid != std::process::id() && Path::new(&format!("/proc/{pid}")).exists()
+}
+
+/// The pid in a name made as `<prefix><pid>-…`, when it is one.
+fn pid_in(name: &str, prefix: &str) -> Option<u32> {
+    name.strip_prefix(prefix)?.split('-').next()?.parse().ok()
+}
+
+/// Removes what [`write_atomic`]s of pvms that are gone left in `dir` (a project root, where
+/// a user's own `.tmp-…` files are left alone: only pvm's, by their pid).
+pub fn remove_dead_temps(dir: &Path) {
+    let prefix = format!("{TMP_PREFIX}pvm-");
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if let Some(pid) = pid_in(&name, &prefix)
+            && !other_alive(pid)
+            && entry.file_type().is_ok_and(|kind| kind.is_file())
+        {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// A scratch folder for one pvm (requirement files, downloads), named with its pid so that the
+/// next pvm removes it if this one is killed ([`remove_dead_scratch`]).
+pub fn scratch_dir() -> io::Result<tempfile::TempDir> {
+    tempfile::Builder::new()
+        .prefix(&format!("pvm-{}-", std::process::id()))
+        .tempdir()
+}
+
+/// Removes the scratch folders of pvms that are gone.
+pub fn remove_dead_scratch() {
+    for entry in std::fs::read_dir(std::env::temp_dir())
+        .into_iter()
+        .flatten()
+        .flatten()
+    {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if let Some(pid) = pid_in(&name, "pvm-")
+            && !other_alive(pid)
+            && entry.file_type().is_ok_and(|kind| kind.is_dir())
+        {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
 
 /// Removes what interrupted [`write_atomic`]s left in `dir`.
 pub fn remove_stale_temps(dir: &Path) {

@@ -251,7 +251,7 @@ fn resolved_version(
     else {
         return Ok(None);
     };
-    let scratch = tempfile::tempdir()?;
+    let scratch = crate::fsutil::scratch_dir()?;
     let input = scratch.path().join("requirement.in");
     let output = scratch.path().join("resolved.txt");
     std::fs::write(&input, format!("{requirement}\n"))?;

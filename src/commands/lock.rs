@@ -17,6 +17,8 @@ pub fn lock(ctx: &Context, args: LockArgs) -> anyhow::Result<i32> {
         None => ctx.project()?,
     };
     let store = ctx.store()?;
+    // A killed `pvm lock` leaves a half-written lock beside the project's: gone now.
+    crate::fsutil::remove_dead_temps(&project.root);
     let request = project_request(args.python.as_deref(), &project)?;
     // Resolving needs the env's interpreter (and, for pip, its pip); nothing is installed.
     let options = SyncOptions {

@@ -50,7 +50,7 @@ pub fn outdated(
         .filter_map(|l| Some((pep::normalize_name(&l.name).ok()?, l.latest_version)))
         .collect();
 
-    let scratch = tempfile::tempdir().map_err(|source| SyncError::Io {
+    let scratch = crate::fsutil::scratch_dir().map_err(|source| SyncError::Io {
         path: std::env::temp_dir(),
         source,
     })?;

@@ -135,7 +135,7 @@ pub fn resolve(
     upgrade: bool,
 ) -> Result<PyLock, SyncError> {
     let sources = Sources::for_project(project);
-    let scratch = tempfile::tempdir().map_err(|source| SyncError::Io {
+    let scratch = crate::fsutil::scratch_dir().map_err(|source| SyncError::Io {
         path: std::env::temp_dir(),
         source,
     })?;

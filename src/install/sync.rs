@@ -156,7 +156,7 @@ pub fn sync(
             backend.uninstall(layout, &damaged)?;
         }
     }
-    let scratch = tempfile::tempdir().map_err(|source| SyncError::Io {
+    let scratch = crate::fsutil::scratch_dir().map_err(|source| SyncError::Io {
         path: std::env::temp_dir(),
         source,
     })?;

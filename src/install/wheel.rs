@@ -44,7 +44,7 @@ pub fn install(
     let unpacked = match cache {
         Some(cache) => unpack_cached(wheel, cache)?,
         None => {
-            scratch = tempfile::tempdir().map_err(|source| WheelError::Write {
+            scratch = crate::fsutil::scratch_dir().map_err(|source| WheelError::Write {
                 path: std::env::temp_dir(),
                 source,
             })?;

@@ -356,3 +356,46 @@ fn only_trash_pvm_marked_is_cleaned_up() {
             .exists()
     );
 }
+
+#[test]
+fn leftovers_of_a_killed_pvm_are_cleaned_and_a_user_s_files_kept() {
+    let sandbox = Sandbox::project("3.12");
+    sandbox.write(".tmp-pvm-999999-half.toml", "half a lock");
+    sandbox.write(".tmp-notes", "the user's own");
+    let scratch = std::env::temp_dir().join("pvm-999999-scratch");
+    std::fs::create_dir_all(&scratch).unwrap();
+    std::fs::write(scratch.join("requirements.txt"), "alpha\n").unwrap();
+    sandbox.pvm().arg("lock").assert().success();
+    assert!(!sandbox.project.join(".tmp-pvm-999999-half.toml").exists());
+    assert!(sandbox.project.join(".tmp-notes").exists());
+    sandbox.pvm().args(["run", "true"]).assert().success();
+    assert!(!scratch.exists());
+}
+
+#[test]
+fn index_credentials_are_never_written_and_a_new_token_is_not_a_new_lock() {
+    let sandbox = Sandbox::empty();
+    sandbox.wheel("alpha", "1.0", &[]);
+    sandbox.deps_project("3.12", "uv", &["alpha"], "");
+    sandbox
+        .pvm_with_uv()
+        .env(
+            "PVM_INDEX_URL",
+            "https://me:secret-one@index.example/simple",
+        )
+        .arg("lock")
+        .assert()
+        .success();
+    let lock = std::fs::read_to_string(sandbox.project.join("pylock.toml")).unwrap();
+    assert!(!lock.contains("secret") && !lock.contains("me:"), "{lock}");
+    assert!(lock.contains("https://index.example/simple"), "{lock}");
+    sandbox
+        .pvm_with_uv()
+        .env(
+            "PVM_INDEX_URL",
+            "https://me:secret-two@index.example/simple",
+        )
+        .args(["sync", "--locked"])
+        .assert()
+        .success();
+}

@@ -147,9 +147,10 @@ fn shell_enters_the_env_in_a_terminal_and_exits_cleanly() {
         .parent()
         .unwrap()
         .to_path_buf();
-    // `script` gives the shell a pseudo-terminal, as a user's terminal would.
+    // `script` gives the shell a pseudo-terminal, as a user's terminal would; under umask 000,
+    // the rc files pvm writes for it must still not be writable by others.
     let mut child = Command::new("script")
-        .args(["-qfec", "pvm shell", "/dev/null"])
+        .args(["-qfec", "umask 000; pvm shell", "/dev/null"])
         .current_dir(&sandbox.project)
         .env(
             "PATH",
@@ -200,4 +201,34 @@ fn shell_enters_the_env_in_a_terminal_and_exits_cleanly() {
         Some(3),
         "the shell's exit code comes back: {text}"
     );
+    use std::os::unix::fs::PermissionsExt;
+    let shell_cache = sandbox.home.join("cache/shell");
+    let mode = std::fs::metadata(&shell_cache)
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(
+        mode & 0o002,
+        0,
+        "{} is world-writable",
+        shell_cache.display()
+    );
+    let mut stack = vec![shell_cache];
+    let mut seen = 0;
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            let mode = entry.metadata().unwrap().permissions().mode();
+            assert_eq!(
+                mode & 0o002,
+                0,
+                "{} is world-writable",
+                entry.path().display()
+            );
+            seen += 1;
+            if entry.file_type().unwrap().is_dir() {
+                stack.push(entry.path());
+            }
+        }
+    }
+    assert!(seen > 0, "pvm shell wrote its rc file");
 }
