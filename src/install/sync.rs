@@ -118,20 +118,7 @@ pub fn sync(
     if let (Some(lock), Some(planned)) = (&lock, &planned) {
         // Every local artifact is checked before anything changes: on a mismatch the env
         // keeps what it had, and stays marked as it was.
-        // The project, its find-links folders, and the folders of its own `name @ file://`
-        // requirements: where a lock may name local files.
-        let mut allowed = vec![project.root.clone()];
-        allowed.extend(sources.find_links.iter().map(PathBuf::from));
-        let everything = requirements_of_everything(project)?;
-        allowed.extend(everything.iter().filter_map(|r| {
-            match &r.version_or_url {
-                Some(pep::VersionOrUrl::Url(url)) => {
-                    crate::fsutil::file_url_to_path(&url.to_string())
-                        .and_then(|p| p.parent().map(Path::to_path_buf))
-                }
-                _ => None,
-            }
-        }));
+        let allowed = allowed_folders(project, &sources)?;
         lock.verify_local(&project.root, &allowed, planned)?;
     }
     let count = planned.as_ref().map_or(requirements.len(), Vec::len);
@@ -143,18 +130,8 @@ pub fn sync(
 
     // The changes.
     begin()?;
-    // After a sync that did not finish, a package may be half copied with its `.dist-info`
-    // written: such packages are uninstalled, so that the install below puts them back whole.
-    if options.repair {
-        // What pvm seeded itself is whole; the rest is what an installer may have left half.
-        let mut dists = site::installed(&layout.site_packages);
-        for name in super::seeded(facts) {
-            dists.remove(name);
-        }
-        let damaged = site::damaged(&dists, &layout.site_packages);
-        if !damaged.is_empty() && !pip_missing {
-            backend.uninstall(layout, &damaged)?;
-        }
+    if options.repair && !pip_missing {
+        repair(&backend, layout, facts)?;
     }
     let scratch = crate::fsutil::scratch_dir().map_err(|source| SyncError::Io {
         path: std::env::temp_dir(),
@@ -166,67 +143,23 @@ pub fn sync(
             requirements: count,
             installer: backend.name(),
         });
-        match (&lock, &planned) {
-            (Some(lock), Some(_)) if matches!(backend, Backend::Uv(_)) => {
-                let extras: Vec<String> = selection.extras.iter().cloned().collect();
-                let groups: Vec<String> = selection.groups.iter().cloned().collect();
-                let path = uv_lock_for(lock, selection, project, scratch.path())?;
-                backend.install_pylock(
-                    layout,
-                    &sources,
-                    &path,
-                    &extras,
-                    &groups,
-                    options.reinstall,
-                )?;
-            }
-            (Some(_), Some(planned)) => {
-                // pip reads no lock: the pins with their hashes, from the lock's own folders;
-                // local folders (path dependencies) after them, which pip cannot hash.
-                let mut sources = sources.clone();
-                let (pinned, folders) = pinned_requirements(planned, project, &mut sources);
-                let file = write_file(scratch.path(), "pinned.txt", &pinned)?;
-                let flags = InstallFlags {
-                    locked: true,
-                    reinstall: options.reinstall,
-                };
-                backend.install(layout, &sources, &file, flags)?;
-                if !folders.is_empty() {
-                    let file = write_file(scratch.path(), "folders.txt", &folders)?;
-                    let flags = InstallFlags {
-                        locked: false,
-                        reinstall: options.reinstall,
-                    };
-                    backend.install(layout, &sources, &file, flags)?;
-                }
-            }
-            _ => {
-                let text: String = requirements.iter().map(|r| format!("{r}\n")).collect();
-                let file = write_file(scratch.path(), "requirements.txt", &text)?;
-                let flags = InstallFlags {
-                    locked: false,
-                    reinstall: options.reinstall,
-                };
-                backend.install(layout, &sources, &file, flags)?;
-            }
-        }
+        install_dependencies(
+            &backend,
+            layout,
+            project,
+            &sources,
+            selection,
+            lock.as_ref().zip(planned.as_deref()),
+            &requirements,
+            options.reinstall,
+            scratch.path(),
+        )?;
     }
 
     // The installer's word is not taken for it: what the plan names must be there now.
     if count > 0 {
         let present = site::installed(&layout.site_packages);
-        let wanted: Vec<String> = match &planned {
-            Some(planned) => planned
-                .iter()
-                .map(|p| pep::normalize_name(&p.name).unwrap_or_else(|_| p.name.clone()))
-                .collect(),
-            None => requirements
-                .iter()
-                .filter(|r| pep::applies(r, &markers, &[]))
-                .filter_map(|r| pep::normalize_name(r.name.as_ref()).ok())
-                .collect(),
-        };
-        let missing: Vec<String> = wanted
+        let missing: Vec<String> = wanted(planned.as_deref(), &requirements, &markers)
             .into_iter()
             .filter(|name| !present.contains_key(name))
             .collect();
@@ -255,36 +188,20 @@ pub fn sync(
     }
 
     // Exact: whatever the plan lacks goes.
-    let installed = site::installed(&layout.site_packages);
-    let mut keep: BTreeSet<String> = match &planned {
-        Some(planned) => planned
-            .iter()
-            .map(|p| pep::normalize_name(&p.name).unwrap_or_else(|_| p.name.clone()))
-            .collect(),
-        None => site::needed(&requirements, &installed, &markers),
-    };
-    let own = install_project
-        .then(|| site::installed_from(&installed, &project.root))
-        .flatten();
-    if let Some((dist, editable)) = own {
-        // The project and what its own metadata requires (a `setup.py`'s `install_requires`).
-        if let Ok(root) = pep::parse_requirement(&dist.name) {
-            keep.extend(site::needed(&[root], &installed, &markers));
-        }
-        report.project = Some(InstalledProject {
-            name: dist.name.clone(),
-            version: dist.version.clone(),
-            editable,
-        });
-        report.project_build = build_inputs;
-    }
-    if settings.seed_pip {
-        keep.extend(super::seeded(facts).into_iter().map(String::from));
-    }
-    let extra: Vec<String> = installed
-        .keys()
-        .filter(|name| !keep.contains(*name))
-        .cloned()
+    let keep = keep_set(
+        project,
+        layout,
+        facts,
+        planned.as_deref(),
+        &requirements,
+        &markers,
+        install_project.then_some(build_inputs).flatten(),
+        install_project,
+        &mut report,
+    );
+    let extra: Vec<String> = site::installed(&layout.site_packages)
+        .into_keys()
+        .filter(|name| !keep.contains(name))
         .collect();
     if !extra.is_empty() {
         if pip_missing {
@@ -296,8 +213,157 @@ pub fn sync(
 
     // uv makes its `.lock` in the env writable by all; nothing in the store may be.
     crate::fsutil::remove_world_write(&layout.root);
-    let after = site::installed(&layout.site_packages);
-    for (name, dist) in &after {
+    report_changes(
+        &before,
+        &site::installed(&layout.site_packages),
+        &mut report,
+    );
+    report.used_lock = lock.is_some();
+    Ok(report)
+}
+
+/// What the env keeps: the plan, the project itself with what its own metadata requires (a
+/// `setup.py`'s `install_requires`), and what pvm seeded; the project goes into the report.
+#[allow(clippy::too_many_arguments)]
+fn keep_set(
+    project: &Project,
+    layout: &Layout,
+    facts: &Facts,
+    planned: Option<&[&Package]>,
+    requirements: &[pep::Requirement],
+    markers: &pep::MarkerEnvironment,
+    build_inputs: Option<String>,
+    install_project: bool,
+    report: &mut SyncReport,
+) -> BTreeSet<String> {
+    let installed = site::installed(&layout.site_packages);
+    let mut keep: BTreeSet<String> = match planned {
+        Some(planned) => wanted(Some(planned), requirements, markers)
+            .into_iter()
+            .collect(),
+        None => site::needed(requirements, &installed, markers),
+    };
+    let own = install_project
+        .then(|| site::installed_from(&installed, &project.root))
+        .flatten();
+    if let Some((dist, editable)) = own {
+        if let Ok(root) = pep::parse_requirement(&dist.name) {
+            keep.extend(site::needed(&[root], &installed, markers));
+        }
+        report.project = Some(InstalledProject {
+            name: dist.name.clone(),
+            version: dist.version.clone(),
+            editable,
+        });
+        report.project_build = build_inputs;
+    }
+    if project.manifest.settings.seed_pip {
+        keep.extend(super::seeded(facts).into_iter().map(String::from));
+    }
+    keep
+}
+
+/// After a sync that did not finish, a package may be half copied with its `.dist-info`
+/// written: such packages are uninstalled, so that the install that follows puts them back
+/// whole. What pvm seeded itself is whole.
+fn repair(backend: &Backend, layout: &Layout, facts: &Facts) -> Result<(), SyncError> {
+    let mut dists = site::installed(&layout.site_packages);
+    for name in super::seeded(facts) {
+        dists.remove(name);
+    }
+    let damaged = site::damaged(&dists, &layout.site_packages);
+    if damaged.is_empty() {
+        return Ok(());
+    }
+    backend.uninstall(layout, &damaged)
+}
+
+/// Where a lock may name local files: the project, its find-links folders, and the folders
+/// of its own `name @ file://` requirements.
+fn allowed_folders(project: &Project, sources: &Sources) -> Result<Vec<PathBuf>, SyncError> {
+    let mut allowed = vec![project.root.clone()];
+    allowed.extend(sources.find_links.iter().map(PathBuf::from));
+    let everything = requirements(project, &Selection::everything(project))?;
+    allowed.extend(everything.iter().filter_map(|r| {
+        match &r.version_or_url {
+            Some(pep::VersionOrUrl::Url(url)) => crate::fsutil::file_url_to_path(&url.to_string())
+                .and_then(|path| path.parent().map(Path::to_path_buf)),
+            _ => None,
+        }
+    }));
+    Ok(allowed)
+}
+
+/// Installs the dependencies: from the lock (`locked`: the lock and its planned packages) by
+/// uv, or by pip from the pins with their hashes; without a lock, the requirements.
+#[allow(clippy::too_many_arguments)]
+fn install_dependencies(
+    backend: &Backend,
+    layout: &Layout,
+    project: &Project,
+    sources: &Sources,
+    selection: &Selection,
+    locked: Option<(&PyLock, &[&Package])>,
+    requirements: &[pep::Requirement],
+    reinstall: bool,
+    scratch: &Path,
+) -> Result<(), SyncError> {
+    let flags = |locked| InstallFlags { locked, reinstall };
+    match locked {
+        Some((lock, _)) if matches!(backend, Backend::Uv(_)) => {
+            let extras: Vec<String> = selection.extras.iter().cloned().collect();
+            let groups: Vec<String> = selection.groups.iter().cloned().collect();
+            let path = uv_lock_for(lock, selection, project, scratch)?;
+            backend.install_pylock(layout, sources, &path, &extras, &groups, reinstall)
+        }
+        Some((_, planned)) => {
+            // pip reads no lock: the pins with their hashes, from the lock's own folders; local
+            // folders (path dependencies) after them, which pip cannot hash.
+            let mut sources = sources.clone();
+            let (pinned, folders) = pinned_requirements(planned, project, &mut sources);
+            let file = write_file(scratch, "pinned.txt", &pinned)?;
+            backend.install(layout, &sources, &file, flags(true))?;
+            if !folders.is_empty() {
+                let file = write_file(scratch, "folders.txt", &folders)?;
+                backend.install(layout, &sources, &file, flags(false))?;
+            }
+            Ok(())
+        }
+        None => {
+            let text: String = requirements.iter().map(|r| format!("{r}\n")).collect();
+            let file = write_file(scratch, "requirements.txt", &text)?;
+            backend.install(layout, sources, &file, flags(false))
+        }
+    }
+}
+
+/// The normalized names the plan puts into the env: the lock's planned packages, or the
+/// requirements that apply here.
+fn wanted(
+    planned: Option<&[&Package]>,
+    requirements: &[pep::Requirement],
+    markers: &pep::MarkerEnvironment,
+) -> Vec<String> {
+    match planned {
+        Some(planned) => planned
+            .iter()
+            .map(|p| pep::normalize_name(&p.name).unwrap_or_else(|_| p.name.clone()))
+            .collect(),
+        None => requirements
+            .iter()
+            .filter(|r| pep::applies(r, markers, &[]))
+            .filter_map(|r| pep::normalize_name(r.name.as_ref()).ok())
+            .collect(),
+    }
+}
+
+/// What changed between `before` and `after`, as `+`, `~` and `-` lines of the report.
+fn report_changes(
+    before: &std::collections::BTreeMap<String, site::Dist>,
+    after: &std::collections::BTreeMap<String, site::Dist>,
+    report: &mut SyncReport,
+) {
+    for (name, dist) in after {
         match before.get(name) {
             None => report.added.push((name.clone(), dist.version.clone())),
             Some(old) if old.version != dist.version => {
@@ -308,17 +374,11 @@ pub fn sync(
             Some(_) => {}
         }
     }
-    for (name, dist) in &before {
+    for (name, dist) in before {
         if !after.contains_key(name) {
             report.removed.push((name.clone(), dist.version.clone()));
         }
     }
-    report.used_lock = lock.is_some();
-    Ok(report)
-}
-
-fn requirements_of_everything(project: &Project) -> Result<Vec<pep::Requirement>, SyncError> {
-    Ok(requirements(project, &Selection::everything(project))?)
 }
 
 /// The lock a sync installs from, after `mode`'s checks: the current one, a fresh one when it
