@@ -190,8 +190,13 @@ fn size(env: &Env, metadata: Option<&crate::store::EnvMetadata>) -> u64 {
         return bytes;
     }
     let bytes = crate::fsutil::disk_size(&env.dir);
-    // Only a cache: a store pvm cannot write to still lists.
-    let _ =
-        crate::fsutil::write_atomic(&cache, format!("{} {bytes}\n", stamp.trim_end()).as_bytes());
+    // Only a cache, and only in pvm's own envs: a folder pvm did not make gets nothing
+    // written into it; a store pvm cannot write to still lists.
+    if metadata.is_some() || env.is_marked() {
+        let _ = crate::fsutil::write_atomic(
+            &cache,
+            format!("{} {bytes}\n", stamp.trim_end()).as_bytes(),
+        );
+    }
     bytes
 }

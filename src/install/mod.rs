@@ -47,6 +47,8 @@ pub enum SyncError {
         installer: &'static str,
         tail: String,
     },
+    #[error("{first} and {second} cannot be installed together")]
+    Conflict { first: String, second: String },
     #[error("{installer} reported success, but {} not installed", .missing.join(", "))]
     NotInstalled {
         installer: &'static str,
@@ -122,6 +124,9 @@ impl SyncError {
                 "check that PVM_HOME is writable and has free space, or set `seed-pip = false`".into()
             }
             SyncError::Io { .. } => "check that the folder is writable and has free space".into(),
+            SyncError::Conflict { .. } => {
+                "declare them in [tool.pvm] conflicts = [[{ group = \"a\" }, { group = \"b\" }]]: each is then locked on its own, and syncs never select both".into()
+            }
             SyncError::NotInstalled { .. } => {
                 "the env is left marked unfinished and the next `pvm run` or `pvm sync` installs again; check the installer (PVM_UV, `installer` in [tool.pvm])".into()
             }

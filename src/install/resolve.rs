@@ -74,6 +74,22 @@ fn pieces(project: &Project) -> Result<Vec<Piece>, SyncError> {
     Ok(out)
 }
 
+/// The groups and extras `[tool.pvm] conflicts` declares, as the parts they are.
+fn conflicting(project: &Project) -> Vec<(PieceKind, String)> {
+    project
+        .manifest
+        .settings
+        .conflicts
+        .iter()
+        .flatten()
+        .filter_map(|item| match (&item.group, &item.extra) {
+            (Some(group), _) => Some((PieceKind::Group, group.clone())),
+            (_, Some(extra)) => Some((PieceKind::Extra, extra.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
 /// The environment a pip lock holds, as a marker.
 pub fn environment_marker(facts: &Facts) -> String {
     let get = |key: &str| facts.markers.get(key).cloned().unwrap_or_default();
@@ -105,6 +121,11 @@ pub fn expected_inputs(
             PieceKind::Group => format!("group {}", piece.name),
         };
         parts.insert(key, requirements.into());
+    }
+    if !project.manifest.settings.conflicts.is_empty() {
+        let conflicts =
+            serde_json::to_value(&project.manifest.settings.conflicts).unwrap_or_default();
+        parts.insert("conflicts".into(), conflicts);
     }
     let environment = (resolver == "pip").then(|| environment_marker(facts));
     Ok(pylock::inputs_hash(
@@ -148,6 +169,7 @@ pub fn resolve(
                 layout,
                 &sources,
                 &pieces,
+                &conflicting(project),
                 &python_version,
                 previous,
                 upgrade,
@@ -248,17 +270,95 @@ fn lowest_python(project: &Project) -> String {
     format!("{major}.{minor}")
 }
 
+/// The universal resolution. Without declared conflicts, one world: everything resolved
+/// together, then each part held to those pins. With `[tool.pvm] conflicts`, one world without
+/// any conflicting group or extra, and one world per conflicting one (the dependencies, the
+/// other parts, and it); each package's marker then also says in which world it is.
 #[allow(clippy::too_many_arguments)]
 fn resolve_universal(
     backend: &Backend,
     layout: &Layout,
     sources: &Sources,
     pieces: &[Piece],
+    conflicting: &[(PieceKind, String)],
     python_version: &str,
     previous: &BTreeMap<String, String>,
     upgrade: bool,
     scratch: &Path,
 ) -> Result<Vec<Package>, SyncError> {
+    let is_conflicting = |piece: &Piece| {
+        conflicting
+            .iter()
+            .any(|(kind, name)| *kind == piece.kind && *name == piece.name)
+    };
+    let free: Vec<&Piece> = pieces.iter().filter(|p| !is_conflicting(p)).collect();
+    // The free world: no conflicting part selected.
+    let mut worlds: Vec<(Vec<&Piece>, Option<String>)> = vec![(
+        free.clone(),
+        conflicting.iter().fold(None, |condition, (kind, name)| {
+            all_of(condition, absent_marker(*kind, name))
+        }),
+    )];
+    for piece in pieces.iter().filter(|p| is_conflicting(p)) {
+        let mut world = free.clone();
+        world.push(piece);
+        worlds.push((world, selection_marker(piece.kind, &piece.name)));
+    }
+    let mut merged: Vec<(Package, Vec<Option<String>>)> = Vec::new();
+    for (index, (world, condition)) in worlds.iter().enumerate() {
+        let folder = scratch.join(format!("world-{index}"));
+        std::fs::create_dir_all(&folder).map_err(|source| SyncError::Io {
+            path: folder.clone(),
+            source,
+        })?;
+        let entries = resolve_world(
+            backend,
+            layout,
+            sources,
+            world,
+            python_version,
+            previous,
+            upgrade,
+            &folder,
+        )?;
+        for (package, marker) in entries {
+            let marker = all_of(condition.clone(), marker);
+            match merged
+                .iter_mut()
+                .find(|(p, _)| p.name == package.name && p.version == package.version)
+            {
+                Some((_, markers)) => markers.push(marker),
+                None => merged.push((package, vec![marker])),
+            }
+        }
+    }
+    Ok(merged
+        .into_iter()
+        .map(|(mut package, markers)| {
+            package.marker = any_of(&markers);
+            package
+        })
+        .collect())
+}
+
+/// `'x' not in extras` / `'g' not in dependency_groups`.
+fn absent_marker(kind: PieceKind, name: &str) -> Option<String> {
+    selection_marker(kind, name).map(|m| m.replace(" in ", " not in "))
+}
+
+/// One world: everything in it resolved together, then each part held to those pins; each
+/// package with its marker within the world.
+#[allow(clippy::too_many_arguments)]
+fn resolve_world(
+    backend: &Backend,
+    layout: &Layout,
+    sources: &Sources,
+    pieces: &[&Piece],
+    python_version: &str,
+    previous: &BTreeMap<String, String>,
+    upgrade: bool,
+    scratch: &Path,
+) -> Result<Vec<(Package, Option<String>)>, SyncError> {
     let io = |path: &Path| {
         let path = path.to_path_buf();
         move |source| SyncError::Io { path, source }
@@ -267,11 +367,13 @@ fn resolve_universal(
         let text: String = requirements.iter().map(|r| format!("{r}\n")).collect();
         std::fs::write(path, text).map_err(io(path))
     };
-    // Everything at once: the pins every part is then held to.
     let everything: Vec<Requirement> = pieces
         .iter()
         .flat_map(|p| p.requirements.iter().cloned())
         .collect();
+    if everything.is_empty() {
+        return Ok(Vec::new());
+    }
     let input = scratch.join("everything.in");
     write_requirements(&input, &everything)?;
     let pins = scratch.join("pins.txt");
@@ -285,10 +387,7 @@ fn resolve_universal(
             .collect()
     };
     std::fs::write(&pins, preferred).map_err(io(&pins))?;
-    if everything.is_empty() {
-        return Ok(Vec::new());
-    }
-    backend.compile_universal(
+    let resolved = backend.compile_universal(
         layout,
         sources,
         &input,
@@ -296,9 +395,15 @@ fn resolve_universal(
         python_version,
         None,
         upgrade,
-    )?;
+    );
+    if let Err(err) = resolved {
+        return Err(
+            name_the_conflict(backend, layout, sources, pieces, python_version, scratch)
+                .unwrap_or(err),
+        );
+    }
 
-    let mut merged: Vec<(Package, Vec<Option<String>>)> = Vec::new();
+    let mut entries = Vec::new();
     for (index, piece) in pieces.iter().enumerate() {
         if piece.requirements.is_empty() {
             continue;
@@ -323,22 +428,74 @@ fn resolve_universal(
         let condition = selection_marker(piece.kind, &piece.name);
         for package in lock.packages {
             let marker = all_of(condition.clone(), package.marker.clone());
-            match merged
-                .iter_mut()
-                .find(|(p, _)| p.name == package.name && p.version == package.version)
-            {
-                Some((_, markers)) => markers.push(marker),
-                None => merged.push((package, vec![marker])),
+            entries.push((package, marker));
+        }
+    }
+    Ok(entries)
+}
+
+/// When everything cannot be resolved together: the first two groups or extras that cannot
+/// be installed together (each resolving with the dependencies alone), to name in the error.
+fn name_the_conflict(
+    backend: &Backend,
+    layout: &Layout,
+    sources: &Sources,
+    pieces: &[&Piece],
+    python_version: &str,
+    scratch: &Path,
+) -> Option<SyncError> {
+    let base: Vec<Requirement> = pieces
+        .iter()
+        .filter(|p| p.kind == PieceKind::Base)
+        .flat_map(|p| p.requirements.iter().cloned())
+        .collect();
+    let parts: Vec<&&Piece> = pieces
+        .iter()
+        .filter(|p| p.kind != PieceKind::Base)
+        .collect();
+    // Pairs grow as the square: only for the few parts a project has.
+    if parts.len() < 2 || parts.len() > 8 {
+        return None;
+    }
+    let resolves = |chosen: &[&&Piece]| {
+        let mut requirements = base.clone();
+        for piece in chosen {
+            requirements.extend(piece.requirements.iter().cloned());
+        }
+        let input = scratch.join("probe.in");
+        let output = scratch.join("probe.txt");
+        let text: String = requirements.iter().map(|r| format!("{r}\n")).collect();
+        std::fs::write(&input, text).is_ok()
+            && backend
+                .compile_universal(
+                    layout,
+                    sources,
+                    &input,
+                    &output,
+                    python_version,
+                    None,
+                    false,
+                )
+                .is_ok()
+    };
+    for (index, first) in parts.iter().enumerate() {
+        for second in &parts[index + 1..] {
+            if resolves(&[first]) && resolves(&[second]) && !resolves(&[first, second]) {
+                return Some(SyncError::Conflict {
+                    first: describe(first),
+                    second: describe(second),
+                });
             }
         }
     }
-    Ok(merged
-        .into_iter()
-        .map(|(mut package, markers)| {
-            package.marker = any_of(&markers);
-            package
-        })
-        .collect())
+    None
+}
+
+fn describe(piece: &Piece) -> String {
+    match piece.kind {
+        PieceKind::Extra => format!("extra `{}`", piece.name),
+        _ => format!("group `{}`", piece.name),
+    }
 }
 
 /// pip's resolution, in this environment: downloads everything, hashes each file, and reads

@@ -88,6 +88,7 @@ pub fn sync(
     let settings = &project.manifest.settings;
     let sources = Sources::for_project(project);
     let backend = Backend::choose(settings.installer, facts)?;
+    selection.check_conflicts(project)?;
     let requirements = requirements(project, selection)?;
     let markers = pep::marker_environment(&facts.markers).map_err(SyncError::Markers)?;
     let before = site::installed(&layout.site_packages);

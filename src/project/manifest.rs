@@ -245,6 +245,31 @@ impl Manifest {
                     ));
                 }
             }
+            // Each member of a conflict set names one group or extra of this manifest.
+            for item in settings.conflicts.iter().flatten() {
+                let known = match (&item.group, &item.extra) {
+                    (Some(group), None) => manifest.dependency_groups.contains_key(group),
+                    (None, Some(extra)) => manifest.optional_dependencies.contains_key(extra),
+                    _ => false,
+                };
+                if !known {
+                    let named = match (&item.group, &item.extra) {
+                        (Some(group), None) => format!("group `{group}`"),
+                        (None, Some(extra)) => format!("extra `{extra}`"),
+                        _ => "a member that is neither one group nor one extra".into(),
+                    };
+                    return Err(at(
+                        span.clone(),
+                        format!(
+                            "[tool.pvm] conflicts names {named}, which this manifest does not have"
+                        ),
+                        Some(
+                            "write each member as { group = \"name\" } or { extra = \"name\" }"
+                                .into(),
+                        ),
+                    ));
+                }
+            }
             manifest.settings = settings;
         }
         manifest.build_system = raw.build_system;

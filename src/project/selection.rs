@@ -16,6 +16,8 @@ pub enum SelectionError {
     UnknownGroup { name: String, known: Vec<String> },
     #[error("dependency group `{0}` includes itself")]
     GroupCycle(String),
+    #[error("{first} and {second} are declared as conflicting: they are never installed together")]
+    Conflict { first: String, second: String },
 }
 
 impl SelectionError {
@@ -24,6 +26,9 @@ impl SelectionError {
             SelectionError::UnknownExtra { known, .. } => Some(format!("extras: {}", list(known))),
             SelectionError::UnknownGroup { known, .. } => Some(format!("groups: {}", list(known))),
             SelectionError::GroupCycle(_) => None,
+            SelectionError::Conflict { .. } => Some(
+                "select one of them (see [tool.pvm] conflicts); `--no-dev` leaves out the default `dev` group".into(),
+            ),
         }
     }
 }
@@ -95,6 +100,30 @@ impl SelectionRequest {
 }
 
 impl Selection {
+    /// A selection that holds two members of one `[tool.pvm] conflicts` set is an error.
+    pub fn check_conflicts(&self, project: &Project) -> Result<(), SelectionError> {
+        let norm = |name: &str| pep::normalize_name(name).unwrap_or_else(|_| name.to_string());
+        let groups: BTreeSet<String> = self.groups.iter().map(|g| norm(g)).collect();
+        let extras: BTreeSet<String> = self.extras.iter().map(|e| norm(e)).collect();
+        for set in &project.manifest.settings.conflicts {
+            let chosen: Vec<String> = set
+                .iter()
+                .filter_map(|item| match (&item.group, &item.extra) {
+                    (Some(g), _) if groups.contains(&norm(g)) => Some(format!("group `{g}`")),
+                    (_, Some(e)) if extras.contains(&norm(e)) => Some(format!("extra `{e}`")),
+                    _ => None,
+                })
+                .collect();
+            if let [first, second, ..] = chosen.as_slice() {
+                return Err(SelectionError::Conflict {
+                    first: first.clone(),
+                    second: second.clone(),
+                });
+            }
+        }
+        Ok(())
+    }
+
     /// Every extra and every group: what a lock is resolved for.
     pub fn everything(project: &Project) -> Selection {
         Selection {

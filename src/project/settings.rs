@@ -41,6 +41,10 @@ pub struct Settings {
     /// an `https://` or `file://` base, or a folder, holding the same archive names.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub python_mirror: Option<String>,
+    /// Groups or extras that cannot be installed together (as uv's `conflicts`): each set is
+    /// locked one by one, and a sync never selects two of a set.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub conflicts: Vec<Vec<ConflictItem>>,
     /// Which installer drives installs into the env.
     #[serde(default, skip_serializing_if = "Installer::is_auto")]
     pub installer: Installer,
@@ -68,6 +72,7 @@ impl Default for Settings {
             offline: false,
             package: None,
             python_downloads: PythonDownloads::Automatic,
+            conflicts: Vec::new(),
             python_mirror: None,
             installer: Installer::Auto,
             seed_pip: true,
@@ -83,6 +88,16 @@ impl Default for Settings {
 pub enum Script {
     Line(String),
     Words(Vec<String>),
+}
+
+/// One member of a `conflicts` set: `{ group = "name" }` or `{ extra = "name" }`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConflictItem {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extra: Option<String>,
 }
 
 /// `python-downloads`.
@@ -177,6 +192,7 @@ pub const SETTINGS_KEYS: &[&str] = &[
     "package",
     "python-downloads",
     "python-mirror",
+    "conflicts",
     "installer",
     "seed-pip",
     "env",

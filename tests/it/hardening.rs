@@ -399,3 +399,24 @@ fn index_credentials_are_never_written_and_a_new_token_is_not_a_new_lock() {
         .assert()
         .success();
 }
+
+#[test]
+fn list_writes_nothing_into_a_folder_pvm_did_not_make() {
+    let sandbox = Sandbox::project("3.12");
+    let foreign = sandbox.envs_dir().join("someone-elses");
+    std::fs::create_dir_all(&foreign).unwrap();
+    std::fs::write(foreign.join("data"), "theirs").unwrap();
+    let out = sandbox.pvm().args(["list", "--json"]).assert().success();
+    let list: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(list[0]["status"], "broken");
+    assert_eq!(
+        std::fs::read_dir(&foreign).unwrap().count(),
+        1,
+        "nothing written into it"
+    );
+    // And an `envs` that is a file is an error, not an empty store.
+    std::fs::remove_dir_all(sandbox.envs_dir()).unwrap();
+    std::fs::write(sandbox.envs_dir(), "").unwrap();
+    let out = sandbox.pvm().arg("list").assert().code(1);
+    assert!(stderr(out.get_output()).contains("is not a folder"));
+}

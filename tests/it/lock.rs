@@ -605,3 +605,60 @@ fn a_path_dependency_in_the_lock_is_installed_and_kept() {
     );
     assert_eq!(sandbox.present_version("mylib"), "0.3");
 }
+
+#[test]
+fn conflicting_groups_are_named_then_locked_one_by_one_when_declared() {
+    let sandbox = Sandbox::empty();
+    sandbox.wheel("alpha", "1.0", &[]);
+    sandbox.wheel("lib", "1.0", &[]);
+    sandbox.wheel("lib", "2.0", &[]);
+    let groups = "[dependency-groups]\na = [\"lib==1.0\"]\nb = [\"lib==2.0\"]\n";
+    sandbox.deps_project("3.12", "uv", &["alpha"], groups);
+    let out = sandbox.pvm_with_uv().arg("lock").assert().code(1);
+    let err = stderr(out.get_output());
+    assert!(
+        err.contains("group `a` and group `b` cannot be installed together"),
+        "{err}"
+    );
+    assert!(err.contains("[tool.pvm] conflicts"), "{err}");
+
+    // Declared: each is locked in a world of its own, and selected alone.
+    let manifest = std::fs::read_to_string(sandbox.project.join("pyproject.toml")).unwrap();
+    sandbox.manifest(&manifest.replace(
+        "[tool.pvm]\n",
+        "[tool.pvm]\nconflicts = [[{ group = \"a\" }, { group = \"b\" }]]\n",
+    ));
+    sandbox.pvm_with_uv().arg("lock").assert().success();
+    let lock = lock_toml(&sandbox);
+    let versions: Vec<(String, String)> = lock["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["name"].as_str() == Some("lib"))
+        .map(|p| {
+            (
+                p["version"].as_str().unwrap().to_string(),
+                p["marker"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(versions.len(), 2, "{versions:?}");
+    for (version, group) in [("1.0", "a"), ("2.0", "b")] {
+        sandbox
+            .pvm_with_uv()
+            .args(["sync", "--locked", "--group", group])
+            .assert()
+            .success();
+        assert_eq!(sandbox.present_version("lib"), version, "group {group}");
+    }
+    let out = sandbox
+        .pvm_with_uv()
+        .args(["sync", "--group", "a", "--group", "b"])
+        .assert()
+        .code(1);
+    assert!(
+        stderr(out.get_output()).contains("group `a` and group `b` are declared as conflicting"),
+        "{}",
+        stderr(out.get_output())
+    );
+}
