@@ -447,3 +447,44 @@ fn add_with_a_marker_bounds_the_version_before_it() {
         manifest(&sandbox)
     );
 }
+
+#[test]
+fn another_project_s_env_by_bare_name_is_asked_about_on_a_terminal() {
+    use std::io::Write;
+    let other = Sandbox::empty();
+    other.manifest("[project]\nname = \"attrs\"\n[tool.pvm]\npython = \"3.12\"\n");
+    other.pvm().args(["run", "true"]).assert().success();
+    let env = other.only_env();
+    let pvm_dir = assert_cmd::cargo::cargo_bin("pvm")
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    // `script` gives pvm a terminal; the answer comes on its input.
+    let ask = |answer: &str| {
+        let mut child = std::process::Command::new("script")
+            .args(["-qfec", "pvm remove attrs", "/dev/null"])
+            .current_dir(&other.root)
+            .env(
+                "PATH",
+                format!("{}:{}", pvm_dir.display(), std::env::var("PATH").unwrap()),
+            )
+            .env("PVM_HOME", &other.home)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(answer.as_bytes()).unwrap();
+        stdin.flush().unwrap();
+        drop(stdin);
+        let out = child.wait_with_output().unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let said = ask("n\n");
+    assert!(said.contains("Remove attrs-"), "{said}");
+    assert!(env.exists(), "no: kept");
+    ask("y\n");
+    assert!(!env.exists(), "yes: removed");
+}
