@@ -206,6 +206,10 @@ pub fn check(
     request: &SourcedRequest,
     selection: &Selection,
 ) -> Verdict {
+    // A link where the env belongs sends the run to the slow path, which refuses it.
+    if std::fs::symlink_metadata(&env.dir).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Verdict::Rebuild("it is a link".into());
+    }
     let Some(metadata) = metadata else {
         return Verdict::Rebuild(if env.exists() {
             "its metadata is missing or invalid".into()

@@ -44,6 +44,17 @@ fn other_alive(pid: u32) -> bool {
     pid != std::process::id() && Path::new(&format!("/proc/{pid}")).exists()
 }
 
+/// Whether `path` has not changed for an hour: a pid is only known in this PID namespace (a
+/// pvm in another container sharing the folder has one we cannot see), so a leftover must also
+/// be old before it is taken for one.
+fn old(path: &Path) -> bool {
+    std::fs::symlink_metadata(path)
+        .and_then(|meta| meta.modified())
+        .ok()
+        .and_then(|time| time.elapsed().ok())
+        .is_some_and(|age| age > std::time::Duration::from_secs(3600))
+}
+
 /// The pid in a name made as `<prefix><pid>-…`, when it is one.
 fn pid_in(name: &str, prefix: &str) -> Option<u32> {
     name.strip_prefix(prefix)?.split('-').next()?.parse().ok()
@@ -57,6 +68,7 @@ pub fn remove_dead_temps(dir: &Path) {
         let name = entry.file_name().to_string_lossy().into_owned();
         if let Some(pid) = pid_in(&name, &prefix)
             && !other_alive(pid)
+            && old(&entry.path())
             && entry.file_type().is_ok_and(|kind| kind.is_file())
         {
             let _ = std::fs::remove_file(entry.path());
@@ -82,6 +94,7 @@ pub fn remove_dead_scratch() {
         let name = entry.file_name().to_string_lossy().into_owned();
         if let Some(pid) = pid_in(&name, "pvm-")
             && !other_alive(pid)
+            && old(&entry.path())
             && entry.file_type().is_ok_and(|kind| kind.is_dir())
         {
             let _ = std::fs::remove_dir_all(entry.path());

@@ -583,7 +583,18 @@ impl Store {
             let Some(rest) = name.strip_prefix(TRASH_PREFIX) else {
                 continue;
             };
-            if rest.ends_with(".mark") {
+            if let Some(trash) = rest.strip_suffix(".mark") {
+                // A mark whose trash never came (killed before the rename) or is gone.
+                let pid = trash.rsplit('-').next().and_then(|p| p.parse::<u32>().ok());
+                let alive = pid.is_some_and(|pid| {
+                    pid != std::process::id() && Path::new(&format!("/proc/{pid}")).exists()
+                });
+                let folder = entry
+                    .path()
+                    .with_file_name(format!("{TRASH_PREFIX}{trash}"));
+                if !alive && fs::symlink_metadata(&folder).is_err() {
+                    let _ = fs::remove_file(entry.path());
+                }
                 continue;
             }
             let pid = rest

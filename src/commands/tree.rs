@@ -58,7 +58,8 @@ pub fn export(ctx: &Context, args: ExportArgs) -> anyhow::Result<i32> {
         ..SelectionRequest::default()
     };
     let selection = asked.resolve(&project);
-    // Unknown groups and extras are errors here as in a sync.
+    // Unknown groups and extras, and conflicting ones, are errors here as in a sync.
+    selection.check_conflicts(&project)?;
     requirements(&project, &selection)?;
     let text = match args.format {
         ExportFormat::Pylock => export::pylock(&lock, &selection),

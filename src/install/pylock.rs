@@ -485,6 +485,7 @@ pub fn all_of(a: Option<String>, b: Option<String>) -> Option<String> {
     match (a, b) {
         (None, b) => b,
         (a, None) => a,
+        (Some(a), Some(b)) if a == b => Some(a),
         (Some(a), Some(b)) => Some(format!("{} and {}", wrap(a), wrap(b))),
     }
 }

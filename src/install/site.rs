@@ -167,8 +167,9 @@ pub fn damaged(dists: &BTreeMap<String, Dist>, site_packages: &Path) -> Vec<Stri
     dists
         .values()
         .filter(|dist| {
+            // METADATA without RECORD: an installer stopped between the two.
             let Ok(record) = std::fs::read_to_string(dist.dist_info.join("RECORD")) else {
-                return false;
+                return true;
             };
             record.lines().any(|line| {
                 let mut fields = line.rsplitn(3, ',');

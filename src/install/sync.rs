@@ -273,10 +273,21 @@ fn repair(backend: &Backend, layout: &Layout, facts: &Facts) -> Result<(), SyncE
         dists.remove(name);
     }
     let damaged = site::damaged(&dists, &layout.site_packages);
-    if damaged.is_empty() {
+    // Without a RECORD no installer can uninstall it: its `.dist-info` goes, and the install
+    // that follows writes its files anew.
+    let mut uninstallable = Vec::new();
+    for name in damaged {
+        let dist_info = &dists[&name].dist_info;
+        if dist_info.join("RECORD").is_file() {
+            uninstallable.push(name);
+        } else {
+            let _ = std::fs::remove_dir_all(dist_info);
+        }
+    }
+    if uninstallable.is_empty() {
         return Ok(());
     }
-    backend.uninstall(layout, &damaged)
+    backend.uninstall(layout, &uninstallable)
 }
 
 /// Where a lock may name local files: the project, its find-links folders, and the folders

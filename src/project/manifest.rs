@@ -247,9 +247,17 @@ impl Manifest {
             }
             // Each member of a conflict set names one group or extra of this manifest.
             for item in settings.conflicts.iter().flatten() {
+                let norm =
+                    |name: &str| pep::normalize_name(name).unwrap_or_else(|_| name.to_string());
                 let known = match (&item.group, &item.extra) {
-                    (Some(group), None) => manifest.dependency_groups.contains_key(group),
-                    (None, Some(extra)) => manifest.optional_dependencies.contains_key(extra),
+                    (Some(group), None) => manifest
+                        .dependency_groups
+                        .keys()
+                        .any(|known| norm(known) == norm(group)),
+                    (None, Some(extra)) => manifest
+                        .optional_dependencies
+                        .keys()
+                        .any(|known| norm(known) == norm(extra)),
                     _ => false,
                 };
                 if !known {

@@ -105,6 +105,9 @@ impl Selection {
         let norm = |name: &str| pep::normalize_name(name).unwrap_or_else(|_| name.to_string());
         let groups: BTreeSet<String> = self.groups.iter().map(|g| norm(g)).collect();
         let extras: BTreeSet<String> = self.extras.iter().map(|e| norm(e)).collect();
+        // Each conflicting member is locked in a world of its own: members of two different
+        // sets are never resolved together either.
+        let mut chosen_anywhere: Vec<String> = Vec::new();
         for set in &project.manifest.settings.conflicts {
             let chosen: Vec<String> = set
                 .iter()
@@ -120,6 +123,13 @@ impl Selection {
                     second: second.clone(),
                 });
             }
+            chosen_anywhere.extend(chosen);
+        }
+        if let [first, second, ..] = chosen_anywhere.as_slice() {
+            return Err(SelectionError::Conflict {
+                first: first.clone(),
+                second: second.clone(),
+            });
         }
         Ok(())
     }

@@ -158,23 +158,37 @@ impl SearchPaths {
             std::fs::metadata(path).ok().filter(|m| m.is_file())?;
             std::fs::read_to_string(path).ok()
         };
-        let text = match std::env::var("PYENV_VERSION")
+        let versions: Vec<String> = match std::env::var("PYENV_VERSION")
             .ok()
             .filter(|v| !v.trim().is_empty())
         {
-            Some(text) => text.replace(':', "\n"),
+            Some(text) => text.split(':').map(|v| v.trim().to_string()).collect(),
             None => {
-                let cwd = std::env::current_dir().ok()?;
-                cwd.ancestors()
+                let cwd = std::env::var_os("PYENV_DIR")
+                    .map(PathBuf::from)
+                    .or_else(|| std::env::current_dir().ok())?;
+                let text = cwd
+                    .ancestors()
                     .find_map(|dir| read(&dir.join(".python-version")))
-                    .or_else(|| read(&root.join("version")))?
+                    .or_else(|| read(&root.join("version")))?;
+                // As pyenv-version-file-read: the first word of each line, comment lines skipped.
+                text.lines()
+                    .map(str::trim)
+                    .filter(|line| !line.is_empty() && !line.starts_with('#'))
+                    .filter_map(|line| line.split_whitespace().next())
+                    .map(String::from)
+                    .collect()
             }
         };
-        let versions: Vec<&str> = text
-            .split_whitespace()
-            .filter(|v| !v.starts_with('#'))
-            .collect();
-        if versions.is_empty() || versions.contains(&"system") {
+        // Only exact folders of pyenv's: `system`, a prefix (`3.12`), `python-3.12.1` and the
+        // like are left to the shim itself, which knows its rules.
+        let exact = |version: &String| {
+            !version.is_empty()
+                && !version.contains('/')
+                && version != ".."
+                && root.join("versions").join(version).is_dir()
+        };
+        if versions.is_empty() || !versions.iter().all(exact) {
             return None;
         }
         versions

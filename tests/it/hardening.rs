@@ -365,6 +365,17 @@ fn leftovers_of_a_killed_pvm_are_cleaned_and_a_user_s_files_kept() {
     let scratch = std::env::temp_dir().join("pvm-999999-scratch");
     std::fs::create_dir_all(&scratch).unwrap();
     std::fs::write(scratch.join("requirements.txt"), "alpha\n").unwrap();
+    // Left an hour ago or more (a pid alone could belong to another container's pvm).
+    let hours_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(7200);
+    for path in [
+        sandbox.project.join(".tmp-pvm-999999-half.toml"),
+        scratch.clone(),
+    ] {
+        std::fs::File::open(&path)
+            .unwrap()
+            .set_modified(hours_ago)
+            .unwrap();
+    }
     sandbox.pvm().arg("lock").assert().success();
     assert!(!sandbox.project.join(".tmp-pvm-999999-half.toml").exists());
     assert!(sandbox.project.join(".tmp-notes").exists());
@@ -419,4 +430,64 @@ fn list_writes_nothing_into_a_folder_pvm_did_not_make() {
     std::fs::write(sandbox.envs_dir(), "").unwrap();
     let out = sandbox.pvm().arg("list").assert().code(1);
     assert!(stderr(out.get_output()).contains("is not a folder"));
+}
+
+#[test]
+fn a_warm_run_does_not_go_through_a_link_either() {
+    let sandbox = Sandbox::project("3.12");
+    sandbox.pvm().args(["run", "true"]).assert().success();
+    let env = sandbox.only_env();
+    let outside = sandbox.root.join("moved-away");
+    std::fs::rename(&env, &outside).unwrap();
+    std::os::unix::fs::symlink(&outside, &env).unwrap();
+    let used_before = std::fs::read_dir(&outside).unwrap().count();
+    let out = sandbox.pvm().args(["run", "true"]).assert().code(1);
+    assert!(
+        stderr(out.get_output()).contains("is a link"),
+        "{}",
+        stderr(out.get_output())
+    );
+    assert_eq!(std::fs::read_dir(&outside).unwrap().count(), used_before);
+}
+
+#[test]
+fn declared_conflicts_are_checked_by_export_and_across_sets() {
+    let sandbox = Sandbox::empty();
+    for (name, version) in [
+        ("alpha", "1.0"),
+        ("lib", "1.0"),
+        ("lib", "2.0"),
+        ("other", "1.0"),
+    ] {
+        sandbox.wheel(name, version, &[]);
+    }
+    sandbox.deps_project(
+        "3.12",
+        "uv",
+        &["alpha"],
+        "[dependency-groups]\na = [\"lib==1.0\"]\nb = [\"lib==2.0\"]\nc = [\"other\"]\nd = [\"other\"]\n",
+    );
+    let manifest = std::fs::read_to_string(sandbox.project.join("pyproject.toml")).unwrap();
+    sandbox.manifest(&manifest.replace(
+        "[tool.pvm]\n",
+        "[tool.pvm]\nconflicts = [[{ group = \"a\" }, { group = \"b\" }], [{ group = \"c\" }, { group = \"d\" }]]\n",
+    ));
+    sandbox.pvm_with_uv().arg("lock").assert().success();
+    sandbox.pvm_with_uv().arg("sync").assert().success();
+    let out = sandbox
+        .pvm()
+        .args(["export", "--group", "a", "--group", "b"])
+        .assert()
+        .code(1);
+    assert!(stderr(out.get_output()).contains("declared as conflicting"));
+    let out = sandbox
+        .pvm_with_uv()
+        .args(["sync", "--group", "a", "--group", "c"])
+        .assert()
+        .code(1);
+    assert!(
+        stderr(out.get_output()).contains("group `a` and group `c`"),
+        "{}",
+        stderr(out.get_output())
+    );
 }
