@@ -12,6 +12,7 @@ pub mod faults;
 pub mod fingerprint;
 pub mod fsutil;
 pub mod generated;
+pub mod http;
 pub mod install;
 pub mod listing;
 pub mod overlay;

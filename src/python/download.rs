@@ -290,15 +290,9 @@ fn fetch(source: &str, dest: &Path, progress: &mut dyn FnMut(Step)) -> Result<()
     };
     let (mut reader, total): (Box<dyn Read>, Option<u64>) =
         if source.starts_with("https://") || source.starts_with("http://") {
-            let response = ureq::get(source)
-                .call()
-                .map_err(|err| fail(io::Error::other(err.to_string())))?;
-            let total = response
-                .headers()
-                .get("content-length")
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.parse().ok());
-            (Box::new(response.into_body().into_reader()), total)
+            let (reader, total) =
+                crate::http::get(source).map_err(|err| fail(io::Error::other(err)))?;
+            (Box::new(reader), total)
         } else {
             // A folder mirror serves the archive names decoded (`+`, not `%2B`), as a
             // `file://` URL does.
