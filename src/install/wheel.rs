@@ -289,13 +289,15 @@ fn console_scripts(entry_points: &str, project: &str, facts: &Facts) -> Vec<(Str
     let mut scripts = Vec::new();
     for line in entry_points.lines().map(str::trim) {
         if line.starts_with('[') {
-            in_section = line == "[console_scripts]";
+            in_section = line == "[console_scripts]" || line == "[gui_scripts]";
             continue;
         }
         if !in_section || line.is_empty() || line.starts_with('#') {
             continue;
         }
         if let Some((name, target)) = line.split_once('=') {
+            // `module:function [extra]`: the extras only gate installing it.
+            let target = target.split('[').next().unwrap_or(target);
             scripts.push((name.trim().to_string(), target.trim().to_string()));
         }
     }
