@@ -389,6 +389,7 @@ pub fn ensure(
     // A sync that started and did not finish (killed, failed): the files are checked.
     let options = &SyncOptions {
         repair: metadata.fingerprint.is_none(),
+        cache: Some(store.cache_dir()),
         ..options.clone()
     };
     let mut begin = || {

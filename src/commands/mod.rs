@@ -205,6 +205,9 @@ impl EnvProgress {
                 "Resolving {} into pylock.toml",
                 crate::ui::count(requirements, "requirement")
             )),
+            Event::Sync(Progress::Fetching { count }) => {
+                self.spin(format!("Downloading {}", crate::ui::count(count, "wheel")))
+            }
             Event::Sync(Progress::Installing {
                 requirements,
                 installer,

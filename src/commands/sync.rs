@@ -17,6 +17,7 @@ pub fn sync(ctx: &Context, args: SyncArgs) -> anyhow::Result<i32> {
         no_sync: false,
         check_installed: true,
         repair: false,
+        cache: None,
     };
     let ready = ensure_env(ctx, &store, &project, &request, &options)?;
     if ready.report.is_none() {

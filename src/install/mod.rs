@@ -3,6 +3,7 @@
 
 pub mod backend;
 pub mod export;
+pub mod native;
 pub mod outdated;
 pub mod pylock;
 pub mod resolve;
@@ -47,6 +48,8 @@ pub enum SyncError {
         installer: &'static str,
         tail: String,
     },
+    #[error("cannot install natively: {0}")]
+    Native(String),
     #[error("{first} and {second} cannot be installed together")]
     Conflict { first: String, second: String },
     #[error("{installer} reported success, but {} not installed", .missing.join(", "))]
@@ -202,6 +205,8 @@ pub struct SyncOptions {
     pub check_installed: bool,
     /// The last sync did not finish: check every installed file against its RECORD first.
     pub repair: bool,
+    /// The store's cache: where a lock's wheels are kept and unpacked for native installs.
+    pub cache: Option<std::path::PathBuf>,
 }
 
 /// What a sync changed.
@@ -231,6 +236,10 @@ pub struct SyncReport {
 pub enum Progress<'a> {
     Locking {
         requirements: usize,
+    },
+    /// Downloading the lock's wheels that the cache lacks, for a native install.
+    Fetching {
+        count: usize,
     },
     Installing {
         requirements: usize,

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use super::backend::{Backend, InstallFlags};
 use super::pylock::{LEGACY_LOCK_FILE, Package, PyLock};
-use super::{LockMode, Progress, SyncError, SyncOptions, SyncReport, resolve, site};
+use super::{LockMode, Progress, SyncError, SyncOptions, SyncReport, native, resolve, site};
 use crate::pep;
 use crate::project::package::{self, InstalledProject};
 use crate::project::{Project, Selection, Sources, requirements};
@@ -129,6 +129,15 @@ pub fn sync(
         return Err(SyncError::NoPip);
     }
 
+    // A lock this machine can take wholly as wheels is installed natively; its wheels are
+    // fetched and checked now, while a refusal still changes nothing.
+    let native_plan = match (&options.cache, &planned) {
+        (Some(cache), Some(planned)) if lock.is_some() && !planned.is_empty() => {
+            native::plan(layout, facts, project, planned, options, cache, progress)?
+        }
+        _ => None,
+    };
+
     // The changes.
     begin()?;
     if options.repair && !pip_missing {
@@ -140,21 +149,30 @@ pub fn sync(
     })?;
     if count > 0 {
         crate::faults::pause(crate::faults::INSTALL);
+        let natively = native_plan.is_some();
+        if natively {
+            report.installer = "pvm".to_string();
+        }
         progress(Progress::Installing {
             requirements: count,
-            installer: backend.name(),
+            installer: &report.installer,
         });
-        install_dependencies(
-            &backend,
-            layout,
-            project,
-            &sources,
-            selection,
-            lock.as_ref().zip(planned.as_deref()),
-            &requirements,
-            options.reinstall,
-            scratch.path(),
-        )?;
+        if let Some(plan) = native_plan {
+            native::install(&backend, layout, facts, plan)?;
+        }
+        if !natively {
+            install_dependencies(
+                &backend,
+                layout,
+                project,
+                &sources,
+                selection,
+                lock.as_ref().zip(planned.as_deref()),
+                &requirements,
+                options.reinstall,
+                scratch.path(),
+            )?;
+        }
     }
 
     // The installer's word is not taken for it: what the plan names must be there now.

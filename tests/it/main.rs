@@ -12,6 +12,7 @@ mod hardening;
 mod init;
 mod list;
 mod lock;
+mod native;
 mod network;
 mod package;
 mod python;

@@ -214,6 +214,19 @@ impl Sandbox {
         self.envs_dir().join(&envs[0])
     }
 
+    /// What a refused, tampered `alpha` must leave: the env still marked in sync, running
+    /// `alpha` 1.0 without the tampered wheel's `evil.py`, and no re-sync on the way.
+    pub fn assert_alpha_untampered(&self) {
+        assert_eq!(self.info_json()["status"], "ok");
+        let out = self
+            .pvm()
+            .args(["run", "python", "-c", "import alpha, os; print(alpha.__version__, os.path.exists(os.path.join(os.path.dirname(alpha.__file__), 'evil.py')))"])
+            .assert()
+            .success();
+        assert_eq!(stdout(out.get_output()), "1.0 False");
+        assert_eq!(stderr(out.get_output()), "");
+    }
+
     /// Runs `python -c code` in the project's env and returns its stdout, trimmed.
     pub fn python(&self, code: &str) -> String {
         stdout(
@@ -336,6 +349,26 @@ pub fn build_wheel(
     }
     zip.finish().unwrap();
     path
+}
+
+/// A file's sha256, as a lock writes it.
+pub fn sha256_hex(path: &Path) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(std::fs::read(path).unwrap())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Rebuilds `alpha` 1.0 in `dir` with one more module, `evil.py`: same name, other bytes.
+pub fn tamper_alpha(dir: &Path) {
+    build_wheel(
+        dir,
+        "alpha",
+        "1.0",
+        &[],
+        &[("alpha/evil.py", "EVIL = True\n")],
+    );
 }
 
 /// RECORD's hash encoding: URL-safe base64 without padding.

@@ -1,0 +1,266 @@
+//! A lock whose packages all have a wheel for this machine is installed by pvm itself: the
+//! wheels the lock names, fetched by path or URL, checked, kept in the cache, linked in.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use crate::support::*;
+
+/// What installed `name` in the env, by its `INSTALLER` file.
+fn installer_of(sandbox: &Sandbox, name: &str) -> String {
+    sandbox.python(&format!(
+        "import glob, os, sys; print(open(glob.glob(os.path.join(sys.prefix, 'lib', 'python*', 'site-packages', '{name}-*.dist-info', 'INSTALLER'))[0]).read().strip())"
+    ))
+}
+
+/// A loopback HTTP server for the files in `dir`, counting the requests it answers.
+struct Server {
+    base: String,
+    requests: Arc<AtomicUsize>,
+}
+
+fn serve(dir: PathBuf) -> Server {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let requests = Arc::new(AtomicUsize::new(0));
+    let counter = requests.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut line = String::new();
+            reader.read_line(&mut line).unwrap();
+            // The headers, up to the blank line.
+            let mut header = String::new();
+            while reader.read_line(&mut header).is_ok_and(|n| n > 2) {
+                header.clear();
+            }
+            counter.fetch_add(1, Ordering::SeqCst);
+            let name = line
+                .split_whitespace()
+                .nth(1)
+                .unwrap_or("/")
+                .trim_start_matches('/');
+            let mut stream = stream;
+            match std::fs::read(dir.join(name)) {
+                Ok(body) => {
+                    let head = format!(
+                        "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                        body.len()
+                    );
+                    let _ = stream.write_all(head.as_bytes());
+                    let _ = stream.write_all(&body);
+                }
+                Err(_) => {
+                    let _ = stream.write_all(
+                        b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                    );
+                }
+            }
+        }
+    });
+    Server { base, requests }
+}
+
+/// A `pylock.toml` as another tool writes it: each wheel by URL with its sha256.
+fn url_lock(server: &Server, wheels: &[(&str, &str, &Path, String)]) -> String {
+    let mut text =
+        "lock-version = \"1.0\"\ncreated-by = \"uv\"\nrequires-python = \">=3.8\"\n".to_string();
+    for (name, version, file, sha256) in wheels {
+        let file_name = file.file_name().unwrap().to_string_lossy();
+        text.push_str(&format!(
+            "\n[[packages]]\nname = \"{name}\"\nversion = \"{version}\"\nwheels = [{{ url = \"{}/{file_name}\", hashes = {{ sha256 = \"{sha256}\" }} }}]\n",
+            server.base
+        ));
+    }
+    text
+}
+
+#[test]
+fn a_lock_of_wheels_is_installed_by_pvm_with_its_scripts_and_uninstalls_cleanly() {
+    for installer in ["pip", "uv"] {
+        let sandbox = Sandbox::empty();
+        build_wheel(
+            &sandbox.wheels(),
+            "tool",
+            "1.0",
+            &["leaf>=1"],
+            &[
+                ("tool/cli.py", "def main():\n    print('tool says hi')\n"),
+                (
+                    "tool-1.0.dist-info/entry_points.txt",
+                    "[console_scripts]\ntool-hi = tool.cli:main\n\n[gui_scripts]\ntool-gui = tool.cli:main [gui]\n",
+                ),
+                (
+                    "tool-1.0.data/scripts/tool-raw",
+                    "#!python\nprint('raw script')\n",
+                ),
+            ],
+        );
+        sandbox.wheel("leaf", "1.0", &[]);
+        sandbox.deps_project("3.12", installer, &["tool"], "");
+        sandbox.pvm_for(installer).arg("lock").assert().success();
+        sandbox.pvm_for(installer).arg("sync").assert().success();
+
+        // No installer process put them there: pvm did.
+        assert_eq!(installer_of(&sandbox, "tool"), "pvm", "{installer}");
+        assert_eq!(installer_of(&sandbox, "leaf"), "pvm", "{installer}");
+        for (script, says) in [
+            ("tool-hi", "tool says hi"),
+            ("tool-gui", "tool says hi"),
+            ("tool-raw", "raw script"),
+        ] {
+            let out = sandbox.pvm().args(["run", script]).assert().success();
+            assert_eq!(stdout(out.get_output()), says, "{installer} {script}");
+        }
+
+        // Its RECORD is one pip can uninstall by; the next sync puts it back.
+        sandbox
+            .pvm()
+            .args([
+                "run",
+                "python",
+                "-m",
+                "pip",
+                "uninstall",
+                "-y",
+                "-q",
+                "tool",
+            ])
+            .assert()
+            .success();
+        let env = sandbox.only_env();
+        assert!(!env.join("bin/tool-hi").exists(), "{installer}");
+        let gone = sandbox
+            .python("import importlib.util; print(importlib.util.find_spec('tool') is None)");
+        assert_eq!(gone, "True", "{installer}");
+        sandbox.pvm_for(installer).arg("sync").assert().success();
+        let out = sandbox.pvm().args(["run", "tool-hi"]).assert().success();
+        assert_eq!(stdout(out.get_output()), "tool says hi");
+    }
+}
+
+#[test]
+fn a_version_change_replaces_the_old_install_natively() {
+    for installer in ["pip", "uv"] {
+        let sandbox = Sandbox::empty();
+        build_wheel(
+            &sandbox.wheels(),
+            "alpha",
+            "1.0",
+            &[],
+            &[("alpha/old_only.py", "")],
+        );
+        sandbox.wheel("alpha", "2.0", &[]);
+        sandbox.deps_project("3.12", installer, &["alpha==1.0"], "");
+        sandbox.pvm_for(installer).arg("lock").assert().success();
+        sandbox.pvm_for(installer).arg("sync").assert().success();
+        assert_eq!(sandbox.imported_version("alpha"), "1.0");
+
+        sandbox.deps_project("3.12", installer, &["alpha==2.0"], "");
+        sandbox.pvm_for(installer).arg("sync").assert().success();
+        assert_eq!(sandbox.imported_version("alpha"), "2.0");
+        assert_eq!(installer_of(&sandbox, "alpha"), "pvm");
+        // The old version's files went with it (the installer uninstalled it by pvm's RECORD),
+        // and one dist-info is left.
+        let left = sandbox.python(
+            "import importlib.util, importlib.metadata as m; print(importlib.util.find_spec('alpha.old_only') is None, [d.version for d in m.distributions() if d.metadata['Name'] == 'alpha'])",
+        );
+        assert_eq!(left, "True ['2.0']", "{installer}");
+    }
+}
+
+#[test]
+fn wheels_named_by_url_are_downloaded_once_checked_and_kept() {
+    let sandbox = Sandbox::empty();
+    let alpha = sandbox.wheel("alpha", "1.0", &[]);
+    let beta = sandbox.wheel("beta", "2.0", &[]);
+    let server = serve(sandbox.wheels());
+    sandbox.deps_project("3.12", "pip", &["alpha", "beta"], "");
+    sandbox.write(
+        "pylock.toml",
+        &url_lock(
+            &server,
+            &[
+                ("alpha", "1.0", &alpha, sha256_hex(&alpha)),
+                ("beta", "2.0", &beta, sha256_hex(&beta)),
+            ],
+        ),
+    );
+    let out = sandbox.pvm().arg("sync").assert().success();
+    assert!(
+        stderr(out.get_output()).contains("from pylock.toml"),
+        "{}",
+        stderr(out.get_output())
+    );
+    assert_eq!(server.requests.load(Ordering::SeqCst), 2);
+    assert_eq!(sandbox.imported_version("alpha"), "1.0");
+    assert_eq!(sandbox.imported_version("beta"), "2.0");
+
+    // A fresh env takes them from the cache: no request.
+    sandbox.pvm().args(["remove", "--yes"]).assert().success();
+    sandbox.pvm().arg("sync").assert().success();
+    assert_eq!(server.requests.load(Ordering::SeqCst), 2);
+    assert_eq!(sandbox.imported_version("beta"), "2.0");
+}
+
+#[test]
+fn a_download_that_does_not_match_its_hash_is_refused_and_changes_nothing() {
+    let sandbox = Sandbox::empty();
+    let alpha = sandbox.wheel("alpha", "1.0", &[]);
+    let expected = sha256_hex(&alpha);
+    let server = serve(sandbox.wheels());
+    sandbox.deps_project("3.12", "pip", &["alpha"], "");
+    sandbox.write(
+        "pylock.toml",
+        &url_lock(&server, &[("alpha", "1.0", &alpha, expected.clone())]),
+    );
+    sandbox.pvm().arg("sync").assert().success();
+
+    // The server now hands out other bytes under the same name, and the cache is gone.
+    tamper_alpha(&sandbox.wheels());
+    let actual = sha256_hex(&alpha);
+    assert_ne!(expected, actual);
+    let kept = sandbox.home.join("cache/artifacts");
+    std::fs::remove_dir_all(&kept).unwrap();
+    let out = sandbox.pvm().args(["sync", "--reinstall"]).assert().code(1);
+    let err = stderr(out.get_output());
+    assert!(err.contains("hash mismatch"), "{err}");
+    assert!(err.contains(&expected) && err.contains(&actual), "{err}");
+    // The refusal changed nothing: the env is still in sync and runs without a re-sync.
+    sandbox.assert_alpha_untampered();
+    // Nothing unchecked was kept in the cache.
+    assert_eq!(std::fs::read_dir(&kept).map_or(0, |dir| dir.count()), 0);
+}
+
+#[test]
+fn a_package_without_a_wheel_for_this_machine_goes_to_the_installer() {
+    let sandbox = Sandbox::empty();
+    sandbox.wheel("alpha", "1.0", &[]);
+    // Python 3.7 is resolved and installed by pip, whose lock pvm does not install itself.
+    sandbox.deps_project("3.7", "pip", &["alpha"], "");
+    sandbox.pvm().arg("lock").assert().success();
+    sandbox.pvm().arg("sync").assert().success();
+    assert_eq!(sandbox.imported_version("alpha"), "1.0");
+    assert_eq!(installer_of(&sandbox, "alpha"), "pip");
+}
+
+#[test]
+fn a_download_pvm_cannot_make_is_left_to_the_installer() {
+    let sandbox = Sandbox::empty();
+    let alpha = sandbox.wheel("alpha", "1.0", &[]);
+    // The server knows no such file (as an index that wants credentials from netrc, which
+    // only the installer reads); the installer finds it in the find-links folder.
+    let server = serve(sandbox.root.join("nothing here"));
+    sandbox.deps_project("3.12", "pip", &["alpha"], "");
+    sandbox.write(
+        "pylock.toml",
+        &url_lock(&server, &[("alpha", "1.0", &alpha, sha256_hex(&alpha))]),
+    );
+    sandbox.pvm().arg("sync").assert().success();
+    assert_eq!(server.requests.load(Ordering::SeqCst), 1);
+    assert_eq!(sandbox.imported_version("alpha"), "1.0");
+    assert_eq!(installer_of(&sandbox, "alpha"), "pip");
+}
