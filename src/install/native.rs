@@ -20,7 +20,13 @@ use crate::{fsutil, pep};
 /// The wheel tags this interpreter accepts, most specific first (packaging's `sys_tags` for
 /// CPython on glibc Linux); `None` elsewhere, where the installer chooses.
 fn supported_tags(facts: &Facts) -> Option<Vec<String>> {
-    if facts.implementation != "cpython" || facts.platform != "linux" {
+    // A free-threaded or debug build (`t`, `d`) takes other wheels, a 32-bit one on a 64-bit
+    // machine other platforms: those are left to the installer.
+    if facts.implementation != "cpython"
+        || facts.platform != "linux"
+        || !facts.abiflags.is_empty()
+        || facts.pointer_size != 64
+    {
         return None;
     }
     let (major, minor) = (facts.version_info.0, facts.version_info.1);
@@ -29,11 +35,8 @@ fn supported_tags(facts: &Facts) -> Option<Vec<String>> {
     }
     let arch = facts.markers.get("platform_machine")?.clone();
     let glibc = glibc_minor()?;
-    let oldest = if arch == "x86_64" || arch == "i686" {
-        5
-    } else {
-        17
-    };
+    // manylinux1 (glibc 2.5) was x86 only; the other architectures start at 2014 (2.17).
+    let oldest = if arch == "x86_64" { 5 } else { 17 };
     let mut platforms: Vec<String> = Vec::new();
     for glibc_minor in (oldest..=glibc).rev() {
         platforms.push(format!("manylinux_2_{glibc_minor}_{arch}"));
