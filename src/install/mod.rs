@@ -2,6 +2,7 @@
 //! says, through uv or pip, with pip seeded natively into every env.
 
 pub mod backend;
+pub mod editable;
 pub mod export;
 pub mod native;
 pub mod outdated;

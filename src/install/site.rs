@@ -172,10 +172,7 @@ pub fn damaged(dists: &BTreeMap<String, Dist>, site_packages: &Path) -> Vec<Stri
                 return true;
             };
             record.lines().any(|line| {
-                let mut fields = line.rsplitn(3, ',');
-                let size = fields.next().unwrap_or("");
-                let _hash = fields.next();
-                let path = fields.next().unwrap_or("").trim_matches('"');
+                let (path, size) = record_line(line);
                 let Ok(size) = size.parse::<u64>() else {
                     return false;
                 };
@@ -184,6 +181,27 @@ pub fn damaged(dists: &BTreeMap<String, Dist>, site_packages: &Path) -> Vec<Stri
         })
         .map(|dist| dist.name.clone())
         .collect()
+}
+
+/// The files a distribution's RECORD lists, relative to site-packages (`None` without one).
+pub fn record_files(dist: &Dist) -> Option<Vec<String>> {
+    let record = std::fs::read_to_string(dist.dist_info.join("RECORD")).ok()?;
+    Some(
+        record
+            .lines()
+            .map(|line| record_line(line).0.to_string())
+            .filter(|path| !path.is_empty())
+            .collect(),
+    )
+}
+
+/// A RECORD line's path and size. Read from the right: a path may hold commas.
+fn record_line(line: &str) -> (&str, &str) {
+    let mut fields = line.rsplitn(3, ',');
+    let size = fields.next().unwrap_or("");
+    let _hash = fields.next();
+    let path = fields.next().unwrap_or("").trim_matches('"');
+    (path, size)
 }
 
 #[cfg(test)]

@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 
 use super::backend::{Backend, InstallFlags};
 use super::pylock::{LEGACY_LOCK_FILE, Package, PyLock};
-use super::{LockMode, Progress, SyncError, SyncOptions, SyncReport, native, resolve, site};
+use super::{
+    LockMode, Progress, SyncError, SyncOptions, SyncReport, editable, native, resolve, site,
+};
 use crate::pep;
 use crate::project::package::{self, InstalledProject};
 use crate::project::{Project, Selection, Sources, requirements};
@@ -198,9 +200,10 @@ pub fn sync(
             layout,
             &backend,
             &sources,
+            facts,
             built_from,
             build_inputs.as_deref(),
-            options.reinstall,
+            options,
             &mut report,
             progress,
         )?;
@@ -567,17 +570,34 @@ fn install_project_itself(
     layout: &Layout,
     backend: &Backend,
     sources: &Sources,
+    facts: &Facts,
     built_from: Option<&str>,
     build_inputs: Option<&str>,
-    reinstall: bool,
+    options: &SyncOptions,
     report: &mut SyncReport,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<(), SyncError> {
     let dists = site::installed(&layout.site_packages);
     let current = site::installed_from(&dists, &project.root);
-    let fresh =
-        current.is_some() && built_from.is_some() && built_from == build_inputs && !reinstall;
+    let fresh = current.is_some()
+        && built_from.is_some()
+        && built_from == build_inputs
+        && !options.reinstall;
     if fresh {
+        return Ok(());
+    }
+    // The same build, kept from an earlier env of this project: linked in, not built again.
+    let slot = options
+        .cache
+        .as_deref()
+        .zip(build_inputs)
+        .map(|(cache, inputs)| editable::slot(cache, &project.root, inputs, facts));
+    if let Some(slot) = &slot
+        && current.is_none()
+        && !options.reinstall
+        && editable::restore(slot, layout, facts)?
+    {
+        report.built_project = true;
         return Ok(());
     }
     let name = current
@@ -600,5 +620,12 @@ fn install_project_itself(
             other => other,
         })?;
     report.built_project = true;
+    // Kept for the next fresh env; a build that cannot be kept is only built again then.
+    if let Some(slot) = &slot {
+        let dists = site::installed(&layout.site_packages);
+        if let Some((dist, true)) = site::installed_from(&dists, &project.root) {
+            let _ = editable::keep(slot, dist, layout);
+        }
+    }
     Ok(())
 }

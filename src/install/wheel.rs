@@ -53,8 +53,22 @@ pub fn install(
             root
         }
     };
+    install_tree(&unpacked, layout, facts).map_err(|err| match err {
+        // The error names the wheel, not where it was unpacked.
+        WheelError::Invalid { reason, .. } => WheelError::Invalid {
+            path: wheel.to_path_buf(),
+            reason,
+        },
+        other => other,
+    })
+}
+
+/// Installs a wheel already unpacked at `unpacked` (left as it is: its files are linked or
+/// copied); returns the project name from its `.dist-info`.
+pub fn install_tree(unpacked: &Path, layout: &Layout, facts: &Facts) -> Result<String, WheelError> {
+    let unpacked = unpacked.to_path_buf();
     let invalid = |reason: String| WheelError::Invalid {
-        path: wheel.to_path_buf(),
+        path: unpacked.clone(),
         reason,
     };
     let dist_info = fs::read_dir(&unpacked)
@@ -144,6 +158,8 @@ pub fn install(
 
     let info = layout.site_packages.join(&dist_info);
     let installer = info.join("INSTALLER");
+    // Written anew, never through a link into the cache.
+    let _ = fs::remove_file(&installer);
     fs::write(&installer, "pvm\n").map_err(write_err(&installer))?;
     record.push(format!("{dist_info}/INSTALLER"));
     record.push(format!("{dist_info}/RECORD"));
@@ -275,7 +291,12 @@ fn place(
             continue;
         }
         if fs::hard_link(&source, &target).is_err() {
-            fs::copy(&source, &target).map_err(write_err(&target))?;
+            // A file already there is replaced, not written through: it may be a link into
+            // another wheel's unpacked copy. Across file systems, a copy.
+            let _ = fs::remove_file(&target);
+            if fs::hard_link(&source, &target).is_err() {
+                fs::copy(&source, &target).map_err(write_err(&target))?;
+            }
         }
         record.push(record_path(&target, site_packages));
     }

@@ -129,6 +129,60 @@ fn exact_sync_keeps_the_project_and_rebuilds_it_only_when_its_build_inputs_chang
 }
 
 #[test]
+fn a_fresh_env_takes_the_kept_build_and_a_changed_build_input_builds_again() {
+    for installer in ["pip", "uv"] {
+        let sandbox = Sandbox::empty();
+        sandbox.wheel("dep", "1.0", &[]);
+        sandbox.package_project("3.12", installer, &["dep"], "");
+        sandbox.pvm_for(installer).arg("sync").assert().success();
+
+        // The backend is broken from now on: only a kept build can install the project.
+        sandbox.write(
+            "_backend/test_backend.py",
+            "raise RuntimeError('the backend ran')\n",
+        );
+        sandbox.pvm().args(["remove", "--yes"]).assert().success();
+        let out = sandbox.pvm_for(installer).arg("sync").assert().success();
+        let err = stderr(out.get_output());
+        assert!(
+            err.contains("+ demo==0.1.0 (editable)"),
+            "{installer}: {err}"
+        );
+        let out = sandbox.pvm().args(["run", "demo-hello"]).assert().success();
+        assert_eq!(stdout(out.get_output()), "hello from demo 0.1.0");
+        assert_eq!(
+            PathBuf::from(sandbox.python(WHERE_DEMO)),
+            sandbox.project.join("src/demo/__init__.py")
+        );
+        // An installer can uninstall it by its RECORD.
+        sandbox
+            .pvm()
+            .args([
+                "run",
+                "python",
+                "-m",
+                "pip",
+                "uninstall",
+                "-y",
+                "-q",
+                "demo",
+            ])
+            .assert()
+            .success();
+        assert!(!sandbox.only_env().join("bin/demo-hello").exists());
+
+        // A changed build input is a new build: the broken backend now runs, and fails.
+        sandbox.write("setup.py", "# a build input\n");
+        let out = sandbox.pvm_for(installer).arg("sync").assert().code(1);
+        assert!(
+            stderr(out.get_output()).contains("the backend ran"),
+            "{installer}: {}",
+            stderr(out.get_output())
+        );
+    }
+}
+
+#[test]
 fn a_broken_build_fails_cleanly_and_the_next_run_tries_again() {
     let sandbox = Sandbox::empty();
     sandbox.wheel("dep", "1.0", &[]);

@@ -1,0 +1,125 @@
+//! The project's editable install, kept. After the build backend ran, what it put in
+//! site-packages (the `.dist-info`, the `.pth` or finder that points at the project's folder)
+//! is copied into the store's cache, keyed by the project's folder, its build inputs and the
+//! interpreter. A fresh env of the same project links it in from there instead of building
+//! again (hatchling with hatch-vcs takes about 0.6 s), as uv keeps its editable builds; a
+//! change to the build inputs is a new key, so a new build.
+
+use std::fs;
+use std::io;
+use std::path::{Component, Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use super::site::{self, Dist};
+use super::wheel::{self, WheelError};
+use crate::fsutil;
+use crate::python::Facts;
+use crate::venv::Layout;
+
+/// Where the build of the project at `root`, from `build_inputs`, for this interpreter is kept.
+pub fn slot(cache: &Path, root: &Path, build_inputs: &str, facts: &Facts) -> PathBuf {
+    let mut hasher = Sha256::new();
+    for part in [
+        root.as_os_str().as_encoded_bytes(),
+        build_inputs.as_bytes(),
+        facts.base_executable.as_os_str().as_encoded_bytes(),
+        facts.version.as_bytes(),
+        facts.abiflags.as_bytes(),
+    ] {
+        hasher.update(part);
+        hasher.update([0]);
+    }
+    let key = fsutil::hex(&hasher.finalize());
+    cache.join("editables").join(&key[..32])
+}
+
+/// Installs the build kept at `slot` into the env, its console scripts written for this env;
+/// `false` when none is kept.
+pub fn restore(slot: &Path, layout: &Layout, facts: &Facts) -> Result<bool, WheelError> {
+    if !slot.is_dir() {
+        return Ok(false);
+    }
+    wheel::install_tree(slot, layout, facts)?;
+    Ok(true)
+}
+
+/// Keeps the project's editable install `dist`, just built into the env, at `slot`. Only an
+/// install that is all in site-packages, apart from the scripts its entry points name (written
+/// anew for each env), is kept, and none that names the env's own folder; `false` otherwise,
+/// and the next fresh env builds.
+pub fn keep(slot: &Path, dist: &Dist, layout: &Layout) -> io::Result<bool> {
+    let Some(files) = site::record_files(dist) else {
+        return Ok(false);
+    };
+    let dist_info = dist
+        .dist_info
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let entry_points =
+        fs::read_to_string(dist.dist_info.join("entry_points.txt")).unwrap_or_default();
+    let env_root = layout.root.display().to_string();
+    let mut kept = Vec::new();
+    for file in files {
+        let path = Path::new(&file);
+        if file.starts_with("..") || path.is_absolute() {
+            // A script in `bin/`: fine when an entry point makes it.
+            let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+            if name.is_some_and(|name| names_script(&entry_points, &name)) {
+                continue;
+            }
+            return Ok(false);
+        }
+        if !path.components().all(|c| matches!(c, Component::Normal(_))) {
+            return Ok(false);
+        }
+        let own = [
+            format!("{dist_info}/RECORD"),
+            format!("{dist_info}/INSTALLER"),
+        ];
+        if own.contains(&file) || file.contains("__pycache__") {
+            continue;
+        }
+        let bytes = fs::read(layout.site_packages.join(path))?;
+        if String::from_utf8_lossy(&bytes).contains(&env_root) {
+            return Ok(false);
+        }
+        kept.push((file, bytes));
+    }
+    let parent = slot.parent().unwrap_or(slot);
+    fs::create_dir_all(parent)?;
+    let scratch = tempfile::Builder::new()
+        .prefix(".keep-")
+        .tempdir_in(parent)?;
+    for (file, bytes) in kept {
+        let target = scratch.path().join(&file);
+        if let Some(folder) = target.parent() {
+            fs::create_dir_all(folder)?;
+        }
+        fs::write(target, bytes)?;
+    }
+    // A kept build is replaced whole, never changed in place: envs link to its files.
+    let _ = fs::remove_dir_all(slot);
+    match fs::rename(scratch.path(), slot) {
+        Ok(()) => Ok(true),
+        // Another pvm kept the same build meanwhile.
+        Err(_) if slot.is_dir() => Ok(true),
+        Err(err) => Err(err),
+    }
+}
+
+/// Whether `entry_points.txt` makes a console or GUI script called `name`.
+fn names_script(entry_points: &str, name: &str) -> bool {
+    let mut in_section = false;
+    entry_points.lines().map(str::trim).any(|line| {
+        if line.starts_with('[') {
+            in_section = line == "[console_scripts]" || line == "[gui_scripts]";
+            return false;
+        }
+        in_section
+            && line
+                .split_once('=')
+                .is_some_and(|(script, _)| script.trim() == name)
+    })
+}
