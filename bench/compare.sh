@@ -148,25 +148,34 @@ for tool in pvm uv; do
     mkdir -p "$SCRATCH/real-$tool"
     tar --no-same-owner -xzf "$SCRATCH"/real/*.tar.gz -C "$SCRATCH/real-$tool" --strip-components 1
 done
-cd "$SCRATCH/real-pvm"
+# Each tool with its lock (uv sync writes uv.lock on its own; pvm lock writes pylock.toml),
+# measured in one hyperfine run, pvm and uv back to back: the whole project (dependencies,
+# tests group, the project itself) and the dependencies only. Then pvm without a lock, which
+# resolves on every fresh env, for the record.
 export PVM_PYTHON="$PYTHON"
+mkdir -p "$SCRATCH/real-nolock"
+tar --no-same-owner -xzf "$SCRATCH"/real/*.tar.gz -C "$SCRATCH/real-nolock" --strip-components 1
+(cd "$SCRATCH/real-pvm" && "$PVM" lock --quiet && "$PVM" sync --quiet --group "$REAL_GROUP")
+(cd "$SCRATCH/real-nolock" && "$PVM" sync --quiet --group "$REAL_GROUP")
+(cd "$SCRATCH/real-uv" && "$UV" sync --quiet --python "$PYTHON" --group "$REAL_GROUP")
+PVM_REAL="$PVM --project $SCRATCH/real-pvm"
+UV_REAL="$UV --directory $SCRATCH/real-uv"
+RUNS=15 bench real \
+    --prepare "sh -c '$PVM_REAL remove --yes --quiet || true'" \
+    -n "pvm sync --group $REAL_GROUP: fresh env, real package" "$PVM_REAL sync --quiet --group $REAL_GROUP" \
+    --prepare "rm -rf $SCRATCH/real-uv/.venv" \
+    -n "uv sync --group $REAL_GROUP: fresh env, real package" "$UV_REAL sync --quiet --python $PYTHON --group $REAL_GROUP"
+RUNS=15 bench lock \
+    --prepare "sh -c '$PVM_REAL remove --yes --quiet || true'" \
+    -n "pvm sync from pylock.toml: fresh env, dependencies" "$PVM_REAL sync --quiet --no-install-project" \
+    --prepare "rm -rf $SCRATCH/real-uv/.venv" \
+    -n "uv sync --frozen: fresh env, dependencies" "$UV_REAL sync --quiet --frozen --no-install-project --python $PYTHON"
+RUNS=10 bench real-nolock --prepare "sh -c '$PVM --project $SCRATCH/real-nolock remove --yes --quiet || true'" \
+    -n "pvm sync --group $REAL_GROUP, no lock: fresh env, real package" "$PVM --project $SCRATCH/real-nolock sync --quiet --group $REAL_GROUP"
+cd "$SCRATCH/real-pvm"
 "$PVM" sync --quiet --group "$REAL_GROUP"
-RUNS=10 bench real-pvm --prepare "sh -c '$PVM remove --yes --quiet || true'" \
-    -n "pvm sync --group $REAL_GROUP: fresh env, real package" "$PVM sync --quiet --group $REAL_GROUP"
-# From the lock: pylock.toml against uv.lock, the dependencies only (both build the project
-# anew otherwise; uv caches that build, pvm does not yet).
-"$PVM" lock --quiet
-RUNS=15 bench lock-pvm --prepare "sh -c '$PVM remove --yes --quiet || true'" \
-    -n "pvm sync from pylock.toml: fresh env, dependencies" "$PVM sync --quiet --no-install-project"
 bench real-pvm-run -n "pvm run true (package project)" "$PVM run true"
 unset PVM_PYTHON
-cd "$SCRATCH/real-uv"
-"$UV" sync --quiet --python "$PYTHON" --group "$REAL_GROUP"
-RUNS=10 bench real-uv --prepare "rm -rf $SCRATCH/real-uv/.venv" \
-    -n "uv sync --group $REAL_GROUP: fresh env, real package" "$UV sync --quiet --python $PYTHON --group $REAL_GROUP"
-"$UV" lock --quiet --python "$PYTHON"
-RUNS=15 bench lock-uv --prepare "rm -rf $SCRATCH/real-uv/.venv" \
-    -n "uv sync --frozen: fresh env, dependencies" "$UV sync --quiet --frozen --no-install-project --python $PYTHON"
 
 # `pvm list` with 100 envs (with pip) in a store of its own.
 export PVM_HOME="$SCRATCH/list-home"

@@ -8,7 +8,11 @@ use ureq::tls::{PemItem, RootCerts, TlsConfig};
 
 /// An agent with the roots in force.
 pub fn agent() -> ureq::Agent {
-    let mut config = ureq::Agent::config_builder();
+    // A server that never answers fails the download instead of hanging pvm (which may hold
+    // an env's lock); a slow body is not cut off.
+    let mut config = ureq::Agent::config_builder()
+        .timeout_connect(Some(std::time::Duration::from_secs(30)))
+        .timeout_recv_response(Some(std::time::Duration::from_secs(60)));
     if let Some(file) = std::env::var_os("SSL_CERT_FILE").filter(|f| !f.is_empty())
         && let Ok(pem) = std::fs::read(file)
     {

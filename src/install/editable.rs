@@ -14,10 +14,12 @@ use sha2::{Digest, Sha256};
 use super::site::{self, Dist};
 use super::wheel::{self, WheelError};
 use crate::fsutil;
+use crate::pep::{self, MarkerEnvironment};
 use crate::python::Facts;
 use crate::venv::Layout;
 
 /// Where the build of the project at `root`, from `build_inputs`, for this interpreter is kept.
+/// The git state is part of the key: hatch-vcs and setuptools-scm take the version from it.
 pub fn slot(cache: &Path, root: &Path, build_inputs: &str, facts: &Facts) -> PathBuf {
     let mut hasher = Sha256::new();
     for part in [
@@ -26,6 +28,7 @@ pub fn slot(cache: &Path, root: &Path, build_inputs: &str, facts: &Facts) -> Pat
         facts.base_executable.as_os_str().as_encoded_bytes(),
         facts.version.as_bytes(),
         facts.abiflags.as_bytes(),
+        &git_state(root),
     ] {
         hasher.update(part);
         hasher.update([0]);
@@ -34,10 +37,58 @@ pub fn slot(cache: &Path, root: &Path, build_inputs: &str, facts: &Facts) -> Pat
     cache.join("editables").join(&key[..32])
 }
 
-/// Installs the build kept at `slot` into the env, its console scripts written for this env;
-/// `false` when none is kept.
-pub fn restore(slot: &Path, layout: &Layout, facts: &Facts) -> Result<bool, WheelError> {
-    if !slot.is_dir() {
+/// What a commit, a checkout or a new tag changes in the repository holding `root`: `HEAD`,
+/// the commit it points at, and when the tags last changed. Empty outside a repository.
+fn git_state(root: &Path) -> Vec<u8> {
+    let Some(git) = root
+        .ancestors()
+        .map(|dir| dir.join(".git"))
+        .find(|git| git.exists())
+    else {
+        return Vec::new();
+    };
+    // A worktree's `.git` is a file naming its folder.
+    let git = match fs::read_to_string(&git) {
+        Ok(text) => match text.trim().strip_prefix("gitdir:") {
+            Some(dir) => git.parent().unwrap_or(root).join(dir.trim()),
+            None => return text.into_bytes(),
+        },
+        Err(_) => git,
+    };
+    let mut state = fs::read(git.join("HEAD")).unwrap_or_default();
+    if let Some(reference) = String::from_utf8_lossy(&state.clone())
+        .trim()
+        .strip_prefix("ref:")
+    {
+        state.extend(fs::read(git.join(reference.trim())).unwrap_or_default());
+    }
+    for changed in ["packed-refs", "refs/tags"] {
+        if let Ok(modified) = fs::metadata(git.join(changed)).and_then(|m| m.modified()) {
+            state.extend(format!("{modified:?}").into_bytes());
+        }
+    }
+    state
+}
+
+/// Installs the build kept at `slot` into the env, its console scripts written for this env.
+/// `false`, with nothing done, when none is kept, or when what the build requires is not all
+/// installed (a `setup.py`'s `install_requires` reaches the env only through a build).
+pub fn restore(
+    slot: &Path,
+    layout: &Layout,
+    facts: &Facts,
+    markers: &MarkerEnvironment,
+) -> Result<bool, WheelError> {
+    let kept = site::installed(slot);
+    let Some(dist) = kept.values().next() else {
+        return Ok(false);
+    };
+    let installed = site::installed(&layout.site_packages);
+    let missing = dist.requires.iter().any(|requirement| {
+        pep::applies(requirement, markers, &[])
+            && !installed.contains_key(&requirement.name.to_string())
+    });
+    if missing {
         return Ok(false);
     }
     wheel::install_tree(slot, layout, facts)?;
@@ -99,8 +150,14 @@ pub fn keep(slot: &Path, dist: &Dist, layout: &Layout) -> io::Result<bool> {
         }
         fs::write(target, bytes)?;
     }
-    // A kept build is replaced whole, never changed in place: envs link to its files.
-    let _ = fs::remove_dir_all(slot);
+    // A kept build is replaced whole, never changed in place (envs link to its files): the
+    // old one is moved aside first, so a slot is always whole or absent.
+    if slot.exists() {
+        let old = tempfile::Builder::new()
+            .prefix(".old-")
+            .tempdir_in(parent)?;
+        let _ = fs::rename(slot, old.path().join("slot"));
+    }
     match fs::rename(scratch.path(), slot) {
         Ok(()) => Ok(true),
         // Another pvm kept the same build meanwhile.

@@ -32,8 +32,8 @@ pub enum SyncError {
     NoPip,
     #[error("Python {version} ships no pip wheel to seed the env with (looked in {})", .looked.display())]
     NoBundledPip { version: String, looked: PathBuf },
-    #[error("cannot seed pip into the env")]
-    Seed(#[from] wheel::WheelError),
+    #[error("cannot install a wheel into the env")]
+    Wheel(#[from] wheel::WheelError),
     #[error("cannot start {installer}")]
     Spawn {
         installer: &'static str,
@@ -55,7 +55,7 @@ pub enum SyncError {
     Conflict { first: String, second: String },
     #[error("{installer} reported success, but {} not installed", .missing.join(", "))]
     NotInstalled {
-        installer: &'static str,
+        installer: String,
         missing: Vec<String>,
     },
     #[error("{installer} could not {action} the requirements:\n{detail}")]
@@ -124,8 +124,8 @@ impl SyncError {
             SyncError::OutsideLock { .. } => {
                 "a lock names only files pvm may read: if you trust it, move the file into the project or a find-links folder, then `pvm lock`".into()
             }
-            SyncError::Seed(_) => {
-                "check that PVM_HOME is writable and has free space, or set `seed-pip = false`".into()
+            SyncError::Wheel(_) => {
+                "check that PVM_HOME is writable and has free space; `pvm sync --reinstall` unpacks the wheels anew".into()
             }
             SyncError::Io { .. } => "check that the folder is writable and has free space".into(),
             SyncError::Conflict { .. } => {

@@ -1,27 +1,28 @@
 //! Installing a lock's wheels natively, without an installer process: the wheel each package
 //! needs on this machine, chosen by its tags as pip and uv choose, fetched by path or URL into
-//! pvm's cache (checked against the lock's sha256), and hard-linked into the env from an
-//! unpacked copy, as pip is seeded. Used when every package of the plan has such a wheel;
-//! anything else (an sdist, an archive, a folder, another platform) goes to the installer.
+//! pvm's cache (checked against the lock's sha256), unpacked and checked there, then
+//! hard-linked into the env, as pip is seeded. Everything that can fail on a wheel happens
+//! before the env changes. Used when every package of the plan has such a wheel; anything else
+//! (an sdist, an archive, a folder, another platform, a download pvm cannot make, offline
+//! without the wheel at hand) goes to the installer.
 
-use std::io::Read;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
 use super::backend::Backend;
 use super::pylock::{Artifact, Package};
-use super::{Progress, SyncError, SyncOptions, site};
+use super::{Progress, SyncError, SyncOptions, site, wheel};
 use crate::project::Project;
 use crate::python::Facts;
 use crate::venv::Layout;
 use crate::{fsutil, pep};
 
-/// The wheel tags this interpreter accepts, most specific first (packaging's `sys_tags` for
-/// CPython on glibc Linux); `None` elsewhere, where the installer chooses.
+/// The wheel tags this interpreter accepts, most specific first, in the order packaging's
+/// `sys_tags` yields them for CPython on glibc Linux; `None` elsewhere (musl, other systems,
+/// free-threaded, debug or 32-bit builds, PyPy), where the installer chooses.
 fn supported_tags(facts: &Facts) -> Option<Vec<String>> {
-    // A free-threaded or debug build (`t`, `d`) takes other wheels, a 32-bit one on a 64-bit
-    // machine other platforms: those are left to the installer.
     if facts.implementation != "cpython"
         || facts.platform != "linux"
         || !facts.abiflags.is_empty()
@@ -34,10 +35,11 @@ fn supported_tags(facts: &Facts) -> Option<Vec<String>> {
         return None;
     }
     let arch = facts.markers.get("platform_machine")?.clone();
-    let glibc = glibc_minor()?;
+    let glibc: u32 = facts.glibc.as_deref()?.split('.').nth(1)?.parse().ok()?;
     // manylinux1 (glibc 2.5) was x86 only; the other architectures start at 2014 (2.17).
     let oldest = if arch == "x86_64" { 5 } else { 17 };
-    let mut platforms: Vec<String> = Vec::new();
+    // A wheel built on this very machine first, then manylinux from the newest glibc down.
+    let mut platforms: Vec<String> = vec![format!("linux_{arch}")];
     for glibc_minor in (oldest..=glibc).rev() {
         platforms.push(format!("manylinux_2_{glibc_minor}_{arch}"));
         let alias = match glibc_minor {
@@ -50,52 +52,32 @@ fn supported_tags(facts: &Facts) -> Option<Vec<String>> {
             platforms.push(format!("{alias}_{arch}"));
         }
     }
-    platforms.push(format!("linux_{arch}"));
     let cp = format!("cp{major}{minor}");
     let mut tags = Vec::new();
-    for platform in &platforms {
-        tags.push(format!("{cp}-{cp}-{platform}"));
-        tags.push(format!("{cp}-abi3-{platform}"));
-        tags.push(format!("{cp}-none-{platform}"));
+    // cpython_tags: each ABI across every platform, then abi3 of older versions.
+    for abi in [cp.as_str(), "abi3", "none"] {
+        for platform in &platforms {
+            tags.push(format!("{cp}-{abi}-{platform}"));
+        }
     }
     for older in (2..minor).rev() {
         for platform in &platforms {
             tags.push(format!("cp{major}{older}-abi3-{platform}"));
         }
     }
-    for platform in &platforms {
-        tags.push(format!("py{major}{minor}-none-{platform}"));
-        tags.push(format!("py{major}-none-{platform}"));
-        for older in (0..minor).rev() {
-            tags.push(format!("py{major}{older}-none-{platform}"));
+    // compatible_tags: py3X, py3, py3(X-1) … py30 on every platform, then `any`.
+    let mut pythons = vec![format!("py{major}{minor}"), format!("py{major}")];
+    pythons.extend((0..minor).rev().map(|older| format!("py{major}{older}")));
+    for python in &pythons {
+        for platform in &platforms {
+            tags.push(format!("{python}-none-{platform}"));
         }
     }
     tags.push(format!("{cp}-none-any"));
-    tags.push(format!("py{major}{minor}-none-any"));
-    tags.push(format!("py{major}-none-any"));
-    for older in (0..minor).rev() {
-        tags.push(format!("py{major}{older}-none-any"));
+    for python in &pythons {
+        tags.push(format!("{python}-none-any"));
     }
     Some(tags)
-}
-
-/// The C library's minor version (`2.36` → 36): pvm runs on the same machine as the env.
-fn glibc_minor() -> Option<u32> {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    {
-        unsafe extern "C" {
-            fn gnu_get_libc_version() -> *const std::ffi::c_char;
-        }
-        // SAFETY: returns a static, NUL-terminated string.
-        let version = unsafe { std::ffi::CStr::from_ptr(gnu_get_libc_version()) };
-        let text = version.to_str().ok()?;
-        let (_, minor) = text.split_once('.')?;
-        minor.split('.').next()?.parse().ok()
-    }
-    #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-    {
-        None
-    }
 }
 
 /// The rank of the best tag a wheel file name carries (lower is better), if any fits.
@@ -124,30 +106,21 @@ fn rank(file: &str, tags: &[String]) -> Option<usize> {
     best
 }
 
-/// The wheel of `package` this machine takes, when it has one.
+/// The wheel of `package` the installer would take on this machine, when pvm can fetch and
+/// check it itself: with a sha256, from a local file or a URL.
 fn pick<'a>(package: &'a Package, tags: &[String]) -> Option<&'a Artifact> {
     if package.directory.is_some() || package.archive.is_some() {
         return None;
     }
-    package
+    let best = package
         .wheels
         .iter()
-        .filter(|wheel| is_fetchable(wheel))
         .filter_map(|wheel| Some((rank(wheel.file_name()?, tags)?, wheel)))
         .min_by_key(|(rank, _)| *rank)
-        .map(|(_, wheel)| wheel)
-}
-
-/// Whether `artifact` is at hand without a download.
-fn is_fetched(artifact: &Artifact, root: &Path, cache: &Path) -> bool {
-    artifact.local_file(root).is_some()
-        || kept_path(artifact, cache).is_some_and(|kept| kept.is_file())
-}
-
-/// Where a downloaded wheel is kept: named by its sha256, which the lock gives.
-fn kept_path(artifact: &Artifact, cache: &Path) -> Option<PathBuf> {
-    let sha256 = artifact.sha256().filter(|sha256| is_digest(sha256))?;
-    Some(cache.join("artifacts").join(format!("{sha256}.whl")))
+        .map(|(_, wheel)| wheel)?;
+    let checked = best.sha256().is_some_and(is_digest);
+    let reachable = best.url.is_some() || best.path.is_some();
+    (checked && reachable).then_some(best)
 }
 
 /// The name comes from the lock: only a real digest names a file.
@@ -155,76 +128,95 @@ fn is_digest(text: &str) -> bool {
     text.len() == 64 && text.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
-/// Whether pvm can get `artifact` itself: a local file, or a URL with the digest to check.
-fn is_fetchable(artifact: &Artifact) -> bool {
-    let local = artifact.path.is_some()
-        || artifact
-            .url
-            .as_deref()
-            .is_some_and(|url| url.starts_with("file:"));
-    local || (artifact.url.is_some() && artifact.sha256().is_some_and(is_digest))
+/// Where a downloaded wheel is kept: named by its sha256.
+fn kept_path(artifact: &Artifact, cache: &Path) -> Option<PathBuf> {
+    let sha256 = artifact.sha256().filter(|sha256| is_digest(sha256))?;
+    Some(
+        cache
+            .join("artifacts")
+            .join(format!("{}.whl", sha256.to_ascii_lowercase())),
+    )
 }
 
-/// The wheel file for `artifact`: the local file (already checked against the lock), or a
-/// download by URL into `cache/artifacts/<sha256>.whl`, checked before it is kept.
-fn fetch(artifact: &Artifact, root: &Path, cache: &Path) -> Result<PathBuf, SyncError> {
+/// The wheel file at hand without a download: the local one (its hash and place were checked
+/// with the lock's other local files), or one downloaded before.
+fn at_hand(artifact: &Artifact, root: &Path, cache: &Path) -> Option<PathBuf> {
     if let Some(path) = artifact.local_file(root) {
-        return Ok(path);
+        return path.is_file().then_some(path);
     }
+    kept_path(artifact, cache).filter(|kept| kept.is_file())
+}
+
+/// Downloads `artifact` by URL into `cache/artifacts/<sha256>.whl`, streamed through the hash
+/// and kept only when it matches. `SyncError::Native` when the download itself fails.
+fn download(artifact: &Artifact, cache: &Path) -> Result<PathBuf, SyncError> {
     let (Some(url), Some(expected), Some(kept)) =
         (&artifact.url, artifact.sha256(), kept_path(artifact, cache))
     else {
         return Err(SyncError::Native(format!(
-            "the lock gives {} neither a path nor a URL with a sha256",
+            "{} has no URL to download",
             artifact.file_name().unwrap_or("a wheel")
         )));
     };
-    if kept.is_file() {
-        return Ok(kept);
-    }
+    let folder = cache.join("artifacts");
     let io = |path: &Path| {
         let path = path.to_path_buf();
         move |source| SyncError::Io { path, source }
     };
-    let folder = cache.join("artifacts");
     std::fs::create_dir_all(&folder).map_err(io(&folder))?;
     let shown = fsutil::strip_credentials(url);
-    let (mut reader, _) = crate::http::get(url)
-        .map_err(|err| SyncError::Native(format!("cannot download {shown}: {err}")))?;
-    let mut bytes = Vec::new();
-    reader
-        .read_to_end(&mut bytes)
-        .map_err(|err| SyncError::Native(format!("cannot download {shown}: {err}")))?;
-    let actual = fsutil::hex(&Sha256::digest(&bytes));
-    if actual != expected {
+    let failed = |err: String| SyncError::Native(format!("cannot download {shown}: {err}"));
+    let (mut reader, _) = crate::http::get(url).map_err(failed)?;
+    let mut part = tempfile::Builder::new()
+        .prefix(".download-")
+        .tempfile_in(&folder)
+        .map_err(io(&folder))?;
+    let mut hasher = Sha256::new();
+    let mut buffer = vec![0u8; 256 * 1024];
+    loop {
+        let read = reader
+            .read(&mut buffer)
+            .map_err(|err| failed(err.to_string()))?;
+        if read == 0 {
+            break;
+        }
+        hasher.update(&buffer[..read]);
+        part.write_all(&buffer[..read]).map_err(io(part.path()))?;
+    }
+    let actual = fsutil::hex(&hasher.finalize());
+    if actual != expected.to_ascii_lowercase() {
         return Err(SyncError::HashMismatch {
             package: artifact.file_name().unwrap_or(url).to_string(),
-            path: PathBuf::from(fsutil::strip_credentials(url)),
+            path: PathBuf::from(shown.clone()),
             expected: expected.to_string(),
             actual,
         });
     }
-    fsutil::write_atomic(&kept, &bytes).map_err(io(&kept))?;
+    part.persist(&kept).map_err(|err| SyncError::Io {
+        path: kept.clone(),
+        source: err.error,
+    })?;
     Ok(kept)
 }
 
 /// What a native install of the lock's planned packages does: the installed packages to
-/// replace, and the wheel files (fetched, checked) to install.
+/// replace (name and `.dist-info`), and the wheels to link in, unpacked and checked.
 pub struct Plan {
-    replace: Vec<String>,
-    wheels: Vec<PathBuf>,
-    /// Where the wheels are unpacked once, to be linked from.
-    unpacked: PathBuf,
+    replace: Vec<(String, PathBuf)>,
+    trees: Vec<PathBuf>,
 }
 
-/// The native plan when this machine takes a wheel of every planned package (`None` otherwise,
-/// and the installer does the work). Packages already there at their locked version are left.
+/// The native plan when this machine takes a wheel of every planned package and pvm could
+/// fetch, check and unpack each (`None` otherwise: the installer does the work). Packages
+/// already there at their locked version are left. Nothing in the env changes here.
+#[allow(clippy::too_many_arguments)]
 pub fn plan(
     layout: &Layout,
     facts: &Facts,
     project: &Project,
     planned: &[&Package],
     options: &SyncOptions,
+    offline: bool,
     cache: &Path,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Option<Plan>, SyncError> {
@@ -245,11 +237,7 @@ pub fn plan(
     } else {
         Vec::new()
     };
-    let mut plan = Plan {
-        replace: Vec::new(),
-        wheels: Vec::new(),
-        unpacked: cache.join("wheels"),
-    };
+    let mut replace = Vec::new();
     let mut wanted = Vec::new();
     for (package, wheel) in picks {
         let name = pep::normalize_name(&package.name).unwrap_or_else(|_| package.name.clone());
@@ -259,53 +247,85 @@ pub fn plan(
         if same && !options.reinstall && !damaged.contains(&name) {
             continue;
         }
-        if installed.contains_key(&name) {
-            plan.replace.push(name);
+        if let Some(dist) = installed.get(&name) {
+            replace.push((name, dist.dist_info.clone()));
         }
         wanted.push(wheel);
     }
-    let missing = wanted
-        .iter()
-        .filter(|wheel| !is_fetched(wheel, &project.root, cache))
-        .count();
-    if missing > 0 {
-        progress(Progress::Fetching { count: missing });
+    // A local wheel the lock names must be there; a URL is fetched unless it was before.
+    let mut missing = Vec::new();
+    for wheel in &wanted {
+        if at_hand(wheel, &project.root, cache).is_none() {
+            if wheel
+                .url
+                .as_deref()
+                .is_none_or(|url| url.starts_with("file:"))
+                || offline
+            {
+                return Ok(None);
+            }
+            missing.push(*wheel);
+        }
     }
-    // Downloads go side by side too. One that fails (no network, an index that wants the
+    if !missing.is_empty() {
+        progress(Progress::Fetching {
+            count: missing.len(),
+        });
+    }
+    // Downloads go side by side. One that fails (no network, an index that wants the
     // credentials only the installer reads from netrc) hands the whole install to the
     // installer; a download that is not what the lock says is refused.
-    let fetched = in_parallel(&wanted, 4, |wheel| fetch(wheel, &project.root, cache));
-    for result in fetched {
+    for result in in_parallel(&missing, 4, |wheel| download(wheel, cache)) {
         match result {
-            Ok(file) => plan.wheels.push(file),
+            Ok(_) => {}
             Err(SyncError::Native(_)) => return Ok(None),
             Err(err) => return Err(err),
         }
     }
-    Ok(Some(plan))
+    // Unpacked (anew on --reinstall) and checked now: a wheel that cannot be installed is
+    // found before the env changes, and left to the installer, which says what is wrong.
+    let unpacked = cache.join("wheels");
+    let trees = in_parallel(&wanted, 4, |wheel| {
+        let file = at_hand(wheel, &project.root, cache)
+            .ok_or_else(|| SyncError::Native("a fetched wheel went missing".into()))?;
+        Ok(wheel::unpack_cached(&file, &unpacked, options.reinstall)?)
+    });
+    let Ok(trees) = trees.into_iter().collect::<Result<Vec<_>, _>>() else {
+        return Ok(None);
+    };
+    Ok(Some(Plan { replace, trees }))
 }
 
-/// Carries out a native plan: what is there at another version is uninstalled by the
-/// installer, then each wheel is hard-linked in from its unpacked copy in the cache.
+/// Carries out a native plan: what is there at another version is uninstalled (by the
+/// installer, or, without a RECORD to go by, its `.dist-info` removed and its files written
+/// over), then each wheel is hard-linked in from its unpacked copy, several at a time.
 pub fn install(
     backend: &Backend,
     layout: &Layout,
     facts: &Facts,
     plan: Plan,
 ) -> Result<(), SyncError> {
-    if !plan.replace.is_empty() {
-        backend.uninstall(layout, &plan.replace)?;
+    let mut uninstall = Vec::new();
+    for (name, dist_info) in plan.replace {
+        if !dist_info.is_dir() {
+            // Repaired away already.
+            continue;
+        }
+        if dist_info.join("RECORD").is_file() {
+            uninstall.push(name);
+        } else {
+            std::fs::remove_dir_all(&dist_info).map_err(|source| SyncError::Io {
+                path: dist_info.clone(),
+                source,
+            })?;
+        }
     }
+    backend.uninstall(layout, &uninstall)?;
     // Linking thousands of files is kernel time spent waiting on the file system: wheels go
     // in side by side, one per core, as uv installs them.
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
-    in_parallel(&plan.wheels, cores, |file| {
-        Ok(super::wheel::install(
-            file,
-            layout,
-            facts,
-            Some(&plan.unpacked),
-        )?)
+    in_parallel(&plan.trees, cores, |tree| {
+        Ok(wheel::install_tree(tree, layout, facts)?)
     })
     .into_iter()
     .try_for_each(|result| result.map(drop))
@@ -347,6 +367,34 @@ fn in_parallel<T: Sync, R: Send>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn facts(glibc: Option<&str>, abiflags: &str) -> Facts {
+        serde_json::from_value(serde_json::json!({
+            "executable": "/x/bin/python3", "base_executable": "/x/bin/python3",
+            "prefix": "/x", "base_prefix": "/x", "version": "3.12.1",
+            "version_info": [3, 12, 1, "final", 0], "implementation": "cpython",
+            "pointer_size": 64, "platform": "linux", "abiflags": abiflags, "glibc": glibc,
+            "scheme": {"purelib": "lib/python3.12/site-packages",
+                       "platlib": "lib/python3.12/site-packages", "scripts": "bin",
+                       "include": "include/python3.12", "data": ""},
+            "markers": {"platform_machine": "x86_64"},
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn wheel_tags_are_packagings_sys_tags_in_its_order() {
+        // `packaging.tags.sys_tags()` on CPython 3.12.1, x86_64, with packaging 26.4 told the
+        // glibc is 2.17.
+        let expected: Vec<&str> = include_str!("testdata/sys_tags-cp312-glibc2.17-x86_64.txt")
+            .lines()
+            .collect();
+        let ours = supported_tags(&facts(Some("2.17"), "")).unwrap();
+        assert_eq!(ours, expected);
+        // musl, or a free-threaded build: the installer chooses.
+        assert_eq!(supported_tags(&facts(None, "")), None);
+        assert_eq!(supported_tags(&facts(Some("2.17"), "t")), None);
+    }
 
     #[test]
     fn wheel_tags_rank_as_pip_ranks_them() {

@@ -134,9 +134,16 @@ pub fn sync(
     // A lock this machine can take wholly as wheels is installed natively; its wheels are
     // fetched and checked now, while a refusal still changes nothing.
     let native_plan = match (&options.cache, &planned) {
-        (Some(cache), Some(planned)) if lock.is_some() && !planned.is_empty() => {
-            native::plan(layout, facts, project, planned, options, cache, progress)?
-        }
+        (Some(cache), Some(planned)) if lock.is_some() && !planned.is_empty() => native::plan(
+            layout,
+            facts,
+            project,
+            planned,
+            options,
+            sources.offline,
+            cache,
+            progress,
+        )?,
         _ => None,
     };
 
@@ -186,7 +193,7 @@ pub fn sync(
             .collect();
         if !missing.is_empty() {
             return Err(SyncError::NotInstalled {
-                installer: backend.name(),
+                installer: report.installer.clone(),
                 missing,
             });
         }
@@ -201,6 +208,7 @@ pub fn sync(
             &backend,
             &sources,
             facts,
+            &markers,
             built_from,
             build_inputs.as_deref(),
             options,
@@ -571,6 +579,7 @@ fn install_project_itself(
     backend: &Backend,
     sources: &Sources,
     facts: &Facts,
+    markers: &pep::MarkerEnvironment,
     built_from: Option<&str>,
     build_inputs: Option<&str>,
     options: &SyncOptions,
@@ -595,7 +604,8 @@ fn install_project_itself(
     if let Some(slot) = &slot
         && current.is_none()
         && !options.reinstall
-        && editable::restore(slot, layout, facts)?
+        // A kept build that cannot be linked in is built instead.
+        && editable::restore(slot, layout, facts, markers).unwrap_or(false)
     {
         report.built_project = true;
         return Ok(());

@@ -42,7 +42,7 @@ pub fn install(
 ) -> Result<String, WheelError> {
     let scratch;
     let unpacked = match cache {
-        Some(cache) => unpack_cached(wheel, cache)?,
+        Some(cache) => unpack_cached(wheel, cache, false)?,
         None => {
             scratch = crate::fsutil::scratch_dir().map_err(|source| WheelError::Write {
                 path: std::env::temp_dir(),
@@ -103,7 +103,15 @@ pub fn install_tree(unpacked: &Path, layout: &Layout, facts: &Facts) -> Result<S
                     continue;
                 }
                 "purelib" | "platlib" => layout.site_packages.clone(),
-                "headers" => layout.root.join(&facts.scheme.include).join(&project),
+                // Where pip and uv put a venv's headers.
+                "headers" => layout
+                    .root
+                    .join("include/site")
+                    .join(format!(
+                        "python{}.{}",
+                        facts.version_info.0, facts.version_info.1
+                    ))
+                    .join(&project),
                 "data" => layout.root.clone(),
                 other => return Err(invalid(format!("unknown data folder `{other}`"))),
             };
@@ -134,9 +142,8 @@ pub fn install_tree(unpacked: &Path, layout: &Layout, facts: &Facts) -> Result<S
                 bytes = shebang(&layout.python()).into_bytes();
                 bytes.extend(rest);
             }
-            let path = layout.bin.join(entry.file_name());
-            fs::write(&path, bytes).map_err(write_err(&path))?;
-            set_executable(&path).map_err(write_err(&path))?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let path = write_script(&layout.bin, &name, &bytes)?;
             record.push(record_path(&path, &layout.site_packages));
         }
     }
@@ -144,15 +151,13 @@ pub fn install_tree(unpacked: &Path, layout: &Layout, facts: &Facts) -> Result<S
     let entry_points =
         fs::read_to_string(unpacked.join(&dist_info).join("entry_points.txt")).unwrap_or_default();
     for (name, target) in console_scripts(&entry_points, &project, facts) {
-        let path = layout.bin.join(&name);
         let (module, function) = target.split_once(':').unwrap_or((target.as_str(), "main"));
         let head = function.split('.').next().unwrap_or(function);
         let script = format!(
             "{}# -*- coding: utf-8 -*-\nimport re\nimport sys\nfrom {module} import {head}\nif __name__ == \"__main__\":\n    sys.argv[0] = re.sub(r\"(-script\\.pyw|\\.exe)?$\", \"\", sys.argv[0])\n    sys.exit({function}())\n",
             shebang(&layout.python())
         );
-        fs::write(&path, script).map_err(write_err(&path))?;
-        set_executable(&path).map_err(write_err(&path))?;
+        let path = write_script(&layout.bin, &name, script.as_bytes())?;
         record.push(record_path(&path, &layout.site_packages));
     }
 
@@ -172,9 +177,11 @@ pub fn install_tree(unpacked: &Path, layout: &Layout, facts: &Facts) -> Result<S
     Ok(project)
 }
 
-/// The wheel unpacked under `cache`, unpacking it first if needed. A finished unpack is
-/// renamed into place, so a killed one is never used.
-fn unpack_cached(wheel: &Path, cache: &Path) -> Result<PathBuf, WheelError> {
+/// The wheel unpacked under `cache`, unpacking it first if needed (or anew when `fresh`: an
+/// unpacked copy is linked into envs, and an edit made in place in one would be in it). A
+/// finished unpack is checked, then renamed into place, so a killed or broken one is never
+/// used.
+pub fn unpack_cached(wheel: &Path, cache: &Path, fresh: bool) -> Result<PathBuf, WheelError> {
     let meta = fs::metadata(wheel).map_err(|source| WheelError::Open {
         path: wheel.to_path_buf(),
         source,
@@ -193,9 +200,6 @@ fn unpack_cached(wheel: &Path, cache: &Path) -> Result<PathBuf, WheelError> {
         name.trim_end_matches(".whl"),
         meta.len()
     ));
-    if dir.is_dir() {
-        return Ok(dir);
-    }
     let write_err = |source| WheelError::Write {
         path: cache.to_path_buf(),
         source,
@@ -205,14 +209,55 @@ fn unpack_cached(wheel: &Path, cache: &Path) -> Result<PathBuf, WheelError> {
         .prefix(".unpack-")
         .tempdir_in(cache)
         .map_err(write_err)?;
+    if dir.is_dir() {
+        if !fresh {
+            return Ok(dir);
+        }
+        // Envs keep their links to the old files; the copy goes with the scratch folder.
+        let _ = fs::rename(&dir, scratch.path().join("old"));
+    }
     let root = scratch.path().join("wheel");
     unpack(wheel, &root)?;
+    check_tree(&root, wheel)?;
     match fs::rename(&root, &dir) {
         Ok(()) => Ok(dir),
         // Another pvm unpacked it meanwhile.
         Err(_) if dir.is_dir() => Ok(dir),
         Err(source) => Err(WheelError::Write { path: dir, source }),
     }
+}
+
+/// A wheel has one `.dist-info` at the top, and its `.data` only the folders a scheme has.
+fn check_tree(root: &Path, wheel: &Path) -> Result<(), WheelError> {
+    let invalid = |reason: String| WheelError::Invalid {
+        path: wheel.to_path_buf(),
+        reason,
+    };
+    let names: Vec<String> = fs::read_dir(root)
+        .map_err(|source| WheelError::Open {
+            path: root.to_path_buf(),
+            source,
+        })?
+        .flatten()
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .collect();
+    let dist_infos = names.iter().filter(|n| n.ends_with(".dist-info")).count();
+    if dist_infos != 1 {
+        return Err(invalid(format!("{dist_infos} .dist-info folders, not one")));
+    }
+    for data in names.iter().filter(|n| n.ends_with(".data")) {
+        for entry in fs::read_dir(root.join(data))
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            let key = entry.file_name().to_string_lossy().into_owned();
+            if !["scripts", "purelib", "platlib", "headers", "data"].contains(&key.as_str()) {
+                return Err(invalid(format!("unknown data folder `{key}`")));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Writes every file of the wheel under `root`, as the zip lays them out.
@@ -241,7 +286,8 @@ fn unpack(wheel: &Path, root: &Path) -> Result<(), WheelError> {
         if !is_safe(&name) {
             return Err(invalid(format!("unsafe path `{name}`")));
         }
-        if name.ends_with(".dist-info/RECORD") {
+        // The wheel's own RECORD is written anew on install; a vendored one deeper down stays.
+        if name.matches('/').count() == 1 && name.ends_with(".dist-info/RECORD") {
             continue;
         }
         let mut bytes = Vec::with_capacity(entry.size() as usize);
@@ -336,6 +382,31 @@ fn console_scripts(entry_points: &str, project: &str, facts: &Facts) -> Vec<(Str
         .collect();
     }
     scripts
+}
+
+/// Writes the script `name` into `bin`, executable. A name that is not one plain file name is
+/// refused, and what is there is replaced, never written through: `python3` is a link to the
+/// interpreter every env shares, a linked file is the cache's.
+fn write_script(bin: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf, WheelError> {
+    let path = bin.join(name);
+    if name.is_empty() || !is_safe(name) || name.contains('/') {
+        return Err(WheelError::Invalid {
+            path,
+            reason: format!("a script named `{name}`, which is not a file name"),
+        });
+    }
+    let write_err = |source| WheelError::Write {
+        path: path.clone(),
+        source,
+    };
+    match fs::remove_file(&path) {
+        Ok(()) => {}
+        Err(err) if err.kind() == io::ErrorKind::NotFound => {}
+        Err(err) => return Err(write_err(err)),
+    }
+    fs::write(&path, bytes).map_err(write_err)?;
+    set_executable(&path).map_err(write_err)?;
+    Ok(path)
 }
 
 /// `#!python` for this env. Paths with spaces or over the kernel's 127 bytes go through

@@ -33,6 +33,9 @@ pub struct Facts {
     pub platform: String,
     #[serde(default)]
     pub abiflags: String,
+    /// The C library's version when it is glibc (`2.36`), as packaging reads it for manylinux.
+    #[serde(default)]
+    pub glibc: Option<String>,
     /// Where a venv keeps its parts, relative to its root.
     pub scheme: Scheme,
     /// The standard library folder (where `ensurepip` keeps its pip wheel).

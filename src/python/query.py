@@ -50,6 +50,15 @@ def scheme_paths():
     return relative
 
 
+def glibc():
+    # What packaging asks to choose manylinux wheels: None on musl and elsewhere.
+    try:
+        name, version = os.confstr("CS_GNU_LIBC_VERSION").split()
+        return version if name == "glibc" else None
+    except (AttributeError, ValueError, OSError):
+        return None
+
+
 info = sys.version_info
 implementation = getattr(sys, "implementation", None)
 impl_name = implementation.name if implementation else platform.python_implementation().lower()
@@ -72,6 +81,7 @@ print(json.dumps({
     "pointer_size": struct.calcsize("P") * 8,
     "platform": sys.platform,
     "abiflags": getattr(sys, "abiflags", ""),
+    "glibc": glibc(),
     "scheme": scheme_paths(),
     "stdlib": sysconfig.get_path("stdlib"),
     "markers": {

@@ -185,7 +185,8 @@ fn wheels_named_by_url_are_downloaded_once_checked_and_kept() {
             &server,
             &[
                 ("alpha", "1.0", &alpha, sha256_hex(&alpha)),
-                ("beta", "2.0", &beta, sha256_hex(&beta)),
+                // A digest in capitals is the same digest.
+                ("beta", "2.0", &beta, sha256_hex(&beta).to_uppercase()),
             ],
         ),
     );
@@ -261,6 +262,27 @@ fn a_download_pvm_cannot_make_is_left_to_the_installer() {
     );
     sandbox.pvm().arg("sync").assert().success();
     assert_eq!(server.requests.load(Ordering::SeqCst), 1);
+    assert_eq!(sandbox.imported_version("alpha"), "1.0");
+    assert_eq!(installer_of(&sandbox, "alpha"), "pip");
+}
+
+#[test]
+fn offline_without_the_wheels_at_hand_the_installer_takes_the_lock() {
+    let sandbox = Sandbox::empty();
+    let alpha = sandbox.wheel("alpha", "1.0", &[]);
+    let server = serve(sandbox.wheels());
+    sandbox.deps_project("3.12", "pip", &["alpha"], "");
+    sandbox.write(
+        "pylock.toml",
+        &url_lock(&server, &[("alpha", "1.0", &alpha, sha256_hex(&alpha))]),
+    );
+    sandbox
+        .pvm()
+        .arg("sync")
+        .env("PVM_OFFLINE", "1")
+        .assert()
+        .success();
+    assert_eq!(server.requests.load(Ordering::SeqCst), 0);
     assert_eq!(sandbox.imported_version("alpha"), "1.0");
     assert_eq!(installer_of(&sandbox, "alpha"), "pip");
 }

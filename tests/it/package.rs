@@ -183,6 +183,55 @@ fn a_fresh_env_takes_the_kept_build_and_a_changed_build_input_builds_again() {
 }
 
 #[test]
+fn a_kept_build_is_not_used_after_a_commit_or_when_its_requirements_are_missing() {
+    let sandbox = Sandbox::empty();
+    sandbox.wheel("dep", "1.0", &[]);
+    sandbox.package_project("3.12", "pip", &["dep"], "");
+    let git = |args: &[&str]| {
+        let status = std::process::Command::new("git")
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+            .args(args)
+            .current_dir(&sandbox.project)
+            .output()
+            .unwrap();
+        assert!(status.status.success(), "git {args:?}: {status:?}");
+    };
+    git(&["init", "-q"]);
+    git(&["add", "-A"]);
+    git(&["commit", "-q", "-m", "first"]);
+    sandbox.pvm().arg("sync").assert().success();
+    let broken = "raise RuntimeError('the backend ran')\n";
+    sandbox.write("_backend/test_backend.py", broken);
+
+    // What the kept build requires must be in the env: here it names one that is not.
+    let kept = sandbox.home.join("cache/editables");
+    let slot = std::fs::read_dir(&kept)
+        .unwrap()
+        .flatten()
+        .next()
+        .unwrap()
+        .path();
+    let metadata = slot.join("demo-0.1.0.dist-info/METADATA");
+    let original = std::fs::read_to_string(&metadata).unwrap();
+    std::fs::write(
+        &metadata,
+        format!("{original}Requires-Dist: not-installed\n"),
+    )
+    .unwrap();
+    sandbox.pvm().args(["remove", "--yes"]).assert().success();
+    let out = sandbox.pvm().arg("sync").assert().code(1);
+    assert!(stderr(out.get_output()).contains("the backend ran"));
+    std::fs::write(&metadata, original).unwrap();
+    sandbox.pvm().arg("sync").assert().success();
+
+    // A commit can change the version hatch-vcs or setuptools-scm would build: built anew.
+    git(&["commit", "-q", "-am", "second"]);
+    sandbox.pvm().args(["remove", "--yes"]).assert().success();
+    let out = sandbox.pvm().arg("sync").assert().code(1);
+    assert!(stderr(out.get_output()).contains("the backend ran"));
+}
+
+#[test]
 fn a_broken_build_fails_cleanly_and_the_next_run_tries_again() {
     let sandbox = Sandbox::empty();
     sandbox.wheel("dep", "1.0", &[]);
