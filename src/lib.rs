@@ -16,6 +16,7 @@ pub mod http;
 pub mod install;
 pub mod listing;
 pub mod overlay;
+pub mod parallel;
 pub mod pep;
 pub mod project;
 pub mod python;

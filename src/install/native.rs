@@ -17,7 +17,7 @@ use super::{Progress, SyncError, SyncOptions, site, wheel};
 use crate::project::Project;
 use crate::python::Facts;
 use crate::venv::Layout;
-use crate::{fsutil, pep};
+use crate::{fsutil, parallel, pep};
 
 /// The wheel tags this interpreter accepts, most specific first, in the order packaging's
 /// `sys_tags` yields them for CPython on glibc Linux; `None` elsewhere (musl, other systems,
@@ -275,7 +275,7 @@ pub fn plan(
     // Downloads go side by side. One that fails (no network, an index that wants the
     // credentials only the installer reads from netrc) hands the whole install to the
     // installer; a download that is not what the lock says is refused.
-    for result in in_parallel(&missing, 4, |wheel| download(wheel, cache)) {
+    for result in parallel::map(&missing, 4, |wheel| download(wheel, cache)) {
         match result {
             Ok(_) => {}
             Err(SyncError::Native(_)) => return Ok(None),
@@ -285,12 +285,11 @@ pub fn plan(
     // Unpacked (anew on --reinstall) and checked now: a wheel that cannot be installed is
     // found before the env changes, and left to the installer, which says what is wrong.
     let unpacked = cache.join("wheels");
-    let trees = in_parallel(&wanted, 4, |wheel| {
-        let file = at_hand(wheel, &project.root, cache)
-            .ok_or_else(|| SyncError::Native("a fetched wheel went missing".into()))?;
-        Ok(wheel::unpack_cached(&file, &unpacked, options.reinstall)?)
+    let trees = parallel::map(&wanted, 4, |wheel| {
+        let file = at_hand(wheel, &project.root, cache)?;
+        wheel::unpack_cached(&file, &unpacked, options.reinstall).ok()
     });
-    let Ok(trees) = trees.into_iter().collect::<Result<Vec<_>, _>>() else {
+    let Some(trees) = trees.into_iter().collect::<Option<Vec<_>>>() else {
         return Ok(None);
     };
     Ok(Some(Plan { replace, trees }))
@@ -323,45 +322,11 @@ pub fn install(
     backend.uninstall(layout, &uninstall)?;
     // Linking thousands of files is kernel time spent waiting on the file system: wheels go
     // in side by side, one per core, as uv installs them.
-    let cores = std::thread::available_parallelism().map_or(1, usize::from);
-    in_parallel(&plan.trees, cores, |tree| {
-        Ok(wheel::install_tree(tree, layout, facts)?)
+    parallel::map(&plan.trees, parallel::cores(), |tree| {
+        wheel::install_tree(tree, layout, facts)
     })
     .into_iter()
-    .try_for_each(|result| result.map(drop))
-}
-
-/// `work` on every item, on up to `workers` threads; the results in the items' order.
-fn in_parallel<T: Sync, R: Send>(
-    items: &[T],
-    workers: usize,
-    work: impl Fn(&T) -> Result<R, SyncError> + Sync,
-) -> Vec<Result<R, SyncError>> {
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let results: Vec<std::sync::Mutex<Option<Result<R, SyncError>>>> =
-        items.iter().map(|_| std::sync::Mutex::new(None)).collect();
-    std::thread::scope(|scope| {
-        for _ in 0..workers.clamp(1, 8).min(items.len()) {
-            scope.spawn(|| {
-                loop {
-                    let at = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    let Some(item) = items.get(at) else {
-                        return;
-                    };
-                    let result = work(item);
-                    *results[at].lock().unwrap_or_else(|e| e.into_inner()) = Some(result);
-                }
-            });
-        }
-    });
-    results
-        .into_iter()
-        .map(|slot| {
-            slot.into_inner()
-                .unwrap_or_else(|e| e.into_inner())
-                .expect("every item was worked on")
-        })
-        .collect()
+    .try_for_each(|result| result.map(drop).map_err(SyncError::from))
 }
 
 #[cfg(test)]

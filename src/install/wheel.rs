@@ -200,6 +200,9 @@ pub fn unpack_cached(wheel: &Path, cache: &Path, fresh: bool) -> Result<PathBuf,
         name.trim_end_matches(".whl"),
         meta.len()
     ));
+    if !fresh && dir.is_dir() {
+        return Ok(dir);
+    }
     let write_err = |source| WheelError::Write {
         path: cache.to_path_buf(),
         source,
@@ -210,9 +213,6 @@ pub fn unpack_cached(wheel: &Path, cache: &Path, fresh: bool) -> Result<PathBuf,
         .tempdir_in(cache)
         .map_err(write_err)?;
     if dir.is_dir() {
-        if !fresh {
-            return Ok(dir);
-        }
         // Envs keep their links to the old files; the copy goes with the scratch folder.
         let _ = fs::rename(&dir, scratch.path().join("old"));
     }
@@ -312,7 +312,8 @@ fn unpack(wheel: &Path, root: &Path) -> Result<(), WheelError> {
 }
 
 /// Links (or copies) the tree at `from` into `to`, leaving out the top-level names in `skip`,
-/// and records every file relative to `site_packages`.
+/// and records every file relative to `site_packages`. (Linking one tree from several threads
+/// gains nothing: links into one folder wait on each other in the kernel.)
 fn place(
     from: &Path,
     to: &Path,
@@ -336,15 +337,24 @@ fn place(
             place(&source, &target, &[], site_packages, record)?;
             continue;
         }
-        if fs::hard_link(&source, &target).is_err() {
-            // A file already there is replaced, not written through: it may be a link into
-            // another wheel's unpacked copy. Across file systems, a copy.
-            let _ = fs::remove_file(&target);
-            if fs::hard_link(&source, &target).is_err() {
-                fs::copy(&source, &target).map_err(write_err(&target))?;
-            }
-        }
+        link(&source, &target)?;
         record.push(record_path(&target, site_packages));
+    }
+    Ok(())
+}
+
+/// Hard-links `source` at `target`. A file already there is replaced, not written through: it
+/// may be a link into another wheel's unpacked copy. Across file systems, a copy.
+fn link(source: &Path, target: &Path) -> Result<(), WheelError> {
+    if fs::hard_link(source, target).is_ok() {
+        return Ok(());
+    }
+    let _ = fs::remove_file(target);
+    if fs::hard_link(source, target).is_err() {
+        fs::copy(source, target).map_err(|source| WheelError::Write {
+            path: target.to_path_buf(),
+            source,
+        })?;
     }
     Ok(())
 }
