@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # pvm side by side with uv, poetry, pipenv, virtualenv and python -m venv, measured with hyperfine:
-# warm runs (a project, a PEP 723 script), env creation (empty and with pip), syncing 20 local wheels, a no-op sync, a fresh
-# env for a real package with its tests group (the project installed editable), and `pvm list`
-# with 100 envs in the store. Prints medians and ratios against uv.
+# warm runs (a project, a PEP 723 script), env creation (empty and with pip), syncing 20 local
+# wheels, a no-op sync, a fresh env for a real package with its tests group (the project
+# installed editable) and from its lock (also interleaved round by round: bench/interleave.py),
+# and `pvm list` with 100 envs in the store. Prints medians and ratios against uv.
 #
 #   bench/compare.sh              # needs hyperfine (apt-get install hyperfine) and PyPI access
 #   RUNS=50 bench/compare.sh      # more runs per command (default 30)
@@ -153,9 +154,13 @@ done
 # tests group, the project itself) and the dependencies only. Then pvm without a lock, which
 # resolves on every fresh env, for the record.
 export PVM_PYTHON="$PYTHON"
-mkdir -p "$SCRATCH/real-nolock"
+mkdir -p "$SCRATCH/real-nolock" "$SCRATCH/real-nopip"
 tar --no-same-owner -xzf "$SCRATCH"/real/*.tar.gz -C "$SCRATCH/real-nolock" --strip-components 1
+tar --no-same-owner -xzf "$SCRATCH"/real/*.tar.gz -C "$SCRATCH/real-nopip" --strip-components 1
 (cd "$SCRATCH/real-pvm" && "$PVM" lock --quiet && "$PVM" sync --quiet --group "$REAL_GROUP")
+# The same env without pip (seed-pip = false), which is what uv's envs hold.
+printf '\n[tool.pvm]\nseed-pip = false\n' >> "$SCRATCH/real-nopip/pyproject.toml"
+(cd "$SCRATCH/real-nopip" && "$PVM" lock --quiet && "$PVM" sync --quiet --no-install-project)
 (cd "$SCRATCH/real-nolock" && "$PVM" sync --quiet --group "$REAL_GROUP")
 (cd "$SCRATCH/real-uv" && "$UV" sync --quiet --python "$PYTHON" --group "$REAL_GROUP")
 PVM_REAL="$PVM --project $SCRATCH/real-pvm"
@@ -169,7 +174,16 @@ RUNS=15 bench lock \
     --prepare "sh -c '$PVM_REAL remove --yes --quiet || true'" \
     -n "pvm sync from pylock.toml: fresh env, dependencies" "$PVM_REAL sync --quiet --no-install-project" \
     --prepare "rm -rf $SCRATCH/real-uv/.venv" \
-    -n "uv sync --frozen: fresh env, dependencies" "$UV_REAL sync --quiet --frozen --no-install-project --python $PYTHON"
+    -n "uv sync --frozen: fresh env, dependencies" "$UV_REAL sync --quiet --frozen --no-install-project --python $PYTHON" \
+    --prepare "sh -c '$PVM --project $SCRATCH/real-nopip remove --yes --quiet || true'" \
+    -n "pvm sync from pylock.toml, seed-pip = false: fresh env, dependencies" "$PVM --project $SCRATCH/real-nopip sync --quiet --no-install-project"
+# The same three once more, interleaved round by round (bench/interleave.py): the ratios that
+# survive a noisy machine.
+"$PYTHON" "$REPO/bench/interleave.py" "$RUNS" \
+    "uv sync --frozen" "rm -rf $SCRATCH/real-uv/.venv" "$UV_REAL sync --quiet --frozen --no-install-project --python $PYTHON" \
+    "pvm sync from pylock.toml" "$PVM_REAL remove --yes --quiet" "$PVM_REAL sync --quiet --no-install-project" \
+    "pvm, seed-pip = false" "$PVM --project $SCRATCH/real-nopip remove --yes --quiet" "$PVM --project $SCRATCH/real-nopip sync --quiet --no-install-project" \
+    > "$SCRATCH/interleaved.md"
 RUNS=10 bench real-nolock --prepare "sh -c '$PVM --project $SCRATCH/real-nolock remove --yes --quiet || true'" \
     -n "pvm sync --group $REAL_GROUP, no lock: fresh env, real package" "$PVM --project $SCRATCH/real-nolock sync --quiet --group $REAL_GROUP"
 cd "$SCRATCH/real-pvm"
@@ -187,3 +201,5 @@ done
 bench list -n "pvm list (100 envs)" "$PVM list" -n "pvm list --json (100 envs)" "$PVM list --json"
 
 "$PYTHON" "$REPO/bench/report.py" "$results"
+printf '\nFresh env from the lock, interleaved (%s rounds):\n\n| command | median | vs uv |\n|---|---:|---:|\n' "$RUNS"
+cat "$SCRATCH/interleaved.md"

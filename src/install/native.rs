@@ -295,6 +295,13 @@ pub fn plan(
     Ok(Some(Plan { replace, trees }))
 }
 
+impl Plan {
+    /// Whether something installed goes first (which takes the installer).
+    pub fn replaces(&self) -> bool {
+        !self.replace.is_empty()
+    }
+}
+
 /// Carries out a native plan: what is there at another version is uninstalled (by the
 /// installer, or, without a RECORD to go by, its `.dist-info` removed and its files written
 /// over), then each wheel is hard-linked in from its unpacked copy, several at a time.

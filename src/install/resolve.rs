@@ -155,6 +155,12 @@ pub fn resolve(
     previous: &BTreeMap<String, String>,
     upgrade: bool,
 ) -> Result<PyLock, SyncError> {
+    // pip resolves from inside the env: without it there, say so, not "No module named pip".
+    if *backend == Backend::Pip
+        && !super::site::installed(&layout.site_packages).contains_key("pip")
+    {
+        return Err(SyncError::NoPip);
+    }
     let sources = Sources::for_project(project);
     let scratch = crate::fsutil::scratch_dir().map_err(|source| SyncError::Io {
         path: std::env::temp_dir(),

@@ -127,9 +127,6 @@ pub fn sync(
     let count = planned.as_ref().map_or(requirements.len(), Vec::len);
     let pip_missing =
         backend == Backend::Pip && !site::installed(&layout.site_packages).contains_key("pip");
-    if count > 0 && pip_missing {
-        return Err(SyncError::NoPip);
-    }
 
     // A lock this machine can take wholly as wheels is installed natively; its wheels are
     // fetched and checked now, while a refusal still changes nothing.
@@ -146,6 +143,10 @@ pub fn sync(
         )?,
         _ => None,
     };
+    // pip is needed unless pvm installs everything itself, with nothing to uninstall first.
+    if count > 0 && pip_missing && native_plan.as_ref().is_none_or(native::Plan::replaces) {
+        return Err(SyncError::NoPip);
+    }
 
     // The changes.
     begin()?;

@@ -240,8 +240,8 @@ fn a_download_that_does_not_match_its_hash_is_refused_and_changes_nothing() {
 fn a_package_without_a_wheel_for_this_machine_goes_to_the_installer() {
     let sandbox = Sandbox::empty();
     sandbox.wheel("alpha", "1.0", &[]);
-    // Python 3.7 is resolved and installed by pip, whose lock pvm does not install itself.
-    sandbox.deps_project("3.7", "pip", &["alpha"], "");
+    // Python 3.6 is resolved and installed by pip; pvm installs wheels itself from 3.8 on.
+    sandbox.deps_project("3.6", "pip", &["alpha"], "");
     sandbox.pvm().arg("lock").assert().success();
     sandbox.pvm().arg("sync").assert().success();
     assert_eq!(sandbox.imported_version("alpha"), "1.0");
@@ -285,4 +285,30 @@ fn offline_without_the_wheels_at_hand_the_installer_takes_the_lock() {
     assert_eq!(server.requests.load(Ordering::SeqCst), 0);
     assert_eq!(sandbox.imported_version("alpha"), "1.0");
     assert_eq!(installer_of(&sandbox, "alpha"), "pip");
+}
+
+#[test]
+fn without_pip_and_without_uv_pvm_still_installs_a_lock_of_wheels() {
+    let sandbox = Sandbox::empty();
+    sandbox.wheel("alpha", "1.0", &[]);
+    sandbox.wheel("alpha", "2.0", &[]);
+    sandbox.deps_project("3.12", "pip", &["alpha==1.0"], "");
+    sandbox.pvm().arg("lock").assert().success();
+    // A fresh env without pip, and no uv: the lock's wheels need neither.
+    sandbox.pvm().args(["remove", "--yes"]).assert().success();
+    let without_pip =
+        |manifest: String| manifest.replace("[tool.pvm]\n", "[tool.pvm]\nseed-pip = false\n");
+    let manifest = std::fs::read_to_string(sandbox.project.join("pyproject.toml")).unwrap();
+    sandbox.manifest(&without_pip(manifest));
+    sandbox.pvm().arg("sync").assert().success();
+    assert_eq!(sandbox.imported_version("alpha"), "1.0");
+    assert_eq!(installer_of(&sandbox, "alpha"), "pvm");
+
+    // Locking anew takes pip's resolver, which is not there: said plainly, nothing changes.
+    let manifest = std::fs::read_to_string(sandbox.project.join("pyproject.toml")).unwrap();
+    sandbox.manifest(&manifest.replace("alpha==1.0", "alpha==2.0"));
+    let out = sandbox.pvm().arg("sync").assert().code(1);
+    let err = stderr(out.get_output());
+    assert!(err.contains("no pip to install with"), "{err}");
+    assert_eq!(sandbox.present_version("alpha"), "1.0");
 }
