@@ -55,15 +55,28 @@ fn git_state(root: &Path) -> Vec<u8> {
         },
         Err(_) => git,
     };
+    // A worktree keeps its HEAD; the refs and tags are the main repository's (`commondir`).
+    let common = fs::read_to_string(git.join("commondir"))
+        .map(|dir| git.join(dir.trim()))
+        .unwrap_or_else(|_| git.clone());
     let mut state = fs::read(git.join("HEAD")).unwrap_or_default();
-    if let Some(reference) = String::from_utf8_lossy(&state.clone())
-        .trim()
-        .strip_prefix("ref:")
-    {
-        state.extend(fs::read(git.join(reference.trim())).unwrap_or_default());
+    let head = String::from_utf8_lossy(&state).trim().to_string();
+    if let Some(reference) = head.strip_prefix("ref:").map(str::trim) {
+        let loose = fs::read(git.join(reference)).or_else(|_| fs::read(common.join(reference)));
+        let commit = loose.unwrap_or_else(|_| {
+            // Or packed: `<commit> <ref>` lines.
+            fs::read_to_string(common.join("packed-refs"))
+                .unwrap_or_default()
+                .lines()
+                .find(|line| line.split_whitespace().nth(1) == Some(reference))
+                .unwrap_or_default()
+                .as_bytes()
+                .to_vec()
+        });
+        state.extend(commit);
     }
     for changed in ["packed-refs", "refs/tags"] {
-        if let Ok(modified) = fs::metadata(git.join(changed)).and_then(|m| m.modified()) {
+        if let Ok(modified) = fs::metadata(common.join(changed)).and_then(|m| m.modified()) {
             state.extend(format!("{modified:?}").into_bytes());
         }
     }
@@ -91,7 +104,14 @@ pub fn restore(
     if missing {
         return Ok(false);
     }
-    wheel::install_tree(slot, layout, facts)?;
+    if let Err(err) = wheel::install_tree(slot, layout, facts) {
+        // Half linked in: the `.dist-info` goes (the build that follows writes the files
+        // anew), so that its installer does not meet a dist without a RECORD.
+        if let Some(name) = dist.dist_info.file_name() {
+            let _ = fs::remove_dir_all(layout.site_packages.join(name));
+        }
+        return Err(err);
+    }
     Ok(true)
 }
 

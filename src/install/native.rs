@@ -20,7 +20,7 @@ use crate::venv::Layout;
 use crate::{fsutil, parallel, pep};
 
 /// The wheel tags this interpreter accepts, most specific first, in the order packaging's
-/// `sys_tags` yields them for CPython on glibc Linux; `None` elsewhere (musl, other systems,
+/// `sys_tags` (24, as pip vendors it) yields them for CPython on glibc Linux; `None` elsewhere (musl, other systems,
 /// free-threaded, debug or 32-bit builds, PyPy), where the installer chooses.
 fn supported_tags(facts: &Facts) -> Option<Vec<String>> {
     if facts.implementation != "cpython"
@@ -38,8 +38,10 @@ fn supported_tags(facts: &Facts) -> Option<Vec<String>> {
     let glibc: u32 = facts.glibc.as_deref()?.split('.').nth(1)?.parse().ok()?;
     // manylinux1 (glibc 2.5) was x86 only; the other architectures start at 2014 (2.17).
     let oldest = if arch == "x86_64" { 5 } else { 17 };
-    // A wheel built on this very machine first, then manylinux from the newest glibc down.
-    let mut platforms: Vec<String> = vec![format!("linux_{arch}")];
+    // manylinux from the newest glibc down, then a wheel built on this very machine (pip's
+    // packaging up to 24 and uv rank it last; packaging 26 first, but the installers pvm
+    // falls back to would choose otherwise).
+    let mut platforms: Vec<String> = Vec::new();
     for glibc_minor in (oldest..=glibc).rev() {
         platforms.push(format!("manylinux_2_{glibc_minor}_{arch}"));
         let alias = match glibc_minor {
@@ -52,6 +54,7 @@ fn supported_tags(facts: &Facts) -> Option<Vec<String>> {
             platforms.push(format!("{alias}_{arch}"));
         }
     }
+    platforms.push(format!("linux_{arch}"));
     let cp = format!("cp{major}{minor}");
     let mut tags = Vec::new();
     // cpython_tags: each ABI across every platform, then abi3 of older versions.
@@ -169,6 +172,9 @@ fn download(artifact: &Artifact, cache: &Path) -> Result<PathBuf, SyncError> {
     let (mut reader, _) = crate::http::get(url).map_err(failed)?;
     let mut part = tempfile::Builder::new()
         .prefix(".download-")
+        .permissions(std::os::unix::fs::PermissionsExt::from_mode(
+            fsutil::FILE_MODE,
+        ))
         .tempfile_in(&folder)
         .map_err(io(&folder))?;
     let mut hasher = Sha256::new();
@@ -192,6 +198,8 @@ fn download(artifact: &Artifact, cache: &Path) -> Result<PathBuf, SyncError> {
             actual,
         });
     }
+    // On disk before it has its name: a kept file is trusted without hashing it again.
+    part.as_file().sync_data().map_err(io(part.path()))?;
     part.persist(&kept).map_err(|err| SyncError::Io {
         path: kept.clone(),
         source: err.error,
@@ -356,7 +364,7 @@ mod tests {
 
     #[test]
     fn wheel_tags_are_packagings_sys_tags_in_its_order() {
-        // `packaging.tags.sys_tags()` on CPython 3.12.1, x86_64, with packaging 26.4 told the
+        // `packaging.tags.sys_tags()` on CPython 3.12.1, x86_64, with packaging 24.2 told the
         // glibc is 2.17.
         let expected: Vec<&str> = include_str!("testdata/sys_tags-cp312-glibc2.17-x86_64.txt")
             .lines()

@@ -143,8 +143,19 @@ pub fn sync(
         )?,
         _ => None,
     };
-    // pip is needed unless pvm installs everything itself, with nothing to uninstall first.
-    if count > 0 && pip_missing && native_plan.as_ref().is_none_or(native::Plan::replaces) {
+    // pip is needed unless pvm installs everything itself into an env that holds nothing
+    // else: nothing to uninstall first, nothing to remove after, no project to build.
+    let install_project = project.manifest.is_package() && !selection.no_project;
+    let installer_free = native_plan.as_ref().is_some_and(|plan| !plan.replaces())
+        && !install_project
+        && planned.as_ref().is_some_and(|planned| {
+            let names: BTreeSet<String> = planned
+                .iter()
+                .map(|p| pep::normalize_name(&p.name).unwrap_or_else(|_| p.name.clone()))
+                .collect();
+            before.keys().all(|name| names.contains(name))
+        });
+    if count > 0 && pip_missing && !installer_free {
         return Err(SyncError::NoPip);
     }
 
@@ -200,7 +211,6 @@ pub fn sync(
         }
     }
 
-    let install_project = project.manifest.is_package() && !selection.no_project;
     let build_inputs = package::build_inputs(project);
     if install_project {
         install_project_itself(

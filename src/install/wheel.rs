@@ -212,13 +212,15 @@ pub fn unpack_cached(wheel: &Path, cache: &Path, fresh: bool) -> Result<PathBuf,
         .prefix(".unpack-")
         .tempdir_in(cache)
         .map_err(write_err)?;
-    if dir.is_dir() {
-        // Envs keep their links to the old files; the copy goes with the scratch folder.
-        let _ = fs::rename(&dir, scratch.path().join("old"));
-    }
     let root = scratch.path().join("wheel");
     unpack(wheel, &root)?;
     check_tree(&root, wheel)?;
+    if dir.is_dir() {
+        // Swapped only now, so that another pvm linking from it misses it for two renames,
+        // not a whole unpack. Envs keep their links to the old files; the old copy goes with
+        // the scratch folder.
+        let _ = fs::rename(&dir, scratch.path().join("old"));
+    }
     match fs::rename(&root, &dir) {
         Ok(()) => Ok(dir),
         // Another pvm unpacked it meanwhile.
@@ -326,7 +328,11 @@ fn place(
         move |source| WheelError::Write { path, source }
     };
     fs::create_dir_all(to).map_err(write_err(to))?;
-    for entry in fs::read_dir(from).map_err(write_err(from))?.flatten() {
+    let entries = fs::read_dir(from).map_err(|source| WheelError::Open {
+        path: from.to_path_buf(),
+        source,
+    })?;
+    for entry in entries.flatten() {
         let name = entry.file_name();
         if skip.iter().any(|skipped| name == *skipped) {
             continue;
@@ -346,10 +352,13 @@ fn place(
 /// Hard-links `source` at `target`. A file already there is replaced, not written through: it
 /// may be a link into another wheel's unpacked copy. Across file systems, a copy.
 fn link(source: &Path, target: &Path) -> Result<(), WheelError> {
-    if fs::hard_link(source, target).is_ok() {
-        return Ok(());
+    match fs::hard_link(source, target) {
+        Ok(()) => return Ok(()),
+        Err(err) if err.kind() == io::ErrorKind::AlreadyExists => {
+            let _ = fs::remove_file(target);
+        }
+        Err(_) => {}
     }
-    let _ = fs::remove_file(target);
     if fs::hard_link(source, target).is_err() {
         fs::copy(source, target).map_err(|source| WheelError::Write {
             path: target.to_path_buf(),
@@ -399,10 +408,15 @@ fn console_scripts(entry_points: &str, project: &str, facts: &Facts) -> Vec<(Str
 /// interpreter every env shares, a linked file is the cache's.
 fn write_script(bin: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf, WheelError> {
     let path = bin.join(name);
-    if name.is_empty() || !is_safe(name) || name.contains('/') {
+    // The env's own interpreter links are not a wheel's to replace.
+    let interpreter = name == "python"
+        || name
+            .strip_prefix("python3")
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'));
+    if name.is_empty() || !is_safe(name) || name.contains('/') || interpreter {
         return Err(WheelError::Invalid {
             path,
-            reason: format!("a script named `{name}`, which is not a file name"),
+            reason: format!("a script named `{name}`, not a plain file name or the env's python"),
         });
     }
     let write_err = |source| WheelError::Write {

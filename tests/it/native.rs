@@ -292,22 +292,40 @@ fn without_pip_and_without_uv_pvm_still_installs_a_lock_of_wheels() {
     let sandbox = Sandbox::empty();
     sandbox.wheel("alpha", "1.0", &[]);
     sandbox.wheel("alpha", "2.0", &[]);
-    sandbox.deps_project("3.12", "pip", &["alpha==1.0"], "");
+    sandbox.wheel("beta", "1.0", &[]);
+    let groups = "[dependency-groups]\nx = [\"beta\"]\n";
+    sandbox.deps_project("3.12", "pip", &["alpha==1.0"], groups);
     sandbox.pvm().arg("lock").assert().success();
     // A fresh env without pip, and no uv: the lock's wheels need neither.
     sandbox.pvm().args(["remove", "--yes"]).assert().success();
-    let without_pip =
-        |manifest: String| manifest.replace("[tool.pvm]\n", "[tool.pvm]\nseed-pip = false\n");
-    let manifest = std::fs::read_to_string(sandbox.project.join("pyproject.toml")).unwrap();
-    sandbox.manifest(&without_pip(manifest));
-    sandbox.pvm().arg("sync").assert().success();
+    let edit = |from: &str, to: &str| {
+        let manifest = std::fs::read_to_string(sandbox.project.join("pyproject.toml")).unwrap();
+        sandbox.manifest(&manifest.replace(from, to));
+    };
+    edit("[tool.pvm]\n", "[tool.pvm]\nseed-pip = false\n");
+    sandbox
+        .pvm()
+        .args(["sync", "--group", "x"])
+        .assert()
+        .success();
     assert_eq!(sandbox.imported_version("alpha"), "1.0");
     assert_eq!(installer_of(&sandbox, "alpha"), "pvm");
+    assert_eq!(installer_of(&sandbox, "beta"), "pvm");
 
-    // Locking anew takes pip's resolver, which is not there: said plainly, nothing changes.
-    let manifest = std::fs::read_to_string(sandbox.project.join("pyproject.toml")).unwrap();
-    sandbox.manifest(&manifest.replace("alpha==1.0", "alpha==2.0"));
-    let out = sandbox.pvm().arg("sync").assert().code(1);
+    // Removing what the selection no longer wants takes an installer: refused before anything
+    // changes, and said plainly.
+    let out = sandbox.pvm().args(["sync", "--no-dev"]).assert().code(1);
+    let err = stderr(out.get_output());
+    assert!(err.contains("no pip to install with"), "{err}");
+    assert_eq!(sandbox.present_version("beta"), "1.0");
+
+    // So does locking anew, with pip's resolver.
+    edit("alpha==1.0", "alpha==2.0");
+    let out = sandbox
+        .pvm()
+        .args(["sync", "--group", "x"])
+        .assert()
+        .code(1);
     let err = stderr(out.get_output());
     assert!(err.contains("no pip to install with"), "{err}");
     assert_eq!(sandbox.present_version("alpha"), "1.0");
