@@ -209,7 +209,7 @@ pub fn unpack_cached(wheel: &Path, cache: &Path, fresh: bool) -> Result<PathBuf,
     };
     fs::create_dir_all(cache).map_err(write_err)?;
     let scratch = tempfile::Builder::new()
-        .prefix(".unpack-")
+        .prefix(&crate::fsutil::Temp::Unpack.prefix())
         .tempdir_in(cache)
         .map_err(write_err)?;
     let root = scratch.path().join("wheel");
