@@ -59,6 +59,9 @@ pub fn python(ctx: &Context, command: PythonCommand) -> anyhow::Result<i32> {
                         python.origin.to_string(),
                         python.path.display().to_string(),
                     ]
+                    .iter()
+                    .map(|cell| ui::shown(cell).into_owned())
+                    .collect()
                 })
                 .collect();
             write!(

@@ -32,6 +32,9 @@ pub fn list_available(ctx: &Context, json: bool) -> anyhow::Result<i32> {
                 build.build.clone(),
                 if installed.is_file() { "installed" } else { "" }.to_string(),
             ]
+            .iter()
+            .map(|cell| ui::shown(cell).into_owned())
+            .collect()
         })
         .collect();
     write!(
