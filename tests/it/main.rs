@@ -22,5 +22,6 @@ mod run;
 mod schemas;
 mod script;
 mod shell;
+mod store_output;
 mod sync;
 mod trial;
