@@ -35,7 +35,12 @@ mod tests {
 
     #[test]
     fn sh_reads_back_exactly_what_was_quoted() {
-        for text in ["O'Brien dir", r#"a "b" $c `d` \e \'f' ''' !g"#, "new\nline", ""] {
+        for text in [
+            "O'Brien dir",
+            r#"a "b" $c `d` \e \'f' ''' !g"#,
+            "new\nline",
+            "",
+        ] {
             let out = std::process::Command::new("sh")
                 .arg("-c")
                 .arg(format!("printf %s {}", posix(text)))

@@ -155,7 +155,10 @@ fn activate_scripts(layout: &Layout, prompt: &str) -> Vec<(&'static str, String)
             .replace("__PROMPT__", &quote(prompt))
     };
     vec![
-        ("activate", fill(include_str!("venv/activate.sh"), crate::quote::posix)),
+        (
+            "activate",
+            fill(include_str!("venv/activate.sh"), crate::quote::posix),
+        ),
         (
             "activate.fish",
             fill(include_str!("venv/activate.fish"), crate::quote::posix),

@@ -53,7 +53,7 @@ pub fn python(ctx: &Context, command: PythonCommand) -> anyhow::Result<i32> {
                     } else {
                         format!("{} (unsupported)", python.version)
                     };
-                    vec![
+                    [
                         version,
                         python.implementation.clone(),
                         python.origin.to_string(),

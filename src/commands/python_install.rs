@@ -26,7 +26,7 @@ pub fn list_available(ctx: &Context, json: bool) -> anyhow::Result<i32> {
                 .pythons_dir()
                 .join(build.dir_name())
                 .join("bin/python3");
-            vec![
+            [
                 build.version.clone(),
                 format!("{}-{}", build.os, build.arch),
                 build.build.clone(),

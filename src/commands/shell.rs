@@ -78,7 +78,10 @@ fn set_variable(shell: ShellKind, key: &str, value: &str) -> String {
             value.replace('\\', "\\\\").replace('\'', "\\'")
         ),
         // csh expands `!` even inside single quotes: it goes outside them, escaped.
-        ShellKind::Csh => format!("setenv {key} {}", crate::quote::posix(value).replace('!', "'\\!'")),
+        ShellKind::Csh => format!(
+            "setenv {key} {}",
+            crate::quote::posix(value).replace('!', "'\\!'")
+        ),
         // Plain double quotes in nushell interpolate nothing; `\` and `"` are escaped.
         ShellKind::Nu => format!(
             "$env.{key} = \"{}\"",

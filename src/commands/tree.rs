@@ -111,7 +111,7 @@ pub fn outdated(ctx: &Context, args: OutdatedArgs) -> anyhow::Result<i32> {
     let table: Vec<Vec<String>> = rows
         .iter()
         .map(|row| {
-            vec![
+            [
                 row.name.clone(),
                 row.installed.clone(),
                 row.allowed.clone().unwrap_or_else(|| "-".into()),

@@ -245,8 +245,11 @@ fn names_from_disk_reach_no_terminal_as_control_characters() {
     // An interpreter in a folder named the same way, on PATH.
     let bin = sandbox.root.join(format!("bin{evil}"));
     std::fs::create_dir_all(&bin).unwrap();
-    std::os::unix::fs::symlink(pyenv_python("3.12").join("bin/python3.12"), bin.join("python3.12"))
-        .unwrap();
+    std::os::unix::fs::symlink(
+        pyenv_python("3.12").join("bin/python3.12"),
+        bin.join("python3.12"),
+    )
+    .unwrap();
 
     // As on a terminal (`--color always`: nothing stripped), and through a pipe.
     for color in ["always", "never"] {
