@@ -233,7 +233,7 @@ mod tests {
         );
         assert_eq!(
             set_variable(ShellKind::Csh, "V", TRICKY),
-            "setenv V 'a b'\\''c $HOME \"q\" \\ '\\!'x'"
+            "setenv V 'a b'\\''c $HOME \"q\" '\\\\' '\\!'x'"
         );
     }
 }
