@@ -209,6 +209,26 @@ fn console_scripts_run_from_a_store_under_a_folder_named_with_quotes_and_dollars
     assert_eq!(stdout(&out), "tool says hi");
     let script = std::fs::read_to_string(bin.join("tool-hi")).unwrap();
     assert!(script.contains(r"O'\''Brien"), "pvm wrote it: {script}");
+    // And from a shell that sourced the env's activate script.
+    for (shell, script) in [
+        ("sh", r#". "$ACTIVATE" && tool-hi"#),
+        ("fish", "source $ACTIVATE; and tool-hi"),
+        ("tcsh", "set prompt = x; source $ACTIVATE:q && tool-hi"),
+    ] {
+        let activate = match shell {
+            "fish" => "activate.fish",
+            "tcsh" => "activate.csh",
+            _ => "activate",
+        };
+        let out = std::process::Command::new(shell)
+            .args(["-c", script])
+            .env("ACTIVATE", bin.join(activate))
+            .env("PATH", "/usr/bin:/bin")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{shell}: {}", stderr(&out));
+        assert_eq!(stdout(&out), "tool says hi", "{shell}");
+    }
     let out = std::process::Command::new(bin.join("pip"))
         .arg("--version")
         .output()
