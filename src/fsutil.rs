@@ -19,7 +19,7 @@ pub fn write_atomic_then(
     let dir = path.parent().unwrap_or(Path::new("."));
     // The user's umask applies (tempfile's default would be 0o600), but never world-writable.
     let mut file = tempfile::Builder::new()
-        .prefix(&format!("{TMP_PREFIX}pvm-{}-", std::process::id()))
+        .prefix(&Temp::Write.prefix())
         .permissions(std::fs::Permissions::from_mode(FILE_MODE))
         .tempfile_in(dir)?;
     file.write_all(bytes)?;
@@ -38,6 +38,51 @@ pub const FILE_MODE: u32 = 0o664;
 
 /// What [`write_atomic`] names its files until they are complete.
 pub const TMP_PREFIX: &str = ".tmp-";
+
+/// What pvm makes under a temporary name and renames into place (or drops) once it is done: a
+/// pvm killed meanwhile leaves it behind. Each is named `<kind>pvm-<pid>-…` ([`Temp::prefix`]),
+/// so that the next pvm can tell whether its owner is gone ([`remove_dead`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Temp {
+    /// A file [`write_atomic`] is writing, beside its target (a project's lock, metadata).
+    Write,
+    /// A scratch folder of one pvm in the system's temp folder ([`scratch_dir`]).
+    Scratch,
+    /// A wheel being downloaded, in `cache/artifacts`.
+    Download,
+    /// A wheel being unpacked, in `cache/wheels`.
+    Unpack,
+    /// An editable build being kept, in `cache/editables`.
+    Keep,
+    /// A kept editable build on its way out, in `cache/editables`.
+    Old,
+    /// A Python being downloaded and unpacked, in `pythons`.
+    Python,
+}
+
+impl Temp {
+    /// What the name starts with, before the pid.
+    fn kind(self) -> &'static str {
+        match self {
+            Temp::Write | Temp::Python => TMP_PREFIX,
+            Temp::Scratch => "",
+            Temp::Download => ".download-",
+            Temp::Unpack => ".unpack-",
+            Temp::Keep => ".keep-",
+            Temp::Old => ".old-",
+        }
+    }
+
+    /// Whether it is a folder (else a file).
+    fn is_folder(self) -> bool {
+        !matches!(self, Temp::Write | Temp::Download)
+    }
+
+    /// The start of the name of one made by this pvm: `<kind>pvm-<pid>-`.
+    pub fn prefix(self) -> String {
+        format!("{}pvm-{}-", self.kind(), std::process::id())
+    }
+}
 
 /// Whether the process `pid` is another one that is still running.
 fn other_alive(pid: u32) -> bool {
@@ -60,46 +105,51 @@ fn pid_in(name: &str, prefix: &str) -> Option<u32> {
     name.strip_prefix(prefix)?.split('-').next()?.parse().ok()
 }
 
+/// Removes the `temp`s in `dir` that a pvm now gone left there an hour ago or more: only those
+/// named as pvm names them, only of their kind (a file or a real folder, never a link), so a
+/// user's own `.tmp-…` is left alone, and so is the work of a pvm still running.
+pub fn remove_dead(dir: &Path, temp: Temp) {
+    let prefix = format!("{}pvm-", temp.kind());
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(pid) = pid_in(&name, &prefix) else {
+            continue;
+        };
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
+        let right_kind = if temp.is_folder() {
+            kind.is_dir()
+        } else {
+            kind.is_file()
+        };
+        if right_kind && !other_alive(pid) && old(&entry.path()) {
+            let _ = if kind.is_dir() {
+                std::fs::remove_dir_all(entry.path())
+            } else {
+                std::fs::remove_file(entry.path())
+            };
+        }
+    }
+}
+
 /// Removes what [`write_atomic`]s of pvms that are gone left in `dir` (a project root, where
 /// a user's own `.tmp-…` files are left alone: only pvm's, by their pid).
 pub fn remove_dead_temps(dir: &Path) {
-    let prefix = format!("{TMP_PREFIX}pvm-");
-    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if let Some(pid) = pid_in(&name, &prefix)
-            && !other_alive(pid)
-            && old(&entry.path())
-            && entry.file_type().is_ok_and(|kind| kind.is_file())
-        {
-            let _ = std::fs::remove_file(entry.path());
-        }
-    }
+    remove_dead(dir, Temp::Write);
 }
 
 /// A scratch folder for one pvm (requirement files, downloads), named with its pid so that the
 /// next pvm removes it if this one is killed ([`remove_dead_scratch`]).
 pub fn scratch_dir() -> io::Result<tempfile::TempDir> {
     tempfile::Builder::new()
-        .prefix(&format!("pvm-{}-", std::process::id()))
+        .prefix(&Temp::Scratch.prefix())
         .tempdir()
 }
 
 /// Removes the scratch folders of pvms that are gone.
 pub fn remove_dead_scratch() {
-    for entry in std::fs::read_dir(std::env::temp_dir())
-        .into_iter()
-        .flatten()
-        .flatten()
-    {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if let Some(pid) = pid_in(&name, "pvm-")
-            && !other_alive(pid)
-            && old(&entry.path())
-            && entry.file_type().is_ok_and(|kind| kind.is_dir())
-        {
-            let _ = std::fs::remove_dir_all(entry.path());
-        }
-    }
+    remove_dead(&std::env::temp_dir(), Temp::Scratch);
 }
 
 /// Removes what interrupted [`write_atomic`]s left in `dir`.

@@ -20,6 +20,7 @@ pub mod parallel;
 pub mod pep;
 pub mod project;
 pub mod python;
+pub mod quote;
 pub mod store;
 pub mod ui;
 pub mod venv;

@@ -18,7 +18,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::fsutil;
+use crate::fsutil::{self, Temp};
 use crate::project::SelectionRequest;
 use crate::project::package::InstalledProject;
 use crate::python::facts::FileStamp;
@@ -573,8 +573,10 @@ impl Store {
         }
     }
 
-    /// Deletes what an interrupted removal left behind (not what a live pvm is deleting).
+    /// Deletes what an interrupted removal left behind (not what a live pvm is deleting), and
+    /// what killed pvms left in the caches and `pythons/` ([`Store::remove_dead_temps`]).
     pub fn clean_trash(&self) {
+        self.remove_dead_temps();
         let Ok(entries) = fs::read_dir(self.envs_dir()) else {
             return;
         };
@@ -614,6 +616,22 @@ impl Store {
             {
                 let _ = fs::remove_file(&mark);
             }
+        }
+    }
+
+    /// Removes the half-done downloads, unpacked wheels, kept builds and Python installs of
+    /// pvms that are gone (an hour ago or more), each from the folder it is made in.
+    fn remove_dead_temps(&self) {
+        let cache = self.cache_dir();
+        let places = [
+            (cache.join("artifacts"), Temp::Download),
+            (cache.join("wheels"), Temp::Unpack),
+            (cache.join("editables"), Temp::Keep),
+            (cache.join("editables"), Temp::Old),
+            (self.pythons_dir(), Temp::Python),
+        ];
+        for (dir, temp) in places {
+            fsutil::remove_dead(&dir, temp);
         }
     }
 }

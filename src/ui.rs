@@ -1,6 +1,7 @@
 //! What the user sees: progress on stderr, colored status lines, tables, and errors.
 //! Commands use this; the core never prints.
 
+use std::borrow::Cow;
 use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
@@ -31,7 +32,7 @@ impl Ui {
         if self.quiet || !std::io::stderr().is_terminal() {
             return ProgressBar::hidden();
         }
-        let bar = ProgressBar::new_spinner().with_message(message.into());
+        let bar = ProgressBar::new_spinner().with_message(shown(&message.into()).into_owned());
         bar.set_style(
             ProgressStyle::with_template("{spinner:.cyan} {msg}")
                 .expect("valid template")
@@ -57,7 +58,7 @@ impl Ui {
             .expect("valid template")
             .progress_chars("=> "),
         );
-        bar.set_message(message.into());
+        bar.set_message(shown(&message.into()).into_owned());
         bar
     }
 
@@ -66,6 +67,7 @@ impl Ui {
         if self.quiet {
             return;
         }
+        let message = shown_lines(&message.to_string()).into_owned();
         let mut err = anstream::stderr();
         let _ = writeln!(err, "{:>10} {message}", verb.green().bold());
     }
@@ -75,6 +77,7 @@ impl Ui {
         if self.quiet {
             return;
         }
+        let message = shown_lines(&message.to_string()).into_owned();
         let mut err = anstream::stderr();
         let _ = writeln!(err, "{:>10} {message}", "");
     }
@@ -83,6 +86,7 @@ impl Ui {
         if self.quiet {
             return;
         }
+        let message = shown_lines(&message.to_string()).into_owned();
         let mut err = anstream::stderr();
         let _ = writeln!(err, "{}: {message}", "warning".yellow().bold());
     }
@@ -91,13 +95,48 @@ impl Ui {
 /// Prints an error as `error: …`, its causes, and a hint when one is known.
 pub fn print_error(err: &anyhow::Error) {
     let mut out = anstream::stderr();
-    let _ = writeln!(out, "{}: {err}", "error".red().bold());
+    let _ = writeln!(
+        out,
+        "{}: {}",
+        "error".red().bold(),
+        shown_lines(&err.to_string())
+    );
     for cause in err.chain().skip(1) {
+        let cause = shown_lines(&cause.to_string()).into_owned();
         let _ = writeln!(out, "  {} {cause}", "caused by:".red());
     }
     if let Some(hint) = crate::hint_for(err) {
-        let _ = writeln!(out, "{}: {hint}", "hint".cyan().bold());
+        let _ = writeln!(out, "{}: {}", "hint".cyan().bold(), shown_lines(&hint));
     }
+}
+
+/// `text` with its control characters (C0, DEL and C1) written as escapes, `\x1b` or `\u{9b}`,
+/// as `--json` writes them: a folder or package name can hold ones that set a terminal's title
+/// or clear its screen. For everything from disk or the network that pvm shows to a person;
+/// machine output (`--json`, `info --path`, `python find`) is exact instead.
+pub fn shown(text: &str) -> Cow<'_, str> {
+    escape_controls(text, false)
+}
+
+/// [`shown`], keeping line breaks and tabs: for messages of several lines.
+pub fn shown_lines(text: &str) -> Cow<'_, str> {
+    escape_controls(text, true)
+}
+
+fn escape_controls(text: &str, keep_lines: bool) -> Cow<'_, str> {
+    let escaped = |c: char| c.is_control() && !(keep_lines && matches!(c, '\n' | '\t'));
+    if !text.chars().any(escaped) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            c if !escaped(c) => out.push(c),
+            c if c.is_ascii() => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+        }
+    }
+    Cow::Owned(out)
 }
 
 /// Rows aligned under a header. Columns are padded to the widest cell; the last column is not
@@ -214,7 +253,7 @@ pub fn ago(then: Option<jiff::Timestamp>) -> String {
 /// Asks a yes/no question on the terminal; anything but yes is no.
 pub fn confirm(question: &str) -> bool {
     let mut err = anstream::stderr();
-    let _ = write!(err, "{question} [y/N] ");
+    let _ = write!(err, "{} [y/N] ", shown(question));
     let _ = err.flush();
     let mut answer = String::new();
     if std::io::stdin().read_line(&mut answer).is_err() {
@@ -232,5 +271,15 @@ mod tests {
         assert_eq!(human_size(512), "512 B");
         assert_eq!(human_size(1536), "1.5 KiB");
         assert_eq!(human_size(3 * 1024 * 1024), "3.0 MiB");
+    }
+
+    #[test]
+    fn control_characters_are_shown_escaped() {
+        assert_eq!(shown("plain/päth"), "plain/päth");
+        assert_eq!(
+            shown("a\u{1b}]0;title\u{7}b\u{1b}[2J\u{7f}\u{9b}\n"),
+            "a\\x1b]0;title\\x07b\\x1b[2J\\x7f\\u{9b}\\x0a"
+        );
+        assert_eq!(shown_lines("one\n\ttwo\r\u{1b}"), "one\n\ttwo\\x0d\\x1b");
     }
 }

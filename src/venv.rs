@@ -155,14 +155,17 @@ fn activate_scripts(layout: &Layout, prompt: &str) -> Vec<(&'static str, String)
             .replace("__PROMPT__", &quote(prompt))
     };
     vec![
-        ("activate", fill(include_str!("venv/activate.sh"), quote_sh)),
+        (
+            "activate",
+            fill(include_str!("venv/activate.sh"), crate::quote::posix),
+        ),
         (
             "activate.fish",
-            fill(include_str!("venv/activate.fish"), quote_sh),
+            fill(include_str!("venv/activate.fish"), crate::quote::posix),
         ),
         (
             "activate.csh",
-            fill(include_str!("venv/activate.csh"), quote_sh),
+            fill(include_str!("venv/activate.csh"), crate::quote::posix),
         ),
         (
             "activate.nu",
@@ -173,11 +176,6 @@ fn activate_scripts(layout: &Layout, prompt: &str) -> Vec<(&'static str, String)
             fill(include_str!("venv/Activate.ps1"), quote_ps),
         ),
     ]
-}
-
-/// Single-quoted for sh, csh and fish: `'` becomes `'\''`.
-fn quote_sh(text: &str) -> String {
-    format!("'{}'", text.replace('\'', r"'\''"))
 }
 
 /// Nushell raw string: `r#'...'#` takes anything but `'#`.
@@ -196,7 +194,6 @@ mod tests {
 
     #[test]
     fn quoting_survives_quotes() {
-        assert_eq!(quote_sh("it's"), r"'it'\''s'");
         assert_eq!(quote_ps("it's"), "'it''s'");
     }
 }

@@ -68,7 +68,7 @@ pub fn info(ctx: &Context, args: InfoArgs) -> anyhow::Result<i32> {
         ("package", package),
     ];
     for (key, value) in rows {
-        writeln!(out, "{key:>10}: {value}")?;
+        writeln!(out, "{key:>10}: {}", crate::ui::shown(&value))?;
     }
     Ok(0)
 }

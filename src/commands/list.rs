@@ -32,14 +32,12 @@ pub fn list(ctx: &Context, args: ListArgs) -> anyhow::Result<i32> {
                 Status::Outdated => env.status.yellow().to_string(),
                 Status::Stale | Status::Broken => env.status.red().to_string(),
             };
+            let project = env.project.as_ref().map(|p| p.display().to_string());
             vec![
-                env.name.clone(),
-                env.kind.clone().unwrap_or_else(|| "?".into()),
-                env.project
-                    .as_ref()
-                    .map(|p| p.display().to_string())
-                    .unwrap_or_else(|| "?".into()),
-                env.python.clone().unwrap_or_else(|| "?".into()),
+                ui::shown(&env.name).into_owned(),
+                ui::shown(env.kind.as_deref().unwrap_or("?")).into_owned(),
+                ui::shown(project.as_deref().unwrap_or("?")).into_owned(),
+                ui::shown(env.python.as_deref().unwrap_or("?")).into_owned(),
                 status,
                 ui::human_size(env.size_bytes),
                 ui::ago(env.last_used),

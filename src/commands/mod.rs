@@ -135,7 +135,7 @@ impl EnvProgress {
 
     fn spin(&mut self, message: String) {
         match &self.bar {
-            Some(bar) => bar.set_message(message),
+            Some(bar) => bar.set_message(crate::ui::shown(&message).into_owned()),
             None => self.bar = Some(self.ui.spinner(message)),
         }
     }

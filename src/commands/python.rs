@@ -53,12 +53,15 @@ pub fn python(ctx: &Context, command: PythonCommand) -> anyhow::Result<i32> {
                     } else {
                         format!("{} (unsupported)", python.version)
                     };
-                    vec![
+                    [
                         version,
                         python.implementation.clone(),
                         python.origin.to_string(),
                         python.path.display().to_string(),
                     ]
+                    .iter()
+                    .map(|cell| ui::shown(cell).into_owned())
+                    .collect()
                 })
                 .collect();
             write!(

@@ -26,12 +26,15 @@ pub fn list_available(ctx: &Context, json: bool) -> anyhow::Result<i32> {
                 .pythons_dir()
                 .join(build.dir_name())
                 .join("bin/python3");
-            vec![
+            [
                 build.version.clone(),
                 format!("{}-{}", build.os, build.arch),
                 build.build.clone(),
                 if installed.is_file() { "installed" } else { "" }.to_string(),
             ]
+            .iter()
+            .map(|cell| ui::shown(cell).into_owned())
+            .collect()
         })
         .collect();
     write!(

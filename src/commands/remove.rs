@@ -104,7 +104,7 @@ pub fn remove(ctx: &Context, args: RemoveArgs) -> anyhow::Result<i32> {
     };
     if args.dry_run {
         for env in &envs {
-            println!("would remove {}", describe(env));
+            println!("would remove {}", crate::ui::shown(&describe(env)));
         }
         return Ok(0);
     }

@@ -72,13 +72,16 @@ fn activation(bin: &Path, shell: ShellKind) -> String {
 /// The line that sets `key` to `value` in `shell`, the value arriving exactly as written.
 fn set_variable(shell: ShellKind, key: &str, value: &str) -> String {
     match shell {
-        ShellKind::Bash | ShellKind::Zsh => format!("export {key}={}", posix_quote(value)),
+        ShellKind::Bash | ShellKind::Zsh => format!("export {key}={}", crate::quote::posix(value)),
         ShellKind::Fish => format!(
             "set -gx {key} '{}'",
             value.replace('\\', "\\\\").replace('\'', "\\'")
         ),
         // csh expands `!` even inside single quotes: it goes outside them, escaped.
-        ShellKind::Csh => format!("setenv {key} {}", posix_quote(value).replace('!', "'\\!'")),
+        ShellKind::Csh => format!(
+            "setenv {key} {}",
+            crate::quote::posix(value).replace('!', "'\\!'")
+        ),
         // Plain double quotes in nushell interpolate nothing; `\` and `"` are escaped.
         ShellKind::Nu => format!(
             "$env.{key} = \"{}\"",
@@ -91,11 +94,6 @@ fn set_variable(shell: ShellKind, key: &str, value: &str) -> String {
         // PowerShell's single quotes interpolate nothing; a `'` is doubled.
         ShellKind::Powershell => format!("$env:{key} = '{}'", value.replace('\'', "''")),
     }
-}
-
-/// POSIX single quotes: everything literal; a `'` closes, is escaped, and reopens.
-fn posix_quote(value: &str) -> String {
-    format!("'{}'", value.replace('\'', "'\\''"))
 }
 
 pub fn activate(ctx: &Context, args: ActivateArgs) -> anyhow::Result<i32> {
@@ -235,7 +233,7 @@ mod tests {
         );
         assert_eq!(
             set_variable(ShellKind::Csh, "V", TRICKY),
-            "setenv V 'a b'\\''c $HOME \"q\" \\ '\\!'x'"
+            "setenv V 'a b'\\''c $HOME \"q\" '\\\\' '\\!'x'"
         );
     }
 }

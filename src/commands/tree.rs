@@ -41,7 +41,7 @@ pub fn tree(ctx: &Context, args: TreeArgs) -> anyhow::Result<i32> {
     if args.json {
         writeln!(out, "{}", serde_json::to_string_pretty(&nodes)?)?;
     } else {
-        write!(out, "{}", tree::render(&nodes))?;
+        write!(out, "{}", crate::ui::shown_lines(&tree::render(&nodes)))?;
     }
     Ok(0)
 }
@@ -111,13 +111,16 @@ pub fn outdated(ctx: &Context, args: OutdatedArgs) -> anyhow::Result<i32> {
     let table: Vec<Vec<String>> = rows
         .iter()
         .map(|row| {
-            vec![
+            [
                 row.name.clone(),
                 row.installed.clone(),
                 row.allowed.clone().unwrap_or_else(|| "-".into()),
                 row.latest.clone().unwrap_or_else(|| "-".into()),
                 if row.direct { "direct" } else { "" }.into(),
             ]
+            .iter()
+            .map(|cell| crate::ui::shown(cell).into_owned())
+            .collect()
         })
         .collect();
     write!(

@@ -161,7 +161,7 @@ pub fn keep(slot: &Path, dist: &Dist, layout: &Layout) -> io::Result<bool> {
     let parent = slot.parent().unwrap_or(slot);
     fs::create_dir_all(parent)?;
     let scratch = tempfile::Builder::new()
-        .prefix(".keep-")
+        .prefix(&fsutil::Temp::Keep.prefix())
         .tempdir_in(parent)?;
     for (file, bytes) in kept {
         let target = scratch.path().join(&file);
@@ -174,7 +174,7 @@ pub fn keep(slot: &Path, dist: &Dist, layout: &Layout) -> io::Result<bool> {
     // old one is moved aside first, so a slot is always whole or absent.
     if slot.exists() {
         let old = tempfile::Builder::new()
-            .prefix(".old-")
+            .prefix(&fsutil::Temp::Old.prefix())
             .tempdir_in(parent)?;
         let _ = fs::rename(slot, old.path().join("slot"));
     }

@@ -171,7 +171,7 @@ fn download(artifact: &Artifact, cache: &Path) -> Result<PathBuf, SyncError> {
     let failed = |err: String| SyncError::Native(format!("cannot download {shown}: {err}"));
     let (mut reader, _) = crate::http::get(url).map_err(failed)?;
     let mut part = tempfile::Builder::new()
-        .prefix(".download-")
+        .prefix(&fsutil::Temp::Download.prefix())
         .permissions(std::os::unix::fs::PermissionsExt::from_mode(
             fsutil::FILE_MODE,
         ))

@@ -209,7 +209,7 @@ pub fn unpack_cached(wheel: &Path, cache: &Path, fresh: bool) -> Result<PathBuf,
     };
     fs::create_dir_all(cache).map_err(write_err)?;
     let scratch = tempfile::Builder::new()
-        .prefix(".unpack-")
+        .prefix(&crate::fsutil::Temp::Unpack.prefix())
         .tempdir_in(cache)
         .map_err(write_err)?;
     let root = scratch.path().join("wheel");
@@ -433,12 +433,15 @@ fn write_script(bin: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf, WheelEr
     Ok(path)
 }
 
-/// `#!python` for this env. Paths with spaces or over the kernel's 127 bytes go through
-/// `/bin/sh`, as pip and uv do.
+/// `#!python` for this env. The kernel reads at most 127 bytes of a `#!` line and ends the
+/// interpreter at a blank: longer paths, and paths with a blank or a control character, go
+/// through `/bin/sh`, as pip and uv do, with the path quoted as one word (a store in a folder
+/// named with `'`, `"` or `$` still runs its scripts). Python reads the second line as a string.
 pub fn shebang(python: &Path) -> String {
     let python = python.display().to_string();
-    if python.contains(' ') || python.len() + 2 > 127 {
-        format!("#!/bin/sh\n'''exec' '{python}' \"$0\" \"$@\"\n' '''\n")
+    if python.len() + 2 > 127 || python.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        let python = crate::quote::posix(&python);
+        format!("#!/bin/sh\n'''exec' {python} \"$0\" \"$@\"\n' '''\n")
     } else {
         format!("#!{python}\n")
     }
@@ -600,5 +603,10 @@ mod tests {
     fn long_or_spaced_pythons_get_a_trampoline() {
         assert_eq!(shebang(Path::new("/e/bin/python")), "#!/e/bin/python\n");
         assert!(shebang(Path::new("/my env/bin/python")).starts_with("#!/bin/sh\n"));
+        assert!(shebang(Path::new("/tab\tenv/bin/python")).starts_with("#!/bin/sh\n"));
+        assert_eq!(
+            shebang(Path::new("/O'Brien dir/bin/python")),
+            "#!/bin/sh\n'''exec' '/O'\\''Brien dir/bin/python' \"$0\" \"$@\"\n' '''\n"
+        );
     }
 }

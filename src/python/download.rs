@@ -213,7 +213,7 @@ pub fn install(
         return Ok(python);
     }
     let scratch = tempfile::Builder::new()
-        .prefix(".tmp-")
+        .prefix(&fsutil::Temp::Python.prefix())
         .tempdir_in(pythons)
         .map_err(io(pythons))?;
     let source = build.source(mirror);

@@ -22,6 +22,7 @@ mod run;
 mod schemas;
 mod script;
 mod shell;
+mod store_output;
 mod stress;
 mod sync;
 mod trial;
