@@ -187,3 +187,42 @@ fn a_digest_in_capitals_is_the_digest_of_the_local_file() {
         assert!(err.contains("hash mismatch for alpha==1.0"), "{err}");
     }
 }
+
+#[test]
+fn with_a_wheel_rebuilt_at_the_same_path_runs_the_new_one() {
+    for installer in ["pip", "uv"] {
+        let sandbox = Sandbox::empty();
+        let dist = sandbox.wheels();
+        // Same name, same version, same size: only the bytes inside differ.
+        let build = |value: &str| {
+            build_wheel(
+                &dist,
+                "tool",
+                "1.0",
+                &[],
+                &[("tool/value.py", &format!("VALUE = {value:?}\n"))],
+            )
+        };
+        let wheel = build("one");
+        sandbox.deps_project("3.12", installer, &[], "");
+        let with = format!("tool @ {}", pvm::fsutil::path_to_file_url(&wheel));
+        let run = || {
+            let out = sandbox
+                .pvm_for(installer)
+                .args(["run", "--with", &with, "python", "-c"])
+                .arg("from tool.value import VALUE; print(VALUE)")
+                .assert()
+                .success();
+            stdout(out.get_output())
+        };
+        assert_eq!(run(), "one", "{installer}");
+        assert_eq!(run(), "one", "{installer}");
+        let overlays = sandbox.home.join("overlays");
+        assert_eq!(std::fs::read_dir(&overlays).unwrap().count(), 1);
+        build("two");
+        assert_eq!(run(), "two", "{installer}");
+        // Rebuilt back: the overlay follows the file, not the path.
+        build("one");
+        assert_eq!(run(), "one", "{installer}");
+    }
+}
