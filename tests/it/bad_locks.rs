@@ -226,3 +226,132 @@ fn with_a_wheel_rebuilt_at_the_same_path_runs_the_new_one() {
         assert_eq!(run(), "one", "{installer}");
     }
 }
+
+/// A script block installing only from the sandbox's wheels.
+fn script_block(sandbox: &Sandbox, dependencies: &str) -> String {
+    format!(
+        "# /// script\n# requires-python = \">=3.12,<3.13\"\n# dependencies = [{dependencies}]\n#\n# [tool.pvm]\n# no-index = true\n# find-links = [{:?}]\n# ///\n",
+        sandbox.wheels().display().to_string()
+    )
+}
+
+/// `chattr +i` on a folder for as long as it lives; taken off again even when the test fails.
+struct Immutable(PathBuf);
+
+impl Immutable {
+    fn set(dir: &Path) -> Immutable {
+        let status = std::process::Command::new("chattr")
+            .arg("+i")
+            .arg(dir)
+            .status()
+            .expect("chattr runs");
+        assert!(status.success(), "chattr +i {}", dir.display());
+        Immutable(dir.to_path_buf())
+    }
+}
+
+impl Drop for Immutable {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("chattr")
+            .arg("-i")
+            .arg(&self.0)
+            .status();
+    }
+}
+
+#[test]
+fn add_to_a_script_in_an_immutable_folder_says_which_file_and_what_to_do() {
+    // The immutable flag needs root.
+    if !std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|out| out.stdout.starts_with(b"0\n"))
+    {
+        eprintln!("skipped: this test needs root (chattr +i)");
+        return;
+    }
+    let sandbox = Sandbox::empty();
+    sandbox.wheel("alpha", "1.0", &[]);
+    let text = script_block(&sandbox, "") + "print(1)\n";
+    sandbox.write("scripts/s.py", &text);
+    let folder = sandbox.project.join("scripts");
+    let out = {
+        let _frozen = Immutable::set(&folder);
+        sandbox
+            .pvm()
+            .args(["add", "--script", "scripts/s.py", "alpha"])
+            .assert()
+            .code(1)
+            .get_output()
+            .clone()
+    };
+    let err = stderr(&out);
+    let script = folder.join("s.py");
+    assert!(
+        err.contains(&format!(
+            "error: cannot write {}: Operation not permitted (os error 1)\n",
+            script.display()
+        )),
+        "{err}"
+    );
+    assert!(!err.contains(".tmp-"), "{err}");
+    assert!(
+        err.contains(&format!(
+            "hint: pvm writes a new copy beside the file and renames it over the old one, so {} must be writable",
+            folder.display()
+        )),
+        "{err}"
+    );
+    assert!(err.contains("lsattr -d"), "{err}");
+    // The file was never written: nothing changed, said without an empty part.
+    assert!(err.contains("warning: nothing changed\n"), "{err}");
+    assert!(!err.contains(":  "), "{err}");
+    assert_eq!(std::fs::read_to_string(&script).unwrap(), text);
+}
+
+#[test]
+fn a_manifest_that_is_not_utf8_is_refused_at_its_first_bad_byte() {
+    let sandbox = Sandbox::empty();
+    std::fs::write(
+        sandbox.project.join("pyproject.toml"),
+        b"[project]\nname = \"caf\xe9\"\nversion = \"0.1.0\"\n",
+    )
+    .unwrap();
+    let out = sandbox.pvm().arg("sync").assert().code(1);
+    let err = stderr(out.get_output());
+    assert!(
+        err.contains(&format!(
+            "error: {}:2:12: not UTF-8: byte 0xE9 at offset 21",
+            sandbox.project.join("pyproject.toml").display()
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains("hint: pyproject.toml must be UTF-8 (TOML and PEP 723 require it)"),
+        "{err}"
+    );
+    assert!(sandbox.envs().is_empty());
+}
+
+#[test]
+fn a_script_with_a_byte_order_mark_keeps_its_block_and_its_mark() {
+    let sandbox = Sandbox::empty();
+    sandbox.wheel("alpha", "1.0", &[]);
+    let body = "import alpha\nprint(alpha.__version__)\n";
+    sandbox.write(
+        "s.py",
+        &format!("\u{FEFF}{}{body}", script_block(&sandbox, "")),
+    );
+    sandbox
+        .pvm()
+        .args(["add", "--script", "s.py", "alpha"])
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(sandbox.project.join("s.py")).unwrap();
+    assert!(text.starts_with("\u{FEFF}# /// script\n"), "{text:?}");
+    assert_eq!(text.matches("# /// script").count(), 1, "{text}");
+    assert!(text.contains("# dependencies = [\"alpha>=1.0\"]"), "{text}");
+    assert!(text.ends_with(body), "{text}");
+    let out = sandbox.pvm().args(["run", "s.py"]).assert().success();
+    assert_eq!(stdout(out.get_output()), "1.0");
+}
