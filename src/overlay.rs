@@ -1,8 +1,8 @@
 //! Throwaway extras for one command (`pvm run --with REQ`): the requirements installed into a
 //! folder of their own beside the store's envs, put in front of the env with `PYTHONPATH`, so
 //! the env's own packages are seen too and the env is never changed. An overlay is kept,
-//! keyed by its requirements and its base env: the second run with the same `--with` installs
-//! nothing.
+//! keyed by its requirements, what their local files hold now, and its base env: the second run
+//! with the same `--with` installs nothing, and a wheel rebuilt at the same path is installed.
 
 use std::path::{Path, PathBuf};
 
@@ -23,6 +23,40 @@ const DONE: &str = ".pvm-overlay";
 pub struct Overlay {
     pub dir: PathBuf,
     pub bin: PathBuf,
+}
+
+/// What the file or folder a requirement names (`foo @ file:///…`) is now, by its stat as uv
+/// keys its cache: a wheel rebuilt at the same path has another size, mtime or ctime (a copy
+/// that keeps the mtime still gets a new ctime), so it is another overlay. A folder is judged by
+/// the files that declare its build. Nothing is read: the warm path stays a few stats.
+fn local_stamp(requirement: &Requirement) -> Option<serde_json::Value> {
+    let path = crate::pep::local_path(requirement)?;
+    let files = match path.is_dir() {
+        true => ["pyproject.toml", "setup.py", "setup.cfg"]
+            .iter()
+            .map(|name| path.join(name))
+            .collect(),
+        false => vec![path.clone()],
+    };
+    let stamps: Vec<serde_json::Value> = files.iter().map(|file| stat(file)).collect();
+    Some(serde_json::json!({ "path": path, "stat": stamps }))
+}
+
+/// Size, times to the nanosecond and inode of `path`, or nothing when it is not there.
+fn stat(path: &Path) -> serde_json::Value {
+    use std::os::unix::fs::MetadataExt;
+    match std::fs::metadata(path) {
+        Ok(meta) => serde_json::json!([
+            meta.size(),
+            meta.mtime(),
+            meta.mtime_nsec(),
+            meta.ctime(),
+            meta.ctime_nsec(),
+            meta.dev(),
+            meta.ino(),
+        ]),
+        Err(_) => serde_json::Value::Null,
+    }
 }
 
 /// The overlay of `requirements` on the env `ready`, installed once.
@@ -49,6 +83,7 @@ pub fn ensure(
         "env": ready.env.name,
         "pins": pins,
         "sources": sources,
+        "local": requirements.iter().filter_map(local_stamp).collect::<Vec<_>>(),
     });
     let hash = crate::fsutil::hex(&Sha256::digest(key.to_string().as_bytes()));
     let dir = store

@@ -113,6 +113,14 @@ pub fn cpython312_on(platform: &str) -> MarkerEnvironment {
     marker_environment(&values).expect("a complete marker environment")
 }
 
+/// The file or folder a requirement names by a `file://` URL (`foo @ file:///…/foo.whl`).
+pub fn local_path(requirement: &Requirement) -> Option<std::path::PathBuf> {
+    match &requirement.version_or_url {
+        Some(VersionOrUrl::Url(url)) if url.scheme() == "file" => url.to_file_path().ok(),
+        _ => None,
+    }
+}
+
 /// Whether `requirement` applies in `env` when `extras` are requested of the package that
 /// declares it.
 pub fn applies(requirement: &Requirement, env: &MarkerEnvironment, extras: &[ExtraName]) -> bool {

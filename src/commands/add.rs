@@ -139,14 +139,41 @@ fn write_edit(project: &Project, edit: &ManifestEdit) -> anyhow::Result<Project>
             let mut text = source[..block.range.start].to_string();
             text.push_str(&script::render_block(&edit.text()));
             text.push_str(&source[block.range.end..]);
-            crate::fsutil::write_atomic(path, text.as_bytes())?;
+            crate::fsutil::write_atomic(path, text.as_bytes())
+                .map_err(|err| cannot_write(path, err))?;
             Ok(Project::script(path)?.expect("the block was just written"))
         }
         None => {
-            crate::fsutil::write_atomic(&project.manifest_path(), edit.text().as_bytes())?;
+            let path = project.manifest_path();
+            crate::fsutil::write_atomic(&path, edit.text().as_bytes())
+                .map_err(|err| cannot_write(&path, err))?;
             Ok(Project::at(&project.root)?)
         }
     }
+}
+
+/// The edited file cannot be written: which file, why, and what to do, rather than the bare
+/// OS error (which names the temporary file pvm writes beside it).
+fn cannot_write(path: &Path, err: std::io::Error) -> anyhow::Error {
+    use std::io::ErrorKind;
+    // tempfile adds ` at path "<its temporary file>"` to the OS's words: that file is not
+    // the user's.
+    let text = err.to_string();
+    let reason = text.split(" at path \"").next().unwrap_or(&text);
+    let folder = path.parent().unwrap_or(Path::new("."));
+    let hint = match err.kind() {
+        ErrorKind::PermissionDenied | ErrorKind::ReadOnlyFilesystem => format!(
+            "pvm writes a new copy beside the file and renames it over the old one, so {} must be writable: check its mode, its immutable flag (`lsattr -d`) or a read-only mount, or edit a copy in a writable folder",
+            folder.display()
+        ),
+        _ => format!(
+            "check that {} is writable and has free space",
+            folder.display()
+        ),
+    };
+    UserError::new(format!("cannot write {}: {reason}", path.display()))
+        .hint(hint)
+        .into()
 }
 
 /// A requirement from the command line: PEP 508, or a path to a wheel or a project folder,
@@ -332,24 +359,41 @@ impl Transaction {
             return Ok(0);
         };
         let mut restored = Vec::new();
+        let mut left = Vec::new();
         for (path, bytes) in &self.files {
             let done = match bytes {
                 Some(bytes) => crate::fsutil::write_atomic(path, bytes).is_ok(),
                 None => !path.exists() || std::fs::remove_file(path).is_ok(),
             };
+            let name = path
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned();
             if done && bytes.is_some() {
-                restored.push(
-                    path.file_name()
-                        .unwrap_or_default()
-                        .to_string_lossy()
-                        .into_owned(),
-                );
+                restored.push(name);
+            } else if !done && std::fs::read(path).ok() != *bytes {
+                // Not put back, and not as it was (a file that could not be written to begin
+                // with is still as it was).
+                left.push(name);
             }
         }
-        ctx.ui.warn(format!(
+        ctx.ui.warn(restore_message(&restored, &left));
+        Err(err)
+    }
+}
+
+/// What the failed change left: the files put back, or those that could not be.
+fn restore_message(restored: &[String], left: &[String]) -> String {
+    match (restored.is_empty(), left.is_empty()) {
+        (_, false) => format!(
+            "could not put back {} as it was before the change",
+            left.join(" and ")
+        ),
+        (true, true) => "nothing changed".to_string(),
+        (false, true) => format!(
             "nothing changed: {} put back as before",
             restored.join(" and ")
-        ));
-        Err(err)
+        ),
     }
 }

@@ -72,7 +72,13 @@ pub fn export(ctx: &Context, args: ExportArgs) -> anyhow::Result<i32> {
             })?;
             let markers =
                 crate::pep::marker_environment(&facts.markers).map_err(anyhow::Error::msg)?;
-            export::requirements_txt(&lock, &project.root, &selection, &markers)
+            export::requirements_txt(
+                &lock,
+                &project.lock_path(),
+                &project.root,
+                &selection,
+                &markers,
+            )?
         }
     };
     match &args.output {

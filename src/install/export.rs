@@ -2,22 +2,25 @@
 
 use std::path::Path;
 
+use super::SyncError;
 use super::pylock::PyLock;
 use crate::pep::MarkerEnvironment;
 use crate::project::Selection;
 
 /// The lock's packages for `selection` on this machine (`env`), as pip's hash-checking
-/// requirements: `name==version --hash=sha256:…`, a direct archive by its URL or path.
+/// requirements: `name==version --hash=sha256:…`, a direct archive by its URL or path. The
+/// lock's path is for errors.
 pub fn requirements_txt(
     lock: &PyLock,
+    lock_path: &Path,
     root: &Path,
     selection: &Selection,
     env: &MarkerEnvironment,
-) -> String {
+) -> Result<String, SyncError> {
     let mut out = String::from(
         "# Exported by `pvm export` from pylock.toml, for this platform and Python.\n",
     );
-    for package in lock.selected(selection, env) {
+    for package in lock.selected(lock_path, selection, env)? {
         if package.is_project(root) {
             continue;
         }
@@ -48,7 +51,7 @@ pub fn requirements_txt(
         }
         out.push('\n');
     }
-    out
+    Ok(out)
 }
 
 /// The lock for `selection`: every platform kept, its groups made the default ones (so a

@@ -74,6 +74,20 @@ pub enum SyncError {
     OutsideLock { path: PathBuf },
     #[error("{} is not a valid lock file: {message}", .path.display())]
     BadLock { path: PathBuf, message: String },
+    #[error("{}: two entries for `{name}` apply to this environment: {first} and {second}", .path.display())]
+    LockDuplicate {
+        path: PathBuf,
+        name: String,
+        first: String,
+        second: String,
+    },
+    #[error("{}: the marker of {package} cannot be read: `{marker}` ({reason})", .path.display())]
+    LockMarker {
+        path: PathBuf,
+        package: String,
+        marker: String,
+        reason: String,
+    },
     #[error("hash mismatch for {package}: {} has sha256 {actual}, the lock expects {expected}", .path.display())]
     HashMismatch {
         package: String,
@@ -121,6 +135,12 @@ impl SyncError {
                 "the file changed since `pvm lock`: restore it, or run `pvm lock --upgrade` if the change is trusted".into()
             }
             SyncError::BadLock { .. } => "run `pvm lock` to write it anew".into(),
+            SyncError::LockDuplicate { .. } => {
+                "one package may have several entries only under markers that exclude each other (uv refuses such a lock too): remove one, or run `pvm lock` to write the lock anew".into()
+            }
+            SyncError::LockMarker { .. } => {
+                "pvm installs nothing whose marker it cannot judge: correct it (PEP 508 markers, `'x' in extras`, `'g' in dependency_groups`), or run `pvm lock` to write the lock anew".into()
+            }
             SyncError::OutsideLock { .. } => {
                 "a lock names only files pvm may read: if you trust it, move the file into the project or a find-links folder, then `pvm lock`".into()
             }

@@ -139,6 +139,25 @@ impl Package {
         })
     }
 
+    /// `name==version`, as errors name a locked package.
+    pub fn label(&self) -> String {
+        format!("{}=={}", self.name, self.version.as_deref().unwrap_or("?"))
+    }
+
+    /// The PEP 503 name: entries are the same package when these agree.
+    fn normalized_name(&self) -> String {
+        pep::normalize_name(&self.name).unwrap_or_else(|_| self.name.clone())
+    }
+
+    /// The entry at `index` of `[[packages]]`, in words: for an error naming two of them.
+    fn describe(&self, index: usize) -> String {
+        let marker = match &self.marker {
+            Some(marker) => format!("marker `{marker}`"),
+            None => "no marker".to_string(),
+        };
+        format!("{} ([[packages]] #{}, {marker})", self.label(), index + 1)
+    }
+
     /// Every file of the package: wheels, sdist, archive.
     pub fn artifacts(&self) -> impl Iterator<Item = &Artifact> {
         self.wheels
@@ -184,10 +203,24 @@ impl PyLock {
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(source) => return Err(SyncError::Io { path, source }),
         };
-        let lock: PyLock = toml::from_str(&text).map_err(|err| SyncError::BadLock {
+        let mut lock: PyLock = toml::from_str(&text).map_err(|err| SyncError::BadLock {
             path: path.clone(),
             message: err.to_string(),
         })?;
+        // Hex digits name one digest in either case: held in lower case, as pvm writes them and
+        // as every check and every installer handed a `--hash` compares them.
+        for package in &mut lock.packages {
+            let artifacts = package
+                .wheels
+                .iter_mut()
+                .chain(package.sdist.iter_mut())
+                .chain(package.archive.iter_mut());
+            for artifact in artifacts {
+                for digest in artifact.hashes.values_mut() {
+                    digest.make_ascii_lowercase();
+                }
+            }
+        }
         if !lock.lock_version.starts_with("1.") {
             return Err(SyncError::BadLock {
                 path,
@@ -256,21 +289,47 @@ impl PyLock {
     }
 
     /// The packages installed for `selection` (its groups as they are: pvm resolves the
-    /// default groups itself) in the environment `env`.
+    /// default groups itself) in the environment `env`, from the lock at `path` (named in
+    /// errors). Every marker is read, and at most one entry of a name may apply: a lock that
+    /// says two things about one package, or something pvm cannot judge, is refused.
     pub fn selected<'a>(
         &'a self,
+        path: &Path,
         selection: &Selection,
         env: &MarkerEnvironment,
-    ) -> Vec<&'a Package> {
+    ) -> Result<Vec<&'a Package>, SyncError> {
         let groups: Vec<String> = selection.groups.iter().cloned().collect();
         let extras: Vec<String> = selection.extras.iter().cloned().collect();
-        self.packages
-            .iter()
-            .filter(|package| match &package.marker {
+        let mut chosen: Vec<(usize, &Package)> = Vec::new();
+        for (index, package) in self.packages.iter().enumerate() {
+            let applies = match &package.marker {
                 None => true,
-                Some(marker) => marker_applies(marker, env, &extras, &groups),
-            })
-            .collect()
+                Some(marker) => {
+                    marker_applies(marker, env, &extras, &groups).map_err(|reason| {
+                        SyncError::LockMarker {
+                            path: path.to_path_buf(),
+                            package: package.label(),
+                            marker: marker.clone(),
+                            reason,
+                        }
+                    })?
+                }
+            };
+            if !applies {
+                continue;
+            }
+            let name = package.normalized_name();
+            if let Some((first, other)) = chosen.iter().find(|(_, p)| p.normalized_name() == name) {
+                return Err(SyncError::LockDuplicate {
+                    path: path.to_path_buf(),
+                    name,
+                    first: other.describe(*first),
+                    second: package.describe(index),
+                });
+            }
+            chosen.push((index, package));
+        }
+        Ok(chosen.into_iter().map(|(_, package)| package).collect())
     }
 
     /// Checks every artifact of `packages` that is a file on this machine against its
@@ -300,11 +359,7 @@ impl PyLock {
             }
         };
         for package in packages {
-            let label = format!(
-                "{}=={}",
-                package.name,
-                package.version.as_deref().unwrap_or("?")
-            );
+            let label = package.label();
             let mut present = false;
             let mut local = None;
             for artifact in package.artifacts() {
@@ -328,7 +383,8 @@ impl PyLock {
                 };
                 present = true;
                 let actual = fsutil::hex(&Sha256::digest(&bytes));
-                if actual != expected {
+                // Hex digits are one digest in either case (PEP 751 does not fix one).
+                if !actual.eq_ignore_ascii_case(expected) {
                     return Err(SyncError::HashMismatch {
                         package: label,
                         path,
@@ -350,22 +406,33 @@ impl PyLock {
 }
 
 /// Whether a PEP 751 marker applies: environment markers evaluated for `env`, and
-/// `'x' in extras` / `'g' in dependency_groups` for the selection. An unreadable marker
-/// applies (the installer judges it again).
+/// `'x' in extras` / `'g' in dependency_groups` for the selection. A marker pvm cannot read
+/// is an error (why, in words): counted as true it would install a package meant for another
+/// platform, as false it would leave one out.
 pub fn marker_applies(
     marker: &str,
     env: &MarkerEnvironment,
     extras: &[String],
     groups: &[String],
-) -> bool {
-    split_top(marker, " or ").iter().any(|term| {
-        split_top(term, " and ")
-            .iter()
-            .all(|atom| atom_applies(atom, env, extras, groups))
-    })
+) -> Result<bool, String> {
+    let mut any = false;
+    for term in split_top(marker, " or ") {
+        let mut all = true;
+        // Every atom is read, even once the answer is known: none is left unchecked.
+        for atom in split_top(term, " and ") {
+            all &= atom_applies(atom, env, extras, groups)?;
+        }
+        any |= all;
+    }
+    Ok(any)
 }
 
-fn atom_applies(atom: &str, env: &MarkerEnvironment, extras: &[String], groups: &[String]) -> bool {
+fn atom_applies(
+    atom: &str,
+    env: &MarkerEnvironment,
+    extras: &[String],
+    groups: &[String],
+) -> Result<bool, String> {
     let atom = atom.trim();
     if let Some(inner) = atom.strip_prefix('(').and_then(|a| a.strip_suffix(')'))
         && balanced(inner)
@@ -379,16 +446,19 @@ fn atom_applies(atom: &str, env: &MarkerEnvironment, extras: &[String], groups: 
                 None => (quoted, false),
             };
             let name = quoted.trim().trim_matches(|c| c == '\'' || c == '"');
-            let name = pep::normalize_name(name).unwrap_or_else(|_| name.to_string());
+            let name = pep::normalize_name(name).map_err(|err| format!("`{name}`: {err}"))?;
             let selected = names
                 .iter()
                 .any(|n| pep::normalize_name(n).unwrap_or_else(|_| n.clone()) == name);
-            return selected != negated;
+            return Ok(selected != negated);
         }
     }
     match pep::parse_requirement(&format!("x ; {atom}")) {
-        Ok(requirement) => pep::applies(&requirement, env, &[]),
-        Err(_) => true,
+        Ok(requirement) => Ok(pep::applies(&requirement, env, &[])),
+        Err(err) => Err(format!(
+            "`{atom}`: {}",
+            err.lines().next().unwrap_or("not a PEP 508 marker")
+        )),
     }
 }
 
@@ -567,28 +637,43 @@ mod tests {
         let win = env("win32");
         let marker = "sys_platform == 'win32' or ('tests' in dependency_groups and (python_version >= '3.9'))";
         let tests = ["tests".to_string()];
-        assert!(!marker_applies(marker, &linux, &[], &[]));
-        assert!(marker_applies(marker, &win, &[], &[]));
-        assert!(marker_applies(marker, &linux, &[], &tests));
-        assert!(marker_applies(
-            "'Fast' in extras",
-            &linux,
-            &["fast".into()],
-            &[]
-        ));
-        assert!(!marker_applies("'fast' in extras", &linux, &[], &tests));
-        assert!(marker_applies(
+        let applies = |marker: &str, env: &MarkerEnvironment, extras: &[String], groups| {
+            marker_applies(marker, env, extras, groups).unwrap()
+        };
+        assert!(!applies(marker, &linux, &[], &[]));
+        assert!(applies(marker, &win, &[], &[]));
+        assert!(applies(marker, &linux, &[], &tests));
+        assert!(applies("'Fast' in extras", &linux, &["fast".into()], &[]));
+        assert!(!applies("'fast' in extras", &linux, &[], &tests));
+        assert!(applies(
             "'tests' not in dependency_groups",
             &linux,
             &[],
             &[]
         ));
-        assert!(!marker_applies(
+        assert!(!applies(
             "'tests' not in dependency_groups",
             &linux,
             &[],
             &tests
         ));
+    }
+
+    #[test]
+    fn a_marker_pvm_cannot_read_is_an_error_wherever_it_is() {
+        let linux = env("linux");
+        for marker in [
+            "sys_platfrom == 'win32'",
+            "sys_platform = 'win32'",
+            "os_name == 'nt' and platform_system ~ 'Windows'",
+            // Behind a term that already decides: still read.
+            "sys_platform == 'win32' and (python_version >= '3.8' and bogus)",
+            "python_version >= '3.8' or frobnicate",
+            "",
+        ] {
+            let err = marker_applies(marker, &linux, &[], &[]).unwrap_err();
+            assert!(err.starts_with('`'), "{marker}: {err}");
+        }
     }
 
     #[test]

@@ -111,13 +111,16 @@ pub fn sync(
         &mut report,
         progress,
     )?;
-    let planned: Option<Vec<&Package>> = lock.as_ref().map(|lock| {
-        lock.selected(selection, &markers)
-            .into_iter()
-            // The project itself is installed by its own step below.
-            .filter(|p| !p.is_project(&project.root))
-            .collect()
-    });
+    let planned: Option<Vec<&Package>> = match &lock {
+        Some(lock) => Some(
+            lock.selected(&project.lock_path(), selection, &markers)?
+                .into_iter()
+                // The project itself is installed by its own step below.
+                .filter(|p| !p.is_project(&project.root))
+                .collect(),
+        ),
+        None => None,
+    };
     if let (Some(lock), Some(planned)) = (&lock, &planned) {
         // Every local artifact is checked before anything changes: on a mismatch the env
         // keeps what it had, and stays marked as it was.

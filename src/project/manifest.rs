@@ -79,10 +79,7 @@ struct RawPoetry {
 
 impl Manifest {
     pub fn read(path: &Path) -> Result<Manifest, ProjectError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ProjectError::Read {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let text = super::text::read_utf8(path)?;
         Manifest::parse(&text, path)
     }
 

@@ -12,6 +12,7 @@ pub mod selection;
 mod settings;
 pub mod sources;
 pub mod template;
+pub mod text;
 
 use std::path::{Path, PathBuf};
 

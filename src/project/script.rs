@@ -20,6 +20,9 @@ pub struct ScriptBlock {
     pub range: Range<usize>,
 }
 
+/// The UTF-8 byte order mark some editors put at the start of a file.
+const BOM: char = '\u{FEFF}';
+
 /// Finds the script block of `source`, per PEP 723: a `# /// script` line, lines that are `#`
 /// or start with `# `, and a `# ///` line. Two script blocks, or one never closed, are errors.
 pub fn find_block(source: &str, path: &Path) -> Result<Option<ScriptBlock>, ProjectError> {
@@ -69,9 +72,18 @@ pub fn find_block(source: &str, path: &Path) -> Result<Option<ScriptBlock>, Proj
     let mut offset = 0;
     for (index, line) in source.split_inclusive('\n').enumerate() {
         let number = index + 1;
-        let text = line.trim_end_matches(['\n', '\r']);
-        let start = offset;
+        let mut start = offset;
         offset += line.len();
+        // A byte order mark opens the file, not the first line: it stays in the file, before
+        // the block, when the block is written back.
+        let line = match line.strip_prefix(BOM) {
+            Some(rest) if index == 0 => {
+                start += BOM.len_utf8();
+                rest
+            }
+            _ => line,
+        };
+        let text = line.trim_end_matches(['\n', '\r']);
         if let Some(block) = &mut open {
             if text == "# ///" {
                 block.end = Some((offset, block.toml.clone()));
@@ -146,10 +158,7 @@ impl Project {
             path: path.to_path_buf(),
             source,
         })?;
-        let source = std::fs::read_to_string(&path).map_err(|source| ProjectError::Read {
-            path: path.clone(),
-            source,
-        })?;
+        let source = super::text::read_utf8(&path)?;
         let Some(block) = find_block(&source, &path)? else {
             return Ok(None);
         };
@@ -244,6 +253,15 @@ mod tests {
         assert!(!manifest.settings.seed_pip);
         assert_eq!(manifest.name.as_deref(), Some("report"));
         assert_eq!(render_block(&block.toml), source[block.range].to_string());
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_skipped_and_kept() {
+        let source = "\u{FEFF}# /// script\n# dependencies = []\n# ///\nprint(1)\n";
+        let block = find_block(source, Path::new("s.py")).unwrap().unwrap();
+        assert_eq!(block.line, 1);
+        assert_eq!(block.toml, "dependencies = []\n");
+        assert_eq!(&source[..block.range.start], "\u{FEFF}");
     }
 
     #[test]

@@ -128,9 +128,9 @@ fn one_lock_serves_every_platform_and_selection_and_uv_installs_it_the_same() {
             .packages
             .iter()
             .filter(|p| {
-                p.marker
-                    .as_deref()
-                    .is_none_or(|m| pvm::install::pylock::marker_applies(m, &env, &extras, &groups))
+                p.marker.as_deref().is_none_or(|m| {
+                    pvm::install::pylock::marker_applies(m, &env, &extras, &groups).unwrap()
+                })
             })
             .map(|p| p.name.clone())
             .collect();

@@ -4,6 +4,7 @@
 mod support;
 
 mod bad_input;
+mod bad_locks;
 mod deps;
 mod faults;
 mod fuzz;
