@@ -4,6 +4,7 @@
 mod support;
 
 mod bad_input;
+mod bad_wheels;
 mod deps;
 mod faults;
 mod fuzz;
