@@ -305,7 +305,13 @@ pub fn plan(
             Some(_) => file.clone(),
             None => PathBuf::from(wheel.file_name().unwrap_or("a wheel")),
         };
-        Some(unpack_checked(package, &file, &shown, &unpacked, options.reinstall))
+        Some(unpack_checked(
+            package,
+            &file,
+            &shown,
+            &unpacked,
+            options.reinstall,
+        ))
     });
     let mut trees = Vec::new();
     let mut unsupported = false;

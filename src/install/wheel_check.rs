@@ -32,8 +32,7 @@ pub fn check(tree: &Path, wheel: &Path, expected: Option<Expected>) -> Result<()
         .unwrap_or_default();
     let (file_project, file_version) = file_name_parts(&file_name)
         .ok_or_else(|| invalid(format!("`{file_name}` is not a wheel's file name")))?;
-    same_project(&name, &version, file_project, file_version, "its file name")
-        .map_err(invalid)?;
+    same_project(&name, &version, file_project, file_version, "its file name").map_err(invalid)?;
     if let Some(expected) = expected {
         let version_or_any = expected.version.unwrap_or(&version);
         same_project(&name, &version, expected.name, version_or_any, "the lock")
@@ -121,7 +120,8 @@ pub fn script_name(name: &str) -> Result<(), String> {
             .strip_prefix(base)
             .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
     };
-    let interpreter = lower == "python" || lower == "pypy" || versioned("python3") || versioned("pypy3");
+    let interpreter =
+        lower == "python" || lower == "pypy" || versioned("python3") || versioned("pypy3");
     if interpreter || versioned("activate") {
         return Err(format!(
             "a script named `{name}`, which would replace the env's own `bin/{lower}`"
@@ -158,7 +158,13 @@ fn metadata_matches(info: &Path, name: &str, version: &str) -> Result<(), String
             .map(|(_, value)| value.to_string())
             .ok_or_else(|| format!("no {wanted} in its METADATA"))
     };
-    same_project(&field("Name")?, &field("Version")?, name, version, "its .dist-info")
+    same_project(
+        &field("Name")?,
+        &field("Version")?,
+        name,
+        version,
+        "its .dist-info",
+    )
 }
 
 /// The headers of an email-style file, up to the first blank line.
@@ -277,7 +283,9 @@ fn lands_on_the_env(path: &[String], is_dir: bool) -> Option<String> {
         [folder] if !is_dir && ["bin", "lib", "lib64"].contains(&folder.as_str()) => {
             Some(format!("`{folder}` folder"))
         }
-        [bin, name, ..] if bin == "bin" => script_name(name).err().map(|_| format!("`bin/{}`", path[1])),
+        [bin, name, ..] if bin == "bin" => script_name(name)
+            .err()
+            .map(|_| format!("`bin/{}`", path[1])),
         _ => None,
     }
 }
@@ -300,9 +308,9 @@ pub fn zip_error(wheel: &Path, err: zip::result::ZipError) -> WheelError {
 fn entry_point_target(name: &str, target: &str) -> Result<(), String> {
     let dotted = |text: &str| {
         !text.is_empty()
-            && text
-                .split('.')
-                .all(|part| !part.is_empty() && part.chars().all(|c| c.is_alphanumeric() || c == '_'))
+            && text.split('.').all(|part| {
+                !part.is_empty() && part.chars().all(|c| c.is_alphanumeric() || c == '_')
+            })
     };
     let (module, function) = target.split_once(':').unwrap_or((target, "main"));
     if !dotted(module.trim()) || !dotted(function.trim()) {
@@ -319,12 +327,32 @@ mod tests {
 
     #[test]
     fn script_names_are_plain_and_not_the_envs_own() {
-        for good in ["pip", "pip3.12", "black", "python-lsp", "pythonx", "activator"] {
+        for good in [
+            "pip",
+            "pip3.12",
+            "black",
+            "python-lsp",
+            "pythonx",
+            "activator",
+        ] {
             assert!(script_name(good).is_ok(), "{good}");
         }
         for bad in [
-            "", ".", "..", "../evil", "a/b", "a\\b", "a\0b", "python", "Python", "python3",
-            "python3.12", "pypy3", "activate", "activate.fish", "Activate.ps1",
+            "",
+            ".",
+            "..",
+            "../evil",
+            "a/b",
+            "a\\b",
+            "a\0b",
+            "python",
+            "Python",
+            "python3",
+            "python3.12",
+            "pypy3",
+            "activate",
+            "activate.fish",
+            "Activate.ps1",
         ] {
             assert!(script_name(bad).is_err(), "{bad:?}");
         }

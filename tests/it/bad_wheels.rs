@@ -103,9 +103,8 @@ fn assert_refused(sandbox: &Sandbox, old_lock: &str, wheel: &Path, version: &str
     for gone in ["evil", "requests"] {
         assert!(!env.join("bin").join(gone).exists(), "{gone}");
     }
-    let found = sandbox.python(
-        "import importlib.util; print(importlib.util.find_spec('requests') is None)",
-    );
+    let found = sandbox
+        .python("import importlib.util; print(importlib.util.find_spec('requests') is None)");
     assert_eq!(found, "True");
 }
 
@@ -158,17 +157,29 @@ fn a_dist_info_that_is_not_the_wheels_file_name_or_the_locks_entry_is_refused() 
     );
 
     // Another version than its file name says.
-    let mut other = vec![("alpha/__init__.py".to_string(), "__version__ = '3.0'\n".to_string())];
+    let mut other = vec![(
+        "alpha/__init__.py".to_string(),
+        "__version__ = '3.0'\n".to_string(),
+    )];
     other.extend(dist_info("alpha", "3.0", "1.0"));
     let wheel = zip_wheel(
         &sandbox.project.join("bad/other-version"),
         "alpha-2.0-py3-none-any.whl",
         &other,
     );
-    assert_refused(&sandbox, &lock, &wheel, "2.0", "its file name says alpha 2.0");
+    assert_refused(
+        &sandbox,
+        &lock,
+        &wheel,
+        "2.0",
+        "its file name says alpha 2.0",
+    );
 
     // A sound alpha 2.1, but the lock says 2.0.
-    let mut sound = vec![("alpha/__init__.py".to_string(), "__version__ = '2.1'\n".to_string())];
+    let mut sound = vec![(
+        "alpha/__init__.py".to_string(),
+        "__version__ = '2.1'\n".to_string(),
+    )];
     sound.extend(dist_info("alpha", "2.1", "1.0"));
     let wheel = zip_wheel(
         &sandbox.project.join("bad/lock-version"),
@@ -185,7 +196,13 @@ fn a_dist_info_that_is_not_the_wheels_file_name_or_the_locks_entry_is_refused() 
         "alpha-2.0-py3-none-any.whl",
         &entries,
     );
-    assert_refused(&sandbox, &lock, &wheel, "2.0", "its .dist-info says alpha 2.0");
+    assert_refused(
+        &sandbox,
+        &lock,
+        &wheel,
+        "2.0",
+        "its .dist-info says alpha 2.0",
+    );
 }
 
 #[test]
@@ -270,7 +287,10 @@ fn a_full_store_during_an_unpack_is_an_error_that_says_so_not_a_fallback() {
         "{err}"
     );
     assert!(err.contains("No space left on device"), "{err}");
-    assert!(err.contains(&wheels.display().to_string()), "says where: {err}");
+    assert!(
+        err.contains(&wheels.display().to_string()),
+        "says where: {err}"
+    );
     assert!(
         err.contains("hint: check that PVM_HOME is writable and has free space"),
         "{err}"
