@@ -320,6 +320,10 @@ pub fn plan(
             Some(Ok(tree)) => trees.push(tree),
             None | Some(Err(WheelError::Unsupported { .. })) => unsupported = true,
             Some(Err(err @ WheelError::Invalid { .. })) => return Err(err.into()),
+            // The wheel itself cannot be read: no installer could read it either.
+            Some(Err(WheelError::Open { path, source })) => {
+                return Err(SyncError::Io { path, source });
+            }
             Some(Err(source)) => {
                 return Err(SyncError::Unpack {
                     wheel: wheel.file_name().unwrap_or("a wheel").to_string(),

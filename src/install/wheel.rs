@@ -273,6 +273,7 @@ fn unpack(wheel: &Path, root: &Path) -> Result<(), WheelError> {
         if name.matches('/').count() == 1 && name.ends_with(".dist-info/RECORD") {
             continue;
         }
+        wheel_check::readable(wheel, &name, entry.compression())?;
         let mut bytes = Vec::with_capacity(entry.size() as usize);
         entry
             .read_to_end(&mut bytes)

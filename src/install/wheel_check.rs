@@ -304,6 +304,26 @@ pub fn zip_error(wheel: &Path, err: zip::result::ZipError) -> WheelError {
     }
 }
 
+/// Whether pvm's zip reader can read the entry `name`: it has deflate only (what wheels
+/// use). The zip crate finds out only once the entry is read, as an error like any other.
+pub fn readable(
+    wheel: &Path,
+    name: &str,
+    method: zip::CompressionMethod,
+) -> Result<(), WheelError> {
+    use zip::CompressionMethod;
+    if matches!(
+        method,
+        CompressionMethod::Stored | CompressionMethod::Deflated
+    ) {
+        return Ok(());
+    }
+    Err(WheelError::Unsupported {
+        path: wheel.to_path_buf(),
+        reason: format!("`{name}` is compressed with {method}, which pvm does not read"),
+    })
+}
+
 /// A script's `module:function`, which pvm writes into Python source: dotted names only.
 fn entry_point_target(name: &str, target: &str) -> Result<(), String> {
     let dotted = |text: &str| {

@@ -305,3 +305,32 @@ fn a_full_store_during_an_unpack_is_an_error_that_says_so_not_a_fallback() {
     sandbox.write("pylock.toml", &lock);
     sandbox.assert_alpha_untampered();
 }
+
+#[test]
+fn only_a_wheel_pvm_cannot_read_goes_to_the_installer() {
+    let (sandbox, _) = synced_alpha();
+    // Sound, but compressed with bzip2, which pvm's zip reader lacks and pip reads.
+    let folder = sandbox.project.join("bzip2");
+    std::fs::create_dir_all(&folder).unwrap();
+    let wheel = folder.join("alpha-2.0-py3-none-any.whl");
+    let script = "import sys, zipfile\n\
+        with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_BZIP2) as z:\n\
+        \x20   z.writestr('alpha/__init__.py', \"__version__ = '2.0'\\n\")\n\
+        \x20   z.writestr('alpha-2.0.dist-info/METADATA', 'Metadata-Version: 2.1\\nName: alpha\\nVersion: 2.0\\n')\n\
+        \x20   z.writestr('alpha-2.0.dist-info/WHEEL', 'Wheel-Version: 1.0\\nRoot-Is-Purelib: true\\nTag: py3-none-any\\n')\n\
+        \x20   z.writestr('alpha-2.0.dist-info/RECORD', '')\n";
+    let ok = Command::new(pyenv_python("3.12").join("bin/python3"))
+        .args(["-c", script])
+        .arg(&wheel)
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok);
+    sandbox.write("pylock.toml", &lock_of(&wheel, "2.0"));
+    sandbox.pvm().arg("sync").assert().success();
+    assert_eq!(sandbox.imported_version("alpha"), "2.0");
+    let installer = sandbox.python(
+        "import importlib.metadata as m; print(m.distribution('alpha').read_text('INSTALLER').strip())",
+    );
+    assert_eq!(installer, "pip");
+}
