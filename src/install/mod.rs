@@ -12,6 +12,7 @@ pub mod site;
 mod sync;
 pub mod tree;
 pub mod wheel;
+pub mod wheel_check;
 
 pub use sync::{lock_is_current, read_lock, relock, sync};
 
@@ -34,6 +35,14 @@ pub enum SyncError {
     NoBundledPip { version: String, looked: PathBuf },
     #[error("cannot install a wheel into the env")]
     Wheel(#[from] wheel::WheelError),
+    /// The store could not take an unpacked wheel (full, read-only, not ours to write): said
+    /// as such, never a reason to hand the lock to an installer.
+    #[error("cannot unpack {wheel} into the store's wheel cache")]
+    Unpack {
+        wheel: String,
+        #[source]
+        source: wheel::WheelError,
+    },
     #[error("cannot start {installer}")]
     Spawn {
         installer: &'static str,
@@ -144,8 +153,14 @@ impl SyncError {
             SyncError::OutsideLock { .. } => {
                 "a lock names only files pvm may read: if you trust it, move the file into the project or a find-links folder, then `pvm lock`".into()
             }
+            SyncError::Wheel(wheel::WheelError::Invalid { .. }) => {
+                "pvm refuses it before changing the env, as uv does: replace the wheel with a sound build of what the lock names, or lock another version (`pvm lock --upgrade`)".into()
+            }
             SyncError::Wheel(_) => {
                 "check that PVM_HOME is writable and has free space; `pvm sync --reinstall` unpacks the wheels anew".into()
+            }
+            SyncError::Unpack { .. } => {
+                "check that PVM_HOME is writable and has free space (`pvm remove --stale` frees some); the env was left as it was".into()
             }
             SyncError::Io { .. } => "check that the folder is writable and has free space".into(),
             SyncError::Conflict { .. } => {

@@ -13,6 +13,8 @@ use sha2::{Digest, Sha256};
 
 use super::backend::Backend;
 use super::pylock::{Artifact, Package};
+use super::wheel::WheelError;
+use super::wheel_check::{self, Expected};
 use super::{Progress, SyncError, SyncOptions, site, wheel};
 use crate::project::Project;
 use crate::python::Facts;
@@ -258,11 +260,11 @@ pub fn plan(
         if let Some(dist) = installed.get(&name) {
             replace.push((name, dist.dist_info.clone()));
         }
-        wanted.push(wheel);
+        wanted.push((package, wheel));
     }
     // A local wheel the lock names must be there; a URL is fetched unless it was before.
     let mut missing = Vec::new();
-    for wheel in &wanted {
+    for (_, wheel) in &wanted {
         if at_hand(wheel, &project.root, cache).is_none() {
             if wheel
                 .url
@@ -290,17 +292,75 @@ pub fn plan(
             Err(err) => return Err(err),
         }
     }
-    // Unpacked (anew on --reinstall) and checked now: a wheel that cannot be installed is
-    // found before the env changes, and left to the installer, which says what is wrong.
+    // Unpacked (anew on --reinstall) and checked now, before the env changes: a wheel that
+    // is not what the lock says, or would write over the env's own files, is refused; a store
+    // that cannot take it is said to be full or not writable. Only a wheel pvm cannot read
+    // (a zip feature it lacks) goes to the installer.
     let unpacked = cache.join("wheels");
-    let trees = parallel::map(&wanted, 4, |wheel| {
+    let results = parallel::map(&wanted, 4, |(package, wheel)| {
         let file = at_hand(wheel, &project.root, cache)?;
-        wheel::unpack_cached(&file, &unpacked, options.reinstall).ok()
+        // Named as the lock names it: a local file by its path, a download (kept under its
+        // sha256) by its file name.
+        let shown = match wheel.local_file(&project.root) {
+            Some(_) => file.clone(),
+            None => PathBuf::from(wheel.file_name().unwrap_or("a wheel")),
+        };
+        Some(unpack_checked(
+            package,
+            &file,
+            &shown,
+            &unpacked,
+            options.reinstall,
+        ))
     });
-    let Some(trees) = trees.into_iter().collect::<Option<Vec<_>>>() else {
+    let mut trees = Vec::new();
+    let mut unsupported = false;
+    for (result, (_, wheel)) in results.into_iter().zip(&wanted) {
+        match result {
+            Some(Ok(tree)) => trees.push(tree),
+            None | Some(Err(WheelError::Unsupported { .. })) => unsupported = true,
+            Some(Err(err @ WheelError::Invalid { .. })) => return Err(err.into()),
+            // The wheel itself cannot be read: no installer could read it either.
+            Some(Err(WheelError::Open { path, source })) => {
+                return Err(SyncError::Io { path, source });
+            }
+            Some(Err(source)) => {
+                return Err(SyncError::Unpack {
+                    wheel: wheel.file_name().unwrap_or("a wheel").to_string(),
+                    source,
+                });
+            }
+        }
+    }
+    if unsupported {
         return Ok(None);
-    };
+    }
     Ok(Some(Plan { replace, trees }))
+}
+
+/// `file`, the wheel the lock names for `package`, unpacked into `unpacked` and checked
+/// against the lock's entry; an invalid one is named `shown`.
+fn unpack_checked(
+    package: &Package,
+    file: &Path,
+    shown: &Path,
+    unpacked: &Path,
+    fresh: bool,
+) -> Result<PathBuf, WheelError> {
+    let tree = wheel::unpack_cached(file, unpacked, fresh).map_err(|err| match err {
+        // A download is kept under its sha256: the lock's name for it says more.
+        WheelError::Invalid { reason, .. } => WheelError::Invalid {
+            path: shown.to_path_buf(),
+            reason,
+        },
+        other => other,
+    })?;
+    let expected = Expected {
+        name: &package.name,
+        version: package.version.as_deref(),
+    };
+    wheel_check::check(&tree, shown, Some(expected))?;
+    Ok(tree)
 }
 
 impl Plan {

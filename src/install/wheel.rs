@@ -8,6 +8,7 @@ use std::fs;
 use std::io::{self, Read};
 use std::path::{Component, Path, PathBuf};
 
+use super::wheel_check;
 use crate::python::Facts;
 use crate::venv::Layout;
 
@@ -21,6 +22,9 @@ pub enum WheelError {
     },
     #[error("{} is not a valid wheel: {reason}", .path.display())]
     Invalid { path: PathBuf, reason: String },
+    /// A zip feature pvm does not read (a compression method it lacks): the installer can.
+    #[error("pvm cannot unpack {}: {reason}", .path.display())]
+    Unsupported { path: PathBuf, reason: String },
     #[error("cannot write {}", .path.display())]
     Write {
         path: PathBuf,
@@ -229,37 +233,14 @@ pub fn unpack_cached(wheel: &Path, cache: &Path, fresh: bool) -> Result<PathBuf,
     }
 }
 
-/// A wheel has one `.dist-info` at the top, and its `.data` only the folders a scheme has.
+/// What the wheel holds is checked once it is unpacked, before it is used (see `wheel_check`).
 fn check_tree(root: &Path, wheel: &Path) -> Result<(), WheelError> {
-    let invalid = |reason: String| WheelError::Invalid {
-        path: wheel.to_path_buf(),
-        reason,
-    };
-    let names: Vec<String> = fs::read_dir(root)
-        .map_err(|source| WheelError::Open {
-            path: root.to_path_buf(),
-            source,
-        })?
-        .flatten()
-        .map(|entry| entry.file_name().to_string_lossy().into_owned())
-        .collect();
-    let dist_infos = names.iter().filter(|n| n.ends_with(".dist-info")).count();
-    if dist_infos != 1 {
-        return Err(invalid(format!("{dist_infos} .dist-info folders, not one")));
-    }
-    for data in names.iter().filter(|n| n.ends_with(".data")) {
-        for entry in fs::read_dir(root.join(data))
-            .into_iter()
-            .flatten()
-            .flatten()
-        {
-            let key = entry.file_name().to_string_lossy().into_owned();
-            if !["scripts", "purelib", "platlib", "headers", "data"].contains(&key.as_str()) {
-                return Err(invalid(format!("unknown data folder `{key}`")));
-            }
-        }
-    }
-    Ok(())
+    wheel_check::contents(root)
+        .map(drop)
+        .map_err(|reason| WheelError::Invalid {
+            path: wheel.to_path_buf(),
+            reason,
+        })
 }
 
 /// Writes every file of the wheel under `root`, as the zip lays them out.
@@ -272,12 +253,12 @@ fn unpack(wheel: &Path, root: &Path) -> Result<(), WheelError> {
         path: wheel.to_path_buf(),
         source,
     })?;
-    let mut archive =
-        zip::ZipArchive::new(io::BufReader::new(file)).map_err(|err| invalid(err.to_string()))?;
+    let mut archive = zip::ZipArchive::new(io::BufReader::new(file))
+        .map_err(|err| wheel_check::zip_error(wheel, err))?;
     for index in 0..archive.len() {
         let mut entry = archive
             .by_index(index)
-            .map_err(|err| invalid(err.to_string()))?;
+            .map_err(|err| wheel_check::zip_error(wheel, err))?;
         if entry.is_dir() {
             continue;
         }
@@ -292,6 +273,7 @@ fn unpack(wheel: &Path, root: &Path) -> Result<(), WheelError> {
         if name.matches('/').count() == 1 && name.ends_with(".dist-info/RECORD") {
             continue;
         }
+        wheel_check::readable(wheel, &name, entry.compression())?;
         let mut bytes = Vec::with_capacity(entry.size() as usize);
         entry
             .read_to_end(&mut bytes)
@@ -371,22 +353,7 @@ fn link(source: &Path, target: &Path) -> Result<(), WheelError> {
 /// Console scripts from `entry_points.txt`. pip's own `pipX.Y` names are made for this env's
 /// version, as ensurepip does.
 fn console_scripts(entry_points: &str, project: &str, facts: &Facts) -> Vec<(String, String)> {
-    let mut in_section = false;
-    let mut scripts = Vec::new();
-    for line in entry_points.lines().map(str::trim) {
-        if line.starts_with('[') {
-            in_section = line == "[console_scripts]" || line == "[gui_scripts]";
-            continue;
-        }
-        if !in_section || line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        if let Some((name, target)) = line.split_once('=') {
-            // `module:function [extra]`: the extras only gate installing it.
-            let target = target.split('[').next().unwrap_or(target);
-            scripts.push((name.trim().to_string(), target.trim().to_string()));
-        }
-    }
+    let scripts = wheel_check::entry_points_of(entry_points);
     if project.eq_ignore_ascii_case("pip")
         && let Some((_, target)) = scripts.iter().find(|(name, _)| name == "pip").cloned()
     {
@@ -408,17 +375,12 @@ fn console_scripts(entry_points: &str, project: &str, facts: &Facts) -> Vec<(Str
 /// interpreter every env shares, a linked file is the cache's.
 fn write_script(bin: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf, WheelError> {
     let path = bin.join(name);
-    // The env's own interpreter links are not a wheel's to replace.
-    let interpreter = name == "python"
-        || name
-            .strip_prefix("python3")
-            .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'));
-    if name.is_empty() || !is_safe(name) || name.contains('/') || interpreter {
-        return Err(WheelError::Invalid {
-            path,
-            reason: format!("a script named `{name}`, not a plain file name or the env's python"),
-        });
-    }
+    // Checked with the rest of the wheel before the env changed; checked again here, where
+    // it is written.
+    wheel_check::script_name(name).map_err(|reason| WheelError::Invalid {
+        path: path.clone(),
+        reason,
+    })?;
     let write_err = |source| WheelError::Write {
         path: path.clone(),
         source,

@@ -5,6 +5,7 @@ mod support;
 
 mod bad_input;
 mod bad_locks;
+mod bad_wheels;
 mod deps;
 mod faults;
 mod fuzz;
