@@ -133,3 +133,29 @@ pub fn lock_files(project: &Project) -> Vec<PathBuf> {
     }
     files
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn restore_puts_back_changed_files_and_removes_new_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let (kept, changed, new) = (
+            dir.path().join("kept"),
+            dir.path().join("changed"),
+            dir.path().join("new"),
+        );
+        std::fs::write(&kept, b"same").unwrap();
+        std::fs::write(&changed, b"before\r\n \t").unwrap();
+        let transaction = Transaction::begin([kept.clone(), changed.clone(), new.clone()]).unwrap();
+        std::fs::write(&changed, b"after").unwrap();
+        std::fs::write(&new, b"written").unwrap();
+        let (restored, removed) = transaction.restore();
+        assert_eq!(restored, ["changed"]);
+        assert_eq!(removed, ["new"]);
+        assert_eq!(std::fs::read(&changed).unwrap(), b"before\r\n \t");
+        assert_eq!(std::fs::read(&kept).unwrap(), b"same");
+        assert!(!new.exists());
+    }
+}
