@@ -37,7 +37,11 @@ pub fn init(ctx: &Context, args: InitArgs) -> anyhow::Result<i32> {
     let root = dir.canonicalize().unwrap_or(dir.clone());
     // One pvm at a time makes or changes the project's files; a failed or interrupted init
     // puts back those it wrote (the manifest, the pin, a lock), and removes the env it made.
-    let _lock = transaction::lock(ctx, &store, &root)?;
+    // (`--no-env` needs no store, so takes no lock: its manifest is written create-new.)
+    let _lock = match args.no_env {
+        true => None,
+        false => Some(transaction::lock(ctx, &store, &root)?),
+    };
     let files = [
         MANIFEST,
         PYTHON_VERSION_FILE,
@@ -212,8 +216,11 @@ fn init_script(ctx: &Context, args: &InitArgs, path: &Path) -> anyhow::Result<i3
             .unwrap_or(folder.clone())
             .join(path.file_name().unwrap_or_default())
     });
-    // Held while the script is read, written and its env made.
-    let _lock = transaction::lock(ctx, &store, &key)?;
+    // Held while the script is read, written and its env made (`--no-env` needs no store).
+    let _lock = match args.no_env {
+        true => None,
+        false => Some(transaction::lock(ctx, &store, &key)?),
+    };
     let transaction = Transaction::begin([key.clone(), script::lock_path(&key)])?;
     let result = init_script_in(ctx, args, path, &store, folder);
     transaction.finish(ctx, result)
