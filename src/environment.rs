@@ -27,6 +27,8 @@ pub enum EnvError {
     Venv(#[from] VenvError),
     #[error(transparent)]
     Sync(#[from] SyncError),
+    #[error(transparent)]
+    Project(#[from] crate::project::ProjectError),
     #[error("no installed interpreter matches `{request}`, and installing Python {version} failed")]
     InstallFailed {
         request: String,
@@ -47,6 +49,7 @@ impl EnvError {
             EnvError::Python(err) => err.hint(),
             EnvError::Venv(_) => Some("check that PVM_HOME is writable and has free space".into()),
             EnvError::Sync(err) => err.hint(),
+            EnvError::Project(err) => err.hint(),
             EnvError::InstallFailed { source, .. } => source.hint(),
             EnvError::InstallByHand { request } => Some(format!(
                 "run `pvm python install {request}`, or set `python-downloads = \"automatic\"`"
@@ -279,12 +282,7 @@ pub fn ensure(
 ) -> Result<Ready, EnvError> {
     let env = store.env_of(project);
     let metadata = env.metadata();
-    // What was asked for (now, or by the last sync), resolved against the manifest as it is.
-    let asked = options
-        .selection
-        .clone()
-        .or_else(|| metadata.as_ref().map(|m| m.selection.clone()))
-        .unwrap_or_default();
+    let asked = asked(options, metadata.as_ref());
     let selection = asked.resolve(project);
     let mut verdict = check(&env, metadata.as_ref(), project, request, &selection);
     if verdict == Verdict::Current
@@ -303,6 +301,7 @@ pub fn ensure(
 
     let _umask = crate::fsutil::NoWorldWritable::new();
     store.prepare()?;
+    crate::faults::pause(crate::faults::LOCK);
     let _lock = store.lock(&env, |path| events(Event::Waiting(path)))?;
     // A link where the env belongs is not followed: pvm would clean up and write through it,
     // outside the store.
@@ -319,8 +318,13 @@ pub fn ensure(
     crate::fsutil::remove_dead_temps(&project.root);
     crate::fsutil::remove_dead_scratch();
     store.clean_trash();
-    // Whoever held the lock may have done the work already.
+    // Whoever held the lock may have done the work already, or changed the manifest, the lock
+    // and the selection the env is synced with (a `pvm add`, a `pvm sync --group`): what to do
+    // is decided from what they are now, never from what was read before the wait.
+    let project = &Project::load(project.env_key())?;
     let metadata = env.metadata();
+    let asked = self::asked(options, metadata.as_ref());
+    let selection = asked.resolve(project);
     let verdict = check(&env, metadata.as_ref(), project, request, &selection);
     let installed_differs = verdict == Verdict::Current
         && options.check_installed
@@ -423,6 +427,15 @@ pub fn ensure(
     metadata.name = project.name();
     env.write_metadata(&metadata)?;
     Ok(Ready::new(env, metadata, Some(report)))
+}
+
+/// What was asked for: now (`pvm sync`'s flags), else by the last sync, which `pvm run` keeps.
+fn asked(options: &SyncOptions, metadata: Option<&EnvMetadata>) -> SelectionRequest {
+    options
+        .selection
+        .clone()
+        .or_else(|| metadata.map(|m| m.selection.clone()))
+        .unwrap_or_default()
 }
 
 /// `--locked` and `--frozen` hold even when the env needs nothing: a missing lock (or, for

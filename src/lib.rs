@@ -14,6 +14,7 @@ pub mod fsutil;
 pub mod generated;
 pub mod http;
 pub mod install;
+pub mod interrupt;
 pub mod listing;
 pub mod overlay;
 pub mod parallel;

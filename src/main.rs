@@ -32,7 +32,8 @@ fn main() {
         Ok(code) => code,
         Err(err) => {
             pvm::ui::print_error(&err);
-            1
+            // Interrupted (and everything put back): 130 for Ctrl-C, as uv and shells say.
+            pvm::interrupt::exit_code().unwrap_or(1)
         }
     };
     std::process::exit(code);

@@ -6,6 +6,7 @@
 //!   envs/<slug>-<hash>/     one PEP 405 env per project, `pvm-env.json` inside, written last
 //!   cache/                  interpreter facts, wheels
 //!   locks/<hash>.lock       advisory locks, one per env
+//!   locks/<hash>.project    and one per project, on its manifest and lock
 //!   pythons/                interpreters pvm installed
 //! ```
 
@@ -66,6 +67,8 @@ pub enum StoreError {
     RelativeHome(PathBuf),
     #[error("the store {} is not a folder", .0.display())]
     NotAFolder(PathBuf),
+    #[error(transparent)]
+    Interrupted(#[from] crate::interrupt::Interrupted),
 }
 
 impl StoreError {
@@ -103,7 +106,7 @@ impl StoreError {
                 Some("pvm only removes env folders it made inside its store; see `pvm list`".into())
             }
             StoreError::InvalidName(_) => Some("see `pvm list` for env names".into()),
-            StoreError::Io { .. } => None,
+            StoreError::Io { .. } | StoreError::Interrupted(_) => None,
         }
     }
 }
@@ -259,7 +262,7 @@ impl Env {
     }
 }
 
-/// An advisory lock on one env, released on drop.
+/// An advisory lock on one env (or on a project's files), released on drop.
 #[derive(Debug)]
 pub struct EnvLock {
     _file: File,
@@ -429,36 +432,24 @@ impl Store {
 
     /// Takes the env's lock; when another pvm holds it, calls `on_wait` once and waits.
     pub fn lock(&self, env: &Env, on_wait: impl FnOnce(&Path)) -> Result<EnvLock, StoreError> {
-        let path = self.lock_path(env);
-        let file = File::options()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .mode(fsutil::FILE_MODE)
-            .open(&path)
-            .map_err(|source| StoreError::NotWritable {
-                path: path.clone(),
-                source,
-            })?;
-        match file.try_lock() {
-            Ok(()) => {}
-            Err(fs::TryLockError::WouldBlock) => {
-                on_wait(&path);
-                file.lock().map_err(|source| StoreError::Io {
-                    action: "cannot lock",
-                    path: path.clone(),
-                    source,
-                })?;
-            }
-            Err(fs::TryLockError::Error(source)) => {
-                return Err(StoreError::Io {
-                    action: "cannot lock",
-                    path,
-                    source,
-                });
-            }
-        }
-        Ok(EnvLock { _file: file })
+        lock_file(&self.lock_path(env), on_wait)
+    }
+
+    /// Takes the lock on a project's own files (its manifest or script, and its lock), held by
+    /// the commands that read, change and write them back (`add`, `drop`, `lock`, `init`) until
+    /// they are done, sync included. Its own file beside the env's lock, under the same hash:
+    /// the sync inside takes the env's lock, which this must not be.
+    /// `key` is the project's canonical root, or a script's canonical path (its env's key).
+    pub fn lock_project(
+        &self,
+        key: &Path,
+        on_wait: impl FnOnce(&Path),
+    ) -> Result<EnvLock, StoreError> {
+        let key = EnvKey::new("", key);
+        lock_file(
+            &self.locks_dir().join(format!("{}.project", key.hash)),
+            on_wait,
+        )
     }
 
     /// Checks that `env` is a folder pvm made, directly inside `envs/`, and not a link.
@@ -632,6 +623,41 @@ impl Store {
         ];
         for (dir, temp) in places {
             fsutil::remove_dead(&dir, temp);
+        }
+    }
+}
+
+/// Locks `path` (made if need be); when another pvm holds it, calls `on_wait` once and waits,
+/// polling, so that a caught Ctrl-C ends the wait (a blocking lock would be restarted).
+fn lock_file(path: &Path, on_wait: impl FnOnce(&Path)) -> Result<EnvLock, StoreError> {
+    let file = File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .mode(fsutil::FILE_MODE)
+        .open(path)
+        .map_err(|source| StoreError::NotWritable {
+            path: path.to_path_buf(),
+            source,
+        })?;
+    let mut on_wait = Some(on_wait);
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(EnvLock { _file: file }),
+            Err(fs::TryLockError::WouldBlock) => {
+                if let Some(on_wait) = on_wait.take() {
+                    on_wait(path);
+                }
+                crate::interrupt::check()?;
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            Err(fs::TryLockError::Error(source)) => {
+                return Err(StoreError::Io {
+                    action: "cannot lock",
+                    path: path.to_path_buf(),
+                    source,
+                });
+            }
         }
     }
 }

@@ -1,9 +1,11 @@
-//! `pvm add` and `pvm drop`: edit the manifest, then re-lock and sync; on any failure the
-//! manifest and the lock are put back byte for byte.
+//! `pvm add` and `pvm drop`: edit the manifest, then re-lock and sync, holding the project's
+//! lock throughout; on any failure, or a Ctrl-C, the manifest and the lock are put back byte
+//! for byte.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::cli::{AddArgs, DropArgs, EditArgs, TargetArgs};
+use crate::commands::transaction::{self, Transaction};
 use crate::commands::{Context, UserError, ensure_env};
 use crate::install::backend::Backend;
 use crate::install::{self, SyncOptions};
@@ -14,6 +16,8 @@ use crate::python::project_request;
 
 pub fn add(ctx: &Context, args: AddArgs) -> anyhow::Result<i32> {
     let project = edited_project(ctx, &args.edit)?;
+    // From here until the sync is done, no other pvm changes the manifest or the lock.
+    let (project, _lock) = transaction::lock_project(ctx, &project)?;
     let target = target(&args.edit.target);
     let requirements: Vec<Requirement> = args
         .packages
@@ -30,7 +34,7 @@ pub fn add(ctx: &Context, args: AddArgs) -> anyhow::Result<i32> {
         ctx.ui
             .status("Adding", format!("{verb} {}", label(&project, &target)));
     }
-    let transaction = Transaction::begin(&project)?;
+    let transaction = Transaction::of_project(&project)?;
     let result = apply(ctx, &project, &edit, &args.edit).and_then(|project| {
         // A bare name gets `>=` the version it resolved to, as uv does.
         let mut edit = manifest_edit(&project)?;
@@ -51,11 +55,12 @@ pub fn add(ctx: &Context, args: AddArgs) -> anyhow::Result<i32> {
         }
         Ok(())
     });
-    transaction.finish(ctx, result)
+    transaction.finish(ctx, result).map(|()| 0)
 }
 
 pub fn drop(ctx: &Context, args: DropArgs) -> anyhow::Result<i32> {
     let project = edited_project(ctx, &args.edit)?;
+    let (project, _lock) = transaction::lock_project(ctx, &project)?;
     let target = target(&args.edit.target);
     let mut edit = manifest_edit(&project)?;
     for name in &args.packages {
@@ -77,9 +82,9 @@ pub fn drop(ctx: &Context, args: DropArgs) -> anyhow::Result<i32> {
             }
         }
     }
-    let transaction = Transaction::begin(&project)?;
+    let transaction = Transaction::of_project(&project)?;
     let result = apply(ctx, &project, &edit, &args.edit).map(std::mem::drop);
-    transaction.finish(ctx, result)
+    transaction.finish(ctx, result).map(|()| 0)
 }
 
 /// Where an edit goes, in words: a script's dependencies are its block's.
@@ -323,77 +328,4 @@ fn where_named(project: &Project, name: &str) -> Option<String> {
         .iter()
         .find(|(_, requirements)| requirements.iter().any(is))
         .map(|(extra, _)| Target::Extra(extra.clone()).to_string())
-}
-
-/// The manifest and the lock as they were, put back when the change fails.
-struct Transaction {
-    files: Vec<(PathBuf, Option<Vec<u8>>)>,
-}
-
-impl Transaction {
-    /// Keeps the project's manifest (or script) and its lock as they are now.
-    fn begin(project: &Project) -> anyhow::Result<Transaction> {
-        let mut files = Vec::new();
-        let manifest = project
-            .script
-            .clone()
-            .unwrap_or_else(|| project.manifest_path());
-        for path in [manifest, project.lock_path()] {
-            let bytes = match std::fs::read(&path) {
-                Ok(bytes) => Some(bytes),
-                Err(err) if err.kind() == std::io::ErrorKind::NotFound => None,
-                Err(err) => {
-                    return Err(
-                        anyhow::Error::new(err).context(format!("cannot read {}", path.display()))
-                    );
-                }
-            };
-            files.push((path, bytes));
-        }
-        Ok(Transaction { files })
-    }
-
-    /// On failure: every file back as it was, and the error says so.
-    fn finish(self, ctx: &Context, result: anyhow::Result<()>) -> anyhow::Result<i32> {
-        let Err(err) = result else {
-            return Ok(0);
-        };
-        let mut restored = Vec::new();
-        let mut left = Vec::new();
-        for (path, bytes) in &self.files {
-            let done = match bytes {
-                Some(bytes) => crate::fsutil::write_atomic(path, bytes).is_ok(),
-                None => !path.exists() || std::fs::remove_file(path).is_ok(),
-            };
-            let name = path
-                .file_name()
-                .unwrap_or_default()
-                .to_string_lossy()
-                .into_owned();
-            if done && bytes.is_some() {
-                restored.push(name);
-            } else if !done && std::fs::read(path).ok() != *bytes {
-                // Not put back, and not as it was (a file that could not be written to begin
-                // with is still as it was).
-                left.push(name);
-            }
-        }
-        ctx.ui.warn(restore_message(&restored, &left));
-        Err(err)
-    }
-}
-
-/// What the failed change left: the files put back, or those that could not be.
-fn restore_message(restored: &[String], left: &[String]) -> String {
-    match (restored.is_empty(), left.is_empty()) {
-        (_, false) => format!(
-            "could not put back {} as it was before the change",
-            left.join(" and ")
-        ),
-        (true, true) => "nothing changed".to_string(),
-        (false, true) => format!(
-            "nothing changed: {} put back as before",
-            restored.join(" and ")
-        ),
-    }
 }

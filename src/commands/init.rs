@@ -3,8 +3,10 @@
 use std::path::Path;
 
 use crate::cli::InitArgs;
+use crate::commands::transaction::{self, Transaction};
 use crate::commands::{Context, UserError, ensure_env};
 use crate::install::SyncOptions;
+use crate::install::pylock::LEGACY_LOCK_FILE;
 use crate::project::{self, MANIFEST, Manifest, Project};
 use crate::python::request::PYTHON_VERSION_FILE;
 use crate::python::{InterpreterRequest, project_request};
@@ -31,20 +33,25 @@ pub fn init(ctx: &Context, args: InitArgs) -> anyhow::Result<i32> {
         .collect();
     std::fs::create_dir_all(&dir)
         .map_err(|err| anyhow::anyhow!(err).context(format!("cannot create {}", dir.display())))?;
-    // Files and an env this init makes: a failed init leaves them behind neither.
-    let files: Vec<std::path::PathBuf> = [MANIFEST, PYTHON_VERSION_FILE]
-        .iter()
-        .map(|name| dir.join(name))
-        .filter(|path| !path.exists())
-        .collect();
     let store = ctx.store()?;
+    let root = dir.canonicalize().unwrap_or(dir.clone());
+    // One pvm at a time makes or changes the project's files; a failed or interrupted init
+    // puts back those it wrote (the manifest, the pin, a lock), and removes the env it made.
+    // (`--no-env` needs no store, so takes no lock: its manifest is written create-new.)
+    let _lock = match args.no_env {
+        true => None,
+        false => Some(transaction::lock(ctx, &store, &root)?),
+    };
+    let files = [
+        MANIFEST,
+        PYTHON_VERSION_FILE,
+        "pylock.toml",
+        LEGACY_LOCK_FILE,
+    ];
+    let transaction = Transaction::begin(files.iter().map(|name| root.join(name)))?;
     let envs_before = store.env_names();
-    let result = init_in(ctx, &args, &dir);
+    let result = transaction.finish(ctx, init_in(ctx, &args, &dir));
     if result.is_err() {
-        for path in &files {
-            let _ = std::fs::remove_file(path);
-        }
-        let root = dir.canonicalize().unwrap_or(dir.clone());
         for env in store.envs() {
             let ours = !envs_before.contains(&env.name)
                 && env.metadata().is_some_and(|m| m.project == root);
@@ -197,6 +204,36 @@ fn init_in(ctx: &Context, args: &InitArgs, dir: &Path) -> anyhow::Result<i32> {
 /// `#!` line) or a new F; then the script's env.
 fn init_script(ctx: &Context, args: &InitArgs, path: &Path) -> anyhow::Result<i32> {
     use crate::project::script;
+    let store = ctx.store()?;
+    let folder = project::absolute(path)
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    // The script's key, as its env has it: its canonical path (the file may not exist yet).
+    let key = path.canonicalize().unwrap_or_else(|_| {
+        folder
+            .canonicalize()
+            .unwrap_or(folder.clone())
+            .join(path.file_name().unwrap_or_default())
+    });
+    // Held while the script is read, written and its env made (`--no-env` needs no store).
+    let _lock = match args.no_env {
+        true => None,
+        false => Some(transaction::lock(ctx, &store, &key)?),
+    };
+    let transaction = Transaction::begin([key.clone(), script::lock_path(&key)])?;
+    let result = init_script_in(ctx, args, path, &store, folder);
+    transaction.finish(ctx, result)
+}
+
+fn init_script_in(
+    ctx: &Context,
+    args: &InitArgs,
+    path: &Path,
+    store: &crate::store::Store,
+    folder: std::path::PathBuf,
+) -> anyhow::Result<i32> {
+    use crate::project::script;
     let existing = match std::fs::read_to_string(path) {
         Ok(text) => Some(text),
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => None,
@@ -217,11 +254,6 @@ fn init_script(ctx: &Context, args: &InitArgs, path: &Path) -> anyhow::Result<i3
         ))
         .into());
     }
-    let store = ctx.store()?;
-    let folder = project::absolute(path)
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_default();
     let draft = Project {
         root: folder,
         manifest: Manifest::default(),
@@ -230,7 +262,7 @@ fn init_script(ctx: &Context, args: &InitArgs, path: &Path) -> anyhow::Result<i3
     let request = project_request(args.python.as_deref(), &draft)?;
     let mut progress = super::EnvProgress::new(ctx.ui);
     let interpreter =
-        environment::find_or_install(&store, &draft, &request, &mut |e| progress.event(e))?;
+        environment::find_or_install(store, &draft, &request, &mut |e| progress.event(e))?;
     drop(progress);
     let block = script::render_block(&format!(
         "requires-python = \">={}\"\ndependencies = []\n",
@@ -271,7 +303,7 @@ fn init_script(ctx: &Context, args: &InitArgs, path: &Path) -> anyhow::Result<i3
     }
     let project = Project::script(path)?.expect("the block was just written");
     let request = project_request(args.python.as_deref(), &project)?;
-    ensure_env(ctx, &store, &project, &request, &SyncOptions::default())?;
+    ensure_env(ctx, store, &project, &request, &SyncOptions::default())?;
     ctx.ui
         .status("Ready", format!("run it with `pvm run {}`", path.display()));
     Ok(0)

@@ -2,6 +2,7 @@
 
 use crate::cli::LockArgs;
 use crate::commands::Context;
+use crate::commands::transaction::{self, Transaction};
 use crate::install::backend::Backend;
 use crate::install::pylock::LEGACY_LOCK_FILE;
 use crate::install::{self, SyncOptions};
@@ -16,23 +17,36 @@ pub fn lock(ctx: &Context, args: LockArgs) -> anyhow::Result<i32> {
         })?,
         None => ctx.project()?,
     };
+    // One pvm at a time re-locks (or edits) the project; a Ctrl-C puts the lock back.
+    let (project, _lock) = transaction::lock_project(ctx, &project)?;
+    let transaction = Transaction::begin(transaction::lock_files(&project))?;
+    let result = lock_locked(ctx, &project, &args);
+    transaction.finish(ctx, result)
+}
+
+/// `pvm lock` with the project's lock held.
+fn lock_locked(
+    ctx: &Context,
+    project: &crate::project::Project,
+    args: &LockArgs,
+) -> anyhow::Result<i32> {
     let store = ctx.store()?;
     // A killed `pvm lock` leaves a half-written lock beside the project's: gone now.
     crate::fsutil::remove_dead_temps(&project.root);
-    let request = project_request(args.python.as_deref(), &project)?;
+    let request = project_request(args.python.as_deref(), project)?;
     // Resolving needs the env's interpreter (and, for pip, its pip); nothing is installed.
     let options = SyncOptions {
         no_sync: true,
         ..SyncOptions::default()
     };
-    let ready = super::ensure_env(ctx, &store, &project, &request, &options)?;
+    let ready = super::ensure_env(ctx, &store, project, &request, &options)?;
     let facts = &ready.metadata.python.facts;
-    let sources = Sources::for_project(&project);
-    let previous = install::read_lock(&project)?;
+    let sources = Sources::for_project(project);
+    let previous = install::read_lock(project)?;
     if let Some(previous) = &previous
         && previous.pvm().is_some()
         && !args.upgrade
-        && install::lock_is_current(previous, &project, &sources, facts)?
+        && install::lock_is_current(previous, project, &sources, facts)?
     {
         ctx.ui.status(
             "Checked",
@@ -62,7 +76,7 @@ pub fn lock(ctx: &Context, args: LockArgs) -> anyhow::Result<i32> {
         project.name(),
         backend.name()
     ));
-    let resolved = install::relock(&project, &ready.layout, facts, &backend, args.upgrade);
+    let resolved = install::relock(project, &ready.layout, facts, &backend, args.upgrade);
     spinner.finish_and_clear();
     let (lock, migrated) = resolved?;
     if migrated {

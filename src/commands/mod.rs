@@ -12,6 +12,7 @@ mod remove;
 mod run;
 mod shell;
 mod sync;
+mod transaction;
 mod tree;
 
 use std::path::PathBuf;
@@ -84,6 +85,14 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         ui: Ui::new(cli.global.quiet, cli.global.color),
         project_dir: cli.global.project,
     };
+    // The commands that change the project's files: a Ctrl-C (or SIGTERM) puts the files back
+    // rather than leaving half an edit (see `transaction`).
+    if matches!(
+        cli.command,
+        Command::Init(_) | Command::Lock(_) | Command::Add(_) | Command::Drop(_)
+    ) {
+        crate::interrupt::catch();
+    }
     match cli.command {
         Command::Init(args) => init::init(&ctx, args),
         Command::Run(args) => run::run(&ctx, args),

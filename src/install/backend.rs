@@ -358,13 +358,21 @@ impl Backend {
 
     fn run(&self, mut command: Command, action: &'static str) -> Result<String, SyncError> {
         die_with_parent(&mut command);
-        let output = command
+        let spawn_error = |source| SyncError::Spawn {
+            installer: self.name(),
+            source,
+        };
+        let child = command
             .stdin(Stdio::null())
-            .output()
-            .map_err(|source| SyncError::Spawn {
-                installer: self.name(),
-                source,
-            })?;
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(spawn_error)?;
+        // A Ctrl-C or SIGTERM that pvm catches stops the installer too.
+        let watched = crate::interrupt::watch(child.id());
+        let output = child.wait_with_output().map_err(spawn_error)?;
+        drop(watched);
+        crate::interrupt::check()?;
         if output.status.success() {
             return Ok(String::from_utf8_lossy(&output.stdout).into_owned());
         }

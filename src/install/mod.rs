@@ -114,6 +114,8 @@ pub enum SyncError {
     },
     #[error("the interpreter reported markers pvm cannot read: {0}")]
     Markers(String),
+    #[error(transparent)]
+    Interrupted(#[from] crate::interrupt::Interrupted),
 }
 
 impl SyncError {

@@ -397,11 +397,16 @@ pub fn install(
     backend.uninstall(layout, &uninstall)?;
     // Linking thousands of files is kernel time spent waiting on the file system: wheels go
     // in side by side, one per core, as uv installs them.
+    // A Ctrl-C stops it between wheels; the env stays marked unfinished, and the next sync
+    // repairs what was half copied.
     parallel::map(&plan.trees, parallel::cores(), |tree| {
+        crate::interrupt::check()?;
         wheel::install_tree(tree, layout, facts)
+            .map(drop)
+            .map_err(SyncError::from)
     })
     .into_iter()
-    .try_for_each(|result| result.map(drop).map_err(SyncError::from))
+    .collect()
 }
 
 #[cfg(test)]

@@ -162,7 +162,8 @@ pub fn sync(
         return Err(SyncError::NoPip);
     }
 
-    // The changes.
+    // The changes; a Ctrl-C caught by the command stops them at the next step.
+    crate::interrupt::check()?;
     begin()?;
     if options.repair && !pip_missing {
         repair(&backend, layout, facts)?;
@@ -173,6 +174,7 @@ pub fn sync(
     })?;
     if count > 0 {
         crate::faults::pause(crate::faults::INSTALL);
+        crate::interrupt::check()?;
         let natively = native_plan.is_some();
         if natively {
             report.installer = "pvm".to_string();
@@ -214,6 +216,7 @@ pub fn sync(
         }
     }
 
+    crate::interrupt::check()?;
     let build_inputs = package::build_inputs(project);
     if install_project {
         install_project_itself(
@@ -248,6 +251,7 @@ pub fn sync(
         .filter(|name| !keep.contains(name))
         .collect();
     if !extra.is_empty() {
+        crate::interrupt::check()?;
         if pip_missing {
             return Err(SyncError::NoPip);
         }

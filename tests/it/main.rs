@@ -12,6 +12,7 @@ mod fuzz;
 mod generated;
 mod hardening;
 mod init;
+mod interrupts;
 mod list;
 mod lock;
 mod native;
