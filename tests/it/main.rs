@@ -5,6 +5,7 @@ mod support;
 
 mod bad_input;
 mod deps;
+mod downloads;
 mod faults;
 mod fuzz;
 mod generated;
