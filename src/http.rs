@@ -49,6 +49,14 @@ pub fn timeout() -> Result<Duration, HttpError> {
     parse_timeout(std::env::var(TIMEOUT_VAR).ok())
 }
 
+/// `PVM_HTTP_TIMEOUT` when it is set (and valid): what the installers pvm starts are given too.
+pub fn timeout_set() -> Option<Duration> {
+    std::env::var(TIMEOUT_VAR)
+        .ok()
+        .filter(|text| !text.trim().is_empty())
+        .and_then(|text| parse_timeout(Some(text)).ok())
+}
+
 fn parse_timeout(value: Option<String>) -> Result<Duration, HttpError> {
     match value {
         None => Ok(DEFAULT_TIMEOUT),

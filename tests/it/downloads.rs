@@ -26,7 +26,7 @@ fn stalling_server() -> String {
                     b"HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\nContent-Type: application/gzip\r\n\r\n\x1f\x8b\x08",
                 );
                 let _ = stream.flush();
-                std::thread::sleep(Duration::from_secs(30));
+                std::thread::sleep(Duration::from_secs(90));
             });
         }
     });
@@ -106,6 +106,52 @@ fn a_stalled_download_under_the_env_lock_fails_and_the_next_run_goes_ahead() {
         .success();
     assert_eq!(stdout(out.get_output()), "3.12");
     assert!(started.elapsed() < Duration::from_secs(60));
+}
+
+#[test]
+fn a_stalled_wheel_download_fails_the_sync_in_seconds_and_frees_the_env() {
+    for installer in ["pip", "uv"] {
+        let sandbox = Sandbox::empty();
+        // Served only by the stalling server: the find-links folder is empty.
+        let alpha = build_wheel(&sandbox.root.join("elsewhere"), "alpha", "1.0", &[], &[]);
+        std::fs::create_dir_all(sandbox.wheels()).unwrap();
+        sandbox.deps_project("3.12", installer, &["alpha"], "");
+        let base = stalling_server();
+        let url = format!("http://{base}/alpha-1.0-py3-none-any.whl");
+        sandbox.write(
+            "pylock.toml",
+            &format!(
+                "lock-version = \"1.0\"\ncreated-by = \"uv\"\nrequires-python = \">=3.8\"\n\n[[packages]]\nname = \"alpha\"\nversion = \"1.0\"\nwheels = [{{ url = \"{url}\", hashes = {{ sha256 = \"{}\" }} }}]\n",
+                sha256_hex(&alpha)
+            ),
+        );
+        // pvm gives up on the wheel, hands it to the installer, which gets the same timeout.
+        let started = Instant::now();
+        let out = sandbox
+            .pvm_for(installer)
+            .env("PVM_HTTP_TIMEOUT", "1")
+            .arg("sync")
+            .timeout(Duration::from_secs(180))
+            .assert()
+            .code(1);
+        let elapsed = started.elapsed();
+        let err = stderr(out.get_output());
+        assert!(
+            elapsed < Duration::from_secs(60),
+            "{installer} took {elapsed:?}: {err}"
+        );
+        // pip installs by name from the project's sources (where it is not); uv fetches the
+        // lock's URL, and stops as pvm did.
+        if installer == "uv" {
+            assert!(err.contains("timeout"), "{installer}: {err}");
+        }
+
+        // The env's lock is free: the next sync, from the wheels folder, installs it.
+        std::fs::rename(&alpha, sandbox.wheels().join(alpha.file_name().unwrap())).unwrap();
+        std::fs::remove_file(sandbox.project.join("pylock.toml")).unwrap();
+        sandbox.pvm_for(installer).arg("sync").assert().success();
+        assert_eq!(sandbox.imported_version("alpha"), "1.0", "{installer}");
+    }
 }
 
 #[test]
