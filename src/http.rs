@@ -145,10 +145,10 @@ fn download_with<S: Sink>(
             }
             Err(Try::Again(reason)) => format!("{reason} ({attempt} tries)"),
         };
-        return Err(Failure::Http(HttpError::Failed {
-            url: fsutil::strip_credentials(url),
-            reason,
-        }));
+        let shown = fsutil::strip_credentials(url);
+        // ureq may quote the URL it was given: never with the credentials.
+        let reason = reason.replace(url, &shown);
+        return Err(Failure::Http(HttpError::Failed { url: shown, reason }));
     }
 }
 

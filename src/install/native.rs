@@ -167,7 +167,7 @@ fn download(artifact: &Artifact, cache: &Path) -> Result<PathBuf, SyncError> {
         let path = path.to_path_buf();
         move |source| SyncError::Io { path, source }
     };
-    std::fs::create_dir_all(&folder).map_err(io(&folder))?;
+    fsutil::create_dir_all(&folder).map_err(io(&folder))?;
     let shown = fsutil::strip_credentials(url);
     let part = tempfile::Builder::new()
         .prefix(".download-")

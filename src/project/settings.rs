@@ -207,3 +207,17 @@ pub const SETTINGS_KEYS: &[&str] = &[
     "env",
     "scripts",
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_relative_mirror_folder_is_in_the_project() {
+        let root = std::path::Path::new("/work/proj");
+        assert_eq!(in_project("vendor/py", root), "/work/proj/vendor/py");
+        for kept in ["/srv/py", "https://m.example/py", "file:///srv/py"] {
+            assert_eq!(in_project(kept, root), kept);
+        }
+    }
+}

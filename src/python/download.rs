@@ -378,40 +378,48 @@ fn local_path(source: &str) -> PathBuf {
 /// Opens `path` only when it is a regular file (links followed): a device such as `/dev/zero`
 /// would never end, a FIFO would block the open itself, so neither is opened at all.
 fn open_regular(path: &Path) -> Result<File, DownloadError> {
-    use std::os::unix::fs::FileTypeExt;
-    let not_a_file = |kind| DownloadError::NotAFile {
-        path: path.to_path_buf(),
-        kind,
-    };
     let fail = |source| DownloadError::Fetch {
         path: path.to_path_buf(),
         source,
     };
-    let kind = std::fs::metadata(path).map_err(fail)?.file_type();
-    if kind.is_fifo() {
-        return Err(not_a_file("a FIFO"));
-    }
-    if kind.is_char_device() || kind.is_block_device() {
-        return Err(not_a_file("a device"));
-    }
-    if kind.is_socket() {
-        return Err(not_a_file("a socket"));
-    }
-    if kind.is_dir() {
-        return Err(not_a_file("a folder"));
-    }
+    let refuse = |kind: std::fs::FileType| {
+        not_a_file(kind).map_or(Ok(()), |kind| {
+            Err(DownloadError::NotAFile {
+                path: path.to_path_buf(),
+                kind,
+            })
+        })
+    };
+    refuse(std::fs::metadata(path).map_err(fail)?.file_type())?;
     // Swapped for a FIFO since the check: O_NONBLOCK keeps the open from waiting, and the
     // open file is checked again.
+    #[cfg(target_os = "macos")]
+    const O_NONBLOCK: i32 = 0x4;
+    #[cfg(not(target_os = "macos"))]
     const O_NONBLOCK: i32 = 0o4000;
     let file = File::options()
         .read(true)
         .custom_flags(O_NONBLOCK)
         .open(path)
         .map_err(fail)?;
-    if !file.metadata().map_err(fail)?.file_type().is_file() {
-        return Err(not_a_file("not a regular file"));
-    }
+    refuse(file.metadata().map_err(fail)?.file_type())?;
     Ok(file)
+}
+
+/// What `kind` is when it is no regular file.
+fn not_a_file(kind: std::fs::FileType) -> Option<&'static str> {
+    use std::os::unix::fs::FileTypeExt;
+    Some(if kind.is_file() {
+        return None;
+    } else if kind.is_fifo() {
+        "a FIFO"
+    } else if kind.is_char_device() || kind.is_block_device() {
+        "a device"
+    } else if kind.is_dir() {
+        "a folder"
+    } else {
+        "a special file"
+    })
 }
 
 /// How `source` is named to the user: a URL without its credentials, a local file by its path.

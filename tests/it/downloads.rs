@@ -173,6 +173,9 @@ fn a_bad_http_timeout_is_an_error_that_names_the_variable() {
     );
 }
 
+/// Puts something where the mirror's archive belongs.
+type MakeArchive = dyn Fn(&Path);
+
 /// A mirror folder whose archive for the test build is `make(path)`.
 fn mirror_with(machine: &Machine, make: impl FnOnce(&Path)) -> std::path::PathBuf {
     let dir = machine.sandbox.root.join("bad-mirror");
@@ -193,7 +196,7 @@ fn mkfifo(path: &Path) {
 fn a_mirror_archive_or_table_that_is_no_regular_file_is_refused_at_once() {
     // A FIFO would block the open; /dev/zero would fill the store; a huge (sparse) file is
     // over the limit before a byte is copied.
-    let cases: [(&str, &str, Box<dyn Fn(&Path)>); 3] = [
+    let cases: [(&str, &str, Box<MakeArchive>); 3] = [
         ("fifo", "a FIFO", Box::new(mkfifo)),
         (
             "zero",
