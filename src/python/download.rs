@@ -270,16 +270,10 @@ pub fn install(
 
     progress(Step::Unpacking);
     let unpacked = scratch.path().join("unpacked");
-    let file = File::open(&archive).map_err(io(&archive))?;
-    let mut tar = tar::Archive::new(flate2::read::GzDecoder::new(file));
-    // tar sets each entry's mode from the archive, past the umask: an archive's world-write
-    // bits are dropped here.
-    tar.set_mask(0o022);
-    tar.unpack(&unpacked)
-        .map_err(|err| DownloadError::BadArchive {
-            url: shown(&source),
-            reason: err.to_string(),
-        })?;
+    unpack(&archive, &unpacked).map_err(|err| DownloadError::BadArchive {
+        url: shown(&source),
+        reason: err.to_string(),
+    })?;
     let root = unpacked.join("python");
     let candidate = root.join("bin/python3");
     if !candidate.is_file() {
@@ -321,6 +315,15 @@ pub fn install(
             source,
         }),
     }
+}
+
+/// Unpacks the `.tar.gz` at `archive` into `into`. tar sets each entry's mode from the
+/// archive, past the umask: the write bits for others (and the group) are dropped, since every
+/// env runs what is unpacked here.
+fn unpack(archive: &Path, into: &Path) -> io::Result<()> {
+    let mut tar = tar::Archive::new(flate2::read::GzDecoder::new(File::open(archive)?));
+    tar.set_mask(0o022);
+    tar.unpack(into)
 }
 
 /// Copies `source` (an `https://` or `file://` URL, or a path) into `dest`, at most
@@ -507,6 +510,39 @@ fn sha256_file(path: &Path) -> io::Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_archive_unpacks_without_write_for_others() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let archive = dir.path().join("a.tar.gz");
+        let mut builder = tar::Builder::new(flate2::write::GzEncoder::new(
+            File::create(&archive).unwrap(),
+            flate2::Compression::fast(),
+        ));
+        for (path, kind, mode) in [
+            ("python/", tar::EntryType::Directory, 0o777),
+            ("python/bin/", tar::EntryType::Directory, 0o777),
+            ("python/bin/python3", tar::EntryType::Regular, 0o777),
+        ] {
+            let mut header = tar::Header::new_gnu();
+            header.set_entry_type(kind);
+            header.set_mode(mode);
+            header.set_size(0);
+            header.set_cksum();
+            builder.append_data(&mut header, path, io::empty()).unwrap();
+        }
+        builder.into_inner().unwrap().finish().unwrap();
+        let into = dir.path().join("unpacked");
+        unpack(&archive, &into).unwrap();
+        for path in ["python", "python/bin", "python/bin/python3"] {
+            let mode = std::fs::metadata(into.join(path))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o755, "{path}");
+        }
+    }
 
     #[test]
     fn the_table_has_builds_for_this_host_and_mirrors_keep_the_names() {
