@@ -182,7 +182,7 @@ pub fn find_or_install(
         PythonDownloads::Automatic => {}
     }
     events(Event::InstallingPython(&build));
-    let mirror = python_mirror(settings.python_mirror.as_deref());
+    let mirror = python_mirror(settings.python_mirror.as_deref(), &project.root);
     download::install(
         &build,
         &store.pythons_dir(),

@@ -36,6 +36,19 @@ pub fn write_atomic_then(
 /// The mode pvm creates its own files with, before the umask: never world-writable.
 pub const FILE_MODE: u32 = 0o664;
 
+/// The mode pvm creates its own folders with, before the umask: never world-writable.
+pub const DIR_MODE: u32 = 0o775;
+
+/// `create_dir_all` with [`DIR_MODE`]: a folder pvm makes in its store, and each parent it
+/// makes on the way, is never world-writable, whatever the umask.
+pub fn create_dir_all(path: &Path) -> io::Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(DIR_MODE)
+        .create(path)
+}
+
 /// What [`write_atomic`] names its files until they are complete.
 pub const TMP_PREFIX: &str = ".tmp-";
 

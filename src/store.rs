@@ -333,7 +333,7 @@ impl Store {
     /// Creates the store's folders; the error says the store is not writable.
     pub fn prepare(&self) -> Result<(), StoreError> {
         for dir in [self.envs_dir(), self.locks_dir(), self.cache_dir()] {
-            fs::create_dir_all(&dir).map_err(|source| StoreError::NotWritable {
+            fsutil::create_dir_all(&dir).map_err(|source| StoreError::NotWritable {
                 path: dir.clone(),
                 source,
             })?;

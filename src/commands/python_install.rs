@@ -66,11 +66,13 @@ pub fn install(ctx: &Context, requests: Vec<String>) -> anyhow::Result<i32> {
             })
             .collect::<Result<_, _>>()?
     };
-    let mirror = python_mirror(
-        project
-            .as_ref()
-            .and_then(|p| p.manifest.settings.python_mirror.as_deref()),
-    );
+    let mirror = match &project {
+        Some(project) => python_mirror(
+            project.manifest.settings.python_mirror.as_deref(),
+            &project.root,
+        ),
+        None => python_mirror(None, std::path::Path::new("")),
+    };
     for request in requests {
         let build = download::best(&request)?;
         let target = store.pythons_dir().join(build.dir_name());

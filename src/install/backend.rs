@@ -68,6 +68,22 @@ impl Backend {
     }
 
     fn command(&self, layout: &Layout, pip_args: &[&str]) -> Command {
+        let mut command = self.bare_command(layout, pip_args);
+        // pvm's download timeout holds for the installer's downloads too (under the same env
+        // lock), unless the installer's own variable says otherwise.
+        if let Some(timeout) = crate::http::timeout_set() {
+            let (var, value) = match self {
+                Backend::Uv(_) => ("UV_HTTP_TIMEOUT", timeout.as_secs_f64().ceil().to_string()),
+                Backend::Pip => ("PIP_TIMEOUT", timeout.as_secs_f64().to_string()),
+            };
+            if std::env::var_os(var).is_none() {
+                command.env(var, value);
+            }
+        }
+        command
+    }
+
+    fn bare_command(&self, layout: &Layout, pip_args: &[&str]) -> Command {
         match self {
             Backend::Uv(uv) => {
                 let mut command = Command::new(uv);

@@ -60,6 +60,8 @@ pub enum SyncError {
     },
     #[error("cannot install natively: {0}")]
     Native(String),
+    #[error(transparent)]
+    Http(#[from] crate::http::HttpError),
     #[error("{first} and {second} cannot be installed together")]
     Conflict { first: String, second: String },
     #[error("{installer} reported success, but {} not installed", .missing.join(", "))]
@@ -140,6 +142,7 @@ impl SyncError {
                 hint
             }
             SyncError::Selection(err) => return err.hint(),
+            SyncError::Http(err) => return err.hint(),
             SyncError::NoLock => "run `pvm lock` first".into(),
             SyncError::StaleLock => "run `pvm lock` and commit pylock.toml, or drop --locked".into(),
             SyncError::HashMismatch { .. } | SyncError::MissingArtifact { .. } => {

@@ -6,7 +6,7 @@
 //! (an sdist, an archive, a folder, another platform, a download pvm cannot make, offline
 //! without the wheel at hand) goes to the installer.
 
-use std::io::{Read, Write};
+use std::io::{Seek, Write};
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
@@ -16,6 +16,7 @@ use super::pylock::{Artifact, Package};
 use super::wheel::WheelError;
 use super::wheel_check::{self, Expected};
 use super::{Progress, SyncError, SyncOptions, site, wheel};
+use crate::http::{Failure, HttpError};
 use crate::project::Project;
 use crate::python::Facts;
 use crate::venv::Layout;
@@ -168,29 +169,29 @@ fn download(artifact: &Artifact, cache: &Path) -> Result<PathBuf, SyncError> {
         let path = path.to_path_buf();
         move |source| SyncError::Io { path, source }
     };
-    std::fs::create_dir_all(&folder).map_err(io(&folder))?;
+    fsutil::create_dir_all(&folder).map_err(io(&folder))?;
     let shown = fsutil::strip_credentials(url);
-    let failed = |err: String| SyncError::Native(format!("cannot download {shown}: {err}"));
-    let (mut reader, _) = crate::http::get(url).map_err(failed)?;
-    let mut part = tempfile::Builder::new()
+    let part = tempfile::Builder::new()
         .prefix(&fsutil::Temp::Download.prefix())
         .permissions(std::os::unix::fs::PermissionsExt::from_mode(
             fsutil::FILE_MODE,
         ))
         .tempfile_in(&folder)
         .map_err(io(&folder))?;
-    let mut hasher = Sha256::new();
-    let mut buffer = vec![0u8; 256 * 1024];
-    loop {
-        let read = reader
-            .read(&mut buffer)
-            .map_err(|err| failed(err.to_string()))?;
-        if read == 0 {
-            break;
+    let mut sink = Hashed {
+        part,
+        hasher: Sha256::new(),
+    };
+    match crate::http::download(url, &mut sink) {
+        Ok(()) => {}
+        // The network: the installer may do better (credentials from netrc, a proxy).
+        Err(Failure::Http(err @ HttpError::Failed { .. })) => {
+            return Err(SyncError::Native(err.to_string()));
         }
-        hasher.update(&buffer[..read]);
-        part.write_all(&buffer[..read]).map_err(io(part.path()))?;
+        Err(Failure::Http(err)) => return Err(err.into()),
+        Err(Failure::Sink(err)) => return Err(io(sink.part.path())(err)),
     }
+    let Hashed { part, hasher } = sink;
     let actual = fsutil::hex(&hasher.finalize());
     if actual != expected.to_ascii_lowercase() {
         return Err(SyncError::HashMismatch {
@@ -207,6 +208,28 @@ fn download(artifact: &Artifact, cache: &Path) -> Result<PathBuf, SyncError> {
         source: err.error,
     })?;
     Ok(kept)
+}
+
+/// A download on its way into the cache, hashed as it comes.
+struct Hashed {
+    part: tempfile::NamedTempFile,
+    hasher: Sha256,
+}
+
+impl crate::http::Sink for Hashed {
+    type Error = std::io::Error;
+
+    fn start(&mut self, _total: Option<u64>) -> std::io::Result<()> {
+        // A try again starts from the first byte.
+        self.hasher = Sha256::new();
+        self.part.as_file().set_len(0)?;
+        self.part.as_file_mut().rewind()
+    }
+
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        self.hasher.update(bytes);
+        self.part.write_all(bytes)
+    }
 }
 
 /// What a native install of the lock's planned packages does: the installed packages to

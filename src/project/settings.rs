@@ -137,12 +137,21 @@ impl PythonDownloads {
     }
 }
 
-/// The mirror in force: `PVM_PYTHON_MIRROR` over `[tool.pvm] python-mirror`.
-pub fn python_mirror(setting: Option<&str>) -> Option<String> {
+/// The mirror in force: `PVM_PYTHON_MIRROR` over `[tool.pvm] python-mirror`. A folder the
+/// setting names relatively is in the project at `root`, wherever pvm runs from.
+pub fn python_mirror(setting: Option<&str>, root: &std::path::Path) -> Option<String> {
     std::env::var("PVM_PYTHON_MIRROR")
         .ok()
         .filter(|v| !v.trim().is_empty())
-        .or_else(|| setting.map(String::from))
+        .or_else(|| setting.map(|mirror| in_project(mirror, root)))
+}
+
+fn in_project(mirror: &str, root: &std::path::Path) -> String {
+    if mirror.contains("://") || mirror.starts_with('/') {
+        mirror.to_string()
+    } else {
+        root.join(mirror).display().to_string()
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
@@ -198,3 +207,17 @@ pub const SETTINGS_KEYS: &[&str] = &[
     "env",
     "scripts",
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_relative_mirror_folder_is_in_the_project() {
+        let root = std::path::Path::new("/work/proj");
+        assert_eq!(in_project("vendor/py", root), "/work/proj/vendor/py");
+        for kept in ["/srv/py", "https://m.example/py", "file:///srv/py"] {
+            assert_eq!(in_project(kept, root), kept);
+        }
+    }
+}

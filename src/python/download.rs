@@ -4,7 +4,8 @@
 //! would use.
 
 use std::fs::File;
-use std::io::{self, Read, Write};
+use std::io::{self, Read, Seek, Write};
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -12,9 +13,17 @@ use sha2::{Digest, Sha256};
 
 use super::InterpreterRequest;
 use crate::fsutil;
+use crate::http::Sink;
 
 /// The builds pvm knows, from `scripts/gen-python-downloads`.
 const TABLE: &str = include_str!("downloads.json");
+
+/// The most a builds table may hold: pvm's own is under 200 kB.
+const MAX_TABLE: u64 = 16 << 20;
+
+/// The most an archive may hold: the `install_only` builds are 20-70 MB; a mirror's file or a
+/// server that never ends must not fill the disk.
+const MAX_ARCHIVE: u64 = 1 << 30;
 
 /// Where the official builds are; a mirror replaces this prefix, keeping the rest.
 pub const OFFICIAL_BASE: &str =
@@ -68,12 +77,18 @@ pub enum DownloadError {
         os: String,
         arch: String,
     },
-    #[error("cannot download {url}")]
+    #[error("cannot read {}", .path.display())]
     Fetch {
-        url: String,
+        path: PathBuf,
         #[source]
         source: io::Error,
     },
+    #[error(transparent)]
+    Http(#[from] crate::http::HttpError),
+    #[error("{} is not a regular file ({kind}): pvm reads archives and tables only from files", .path.display())]
+    NotAFile { path: PathBuf, kind: &'static str },
+    #[error("{what} is over {limit} bytes: it cannot be what pvm expects", limit = .limit)]
+    TooLarge { what: String, limit: u64 },
     #[error("the download of {url} has sha256 {actual}, but the table expects {expected}")]
     HashMismatch {
         url: String,
@@ -103,6 +118,14 @@ impl DownloadError {
             DownloadError::Fetch { .. } => {
                 "no network? set PVM_PYTHON_MIRROR (or [tool.pvm] python-mirror) to a mirror folder or URL with the same archive names".into()
             }
+            DownloadError::Http(crate::http::HttpError::Failed { .. }) => format!(
+                "no network? set PVM_PYTHON_MIRROR (or [tool.pvm] python-mirror) to a mirror folder or URL with the same archive names; {}",
+                crate::http::SLOW_LINK
+            ),
+            DownloadError::Http(err) => return err.hint(),
+            DownloadError::NotAFile { .. } | DownloadError::TooLarge { .. } => {
+                "point PVM_PYTHON_MIRROR (or python-mirror) and PVM_PYTHON_DOWNLOADS_TABLE at real files; nothing was installed".into()
+            }
             DownloadError::HashMismatch { .. } => {
                 "the file is not the published build: check the mirror; nothing was installed".into()
             }
@@ -121,11 +144,22 @@ pub fn table() -> Result<Vec<Build>, DownloadError> {
     match std::env::var_os("PVM_PYTHON_DOWNLOADS_TABLE").filter(|p| !p.is_empty()) {
         Some(path) => {
             let path = PathBuf::from(path);
-            let text = std::fs::read_to_string(&path).map_err(|err| DownloadError::BadTable {
+            let mut text = Vec::new();
+            let bad = |err: io::Error| DownloadError::BadTable {
                 path: path.clone(),
                 message: err.to_string(),
-            })?;
-            serde_json::from_str(&text).map_err(|err| DownloadError::BadTable {
+            };
+            open_regular(&path)?
+                .take(MAX_TABLE + 1)
+                .read_to_end(&mut text)
+                .map_err(bad)?;
+            if text.len() as u64 > MAX_TABLE {
+                return Err(DownloadError::TooLarge {
+                    what: format!("the builds table {}", path.display()),
+                    limit: MAX_TABLE,
+                });
+            }
+            serde_json::from_slice(&text).map_err(|err| DownloadError::BadTable {
                 path,
                 message: err.to_string(),
             })
@@ -194,7 +228,10 @@ pub fn install(
         let path = path.to_path_buf();
         move |source| DownloadError::Io { path, source }
     };
-    std::fs::create_dir_all(pythons).map_err(io(pythons))?;
+    // Every env may run this interpreter: nothing of it is writable by others, whatever the
+    // umask (`pvm python install` or `pvm init` may be the first to create the store).
+    let _umask = fsutil::NoWorldWritable::new();
+    fsutil::create_dir_all(pythons).map_err(io(pythons))?;
     let target = pythons.join(build.dir_name());
     let python = target.join("bin/python3");
     if python.is_file() {
@@ -206,6 +243,7 @@ pub fn install(
         .create(true)
         .truncate(false)
         .write(true)
+        .mode(fsutil::FILE_MODE)
         .open(&lock_path)
         .map_err(io(&lock_path))?;
     lock.lock().map_err(io(&lock_path))?;
@@ -224,7 +262,7 @@ pub fn install(
     let actual = sha256_file(&archive).map_err(io(&archive))?;
     if actual != build.sha256 {
         return Err(DownloadError::HashMismatch {
-            url: fsutil::strip_credentials(&source),
+            url: shown(&source),
             expected: build.sha256.clone(),
             actual,
         });
@@ -232,18 +270,15 @@ pub fn install(
 
     progress(Step::Unpacking);
     let unpacked = scratch.path().join("unpacked");
-    let file = File::open(&archive).map_err(io(&archive))?;
-    tar::Archive::new(flate2::read::GzDecoder::new(file))
-        .unpack(&unpacked)
-        .map_err(|err| DownloadError::BadArchive {
-            url: source.clone(),
-            reason: err.to_string(),
-        })?;
+    unpack(&archive, &unpacked).map_err(|err| DownloadError::BadArchive {
+        url: shown(&source),
+        reason: err.to_string(),
+    })?;
     let root = unpacked.join("python");
     let candidate = root.join("bin/python3");
     if !candidate.is_file() {
         return Err(DownloadError::BadArchive {
-            url: source,
+            url: shown(&source),
             reason: "no python/bin/python3 in it".into(),
         });
     }
@@ -282,47 +317,180 @@ pub fn install(
     }
 }
 
-/// Copies `source` (an `https://` or `file://` URL, or a path) into `dest`.
+/// Unpacks the `.tar.gz` at `archive` into `into`. tar sets each entry's mode from the
+/// archive, past the umask: the write bits for others (and the group) are dropped, since every
+/// env runs what is unpacked here.
+fn unpack(archive: &Path, into: &Path) -> io::Result<()> {
+    let mut tar = tar::Archive::new(flate2::read::GzDecoder::new(File::open(archive)?));
+    tar.set_mask(0o022);
+    tar.unpack(into)
+}
+
+/// Copies `source` (an `https://` or `file://` URL, or a path) into `dest`, at most
+/// [`MAX_ARCHIVE`] bytes of it.
 fn fetch(source: &str, dest: &Path, progress: &mut dyn FnMut(Step)) -> Result<(), DownloadError> {
-    let fail = |source_err: io::Error| DownloadError::Fetch {
-        url: fsutil::strip_credentials(source),
-        source: source_err,
+    let out = File::options()
+        .write(true)
+        .create_new(true)
+        .mode(fsutil::FILE_MODE)
+        .open(dest)
+        .map_err(|source| DownloadError::Io {
+            path: dest.to_path_buf(),
+            source,
+        })?;
+    let mut sink = Archive {
+        out,
+        dest,
+        done: 0,
+        total: None,
+        shown: shown(source),
+        progress,
     };
-    let (mut reader, total): (Box<dyn Read>, Option<u64>) =
-        if source.starts_with("https://") || source.starts_with("http://") {
-            let (reader, total) =
-                crate::http::get(source).map_err(|err| fail(io::Error::other(err)))?;
-            (Box::new(reader), total)
-        } else {
-            // A folder mirror serves the archive names decoded (`+`, not `%2B`), as a
-            // `file://` URL does.
-            let path = fsutil::file_url_to_path(source)
-                .or_else(|| fsutil::file_url_to_path(&format!("file://{source}")))
-                .unwrap_or_else(|| PathBuf::from(source));
-            let file = File::open(&path).map_err(fail)?;
-            let total = file.metadata().ok().map(|m| m.len());
-            (Box::new(file), total)
+    if source.starts_with("https://") || source.starts_with("http://") {
+        return match crate::http::download(source, &mut sink) {
+            Ok(()) => Ok(()),
+            Err(crate::http::Failure::Http(err)) => Err(err.into()),
+            Err(crate::http::Failure::Sink(err)) => Err(err),
         };
-    let mut out = File::create(dest).map_err(|err| DownloadError::Io {
-        path: dest.to_path_buf(),
-        source: err,
-    })?;
-    let mut buffer = vec![0; 1 << 16];
-    let mut done = 0;
-    loop {
-        let read = reader.read(&mut buffer).map_err(fail)?;
-        if read == 0 {
-            break;
-        }
-        out.write_all(&buffer[..read])
-            .map_err(|err| DownloadError::Io {
-                path: dest.to_path_buf(),
-                source: err,
-            })?;
-        done += read as u64;
-        progress(Step::Downloading { done, total });
     }
-    Ok(())
+    let path = local_path(source);
+    let fail = |source| DownloadError::Fetch {
+        path: path.clone(),
+        source,
+    };
+    let mut file = open_regular(&path)?;
+    sink.start(file.metadata().ok().map(|m| m.len()))?;
+    let mut buffer = vec![0; 1 << 16];
+    loop {
+        let read = file.read(&mut buffer).map_err(fail)?;
+        if read == 0 {
+            return Ok(());
+        }
+        sink.write(&buffer[..read])?;
+    }
+}
+
+/// The file a folder mirror or a `file://` mirror names. A folder mirror serves the archive
+/// names decoded (`+`, not `%2B`), as a `file://` URL does.
+fn local_path(source: &str) -> PathBuf {
+    fsutil::file_url_to_path(source)
+        .or_else(|| fsutil::file_url_to_path(&format!("file://{source}")))
+        .unwrap_or_else(|| PathBuf::from(source))
+}
+
+/// Opens `path` only when it is a regular file (links followed): a device such as `/dev/zero`
+/// would never end, a FIFO would block the open itself, so neither is opened at all.
+fn open_regular(path: &Path) -> Result<File, DownloadError> {
+    let fail = |source| DownloadError::Fetch {
+        path: path.to_path_buf(),
+        source,
+    };
+    let refuse = |kind: std::fs::FileType| {
+        not_a_file(kind).map_or(Ok(()), |kind| {
+            Err(DownloadError::NotAFile {
+                path: path.to_path_buf(),
+                kind,
+            })
+        })
+    };
+    refuse(std::fs::metadata(path).map_err(fail)?.file_type())?;
+    // Swapped for a FIFO since the check: O_NONBLOCK keeps the open from waiting, and the
+    // open file is checked again.
+    #[cfg(target_os = "macos")]
+    const O_NONBLOCK: i32 = 0x4;
+    #[cfg(not(target_os = "macos"))]
+    const O_NONBLOCK: i32 = 0o4000;
+    let file = File::options()
+        .read(true)
+        .custom_flags(O_NONBLOCK)
+        .open(path)
+        .map_err(fail)?;
+    refuse(file.metadata().map_err(fail)?.file_type())?;
+    Ok(file)
+}
+
+/// What `kind` is when it is no regular file.
+fn not_a_file(kind: std::fs::FileType) -> Option<&'static str> {
+    use std::os::unix::fs::FileTypeExt;
+    Some(if kind.is_file() {
+        return None;
+    } else if kind.is_fifo() {
+        "a FIFO"
+    } else if kind.is_char_device() || kind.is_block_device() {
+        "a device"
+    } else if kind.is_dir() {
+        "a folder"
+    } else {
+        "a special file"
+    })
+}
+
+/// How `source` is named to the user: a URL without its credentials, a local file by its path.
+fn shown(source: &str) -> String {
+    if source.starts_with("https://") || source.starts_with("http://") {
+        fsutil::strip_credentials(source)
+    } else {
+        local_path(source).display().to_string()
+    }
+}
+
+/// The archive being written, in at most [`MAX_ARCHIVE`] bytes.
+struct Archive<'a> {
+    out: File,
+    dest: &'a Path,
+    done: u64,
+    total: Option<u64>,
+    shown: String,
+    progress: &'a mut dyn FnMut(Step),
+}
+
+impl Sink for Archive<'_> {
+    type Error = DownloadError;
+
+    fn start(&mut self, total: Option<u64>) -> Result<(), DownloadError> {
+        if total.is_some_and(|total| total > MAX_ARCHIVE) {
+            return Err(self.too_large());
+        }
+        // A try again starts from the first byte.
+        self.done = 0;
+        self.total = total;
+        self.out
+            .set_len(0)
+            .and_then(|()| self.out.rewind())
+            .map_err(|source| DownloadError::Io {
+                path: self.dest.to_path_buf(),
+                source,
+            })?;
+        (self.progress)(Step::Downloading { done: 0, total });
+        Ok(())
+    }
+
+    fn write(&mut self, bytes: &[u8]) -> Result<(), DownloadError> {
+        self.done += bytes.len() as u64;
+        if self.done > MAX_ARCHIVE {
+            return Err(self.too_large());
+        }
+        self.out
+            .write_all(bytes)
+            .map_err(|source| DownloadError::Io {
+                path: self.dest.to_path_buf(),
+                source,
+            })?;
+        (self.progress)(Step::Downloading {
+            done: self.done,
+            total: self.total,
+        });
+        Ok(())
+    }
+}
+
+impl Archive<'_> {
+    fn too_large(&self) -> DownloadError {
+        DownloadError::TooLarge {
+            what: self.shown.clone(),
+            limit: MAX_ARCHIVE,
+        }
+    }
 }
 
 fn sha256_file(path: &Path) -> io::Result<String> {
@@ -342,6 +510,39 @@ fn sha256_file(path: &Path) -> io::Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_archive_unpacks_without_write_for_others() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let archive = dir.path().join("a.tar.gz");
+        let mut builder = tar::Builder::new(flate2::write::GzEncoder::new(
+            File::create(&archive).unwrap(),
+            flate2::Compression::fast(),
+        ));
+        for (path, kind, mode) in [
+            ("python/", tar::EntryType::Directory, 0o777),
+            ("python/bin/", tar::EntryType::Directory, 0o777),
+            ("python/bin/python3", tar::EntryType::Regular, 0o777),
+        ] {
+            let mut header = tar::Header::new_gnu();
+            header.set_entry_type(kind);
+            header.set_mode(mode);
+            header.set_size(0);
+            header.set_cksum();
+            builder.append_data(&mut header, path, io::empty()).unwrap();
+        }
+        builder.into_inner().unwrap().finish().unwrap();
+        let into = dir.path().join("unpacked");
+        unpack(&archive, &into).unwrap();
+        for path in ["python", "python/bin", "python/bin/python3"] {
+            let mode = std::fs::metadata(into.join(path))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o755, "{path}");
+        }
+    }
 
     #[test]
     fn the_table_has_builds_for_this_host_and_mirrors_keep_the_names() {

@@ -212,7 +212,7 @@ pub fn query_cached(path: &Path, cache_dir: Option<&Path>) -> Result<Facts, Quer
             facts: facts.clone(),
         };
         // The cache only saves time: failing to write it is not an error.
-        let _ = std::fs::create_dir_all(entry_path.parent().unwrap_or(Path::new(".")));
+        let _ = crate::fsutil::create_dir_all(entry_path.parent().unwrap_or(Path::new(".")));
         let _ = crate::fsutil::write_atomic(
             &entry_path,
             serde_json::to_vec(&entry).unwrap_or_default().as_slice(),

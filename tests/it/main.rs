@@ -7,6 +7,7 @@ mod bad_input;
 mod bad_locks;
 mod bad_wheels;
 mod deps;
+mod downloads;
 mod faults;
 mod fuzz;
 mod generated;

@@ -6,13 +6,14 @@ use std::sync::OnceLock;
 
 use crate::support::*;
 
-const VERSION: &str = "3.12.1";
-const BUILD: &str = "20240107";
-const FILE: &str = "cpython-3.12.1%2B20240107-x86_64-unknown-linux-gnu-install_only.tar.gz";
+pub(crate) const VERSION: &str = "3.12.1";
+pub(crate) const BUILD: &str = "20240107";
+pub(crate) const FILE: &str =
+    "cpython-3.12.1%2B20240107-x86_64-unknown-linux-gnu-install_only.tar.gz";
 
 /// A mirror holding pyenv's 3.12 packed as an `install_only` build (`python/bin/python3…`),
 /// made once per test run; and its sha256.
-fn mirror() -> &'static (PathBuf, String) {
+pub(crate) fn mirror() -> &'static (PathBuf, String) {
     static MIRROR: OnceLock<(PathBuf, String)> = OnceLock::new();
     MIRROR.get_or_init(|| {
         let prefix = pyenv_python("3.12");
@@ -64,13 +65,13 @@ fn sha256_hex(path: &Path) -> String {
 
 /// A sandbox whose machine has no Python 3.12 (no pyenv, no uv pythons, a PATH with only the
 /// system's python3) and whose builds table has one entry, served by the test mirror.
-struct Machine {
-    sandbox: Sandbox,
-    table: PathBuf,
+pub(crate) struct Machine {
+    pub(crate) sandbox: Sandbox,
+    pub(crate) table: PathBuf,
 }
 
 impl Machine {
-    fn new(sha256: &str) -> Machine {
+    pub(crate) fn new(sha256: &str) -> Machine {
         let sandbox = Sandbox::empty();
         let table = sandbox.root.join("table.json");
         std::fs::write(
@@ -83,7 +84,7 @@ impl Machine {
         Machine { sandbox, table }
     }
 
-    fn pvm(&self) -> assert_cmd::Command {
+    pub(crate) fn pvm(&self) -> assert_cmd::Command {
         let mut cmd = self.sandbox.pvm();
         cmd.env("PVM_PYTHON_DOWNLOADS_TABLE", &self.table)
             .env("PVM_PYTHON_MIRROR", &mirror().0)
@@ -95,7 +96,7 @@ impl Machine {
         cmd
     }
 
-    fn installed(&self) -> PathBuf {
+    pub(crate) fn installed(&self) -> PathBuf {
         self.sandbox
             .home
             .join("pythons/cpython-3.12.1-linux-x86_64/bin/python3")
