@@ -8,7 +8,6 @@ use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
 
 use super::InterpreterRequest;
 use crate::fsutil;
@@ -221,7 +220,7 @@ pub fn install(
     fetch(&source, &archive, progress)?;
 
     progress(Step::Verifying);
-    let actual = sha256_file(&archive).map_err(io(&archive))?;
+    let actual = fsutil::sha256_file(&archive).map_err(io(&archive))?;
     if actual != build.sha256 {
         return Err(DownloadError::HashMismatch {
             url: fsutil::strip_credentials(&source),
@@ -323,20 +322,6 @@ fn fetch(source: &str, dest: &Path, progress: &mut dyn FnMut(Step)) -> Result<()
         progress(Step::Downloading { done, total });
     }
     Ok(())
-}
-
-fn sha256_file(path: &Path) -> io::Result<String> {
-    let mut file = File::open(path)?;
-    let mut hasher = Sha256::new();
-    let mut buffer = vec![0; 1 << 16];
-    loop {
-        let read = file.read(&mut buffer)?;
-        if read == 0 {
-            break;
-        }
-        hasher.update(&buffer[..read]);
-    }
-    Ok(fsutil::hex(&hasher.finalize()))
 }
 
 #[cfg(test)]
