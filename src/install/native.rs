@@ -291,15 +291,39 @@ pub fn plan(
         }
     }
     // Unpacked (anew on --reinstall) and checked now: a wheel that cannot be installed is
-    // found before the env changes, and left to the installer, which says what is wrong.
+    // found before the env changes, and left to the installer, which says what is wrong. Each
+    // is kept by the sha256 it was checked against, never by its name.
     let unpacked = cache.join("wheels");
-    let trees = parallel::map(&wanted, 4, |wheel| {
+    let results = parallel::map(&wanted, 4, |wheel| {
         let file = at_hand(wheel, &project.root, cache)?;
-        wheel::unpack_cached(&file, &unpacked, options.reinstall).ok()
+        let sha256 = wheel.sha256()?;
+        Some(wheel::unpack_cached(
+            &file,
+            sha256,
+            &unpacked,
+            options.reinstall,
+        ))
     });
-    let Some(trees) = trees.into_iter().collect::<Option<Vec<_>>>() else {
-        return Ok(None);
-    };
+    let mut trees = Vec::new();
+    for (result, artifact) in results.into_iter().zip(&wanted) {
+        match result {
+            Some(Ok(tree)) => trees.push(tree),
+            // Changed since it was checked.
+            Some(Err(wheel::WheelError::HashMismatch {
+                path,
+                expected,
+                actual,
+            })) => {
+                return Err(SyncError::HashMismatch {
+                    package: artifact.file_name().unwrap_or("a wheel").to_string(),
+                    path,
+                    expected,
+                    actual,
+                });
+            }
+            _ => return Ok(None),
+        }
+    }
     Ok(Some(Plan { replace, trees }))
 }
 

@@ -21,6 +21,7 @@ mod remove;
 mod run;
 mod schemas;
 mod script;
+mod shared_cache;
 mod shell;
 mod sync;
 mod trial;
