@@ -239,9 +239,17 @@ pub fn replace_with<T>(
 /// link made under a temporary name first), never removed first nor written into: another
 /// thread may be linking the same path, and what is there may be another wheel's cached copy.
 pub fn hard_link_over(source: &Path, target: &Path) -> io::Result<()> {
+    use std::os::unix::fs::MetadataExt;
     match std::fs::hard_link(source, target) {
         Err(err) if err.kind() == io::ErrorKind::AlreadyExists => {}
         other => return other,
+    }
+    // Already this very file: a rename between two links of one file does nothing, and would
+    // leave the temporary name behind.
+    if let (Ok(from), Ok(there)) = (std::fs::metadata(source), std::fs::symlink_metadata(target))
+        && (from.dev(), from.ino()) == (there.dev(), there.ino())
+    {
+        return Ok(());
     }
     let dir = target.parent().unwrap_or(Path::new("."));
     let temp = tempfile::Builder::new()
@@ -391,6 +399,7 @@ mod tests {
         std::fs::hard_link(&cached, &target).unwrap();
         hard_link_over(&other, &target).unwrap();
         assert_eq!(std::fs::read(&target).unwrap(), b"other");
+        hard_link_over(&other, &target).unwrap();
         write_new(&target, b"new", FILE_MODE).unwrap();
         assert_eq!(std::fs::read(&target).unwrap(), b"new");
         assert_eq!(std::fs::read(&cached).unwrap(), b"cached");
