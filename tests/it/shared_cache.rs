@@ -91,7 +91,7 @@ fn env_of(sandbox: &Sandbox, dir: &Path) -> PathBuf {
 }
 
 const SHARED: usize = 3000;
-const ROUNDS: usize = 3;
+const ROUNDS: usize = 6;
 
 fn shared_files(tag: &str) -> Vec<(String, String)> {
     (0..SHARED)
