@@ -1,6 +1,6 @@
 //! Small file-system helpers shared by the store, the env writer and the caches.
 
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
 /// Writes `bytes` to `path` so that readers see the old file or the new one, never a half.
@@ -236,6 +236,92 @@ pub fn hex(bytes: &[u8]) -> String {
     out
 }
 
+/// Copies `reader` into `writer` in pieces, hashing what passes: its sha256 and length.
+/// Nothing is held whole, whatever the size (a wheel may hold a 400 MiB file of zeros).
+pub fn copy_hashed(mut reader: impl Read, mut writer: impl Write) -> io::Result<([u8; 32], u64)> {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    let mut buffer = vec![0u8; 64 * 1024];
+    let mut total = 0u64;
+    loop {
+        let read = match reader.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(read) => read,
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+            Err(err) => return Err(err),
+        };
+        hasher.update(&buffer[..read]);
+        writer.write_all(&buffer[..read])?;
+        total += read as u64;
+    }
+    writer.flush()?;
+    Ok((hasher.finalize().into(), total))
+}
+
+/// The sha256 of the file at `path` (lowercase hex), read in pieces.
+pub fn sha256_file(path: &Path) -> io::Result<String> {
+    let (digest, _) = copy_hashed(std::fs::File::open(path)?, io::sink())?;
+    Ok(hex(&digest))
+}
+
+/// A RECORD's hash of `digest` (a sha256): `sha256=` and URL-safe base64 without padding.
+pub fn record_hash(digest: &[u8]) -> String {
+    use base64::Engine;
+    format!(
+        "sha256={}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(digest)
+    )
+}
+
+/// Puts a new file with `bytes` at `path`, replacing whatever is there by a rename, never
+/// writing into it: in an env, a file may be a hard link into the cache, shared with every
+/// other env. Not synced to disk (a sync that did not finish is checked against RECORD).
+pub fn write_new(path: &Path, bytes: &[u8], mode: u32) -> io::Result<()> {
+    replace_with(path, mode, |file| file.write_all(bytes))
+}
+
+/// Fills a new file (`mode`, before the umask) in `path`'s folder with `fill`, then renames
+/// it over `path`: what was there is replaced whole, never written into.
+pub fn replace_with<T>(
+    path: &Path,
+    mode: u32,
+    fill: impl FnOnce(&mut std::fs::File) -> io::Result<T>,
+) -> io::Result<T> {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut file = tempfile::Builder::new()
+        .prefix(&format!("{TMP_PREFIX}pvm-{}-", std::process::id()))
+        .permissions(std::fs::Permissions::from_mode(mode))
+        .tempfile_in(dir)?;
+    let filled = fill(file.as_file_mut())?;
+    file.persist(path).map_err(|err| err.error)?;
+    Ok(filled)
+}
+
+/// Hard-links `source` at `target`; a file already at `target` is replaced by a rename (the
+/// link made under a temporary name first), never removed first nor written into: another
+/// thread may be linking the same path, and what is there may be another wheel's cached copy.
+pub fn hard_link_over(source: &Path, target: &Path) -> io::Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    match std::fs::hard_link(source, target) {
+        Err(err) if err.kind() == io::ErrorKind::AlreadyExists => {}
+        other => return other,
+    }
+    // Already this very file: a rename between two links of one file does nothing, and would
+    // leave the temporary name behind.
+    if let (Ok(from), Ok(there)) = (std::fs::metadata(source), std::fs::symlink_metadata(target))
+        && (from.dev(), from.ino()) == (there.dev(), there.ino())
+    {
+        return Ok(());
+    }
+    let dir = target.parent().unwrap_or(Path::new("."));
+    let temp = tempfile::Builder::new()
+        .prefix(&format!("{TMP_PREFIX}pvm-{}-", std::process::id()))
+        .make_in(dir, |name| std::fs::hard_link(source, name))?;
+    temp.persist(target).map_err(|err| err.error)?;
+    Ok(())
+}
+
 /// The local path of a `file://` URL (PEP 610's `direct_url.json`), with `%XX` escapes decoded
 /// (installers escape spaces and non-ASCII letters).
 pub fn file_url_to_path(url: &str) -> Option<PathBuf> {
@@ -347,6 +433,42 @@ mod tests {
         assert_eq!(file_url_to_path("https://x/a"), None);
         let odd = Path::new("/tmp/whl dir é/#1%.whl");
         assert_eq!(file_url_to_path(&path_to_file_url(odd)).unwrap(), odd);
+    }
+
+    #[test]
+    fn hashes_are_streamed_and_written_as_record_hashes() {
+        let (digest, size) = copy_hashed(&b"abc"[..], io::sink()).unwrap();
+        assert_eq!(size, 3);
+        assert_eq!(
+            hex(&digest),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+        assert_eq!(
+            record_hash(&digest),
+            "sha256=ungWv48Bz-pBQUDeXa4iI7ADYaOWF3qctBD_YfIAFa0"
+        );
+    }
+
+    #[test]
+    fn a_linked_file_is_replaced_never_written_into() {
+        let dir = tempfile::tempdir().unwrap();
+        let (cached, other, target) = (
+            dir.path().join("cached"),
+            dir.path().join("other"),
+            dir.path().join("target"),
+        );
+        std::fs::write(&cached, "cached").unwrap();
+        std::fs::write(&other, "other").unwrap();
+        std::fs::hard_link(&cached, &target).unwrap();
+        hard_link_over(&other, &target).unwrap();
+        assert_eq!(std::fs::read(&target).unwrap(), b"other");
+        hard_link_over(&other, &target).unwrap();
+        write_new(&target, b"new", FILE_MODE).unwrap();
+        assert_eq!(std::fs::read(&target).unwrap(), b"new");
+        assert_eq!(std::fs::read(&cached).unwrap(), b"cached");
+        assert_eq!(std::fs::read(&other).unwrap(), b"other");
+        // No temporary name is left behind.
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 3);
     }
 
     #[test]

@@ -318,10 +318,12 @@ pub fn plan(
     // Unpacked (anew on --reinstall) and checked now, before the env changes: a wheel that
     // is not what the lock says, or would write over the env's own files, is refused; a store
     // that cannot take it is said to be full or not writable. Only a wheel pvm cannot read
-    // (a zip feature it lacks) goes to the installer.
+    // (a zip feature it lacks) goes to the installer. Each is kept by the sha256 it was
+    // checked against, never by its name.
     let unpacked = cache.join("wheels");
     let results = parallel::map(&wanted, 4, |(package, wheel)| {
         let file = at_hand(wheel, &project.root, cache)?;
+        let sha256 = wheel.sha256()?;
         // Named as the lock names it: a local file by its path, a download (kept under its
         // sha256) by its file name.
         let shown = match wheel.local_file(&project.root) {
@@ -331,6 +333,7 @@ pub fn plan(
         Some(unpack_checked(
             package,
             &file,
+            sha256,
             &shown,
             &unpacked,
             options.reinstall,
@@ -343,6 +346,19 @@ pub fn plan(
             Some(Ok(tree)) => trees.push(tree),
             None | Some(Err(WheelError::Unsupported { .. })) => unsupported = true,
             Some(Err(err @ WheelError::Invalid { .. })) => return Err(err.into()),
+            // Changed since it was checked.
+            Some(Err(WheelError::HashMismatch {
+                path,
+                expected,
+                actual,
+            })) => {
+                return Err(SyncError::HashMismatch {
+                    package: wheel.file_name().unwrap_or("a wheel").to_string(),
+                    path,
+                    expected,
+                    actual,
+                });
+            }
             // The wheel itself cannot be read: no installer could read it either.
             Some(Err(WheelError::Open { path, source })) => {
                 return Err(SyncError::Io { path, source });
@@ -366,11 +382,12 @@ pub fn plan(
 fn unpack_checked(
     package: &Package,
     file: &Path,
+    sha256: &str,
     shown: &Path,
     unpacked: &Path,
     fresh: bool,
 ) -> Result<PathBuf, WheelError> {
-    let tree = wheel::unpack_cached(file, unpacked, fresh).map_err(|err| match err {
+    let tree = wheel::unpack_cached(file, sha256, unpacked, fresh).map_err(|err| match err {
         // A download is kept under its sha256: the lock's name for it says more.
         WheelError::Invalid { reason, .. } => WheelError::Invalid {
             path: shown.to_path_buf(),

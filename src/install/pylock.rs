@@ -377,12 +377,12 @@ impl PyLock {
                 confined(&path)?;
                 // A wheel for another platform need not be here; the one this env needs is
                 // judged by the installer.
-                let Ok(bytes) = std::fs::read(&path) else {
+                // Read in pieces: an artifact may be large.
+                let Ok(actual) = fsutil::sha256_file(&path) else {
                     local.get_or_insert(path);
                     continue;
                 };
                 present = true;
-                let actual = fsutil::hex(&Sha256::digest(&bytes));
                 // Hex digits are one digest in either case (PEP 751 does not fix one).
                 if !actual.eq_ignore_ascii_case(expected) {
                     return Err(SyncError::HashMismatch {

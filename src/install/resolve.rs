@@ -10,8 +10,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use sha2::{Digest, Sha256};
-
 use super::SyncError;
 use super::backend::Backend;
 use super::pylock::{
@@ -568,15 +566,17 @@ fn resolve_here(
         let Some((name, version)) = pylock::split_filename(&file) else {
             continue;
         };
-        let bytes = std::fs::read(entry.path()).map_err(io(&entry.path()))?;
+        let (digest, size) = std::fs::File::open(entry.path())
+            .and_then(|file| fsutil::copy_hashed(file, std::io::sink()))
+            .map_err(io(&entry.path()))?;
         let url = direct.get(&name).cloned();
         let artifact = Artifact {
             name: url.is_none().then(|| file.clone()),
             url,
             path: None,
             upload_time: None,
-            size: Some(bytes.len() as u64),
-            hashes: [("sha256".to_string(), fsutil::hex(&Sha256::digest(&bytes)))].into(),
+            size: Some(size),
+            hashes: [("sha256".to_string(), fsutil::hex(&digest))].into(),
         };
         let is_wheel = file.ends_with(".whl");
         let package = Package {

@@ -163,6 +163,7 @@ pub fn holds_exactly(
 
 /// The installed distributions whose files do not match their RECORD (missing, or another
 /// size): what an installer killed while copying leaves behind, `.dist-info` already written.
+/// What pvm installed is also checked by each file's sha256: its RECORD is its own.
 pub fn damaged(dists: &BTreeMap<String, Dist>, site_packages: &Path) -> Vec<String> {
     dists
         .values()
@@ -171,16 +172,29 @@ pub fn damaged(dists: &BTreeMap<String, Dist>, site_packages: &Path) -> Vec<Stri
             let Ok(record) = std::fs::read_to_string(dist.dist_info.join("RECORD")) else {
                 return true;
             };
+            let ours = std::fs::read_to_string(dist.dist_info.join("INSTALLER"))
+                .is_ok_and(|installer| installer.trim() == "pvm");
             record.lines().any(|line| {
-                let (path, size) = record_line(line);
+                let (path, hash, size) = record_line(line);
                 let Ok(size) = size.parse::<u64>() else {
                     return false;
                 };
-                std::fs::metadata(site_packages.join(path)).map_or(true, |m| m.len() != size)
+                let file = site_packages.join(path);
+                if std::fs::metadata(&file).map_or(true, |m| m.len() != size) {
+                    return true;
+                }
+                ours && !hash.is_empty() && !has_hash(&file, hash)
             })
         })
         .map(|dist| dist.name.clone())
         .collect()
+}
+
+/// Whether the file at `path` has the RECORD hash `hash` (`sha256=…`), read in pieces.
+fn has_hash(path: &Path, hash: &str) -> bool {
+    std::fs::File::open(path)
+        .and_then(|file| crate::fsutil::copy_hashed(file, std::io::sink()))
+        .is_ok_and(|(digest, _)| crate::fsutil::record_hash(&digest) == hash)
 }
 
 /// The files a distribution's RECORD lists, relative to site-packages (`None` without one).
@@ -195,13 +209,13 @@ pub fn record_files(dist: &Dist) -> Option<Vec<String>> {
     )
 }
 
-/// A RECORD line's path and size. Read from the right: a path may hold commas.
-fn record_line(line: &str) -> (&str, &str) {
+/// A RECORD line's path, hash and size. Read from the right: a path may hold commas.
+pub(super) fn record_line(line: &str) -> (&str, &str, &str) {
     let mut fields = line.rsplitn(3, ',');
     let size = fields.next().unwrap_or("");
-    let _hash = fields.next();
+    let hash = fields.next().unwrap_or("");
     let path = fields.next().unwrap_or("").trim_matches('"');
-    (path, size)
+    (path, hash, size)
 }
 
 #[cfg(test)]

@@ -4,11 +4,13 @@
 //! A wheel is a zip: files go to site-packages, `<name>.data/<key>/` to the scheme's folders,
 //! console scripts are written from `entry_points.txt`, and `RECORD` lists it all for uninstall.
 
+use std::collections::BTreeMap;
 use std::fs;
-use std::io::{self, Read};
+use std::io::{self, BufRead, Read, Seek};
 use std::path::{Component, Path, PathBuf};
 
 use super::wheel_check;
+use crate::fsutil;
 use crate::python::Facts;
 use crate::venv::Layout;
 
@@ -31,11 +33,20 @@ pub enum WheelError {
         #[source]
         source: io::Error,
     },
+    #[error("{} has sha256 {actual}, not the {expected} it was checked to have", .path.display())]
+    HashMismatch {
+        path: PathBuf,
+        expected: String,
+        actual: String,
+    },
 }
+
+/// A file's RECORD entry: its hash (`sha256=…`) and size.
+type Hashed = (String, u64);
 
 /// Installs `wheel` into the env; returns the project name from the wheel.
 ///
-/// The wheel is unpacked once into `cache` (keyed by its name, size and mtime) and its files are
+/// The wheel is unpacked once into `cache` (keyed by its sha256) and its files are
 /// hard-linked from there: creating hundreds of files is what makes seeding pip slow, linking
 /// them is several times faster. Without a cache, or across file systems, files are copied.
 pub fn install(
@@ -46,14 +57,23 @@ pub fn install(
 ) -> Result<String, WheelError> {
     let scratch;
     let unpacked = match cache {
-        Some(cache) => unpack_cached(wheel, cache, false)?,
+        Some(cache) => {
+            // Keyed by what the file holds, never by its name or time: another file of the
+            // same name, size and time is another wheel.
+            let sha256 = fsutil::sha256_file(wheel).map_err(|source| WheelError::Open {
+                path: wheel.to_path_buf(),
+                source,
+            })?;
+            unpack_cached(wheel, &sha256, cache, false)?
+        }
         None => {
             scratch = crate::fsutil::scratch_dir().map_err(|source| WheelError::Write {
                 path: std::env::temp_dir(),
                 source,
             })?;
             let root = scratch.path().join("wheel");
-            unpack(wheel, &root)?;
+            let file = open(wheel)?;
+            unpack(file, wheel, &root)?;
             root
         }
     };
@@ -68,7 +88,9 @@ pub fn install(
 }
 
 /// Installs a wheel already unpacked at `unpacked` (left as it is: its files are linked or
-/// copied); returns the project name from its `.dist-info`.
+/// copied); returns the project name from its `.dist-info`. Every file pvm writes into the
+/// env (RECORD, INSTALLER, scripts) is a new one, renamed over what is there: a file in the
+/// env may be a link into the cache, and writing into it would change every env.
 pub fn install_tree(unpacked: &Path, layout: &Layout, facts: &Facts) -> Result<String, WheelError> {
     let unpacked = unpacked.to_path_buf();
     let invalid = |reason: String| WheelError::Invalid {
@@ -87,15 +109,20 @@ pub fn install_tree(unpacked: &Path, layout: &Layout, facts: &Facts) -> Result<S
     let stem = dist_info.trim_end_matches(".dist-info").to_string();
     let data_dir = format!("{stem}.data");
     let project = stem.split('-').next().unwrap_or(&stem).to_string();
+    let own_record = format!("{dist_info}/RECORD");
 
-    let mut record = Vec::new();
+    let mut placer = Placer {
+        tree: &unpacked,
+        site_packages: &layout.site_packages,
+        // What `unpack_cached` hashed; a tree without it (a kept editable build) is hashed here.
+        known: read_record(&unpacked.join(&own_record)),
+        record: BTreeMap::new(),
+    };
     let mut scripts = Vec::new();
-    place(
+    placer.place(
         &unpacked,
         &layout.site_packages,
-        &[data_dir.as_str()],
-        &layout.site_packages,
-        &mut record,
+        &[data_dir.as_str(), own_record.as_str()],
     )?;
     let data = unpacked.join(&data_dir);
     if let Ok(entries) = fs::read_dir(&data) {
@@ -119,36 +146,34 @@ pub fn install_tree(unpacked: &Path, layout: &Layout, facts: &Facts) -> Result<S
                 "data" => layout.root.clone(),
                 other => return Err(invalid(format!("unknown data folder `{other}`"))),
             };
-            place(
-                &entry.path(),
-                &target,
-                &[],
-                &layout.site_packages,
-                &mut record,
-            )?;
+            placer.place(&entry.path(), &target, &[])?;
         }
     }
+    let mut record = placer.record;
     let write_err = |path: &Path| {
         let path = path.to_path_buf();
         move |source| WheelError::Write { path, source }
     };
     fs::create_dir_all(&layout.bin).map_err(write_err(&layout.bin))?;
-    // Scripts shipped in the wheel: `#!python` becomes this env's python.
+    // Scripts shipped in the wheel: `#!python` becomes this env's python. Streamed: a script
+    // is as big as the wheel says.
     for folder in scripts {
         for entry in fs::read_dir(&folder).map_err(write_err(&folder))?.flatten() {
-            let mut bytes = fs::read(entry.path()).map_err(write_err(&entry.path()))?;
-            if bytes.starts_with(b"#!python") {
-                let rest = bytes
-                    .splitn(2, |&b| b == b'\n')
-                    .nth(1)
-                    .unwrap_or_default()
-                    .to_vec();
-                bytes = shebang(&layout.python()).into_bytes();
-                bytes.extend(rest);
+            let mut reader =
+                io::BufReader::new(fs::File::open(entry.path()).map_err(write_err(&entry.path()))?);
+            let python = reader
+                .fill_buf()
+                .map_err(write_err(&entry.path()))?
+                .starts_with(b"#!python");
+            let mut head = String::new();
+            if python {
+                reader.skip_until(b'\n').map_err(write_err(&entry.path()))?;
+                head = shebang(&layout.python());
             }
             let name = entry.file_name().to_string_lossy().into_owned();
-            let path = write_script(&layout.bin, &name, &bytes)?;
-            record.push(record_path(&path, &layout.site_packages));
+            let (path, hashed) =
+                write_script(&layout.bin, &name, io::Cursor::new(head).chain(reader))?;
+            record.insert(record_path(&path, &layout.site_packages), Some(hashed));
         }
     }
 
@@ -161,49 +186,51 @@ pub fn install_tree(unpacked: &Path, layout: &Layout, facts: &Facts) -> Result<S
             "{}# -*- coding: utf-8 -*-\nimport re\nimport sys\nfrom {module} import {head}\nif __name__ == \"__main__\":\n    sys.argv[0] = re.sub(r\"(-script\\.pyw|\\.exe)?$\", \"\", sys.argv[0])\n    sys.exit({function}())\n",
             shebang(&layout.python())
         );
-        let path = write_script(&layout.bin, &name, script.as_bytes())?;
-        record.push(record_path(&path, &layout.site_packages));
+        let (path, hashed) = write_script(&layout.bin, &name, script.as_bytes())?;
+        record.insert(record_path(&path, &layout.site_packages), Some(hashed));
     }
 
     let info = layout.site_packages.join(&dist_info);
     let installer = info.join("INSTALLER");
-    // Written anew, never through a link into the cache.
-    let _ = fs::remove_file(&installer);
-    fs::write(&installer, "pvm\n").map_err(write_err(&installer))?;
-    record.push(format!("{dist_info}/INSTALLER"));
-    record.push(format!("{dist_info}/RECORD"));
+    fsutil::write_new(&installer, b"pvm\n", fsutil::FILE_MODE).map_err(write_err(&installer))?;
+    record.insert(format!("{dist_info}/INSTALLER"), Some(hash_bytes(b"pvm\n")));
+    record.insert(own_record, None);
+    // As pip and uv write it: every file with its sha256 and size, so that an install cut
+    // short can be told from a whole one.
     let lines: String = record
         .iter()
-        .map(|path| format!("{},,\n", csv_field(path)))
+        .map(|(path, hashed)| match hashed {
+            Some((hash, size)) => format!("{},{hash},{size}\n", csv_field(path)),
+            None => format!("{},,\n", csv_field(path)),
+        })
         .collect();
     let record_file = info.join("RECORD");
-    fs::write(&record_file, lines).map_err(write_err(&record_file))?;
+    fsutil::write_new(&record_file, lines.as_bytes(), fsutil::FILE_MODE)
+        .map_err(write_err(&record_file))?;
     Ok(project)
 }
 
-/// The wheel unpacked under `cache`, unpacking it first if needed (or anew when `fresh`: an
-/// unpacked copy is linked into envs, and an edit made in place in one would be in it). A
-/// finished unpack is checked, then renamed into place, so a killed or broken one is never
-/// used.
-pub fn unpack_cached(wheel: &Path, cache: &Path, fresh: bool) -> Result<PathBuf, WheelError> {
-    let meta = fs::metadata(wheel).map_err(|source| WheelError::Open {
-        path: wheel.to_path_buf(),
-        source,
-    })?;
-    let mtime = meta
-        .modified()
-        .ok()
-        .and_then(|time| time.duration_since(std::time::UNIX_EPOCH).ok())
-        .map_or(0, |since| since.as_nanos());
-    let name = wheel
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let dir = cache.join(format!(
-        "{}-{}-{mtime}",
-        name.trim_end_matches(".whl"),
-        meta.len()
-    ));
+/// The wheel `wheel`, whose sha256 was checked to be `sha256`, unpacked under
+/// `cache/<sha256>`, unpacking it first if needed (or anew when `fresh`: an unpacked copy is
+/// linked into envs, and an edit made in place in one would be in it). The file is hashed
+/// again as it is unpacked, so that a tree is only ever kept under the digest of what it was
+/// unpacked from. A finished unpack is checked, then renamed into place, so a killed or broken
+/// one is never used.
+pub fn unpack_cached(
+    wheel: &Path,
+    sha256: &str,
+    cache: &Path,
+    fresh: bool,
+) -> Result<PathBuf, WheelError> {
+    let sha256 = sha256.to_ascii_lowercase();
+    // The digest names a folder: only a digest may.
+    if sha256.len() != 64 || !sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(WheelError::Invalid {
+            path: wheel.to_path_buf(),
+            reason: format!("`{sha256}` is not a sha256"),
+        });
+    }
+    let dir = cache.join(&sha256);
     if !fresh && dir.is_dir() {
         return Ok(dir);
     }
@@ -217,8 +244,34 @@ pub fn unpack_cached(wheel: &Path, cache: &Path, fresh: bool) -> Result<PathBuf,
         .tempdir_in(cache)
         .map_err(write_err)?;
     let root = scratch.path().join("wheel");
-    unpack(wheel, &root)?;
-    check_tree(&root, wheel)?;
+    let mut file = open(wheel)?;
+    let read_err = |source| WheelError::Open {
+        path: wheel.to_path_buf(),
+        source,
+    };
+    let (digest, _) = fsutil::copy_hashed(&mut file, io::sink()).map_err(read_err)?;
+    let actual = fsutil::hex(&digest);
+    if actual != sha256 {
+        return Err(WheelError::HashMismatch {
+            path: wheel.to_path_buf(),
+            expected: sha256,
+            actual,
+        });
+    }
+    file.rewind().map_err(read_err)?;
+    let hashed = unpack(file, wheel, &root)?;
+    let dist_info = check_tree(&root, wheel)?;
+    // pvm's own list of what it unpacked, where the wheel's RECORD was (never unpacked):
+    // installs take each file's hash from it instead of reading the files again.
+    let lines: String = hashed
+        .iter()
+        .map(|(path, (hash, size))| format!("{},{hash},{size}\n", csv_field(path)))
+        .collect();
+    let record = root.join(&dist_info).join("RECORD");
+    fs::write(&record, lines).map_err(|source| WheelError::Write {
+        path: record.clone(),
+        source,
+    })?;
     if dir.is_dir() {
         // Swapped only now, so that another pvm linking from it misses it for two renames,
         // not a whole unpack. Envs keep their links to the old files; the old copy goes with
@@ -233,28 +286,39 @@ pub fn unpack_cached(wheel: &Path, cache: &Path, fresh: bool) -> Result<PathBuf,
     }
 }
 
-/// What the wheel holds is checked once it is unpacked, before it is used (see `wheel_check`).
-fn check_tree(root: &Path, wheel: &Path) -> Result<(), WheelError> {
+/// What the wheel holds is checked once it is unpacked, before it is used (see `wheel_check`);
+/// returns the name of its `.dist-info`.
+fn check_tree(root: &Path, wheel: &Path) -> Result<String, WheelError> {
     wheel_check::contents(root)
-        .map(drop)
+        .map(|(name, version)| format!("{name}-{version}.dist-info"))
         .map_err(|reason| WheelError::Invalid {
             path: wheel.to_path_buf(),
             reason,
         })
 }
 
-/// Writes every file of the wheel under `root`, as the zip lays them out.
-fn unpack(wheel: &Path, root: &Path) -> Result<(), WheelError> {
+fn open(wheel: &Path) -> Result<fs::File, WheelError> {
+    fs::File::open(wheel).map_err(|source| WheelError::Open {
+        path: wheel.to_path_buf(),
+        source,
+    })
+}
+
+/// Writes every file of the wheel `file` (at `wheel`) under `root`, as the zip lays them out,
+/// each streamed (never held whole), and returns them with their hash and size, by their path
+/// in the tree. The wheel's own RECORD is left out, however it is spelled: pvm writes it.
+fn unpack(
+    file: fs::File,
+    wheel: &Path,
+    root: &Path,
+) -> Result<BTreeMap<String, Hashed>, WheelError> {
     let invalid = |reason: String| WheelError::Invalid {
         path: wheel.to_path_buf(),
         reason,
     };
-    let file = fs::File::open(wheel).map_err(|source| WheelError::Open {
-        path: wheel.to_path_buf(),
-        source,
-    })?;
     let mut archive = zip::ZipArchive::new(io::BufReader::new(file))
         .map_err(|err| wheel_check::zip_error(wheel, err))?;
+    let mut hashed = BTreeMap::new();
     for index in 0..archive.len() {
         let mut entry = archive
             .by_index(index)
@@ -262,22 +326,23 @@ fn unpack(wheel: &Path, root: &Path) -> Result<(), WheelError> {
         if entry.is_dir() {
             continue;
         }
-        let name = entry
+        let raw = entry
             .name()
             .map_err(|err| invalid(err.to_string()))?
             .into_owned();
-        if !is_safe(&name) {
-            return Err(invalid(format!("unsafe path `{name}`")));
+        if !is_safe(&raw) {
+            return Err(invalid(format!("unsafe path `{raw}`")));
         }
-        // The wheel's own RECORD is written anew on install; a vendored one deeper down stays.
-        if name.matches('/').count() == 1 && name.ends_with(".dist-info/RECORD") {
+        // `a/./b` and `a//b` are `a/b`: one name per file.
+        let name = Path::new(&raw)
+            .components()
+            .map(|part| part.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        if is_own_record(&name) {
             continue;
         }
         wheel_check::readable(wheel, &name, entry.compression())?;
-        let mut bytes = Vec::with_capacity(entry.size() as usize);
-        entry
-            .read_to_end(&mut bytes)
-            .map_err(|err| invalid(format!("{name}: {err}")))?;
         let executable = entry.unix_mode().is_some_and(|mode| mode & 0o111 != 0);
         let target = root.join(&name);
         let write_err = |source| WheelError::Write {
@@ -287,67 +352,132 @@ fn unpack(wheel: &Path, root: &Path) -> Result<(), WheelError> {
         if let Some(parent) = target.parent() {
             fs::create_dir_all(parent).map_err(write_err)?;
         }
-        fs::write(&target, &bytes).map_err(write_err)?;
+        // A new file even for a name the zip holds twice: the scratch tree is pvm's alone.
+        let out = fs::File::create(&target).map_err(write_err)?;
+        let (digest, size) =
+            fsutil::copy_hashed(&mut entry, io::BufWriter::new(out)).map_err(|err| {
+                // What the zip cannot give is the wheel's fault; the rest, the disk's.
+                match err.kind() {
+                    io::ErrorKind::InvalidData | io::ErrorKind::UnexpectedEof => {
+                        invalid(format!("{name}: {err}"))
+                    }
+                    _ => write_err(err),
+                }
+            })?;
         if executable {
             set_executable(&target).map_err(write_err)?;
         }
+        hashed.insert(name, (fsutil::record_hash(&digest), size));
     }
-    Ok(())
+    Ok(hashed)
 }
 
-/// Links (or copies) the tree at `from` into `to`, leaving out the top-level names in `skip`,
-/// and records every file relative to `site_packages`. (Linking one tree from several threads
-/// gains nothing: links into one folder wait on each other in the kernel.)
-fn place(
-    from: &Path,
-    to: &Path,
-    skip: &[&str],
-    site_packages: &Path,
-    record: &mut Vec<String>,
-) -> Result<(), WheelError> {
-    let write_err = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| WheelError::Write { path, source }
-    };
-    fs::create_dir_all(to).map_err(write_err(to))?;
-    let entries = fs::read_dir(from).map_err(|source| WheelError::Open {
-        path: from.to_path_buf(),
-        source,
-    })?;
-    for entry in entries.flatten() {
-        let name = entry.file_name();
-        if skip.iter().any(|skipped| name == *skipped) {
-            continue;
-        }
-        let source = entry.path();
-        let target = to.join(&name);
-        if entry.file_type().is_ok_and(|kind| kind.is_dir()) {
-            place(&source, &target, &[], site_packages, record)?;
-            continue;
-        }
-        link(&source, &target)?;
-        record.push(record_path(&target, site_packages));
-    }
-    Ok(())
+/// Whether `name` (normalized) is the wheel's own RECORD: `<name>.dist-info/RECORD` at the
+/// top. A vendored one deeper down is a file like any other.
+fn is_own_record(name: &str) -> bool {
+    name.split_once('/')
+        .is_some_and(|(folder, file)| folder.ends_with(".dist-info") && file == "RECORD")
 }
 
-/// Hard-links `source` at `target`. A file already there is replaced, not written through: it
-/// may be a link into another wheel's unpacked copy. Across file systems, a copy.
-fn link(source: &Path, target: &Path) -> Result<(), WheelError> {
-    match fs::hard_link(source, target) {
-        Ok(()) => return Ok(()),
-        Err(err) if err.kind() == io::ErrorKind::AlreadyExists => {
-            let _ = fs::remove_file(target);
-        }
-        Err(_) => {}
-    }
-    if fs::hard_link(source, target).is_err() {
-        fs::copy(source, target).map_err(|source| WheelError::Write {
-            path: target.to_path_buf(),
+/// The RECORD at `path` as a table: path to hash and size; empty without one.
+fn read_record(path: &Path) -> BTreeMap<String, Hashed> {
+    let text = fs::read_to_string(path).unwrap_or_default();
+    text.lines()
+        .filter_map(|line| {
+            let (path, hash, size) = super::site::record_line(line);
+            Some((path.to_string(), (hash.to_string(), size.parse().ok()?)))
+        })
+        .collect()
+}
+
+fn hash_bytes(bytes: &[u8]) -> Hashed {
+    use sha2::{Digest, Sha256};
+    (
+        fsutil::record_hash(&Sha256::digest(bytes)),
+        bytes.len() as u64,
+    )
+}
+
+/// Links an unpacked tree into the env, noting each file for RECORD.
+struct Placer<'a> {
+    tree: &'a Path,
+    site_packages: &'a Path,
+    /// Hash and size by path in the tree, as unpacked.
+    known: BTreeMap<String, Hashed>,
+    /// By RECORD path; `None` for RECORD itself.
+    record: BTreeMap<String, Option<Hashed>>,
+}
+
+impl Placer<'_> {
+    /// Links (or copies) the tree at `from` into `to`, leaving out the paths in `skip` (in the
+    /// tree), and records every file relative to `site_packages`. (Linking one tree from
+    /// several threads gains nothing: links into one folder wait on each other in the kernel.)
+    fn place(&mut self, from: &Path, to: &Path, skip: &[&str]) -> Result<(), WheelError> {
+        let write_err = |path: &Path| {
+            let path = path.to_path_buf();
+            move |source| WheelError::Write { path, source }
+        };
+        fs::create_dir_all(to).map_err(write_err(to))?;
+        let entries = fs::read_dir(from).map_err(|source| WheelError::Open {
+            path: from.to_path_buf(),
             source,
         })?;
+        for entry in entries.flatten() {
+            let source = entry.path();
+            let in_tree = tree_path(&source, self.tree);
+            if skip.contains(&in_tree.as_str()) {
+                continue;
+            }
+            let target = to.join(entry.file_name());
+            if entry.file_type().is_ok_and(|kind| kind.is_dir()) {
+                self.place(&source, &target, skip)?;
+                continue;
+            }
+            let hashed = match self.known.get(&in_tree) {
+                Some(hashed) => hashed.clone(),
+                None => {
+                    let file = fs::File::open(&source).map_err(write_err(&source))?;
+                    let (digest, size) =
+                        fsutil::copy_hashed(file, io::sink()).map_err(write_err(&source))?;
+                    (fsutil::record_hash(&digest), size)
+                }
+            };
+            link(&source, &target)?;
+            self.record
+                .insert(record_path(&target, self.site_packages), Some(hashed));
+        }
+        Ok(())
     }
-    Ok(())
+}
+
+/// `path` relative to `tree`, with `/`.
+fn tree_path(path: &Path, tree: &Path) -> String {
+    path.strip_prefix(tree)
+        .unwrap_or(path)
+        .components()
+        .map(|part| part.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Hard-links `source` at `target`. What is there is replaced by a rename, never removed first
+/// (another thread may be linking the same path) nor written into (it may be a link into
+/// another wheel's unpacked copy, which every env shares). Across file systems, a copy, made
+/// under a temporary name too.
+fn link(source: &Path, target: &Path) -> Result<(), WheelError> {
+    use std::os::unix::fs::PermissionsExt;
+    let write_err = |source| WheelError::Write {
+        path: target.to_path_buf(),
+        source,
+    };
+    if fsutil::hard_link_over(source, target).is_ok() {
+        return Ok(());
+    }
+    let mut from = fs::File::open(source).map_err(write_err)?;
+    let mode = from.metadata().map_err(write_err)?.permissions().mode() & 0o777;
+    fsutil::replace_with(target, mode, |file| io::copy(&mut from, file))
+        .map(drop)
+        .map_err(write_err)
 }
 
 /// Console scripts from `entry_points.txt`. pip's own `pipX.Y` names are made for this env's
@@ -370,10 +500,15 @@ fn console_scripts(entry_points: &str, project: &str, facts: &Facts) -> Vec<(Str
     scripts
 }
 
-/// Writes the script `name` into `bin`, executable. A name that is not one plain file name is
-/// refused, and what is there is replaced, never written through: `python3` is a link to the
-/// interpreter every env shares, a linked file is the cache's.
-fn write_script(bin: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf, WheelError> {
+/// Writes the script `name` into `bin`, executable, from `content`; returns its path, hash
+/// and size. A name that is not one plain file name is refused, and what is there is replaced
+/// by a rename, never written through: `python3` is a link to the interpreter every env
+/// shares, a linked file is the cache's.
+fn write_script(
+    bin: &Path,
+    name: &str,
+    mut content: impl Read,
+) -> Result<(PathBuf, Hashed), WheelError> {
     let path = bin.join(name);
     // Checked with the rest of the wheel before the env changed; checked again here, where
     // it is written.
@@ -381,18 +516,14 @@ fn write_script(bin: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf, WheelEr
         path: path.clone(),
         reason,
     })?;
-    let write_err = |source| WheelError::Write {
+    let (digest, size) = fsutil::replace_with(&path, 0o755, |file| {
+        fsutil::copy_hashed(&mut content, io::BufWriter::new(file))
+    })
+    .map_err(|source| WheelError::Write {
         path: path.clone(),
         source,
-    };
-    match fs::remove_file(&path) {
-        Ok(()) => {}
-        Err(err) if err.kind() == io::ErrorKind::NotFound => {}
-        Err(err) => return Err(write_err(err)),
-    }
-    fs::write(&path, bytes).map_err(write_err)?;
-    set_executable(&path).map_err(write_err)?;
-    Ok(path)
+    })?;
+    Ok((path, (fsutil::record_hash(&digest), size)))
 }
 
 /// `#!python` for this env. The kernel reads at most 127 bytes of a `#!` line and ends the
@@ -523,19 +654,18 @@ pub fn requires_dist(wheel: &Path) -> Vec<crate::pep::Requirement> {
     else {
         return Vec::new();
     };
-    let mut text = String::new();
-    if archive
-        .by_name(&name)
-        .ok()
-        .and_then(|mut entry| entry.read_to_string(&mut text).ok())
-        .is_none()
-    {
+    let Ok(entry) = archive.by_name(&name) else {
         return Vec::new();
-    }
-    text.lines()
+    };
+    // The headers only, line by line: the body (or a METADATA made huge) is never read.
+    io::BufReader::new(entry)
+        .lines()
+        .map_while(Result::ok)
         .take_while(|line| !line.is_empty())
-        .filter_map(|line| line.strip_prefix("Requires-Dist:"))
-        .filter_map(|value| crate::pep::parse_requirement(value).ok())
+        .filter_map(|line| {
+            line.strip_prefix("Requires-Dist:")
+                .and_then(|value| crate::pep::parse_requirement(value).ok())
+        })
         .collect()
 }
 
@@ -549,6 +679,14 @@ mod tests {
         assert!(!is_safe("../evil.py"));
         assert!(!is_safe("/etc/passwd"));
         assert!(!is_safe("a/../../b"));
+    }
+
+    #[test]
+    fn only_the_top_dist_info_record_is_the_wheels_own() {
+        assert!(is_own_record("a-1.0.dist-info/RECORD"));
+        assert!(!is_own_record("a-1.0.dist-info/sub/RECORD"));
+        assert!(!is_own_record("a/RECORD"));
+        assert!(!is_own_record("a-1.0.data/purelib/a-1.0.dist-info/RECORD"));
     }
 
     #[test]

@@ -9,7 +9,6 @@ use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
 
 use super::InterpreterRequest;
 use crate::fsutil;
@@ -259,7 +258,7 @@ pub fn install(
     fetch(&source, &archive, progress)?;
 
     progress(Step::Verifying);
-    let actual = sha256_file(&archive).map_err(io(&archive))?;
+    let actual = fsutil::sha256_file(&archive).map_err(io(&archive))?;
     if actual != build.sha256 {
         return Err(DownloadError::HashMismatch {
             url: shown(&source),
@@ -491,20 +490,6 @@ impl Archive<'_> {
             limit: MAX_ARCHIVE,
         }
     }
-}
-
-fn sha256_file(path: &Path) -> io::Result<String> {
-    let mut file = File::open(path)?;
-    let mut hasher = Sha256::new();
-    let mut buffer = vec![0; 1 << 16];
-    loop {
-        let read = file.read(&mut buffer)?;
-        if read == 0 {
-            break;
-        }
-        hasher.update(&buffer[..read]);
-    }
-    Ok(fsutil::hex(&hasher.finalize()))
 }
 
 #[cfg(test)]

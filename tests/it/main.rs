@@ -25,6 +25,7 @@ mod remove;
 mod run;
 mod schemas;
 mod script;
+mod shared_cache;
 mod shell;
 mod store_output;
 mod stress;
