@@ -229,8 +229,8 @@ fn eight_overlapping_syncs_and_forty_kills_leave_every_cached_file_and_env_right
         std::fs::rename(dir.join("pylock.toml"), dir.join("lock-2.0.toml")).unwrap();
     }
 
-    let mut random = Lcg(0x5eed_18);
-    let mut chosen = vec!["1.0"; PROJECTS];
+    let mut random = Lcg(0x5eed18);
+    let mut chosen = ["1.0"; PROJECTS];
     let (mut kills, mut rounds) = (0, 0);
     let mut typical = Duration::from_millis(400);
     while kills < KILLS {
