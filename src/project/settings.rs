@@ -168,7 +168,9 @@ impl UvDownloads {
             Some(value) => match value.trim() {
                 "automatic" => Ok(UvDownloads::Automatic),
                 "never" => Ok(UvDownloads::Never),
-                other => Err(format!("PVM_UV_DOWNLOADS={other:?} is not automatic or never")),
+                other => Err(format!(
+                    "PVM_UV_DOWNLOADS={other:?} is not automatic or never"
+                )),
             },
         }
     }

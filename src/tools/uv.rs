@@ -186,7 +186,10 @@ pub fn ensure(
     }
     let page = format!(
         "{}/uv/",
-        fetch.index_url.unwrap_or(DEFAULT_INDEX).trim_end_matches('/')
+        fetch
+            .index_url
+            .unwrap_or(DEFAULT_INDEX)
+            .trim_end_matches('/')
     );
     let url = wheel_url(&page, &wheel.filename)?;
     let shown = fsutil::strip_credentials(&url);
@@ -223,7 +226,12 @@ pub fn ensure(
     match std::fs::rename(&unpacked, &target) {
         Ok(()) => {}
         Err(_) if installed(home).is_some() => {}
-        Err(source) => return Err(UvToolError::Io { path: target, source }),
+        Err(source) => {
+            return Err(UvToolError::Io {
+                path: target,
+                source,
+            });
+        }
     }
     Ok(target.join("uv"))
 }
@@ -374,14 +382,21 @@ mod tests {
 
     #[test]
     fn links_are_found_and_joined() {
-        let html = r#"<a href="../../files/uv-0.13.9-py3-none-manylinux_2_17_x86_64.whl#sha256=ab">x</a>"#;
+        let html =
+            r#"<a href="../../files/uv-0.13.9-py3-none-manylinux_2_17_x86_64.whl#sha256=ab">x</a>"#;
         let href = find_link(html, "uv-0.13.9-py3-none-manylinux_2_17_x86_64.whl").unwrap();
         assert_eq!(
             join("http://127.0.0.1:8/simple/uv/", &href),
             "http://127.0.0.1:8/files/uv-0.13.9-py3-none-manylinux_2_17_x86_64.whl#sha256=ab"
         );
-        assert_eq!(join("https://a/simple/uv/", "/f/x.whl"), "https://a/f/x.whl");
-        assert_eq!(join("https://a/simple/uv/", "x.whl"), "https://a/simple/uv/x.whl");
+        assert_eq!(
+            join("https://a/simple/uv/", "/f/x.whl"),
+            "https://a/f/x.whl"
+        );
+        assert_eq!(
+            join("https://a/simple/uv/", "x.whl"),
+            "https://a/simple/uv/x.whl"
+        );
         assert!(find_link(html, "uv-0.13.9-py3-none-win_amd64.whl").is_none());
     }
 

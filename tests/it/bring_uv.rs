@@ -151,7 +151,10 @@ fn lock_fetches_pvms_uv_once_and_locks_universally() {
     assert_eq!(mode & 0o022, 0, "pvm's uv is writable by others: {mode:o}");
     let text = lock_text(&sandbox);
     assert!(text.contains("created-by"), "{text}");
-    assert!(!text.contains("environments"), "the lock is not universal:\n{text}");
+    assert!(
+        !text.contains("environments"),
+        "the lock is not universal:\n{text}"
+    );
     assert!(!text.contains("ONE environment"), "{text}");
 
     // Once there, it is used: a second lock (upgrade, so it resolves again) asks nothing.
