@@ -20,8 +20,7 @@ pub fn bring(
     if settings.installer == Installer::Pip || user_uv().is_some() || find_uv().is_some() {
         return Ok(None);
     }
-    let mode = UvDownloads::in_force(settings.uv_downloads)
-        .map_err(|message| super::UserError::new(message))?;
+    let mode = UvDownloads::in_force(settings.uv_downloads).map_err(super::UserError::new)?;
     if mode == UvDownloads::Never {
         return Ok(Some(uv::UvToolError::Never.to_string()));
     }
