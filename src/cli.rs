@@ -327,6 +327,10 @@ pub struct LockArgs {
     /// Take the newest versions allowed instead of keeping the locked ones.
     #[arg(long, short = 'U')]
     pub upgrade: bool,
+    /// Insist on a universal lock (made by uv): an error when no uv can be had, instead of
+    /// pip's lock of this one environment.
+    #[arg(long)]
+    pub universal: bool,
     /// Interpreter request (overrides PVM_PYTHON and .python-version).
     #[arg(long, value_name = "REQUEST", add = ArgValueCandidates::new(complete::python_versions))]
     pub python: Option<String>,

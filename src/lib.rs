@@ -23,6 +23,7 @@ pub mod project;
 pub mod python;
 pub mod quote;
 pub mod store;
+pub mod tools;
 pub mod ui;
 pub mod venv;
 
@@ -38,6 +39,8 @@ pub fn hint_for(err: &anyhow::Error) -> Option<String> {
         } else if let Some(err) = cause.downcast_ref::<install::SyncError>() {
             err.hint()
         } else if let Some(err) = cause.downcast_ref::<python::download::DownloadError>() {
+            err.hint()
+        } else if let Some(err) = cause.downcast_ref::<tools::uv::UvToolError>() {
             err.hint()
         } else if let Some(err) = cause.downcast_ref::<environment::EnvError>() {
             err.hint()

@@ -46,6 +46,7 @@ fn lock_locked(
     if let Some(previous) = &previous
         && previous.pvm().is_some()
         && !args.upgrade
+        && !(args.universal && previous.environments.is_some())
         && install::lock_is_current(previous, project, &sources, facts)?
     {
         ctx.ui.status(
@@ -70,7 +71,20 @@ fn lock_locked(
             ),
         );
     }
+    let without_uv = super::uv_tool::bring(ctx, &store, project, &sources)?;
     let backend = Backend::choose(project.manifest.settings.installer, facts)?;
+    if let (Backend::Pip, Some(reason)) = (&backend, &without_uv) {
+        if args.universal {
+            return Err(super::UserError::new(format!(
+                "`pvm lock --universal` needs uv, and there is none: {reason}"
+            ))
+            .hint(crate::tools::uv::GET_UV)
+            .into());
+        }
+        ctx.ui.warn(format!(
+            "no uv ({reason}): pip resolves, and the lock holds this one environment"
+        ));
+    }
     let spinner = ctx.ui.spinner(format!(
         "Resolving {} with every extra and group, with {}",
         project.name(),
@@ -86,7 +100,10 @@ fn lock_locked(
         );
     }
     let scope = match &lock.environments {
-        Some(environments) => format!("for {}", environments.join(" or ")),
+        Some(environments) => format!(
+            "for one environment only ({}, resolved by pip)",
+            environments.join(" or ")
+        ),
         None => format!(
             "for every platform and Python {}",
             lock.requires_python.as_deref().unwrap_or("version")

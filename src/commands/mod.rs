@@ -14,6 +14,7 @@ mod shell;
 mod sync;
 mod transaction;
 mod tree;
+mod uv_tool;
 
 use std::path::PathBuf;
 

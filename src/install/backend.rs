@@ -27,8 +27,17 @@ pub struct InstallFlags {
     pub reinstall: bool,
 }
 
-/// uv as configured: `PVM_UV`, else `uv` on `PATH`.
+/// uv as configured: `PVM_UV`, else `uv` on `PATH`, else the one pvm fetched into its store
+/// (`tools/uv-<version>/`): a user's own uv always wins.
 pub fn find_uv() -> Option<PathBuf> {
+    user_uv().or_else(|| {
+        let store = crate::store::Store::from_env().ok()?;
+        crate::tools::uv::installed(&store.root)
+    })
+}
+
+/// The user's own uv: `PVM_UV`, else `uv` on `PATH`.
+pub fn user_uv() -> Option<PathBuf> {
     if let Some(path) = std::env::var_os("PVM_UV").filter(|p| !p.is_empty()) {
         return Some(PathBuf::from(path));
     }

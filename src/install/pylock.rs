@@ -232,7 +232,15 @@ impl PyLock {
 
     pub fn write(&self, path: &Path) -> Result<(), SyncError> {
         let path = path.to_path_buf();
-        let text = format!("{HEADER}{}", self.to_toml());
+        // A pip lock says, before anything else, that it is no universal lock.
+        let scope = match &self.environments {
+            Some(environments) => format!(
+                "# Resolved by pip: it holds ONE environment ({}), not every platform;\n# with uv (on PATH, PVM_UV, or fetched by pvm), `pvm lock --universal` locks them all.\n",
+                environments.join(" or ")
+            ),
+            None => String::new(),
+        };
+        let text = format!("{HEADER}{scope}{}", self.to_toml());
         fsutil::write_atomic(&path, text.as_bytes())
             .map_err(|source| SyncError::Io { path, source })
     }

@@ -19,7 +19,9 @@ use std::path::{Path, PathBuf};
 pub use manifest::{GroupItem, Manifest};
 pub use requirements_txt::read_requirements_txt;
 pub use selection::{Selection, SelectionError, SelectionRequest, requirements};
-pub use settings::{Installer, PythonDownloads, SETTINGS_KEYS, Script, Settings, python_mirror};
+pub use settings::{
+    Installer, PythonDownloads, SETTINGS_KEYS, Script, Settings, UvDownloads, python_mirror,
+};
 pub use sources::Sources;
 pub use template::{name_from_folder, new_manifest};
 

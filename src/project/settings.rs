@@ -41,6 +41,10 @@ pub struct Settings {
     /// an `https://` or `file://` base, or a folder, holding the same archive names.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub python_mirror: Option<String>,
+    /// Whether pvm fetches its pinned uv (from the index) when neither `PVM_UV` nor `PATH`
+    /// has one: `automatic`, or `never` (pip resolves, and the lock holds one environment).
+    #[serde(default, skip_serializing_if = "UvDownloads::is_automatic")]
+    pub uv_downloads: UvDownloads,
     /// Groups or extras that cannot be installed together (as uv's `conflicts`): each set is
     /// locked one by one, and a sync never selects two of a set.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -74,6 +78,7 @@ impl Default for Settings {
             python_downloads: PythonDownloads::Automatic,
             conflicts: Vec::new(),
             python_mirror: None,
+            uv_downloads: UvDownloads::Automatic,
             installer: Installer::Auto,
             seed_pip: true,
             env: BTreeMap::new(),
@@ -131,6 +136,40 @@ impl PythonDownloads {
                 "never" => Ok(PythonDownloads::Never),
                 other => Err(format!(
                     "PVM_PYTHON_DOWNLOADS={other:?} is not automatic, manual or never"
+                )),
+            },
+        }
+    }
+}
+
+/// `uv-downloads`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum UvDownloads {
+    /// Fetch pvm's pinned uv from the index when no uv is configured.
+    #[default]
+    Automatic,
+    /// Never fetch uv: without one, pip resolves and installs.
+    Never,
+}
+
+impl UvDownloads {
+    fn is_automatic(&self) -> bool {
+        *self == UvDownloads::Automatic
+    }
+
+    /// The setting in force: `PVM_UV_DOWNLOADS` over `[tool.pvm] uv-downloads`.
+    pub fn in_force(setting: UvDownloads) -> Result<UvDownloads, String> {
+        match std::env::var("PVM_UV_DOWNLOADS")
+            .ok()
+            .filter(|v| !v.trim().is_empty())
+        {
+            None => Ok(setting),
+            Some(value) => match value.trim() {
+                "automatic" => Ok(UvDownloads::Automatic),
+                "never" => Ok(UvDownloads::Never),
+                other => Err(format!(
+                    "PVM_UV_DOWNLOADS={other:?} is not automatic or never"
                 )),
             },
         }
@@ -201,6 +240,7 @@ pub const SETTINGS_KEYS: &[&str] = &[
     "package",
     "python-downloads",
     "python-mirror",
+    "uv-downloads",
     "conflicts",
     "installer",
     "seed-pip",

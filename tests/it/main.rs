@@ -6,6 +6,7 @@ mod support;
 mod bad_input;
 mod bad_locks;
 mod bad_wheels;
+mod bring_uv;
 mod deps;
 mod downloads;
 mod faults;

@@ -243,3 +243,32 @@ fn a_pylock_uv_exported_from_a_real_uv_lock_is_installed_then_taken_over() {
         .unwrap();
     assert_eq!(version, pinned("pytest"));
 }
+
+/// pvm's own uv, from PyPI: the real wheel for this host, checked against pvm's table, and a
+/// universal lock made with it.
+#[test]
+#[ignore = "uses the network: run scripts/test-network"]
+fn pvm_fetches_the_real_uv_from_pypi() {
+    let sandbox = Sandbox::empty();
+    sandbox.manifest(&format!(
+        "[project]\nname = \"net-uv\"\nrequires-python = \">=3.9\"\ndependencies = [\"idna==3.7\"]\n[tool.pvm]\npython = {:?}\n",
+        pyenv_python("3.12").display().to_string()
+    ));
+    let out = sandbox
+        .pvm()
+        .env("PATH", "/usr/bin:/bin")
+        .env("PVM_UV_DOWNLOADS", "automatic")
+        .arg("lock")
+        .assert()
+        .success();
+    assert!(stderr(out.get_output()).contains("Fetching uv 0.13.9"));
+    let uv = sandbox.home.join("tools/uv-0.13.9/uv");
+    let version = std::process::Command::new(&uv)
+        .arg("--version")
+        .output()
+        .unwrap();
+    assert!(stdout(&version).contains("0.13.9"), "{}", stdout(&version));
+    let lock = std::fs::read_to_string(sandbox.project.join("pylock.toml")).unwrap();
+    assert!(lock.contains("name = \"idna\""), "{lock}");
+    assert!(!lock.contains("environments"), "not universal:\n{lock}");
+}

@@ -70,6 +70,9 @@ impl Sandbox {
             .env_remove("PVM_OFFLINE")
             // Tests never reach the network: no interpreter is downloaded on demand.
             .env("PVM_PYTHON_DOWNLOADS", "never")
+            // Nor is uv (tests that fetch it say `automatic` and serve it themselves).
+            .env("PVM_UV_DOWNLOADS", "never")
+            .env_remove("PVM_UV_DOWNLOADS_TABLE")
             .env_remove("VIRTUAL_ENV")
             .env_remove("PYTHONHOME")
             .env("UV_CACHE_DIR", self.root.join("uv-cache"))
@@ -87,6 +90,7 @@ impl Sandbox {
             .env("PIP_CACHE_DIR", self.root.join("pip-cache"))
             .env_remove("PVM_PYTHON")
             .env("PVM_PYTHON_DOWNLOADS", "never")
+            .env("PVM_UV_DOWNLOADS", "never")
             .args(args)
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())

@@ -1,0 +1,3 @@
+//! Tools pvm fetches for itself into `$PVM_HOME/tools/`.
+
+pub mod uv;

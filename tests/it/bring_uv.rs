@@ -1,0 +1,231 @@
+//! pvm brings its resolver: without a uv of the user's, pvm fetches its pinned uv's wheel from
+//! the index (here a loopback server), checks it against its table, and keeps it in
+//! `tools/uv-<version>/`; without one, pip locks one environment and `--universal` says how
+//! to get uv.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use assert_cmd::Command;
+
+use crate::support::{Sandbox, build_wheel, pyenv_python, sha256_hex, stderr, test_uv};
+
+const VERSION: &str = "0.13.9";
+
+/// A PATH with the system's tools but no uv.
+const PATH_WITHOUT_UV: &str = "/usr/bin:/bin";
+
+struct Index {
+    base: String,
+    requests: Arc<AtomicUsize>,
+}
+
+/// Serves `dir` on loopback: `/x/` is `dir/x/index.html`; every request is counted.
+fn serve(dir: PathBuf) -> Index {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let requests = Arc::new(AtomicUsize::new(0));
+    let counter = requests.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut line = String::new();
+            reader.read_line(&mut line).unwrap();
+            let mut header = String::new();
+            while reader.read_line(&mut header).is_ok_and(|n| n > 2) {
+                header.clear();
+            }
+            counter.fetch_add(1, Ordering::SeqCst);
+            let mut name = line
+                .split_whitespace()
+                .nth(1)
+                .unwrap_or("/")
+                .trim_start_matches('/')
+                .to_string();
+            if name.ends_with('/') {
+                name.push_str("index.html");
+            }
+            let mut stream = stream;
+            match std::fs::read(dir.join(&name)) {
+                Ok(body) => {
+                    let head = format!(
+                        "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                        body.len()
+                    );
+                    let _ = stream.write_all(head.as_bytes());
+                    let _ = stream.write_all(&body);
+                }
+                Err(_) => {
+                    let _ = stream.write_all(
+                        b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                    );
+                }
+            }
+        }
+    });
+    Index { base, requests }
+}
+
+/// This host's platform tag as pvm's table names the Linux wheels.
+fn host_tag() -> String {
+    format!("manylinux_2_17_{}", std::env::consts::ARCH)
+}
+
+/// An index at `root/index` with a fake uv wheel (its `uv` execs the test's real uv), and a
+/// table naming it with `sha256` (the wheel's own when `None`). Returns the table's path.
+fn fake_uv_index(root: &Path, sha256: Option<&str>) -> PathBuf {
+    let files = root.join("index/files");
+    let script = format!("#!/bin/sh\nexec '{}' \"$@\"\n", test_uv().display());
+    let wheel = build_wheel(
+        &files,
+        "uv",
+        VERSION,
+        &[],
+        &[(&format!("uv-{VERSION}.data/scripts/uv"), &script)],
+    );
+    let filename = wheel.file_name().unwrap().to_str().unwrap().to_string();
+    let page = root.join("index/simple/uv");
+    std::fs::create_dir_all(&page).unwrap();
+    std::fs::write(
+        page.join("index.html"),
+        format!("<html><body><a href=\"../../files/{filename}#sha256=00\">{filename}</a></body></html>\n"),
+    )
+    .unwrap();
+    let table = root.join("uv-table.json");
+    let sha = sha256.map_or_else(|| sha256_hex(&wheel), String::from);
+    std::fs::write(
+        &table,
+        serde_json::json!([{
+            "filename": filename,
+            "tags": [host_tag()],
+            "url": format!("https://example.invalid/{filename}"),
+            "sha256": sha,
+            "size": null,
+        }])
+        .to_string(),
+    )
+    .unwrap();
+    table
+}
+
+fn project(sandbox: &Sandbox, index: &str) {
+    let python = pyenv_python("3.12");
+    sandbox.manifest(&format!(
+        "[project]\nname = \"demo\"\nversion = \"0.1.0\"\nrequires-python = \">=3.9\"\ndependencies = []\n\n[tool.pvm]\npython = {:?}\nindex-url = \"{index}/simple\"\n",
+        python.display().to_string()
+    ));
+}
+
+/// `pvm` with no uv of the user's, pvm allowed to fetch one as told by `table`.
+fn pvm(sandbox: &Sandbox, table: &Path) -> Command {
+    let mut cmd = sandbox.pvm();
+    cmd.env("PATH", PATH_WITHOUT_UV)
+        .env("PVM_UV_DOWNLOADS", "automatic")
+        .env("PVM_UV_DOWNLOADS_TABLE", table)
+        .env("PVM_HTTP_TIMEOUT", "5");
+    cmd
+}
+
+fn lock_text(sandbox: &Sandbox) -> String {
+    std::fs::read_to_string(sandbox.project.join("pylock.toml")).unwrap()
+}
+
+#[test]
+fn lock_fetches_pvms_uv_once_and_locks_universally() {
+    let sandbox = Sandbox::empty();
+    let table = fake_uv_index(&sandbox.root, None);
+    let index = serve(sandbox.root.join("index"));
+    project(&sandbox, &index.base);
+
+    let out = pvm(&sandbox, &table).arg("lock").assert().success();
+    let err = stderr(out.get_output());
+    assert!(err.contains(&format!("Fetching uv {VERSION}")), "{err}");
+    assert!(err.contains("for every platform"), "{err}");
+    let uv = sandbox.home.join(format!("tools/uv-{VERSION}/uv"));
+    assert!(uv.is_file());
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&uv).unwrap().permissions().mode();
+    assert_eq!(mode & 0o022, 0, "pvm's uv is writable by others: {mode:o}");
+    let text = lock_text(&sandbox);
+    assert!(text.contains("created-by"), "{text}");
+    assert!(
+        !text.contains("environments"),
+        "the lock is not universal:\n{text}"
+    );
+    assert!(!text.contains("ONE environment"), "{text}");
+
+    // Once there, it is used: a second lock (upgrade, so it resolves again) asks nothing.
+    let before = index.requests.load(Ordering::SeqCst);
+    pvm(&sandbox, &table)
+        .args(["lock", "--upgrade"])
+        .assert()
+        .success();
+    assert_eq!(index.requests.load(Ordering::SeqCst), before);
+    assert!(!lock_text(&sandbox).contains("environments"));
+}
+
+#[test]
+fn a_uv_wheel_with_another_hash_is_refused_and_nothing_is_kept() {
+    let sandbox = Sandbox::empty();
+    let table = fake_uv_index(&sandbox.root, Some(&"0".repeat(64)));
+    let index = serve(sandbox.root.join("index"));
+    project(&sandbox, &index.base);
+
+    let out = pvm(&sandbox, &table).arg("lock").assert().failure();
+    let err = stderr(out.get_output());
+    assert!(err.contains(&index.base), "the error names no URL: {err}");
+    assert!(err.contains("sha256"), "{err}");
+    let tools = sandbox.home.join("tools");
+    let left: Vec<_> = std::fs::read_dir(&tools)
+        .map(|dir| {
+            dir.flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|name| !name.ends_with(".lock"))
+                .collect()
+        })
+        .unwrap_or_default();
+    assert!(left.is_empty(), "left in tools/: {left:?}");
+    assert!(!sandbox.project.join("pylock.toml").exists());
+}
+
+#[test]
+fn without_uv_pip_locks_one_environment_and_universal_says_how_to_get_uv() {
+    let sandbox = Sandbox::empty();
+    let table = fake_uv_index(&sandbox.root, None);
+    let index = serve(sandbox.root.join("index"));
+    project(&sandbox, &index.base);
+
+    let out = pvm(&sandbox, &table)
+        .env("PVM_UV_DOWNLOADS", "never")
+        .args(["lock", "--universal"])
+        .assert()
+        .failure();
+    let err = stderr(out.get_output());
+    assert!(err.contains("--universal"), "{err}");
+    assert!(err.contains("PVM_UV"), "no hint: {err}");
+    assert!(!sandbox.project.join("pylock.toml").exists());
+
+    let out = pvm(&sandbox, &table)
+        .env("PVM_UV_DOWNLOADS", "never")
+        .arg("lock")
+        .assert()
+        .success();
+    let err = stderr(out.get_output());
+    assert!(err.contains("one environment"), "{err}");
+    let text = lock_text(&sandbox);
+    assert!(text.contains("ONE environment"), "{text}");
+    assert!(text.contains("environments"), "{text}");
+    assert_eq!(index.requests.load(Ordering::SeqCst), 0, "uv was fetched");
+    assert!(!sandbox.home.join(format!("tools/uv-{VERSION}")).exists());
+
+    // The same from the manifest's setting.
+    let manifest = std::fs::read_to_string(sandbox.project.join("pyproject.toml")).unwrap();
+    sandbox.manifest(&format!("{manifest}uv-downloads = \"never\"\n"));
+    let mut cmd = pvm(&sandbox, &table);
+    cmd.env_remove("PVM_UV_DOWNLOADS");
+    let out = cmd.args(["lock", "--universal"]).assert().failure();
+    assert!(stderr(out.get_output()).contains("uv-downloads"));
+}
