@@ -22,9 +22,14 @@ pub fn failure_text(stderr: &str, stdout: &str) -> String {
     replace_scratch_files(text.trim())
 }
 
-/// Whether the text says the requirements cannot be satisfied together.
+/// Whether the text says the requirements cannot be satisfied together. A package or version
+/// that no source has is not that (uv words it as a failed resolution too): the installer's
+/// own error, whose hint points at the name and the sources, fits it better.
 pub fn is_no_solution(text: &str) -> bool {
-    text.contains("No solution found") || text.contains("ResolutionImpossible")
+    let unavailable = ["was not found in", "not found in the package registry"]
+        .iter()
+        .any(|words| text.contains(words));
+    !unavailable && (text.contains("No solution found") || text.contains("ResolutionImpossible"))
 }
 
 /// pip's `The conflict is caused by:` lines, up to the first blank line.
@@ -132,5 +137,8 @@ mod tests {
         let text = failure_text(stderr, "");
         assert!(text.starts_with("error: No solution found"), "{text}");
         assert!(text.contains("a depend on b<2"), "{text}");
+        assert!(is_no_solution(&text));
+        let missing = "error: No solution found when resolving dependencies\n  cause: Because nosuchpkg was not found in the package registry and you require nosuchpkg, …";
+        assert!(!is_no_solution(missing));
     }
 }
