@@ -430,12 +430,14 @@ pub fn ensure(
 }
 
 /// What was asked for: now (`pvm sync`'s flags), else by the last sync, which `pvm run` keeps.
+/// What `pvm add --group`/`--optional` added stays through a `pvm sync` with other flags.
 fn asked(options: &SyncOptions, metadata: Option<&EnvMetadata>) -> SelectionRequest {
-    options
-        .selection
-        .clone()
-        .or_else(|| metadata.map(|m| m.selection.clone()))
-        .unwrap_or_default()
+    let recorded = metadata.map(|m| m.selection.clone());
+    match (options.selection.clone(), recorded) {
+        (Some(now), Some(recorded)) => now.keeping_added(&recorded),
+        (Some(now), None) => now,
+        (None, recorded) => recorded.unwrap_or_default(),
+    }
 }
 
 /// `--locked` and `--frozen` hold even when the env needs nothing: a missing lock (or, for

@@ -160,6 +160,12 @@ pub fn scratch_dir() -> io::Result<tempfile::TempDir> {
         .tempdir()
 }
 
+/// Where this pvm's scratch folders start: `<temp dir>/pvm-<pid>-`, for messages that must not
+/// show them.
+pub fn scratch_path_prefix() -> std::path::PathBuf {
+    std::env::temp_dir().join(Temp::Scratch.prefix())
+}
+
 /// Removes the scratch folders of pvms that are gone.
 pub fn remove_dead_scratch() {
     remove_dead(&std::env::temp_dir(), Temp::Scratch);

@@ -11,7 +11,7 @@ use crate::install::backend::Backend;
 use crate::install::{self, SyncOptions};
 use crate::pep::{self, Requirement};
 use crate::project::edit::{Change, ManifestEdit, Target};
-use crate::project::{Project, script};
+use crate::project::{Project, SelectionRequest, script};
 use crate::python::project_request;
 
 pub fn add(ctx: &Context, args: AddArgs) -> anyhow::Result<i32> {
@@ -35,7 +35,7 @@ pub fn add(ctx: &Context, args: AddArgs) -> anyhow::Result<i32> {
             .status("Adding", format!("{verb} {}", label(&project, &target)));
     }
     let transaction = Transaction::of_project(&project)?;
-    let result = apply(ctx, &project, &edit, &args.edit).and_then(|project| {
+    let result = apply(ctx, &project, &edit, &args.edit, &target).and_then(|project| {
         // A bare name gets `>=` the version it resolved to, as uv does.
         let mut edit = manifest_edit(&project)?;
         let mut pinned = false;
@@ -51,7 +51,7 @@ pub fn add(ctx: &Context, args: AddArgs) -> anyhow::Result<i32> {
             }
         }
         if pinned {
-            apply(ctx, &project, &edit, &args.edit)?;
+            apply(ctx, &project, &edit, &args.edit, &target)?;
         }
         Ok(())
     });
@@ -83,7 +83,7 @@ pub fn drop(ctx: &Context, args: DropArgs) -> anyhow::Result<i32> {
         }
     }
     let transaction = Transaction::of_project(&project)?;
-    let result = apply(ctx, &project, &edit, &args.edit).map(std::mem::drop);
+    let result = apply(ctx, &project, &edit, &args.edit, &Target::Dependencies).map(std::mem::drop);
     transaction.finish(ctx, result).map(|()| 0)
 }
 
@@ -221,12 +221,15 @@ fn requirement(text: &str, root: &Path) -> anyhow::Result<Requirement> {
     })
 }
 
-/// Writes the new manifest, checks it, then re-locks (when the project has a lock) and syncs.
+/// Writes the new manifest, checks it, then re-locks (when the project has a lock) and syncs
+/// the env with its selection grown by `target` (a group or an extra), so what was added is
+/// installed now and stays.
 fn apply(
     ctx: &Context,
     project: &Project,
     edit: &ManifestEdit,
     args: &EditArgs,
+    target: &Target,
 ) -> anyhow::Result<Project> {
     let (no_sync, python) = (args.no_sync, args.python.as_deref());
     let project = write_edit(project, edit)?;
@@ -246,9 +249,42 @@ fn apply(
         }
     } else {
         // A sync re-locks a stale lock first.
-        ensure_env(ctx, &store, &project, &request, &SyncOptions::default())?;
+        let options = SyncOptions {
+            selection: grown_selection(&store, &project, target),
+            ..SyncOptions::default()
+        };
+        ensure_env(ctx, &store, &project, &request, &options)?;
     }
     Ok(project)
+}
+
+/// The env's recorded selection plus the group or extra `target` names; `None` (keep what is
+/// recorded) for `[project] dependencies`, which every selection holds.
+fn grown_selection(
+    store: &crate::store::Store,
+    project: &Project,
+    target: &Target,
+) -> Option<SelectionRequest> {
+    let recorded = || {
+        store
+            .env_of(project)
+            .metadata()
+            .map(|m| m.selection)
+            .unwrap_or_default()
+    };
+    match target {
+        Target::Dependencies => None,
+        Target::Group(group) => {
+            let mut asked = recorded();
+            asked.added_groups.insert(group.clone());
+            Some(asked)
+        }
+        Target::Extra(extra) => {
+            let mut asked = recorded();
+            asked.added_extras.insert(extra.clone());
+            Some(asked)
+        }
+    }
 }
 
 /// The version `requirement` resolved to: as installed in the env, else as locked.

@@ -44,5 +44,6 @@ fn selection(args: &SelectionArgs) -> SelectionRequest {
         extras: args.extras.iter().cloned().collect(),
         all_extras: args.all_extras,
         no_project: args.no_install_project,
+        ..SelectionRequest::default()
     }
 }

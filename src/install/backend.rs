@@ -401,9 +401,15 @@ impl Backend {
         if output.status.success() {
             return Ok(String::from_utf8_lossy(&output.stdout).into_owned());
         }
-        let mut detail = String::from_utf8_lossy(&output.stderr).trim().to_string();
-        if detail.is_empty() {
-            detail = String::from_utf8_lossy(&output.stdout).trim().to_string();
+        let detail = super::explain::failure_text(
+            &String::from_utf8_lossy(&output.stderr),
+            &String::from_utf8_lossy(&output.stdout),
+        );
+        if super::explain::is_no_solution(&detail) {
+            return Err(SyncError::NoSolution {
+                installer: self.name(),
+                detail,
+            });
         }
         Err(SyncError::Installer {
             installer: self.name(),

@@ -3,6 +3,7 @@
 
 pub mod backend;
 pub mod editable;
+pub mod explain;
 pub mod export;
 pub mod native;
 pub mod outdated;
@@ -68,6 +69,11 @@ pub enum SyncError {
     NotInstalled {
         installer: String,
         missing: Vec<String>,
+    },
+    #[error("{installer} found no set of versions that satisfies the requirements:\n{detail}")]
+    NoSolution {
+        installer: &'static str,
+        detail: String,
     },
     #[error("{installer} could not {action} the requirements:\n{detail}")]
     Installer {
@@ -140,6 +146,9 @@ impl SyncError {
                     ));
                 }
                 hint
+            }
+            SyncError::NoSolution { .. } => {
+                "loosen one of the requirements named above in pyproject.toml (or `pvm lock --upgrade` if the lock's pins hold it back)".into()
             }
             SyncError::Selection(err) => return err.hint(),
             SyncError::Http(err) => return err.hint(),

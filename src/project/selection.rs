@@ -71,9 +71,26 @@ pub struct SelectionRequest {
     pub all_extras: bool,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub no_project: bool,
+    /// Groups that `pvm add --group` (or `--dev`) put a package into: the env holds them from
+    /// then on, and a later `pvm sync` keeps them, whatever its flags (pvm records the
+    /// selection per env; uv's `uv sync` would drop a group it is not told).
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub added_groups: BTreeSet<String>,
+    /// Extras that `pvm add --optional` put a package into, kept likewise.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub added_extras: BTreeSet<String>,
 }
 
 impl SelectionRequest {
+    /// This request, keeping what `pvm add` added to `earlier` (the env's recorded request).
+    pub fn keeping_added(mut self, earlier: &SelectionRequest) -> SelectionRequest {
+        self.added_groups
+            .extend(earlier.added_groups.iter().cloned());
+        self.added_extras
+            .extend(earlier.added_extras.iter().cloned());
+        self
+    }
+
     /// The extras and groups this request means for the manifest as it is now.
     pub fn resolve(&self, project: &Project) -> Selection {
         let manifest = &project.manifest;
@@ -95,6 +112,19 @@ impl SelectionRequest {
                 .extras
                 .extend(manifest.optional_dependencies.keys().cloned());
         }
+        // What `pvm add` added, while the manifest still has it (`pvm drop` may empty it away).
+        selection.groups.extend(
+            self.added_groups
+                .iter()
+                .filter(|g| manifest.dependency_groups.contains_key(*g))
+                .cloned(),
+        );
+        selection.extras.extend(
+            self.added_extras
+                .iter()
+                .filter(|e| manifest.optional_dependencies.contains_key(*e))
+                .cloned(),
+        );
         selection
     }
 }

@@ -3,6 +3,7 @@
 
 mod support;
 
+mod add_resolver;
 mod bad_input;
 mod bad_locks;
 mod bad_wheels;
