@@ -135,7 +135,10 @@ impl Restored {
         }
         let mut said = Vec::new();
         if !self.restored.is_empty() {
-            said.push(format!("{} put back as before", self.restored.join(" and ")));
+            said.push(format!(
+                "{} put back as before",
+                self.restored.join(" and ")
+            ));
         }
         if !self.removed.is_empty() {
             said.push(format!("{} removed", self.removed.join(" and ")));
