@@ -264,7 +264,7 @@ pub fn inspected(env: &Env, metadata: Option<&EnvMetadata>, verdict: Verdict) ->
     }
     let names: Vec<String> = twice.iter().map(|name| format!("`{name}`")).collect();
     Verdict::Rebuild(format!(
-        "{} installed twice (two .dist-info folders): `pvm sync --reinstall` puts one back",
+        "{} installed twice (two .dist-info folders of one name): Python imports one, tools read either",
         names.join(", ")
     ))
 }

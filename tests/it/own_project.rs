@@ -107,3 +107,66 @@ fn two_dist_infos_of_one_name_are_never_ok() {
     let list: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
     assert_eq!(list[0]["status"], "broken", "{list}");
 }
+
+/// A lock written before pvm kept the project out of resolutions holds `demo` 9.0 from the
+/// find-links folder: syncs install the project, never that release in its place.
+fn an_index_release_never_replaces_the_project(installer: &str, python: &str) {
+    let sandbox = plugin_project(installer, python);
+    sandbox.pvm_for(installer).arg("lock").assert().success();
+    let path = sandbox.project.join("pylock.toml");
+    let mut lock: toml::Table = toml::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let packages = lock["packages"].as_array_mut().unwrap();
+    let marker = packages
+        .iter()
+        .find(|p| p["name"].as_str() == Some("other"))
+        .and_then(|p| p.get("marker").cloned());
+    let wheel = sandbox.wheels().join("demo-9.0-py3-none-any.whl");
+    let mut release = toml::Table::new();
+    release.insert("name".into(), "demo".into());
+    release.insert("version".into(), "9.0".into());
+    if let Some(marker) = marker {
+        release.insert("marker".into(), marker);
+    }
+    let mut artifact = toml::Table::new();
+    artifact.insert("path".into(), wheel.display().to_string().into());
+    artifact.insert(
+        "size".into(),
+        (std::fs::metadata(&wheel).unwrap().len() as i64).into(),
+    );
+    let mut hashes = toml::Table::new();
+    hashes.insert("sha256".into(), sha256_hex(&wheel).into());
+    artifact.insert("hashes".into(), hashes.into());
+    release.insert("wheels".into(), vec![toml::Value::from(artifact)].into());
+    packages.retain(|p| p["name"].as_str() != Some("demo"));
+    packages.push(release.into());
+    std::fs::write(&path, toml::to_string(&lock).unwrap()).unwrap();
+
+    let source = sandbox.project.join("src/demo/__init__.py");
+    for _ in 0..2 {
+        let out = sandbox.pvm_for(installer).arg("sync").assert().success();
+        let err = stderr(out.get_output());
+        assert!(!err.contains("9.0"), "{err}");
+        let shown = sandbox.python(WHERE_DEMO);
+        assert_eq!(shown, format!("0.1.0 {}", source.display()));
+        let installed = sandbox.installed();
+        assert!(
+            installed.contains(&"other==1.0".to_string()),
+            "{installed:?} {err}"
+        );
+        assert!(
+            !installed.contains(&"demo==9.0".to_string()),
+            "{installed:?} {err}"
+        );
+    }
+    assert_eq!(sandbox.info_json()["status"], "ok");
+}
+
+#[test]
+fn an_index_release_never_replaces_the_project_with_uv() {
+    an_index_release_never_replaces_the_project("uv", "3.12");
+}
+
+#[test]
+fn an_index_release_never_replaces_the_project_with_pip() {
+    an_index_release_never_replaces_the_project("pip", "3.11");
+}
