@@ -250,6 +250,25 @@ pub fn check(
     }
 }
 
+/// `verdict`, unless the env holds two `.dist-info` folders of one name: then it is broken
+/// whatever its fingerprint says. For `pvm info` and `pvm list`, which may list a folder;
+/// the warm path of a run does not.
+pub fn inspected(env: &Env, metadata: Option<&EnvMetadata>, verdict: Verdict) -> Verdict {
+    let Some(metadata) = metadata.filter(|_| verdict == Verdict::Current) else {
+        return verdict;
+    };
+    let layout = Layout::new(&env.dir, &metadata.python.facts);
+    let twice = install::site::duplicates(&layout.site_packages);
+    if twice.is_empty() {
+        return verdict;
+    }
+    let names: Vec<String> = twice.iter().map(|name| format!("`{name}`")).collect();
+    Verdict::Rebuild(format!(
+        "{} installed twice (two .dist-info folders of one name): Python imports one, tools read either",
+        names.join(", ")
+    ))
+}
+
 /// Whether the env's interpreter still answers the request in force, without discovery: a
 /// version request is checked against its version, so a warm run never starts a Python.
 fn satisfies(python: &EnvPython, request: &SourcedRequest, project: &Project) -> bool {
@@ -610,6 +629,7 @@ pub fn info(store: &Store, project: &Project, request: &SourcedRequest) -> Proje
         .unwrap_or_default()
         .resolve(project);
     let verdict = check(&env, metadata.as_ref(), project, request, &selection);
+    let verdict = inspected(&env, metadata.as_ref(), verdict);
     let reason = verdict.reason(metadata.as_ref());
     let status = match &verdict {
         Verdict::Current => "ok",

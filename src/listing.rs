@@ -151,6 +151,7 @@ pub fn status(env: &Env) -> (Status, Option<String>) {
     };
     let selection = metadata.selection.resolve(&project);
     let verdict = environment::check(env, Some(&metadata), &project, &request, &selection);
+    let verdict = environment::inspected(env, Some(&metadata), verdict);
     let status = match verdict {
         Verdict::Current => Status::Ok,
         Verdict::OutOfSync | Verdict::Reselect => Status::Outdated,

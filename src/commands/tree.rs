@@ -22,10 +22,14 @@ pub fn tree(ctx: &Context, args: TreeArgs) -> anyhow::Result<i32> {
     let markers = crate::pep::marker_environment(&facts.markers).map_err(anyhow::Error::msg)?;
     let selection = metadata.selection.resolve(&project);
     let mut roots = requirements(&project, &selection)?;
-    // The project itself, when installed, with what its own metadata adds.
+    // The project itself, when installed, with what its own metadata adds: the last root, and
+    // never below a dependency that requires it.
+    let mut own = None;
     if let Some(installed) = &metadata.project_install
         && let Ok(requirement) = crate::pep::parse_requirement(&installed.name)
     {
+        own = crate::pep::normalize_name(&installed.name).ok();
+        roots.retain(|r| crate::pep::normalize_name(r.name.as_ref()).ok() != own);
         roots.push(requirement);
     }
     let nodes = match &args.invert {
@@ -35,7 +39,7 @@ pub fn tree(ctx: &Context, args: TreeArgs) -> anyhow::Result<i32> {
                     .hint("`pvm tree` shows what is")
             })?,
         ],
-        None => tree::tree(&roots, &dists, &markers, args.depth),
+        None => tree::tree(&roots, own.as_deref(), &dists, &markers, args.depth),
     };
     let mut out = anstream::stdout();
     if args.json {
@@ -106,7 +110,11 @@ pub fn outdated(ctx: &Context, args: OutdatedArgs) -> anyhow::Result<i32> {
     let roots = requirements(&project, &selection)?;
     let sources = crate::project::Sources::for_project(&project);
     let spinner = ctx.ui.spinner("Asking the index for newer versions");
-    let rows = crate::install::outdated::outdated(&layout, &sources, &roots);
+    let own = metadata
+        .project_install
+        .as_ref()
+        .and_then(|installed| crate::pep::normalize_name(&installed.name).ok());
+    let rows = crate::install::outdated::outdated(&layout, &sources, &roots, own.as_deref());
     spinner.finish_and_clear();
     let rows = rows?;
     let mut out = anstream::stdout();

@@ -21,7 +21,9 @@ pub fn requirements_txt(
         "# Exported by `pvm export` from pylock.toml, for this platform and Python.\n",
     );
     for package in lock.selected(lock_path, selection, env)? {
+        // The project itself, as uv's export writes it: its folder, editable.
         if package.is_project(root) {
+            out.push_str("-e .\n");
             continue;
         }
         if let Some(directory) = &package.directory {

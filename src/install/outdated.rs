@@ -25,11 +25,13 @@ pub struct Outdated {
     pub direct: bool,
 }
 
-/// Every installed package but pip, direct dependencies first.
+/// Every installed package but pip and the project itself (`own`, normalized: the root, whose
+/// newer release on an index is not an update of it), direct dependencies first.
 pub fn outdated(
     layout: &Layout,
     sources: &Sources,
     roots: &[Requirement],
+    own: Option<&str>,
 ) -> Result<Vec<Outdated>, SyncError> {
     let uv = Backend::Uv(find_uv().ok_or(SyncError::NoUv)?);
     let installed = site::installed(&layout.site_packages);
@@ -78,7 +80,7 @@ pub fn outdated(
     }
     let mut rows: Vec<Outdated> = installed
         .values()
-        .filter(|dist| dist.name != "pip")
+        .filter(|dist| dist.name != "pip" && Some(dist.name.as_str()) != own)
         .map(|dist| Outdated {
             name: dist.name.clone(),
             installed: dist.version.clone(),

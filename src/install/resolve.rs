@@ -198,6 +198,7 @@ pub fn resolve(
     for package in &mut packages {
         localize(package, project, &sources);
     }
+    the_project_is_its_folder(&mut packages, project);
     packages.sort_by(|a, b| (&a.name, &a.version).cmp(&(&b.name, &b.version)));
     let manifest = &project.manifest;
     let default_groups = manifest
@@ -227,6 +228,38 @@ pub fn resolve(
             }),
         }),
     })
+}
+
+/// A package project is in its own lock as its folder, installed editable (as uv's export
+/// writes it), and never as a release from an index: a resolver that meets its name (a group
+/// asking `demo[test]`, a dependency of a dependency) resolves it like any other package.
+fn the_project_is_its_folder(packages: &mut Vec<Package>, project: &Project) {
+    let Some(own) = crate::project::package::own_name(project) else {
+        return;
+    };
+    packages.retain(|package| {
+        package.is_project(&project.root)
+            || pep::normalize_name(&package.name).ok().as_deref() != Some(own.as_str())
+    });
+    if !packages
+        .iter()
+        .any(|package| package.is_project(&project.root))
+    {
+        packages.push(Package {
+            name: own,
+            version: None,
+            marker: None,
+            requires_python: None,
+            index: None,
+            directory: Some(pylock::Directory {
+                path: ".".into(),
+                editable: Some(true),
+            }),
+            archive: None,
+            sdist: None,
+            wheels: Vec::new(),
+        });
+    }
 }
 
 fn written_sources(sources: &Sources) -> Vec<String> {

@@ -161,6 +161,34 @@ pub fn holds_exactly(
     dists.keys().all(|name| keep.contains(name))
 }
 
+/// The normalized names with more than one `.dist-info` folder in `site_packages` (an install
+/// over another that left the first's metadata): Python imports one, tools read either, so
+/// the env is not what any of them says. One listing of the folder, no file read.
+pub fn duplicates(site_packages: &Path) -> Vec<String> {
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    let Ok(entries) = std::fs::read_dir(site_packages) else {
+        return Vec::new();
+    };
+    for entry in entries.flatten() {
+        let file = entry.file_name();
+        let Some(stem) = file
+            .to_string_lossy()
+            .strip_suffix(".dist-info")
+            .map(str::to_owned)
+        else {
+            continue;
+        };
+        let name = stem.split_once('-').map_or(stem.as_str(), |(name, _)| name);
+        if let Ok(name) = pep::normalize_name(name) {
+            *seen.entry(name).or_default() += 1;
+        }
+    }
+    seen.into_iter()
+        .filter(|(_, count)| *count > 1)
+        .map(|(name, _)| name)
+        .collect()
+}
+
 /// The installed distributions whose files do not match their RECORD (missing, or another
 /// size): what an installer killed while copying leaves behind, `.dist-info` already written.
 /// What pvm installed is also checked by each file's sha256: its RECORD is its own.

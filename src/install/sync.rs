@@ -116,7 +116,7 @@ pub fn sync(
             lock.selected(&project.lock_path(), selection, &markers)?
                 .into_iter()
                 // The project itself is installed by its own step below.
-                .filter(|p| !p.is_project(&project.root))
+                .filter(|p| !is_the_project(p, project))
                 .collect(),
         ),
         None => None,
@@ -479,6 +479,15 @@ fn plan_lock(
     }
 }
 
+/// Whether a locked package is the project: its folder, or (in a lock written before pvm kept
+/// the project out of resolutions) a release of its name, which must never replace it.
+fn is_the_project(package: &Package, project: &Project) -> bool {
+    package.is_project(&project.root)
+        || package::own_name(project).is_some_and(|own| {
+            pep::normalize_name(&package.name).ok().as_deref() == Some(own.as_str())
+        })
+}
+
 /// The lock uv installs for `selection`: the project's own, unless the selection has no group
 /// while the lock names default groups, which uv would then add (it has no flag against
 /// them), or it is a script's; then a copy (without default groups when there are none
@@ -490,7 +499,12 @@ fn uv_lock_for(
     scratch: &Path,
 ) -> Result<PathBuf, SyncError> {
     // uv reads a lock only by the name `pylock.toml`: a script's `<script>.lock` is copied too.
-    if project.script.is_none() && (!selection.groups.is_empty() || lock.default_groups.is_empty())
+    // The project is installed by its own step, never by uv from the lock (nor an index copy
+    // of it that an older lock holds).
+    let holds_project = lock.packages.iter().any(|p| is_the_project(p, project));
+    if project.script.is_none()
+        && !holds_project
+        && (!selection.groups.is_empty() || lock.default_groups.is_empty())
     {
         return Ok(project.lock_path());
     }
@@ -498,6 +512,7 @@ fn uv_lock_for(
     if selection.groups.is_empty() {
         copy.default_groups.clear();
     }
+    copy.packages.retain(|p| !is_the_project(p, project));
     for package in &mut copy.packages {
         let absolute = |path: &mut String| {
             if Path::new(path.as_str()).is_relative() {

@@ -23,19 +23,42 @@ pub struct TreeNode {
     pub dependencies: Vec<TreeNode>,
 }
 
-/// The tree below `roots` (the project's requirements), `depth` levels deep at most.
+/// The tree below `roots` (the project's requirements), `depth` levels deep at most. The
+/// project itself (`own`, its normalized name) is a root and never a dependency: a package
+/// that requires it (a test plugin of the project) does not show it below itself.
 pub fn tree(
     roots: &[Requirement],
+    own: Option<&str>,
     dists: &BTreeMap<String, Dist>,
     env: &MarkerEnvironment,
     depth: Option<usize>,
 ) -> Vec<TreeNode> {
+    let pruned;
+    let dists = match own {
+        Some(own) => {
+            pruned = without_requirements_on(dists, own);
+            &pruned
+        }
+        None => dists,
+    };
     let mut shown = std::collections::BTreeSet::new();
     roots
         .iter()
         .filter(|root| pep::applies(root, env, &[]))
         .map(|root| node(root, dists, env, depth, 0, &mut shown, &mut Vec::new()))
         .collect()
+}
+
+/// `dists` with every requirement on `name` taken out of the others' `Requires-Dist`.
+fn without_requirements_on(dists: &BTreeMap<String, Dist>, name: &str) -> BTreeMap<String, Dist> {
+    let mut dists = dists.clone();
+    for (key, dist) in dists.iter_mut() {
+        if key != name {
+            dist.requires
+                .retain(|r| pep::normalize_name(r.name.as_ref()).ok().as_deref() != Some(name));
+        }
+    }
+    dists
 }
 
 fn node(

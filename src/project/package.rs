@@ -79,3 +79,94 @@ pub struct InstalledProject {
     /// Installed editable (PEP 660): imports resolve to the project's folder.
     pub editable: bool,
 }
+
+/// The project's distribution name, normalized, wherever it is written: `[project] name`,
+/// `[tool.poetry] name`, setup.cfg's `[metadata] name`, or a literal `name=` in setup.py.
+/// `None` for a project that is not a package, or whose name only its build knows. The lock
+/// and the plan use it so that the project is never taken from an index as a dependency.
+pub fn own_name(project: &Project) -> Option<String> {
+    if !project.manifest.is_package() {
+        return None;
+    }
+    let normalize = |name: &str| crate::pep::normalize_name(name.trim()).ok();
+    if let Some(name) = &project.manifest.name {
+        return normalize(name);
+    }
+    let manifest = std::fs::read_to_string(project.manifest_path()).unwrap_or_default();
+    let poetry = toml::from_str::<toml::Table>(&manifest)
+        .ok()
+        .and_then(|table| {
+            let name = table.get("tool")?.get("poetry")?.get("name")?.as_str()?;
+            normalize(name)
+        });
+    let read = |file: &str| std::fs::read_to_string(project.root.join(file)).ok();
+    poetry.or_else(|| {
+        let name = read("setup.cfg")
+            .and_then(|text| setup_cfg_name(&text))
+            .or_else(|| read("setup.py").and_then(|text| setup_py_name(&text)))?;
+        normalize(&name)
+    })
+}
+
+/// `name = …` in setup.cfg's `[metadata]` section.
+fn setup_cfg_name(text: &str) -> Option<String> {
+    let mut in_metadata = false;
+    for line in text.lines() {
+        let line = line.trim();
+        if line.starts_with('[') {
+            in_metadata = line == "[metadata]";
+            continue;
+        }
+        if in_metadata
+            && let Some((key, value)) = line.split_once('=')
+            && key.trim() == "name"
+        {
+            return Some(value.trim().to_string());
+        }
+    }
+    None
+}
+
+/// A literal `name="…"` (or `'…'`) argument in setup.py; a computed name is not guessed.
+fn setup_py_name(text: &str) -> Option<String> {
+    let mut rest = text;
+    while let Some(at) = rest.find("name") {
+        let before = rest[..at].chars().next_back();
+        let after = rest[at + 4..].trim_start();
+        rest = &rest[at + 4..];
+        if before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.') {
+            continue;
+        }
+        let Some(value) = after.strip_prefix('=') else {
+            continue;
+        };
+        let value = value.trim_start();
+        let Some(quote) = value.chars().next().filter(|c| *c == '"' || *c == '\'') else {
+            continue;
+        };
+        let value = &value[1..];
+        if let Some(end) = value.find(quote) {
+            return Some(value[..end].to_string());
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_from_setup_files() {
+        assert_eq!(
+            setup_cfg_name("[options]\nname = no\n[metadata]\nname = python-dateutil\n"),
+            Some("python-dateutil".into())
+        );
+        assert_eq!(
+            setup_py_name("import x\nsetup(\n    name='Demo_App',\n    version='1')\n"),
+            Some("Demo_App".into())
+        );
+        assert_eq!(setup_py_name("setup(name=NAME)"), None);
+        assert_eq!(setup_py_name("package_name = 'x'"), None);
+    }
+}

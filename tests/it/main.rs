@@ -20,6 +20,7 @@ mod list;
 mod lock;
 mod native;
 mod network;
+mod own_project;
 mod package;
 mod python;
 mod pythons;

@@ -360,9 +360,19 @@ fn a_lock_pins_the_dependencies_and_the_project_is_installed_beside_them() {
     sandbox.pvm_with_uv().arg("lock").assert().success();
     let lock = std::fs::read_to_string(sandbox.project.join("pylock.toml")).unwrap();
     assert!(lock.contains("name = \"dep\""), "{lock}");
+    // The project is in its lock only as its folder, not as a locked artifact.
+    let parsed: toml::Table = toml::from_str(&lock).unwrap();
+    let demo: Vec<&toml::Value> = parsed["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["name"].as_str() == Some("demo"))
+        .collect();
+    assert_eq!(demo.len(), 1, "{lock}");
+    assert_eq!(demo[0]["directory"]["path"].as_str(), Some("."), "{lock}");
     assert!(
-        !lock.contains("name = \"demo\""),
-        "the project is not a locked artifact: {lock}"
+        demo[0].get("version").is_none() && demo[0].get("wheels").is_none(),
+        "{lock}"
     );
     sandbox.wheel("dep", "2.0", &[]);
     sandbox
