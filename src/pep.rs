@@ -42,11 +42,31 @@ fn check_names(text: &str) -> Result<(), String> {
 fn guarded<T>(
     parse: impl FnOnce() -> Result<T, String> + std::panic::UnwindSafe,
 ) -> Result<T, String> {
-    let hook = std::panic::take_hook();
-    std::panic::set_hook(Box::new(|_| {}));
+    quiet_panics_here();
+    QUIET.with(|quiet| quiet.set(true));
     let result = std::panic::catch_unwind(parse);
-    std::panic::set_hook(hook);
+    QUIET.with(|quiet| quiet.set(false));
     result.unwrap_or_else(|_| Err("not a valid PEP 508 requirement".to_string()))
+}
+
+thread_local! {
+    /// Whether this thread is inside [`guarded`]: its panics are caught and not printed.
+    static QUIET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Wraps the panic hook once, so that only a guarded parse is silent. Swapping the
+/// process-wide hook around each parse instead would silence every other thread's panic
+/// meanwhile, and two parses at once could leave the silent hook in place for good.
+fn quiet_panics_here() {
+    static WRAPPED: std::sync::Once = std::sync::Once::new();
+    WRAPPED.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(|quiet| quiet.get()) {
+                previous(info);
+            }
+        }));
+    });
 }
 
 /// Parses PEP 440 version specifiers such as `>=3.10,<3.13`.
