@@ -3,71 +3,17 @@
 //! `tools/uv-<version>/`; without one, pip locks one environment and `--universal` says how
 //! to get uv.
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use assert_cmd::Command;
 
+use crate::loopback::serve;
 use crate::support::{Sandbox, build_wheel, pyenv_python, sha256_hex, stderr, test_uv};
 
 const VERSION: &str = "0.13.9";
 
 /// A PATH with the system's tools but no uv.
 const PATH_WITHOUT_UV: &str = "/usr/bin:/bin";
-
-struct Index {
-    base: String,
-    requests: Arc<AtomicUsize>,
-}
-
-/// Serves `dir` on loopback: `/x/` is `dir/x/index.html`; every request is counted.
-fn serve(dir: PathBuf) -> Index {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let requests = Arc::new(AtomicUsize::new(0));
-    let counter = requests.clone();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            let mut line = String::new();
-            reader.read_line(&mut line).unwrap();
-            let mut header = String::new();
-            while reader.read_line(&mut header).is_ok_and(|n| n > 2) {
-                header.clear();
-            }
-            counter.fetch_add(1, Ordering::SeqCst);
-            let mut name = line
-                .split_whitespace()
-                .nth(1)
-                .unwrap_or("/")
-                .trim_start_matches('/')
-                .to_string();
-            if name.ends_with('/') {
-                name.push_str("index.html");
-            }
-            let mut stream = stream;
-            match std::fs::read(dir.join(&name)) {
-                Ok(body) => {
-                    let head = format!(
-                        "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                        body.len()
-                    );
-                    let _ = stream.write_all(head.as_bytes());
-                    let _ = stream.write_all(&body);
-                }
-                Err(_) => {
-                    let _ = stream.write_all(
-                        b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
-                    );
-                }
-            }
-        }
-    });
-    Index { base, requests }
-}
 
 /// This host's platform tag as pvm's table names the Linux wheels.
 fn host_tag() -> String {
@@ -158,12 +104,12 @@ fn lock_fetches_pvms_uv_once_and_locks_universally() {
     assert!(!text.contains("ONE environment"), "{text}");
 
     // Once there, it is used: a second lock (upgrade, so it resolves again) asks nothing.
-    let before = index.requests.load(Ordering::SeqCst);
+    let before = index.requests();
     pvm(&sandbox, &table)
         .args(["lock", "--upgrade"])
         .assert()
         .success();
-    assert_eq!(index.requests.load(Ordering::SeqCst), before);
+    assert_eq!(index.requests(), before);
     assert!(!lock_text(&sandbox).contains("environments"));
 }
 
@@ -218,7 +164,7 @@ fn without_uv_pip_locks_one_environment_and_universal_says_how_to_get_uv() {
     let text = lock_text(&sandbox);
     assert!(text.contains("ONE environment"), "{text}");
     assert!(text.contains("environments"), "{text}");
-    assert_eq!(index.requests.load(Ordering::SeqCst), 0, "uv was fetched");
+    assert_eq!(index.requests(), 0, "uv was fetched");
     assert!(!sandbox.home.join(format!("tools/uv-{VERSION}")).exists());
 
     // The same from the manifest's setting.

@@ -3,34 +3,18 @@
 //! file must be a regular file of bounded size, a relative `python-mirror` is in the project,
 //! and `pvm python install`/`list` leave nothing world-writable under any umask.
 
-use std::io::{Read, Write};
-use std::net::TcpListener;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use crate::loopback::{Answer, serve_as};
 use crate::pythons::{BUILD, FILE, Machine, VERSION, mirror};
 use crate::support::*;
 
-/// A loopback server that answers every request with the headers of a big body and a few
-/// bytes of it, then sends nothing for a long while (bounded, so the test ends), then closes.
+/// A loopback server that stalls every download: `127.0.0.1:<port>`.
 fn stalling_server() -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let base = format!("127.0.0.1:{}", listener.local_addr().unwrap().port());
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            std::thread::spawn(move || {
-                let mut stream = stream;
-                let mut request = [0u8; 4096];
-                let _ = stream.read(&mut request);
-                let _ = stream.write_all(
-                    b"HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\nContent-Type: application/gzip\r\n\r\n\x1f\x8b\x08",
-                );
-                let _ = stream.flush();
-                std::thread::sleep(Duration::from_secs(90));
-            });
-        }
-    });
-    base
+    serve_as(std::path::PathBuf::new(), Answer::StallAll)
+        .host()
+        .to_string()
 }
 
 /// The URL the mirror `base` serves the test build under.

@@ -18,6 +18,7 @@ mod init;
 mod interrupts;
 mod list;
 mod lock;
+mod loopback;
 mod native;
 mod network;
 mod own_project;

@@ -1,12 +1,9 @@
 //! A lock whose packages all have a wheel for this machine is installed by pvm itself: the
 //! wheels the lock names, fetched by path or URL, checked, kept in the cache, linked in.
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::TcpListener;
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::path::Path;
 
+use crate::loopback::{Server, serve};
 use crate::support::*;
 
 /// What installed `name` in the env, by its `INSTALLER` file.
@@ -14,54 +11,6 @@ fn installer_of(sandbox: &Sandbox, name: &str) -> String {
     sandbox.python(&format!(
         "import glob, os, sys; print(open(glob.glob(os.path.join(sys.prefix, 'lib', 'python*', 'site-packages', '{name}-*.dist-info', 'INSTALLER'))[0]).read().strip())"
     ))
-}
-
-/// A loopback HTTP server for the files in `dir`, counting the requests it answers.
-struct Server {
-    base: String,
-    requests: Arc<AtomicUsize>,
-}
-
-fn serve(dir: PathBuf) -> Server {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let requests = Arc::new(AtomicUsize::new(0));
-    let counter = requests.clone();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            let mut line = String::new();
-            reader.read_line(&mut line).unwrap();
-            // The headers, up to the blank line.
-            let mut header = String::new();
-            while reader.read_line(&mut header).is_ok_and(|n| n > 2) {
-                header.clear();
-            }
-            counter.fetch_add(1, Ordering::SeqCst);
-            let name = line
-                .split_whitespace()
-                .nth(1)
-                .unwrap_or("/")
-                .trim_start_matches('/');
-            let mut stream = stream;
-            match std::fs::read(dir.join(name)) {
-                Ok(body) => {
-                    let head = format!(
-                        "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                        body.len()
-                    );
-                    let _ = stream.write_all(head.as_bytes());
-                    let _ = stream.write_all(&body);
-                }
-                Err(_) => {
-                    let _ = stream.write_all(
-                        b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
-                    );
-                }
-            }
-        }
-    });
-    Server { base, requests }
 }
 
 /// A `pylock.toml` as another tool writes it: each wheel by URL with its sha256.
@@ -196,14 +145,14 @@ fn wheels_named_by_url_are_downloaded_once_checked_and_kept() {
         "{}",
         stderr(out.get_output())
     );
-    assert_eq!(server.requests.load(Ordering::SeqCst), 2);
+    assert_eq!(server.requests(), 2);
     assert_eq!(sandbox.imported_version("alpha"), "1.0");
     assert_eq!(sandbox.imported_version("beta"), "2.0");
 
     // A fresh env takes them from the cache: no request.
     sandbox.pvm().args(["remove", "--yes"]).assert().success();
     sandbox.pvm().arg("sync").assert().success();
-    assert_eq!(server.requests.load(Ordering::SeqCst), 2);
+    assert_eq!(server.requests(), 2);
     assert_eq!(sandbox.imported_version("beta"), "2.0");
 }
 
@@ -261,7 +210,7 @@ fn a_download_pvm_cannot_make_is_left_to_the_installer() {
         &url_lock(&server, &[("alpha", "1.0", &alpha, sha256_hex(&alpha))]),
     );
     sandbox.pvm().arg("sync").assert().success();
-    assert_eq!(server.requests.load(Ordering::SeqCst), 1);
+    assert_eq!(server.requests(), 1);
     assert_eq!(sandbox.imported_version("alpha"), "1.0");
     assert_eq!(installer_of(&sandbox, "alpha"), "pip");
 }
@@ -282,7 +231,7 @@ fn offline_without_the_wheels_at_hand_the_installer_takes_the_lock() {
         .env("PVM_OFFLINE", "1")
         .assert()
         .success();
-    assert_eq!(server.requests.load(Ordering::SeqCst), 0);
+    assert_eq!(server.requests(), 0);
     assert_eq!(sandbox.imported_version("alpha"), "1.0");
     assert_eq!(installer_of(&sandbox, "alpha"), "pip");
 }

@@ -2,53 +2,11 @@
 //! store under any folder name runs its console scripts, and names from disk never reach a
 //! terminal as control characters.
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, SystemTime};
 
+use crate::loopback::{Answer, serve_as};
 use crate::support::*;
-
-/// A loopback HTTP server for the files in `dir` whose first answer sends half the file and
-/// then stalls (a download in progress), while later ones are whole.
-fn serve_stalling_once(dir: PathBuf) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let stalled = Arc::new(AtomicBool::new(false));
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let stalled = stalled.clone();
-            let dir = dir.clone();
-            std::thread::spawn(move || {
-                let mut reader = BufReader::new(stream.try_clone().unwrap());
-                let mut line = String::new();
-                reader.read_line(&mut line).unwrap();
-                let mut header = String::new();
-                while reader.read_line(&mut header).is_ok_and(|n| n > 2) {
-                    header.clear();
-                }
-                let name = line.split_whitespace().nth(1).unwrap_or("/");
-                let body = std::fs::read(dir.join(name.trim_start_matches('/'))).unwrap();
-                let mut stream = stream;
-                let head = format!(
-                    "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                    body.len()
-                );
-                let _ = stream.write_all(head.as_bytes());
-                if stalled.swap(true, Ordering::SeqCst) {
-                    let _ = stream.write_all(&body);
-                } else {
-                    let _ = stream.write_all(&body[..body.len() / 2]);
-                    let _ = stream.flush();
-                    std::thread::sleep(Duration::from_secs(120));
-                }
-            });
-        }
-    });
-    base
-}
 
 /// A pid no process has: one that has just ended.
 fn dead_pid() -> u32 {
@@ -82,7 +40,7 @@ fn leftover(dir: &Path, name: &str, young: bool) -> PathBuf {
 fn leftovers_of_killed_pvms_in_the_caches_and_pythons_are_removed_once_dead_and_old() {
     let sandbox = Sandbox::empty();
     let alpha = sandbox.wheel("alpha", "1.0", &[]);
-    let base = serve_stalling_once(sandbox.wheels());
+    let base = serve_as(sandbox.wheels(), Answer::StallFirst).base;
     sandbox.deps_project("3.12", "pip", &["alpha"], "");
     let file_name = alpha.file_name().unwrap().to_string_lossy().into_owned();
     sandbox.write(
