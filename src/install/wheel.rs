@@ -272,18 +272,23 @@ pub fn unpack_cached(
         path: record.clone(),
         source,
     })?;
-    if dir.is_dir() {
-        // Swapped only now, so that another pvm linking from it misses it for two renames,
-        // not a whole unpack. Envs keep their links to the old files; the old copy goes with
-        // the scratch folder.
-        let _ = fs::rename(&dir, scratch.path().join("old"));
-    }
-    match fs::rename(&root, &dir) {
+    // Another pvm may have put the same tree in place meanwhile, and others may be linking
+    // from it: it is used as it is. Only a fresh unpack (`--reinstall`, which heals a tree
+    // edited in place through an env's link) swaps it out, and then only now, so that a pvm
+    // linking from it misses it for two renames, not a whole unpack.
+    let swapped = fresh && dir.is_dir() && fs::rename(&dir, scratch.path().join("old")).is_ok();
+    let placed = match fs::rename(&root, &dir) {
         Ok(()) => Ok(dir),
         // Another pvm unpacked it meanwhile.
         Err(_) if dir.is_dir() => Ok(dir),
         Err(source) => Err(WheelError::Write { path: dir, source }),
+    };
+    if swapped {
+        // A pvm still linking from the old copy finds its files: the scratch folder stays,
+        // and the leftover sweep removes it once this pvm is gone and it is an hour old.
+        let _ = scratch.keep();
     }
+    placed
 }
 
 /// What the wheel holds is checked once it is unpacked, before it is used (see `wheel_check`);

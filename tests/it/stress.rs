@@ -82,14 +82,11 @@ fn spawn_in(sandbox: &Sandbox, dir: &Path, args: &[&str]) -> Child {
         .unwrap()
 }
 
-fn manifest(sandbox: &Sandbox, j: usize) -> String {
-    let deps: Vec<String> = dependencies(j)
-        .iter()
-        .map(|p| format!("\"p{p}\""))
-        .collect();
+/// Project `j`'s manifest, asking for `dependencies` (quoted, comma-separated).
+fn manifest(sandbox: &Sandbox, j: usize, dependencies: &str) -> String {
     format!(
         "[project]\nname = \"stress{j}\"\nversion = \"0.1.0\"\ndependencies = [{}]\n\n[tool.pvm]\npython = \"3.12\"\ninstaller = \"pip\"\nno-index = true\nfind-links = [{:?}]\n",
-        deps.join(", "),
+        dependencies,
         sandbox.wheels().display().to_string()
     )
 }
@@ -207,7 +204,11 @@ fn eight_overlapping_syncs_and_forty_kills_leave_every_cached_file_and_env_right
         .map(|j| {
             let dir = sandbox.root.join(format!("stress{j}"));
             std::fs::create_dir_all(&dir).unwrap();
-            std::fs::write(dir.join("pyproject.toml"), manifest(&sandbox, j)).unwrap();
+            std::fs::write(
+                dir.join("pyproject.toml"),
+                manifest(&sandbox, j, &quoted_dependencies(j)),
+            )
+            .unwrap();
             dir
         })
         .collect();
@@ -322,4 +323,61 @@ fn finish(child: &mut Child) -> (std::process::ExitStatus, String) {
         let _ = stderr.read_to_string(&mut err);
     }
     (child.wait().unwrap(), err)
+}
+
+/// Eight projects locking one big wheel sync at once into an empty store: each pvm unpacks
+/// the wheel (and seeds pip), the first tree in place is the one all use, and none is pulled
+/// from under a pvm linking from it. Then eight `--reinstall`s, which do swap the tree.
+#[test]
+fn eight_cold_syncs_of_one_wheel_unpack_it_side_by_side_and_all_succeed() {
+    let sandbox = Sandbox::empty();
+    let files: Vec<(String, String)> = (0..2000)
+        .map(|k| (format!("big/m{k}.py"), format!("K = {k}\n")))
+        .collect();
+    let files: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let wheel = build_wheel(&sandbox.wheels(), "big", "1.0", &[], &files);
+    let lock = format!(
+        "lock-version = \"1.0\"\ncreated-by = \"uv\"\nrequires-python = \">=3.8\"\n\n[[packages]]\nname = \"big\"\nversion = \"1.0\"\nwheels = [{{ path = {:?}, hashes = {{ sha256 = \"{}\" }} }}]\n",
+        wheel.display().to_string(),
+        sha256_hex(&wheel)
+    );
+    let projects: Vec<PathBuf> = (0..PROJECTS)
+        .map(|j| {
+            let dir = sandbox.root.join(format!("cold{j}"));
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(dir.join("pyproject.toml"), manifest(&sandbox, j, "\"big\"")).unwrap();
+            std::fs::write(dir.join("pylock.toml"), &lock).unwrap();
+            dir
+        })
+        .collect();
+    for args in [&["sync"][..], &["sync", "--reinstall"]] {
+        let mut children: Vec<Child> = projects
+            .iter()
+            .map(|dir| spawn_in(&sandbox, dir, args))
+            .collect();
+        for (j, child) in children.iter_mut().enumerate() {
+            let (status, stderr) = finish(child);
+            assert!(status.success(), "{args:?} of cold{j} failed: {stderr}");
+        }
+        for dir in &projects {
+            let out = sandbox
+                .pvm_in(dir)
+                .args(["run", "python", "-c", "import big.m1999 as m; print(m.K)"])
+                .output()
+                .unwrap();
+            assert_eq!(stdout(&out), "1999", "{args:?}: {}", stderr(&out));
+        }
+    }
+}
+
+/// What project `j` of the first test depends on, as a manifest lists it.
+fn quoted_dependencies(j: usize) -> String {
+    dependencies(j)
+        .iter()
+        .map(|p| format!("\"p{p}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
