@@ -417,6 +417,20 @@ pub fn path_to_file_url(path: &Path) -> String {
     url
 }
 
+/// Opens (creating it, private to the user's umask) the lock file at `path` and waits for its
+/// exclusive lock, held until the file is dropped: one pvm at a time does what it guards.
+pub fn hold_lock(path: &Path) -> io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let file = std::fs::File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .mode(FILE_MODE)
+        .open(path)?;
+    file.lock()?;
+    Ok(file)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -165,6 +165,14 @@ impl Package {
             .chain(self.sdist.iter())
             .chain(self.archive.iter())
     }
+
+    /// The same, to change.
+    pub fn artifacts_mut(&mut self) -> impl Iterator<Item = &mut Artifact> {
+        self.wheels
+            .iter_mut()
+            .chain(self.sdist.iter_mut())
+            .chain(self.archive.iter_mut())
+    }
 }
 
 impl Artifact {
@@ -210,12 +218,7 @@ impl PyLock {
         // Hex digits name one digest in either case: held in lower case, as pvm writes them and
         // as every check and every installer handed a `--hash` compares them.
         for package in &mut lock.packages {
-            let artifacts = package
-                .wheels
-                .iter_mut()
-                .chain(package.sdist.iter_mut())
-                .chain(package.archive.iter_mut());
-            for artifact in artifacts {
+            for artifact in package.artifacts_mut() {
                 for digest in artifact.hashes.values_mut() {
                     digest.make_ascii_lowercase();
                 }

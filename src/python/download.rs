@@ -238,14 +238,7 @@ pub fn install(
     }
     // Two pvm installing the same version: one builds it, the other waits and finds it.
     let lock_path = pythons.join(format!(".{}.lock", build.dir_name()));
-    let lock = File::options()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .mode(fsutil::FILE_MODE)
-        .open(&lock_path)
-        .map_err(io(&lock_path))?;
-    lock.lock().map_err(io(&lock_path))?;
+    let _lock = fsutil::hold_lock(&lock_path).map_err(io(&lock_path))?;
     if python.is_file() {
         return Ok(python);
     }

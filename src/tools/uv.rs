@@ -173,14 +173,7 @@ pub fn ensure(
     fsutil::create_dir_all(&tools).map_err(io(&tools))?;
     // Two pvm fetching it: one does, the other waits and finds it.
     let lock_path = tools.join(format!(".uv-{VERSION}.lock"));
-    let lock = File::options()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .mode(fsutil::FILE_MODE)
-        .open(&lock_path)
-        .map_err(io(&lock_path))?;
-    lock.lock().map_err(io(&lock_path))?;
+    let _lock = fsutil::hold_lock(&lock_path).map_err(io(&lock_path))?;
     if let Some(uv) = installed(home) {
         return Ok(uv);
     }
