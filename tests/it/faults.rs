@@ -7,29 +7,12 @@ use std::time::{Duration, Instant};
 
 use crate::support::*;
 
-unsafe extern "C" {
-    fn kill(pid: i32, signal: i32) -> i32;
-}
-
 fn spawn_pvm(sandbox: &Sandbox, args: &[&str], envs: &[(&str, &Path)]) -> Child {
     sandbox.spawn(args, envs)
 }
 
-fn wait_for(path: &Path) {
-    let started = Instant::now();
-    while !path.exists() {
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "pvm never reached {}",
-            path.display()
-        );
-        std::thread::sleep(Duration::from_millis(5));
-    }
-}
-
 fn sigkill_group(child: &mut Child) {
-    // SAFETY: sends SIGKILL to the child's own process group.
-    unsafe { kill(-(child.id() as i32), 9) };
+    send_signal(-(child.id() as i32), 9);
     let _ = child.wait();
 }
 

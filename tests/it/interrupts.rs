@@ -4,34 +4,17 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Output};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::support::*;
-
-unsafe extern "C" {
-    fn kill(pid: i32, signal: i32) -> i32;
-}
 
 const SIGINT: i32 = 2;
 const SIGTERM: i32 = 15;
 
-fn wait_for(path: &Path) {
-    let started = Instant::now();
-    while !path.exists() {
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "pvm never reached {}",
-            path.display()
-        );
-        std::thread::sleep(Duration::from_millis(5));
-    }
-}
-
 /// Sends `signal` to pvm alone (not its process group), as `kill -INT <pid>` from elsewhere
 /// does, and waits for it; a pvm still there after 20 s fails the test.
 fn signal_and_wait(child: Child, signal: i32) -> Output {
-    // SAFETY: sends a signal to the test's own child.
-    unsafe { kill(child.id() as i32, signal) };
+    send_signal(child.id() as i32, signal);
     let pid = child.id();
     let done = std::sync::mpsc::channel();
     let waiter = std::thread::spawn(move || {
@@ -40,8 +23,7 @@ fn signal_and_wait(child: Child, signal: i32) -> Output {
         out
     });
     if done.1.recv_timeout(Duration::from_secs(20)).is_err() {
-        // SAFETY: ends the stuck pvm and what it started, so the test can fail.
-        unsafe { kill(-(pid as i32), 9) };
+        send_signal(-(pid as i32), 9);
         panic!("pvm did not stop within 20 s of the signal");
     }
     waiter.join().unwrap()

@@ -14,10 +14,6 @@ use sha2::{Digest, Sha256};
 
 use crate::support::*;
 
-unsafe extern "C" {
-    fn kill(pid: i32, signal: i32) -> i32;
-}
-
 /// Packages `p0`…`p5`; each ships its own module and the same `nsx/shared/m*.py` paths, with
 /// bytes that say which wheel they came from.
 const PACKAGES: usize = 6;
@@ -264,7 +260,7 @@ fn eight_overlapping_syncs_and_forty_kills_leave_every_cached_file_and_env_right
                 break;
             }
             let victim = running[random.next(running.len() as u64) as usize];
-            unsafe { kill(-(children[victim].id() as i32), 9) };
+            send_signal(-(children[victim].id() as i32), 9);
             victims.insert(victim);
             kills += 1;
         }

@@ -386,3 +386,27 @@ fn version_probe(module: &str) -> String {
         "try:\n import {module}; print({module}.__version__)\nexcept ImportError:\n print('missing')"
     )
 }
+
+unsafe extern "C" {
+    fn kill(pid: i32, signal: i32) -> i32;
+}
+
+/// Sends `signal` to `pid`, or to the process group `-pid`: a test's own children only.
+pub fn send_signal(pid: i32, signal: i32) {
+    // SAFETY: kill has no memory effects; the tests name their own children.
+    unsafe { kill(pid, signal) };
+}
+
+/// Waits until `path` exists (a pvm announcing the fault point it holds at); a pvm that never
+/// gets there in 60 s fails the test.
+pub fn wait_for(path: &Path) {
+    let started = std::time::Instant::now();
+    while !path.exists() {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(60),
+            "pvm never reached {}",
+            path.display()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+}

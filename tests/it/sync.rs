@@ -315,7 +315,7 @@ fn a_killed_sync_is_healed_by_the_next_run() {
             std::thread::sleep(std::time::Duration::from_millis(2));
         }
         // SIGKILL the whole group: pvm and the installer it drives.
-        unsafe { libc_kill(-(child.id() as i32), 9) };
+        send_signal(-(child.id() as i32), 9);
         let _ = child.wait();
         if metadata(&env)["fingerprint"].is_null() {
             killed_mid_sync = true;
@@ -336,9 +336,4 @@ fn a_killed_sync_is_healed_by_the_next_run() {
         .success();
     assert_eq!(stdout(out.get_output()), "2999");
     assert!(metadata(&env)["fingerprint"].is_string());
-}
-
-unsafe extern "C" {
-    #[link_name = "kill"]
-    fn libc_kill(pid: i32, signal: i32) -> i32;
 }
