@@ -19,19 +19,28 @@ pub fn map<T: Sync, R: Send>(items: &[T], workers: usize, work: impl Fn(&T) -> R
     }
     let next = AtomicUsize::new(0);
     let results: Vec<Mutex<Option<R>>> = items.iter().map(|_| Mutex::new(None)).collect();
-    std::thread::scope(|scope| {
-        for _ in 0..workers {
-            scope.spawn(|| {
-                loop {
-                    let at = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(item) = items.get(at) else {
-                        return;
-                    };
-                    let result = work(item);
-                    *results[at].lock().unwrap_or_else(|e| e.into_inner()) = Some(result);
-                }
-            });
+    let drain = || {
+        loop {
+            let at = next.fetch_add(1, Ordering::Relaxed);
+            let Some(item) = items.get(at) else {
+                return;
+            };
+            let result = work(item);
+            *results[at].lock().unwrap_or_else(|e| e.into_inner()) = Some(result);
         }
+    };
+    std::thread::scope(|scope| {
+        // A thread the system will not give (a memory or process limit) is not an error: the
+        // threads that did start, and this one, share the work.
+        for _ in 1..workers {
+            if std::thread::Builder::new()
+                .spawn_scoped(scope, drain)
+                .is_err()
+            {
+                break;
+            }
+        }
+        drain();
     });
     results
         .into_iter()

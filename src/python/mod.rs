@@ -155,15 +155,8 @@ impl Finder {
             .filter(|candidate| !candidate.is_script)
             .collect();
         // Each query may start a Python: run them side by side.
-        let results: Vec<Option<Interpreter>> = std::thread::scope(|scope| {
-            let handles: Vec<_> = candidates
-                .iter()
-                .map(|candidate| scope.spawn(move || self.query(candidate).ok()))
-                .collect();
-            handles
-                .into_iter()
-                .map(|handle| handle.join().ok().flatten())
-                .collect()
+        let results = crate::parallel::map(&candidates, candidates.len(), |candidate| {
+            self.query(candidate).ok()
         });
         let mut seen = std::collections::HashSet::new();
         results
