@@ -16,6 +16,7 @@ pub mod http;
 pub mod install;
 pub mod interrupt;
 pub mod listing;
+pub mod lock;
 pub mod overlay;
 pub mod parallel;
 pub mod pep;
