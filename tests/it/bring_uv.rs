@@ -175,3 +175,145 @@ fn without_uv_pip_locks_one_environment_and_universal_says_how_to_get_uv() {
     let out = cmd.args(["lock", "--universal"]).assert().failure();
     assert!(stderr(out.get_output()).contains("uv-downloads"));
 }
+
+/// An sdist of `name` `version` (PKG-INFO and a pyproject) at `dir`.
+fn build_sdist(dir: &Path, name: &str, version: &str) -> PathBuf {
+    let path = dir.join(format!("{name}-{version}.tar.gz"));
+    let file = std::fs::File::create(&path).unwrap();
+    let gz = flate2::write::GzEncoder::new(file, flate2::Compression::default());
+    let mut tar = tar::Builder::new(gz);
+    for (member, text) in [
+        (
+            "PKG-INFO",
+            format!("Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n"),
+        ),
+        (
+            "pyproject.toml",
+            format!("[project]\nname = \"{name}\"\nversion = \"{version}\"\n"),
+        ),
+    ] {
+        let mut header = tar::Header::new_gnu();
+        header.set_size(text.len() as u64);
+        header.set_mode(0o644);
+        header.set_cksum();
+        tar.append_data(
+            &mut header,
+            format!("{name}-{version}/{member}"),
+            text.as_bytes(),
+        )
+        .unwrap();
+    }
+    tar.into_inner().unwrap().finish().unwrap();
+    path
+}
+
+/// The index page of `name`, linking `files` (in `index/files`) with their sha256.
+fn index_page(root: &Path, name: &str, files: &[PathBuf]) {
+    let links: String = files
+        .iter()
+        .map(|file| {
+            let filename = file.file_name().unwrap().to_str().unwrap();
+            format!(
+                "<a href=\"../../files/{filename}#sha256={}\">{filename}</a>\n",
+                sha256_hex(file)
+            )
+        })
+        .collect();
+    let page = root.join(format!("index/simple/{name}"));
+    std::fs::create_dir_all(&page).unwrap();
+    std::fs::write(
+        page.join("index.html"),
+        format!("<html><body>\n{links}</body></html>\n"),
+    )
+    .unwrap();
+}
+
+/// The issue's "done when": on a machine with no uv, `pvm lock` writes a universal lock with
+/// URLs and sdists, which `uv pip install -r pylock.toml` installs into another Python's env,
+/// and which `pvm sync` on another Python installs as it is, without re-locking.
+#[test]
+fn a_lock_made_without_uv_installs_anywhere_with_urls_and_sdists() {
+    let sandbox = Sandbox::empty();
+    let table = fake_uv_index(&sandbox.root, None);
+    let files = sandbox.root.join("index/files");
+    let wheel = build_wheel(&files, "alpha", "1.0", &[], &[]);
+    let sdist = build_sdist(&files, "alpha", "1.0");
+    index_page(&sandbox.root, "alpha", &[wheel, sdist]);
+    let index = serve(sandbox.root.join("index"));
+    project(&sandbox, &index.base);
+    let manifest = std::fs::read_to_string(sandbox.project.join("pyproject.toml")).unwrap();
+    sandbox.manifest(&manifest.replace("dependencies = []", "dependencies = [\"alpha\"]"));
+
+    pvm(&sandbox, &table).arg("lock").assert().success();
+    let text = lock_text(&sandbox);
+    assert!(!text.contains("environments"), "not universal:\n{text}");
+    assert!(
+        text.contains(&format!("{}/files/alpha-1.0-py3-none-any.whl", index.base)),
+        "the wheel has no URL:\n{text}"
+    );
+    assert!(
+        text.contains(&format!("{}/files/alpha-1.0.tar.gz", index.base)),
+        "no sdist:\n{text}"
+    );
+
+    // Another tool on another Python: uv installs the lock as it is.
+    let venv = sandbox.root.join("other-venv");
+    let uv = test_uv();
+    let python = pyenv_python("3.11");
+    let status = std::process::Command::new(&uv)
+        .args(["venv", "-q", "--python"])
+        .arg(&python)
+        .arg(&venv)
+        .env("UV_CACHE_DIR", sandbox.root.join("uv-cache"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = std::process::Command::new(&uv)
+        .args(["pip", "install", "--offline", "-r"])
+        .arg(sandbox.project.join("pylock.toml"))
+        .arg("--python")
+        .arg(venv.join("bin/python"))
+        .env("UV_CACHE_DIR", sandbox.root.join("uv-cache"))
+        .env_remove("UV_OFFLINE")
+        .output()
+        .unwrap();
+    // `--offline` fails on a URL not cached; without it, the loopback index serves it.
+    let out = if out.status.success() {
+        out
+    } else {
+        std::process::Command::new(&uv)
+            .args(["pip", "install", "-r"])
+            .arg(sandbox.project.join("pylock.toml"))
+            .arg("--python")
+            .arg(venv.join("bin/python"))
+            .env("UV_CACHE_DIR", sandbox.root.join("uv-cache"))
+            .output()
+            .unwrap()
+    };
+    assert!(out.status.success(), "{}", stderr(&out));
+    let version = std::process::Command::new(venv.join("bin/python"))
+        .args(["-c", "import alpha; print(alpha.__version__)"])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&version.stdout).trim(), "1.0");
+
+    // pvm on another Python: the lock is current there too, and stays as it is.
+    pvm(&sandbox, &table)
+        .args(["sync", "--locked", "--python"])
+        .arg(&python)
+        .assert()
+        .success();
+    assert_eq!(lock_text(&sandbox), text, "the lock was rewritten");
+    let out = pvm(&sandbox, &table)
+        .args(["run", "--python"])
+        .arg(&python)
+        .args([
+            "python",
+            "-c",
+            "import alpha, sys; print(alpha.__version__, sys.version_info[:2])",
+        ])
+        .assert()
+        .success();
+    let printed = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert_eq!(printed.trim(), "1.0 (3, 11)");
+}

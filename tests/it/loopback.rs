@@ -93,8 +93,14 @@ fn respond(stream: TcpStream, dir: &std::path::Path, answer: Answer, first: bool
             .write_all(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
         return;
     };
+    // uv reads an index page only when it says it is HTML.
+    let kind = if name.ends_with(".html") {
+        "text/html"
+    } else {
+        "application/octet-stream"
+    };
     let head = format!(
-        "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nContent-Type: {kind}\r\nConnection: close\r\n\r\n",
         body.len()
     );
     let _ = stream.write_all(head.as_bytes());
