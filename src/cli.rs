@@ -59,12 +59,13 @@ pub enum Command {
         after_help = "Examples:\n  pvm run python app.py\n  pvm run --python 3.11 pytest -q\n  pvm run test\n  pvm run report.py             # a script with a `# /// script` block, in its own env\n  pvm run --with rich python -c 'import rich'"
     )]
     Run(RunArgs),
-    /// Make the env hold exactly the project's dependencies (and the lock's pins).
+    /// Make the env hold exactly the project's dependencies, from pylock.toml (written first
+    /// when the project has none, re-locked when the manifest changed).
     #[command(
-        after_help = "Examples:\n  pvm sync\n  pvm sync --group docs --extra postgres\n  pvm sync --no-install-project   # dependencies only\n  pvm sync --locked        # in CI: fail when pylock.toml is stale"
+        after_help = "Examples:\n  pvm sync\n  pvm sync --group docs --extra postgres\n  pvm sync --no-install-project   # dependencies only\n  pvm sync --locked        # in CI: fail when pylock.toml is stale\n  pvm sync --no-lock       # never write pylock.toml (as `[tool.pvm] lock = false`)"
     )]
     Sync(SyncArgs),
-    /// Add dependencies to pyproject.toml, then re-lock (if there is a lock) and sync.
+    /// Add dependencies to pyproject.toml, then re-lock (or write the first lock) and sync.
     #[command(
         after_help = "Examples:\n  pvm add requests\n  pvm add 'django>=4.2,<5' 'requests[socks]'\n  pvm add --dev pytest\n  pvm add --group docs sphinx\n  pvm add --optional fast orjson\n  pvm add ./vendor/mylib-1.0-py3-none-any.whl"
     )]
@@ -220,6 +221,10 @@ pub struct LockModeArgs {
     /// Install pylock.toml as it is, without checking it against the manifest.
     #[arg(long)]
     pub frozen: bool,
+    /// Never write pylock.toml: use it when it is current, else install from the manifest
+    /// (as `[tool.pvm] lock = false`).
+    #[arg(long, conflicts_with_all = ["locked", "frozen"])]
+    pub no_lock: bool,
 }
 
 /// Where `pvm add` and `pvm drop` put or take a requirement (default: `[project] dependencies`).

@@ -208,6 +208,7 @@ pub fn check(
     project: &Project,
     request: &SourcedRequest,
     selection: &Selection,
+    lock: install::LockMode,
 ) -> Verdict {
     // A link where the env belongs sends the run to the slow path, which refuses it.
     if std::fs::symlink_metadata(&env.dir).is_ok_and(|m| m.file_type().is_symlink()) {
@@ -243,7 +244,9 @@ pub fn check(
         return Verdict::Reselect;
     }
     match &metadata.fingerprint {
-        Some(stored) if *stored == fingerprint::fingerprint(project, selection, &python.facts) => {
+        Some(stored)
+            if *stored == fingerprint::fingerprint(project, selection, &python.facts, lock) =>
+        {
             Verdict::Current
         }
         _ => Verdict::OutOfSync,
@@ -303,7 +306,14 @@ pub fn ensure(
     let metadata = env.metadata();
     let asked = asked(options, metadata.as_ref());
     let selection = asked.resolve(project);
-    let mut verdict = check(&env, metadata.as_ref(), project, request, &selection);
+    let mut verdict = check(
+        &env,
+        metadata.as_ref(),
+        project,
+        request,
+        &selection,
+        options.lock,
+    );
     if verdict == Verdict::Current
         && options.check_installed
         && let Some(metadata) = &metadata
@@ -314,7 +324,7 @@ pub fn ensure(
     let usable = verdict == Verdict::Current || (options.no_sync && verdict == Verdict::OutOfSync);
     if usable && !options.reinstall {
         let metadata = metadata.expect("a usable env has metadata");
-        check_lock_mode(project, options, &metadata.python.facts)?;
+        crate::lock::policy::check(project, options.lock, &metadata.python.facts)?;
         return Ok(Ready::new(env, metadata, None));
     }
 
@@ -344,7 +354,14 @@ pub fn ensure(
     let metadata = env.metadata();
     let asked = self::asked(options, metadata.as_ref());
     let selection = asked.resolve(project);
-    let verdict = check(&env, metadata.as_ref(), project, request, &selection);
+    let verdict = check(
+        &env,
+        metadata.as_ref(),
+        project,
+        request,
+        &selection,
+        options.lock,
+    );
     let installed_differs = verdict == Verdict::Current
         && options.check_installed
         && metadata
@@ -352,7 +369,7 @@ pub fn ensure(
             .is_some_and(|m| !holds_what_it_should(&env, m, project, &selection));
     let mut metadata = match (verdict, metadata) {
         (Verdict::Current, Some(metadata)) if !options.reinstall && !installed_differs => {
-            check_lock_mode(project, options, &metadata.python.facts)?;
+            crate::lock::policy::check(project, options.lock, &metadata.python.facts)?;
             return Ok(Ready::new(env, metadata, None));
         }
         (Verdict::Current | Verdict::OutOfSync, Some(metadata)) => metadata,
@@ -425,23 +442,31 @@ pub fn ensure(
         }
         Ok(())
     };
-    let report = install::sync(
+    // What the sync does with the lock is decided (and a stale or first lock written) before
+    // anything in the env changes.
+    let chosen = crate::lock::policy::choose(project, &layout, &facts, options.lock, &mut |p| {
+        events(Event::Sync(p))
+    })?;
+    let mut report = install::sync(
         project,
         &layout,
         &facts,
         &selection,
+        chosen.lock.as_ref(),
         options,
         built_from.as_deref(),
         &mut begin,
         &mut |progress| events(Event::Sync(progress)),
     )?;
+    chosen.report(&mut report);
     metadata.project_install = report.project.clone();
     metadata.project_build = report.project_build.clone();
     metadata.selection = asked;
     metadata.installer = Some(report.installer.clone());
     // A sync may have written the lock: the fingerprint covers it as it is now.
-    metadata.fingerprint = (!report.frozen_stale)
-        .then(|| fingerprint::fingerprint(project, &selection, &metadata.python.facts));
+    metadata.fingerprint = (!report.frozen_stale).then(|| {
+        fingerprint::fingerprint(project, &selection, &metadata.python.facts, options.lock)
+    });
     metadata.synced = Some(Timestamp::now());
     metadata.name = project.name();
     env.write_metadata(&metadata)?;
@@ -456,31 +481,6 @@ fn asked(options: &SyncOptions, metadata: Option<&EnvMetadata>) -> SelectionRequ
         (Some(now), Some(recorded)) => now.keeping_added(&recorded),
         (Some(now), None) => now,
         (None, recorded) => recorded.unwrap_or_default(),
-    }
-}
-
-/// `--locked` and `--frozen` hold even when the env needs nothing: a missing lock (or, for
-/// `--locked`, a stale one) is an error. Costs a read of pylock.toml, and only with those flags.
-fn check_lock_mode(
-    project: &Project,
-    options: &SyncOptions,
-    facts: &crate::python::Facts,
-) -> Result<(), SyncError> {
-    use crate::install::LockMode;
-    match options.lock {
-        LockMode::Auto => Ok(()),
-        LockMode::Frozen => install::read_lock(project)?
-            .map(drop)
-            .ok_or(SyncError::NoLock),
-        LockMode::Locked => {
-            let lock = install::read_lock(project)?.ok_or(SyncError::NoLock)?;
-            let sources = crate::project::Sources::for_project(project);
-            if install::lock_is_current(&lock, project, &sources, facts)? {
-                Ok(())
-            } else {
-                Err(SyncError::StaleLock)
-            }
-        }
     }
 }
 
@@ -628,7 +628,14 @@ pub fn info(store: &Store, project: &Project, request: &SourcedRequest) -> Proje
         .map(|m| m.selection.clone())
         .unwrap_or_default()
         .resolve(project);
-    let verdict = check(&env, metadata.as_ref(), project, request, &selection);
+    let verdict = check(
+        &env,
+        metadata.as_ref(),
+        project,
+        request,
+        &selection,
+        install::LockMode::Auto,
+    );
     let verdict = inspected(&env, metadata.as_ref(), verdict);
     let reason = verdict.reason(metadata.as_ref());
     let status = match &verdict {

@@ -7,6 +7,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::fsutil;
+use crate::install::LockMode;
 use crate::project::{Project, Selection, Sources};
 use crate::python::Facts;
 use crate::store::ENV_FORMAT;
@@ -19,26 +20,33 @@ struct Inputs<'a> {
     /// group is its error, so fixing it changes the fingerprint too).
     requirements: Result<Vec<String>, String>,
     selection: &'a Selection,
+    /// What the lock is resolved from, every extra and group by name: a change to one the
+    /// env does not select still makes the next sync keep the lock current.
+    parts: Vec<(String, Result<Vec<String>, String>)>,
     sources: Sources,
     installer: String,
     seed_pip: bool,
     python: (&'a Path, &'a str, &'a str),
     lock: Option<String>,
+    /// The sync writes the project's first lock (`lock = false`, `--no-lock` and the like
+    /// turn it off): an env synced without writing it is not current for one that would.
+    first_lock: bool,
     /// A package's build inputs: a change rebuilds the project.
     #[serde(skip_serializing_if = "Option::is_none")]
     project: Option<String>,
 }
 
-/// The fingerprint of `project` with `selection`, for an env on the interpreter `facts`.
-pub fn fingerprint(project: &Project, selection: &Selection, facts: &Facts) -> String {
+/// The fingerprint of `project` with `selection`, for an env on the interpreter `facts`, synced
+/// in the lock mode `mode`.
+pub fn fingerprint(
+    project: &Project,
+    selection: &Selection,
+    facts: &Facts,
+    mode: LockMode,
+) -> String {
     let manifest = &project.manifest;
-    let requirements = crate::project::requirements(project, selection)
-        .map(|requirements| {
-            let mut list: Vec<String> = requirements.iter().map(|r| r.to_string()).collect();
-            list.sort();
-            list
-        })
-        .map_err(|err| err.to_string());
+    let requirements = sorted_requirements(project, selection);
+    let parts = parts(project);
     let lock = std::fs::read(project.lock_path())
         .ok()
         .map(|bytes| fsutil::hex(&Sha256::digest(&bytes)));
@@ -47,6 +55,7 @@ pub fn fingerprint(project: &Project, selection: &Selection, facts: &Facts) -> S
         requires_python: manifest.requires_python.as_ref().map(|s| s.to_string()),
         requirements,
         selection,
+        parts,
         sources: Sources::for_project(project),
         installer: format!("{:?}", manifest.settings.installer),
         seed_pip: manifest.settings.seed_pip,
@@ -55,6 +64,7 @@ pub fn fingerprint(project: &Project, selection: &Selection, facts: &Facts) -> S
             &facts.version,
             &facts.implementation,
         ),
+        first_lock: lock.is_none() && crate::lock::policy::writes_first_lock(project, mode),
         lock,
         project: (!selection.no_project)
             .then(|| crate::project::package::build_inputs(project))
@@ -62,4 +72,31 @@ pub fn fingerprint(project: &Project, selection: &Selection, facts: &Facts) -> S
     };
     let bytes = serde_json::to_vec(&inputs).expect("inputs serialize");
     fsutil::hex(&Sha256::digest(&bytes))
+}
+
+/// The requirements of `selection`, as sorted text (or the error that names the bad one).
+fn sorted_requirements(project: &Project, selection: &Selection) -> Result<Vec<String>, String> {
+    crate::project::requirements(project, selection)
+        .map(|requirements| {
+            let mut list: Vec<String> = requirements.iter().map(|r| r.to_string()).collect();
+            list.sort();
+            list
+        })
+        .map_err(|err| err.to_string())
+}
+
+/// Each extra and group with its requirements (a group's includes resolved).
+fn parts(project: &Project) -> Vec<(String, Result<Vec<String>, String>)> {
+    let manifest = &project.manifest;
+    let extras = manifest.optional_dependencies.keys().map(|name| {
+        let mut selection = Selection::default();
+        selection.extras.insert(name.clone());
+        (format!("extra {name}"), sorted_requirements(project, &selection))
+    });
+    let groups = manifest.dependency_groups.keys().map(|name| {
+        let mut selection = Selection::default();
+        selection.groups.insert(name.clone());
+        (format!("group {name}"), sorted_requirements(project, &selection))
+    });
+    extras.chain(groups).collect()
 }

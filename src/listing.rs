@@ -150,7 +150,14 @@ pub fn status(env: &Env) -> (Status, Option<String>) {
         },
     };
     let selection = metadata.selection.resolve(&project);
-    let verdict = environment::check(env, Some(&metadata), &project, &request, &selection);
+    let verdict = environment::check(
+        env,
+        Some(&metadata),
+        &project,
+        &request,
+        &selection,
+        crate::install::LockMode::Auto,
+    );
     let verdict = environment::inspected(env, Some(&metadata), verdict);
     let status = match verdict {
         Verdict::Current => Status::Ok,

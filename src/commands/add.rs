@@ -8,7 +8,7 @@ use crate::cli::{AddArgs, DropArgs, EditArgs, TargetArgs};
 use crate::commands::transaction::{self, Transaction};
 use crate::commands::{Context, UserError, ensure_env};
 use crate::install::backend::Backend;
-use crate::install::{self, SyncOptions};
+use crate::install::{self, LockMode, SyncOptions};
 use crate::pep::{self, Requirement};
 use crate::project::edit::{Change, ManifestEdit, Target};
 use crate::project::{Project, SelectionRequest, script};
@@ -235,14 +235,19 @@ fn apply(
     let project = write_edit(project, edit)?;
     let store = ctx.store()?;
     let request = project_request(python, &project)?;
-    let has_lock = project.lock_path().is_file();
+    // Like a sync, `--no-sync` keeps a lock current, and writes the first one.
+    let locks = project.lock_path().is_file()
+        || crate::lock::policy::writes_first_lock(&project, LockMode::Auto);
     if no_sync {
-        if has_lock {
+        if locks {
             let options = SyncOptions {
                 no_sync: true,
                 ..SyncOptions::default()
             };
             let ready = ensure_env(ctx, &store, &project, &request, &options)?;
+            if !project.lock_path().is_file() {
+                super::bring_uv(ctx, &store, &project)?;
+            }
             let facts = &ready.metadata.python.facts;
             let backend = Backend::choose(project.manifest.settings.installer, facts)?;
             install::relock(&project, &ready.layout, facts, &backend, false)?;

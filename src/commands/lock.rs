@@ -47,7 +47,8 @@ fn lock_locked(
         && previous.pvm().is_some()
         && !args.upgrade
         && !(args.universal && previous.environments.is_some())
-        && install::lock_is_current(previous, project, &sources, facts)?
+        && crate::lock::freshness::freshness(previous, project, &sources, facts)?
+            == crate::lock::freshness::Freshness::Current
     {
         ctx.ui.status(
             "Checked",

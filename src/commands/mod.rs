@@ -124,12 +124,27 @@ pub fn ensure_env(
     options: &SyncOptions,
 ) -> anyhow::Result<Ready> {
     let started = std::time::Instant::now();
+    if !options.no_sync && crate::lock::policy::writes_first_lock(project, options.lock) {
+        bring_uv(ctx, store, project)?;
+    }
     let mut progress = EnvProgress::new(ctx.ui);
     let ready = environment::ensure(store, project, request, options, &mut |e| progress.event(e))?;
     if let Some(report) = &ready.report {
         progress.report(report, started);
     }
     Ok(ready)
+}
+
+/// Gets uv for a sync that writes the project's first lock, as `pvm lock` does: without one,
+/// pip resolves, and the lock holds this one environment (said now, and in the Synced line).
+pub fn bring_uv(ctx: &Context, store: &Store, project: &Project) -> anyhow::Result<()> {
+    let sources = crate::project::Sources::for_project(project);
+    if let Some(reason) = uv_tool::bring(ctx, store, project, &sources)? {
+        ctx.ui.warn(format!(
+            "no uv ({reason}): pip resolves, and pylock.toml will hold this one environment"
+        ));
+    }
+    Ok(())
 }
 
 /// Shows the slow path of [`crate::environment::ensure`]: a spinner and status lines.
@@ -259,8 +274,15 @@ impl EnvProgress {
             + report.changed.len()
             + usize::from(rebuilt.is_some());
         let elapsed = started.elapsed().as_secs_f64();
+        let scope = if report.one_environment {
+            " (for this environment only: pip resolved it)"
+        } else {
+            ""
+        };
         let lock = if report.migrated {
             ", migrated pvm.lock into pylock.toml (same versions; pvm.lock is removed)"
+        } else if report.wrote_lock {
+            ", wrote pylock.toml"
         } else if report.relocked {
             ", re-locked pylock.toml"
         } else if report.used_lock {
@@ -271,7 +293,7 @@ impl EnvProgress {
         self.ui.status(
             "Synced",
             format!(
-                "{} with {} in {elapsed:.2}s{lock}",
+                "{} with {} in {elapsed:.2}s{lock}{scope}",
                 crate::ui::count(changes, "change"),
                 report.installer
             ),
@@ -302,6 +324,8 @@ pub fn lock_mode(args: &crate::cli::LockModeArgs) -> LockMode {
         LockMode::Frozen
     } else if args.locked {
         LockMode::Locked
+    } else if args.no_lock {
+        LockMode::NoNewLock
     } else {
         LockMode::Auto
     }

@@ -15,7 +15,7 @@ pub mod tree;
 pub mod wheel;
 pub mod wheel_check;
 
-pub use sync::{lock_is_current, read_lock, relock, sync};
+pub use sync::{is_the_project, read_lock, relock, sync};
 
 use std::path::PathBuf;
 
@@ -85,8 +85,17 @@ pub enum SyncError {
     Selection(#[from] crate::project::SelectionError),
     #[error("there is no pylock.toml")]
     NoLock,
-    #[error("pylock.toml is stale: the manifest or the sources changed since it was written")]
-    StaleLock,
+    #[error("{file} is stale: {what} changed since it was written")]
+    StaleLock { file: String, what: String },
+    /// A lock resolved by pip holds the one environment it was made in; this env is another.
+    #[error("{file} does not cover this interpreter (Python {python}): it holds {holds}")]
+    LockNotForThisPython {
+        file: String,
+        python: String,
+        holds: String,
+        /// uv is at hand: `pvm lock` would write a universal lock in its place.
+        uv: bool,
+    },
     #[error("the lock names {}, which is outside the project, its find-links folders and its `file://` requirements, or not a regular file", .path.display())]
     OutsideLock { path: PathBuf },
     #[error("{} is not a valid lock file: {message}", .path.display())]
@@ -153,7 +162,19 @@ impl SyncError {
             SyncError::Selection(err) => return err.hint(),
             SyncError::Http(err) => return err.hint(),
             SyncError::NoLock => "run `pvm lock` first".into(),
-            SyncError::StaleLock => "run `pvm lock` and commit pylock.toml, or drop --locked".into(),
+            SyncError::StaleLock { file, .. } => {
+                format!("run `pvm lock` and commit {file}, or drop --locked")
+            }
+            SyncError::LockNotForThisPython { file, holds, uv, .. } => {
+                let made_for = made_for(holds)
+                    .map(|version| format!("`--python {version}`"))
+                    .unwrap_or_else(|| "the interpreter named above".into());
+                if *uv {
+                    format!("run `pvm lock` to lock every platform and Python (uv is at hand) and commit {file}, or sync with the Python it was made for ({made_for})")
+                } else {
+                    format!("sync with the Python it was made for ({made_for}), or get uv (on PATH, PVM_UV, or `uv-downloads = \"automatic\"` with the index reachable) and run `pvm lock` to lock every platform and Python")
+                }
+            }
             SyncError::HashMismatch { .. } | SyncError::MissingArtifact { .. } => {
                 "the file changed since `pvm lock`: restore it, or run `pvm lock --upgrade` if the change is trusted".into()
             }
@@ -186,6 +207,14 @@ impl SyncError {
             _ => return None,
         })
     }
+}
+
+/// The Python version a pip lock's environment marker names (`python_version == '3.11'`).
+fn made_for(environment: &str) -> Option<&str> {
+    let rest = environment.split("python_version == '").nth(1)?;
+    rest.split('\'')
+        .next()
+        .filter(|version| !version.is_empty())
 }
 
 /// What to suggest when the project's own build failed, from what its output says.
@@ -230,12 +259,14 @@ fn tail(text: &str, lines: usize) -> String {
     all[all.len().saturating_sub(lines)..].join("\n")
 }
 
-/// How `pylock.toml` is used.
+/// How `pylock.toml` is used (`lock::policy` decides what each means for a sync).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum LockMode {
-    /// Use a current lock; re-lock a stale one; no lock: install from the manifest.
+    /// Use a current lock; re-lock a stale one; no lock: write the first one.
     #[default]
     Auto,
+    /// Use a current lock; never write one (`--no-lock`, `[tool.pvm] lock = false`).
+    NoNewLock,
     /// A missing or stale lock is an error.
     Locked,
     /// Install the lock as it is, without checking it against the manifest.
@@ -268,6 +299,10 @@ pub struct SyncReport {
     /// Name, old version, new version.
     pub changed: Vec<(String, String, String)>,
     pub relocked: bool,
+    /// The project had no lock: this sync wrote its first `pylock.toml`.
+    pub wrote_lock: bool,
+    /// The lock written (first or again) holds one environment (pip resolved it).
+    pub one_environment: bool,
     /// An old `pvm.lock` was re-locked into `pylock.toml` (and removed).
     pub migrated: bool,
     pub used_lock: bool,

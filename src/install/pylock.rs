@@ -71,6 +71,10 @@ pub struct PvmTable {
     /// The package sources, as written in the manifest (credentials never stored).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sources: Vec<String>,
+    /// A short hash of each input apart (`dependencies`, `group test`, `extra x`,
+    /// `requires-python`, `sources` ...): what changed, when `inputs` no longer matches.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub input_hashes: BTreeMap<String, String>,
 }
 
 /// One package of the lock.
@@ -575,14 +579,14 @@ pub fn all_of(a: Option<String>, b: Option<String>) -> Option<String> {
 /// and each group by name: moving a requirement between them changes its markers), for which
 /// Pythons, and from which sources as the lock records them (credentials stripped; `offline`
 /// and `no-index` are how to reach them, not what was locked); for a pip lock also the one
-/// environment it holds.
+/// environment it holds. With it, a short hash of each input apart, to name what changed.
 pub fn inputs_hash(
-    parts: &serde_json::Value,
+    parts: &serde_json::Map<String, serde_json::Value>,
     requires_python: &str,
     sources: &[String],
     resolver: &str,
     environment: Option<&str>,
-) -> String {
+) -> (String, BTreeMap<String, String>) {
     let inputs = serde_json::json!({
         "pvm-table": PVM_TABLE_VERSION,
         "parts": parts,
@@ -591,7 +595,26 @@ pub fn inputs_hash(
         "resolver": resolver,
         "environment": environment,
     });
-    fsutil::hex(&Sha256::digest(inputs.to_string().as_bytes()))
+    let overall = fsutil::hex(&Sha256::digest(inputs.to_string().as_bytes()));
+    let short = |value: &serde_json::Value| {
+        let mut hex = fsutil::hex(&Sha256::digest(value.to_string().as_bytes()));
+        hex.truncate(16);
+        hex
+    };
+    let mut each: BTreeMap<String, String> = parts
+        .iter()
+        .map(|(name, value)| (name.clone(), short(value)))
+        .collect();
+    for key in [
+        "pvm-table",
+        "requires-python",
+        "sources",
+        "resolver",
+        "environment",
+    ] {
+        each.insert(key.to_string(), short(&inputs[key]));
+    }
+    (overall, each)
 }
 
 pub use crate::fsutil::strip_credentials;

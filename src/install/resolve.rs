@@ -100,14 +100,15 @@ pub fn environment_marker(facts: &Facts) -> String {
     )
 }
 
-/// The inputs hash `lock` must carry to be current for `project` (and, for a pip lock, for
-/// the environment `facts`).
+/// The inputs hash a lock must carry to be current for `project`, with the short hash of
+/// each input; for a pip lock, `environment` is the one it holds (the lock's own, when judging
+/// it: another interpreter makes it a lock for another environment, not a stale one).
 pub fn expected_inputs(
     project: &Project,
     sources: &Sources,
     resolver: &str,
-    facts: &Facts,
-) -> Result<String, SyncError> {
+    environment: Option<&str>,
+) -> Result<(String, BTreeMap<String, String>), SyncError> {
     let mut parts = serde_json::Map::new();
     for piece in pieces(project)? {
         let mut requirements: Vec<String> =
@@ -125,13 +126,13 @@ pub fn expected_inputs(
             serde_json::to_value(&project.manifest.settings.conflicts).unwrap_or_default();
         parts.insert("conflicts".into(), conflicts);
     }
-    let environment = (resolver == "pip").then(|| environment_marker(facts));
+    let environment = environment.filter(|_| resolver == "pip");
     Ok(pylock::inputs_hash(
-        &serde_json::Value::Object(parts),
+        &parts,
         &requires_python(project),
         &written_sources(sources),
         resolver,
-        environment.as_deref(),
+        environment,
     ))
 }
 
@@ -201,6 +202,8 @@ pub fn resolve(
     the_project_is_its_folder(&mut packages, project);
     packages.sort_by(|a, b| (&a.name, &a.version).cmp(&(&b.name, &b.version)));
     let manifest = &project.manifest;
+    let environment = environment_marker(facts);
+    let (inputs, input_hashes) = expected_inputs(project, &sources, resolver, Some(&environment))?;
     let default_groups = manifest
         .dependency_groups
         .keys()
@@ -222,9 +225,10 @@ pub fn resolve(
         packages,
         tool: Some(Tool {
             pvm: Some(PvmTable {
-                inputs: expected_inputs(project, &sources, resolver, facts)?,
+                inputs,
                 resolver: resolver.into(),
                 sources: written_sources(&sources),
+                input_hashes,
             }),
         }),
     })

@@ -7,9 +7,7 @@ use std::path::{Path, PathBuf};
 
 use super::backend::{Backend, InstallFlags};
 use super::pylock::{LEGACY_LOCK_FILE, Package, PyLock};
-use super::{
-    LockMode, Progress, SyncError, SyncOptions, SyncReport, editable, native, resolve, site,
-};
+use super::{Progress, SyncError, SyncOptions, SyncReport, editable, native, resolve, site};
 use crate::pep;
 use crate::project::package::{self, InstalledProject};
 use crate::project::{Project, Selection, Sources, requirements};
@@ -19,27 +17,6 @@ use crate::venv::Layout;
 /// The project's `pylock.toml`, if it has one.
 pub fn read_lock(project: &Project) -> Result<Option<PyLock>, SyncError> {
     PyLock::read(&project.lock_path())
-}
-
-/// Whether `lock` was resolved from what the project asks for now. A lock without pvm's table
-/// (another tool wrote it) is the project's lock as it is.
-pub fn lock_is_current(
-    lock: &PyLock,
-    project: &Project,
-    sources: &Sources,
-    facts: &Facts,
-) -> Result<bool, SyncError> {
-    let Some(table) = lock.pvm() else {
-        return Ok(true);
-    };
-    // A lock for other Pythons (a universal one is for 3.8 on; a pip one for its environment)
-    // does not serve this env.
-    if let (Some(range), Some(version)) = (&lock.requires_python, facts.pep440_version())
-        && pep::parse_specifiers(range).is_ok_and(|range| !range.contains(&version))
-    {
-        return Ok(false);
-    }
-    Ok(table.inputs == resolve::expected_inputs(project, sources, &table.resolver, facts)?)
 }
 
 /// Resolves the project into `pylock.toml`, keeping the versions of the lock there (or of an
@@ -73,7 +50,7 @@ pub fn relock(
 }
 
 /// Makes the env hold exactly what the project needs for `selection`: its dependencies (the
-/// lock's pins when there is one), then, for a package, the project itself, editable. It is
+/// pins of `lock`, chosen by `lock::policy`, when there is one), then, for a package, the project itself, editable. It is
 /// rebuilt only when its build inputs changed since `built_from`. `begin` runs once, right
 /// before the first change to the env: a sync refused earlier leaves the env as it was.
 #[allow(clippy::too_many_arguments)]
@@ -82,6 +59,7 @@ pub fn sync(
     layout: &Layout,
     facts: &Facts,
     selection: &Selection,
+    lock: Option<&PyLock>,
     options: &SyncOptions,
     built_from: Option<&str>,
     begin: &mut dyn FnMut() -> Result<(), SyncError>,
@@ -99,19 +77,8 @@ pub fn sync(
         ..SyncReport::default()
     };
 
-    // The plan. The lock first: read, checked against the manifest, re-locked when stale.
-    let lock = plan_lock(
-        project,
-        layout,
-        facts,
-        &backend,
-        &sources,
-        options.lock,
-        requirements.len(),
-        &mut report,
-        progress,
-    )?;
-    let planned: Option<Vec<&Package>> = match &lock {
+    // The plan: what the lock names for this selection and this env.
+    let planned: Option<Vec<&Package>> = match lock {
         Some(lock) => Some(
             lock.selected(&project.lock_path(), selection, &markers)?
                 .into_iter()
@@ -121,7 +88,7 @@ pub fn sync(
         ),
         None => None,
     };
-    if let (Some(lock), Some(planned)) = (&lock, &planned) {
+    if let (Some(lock), Some(planned)) = (lock, &planned) {
         // Every local artifact is checked before anything changes: on a mismatch the env
         // keeps what it had, and stays marked as it was.
         let allowed = allowed_folders(project, &sources)?;
@@ -193,7 +160,7 @@ pub fn sync(
                 project,
                 &sources,
                 selection,
-                lock.as_ref().zip(planned.as_deref()),
+                lock.zip(planned.as_deref()),
                 &requirements,
                 options.reinstall,
                 scratch.path(),
@@ -440,48 +407,9 @@ fn report_changes(
     }
 }
 
-/// The lock a sync installs from, after `mode`'s checks: the current one, a fresh one when it
-/// is stale (or an old `pvm.lock` is migrated), or none.
-#[allow(clippy::too_many_arguments)]
-fn plan_lock(
-    project: &Project,
-    layout: &Layout,
-    facts: &Facts,
-    backend: &Backend,
-    sources: &Sources,
-    mode: LockMode,
-    requirements: usize,
-    report: &mut SyncReport,
-    progress: &mut dyn FnMut(Progress),
-) -> Result<Option<PyLock>, SyncError> {
-    let existing = read_lock(project)?;
-    let legacy = project.script.is_none() && project.root.join(LEGACY_LOCK_FILE).is_file();
-    let current = match &existing {
-        Some(lock) => lock_is_current(lock, project, sources, facts)?,
-        None => false,
-    };
-    match (mode, existing) {
-        (LockMode::Frozen, Some(lock)) => {
-            report.frozen_stale = !current;
-            Ok(Some(lock))
-        }
-        (LockMode::Frozen | LockMode::Locked, None) => Err(SyncError::NoLock),
-        (_, Some(lock)) if current => Ok(Some(lock)),
-        (LockMode::Locked, Some(_)) => Err(SyncError::StaleLock),
-        (LockMode::Auto, None) if !legacy => Ok(None),
-        (LockMode::Auto, _) => {
-            progress(Progress::Locking { requirements });
-            let (lock, migrated) = relock(project, layout, facts, backend, false)?;
-            report.relocked = true;
-            report.migrated = migrated;
-            Ok(Some(lock))
-        }
-    }
-}
-
 /// Whether a locked package is the project: its folder, or (in a lock written before pvm kept
 /// the project out of resolutions) a release of its name, which must never replace it.
-fn is_the_project(package: &Package, project: &Project) -> bool {
+pub fn is_the_project(package: &Package, project: &Project) -> bool {
     package.is_project(&project.root)
         || package::own_name(project).is_some_and(|own| {
             pep::normalize_name(&package.name).ok().as_deref() == Some(own.as_str())

@@ -56,6 +56,12 @@ pub struct Settings {
     #[serde(default = "yes", skip_serializing_if = "is_true")]
     #[schemars(default = "yes")]
     pub seed_pip: bool,
+    /// Whether `pvm sync`, `pvm run` and `pvm add` write `pylock.toml` when the project has
+    /// none (as uv, poetry and pdm do). `false`: a current lock is used, none is ever written
+    /// by a sync (`pvm lock` still writes one).
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    #[schemars(default = "yes")]
+    pub lock: bool,
     /// Environment variables set for `pvm run`.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub env: BTreeMap<String, String>,
@@ -81,6 +87,7 @@ impl Default for Settings {
             uv_downloads: UvDownloads::Automatic,
             installer: Installer::Auto,
             seed_pip: true,
+            lock: true,
             env: BTreeMap::new(),
             scripts: BTreeMap::new(),
         }
@@ -244,6 +251,7 @@ pub const SETTINGS_KEYS: &[&str] = &[
     "conflicts",
     "installer",
     "seed-pip",
+    "lock",
     "env",
     "scripts",
 ];
