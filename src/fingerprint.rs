@@ -91,12 +91,18 @@ fn parts(project: &Project) -> Vec<(String, Result<Vec<String>, String>)> {
     let extras = manifest.optional_dependencies.keys().map(|name| {
         let mut selection = Selection::default();
         selection.extras.insert(name.clone());
-        (format!("extra {name}"), sorted_requirements(project, &selection))
+        (
+            format!("extra {name}"),
+            sorted_requirements(project, &selection),
+        )
     });
     let groups = manifest.dependency_groups.keys().map(|name| {
         let mut selection = Selection::default();
         selection.groups.insert(name.clone());
-        (format!("group {name}"), sorted_requirements(project, &selection))
+        (
+            format!("group {name}"),
+            sorted_requirements(project, &selection),
+        )
     });
     extras.chain(groups).collect()
 }

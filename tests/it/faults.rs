@@ -407,7 +407,11 @@ fn world_writable_check(installer: &str) {
     let pvm = assert_cmd::cargo::cargo_bin("pvm");
     let out = Command::new("sh")
         .arg("-c")
-        .arg(format!("umask 000; '{}' run sh -c umask", pvm.display()))
+        // The installer's own files (with a lock, pvm installs the wheels itself).
+        .arg(format!(
+            "umask 000; '{}' run --no-lock sh -c umask",
+            pvm.display()
+        ))
         .current_dir(&sandbox.project)
         .env("PVM_HOME", &sandbox.home)
         .env("PIP_CACHE_DIR", sandbox.root.join("pip-cache"))

@@ -232,7 +232,8 @@ fn an_installer_that_claims_success_without_installing_is_caught() {
     let out = sandbox
         .pvm()
         .env("PVM_UV", &liar)
-        .arg("sync")
+        // The installer, without a lock: the liar would be the resolver too.
+        .args(["sync", "--no-lock"])
         .assert()
         .code(1);
     let err = stderr(out.get_output());

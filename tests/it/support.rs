@@ -132,6 +132,20 @@ impl Sandbox {
     /// A package built by the in-tree test backend (`[build-system]` with `backend-path`): module
     /// `src/demo` with `__version__` and a console script `demo-hello`; dependencies only from
     /// the test's wheels. `more` goes after `[project]` (extras, groups, more tables).
+    /// The same with `lock = false`: for tests of the installer itself, whose syncs install
+    /// from the manifest and never write pylock.toml.
+    pub fn unlocked_project(
+        &self,
+        python: &str,
+        installer: &str,
+        dependencies: &[&str],
+        more: &str,
+    ) {
+        self.deps_project(python, installer, dependencies, more);
+        let manifest = std::fs::read_to_string(self.project.join("pyproject.toml")).unwrap();
+        self.manifest(&format!("{manifest}lock = false\n"));
+    }
+
     pub fn package_project(
         &self,
         python: &str,

@@ -1,3 +1,6 @@
+//! These test the installer: their projects say `lock = false`, so syncs install from the
+//! manifest (the lock is tests/it/lock.rs's and lock_policy.rs's).
+
 use crate::support::*;
 
 #[test]
@@ -6,11 +9,11 @@ fn two_projects_pin_different_versions_and_each_imports_its_own() {
     let old = Sandbox::empty();
     old.wheel("django-ish", "1.9", &[]);
     old.wheel("django-ish", "1.10", &[]);
-    old.deps_project("3.12", "pip", &["django-ish==1.9"], "");
+    old.unlocked_project("3.12", "pip", &["django-ish==1.9"], "");
     let new = Sandbox::empty();
     new.wheel("django-ish", "1.9", &[]);
     new.wheel("django-ish", "1.10", &[]);
-    new.deps_project("3.12", "uv", &["django-ish==1.10"], "");
+    new.unlocked_project("3.12", "uv", &["django-ish==1.10"], "");
     assert_eq!(old.imported_version("django_ish"), "1.9");
     new.pvm_with_uv().args(["sync"]).assert().success();
     assert_eq!(new.imported_version("django_ish"), "1.10");
@@ -24,16 +27,16 @@ fn sync_is_exact_as_the_manifest_changes() {
     sandbox.wheel("base-lib", "1.0", &[]);
     sandbox.wheel("base-lib", "2.0", &[]);
     sandbox.wheel("other", "1.0", &[]);
-    sandbox.deps_project("3.12", "pip", &["app-lib", "other"], "");
+    sandbox.unlocked_project("3.12", "pip", &["app-lib", "other"], "");
 
     // A transitive dependency arrives, at the newest version allowed.
     assert_eq!(sandbox.imported_version("base_lib"), "2.0");
     assert_eq!(sandbox.imported_version("other"), "1.0");
 
     // A changed pin is downgraded; a dropped dependency is uninstalled, with what only it needed.
-    sandbox.deps_project("3.12", "pip", &["app-lib", "base-lib==1.0", "other"], "");
+    sandbox.unlocked_project("3.12", "pip", &["app-lib", "base-lib==1.0", "other"], "");
     assert_eq!(sandbox.imported_version("base_lib"), "1.0");
-    sandbox.deps_project("3.12", "pip", &["other"], "");
+    sandbox.unlocked_project("3.12", "pip", &["other"], "");
     let out = sandbox
         .pvm()
         .args(["run", "python", "-c", "pass"])
@@ -91,7 +94,7 @@ fn groups_and_extras() {
         sandbox.wheel(name, "1.0", &[]);
     }
     sandbox.wheel("withextra", "1.0", &["fast-ext ; extra == \"fast\""]);
-    sandbox.deps_project(
+    sandbox.unlocked_project(
         "3.12",
         "pip",
         &["core", "withextra"],
@@ -170,7 +173,7 @@ fn pip_is_in_every_env_on_the_oldest_and_newest_interpreters() {
 fn seed_pip_false_leaves_pip_out() {
     let sandbox = Sandbox::empty();
     sandbox.wheel("alpha", "1.0", &[]);
-    sandbox.deps_project("3.12", "uv", &["alpha"], "");
+    sandbox.unlocked_project("3.12", "uv", &["alpha"], "");
     let text = std::fs::read_to_string(sandbox.project.join("pyproject.toml")).unwrap();
     sandbox.manifest(&format!("{text}seed-pip = false\n"));
     sandbox
@@ -194,7 +197,7 @@ fn both_installers_make_the_same_env() {
         sandbox.wheel("mid", "1.5", &["leaf"]);
         sandbox.wheel("leaf", "3.0", &[]);
         sandbox.wheel("win-only", "1.0", &[]);
-        sandbox.deps_project("3.12", installer, &["top"], "");
+        sandbox.unlocked_project("3.12", installer, &["top"], "");
         sandbox.pvm_with_uv().args(["sync"]).assert().success();
         let metadata = metadata(&sandbox.only_env());
         assert_eq!(metadata["installer"], installer);
@@ -210,13 +213,13 @@ fn both_installers_make_the_same_env() {
 fn auto_takes_uv_when_it_is_there_and_pip_for_old_pythons() {
     let sandbox = Sandbox::empty();
     sandbox.wheel("alpha", "1.0", &[]);
-    sandbox.deps_project("3.12", "auto", &["alpha"], "");
+    sandbox.unlocked_project("3.12", "auto", &["alpha"], "");
     sandbox.pvm_with_uv().args(["sync"]).assert().success();
     assert_eq!(metadata(&sandbox.only_env())["installer"], "uv");
 
     let old = Sandbox::empty();
     old.wheel("alpha", "1.0", &[]);
-    old.deps_project("3.6", "auto", &["alpha"], "");
+    old.unlocked_project("3.6", "auto", &["alpha"], "");
     old.pvm_with_uv().args(["sync"]).assert().success();
     assert_eq!(metadata(&old.only_env())["installer"], "pip");
     assert_eq!(old.imported_version("alpha"), "1.0");
@@ -226,7 +229,7 @@ fn auto_takes_uv_when_it_is_there_and_pip_for_old_pythons() {
 fn a_requirement_that_cannot_be_met_names_itself() {
     let sandbox = Sandbox::empty();
     sandbox.wheel("alpha", "1.0", &[]);
-    sandbox.deps_project("3.12", "pip", &["alpha>=2"], "");
+    sandbox.unlocked_project("3.12", "pip", &["alpha>=2"], "");
     let out = sandbox.pvm().args(["run", "true"]).assert().code(1);
     let err = stderr(out.get_output());
     assert!(
@@ -235,7 +238,7 @@ fn a_requirement_that_cannot_be_met_names_itself() {
     );
     assert!(err.contains("hint:"), "{err}");
 
-    sandbox.deps_project("3.12", "uv", &["nosuchpkg"], "");
+    sandbox.unlocked_project("3.12", "uv", &["nosuchpkg"], "");
     let out = sandbox.pvm_with_uv().args(["run", "true"]).assert().code(1);
     let err = stderr(out.get_output());
     assert!(
@@ -251,7 +254,7 @@ fn relative_find_links_resolve_against_the_project_root() {
     let sandbox = Sandbox::empty();
     build_wheel(&sandbox.project.join("vendor"), "alpha", "1.0", &[], &[]);
     sandbox.manifest(
-        "[project]\nname = \"demo\"\ndependencies = [\"alpha\"]\n[tool.pvm]\npython = \"3.12\"\ninstaller = \"pip\"\nno-index = true\nfind-links = [\"vendor\"]\n",
+        "[project]\nname = \"demo\"\ndependencies = [\"alpha\"]\n[tool.pvm]\npython = \"3.12\"\ninstaller = \"pip\"\nno-index = true\nfind-links = [\"vendor\"]\nlock = false\n",
     );
     let sub = sandbox.project.join("src");
     std::fs::create_dir(&sub).unwrap();
@@ -260,7 +263,7 @@ fn relative_find_links_resolve_against_the_project_root() {
     // PVM_FIND_LINKS and PVM_NO_INDEX do the same from the environment.
     let other = Sandbox::empty();
     other.wheel("alpha", "1.0", &[]);
-    other.manifest("[project]\nname = \"x\"\ndependencies = [\"alpha\"]\n[tool.pvm]\npython = \"3.12\"\ninstaller = \"pip\"\n");
+    other.manifest("[project]\nname = \"x\"\ndependencies = [\"alpha\"]\n[tool.pvm]\npython = \"3.12\"\ninstaller = \"pip\"\nlock = false\n");
     other
         .pvm()
         .env("PVM_FIND_LINKS", other.wheels())
@@ -284,7 +287,7 @@ fn a_killed_sync_is_healed_by_the_next_run() {
         .map(|(a, b)| (a.as_str(), b.as_str()))
         .collect();
     build_wheel(&sandbox.wheels(), "bulky", "1.0", &[], &refs);
-    sandbox.deps_project("3.12", "pip", &["bulky"], "");
+    sandbox.unlocked_project("3.12", "pip", &["bulky"], "");
     sandbox
         .pvm()
         .args(["run", "--no-sync", "true"])

@@ -328,7 +328,14 @@ fn small_things_a_careful_user_notices() {
     sandbox.deps_project("3.12", "uv", &["one"], "");
     let out = sandbox.pvm_with_uv().arg("sync").assert().success();
     assert!(stderr(out.get_output()).contains("Synced 1 change with"));
+    // The sync wrote the lock: `pvm lock` finds it current.
     let out = sandbox.pvm_with_uv().arg("lock").assert().success();
+    assert!(stderr(out.get_output()).contains("is current (1 package)"));
+    let out = sandbox
+        .pvm_with_uv()
+        .args(["lock", "--upgrade"])
+        .assert()
+        .success();
     assert!(stderr(out.get_output()).contains("Locked 1 package for"));
 
     // Versions sort as versions: 3.13 before 3.6.
