@@ -10,6 +10,7 @@ use super::pylock::{LEGACY_LOCK_FILE, Package, PyLock};
 use super::{
     LockMode, Progress, SyncError, SyncOptions, SyncReport, editable, native, resolve, site,
 };
+use crate::lock::preferences;
 use crate::pep;
 use crate::project::package::{self, InstalledProject};
 use crate::project::{Project, Selection, Sources, requirements};
@@ -53,12 +54,10 @@ pub fn relock(
 ) -> Result<(PyLock, bool), SyncError> {
     let legacy = project.root.join(LEGACY_LOCK_FILE);
     let previous = match PyLock::read(&project.lock_path())? {
-        Some(lock) => lock
-            .packages
-            .iter()
-            .filter_map(|p| Some((p.name.clone(), p.version.clone()?)))
-            .collect(),
-        None => super::pylock::legacy_pins(&project.root).unwrap_or_default(),
+        Some(lock) => preferences::pins_of(&lock),
+        None => {
+            preferences::unmarked(super::pylock::legacy_pins(&project.root).unwrap_or_default())
+        }
     };
     let lock = resolve::resolve(project, layout, facts, backend, &previous, upgrade)?;
     lock.write(&project.lock_path())?;
