@@ -138,6 +138,13 @@ pub struct EnvProgress {
     bar: Option<ProgressBar>,
 }
 
+/// The lock's Pythons were guessed: say so, and how to choose them, as uv does.
+pub fn warn_guessed_python(ui: &crate::ui::Ui, range: &str) {
+    ui.warn(format!(
+        "pyproject.toml has no `requires-python`: locked for Python {range} (the interpreter in use and newer); set [project] requires-python to choose"
+    ));
+}
+
 impl EnvProgress {
     pub fn new(ui: Ui) -> EnvProgress {
         EnvProgress { ui, bar: None }
@@ -259,6 +266,9 @@ impl EnvProgress {
             + report.changed.len()
             + usize::from(rebuilt.is_some());
         let elapsed = started.elapsed().as_secs_f64();
+        if let Some(range) = &report.guessed_python {
+            warn_guessed_python(&self.ui, range);
+        }
         let lock = if report.migrated {
             ", migrated pvm.lock into pylock.toml (same versions; pvm.lock is removed)"
         } else if report.relocked {

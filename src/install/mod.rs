@@ -15,7 +15,7 @@ pub mod tree;
 pub mod wheel;
 pub mod wheel_check;
 
-pub use sync::{lock_is_current, read_lock, relock, sync};
+pub use sync::{guessed_python, lock_is_current, read_lock, relock, resolve_keeping, sync};
 
 use std::path::PathBuf;
 
@@ -268,6 +268,9 @@ pub struct SyncReport {
     /// Name, old version, new version.
     pub changed: Vec<(String, String, String)>,
     pub relocked: bool,
+    /// The lock was made for these Pythons, guessed from the interpreter because the manifest
+    /// has no `requires-python`.
+    pub guessed_python: Option<String>,
     /// An old `pvm.lock` was re-locked into `pylock.toml` (and removed).
     pub migrated: bool,
     pub used_lock: bool,

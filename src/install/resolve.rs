@@ -130,21 +130,44 @@ pub fn expected_inputs(
         parts.insert("conflicts".into(), conflicts);
     }
     let environment = (resolver == "pip").then(|| environment_marker(facts));
+    // What the manifest says, not the Pythons guessed without it: a lock made with 3.12 for
+    // `>=3.12` is as current on 3.13 (and out of range, hence re-locked, on 3.11).
+    let asked_python = project
+        .manifest
+        .requires_python
+        .as_ref()
+        .map(ToString::to_string)
+        .unwrap_or_default();
     Ok(pylock::inputs_hash(
         &serde_json::Value::Object(parts),
-        &requires_python(project),
+        &asked_python,
         &written_sources(sources),
         resolver,
         environment.as_deref(),
     ))
 }
 
-/// The Pythons a lock is for: the manifest's `requires-python`, else every one uv resolves for.
-pub fn requires_python(project: &Project) -> String {
+/// The Pythons a lock is for: the manifest's `requires-python`, else the interpreter in use
+/// and every newer one (as uv does), never older ones nobody asked for.
+pub fn requires_python(project: &Project, facts: &Facts) -> String {
     match &project.manifest.requires_python {
         Some(specifiers) => specifiers.to_string(),
-        None => format!(">=3.{UV_OLDEST_MINOR}"),
+        None => guessed_python(facts),
     }
+}
+
+/// The Pythons a lock is for when the manifest has no `requires-python`: `Some` tells the
+/// command to say that they were guessed, as uv warns.
+pub fn guessed_requires_python(project: &Project, facts: &Facts) -> Option<String> {
+    project
+        .manifest
+        .requires_python
+        .is_none()
+        .then(|| guessed_python(facts))
+}
+
+fn guessed_python(facts: &Facts) -> String {
+    format!(">={}", facts.minor_version())
 }
 
 /// Resolves the project (every extra and group) into a lock. `previous` pins (forks
@@ -171,7 +194,7 @@ pub fn resolve(
     let pieces = pieces(project)?;
     let (packages, resolver, environments) = match backend {
         Backend::Uv(_) => {
-            let python_version = lowest_python(project);
+            let python_version = lowest_python(project, facts);
             let conflicting = conflicting(project);
             let packages = if conflicting.is_empty() {
                 resolve_tagged(
@@ -230,7 +253,7 @@ pub fn resolve(
         environments,
         // uv's lock is for every Python from the floor it resolved for; pip's for its one.
         requires_python: match resolver {
-            "uv" => Some(requires_python(project)),
+            "uv" => Some(requires_python(project, facts)),
             _ => manifest.requires_python.as_ref().map(|s| s.to_string()),
         },
         extras: manifest.optional_dependencies.keys().cloned().collect(),
@@ -292,8 +315,8 @@ fn written_sources(sources: &Sources) -> Vec<String> {
 }
 
 /// The lowest `X.Y` that `requires-python` allows (uv resolves for it and everything newer);
-/// without one, the oldest uv resolves for.
-fn lowest_python(project: &Project) -> String {
+/// without one, the interpreter's (but never below the oldest uv resolves for).
+fn lowest_python(project: &Project, facts: &Facts) -> String {
     let from_manifest = project
         .manifest
         .requires_python
@@ -316,7 +339,7 @@ fn lowest_python(project: &Project) -> String {
                 })
                 .max()
         });
-    let (major, minor) = from_manifest.unwrap_or((3, UV_OLDEST_MINOR));
+    let (major, minor) = from_manifest.unwrap_or((facts.version_info.0, facts.version_info.1));
     let minor = if major == 3 {
         minor.max(UV_OLDEST_MINOR)
     } else {

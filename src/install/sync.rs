@@ -53,13 +53,7 @@ pub fn relock(
     upgrade: bool,
 ) -> Result<(PyLock, bool), SyncError> {
     let legacy = project.root.join(LEGACY_LOCK_FILE);
-    let previous = match PyLock::read(&project.lock_path())? {
-        Some(lock) => preferences::pins_of(&lock),
-        None => {
-            preferences::unmarked(super::pylock::legacy_pins(&project.root).unwrap_or_default())
-        }
-    };
-    let lock = resolve::resolve(project, layout, facts, backend, &previous, upgrade)?;
+    let lock = resolve_keeping(project, layout, facts, backend, upgrade)?;
     lock.write(&project.lock_path())?;
     let migrated = project.script.is_none() && legacy.is_file();
     if migrated {
@@ -69,6 +63,24 @@ pub fn relock(
         })?;
     }
     Ok((lock, migrated))
+}
+
+/// Resolves the project into a lock (written nowhere), keeping the versions of the lock there
+/// (or of an old `pvm.lock`) unless `upgrade`.
+pub fn resolve_keeping(
+    project: &Project,
+    layout: &Layout,
+    facts: &Facts,
+    backend: &Backend,
+    upgrade: bool,
+) -> Result<PyLock, SyncError> {
+    let previous = match PyLock::read(&project.lock_path())? {
+        Some(lock) => preferences::pins_of(&lock),
+        None => {
+            preferences::unmarked(super::pylock::legacy_pins(&project.root).unwrap_or_default())
+        }
+    };
+    resolve::resolve(project, layout, facts, backend, &previous, upgrade)
 }
 
 /// Makes the env hold exactly what the project needs for `selection`: its dependencies (the
@@ -472,10 +484,19 @@ fn plan_lock(
             progress(Progress::Locking { requirements });
             let (lock, migrated) = relock(project, layout, facts, backend, false)?;
             report.relocked = true;
+            report.guessed_python = guessed_python(&lock, project, facts);
             report.migrated = migrated;
             Ok(Some(lock))
         }
     }
+}
+
+/// The Pythons a universal lock was made for when the manifest did not say.
+pub fn guessed_python(lock: &PyLock, project: &Project, facts: &Facts) -> Option<String> {
+    let universal = lock.environments.is_none();
+    universal
+        .then(|| resolve::guessed_requires_python(project, facts))
+        .flatten()
 }
 
 /// Whether a locked package is the project: its folder, or (in a lock written before pvm kept

@@ -7,5 +7,6 @@
 //! (`part_markers`, `preferences`), which uses nothing of `install` but the lock's types and
 //! marker combinators.
 
+pub mod bounds;
 pub mod part_markers;
 pub mod preferences;
