@@ -147,6 +147,78 @@ pub fn applies(requirement: &Requirement, env: &MarkerEnvironment, extras: &[Ext
     requirement.evaluate_markers(env, extras)
 }
 
+/// What a marker says once some of its atoms are decided.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Settled {
+    Always,
+    Never,
+    When(String),
+}
+
+/// `requirement` that applies only where `marker` also holds (its own marker and-ed with it).
+pub fn with_marker(requirement: &Requirement, marker: &str) -> Result<Requirement, String> {
+    let extra = parse_marker(marker)?;
+    let mut requirement = requirement.clone();
+    requirement.marker.and(extra);
+    Ok(requirement)
+}
+
+/// `marker` with each `'<value>' in platform_version` atom that `decide(value)` settles
+/// replaced by its truth, then simplified for Pythons from `floor` on (`3.9`: a bound that says
+/// no more than `>= 3.9` goes); every other atom is kept as it is.
+pub fn settle_platform_version_contains(
+    marker: &str,
+    floor: &Version,
+    decide: impl Fn(&str) -> Option<bool>,
+) -> Result<Settled, String> {
+    use pep508_rs::{MarkerExpression, MarkerOperator, MarkerTree, MarkerValueString};
+    use std::ops::Bound;
+    let tree = parse_marker(marker)?;
+    let mut settled = MarkerTree::FALSE;
+    'terms: for conjunction in tree.to_dnf() {
+        let mut term = MarkerTree::TRUE;
+        for expression in conjunction {
+            if let MarkerExpression::String {
+                key: MarkerValueString::PlatformVersion,
+                operator: operator @ (MarkerOperator::Contains | MarkerOperator::NotContains),
+                value,
+            } = &expression
+                && let Some(contains) = decide(value)
+            {
+                if contains != (*operator == MarkerOperator::Contains) {
+                    continue 'terms;
+                }
+                continue;
+            }
+            term.and(MarkerTree::expression(expression));
+        }
+        settled.or(term);
+    }
+    let settled = settled.simplify_python_versions(Bound::Included(floor), Bound::Unbounded);
+    Ok(match settled.contents() {
+        _ if settled.is_true() => Settled::Always,
+        _ if settled.is_false() => Settled::Never,
+        Some(contents) => Settled::When(contents.to_string()),
+        None => Settled::Always,
+    })
+}
+
+/// Whether every environment where marker `a` holds also satisfies `b` (`false` when either
+/// cannot be read).
+pub fn implies(a: &str, b: &str) -> bool {
+    match (parse_marker(a), parse_marker(b)) {
+        (Ok(mut a), Ok(b)) => {
+            a.and(b.negate());
+            a.is_false()
+        }
+        _ => false,
+    }
+}
+
+fn parse_marker(text: &str) -> Result<pep508_rs::MarkerTree, String> {
+    guarded(|| pep508_rs::MarkerTree::from_str(text).map_err(|err| err.to_string()))
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -9,6 +9,7 @@ use crate::commands::transaction::{self, Transaction};
 use crate::commands::{Context, UserError, ensure_env};
 use crate::install::backend::Backend;
 use crate::install::{self, LockMode, SyncOptions};
+use crate::lock::bounds;
 use crate::pep::{self, Requirement};
 use crate::project::edit::{Change, ManifestEdit, Target};
 use crate::project::{Project, SelectionRequest, script};
@@ -35,27 +36,81 @@ pub fn add(ctx: &Context, args: AddArgs) -> anyhow::Result<i32> {
             .status("Adding", format!("{verb} {}", label(&project, &target)));
     }
     let transaction = Transaction::of_project(&project)?;
-    let result = apply(ctx, &project, &edit, &args.edit, &target).and_then(|project| {
-        // A bare name gets `>=` the version it resolved to, as uv does.
+    let result = edit_then_sync(ctx, &project, &edit, &requirements, &args.edit, &target);
+    transaction.finish(ctx, result).map(|()| 0)
+}
+
+/// Writes the edited manifest (which checks it), resolves once (every part, every platform) to
+/// give each name added bare (`requirements`) `>=` the lowest version resolved for it, as uv
+/// does, writes that, keeps the lock (which those bounds leave as it is), and syncs once, the
+/// env's selection grown by `target` (a group or an extra) so what was added is installed now
+/// and stays.
+fn edit_then_sync(
+    ctx: &Context,
+    project: &Project,
+    edit: &ManifestEdit,
+    requirements: &[Requirement],
+    args: &EditArgs,
+    target: &Target,
+) -> anyhow::Result<()> {
+    let project = write_edit(project, edit)?;
+    let store = ctx.store()?;
+    let request = project_request(args.python.as_deref(), &project)?;
+    let bare: Vec<&Requirement> = requirements
+        .iter()
+        .filter(|r| r.version_or_url.is_none())
+        .collect();
+    // A lock is kept current, and the first one written (as a sync would), even with
+    // `--no-sync`; without either, the versions are learnt from a resolution only when there
+    // is an env to resolve in (or one is made to sync anyway).
+    let first_lock = crate::lock::policy::writes_first_lock(&project, LockMode::Auto);
+    let has_lock = project.lock_path().is_file() || first_lock;
+    let resolve = has_lock
+        || (!bare.is_empty() && (!args.no_sync || store.env_of(&project).metadata().is_some()));
+    let project = if resolve {
+        let options = SyncOptions {
+            no_sync: true,
+            ..SyncOptions::default()
+        };
+        let ready = ensure_env(ctx, &store, &project, &request, &options)?;
+        if first_lock {
+            super::bring_uv(ctx, &store, &project)?;
+        }
+        let facts = &ready.metadata.python.facts;
+        let backend = Backend::choose(project.manifest.settings.installer, facts)?;
+        let mut lock = install::resolve_keeping(&project, &ready.layout, facts, &backend, false)?;
         let mut edit = manifest_edit(&project)?;
-        let mut pinned = false;
-        for requirement in requirements.iter().filter(|r| r.version_or_url.is_none()) {
-            if let Some(version) = resolved_version(&project, requirement)? {
-                // The bound goes on the requirement, before any marker.
-                let mut bound = requirement.clone();
-                bound.version_or_url = Some(pep::VersionOrUrl::VersionSpecifier(
-                    pep::parse_specifiers(&format!(">={version}")).map_err(anyhow::Error::msg)?,
-                ));
-                edit.add(&target, &bound)?;
-                pinned = true;
+        for requirement in bare {
+            if let Some(version) = bounds::lowest_locked(&lock, requirement.name.as_ref()) {
+                let bound = bounds::at_least(requirement, &version).map_err(anyhow::Error::msg)?;
+                edit.add(target, &bound)?;
             }
         }
-        if pinned {
-            apply(ctx, &project, &edit, &args.edit, &target)?;
+        let project = write_edit(&project, &edit)?;
+        if has_lock {
+            bounds::stamp_for(&mut lock, &project, facts)?;
+            lock.write(&project.lock_path())?;
+            if first_lock {
+                ctx.ui
+                    .status("Locked", "wrote pylock.toml, the project's first lock");
+            }
+            if let Some(range) = install::guessed_python(&lock, &project, facts) {
+                super::warn_guessed_python(&ctx.ui, &range);
+            }
         }
-        Ok(())
-    });
-    transaction.finish(ctx, result).map(|()| 0)
+        project
+    } else {
+        project
+    };
+    if !args.no_sync {
+        // The lock is current now: the sync installs it without resolving again.
+        let options = SyncOptions {
+            selection: grown_selection(&store, &project, target),
+            ..SyncOptions::default()
+        };
+        ensure_env(ctx, &store, &project, &request, &options)?;
+    }
+    Ok(())
 }
 
 pub fn drop(ctx: &Context, args: DropArgs) -> anyhow::Result<i32> {
@@ -83,7 +138,7 @@ pub fn drop(ctx: &Context, args: DropArgs) -> anyhow::Result<i32> {
         }
     }
     let transaction = Transaction::of_project(&project)?;
-    let result = apply(ctx, &project, &edit, &args.edit, &Target::Dependencies).map(std::mem::drop);
+    let result = edit_then_sync(ctx, &project, &edit, &[], &args.edit, &Target::Dependencies);
     transaction.finish(ctx, result).map(|()| 0)
 }
 
@@ -221,48 +276,6 @@ fn requirement(text: &str, root: &Path) -> anyhow::Result<Requirement> {
     })
 }
 
-/// Writes the new manifest, checks it, then re-locks (when the project has a lock) and syncs
-/// the env with its selection grown by `target` (a group or an extra), so what was added is
-/// installed now and stays.
-fn apply(
-    ctx: &Context,
-    project: &Project,
-    edit: &ManifestEdit,
-    args: &EditArgs,
-    target: &Target,
-) -> anyhow::Result<Project> {
-    let (no_sync, python) = (args.no_sync, args.python.as_deref());
-    let project = write_edit(project, edit)?;
-    let store = ctx.store()?;
-    let request = project_request(python, &project)?;
-    // Like a sync, `--no-sync` keeps a lock current, and writes the first one.
-    let locks = project.lock_path().is_file()
-        || crate::lock::policy::writes_first_lock(&project, LockMode::Auto);
-    if no_sync {
-        if locks {
-            let options = SyncOptions {
-                no_sync: true,
-                ..SyncOptions::default()
-            };
-            let ready = ensure_env(ctx, &store, &project, &request, &options)?;
-            if !project.lock_path().is_file() {
-                super::bring_uv(ctx, &store, &project)?;
-            }
-            let facts = &ready.metadata.python.facts;
-            let backend = Backend::choose(project.manifest.settings.installer, facts)?;
-            install::relock(&project, &ready.layout, facts, &backend, false)?;
-        }
-    } else {
-        // A sync re-locks a stale lock first.
-        let options = SyncOptions {
-            selection: grown_selection(&store, &project, target),
-            ..SyncOptions::default()
-        };
-        ensure_env(ctx, &store, &project, &request, &options)?;
-    }
-    Ok(project)
-}
-
 /// The env's recorded selection plus the group or extra `target` names; `None` (keep what is
 /// recorded) for `[project] dependencies`, which every selection holds.
 fn grown_selection(
@@ -290,60 +303,6 @@ fn grown_selection(
             Some(asked)
         }
     }
-}
-
-/// The version `requirement` resolved to: as installed in the env, else as locked.
-fn resolved_version(
-    project: &Project,
-    requirement: &Requirement,
-) -> anyhow::Result<Option<String>> {
-    let name = pep::normalize_name(requirement.name.as_ref()).unwrap_or_default();
-    let store = crate::store::Store::from_env()?;
-    let env = store.env_of(project);
-    if let Some(metadata) = env.metadata() {
-        let layout = crate::venv::Layout::new(&env.dir, &metadata.python.facts);
-        if let Some(dist) = install::site::installed(&layout.site_packages).get(&name) {
-            return Ok(Some(dist.version.clone()));
-        }
-    }
-    let locked = install::read_lock(project)?.and_then(|lock| {
-        lock.packages
-            .iter()
-            .find(|p| pep::normalize_name(&p.name).ok().as_deref() == Some(name.as_str()))
-            .and_then(|p| p.version.clone())
-    });
-    if locked.is_some() {
-        return Ok(locked);
-    }
-    // Neither installed (an extra, a group not synced) nor locked: ask uv what it resolves to.
-    let Some(metadata) = env.metadata() else {
-        return Ok(None);
-    };
-    let facts = &metadata.python.facts;
-    let Ok(backend @ Backend::Uv(_)) = Backend::choose(project.manifest.settings.installer, facts)
-    else {
-        return Ok(None);
-    };
-    let scratch = crate::fsutil::scratch_dir()?;
-    let input = scratch.path().join("requirement.in");
-    let output = scratch.path().join("resolved.txt");
-    std::fs::write(&input, format!("{requirement}\n"))?;
-    let layout = crate::venv::Layout::new(&env.dir, facts);
-    let sources = crate::project::Sources::for_project(project);
-    backend.compile_universal(
-        &layout,
-        &sources,
-        &input,
-        &output,
-        &facts.minor_version(),
-        None,
-        false,
-    )?;
-    let text = std::fs::read_to_string(&output)?;
-    Ok(text.lines().find_map(|line| {
-        let (pinned, version) = line.split(" ;").next()?.split_once("==")?;
-        (pep::normalize_name(pinned.trim()).ok()? == name).then(|| version.trim().to_string())
-    }))
 }
 
 /// Where else in the manifest `name` is: for a drop aimed at the wrong place.

@@ -100,6 +100,9 @@ fn lock_locked(
             format!("{LEGACY_LOCK_FILE} into pylock.toml, keeping its versions; {LEGACY_LOCK_FILE} is removed"),
         );
     }
+    if let Some(range) = install::guessed_python(&lock, project, facts) {
+        super::warn_guessed_python(&ctx.ui, &range);
+    }
     let scope = match &lock.environments {
         Some(environments) => format!(
             "for one environment only ({}, resolved by pip)",

@@ -153,6 +153,13 @@ pub struct EnvProgress {
     bar: Option<ProgressBar>,
 }
 
+/// The lock's Pythons were guessed: say so, and how to choose them, as uv does.
+pub fn warn_guessed_python(ui: &crate::ui::Ui, range: &str) {
+    ui.warn(format!(
+        "pyproject.toml has no `requires-python`: locked for Python {range} (the interpreter in use and newer); set [project] requires-python to choose"
+    ));
+}
+
 impl EnvProgress {
     pub fn new(ui: Ui) -> EnvProgress {
         EnvProgress { ui, bar: None }
@@ -279,6 +286,9 @@ impl EnvProgress {
         } else {
             ""
         };
+        if let Some(range) = &report.guessed_python {
+            warn_guessed_python(&self.ui, range);
+        }
         let lock = if report.migrated {
             ", migrated pvm.lock into pylock.toml (same versions; pvm.lock is removed)"
         } else if report.wrote_lock {

@@ -15,7 +15,7 @@ pub mod tree;
 pub mod wheel;
 pub mod wheel_check;
 
-pub use sync::{is_the_project, read_lock, relock, sync};
+pub use sync::{guessed_python, is_the_project, read_lock, relock, resolve_keeping, sync};
 
 use std::path::PathBuf;
 
@@ -303,6 +303,9 @@ pub struct SyncReport {
     pub wrote_lock: bool,
     /// The lock written (first or again) holds one environment (pip resolved it).
     pub one_environment: bool,
+    /// The lock was made for these Pythons, guessed from the interpreter because the manifest
+    /// has no `requires-python`.
+    pub guessed_python: Option<String>,
     /// An old `pvm.lock` was re-locked into `pylock.toml` (and removed).
     pub migrated: bool,
     pub used_lock: bool,

@@ -1,11 +1,13 @@
 //! Resolving a project into a `pylock.toml`.
 //!
 //! With uv the lock is universal: one resolution of everything (every extra and group) for
-//! every platform and every Python `requires-python` allows, then one resolution per part of
-//! the manifest (the dependencies, each extra, each group) held to those pins, which says what
-//! each part needs and on which markers. A package's marker is the union of the parts that
-//! need it: `'tests' in dependency_groups and (…)`. With pip (3.6, 3.7) the lock holds the one
-//! environment it was resolved in, and says so in `environments`.
+//! every platform and every Python `requires-python` allows, in which each part of the
+//! manifest (the dependencies, each extra, each group) carries a tag marker, so each package's
+//! marker says which parts need it (`lock::part_markers`): `'tests' in dependency_groups and
+//! (…)`. A project with `[tool.pvm] conflicts` is resolved per world instead (uv's `pip
+//! compile` knows no conflicts), each world once, then each part in it held to its pins. With
+//! pip (3.6, 3.7) the lock holds the one environment it was resolved in, and says so in
+//! `environments`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -17,7 +19,9 @@ use super::pylock::{
 };
 use super::wheel;
 use crate::fsutil;
-use crate::pep::{self, Requirement};
+use crate::lock::part_markers::{self, Part};
+use crate::lock::preferences::{self, Pin};
+use crate::pep::{self, Requirement, Settled};
 use crate::project::{Project, Selection, Sources, requirements};
 use crate::python::Facts;
 use crate::venv::Layout;
@@ -127,31 +131,54 @@ pub fn expected_inputs(
         parts.insert("conflicts".into(), conflicts);
     }
     let environment = environment.filter(|_| resolver == "pip");
+    // What the manifest says, not the Pythons guessed without it: a lock made with 3.12 for
+    // `>=3.12` is as current on 3.13 (and out of range, hence re-locked, on 3.11).
+    let asked_python = project
+        .manifest
+        .requires_python
+        .as_ref()
+        .map(ToString::to_string)
+        .unwrap_or_default();
     Ok(pylock::inputs_hash(
         &parts,
-        &requires_python(project),
+        &asked_python,
         &written_sources(sources),
         resolver,
         environment,
     ))
 }
 
-/// The Pythons a lock is for: the manifest's `requires-python`, else every one uv resolves for.
-pub fn requires_python(project: &Project) -> String {
+/// The Pythons a lock is for: the manifest's `requires-python`, else the interpreter in use
+/// and every newer one (as uv does), never older ones nobody asked for.
+pub fn requires_python(project: &Project, facts: &Facts) -> String {
     match &project.manifest.requires_python {
         Some(specifiers) => specifiers.to_string(),
-        None => format!(">=3.{UV_OLDEST_MINOR}"),
+        None => guessed_python(facts),
     }
 }
 
-/// Resolves the project (every extra and group) into a lock. `previous` pins are kept where
-/// the manifest allows, unless `upgrade`.
+/// The Pythons a lock is for when the manifest has no `requires-python`: `Some` tells the
+/// command to say that they were guessed, as uv warns.
+pub fn guessed_requires_python(project: &Project, facts: &Facts) -> Option<String> {
+    project
+        .manifest
+        .requires_python
+        .is_none()
+        .then(|| guessed_python(facts))
+}
+
+fn guessed_python(facts: &Facts) -> String {
+    format!(">={}", facts.minor_version())
+}
+
+/// Resolves the project (every extra and group) into a lock. `previous` pins (forks
+/// included) are kept where the manifest allows, unless `upgrade`.
 pub fn resolve(
     project: &Project,
     layout: &Layout,
     facts: &Facts,
     backend: &Backend,
-    previous: &BTreeMap<String, String>,
+    previous: &[Pin],
     upgrade: bool,
 ) -> Result<PyLock, SyncError> {
     // pip resolves from inside the env: without it there, say so, not "No module named pip".
@@ -168,18 +195,32 @@ pub fn resolve(
     let pieces = pieces(project)?;
     let (packages, resolver, environments) = match backend {
         Backend::Uv(_) => {
-            let python_version = lowest_python(project);
-            let packages = resolve_universal(
-                backend,
-                layout,
-                &sources,
-                &pieces,
-                &conflicting(project),
-                &python_version,
-                previous,
-                upgrade,
-                scratch.path(),
-            )?;
+            let python_version = lowest_python(project, facts);
+            let conflicting = conflicting(project);
+            let packages = if conflicting.is_empty() {
+                resolve_tagged(
+                    backend,
+                    layout,
+                    &sources,
+                    &pieces,
+                    &python_version,
+                    previous,
+                    upgrade,
+                    scratch.path(),
+                )?
+            } else {
+                resolve_universal(
+                    backend,
+                    layout,
+                    &sources,
+                    &pieces,
+                    &conflicting,
+                    &python_version,
+                    &preferences::by_name(previous),
+                    upgrade,
+                    scratch.path(),
+                )?
+            };
             (packages, "uv", None)
         }
         Backend::Pip => {
@@ -189,7 +230,7 @@ pub fn resolve(
                 facts,
                 &sources,
                 &pieces,
-                (!upgrade).then_some(previous),
+                (!upgrade).then_some(&preferences::by_name(previous)),
                 scratch.path(),
             )?;
             (packages, "pip", Some(vec![environment_marker(facts)]))
@@ -215,7 +256,7 @@ pub fn resolve(
         environments,
         // uv's lock is for every Python from the floor it resolved for; pip's for its one.
         requires_python: match resolver {
-            "uv" => Some(requires_python(project)),
+            "uv" => Some(requires_python(project, facts)),
             _ => manifest.requires_python.as_ref().map(|s| s.to_string()),
         },
         extras: manifest.optional_dependencies.keys().cloned().collect(),
@@ -278,8 +319,8 @@ fn written_sources(sources: &Sources) -> Vec<String> {
 }
 
 /// The lowest `X.Y` that `requires-python` allows (uv resolves for it and everything newer);
-/// without one, the oldest uv resolves for.
-fn lowest_python(project: &Project) -> String {
+/// without one, the interpreter's (but never below the oldest uv resolves for).
+fn lowest_python(project: &Project, facts: &Facts) -> String {
     let from_manifest = project
         .manifest
         .requires_python
@@ -302,7 +343,7 @@ fn lowest_python(project: &Project) -> String {
                 })
                 .max()
         });
-    let (major, minor) = from_manifest.unwrap_or((3, UV_OLDEST_MINOR));
+    let (major, minor) = from_manifest.unwrap_or((facts.version_info.0, facts.version_info.1));
     let minor = if major == 3 {
         minor.max(UV_OLDEST_MINOR)
     } else {
@@ -382,6 +423,124 @@ fn resolve_universal(
         .collect())
 }
 
+/// The universal resolution of a project without conflicts: one uv run, each part's
+/// requirements tagged, the tags then read back into selection markers.
+#[allow(clippy::too_many_arguments)]
+fn resolve_tagged(
+    backend: &Backend,
+    layout: &Layout,
+    sources: &Sources,
+    pieces: &[Piece],
+    python_version: &str,
+    previous: &[Pin],
+    upgrade: bool,
+    scratch: &Path,
+) -> Result<Vec<Package>, SyncError> {
+    let parts: Vec<Part> = pieces
+        .iter()
+        .map(|piece| Part {
+            selection: selection_marker(piece.kind, &piece.name),
+            requirements: &piece.requirements,
+        })
+        .collect();
+    let input = scratch.join("everything.in");
+    let requirements = part_markers::tagged(&parts).map_err(|message| SyncError::BadLock {
+        path: input.clone(),
+        message,
+    })?;
+    if requirements.is_empty() {
+        return Ok(Vec::new());
+    }
+    let text: String = requirements.iter().map(|r| format!("{r}\n")).collect();
+    std::fs::write(&input, text).map_err(io_at(&input))?;
+    // uv prefers the versions already in its output file: the previous lock's, forks kept.
+    let output = scratch.join(super::pylock::LOCK_FILE);
+    if !upgrade && !previous.is_empty() {
+        let preferred = preferences::preferences_toml(previous, |m| part_markers::retag(m, &parts));
+        std::fs::write(&output, preferred).map_err(io_at(&output))?;
+    }
+    let pieces: Vec<&Piece> = pieces.iter().collect();
+    let run = Compile {
+        backend,
+        layout,
+        sources,
+        python_version,
+        scratch,
+    };
+    run.everything(&pieces, &input, &output, upgrade)?;
+    let text = std::fs::read_to_string(&output).map_err(io_at(&output))?;
+    let lock: PyLock = toml::from_str(&text).map_err(|err| SyncError::BadLock {
+        path: output.clone(),
+        message: err.to_string(),
+    })?;
+    let mut packages = Vec::new();
+    for mut package in lock.packages {
+        let settled = part_markers::untag(package.marker.as_deref(), &parts, python_version)
+            .map_err(|reason| SyncError::LockMarker {
+                path: output.clone(),
+                package: package.name.clone(),
+                marker: package.marker.clone().unwrap_or_default(),
+                reason,
+            })?;
+        package.marker = match settled {
+            Settled::Always => None,
+            Settled::When(marker) => Some(marker),
+            // Only where no part is selected: nothing needs it.
+            Settled::Never => continue,
+        };
+        packages.push(package);
+    }
+    Ok(packages)
+}
+
+/// What every uv run of one resolution shares.
+struct Compile<'a> {
+    backend: &'a Backend,
+    layout: &'a Layout,
+    sources: &'a Sources,
+    python_version: &'a str,
+    scratch: &'a Path,
+}
+
+impl Compile<'_> {
+    /// Resolves every part of `pieces` together from `input` into `output`; when that fails,
+    /// the error names the two parts that cannot be installed together, where it can.
+    fn everything(
+        &self,
+        pieces: &[&Piece],
+        input: &Path,
+        output: &Path,
+        upgrade: bool,
+    ) -> Result<(), SyncError> {
+        let resolved = self.backend.compile_universal(
+            self.layout,
+            self.sources,
+            input,
+            output,
+            self.python_version,
+            None,
+            upgrade,
+        );
+        resolved.map_err(|err| {
+            name_the_conflict(
+                self.backend,
+                self.layout,
+                self.sources,
+                pieces,
+                self.python_version,
+                self.scratch,
+            )
+            .unwrap_or(err)
+        })
+    }
+}
+
+/// The error for a failed read or write of `path`.
+fn io_at(path: &Path) -> impl FnOnce(std::io::Error) -> SyncError + use<> {
+    let path = path.to_path_buf();
+    move |source| SyncError::Io { path, source }
+}
+
 /// `'x' not in extras` / `'g' not in dependency_groups`.
 fn absent_marker(kind: PieceKind, name: &str) -> Option<String> {
     selection_marker(kind, name).map(|m| m.replace(" in ", " not in "))
@@ -400,13 +559,9 @@ fn resolve_world(
     upgrade: bool,
     scratch: &Path,
 ) -> Result<Vec<(Package, Option<String>)>, SyncError> {
-    let io = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| SyncError::Io { path, source }
-    };
     let write_requirements = |path: &Path, requirements: &[Requirement]| {
         let text: String = requirements.iter().map(|r| format!("{r}\n")).collect();
-        std::fs::write(path, text).map_err(io(path))
+        std::fs::write(path, text).map_err(io_at(path))
     };
     let everything: Vec<Requirement> = pieces
         .iter()
@@ -427,22 +582,15 @@ fn resolve_world(
             .map(|(name, version)| format!("{name}=={version}\n"))
             .collect()
     };
-    std::fs::write(&pins, preferred).map_err(io(&pins))?;
-    let resolved = backend.compile_universal(
+    std::fs::write(&pins, preferred).map_err(io_at(&pins))?;
+    let run = Compile {
+        backend,
         layout,
         sources,
-        &input,
-        &pins,
         python_version,
-        None,
-        upgrade,
-    );
-    if let Err(err) = resolved {
-        return Err(
-            name_the_conflict(backend, layout, sources, pieces, python_version, scratch)
-                .unwrap_or(err),
-        );
-    }
+        scratch,
+    };
+    run.everything(pieces, &input, &pins, upgrade)?;
 
     let mut entries = Vec::new();
     for (index, piece) in pieces.iter().enumerate() {
@@ -461,7 +609,7 @@ fn resolve_world(
             Some(&pins),
             false,
         )?;
-        let text = std::fs::read_to_string(&output).map_err(io(&output))?;
+        let text = std::fs::read_to_string(&output).map_err(io_at(&output))?;
         let lock: PyLock = toml::from_str(&text).map_err(|err| SyncError::BadLock {
             path: output.clone(),
             message: err.to_string(),
@@ -552,10 +700,6 @@ fn resolve_here(
     previous: Option<&BTreeMap<String, String>>,
     scratch: &Path,
 ) -> Result<Vec<Package>, SyncError> {
-    let io = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| SyncError::Io { path, source }
-    };
     let everything: Vec<Requirement> = pieces
         .iter()
         .flat_map(|p| p.requirements.iter().cloned())
@@ -565,7 +709,7 @@ fn resolve_here(
     }
     let input = scratch.join("everything.in");
     let text: String = everything.iter().map(|r| format!("{r}\n")).collect();
-    std::fs::write(&input, text).map_err(io(&input))?;
+    std::fs::write(&input, text).map_err(io_at(&input))?;
     let dest = scratch.join("downloads");
     let pinned = previous.filter(|pins| !pins.is_empty()).map(|pins| {
         let path = scratch.join("previous.txt");
@@ -598,14 +742,14 @@ fn resolve_here(
         })
         .collect();
     let mut found: BTreeMap<String, (Package, Vec<Requirement>)> = BTreeMap::new();
-    for entry in std::fs::read_dir(&dest).map_err(io(&dest))?.flatten() {
+    for entry in std::fs::read_dir(&dest).map_err(io_at(&dest))?.flatten() {
         let file = entry.file_name().to_string_lossy().into_owned();
         let Some((name, version)) = pylock::split_filename(&file) else {
             continue;
         };
         let (digest, size) = std::fs::File::open(entry.path())
             .and_then(|file| fsutil::copy_hashed(file, std::io::sink()))
-            .map_err(io(&entry.path()))?;
+            .map_err(io_at(&entry.path()))?;
         let url = direct.get(&name).cloned();
         let artifact = Artifact {
             name: url.is_none().then(|| file.clone()),

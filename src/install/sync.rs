@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use super::backend::{Backend, InstallFlags};
 use super::pylock::{LEGACY_LOCK_FILE, Package, PyLock};
 use super::{Progress, SyncError, SyncOptions, SyncReport, editable, native, resolve, site};
+use crate::lock::preferences;
 use crate::pep;
 use crate::project::package::{self, InstalledProject};
 use crate::project::{Project, Selection, Sources, requirements};
@@ -29,15 +30,7 @@ pub fn relock(
     upgrade: bool,
 ) -> Result<(PyLock, bool), SyncError> {
     let legacy = project.root.join(LEGACY_LOCK_FILE);
-    let previous = match PyLock::read(&project.lock_path())? {
-        Some(lock) => lock
-            .packages
-            .iter()
-            .filter_map(|p| Some((p.name.clone(), p.version.clone()?)))
-            .collect(),
-        None => super::pylock::legacy_pins(&project.root).unwrap_or_default(),
-    };
-    let lock = resolve::resolve(project, layout, facts, backend, &previous, upgrade)?;
+    let lock = resolve_keeping(project, layout, facts, backend, upgrade)?;
     lock.write(&project.lock_path())?;
     let migrated = project.script.is_none() && legacy.is_file();
     if migrated {
@@ -47,6 +40,24 @@ pub fn relock(
         })?;
     }
     Ok((lock, migrated))
+}
+
+/// Resolves the project into a lock (written nowhere), keeping the versions of the lock there
+/// (or of an old `pvm.lock`) unless `upgrade`.
+pub fn resolve_keeping(
+    project: &Project,
+    layout: &Layout,
+    facts: &Facts,
+    backend: &Backend,
+    upgrade: bool,
+) -> Result<PyLock, SyncError> {
+    let previous = match PyLock::read(&project.lock_path())? {
+        Some(lock) => preferences::pins_of(&lock),
+        None => {
+            preferences::unmarked(super::pylock::legacy_pins(&project.root).unwrap_or_default())
+        }
+    };
+    resolve::resolve(project, layout, facts, backend, &previous, upgrade)
 }
 
 /// Makes the env hold exactly what the project needs for `selection`: its dependencies (the
@@ -405,6 +416,14 @@ fn report_changes(
             report.removed.push((name.clone(), dist.version.clone()));
         }
     }
+}
+
+/// The Pythons a universal lock was made for when the manifest did not say.
+pub fn guessed_python(lock: &PyLock, project: &Project, facts: &Facts) -> Option<String> {
+    let universal = lock.environments.is_none();
+    universal
+        .then(|| resolve::guessed_requires_python(project, facts))
+        .flatten()
 }
 
 /// Whether a locked package is the project: its folder, or (in a lock written before pvm kept

@@ -58,6 +58,13 @@ pub fn freshness(
     if let (Some(range), Some(version)) = (&lock.requires_python, facts.pep440_version())
         && pep::parse_specifiers(range).is_ok_and(|range| !range.contains(&version))
     {
+        // Without `requires-python`, the lock's Pythons were guessed from the interpreter it
+        // was made with: an older one asks for a lock that covers it, not an error.
+        if project.manifest.requires_python.is_none() {
+            return Ok(Freshness::Stale(format!(
+                "the Pythons guessed without requires-python ({range})"
+            )));
+        }
         return Ok(Freshness::Uncovered(format!("Python {range}")));
     }
     Ok(Freshness::Current)

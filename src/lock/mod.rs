@@ -3,7 +3,12 @@
 //! New lock code lives here, in files named for what they hold. The PEP 751 file, markers,
 //! resolution and export still live in `install/` until the code is split along the data
 //! flow (`DESIGN.md`, "Layout of the code"); until then this module may use `install`'s
-//! types, and `install` does not import it.
+//! types; `install` imports from here only what its resolver needs of the new lock code
+//! (`part_markers`, `preferences`), which uses nothing of `install` but the lock's types and
+//! marker combinators.
 
+pub mod bounds;
 pub mod freshness;
+pub mod part_markers;
 pub mod policy;
+pub mod preferences;

@@ -22,6 +22,9 @@ pub struct Chosen {
     pub first: bool,
     /// `--frozen` installs a lock that no longer matches the manifest.
     pub frozen_stale: bool,
+    /// The lock written was made for these Pythons, guessed from the interpreter (the
+    /// manifest has no `requires-python`).
+    pub guessed_python: Option<String>,
 }
 
 impl Chosen {
@@ -36,6 +39,7 @@ impl Chosen {
                 .as_ref()
                 .is_some_and(|lock| lock.environments.is_some());
         report.frozen_stale = self.frozen_stale;
+        report.guessed_python = self.guessed_python.clone();
     }
 }
 
@@ -135,6 +139,7 @@ pub fn choose(
             let backend = Backend::choose(project.manifest.settings.installer, facts)?;
             let (lock, migrated) = install::relock(project, layout, facts, &backend, false)?;
             Ok(Chosen {
+                guessed_python: install::guessed_python(&lock, project, facts),
                 lock: Some(lock),
                 relocked: true,
                 migrated,

@@ -18,6 +18,7 @@ mod init;
 mod interrupts;
 mod list;
 mod lock;
+mod lock_bounds;
 mod lock_policy;
 mod loopback;
 mod native;
