@@ -77,7 +77,11 @@ fn agent_with(timeout: Duration) -> ureq::Agent {
     // body that keeps coming is not cut off.
     let mut config = ureq::Agent::config_builder()
         .timeout_connect(Some(timeout))
-        .timeout_per_read(Some(timeout));
+        .timeout_per_read(Some(timeout))
+        // A client is shared by as many downloads as pvm makes at once, to one or two hosts:
+        // each may keep its connection for the next.
+        .max_idle_connections(crate::parallel::IO_WORKERS)
+        .max_idle_connections_per_host(crate::parallel::IO_WORKERS);
     if let Some(file) = std::env::var_os("SSL_CERT_FILE").filter(|f| !f.is_empty())
         && let Ok(pem) = std::fs::read(file)
     {
@@ -123,8 +127,31 @@ impl<E> From<HttpError> for Failure<E> {
 /// Streams `url`'s body into `sink`, trying again (up to [`ATTEMPTS`] tries in all, a moment
 /// apart) when the connection fails or stalls. The error names the URL without credentials.
 pub fn download<S: Sink>(url: &str, sink: &mut S) -> Result<(), Failure<S::Error>> {
-    let timeout = timeout()?;
-    download_with(&agent_with(timeout), timeout, url, sink)
+    Client::new()?.download(url, sink)
+}
+
+/// One client for many downloads, shared by the threads that make them: its connections (and
+/// their TLS sessions) are kept and reused from one download to the next, as uv's are, and the
+/// certificates are read once.
+#[derive(Clone)]
+pub struct Client {
+    agent: ureq::Agent,
+    timeout: Duration,
+}
+
+impl Client {
+    pub fn new() -> Result<Client, HttpError> {
+        let timeout = timeout()?;
+        Ok(Client {
+            agent: agent_with(timeout),
+            timeout,
+        })
+    }
+
+    /// As [`download`], through this client's connections.
+    pub fn download<S: Sink>(&self, url: &str, sink: &mut S) -> Result<(), Failure<S::Error>> {
+        download_with(&self.agent, self.timeout, url, sink)
+    }
 }
 
 fn download_with<S: Sink>(
