@@ -58,9 +58,8 @@ pub fn install(
     let scratch;
     let unpacked = match cache {
         Some(cache) => {
-            // Keyed by what the file holds, never by its name or time: another file of the
-            // same name, size and time is another wheel.
-            let sha256 = fsutil::sha256_file(wheel).map_err(|source| WheelError::Open {
+            // Keyed by what the file holds, never by its name.
+            let sha256 = remembered_sha256(wheel, cache).map_err(|source| WheelError::Open {
                 path: wheel.to_path_buf(),
                 source,
             })?;
@@ -85,6 +84,33 @@ pub fn install(
         },
         other => other,
     })
+}
+
+/// The sha256 of the file at `wheel`, remembered in `cache` by its path, size and modification
+/// time (as interpreter facts are): pip's bundled wheel (2 MB) is the same file for every env
+/// seeded from an interpreter, and hashing it again for each costs more than linking it in. An
+/// unpack hashes the file again anyway, and keeps its tree only under what it found.
+fn remembered_sha256(wheel: &Path, cache: &Path) -> io::Result<String> {
+    use sha2::{Digest, Sha256};
+    use std::os::unix::ffi::OsStrExt;
+    let Some(stamp) = crate::python::facts::FileStamp::of(wheel) else {
+        return fsutil::sha256_file(wheel);
+    };
+    let mut key = Sha256::new();
+    key.update(wheel.as_os_str().as_bytes());
+    key.update(format!("\0{}\0{}", stamp.size, stamp.mtime_ns));
+    let memo = cache.join(format!("{}.sha256", &fsutil::hex(&key.finalize())[..32]));
+    if let Ok(text) = fs::read_to_string(&memo)
+        && text.len() == 64
+        && text.bytes().all(|b| b.is_ascii_hexdigit())
+    {
+        return Ok(text);
+    }
+    let sha256 = fsutil::sha256_file(wheel)?;
+    // Only a shortcut: a store that cannot keep it hashes the wheel the next time.
+    let _ =
+        fsutil::create_dir_all(cache).and_then(|()| fsutil::write_atomic(&memo, sha256.as_bytes()));
+    Ok(sha256)
 }
 
 /// Installs a wheel already unpacked at `unpacked` (left as it is: its files are linked or
@@ -717,6 +743,25 @@ pub fn requires_dist(wheel: &Path) -> Vec<crate::pep::Requirement> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_wheels_hash_is_remembered_until_the_file_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        let (wheel, cache) = (dir.path().join("pip.whl"), dir.path().join("cache"));
+        fs::write(&wheel, b"one").unwrap();
+        let first = remembered_sha256(&wheel, &cache).unwrap();
+        assert_eq!(first, fsutil::sha256_file(&wheel).unwrap());
+        // Remembered: read back, not hashed again.
+        let memo = fs::read_dir(&cache).unwrap().next().unwrap().unwrap().path();
+        fs::write(&memo, "a".repeat(64)).unwrap();
+        assert_eq!(remembered_sha256(&wheel, &cache).unwrap(), "a".repeat(64));
+        // Another file at the same path (another size) is hashed anew.
+        fs::write(&wheel, b"other").unwrap();
+        assert_eq!(
+            remembered_sha256(&wheel, &cache).unwrap(),
+            fsutil::sha256_file(&wheel).unwrap()
+        );
+    }
 
     #[test]
     fn unsafe_paths_are_refused() {
