@@ -752,7 +752,12 @@ mod tests {
         let first = remembered_sha256(&wheel, &cache).unwrap();
         assert_eq!(first, fsutil::sha256_file(&wheel).unwrap());
         // Remembered: read back, not hashed again.
-        let memo = fs::read_dir(&cache).unwrap().next().unwrap().unwrap().path();
+        let memo = fs::read_dir(&cache)
+            .unwrap()
+            .next()
+            .unwrap()
+            .unwrap()
+            .path();
         fs::write(&memo, "a".repeat(64)).unwrap();
         assert_eq!(remembered_sha256(&wheel, &cache).unwrap(), "a".repeat(64));
         // Another file at the same path (another size) is hashed anew.
