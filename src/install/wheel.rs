@@ -99,7 +99,8 @@ fn remembered_sha256(wheel: &Path, cache: &Path) -> io::Result<String> {
     let mut key = Sha256::new();
     key.update(wheel.as_os_str().as_bytes());
     key.update(format!("\0{}\0{}", stamp.size, stamp.mtime_ns));
-    let memo = cache.join(format!("{}.sha256", &fsutil::hex(&key.finalize())[..32]));
+    // A dot name, as the scratch folders have: what is not a dot name in `cache` is a tree.
+    let memo = cache.join(format!(".sha256-{}", &fsutil::hex(&key.finalize())[..32]));
     if let Ok(text) = fs::read_to_string(&memo)
         && text.len() == 64
         && text.bytes().all(|b| b.is_ascii_hexdigit())
