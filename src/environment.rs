@@ -367,6 +367,8 @@ pub fn ensure(
         && metadata
             .as_ref()
             .is_some_and(|m| !holds_what_it_should(&env, m, project, &selection));
+    // An env built here and now has nothing a killed sync could have left half done.
+    let mut built = false;
     let mut metadata = match (verdict, metadata) {
         (Verdict::Current, Some(metadata)) if !options.reinstall && !installed_differs => {
             crate::lock::policy::check(project, options.lock, &metadata.python.facts)?;
@@ -401,6 +403,7 @@ pub fn ensure(
                         interpreter.path.display()
                     ),
                 });
+                built = true;
                 build(store, &env, project, request, &interpreter, events)?
             }
         }
@@ -412,6 +415,7 @@ pub fn ensure(
             }
             events(Event::FindingInterpreter(request));
             let interpreter = find_or_install(store, project, request, events)?;
+            built = true;
             build(store, &env, project, request, &interpreter, events)?
         }
     };
@@ -428,7 +432,7 @@ pub fn ensure(
     let facts = metadata.python.facts.clone();
     // A sync that started and did not finish (killed, failed): the files are checked.
     let options = &SyncOptions {
-        repair: metadata.fingerprint.is_none(),
+        repair: metadata.fingerprint.is_none() && !built,
         cache: Some(store.cache_dir()),
         ..options.clone()
     };

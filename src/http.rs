@@ -7,7 +7,12 @@
 use std::io::{self, Read};
 use std::time::Duration;
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
 use ureq::tls::{PemItem, RootCerts, TlsConfig};
+use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
+use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
 
 use crate::fsutil;
 
@@ -77,7 +82,11 @@ fn agent_with(timeout: Duration) -> ureq::Agent {
     // body that keeps coming is not cut off.
     let mut config = ureq::Agent::config_builder()
         .timeout_connect(Some(timeout))
-        .timeout_per_read(Some(timeout));
+        .timeout_per_read(Some(timeout))
+        // A client is shared by as many downloads as pvm makes at once, to one or two hosts:
+        // each may keep its connection for the next.
+        .max_idle_connections(crate::parallel::IO_WORKERS)
+        .max_idle_connections_per_host(crate::parallel::IO_WORKERS);
     if let Some(file) = std::env::var_os("SSL_CERT_FILE").filter(|f| !f.is_empty())
         && let Ok(pem) = std::fs::read(file)
     {
@@ -95,7 +104,51 @@ fn agent_with(timeout: Duration) -> ureq::Agent {
             );
         }
     }
-    config.build().new_agent()
+    ureq::Agent::with_parts(
+        config.build(),
+        DefaultConnector::new(),
+        SharedLookups::default(),
+    )
+}
+
+/// The addresses of the hosts an agent reached, looked up once per host: downloads made side
+/// by side all ask for the same one or two hosts, and among dozens of lookups at once one
+/// answer is often lost, which stalls its download for glibc's 5 s retry (seen: 4 of 31 wheels
+/// of a cold sync). The first download looks the host up; the others wait for it and share
+/// what it found. A failed lookup is not kept: the next download tries again.
+#[derive(Debug, Default)]
+struct SharedLookups {
+    hosts: Mutex<HashMap<String, Arc<Mutex<Option<ResolvedSocketAddrs>>>>>,
+}
+
+impl Resolver for SharedLookups {
+    fn resolve(
+        &self,
+        uri: &ureq::http::Uri,
+        config: &ureq::config::Config,
+        timeout: NextTimeout,
+    ) -> Result<ResolvedSocketAddrs, ureq::Error> {
+        let key = format!(
+            "{}://{}",
+            uri.scheme_str().unwrap_or_default(),
+            uri.authority().map_or("", |authority| authority.as_str())
+        );
+        let host = lock(&self.hosts).entry(key).or_default().clone();
+        let mut found = lock(&host);
+        if let Some(addresses) = found.as_ref() {
+            return Ok(addresses.clone());
+        }
+        let addresses = DefaultResolver::default().resolve(uri, config, timeout)?;
+        *found = Some(addresses.clone());
+        Ok(addresses)
+    }
+}
+
+/// A lock whose holder panicked still guards plain data.
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// Where a download's bytes go. A try that fails part way is followed by a new one from the
@@ -123,8 +176,31 @@ impl<E> From<HttpError> for Failure<E> {
 /// Streams `url`'s body into `sink`, trying again (up to [`ATTEMPTS`] tries in all, a moment
 /// apart) when the connection fails or stalls. The error names the URL without credentials.
 pub fn download<S: Sink>(url: &str, sink: &mut S) -> Result<(), Failure<S::Error>> {
-    let timeout = timeout()?;
-    download_with(&agent_with(timeout), timeout, url, sink)
+    Client::new()?.download(url, sink)
+}
+
+/// One client for many downloads, shared by the threads that make them: its connections (and
+/// their TLS sessions) are kept and reused from one download to the next, as uv's are, and the
+/// certificates are read once.
+#[derive(Clone)]
+pub struct Client {
+    agent: ureq::Agent,
+    timeout: Duration,
+}
+
+impl Client {
+    pub fn new() -> Result<Client, HttpError> {
+        let timeout = timeout()?;
+        Ok(Client {
+            agent: agent_with(timeout),
+            timeout,
+        })
+    }
+
+    /// As [`download`], through this client's connections.
+    pub fn download<S: Sink>(&self, url: &str, sink: &mut S) -> Result<(), Failure<S::Error>> {
+        download_with(&self.agent, self.timeout, url, sink)
+    }
 }
 
 fn download_with<S: Sink>(
@@ -290,6 +366,25 @@ mod tests {
             "{err}"
         );
         assert!(!err.contains("secret"), "{err}");
+    }
+
+    #[test]
+    fn a_host_is_looked_up_once_for_every_download_to_it() {
+        let lookups = SharedLookups::default();
+        let config = ureq::config::Config::default();
+        let uri: ureq::http::Uri = "http://localhost:8/a.whl".parse().unwrap();
+        let found: Vec<_> = (0..3)
+            .map(|_| {
+                let addresses = lookups
+                    .resolve(&uri, &config, NextTimeout::default())
+                    .unwrap();
+                addresses.iter().copied().collect::<Vec<_>>()
+            })
+            .collect();
+        assert!(found.iter().all(|addresses| *addresses == found[0]));
+        assert!(found[0].iter().all(|address| address.ip().is_loopback()));
+        let hosts = lock(&lookups.hosts);
+        assert_eq!(hosts.keys().collect::<Vec<_>>(), ["http://localhost:8"]);
     }
 
     #[test]

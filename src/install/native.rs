@@ -155,7 +155,11 @@ fn at_hand(artifact: &Artifact, root: &Path, cache: &Path) -> Option<PathBuf> {
 
 /// Downloads `artifact` by URL into `cache/artifacts/<sha256>.whl`, streamed through the hash
 /// and kept only when it matches. `SyncError::Native` when the download itself fails.
-fn download(artifact: &Artifact, cache: &Path) -> Result<PathBuf, SyncError> {
+fn download(
+    client: &crate::http::Client,
+    artifact: &Artifact,
+    cache: &Path,
+) -> Result<PathBuf, SyncError> {
     let (Some(url), Some(expected), Some(kept)) =
         (&artifact.url, artifact.sha256(), kept_path(artifact, cache))
     else {
@@ -182,7 +186,7 @@ fn download(artifact: &Artifact, cache: &Path) -> Result<PathBuf, SyncError> {
         part,
         hasher: Sha256::new(),
     };
-    match crate::http::download(url, &mut sink) {
+    match client.download(url, &mut sink) {
         Ok(()) => {}
         // The network: the installer may do better (credentials from netrc, a proxy).
         Err(Failure::Http(err @ HttpError::Failed { .. })) => {
@@ -286,62 +290,62 @@ pub fn plan(
         wanted.push((package, wheel));
     }
     // A local wheel the lock names must be there; a URL is fetched unless it was before.
-    let mut missing = Vec::new();
-    for (_, wheel) in &wanted {
-        if at_hand(wheel, &project.root, cache).is_none() {
-            if wheel
+    let mut jobs = Vec::new();
+    for (package, wheel) in wanted {
+        let fetch = at_hand(wheel, &project.root, cache).is_none();
+        if fetch
+            && (wheel
                 .url
                 .as_deref()
                 .is_none_or(|url| url.starts_with("file:"))
-                || offline
-            {
-                return Ok(None);
-            }
-            missing.push(*wheel);
+                || offline)
+        {
+            return Ok(None);
         }
-    }
-    if !missing.is_empty() {
-        progress(Progress::Fetching {
-            count: missing.len(),
+        jobs.push(Job {
+            package,
+            wheel,
+            fetch,
         });
     }
-    // Downloads go side by side. One that fails (no network, an index that wants the
-    // credentials only the installer reads from netrc) hands the whole install to the
-    // installer; a download that is not what the lock says is refused.
-    for result in parallel::map(&missing, 4, |wheel| download(wheel, cache)) {
-        match result {
-            Ok(_) => {}
-            Err(SyncError::Native(_)) => return Ok(None),
-            Err(err) => return Err(err),
-        }
+    let missing = jobs.iter().filter(|job| job.fetch).count();
+    if missing > 0 {
+        progress(Progress::Fetching { count: missing });
     }
-    // Unpacked (anew on --reinstall) and checked now, before the env changes: a wheel that
-    // is not what the lock says, or would write over the env's own files, is refused; a store
-    // that cannot take it is said to be full or not writable. Only a wheel pvm cannot read
-    // (a zip feature it lacks) goes to the installer. Each is kept by the sha256 it was
-    // checked against, never by its name.
+    // Only a download needs the client (a bad PVM_HTTP_TIMEOUT is an error only then).
+    let client = match missing {
+        0 => None,
+        _ => Some(crate::http::Client::new()?),
+    };
+    // Each wheel is downloaded (all at once, as uv downloads: the time is the network's), then
+    // unpacked (anew on --reinstall) and checked by the same thread while other downloads go
+    // on, all before the env changes. Wheels at hand are only unpacked: a few at a time.
+    let workers = if missing > 0 { jobs.len() } else { 4 };
     let unpacked = cache.join("wheels");
-    let results = parallel::map(&wanted, 4, |(package, wheel)| {
-        let file = at_hand(wheel, &project.root, cache)?;
-        let sha256 = wheel.sha256()?;
-        // Named as the lock names it: a local file by its path, a download (kept under its
-        // sha256) by its file name.
-        let shown = match wheel.local_file(&project.root) {
-            Some(_) => file.clone(),
-            None => PathBuf::from(wheel.file_name().unwrap_or("a wheel")),
-        };
-        Some(unpack_checked(
-            package,
-            &file,
-            sha256,
-            &shown,
+    let results = parallel::map_io(&jobs, workers, |job| {
+        crate::interrupt::check()?;
+        if let (true, Some(client)) = (job.fetch, &client) {
+            download(client, job.wheel, cache)?;
+        }
+        Ok(unpack_job(
+            job,
+            &project.root,
+            cache,
             &unpacked,
             options.reinstall,
         ))
     });
+    // A download that fails (no network, an index that wants the credentials only the
+    // installer reads from netrc) hands the whole install to the installer; a download that
+    // is not what the lock says is refused.
+    let results = match results.into_iter().collect::<Result<Vec<_>, SyncError>>() {
+        Ok(results) => results,
+        Err(SyncError::Native(_)) => return Ok(None),
+        Err(err) => return Err(err),
+    };
     let mut trees = Vec::new();
     let mut unsupported = false;
-    for (result, (_, wheel)) in results.into_iter().zip(&wanted) {
+    for (result, Job { wheel, .. }) in results.into_iter().zip(&jobs) {
         match result {
             Some(Ok(tree)) => trees.push(tree),
             None | Some(Err(WheelError::Unsupported { .. })) => unsupported = true,
@@ -375,6 +379,42 @@ pub fn plan(
         return Ok(None);
     }
     Ok(Some(Plan { replace, trees }))
+}
+
+/// A wheel the plan installs, and whether it must be downloaded first.
+struct Job<'a> {
+    package: &'a Package,
+    wheel: &'a Artifact,
+    fetch: bool,
+}
+
+/// The job's wheel (at hand now) unpacked into `unpacked` and checked: a wheel pvm cannot
+/// read is `None`. A wheel that is not what the lock says, or would write over the env's own
+/// files, is refused; a store that cannot take it is said to be full or not writable. Each is
+/// kept by the sha256 it was checked against, never by its name.
+fn unpack_job(
+    job: &Job,
+    root: &Path,
+    cache: &Path,
+    unpacked: &Path,
+    fresh: bool,
+) -> Option<Result<PathBuf, WheelError>> {
+    let file = at_hand(job.wheel, root, cache)?;
+    let sha256 = job.wheel.sha256()?;
+    // Named as the lock names it: a local file by its path, a download (kept under its
+    // sha256) by its file name.
+    let shown = match job.wheel.local_file(root) {
+        Some(_) => file.clone(),
+        None => PathBuf::from(job.wheel.file_name().unwrap_or("a wheel")),
+    };
+    Some(unpack_checked(
+        job.package,
+        &file,
+        sha256,
+        &shown,
+        unpacked,
+        fresh,
+    ))
 }
 
 /// `file`, the wheel the lock names for `package`, unpacked into `unpacked` and checked

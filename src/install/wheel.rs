@@ -58,9 +58,8 @@ pub fn install(
     let scratch;
     let unpacked = match cache {
         Some(cache) => {
-            // Keyed by what the file holds, never by its name or time: another file of the
-            // same name, size and time is another wheel.
-            let sha256 = fsutil::sha256_file(wheel).map_err(|source| WheelError::Open {
+            // Keyed by what the file holds, never by its name.
+            let sha256 = remembered_sha256(wheel, cache).map_err(|source| WheelError::Open {
                 path: wheel.to_path_buf(),
                 source,
             })?;
@@ -85,6 +84,34 @@ pub fn install(
         },
         other => other,
     })
+}
+
+/// The sha256 of the file at `wheel`, remembered in `cache` by its path, size and modification
+/// time (as interpreter facts are): pip's bundled wheel (2 MB) is the same file for every env
+/// seeded from an interpreter, and hashing it again for each costs more than linking it in. An
+/// unpack hashes the file again anyway, and keeps its tree only under what it found.
+fn remembered_sha256(wheel: &Path, cache: &Path) -> io::Result<String> {
+    use sha2::{Digest, Sha256};
+    use std::os::unix::ffi::OsStrExt;
+    let Some(stamp) = crate::python::facts::FileStamp::of(wheel) else {
+        return fsutil::sha256_file(wheel);
+    };
+    let mut key = Sha256::new();
+    key.update(wheel.as_os_str().as_bytes());
+    key.update(format!("\0{}\0{}", stamp.size, stamp.mtime_ns));
+    // A dot name, as the scratch folders have: what is not a dot name in `cache` is a tree.
+    let memo = cache.join(format!(".sha256-{}", &fsutil::hex(&key.finalize())[..32]));
+    if let Ok(text) = fs::read_to_string(&memo)
+        && text.len() == 64
+        && text.bytes().all(|b| b.is_ascii_hexdigit())
+    {
+        return Ok(text);
+    }
+    let sha256 = fsutil::sha256_file(wheel)?;
+    // Only a shortcut: a store that cannot keep it hashes the wheel the next time.
+    let _ =
+        fsutil::create_dir_all(cache).and_then(|()| fsutil::write_atomic(&memo, sha256.as_bytes()));
+    Ok(sha256)
 }
 
 /// Installs a wheel already unpacked at `unpacked` (left as it is: its files are linked or
@@ -323,30 +350,16 @@ fn unpack(
     };
     let mut archive = zip::ZipArchive::new(io::BufReader::new(file))
         .map_err(|err| wheel_check::zip_error(wheel, err))?;
+    let names = tree_names(&archive, wheel)?;
+    make_folders(root, &names)?;
     let mut hashed = BTreeMap::new();
-    for index in 0..archive.len() {
+    for (index, name) in names.into_iter().enumerate() {
+        let Some(name) = name else {
+            continue;
+        };
         let mut entry = archive
             .by_index(index)
             .map_err(|err| wheel_check::zip_error(wheel, err))?;
-        if entry.is_dir() {
-            continue;
-        }
-        let raw = entry
-            .name()
-            .map_err(|err| invalid(err.to_string()))?
-            .into_owned();
-        if !is_safe(&raw) {
-            return Err(invalid(format!("unsafe path `{raw}`")));
-        }
-        // `a/./b` and `a//b` are `a/b`: one name per file.
-        let name = Path::new(&raw)
-            .components()
-            .map(|part| part.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
-        if is_own_record(&name) {
-            continue;
-        }
         wheel_check::readable(wheel, &name, entry.compression())?;
         let executable = entry.unix_mode().is_some_and(|mode| mode & 0o111 != 0);
         let target = root.join(&name);
@@ -354,11 +367,11 @@ fn unpack(
             path: target.clone(),
             source,
         };
-        if let Some(parent) = target.parent() {
-            fs::create_dir_all(parent).map_err(write_err)?;
-        }
         // A new file even for a name the zip holds twice: the scratch tree is pvm's alone.
         let out = fs::File::create(&target).map_err(write_err)?;
+        if executable {
+            set_executable(&out).map_err(write_err)?;
+        }
         let (digest, size) =
             fsutil::copy_hashed(&mut entry, io::BufWriter::new(out)).map_err(|err| {
                 // What the zip cannot give is the wheel's fault; the rest, the disk's.
@@ -369,12 +382,65 @@ fn unpack(
                     _ => write_err(err),
                 }
             })?;
-        if executable {
-            set_executable(&target).map_err(write_err)?;
-        }
         hashed.insert(name, (fsutil::record_hash(&digest), size));
     }
     Ok(hashed)
+}
+
+/// The path in the tree of each of the zip's files, by index, checked and normalized: `None`
+/// for a folder and for the wheel's own RECORD (pvm writes it), however it is spelled.
+fn tree_names<R: io::Read + Seek>(
+    archive: &zip::ZipArchive<R>,
+    wheel: &Path,
+) -> Result<Vec<Option<String>>, WheelError> {
+    let invalid = |reason: String| WheelError::Invalid {
+        path: wheel.to_path_buf(),
+        reason,
+    };
+    (0..archive.len())
+        .map(|index| {
+            let raw = archive
+                .name_for_index(index)
+                .ok_or_else(|| invalid(format!("no entry {index}")))?
+                .map_err(|err| invalid(err.to_string()))?;
+            // As the zip tells a folder.
+            if raw.ends_with(['/', '\\']) {
+                return Ok(None);
+            }
+            if !is_safe(&raw) {
+                return Err(invalid(format!("unsafe path `{raw}`")));
+            }
+            // `a/./b` and `a//b` are `a/b`: one name per file.
+            let name = Path::new(raw.as_ref())
+                .components()
+                .map(|part| part.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            Ok((!is_own_record(&name)).then_some(name))
+        })
+        .collect()
+}
+
+/// Creates `root` and every folder the files `names` go into, each once and parents first:
+/// making each file's folders as it comes asks the kernel again for every file (thousands of
+/// `mkdir`s that fail because the folder is there).
+fn make_folders(root: &Path, names: &[Option<String>]) -> Result<(), WheelError> {
+    let mut folders = std::collections::BTreeSet::new();
+    for name in names.iter().flatten() {
+        let mut at = name.as_str();
+        // A folder already in has its parents in too.
+        while let Some((parent, _)) = at.rsplit_once('/')
+            && folders.insert(parent)
+        {
+            at = parent;
+        }
+    }
+    // Sorted, a folder comes after its parent (a prefix of it).
+    let paths = std::iter::once(root.to_path_buf()).chain(folders.iter().map(|f| root.join(f)));
+    for path in paths {
+        fs::create_dir(&path).map_err(|source| WheelError::Write { path, source })?;
+    }
+    Ok(())
 }
 
 /// Whether `name` (normalized) is the wheel's own RECORD: `<name>.dist-info/RECORD` at the
@@ -553,9 +619,10 @@ fn is_safe(name: &str) -> bool {
             .all(|component| matches!(component, Component::Normal(_)))
 }
 
-fn set_executable(path: &Path) -> io::Result<()> {
+/// Through the open file: no second lookup of its path.
+fn set_executable(file: &fs::File) -> io::Result<()> {
     use std::os::unix::fs::PermissionsExt;
-    fs::set_permissions(path, fs::Permissions::from_mode(0o755))
+    file.set_permissions(fs::Permissions::from_mode(0o755))
 }
 
 /// A RECORD path: relative to site-packages, with `..` for files outside it.
@@ -677,6 +744,30 @@ pub fn requires_dist(wheel: &Path) -> Vec<crate::pep::Requirement> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_wheels_hash_is_remembered_until_the_file_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        let (wheel, cache) = (dir.path().join("pip.whl"), dir.path().join("cache"));
+        fs::write(&wheel, b"one").unwrap();
+        let first = remembered_sha256(&wheel, &cache).unwrap();
+        assert_eq!(first, fsutil::sha256_file(&wheel).unwrap());
+        // Remembered: read back, not hashed again.
+        let memo = fs::read_dir(&cache)
+            .unwrap()
+            .next()
+            .unwrap()
+            .unwrap()
+            .path();
+        fs::write(&memo, "a".repeat(64)).unwrap();
+        assert_eq!(remembered_sha256(&wheel, &cache).unwrap(), "a".repeat(64));
+        // Another file at the same path (another size) is hashed anew.
+        fs::write(&wheel, b"other").unwrap();
+        assert_eq!(
+            remembered_sha256(&wheel, &cache).unwrap(),
+            fsutil::sha256_file(&wheel).unwrap()
+        );
+    }
 
     #[test]
     fn unsafe_paths_are_refused() {

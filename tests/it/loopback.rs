@@ -1,6 +1,7 @@
 //! A loopback HTTP server for the tests: the files of a folder (an index, a lock's wheels, a
 //! Python mirror), or a server that stalls mid-body. Each connection has its own thread, so a
-//! stalled one holds up no other; every request is counted.
+//! stalled one holds up no other; every request is counted, and so are the requests answered
+//! at once.
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
@@ -18,18 +19,30 @@ pub enum Answer {
     StallFirst,
     /// Every request gets the headers of a megabyte and three bytes of it, then nothing for 90 s.
     StallAll,
+    /// Every file whole, each after a pause of [`SLOW`], as a distant server answers: requests
+    /// made side by side overlap.
+    Slow,
 }
+
+/// How long [`Answer::Slow`] waits before each answer.
+pub const SLOW: Duration = Duration::from_millis(300);
 
 pub struct Server {
     /// `http://127.0.0.1:<port>`.
     pub base: String,
     requests: Arc<AtomicUsize>,
+    most_at_once: Arc<AtomicUsize>,
 }
 
 impl Server {
     /// How many requests it has answered.
     pub fn requests(&self) -> usize {
         self.requests.load(Ordering::SeqCst)
+    }
+
+    /// The most requests it was answering at one time.
+    pub fn most_at_once(&self) -> usize {
+        self.most_at_once.load(Ordering::SeqCst)
     }
 
     /// `127.0.0.1:<port>`, for URLs a test writes itself.
@@ -48,15 +61,25 @@ pub fn serve_as(dir: PathBuf, answer: Answer) -> Server {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let requests = Arc::new(AtomicUsize::new(0));
-    let counter = requests.clone();
+    let most_at_once = Arc::new(AtomicUsize::new(0));
+    let (counter, most) = (requests.clone(), most_at_once.clone());
+    let now = Arc::new(AtomicUsize::new(0));
     std::thread::spawn(move || {
         for stream in listener.incoming().flatten() {
             let first = counter.fetch_add(1, Ordering::SeqCst) == 0;
-            let dir = dir.clone();
-            std::thread::spawn(move || respond(stream, &dir, answer, first));
+            let (dir, now, most) = (dir.clone(), now.clone(), most.clone());
+            std::thread::spawn(move || {
+                most.fetch_max(now.fetch_add(1, Ordering::SeqCst) + 1, Ordering::SeqCst);
+                respond(stream, &dir, answer, first);
+                now.fetch_sub(1, Ordering::SeqCst);
+            });
         }
     });
-    Server { base, requests }
+    Server {
+        base,
+        requests,
+        most_at_once,
+    }
 }
 
 fn respond(stream: TcpStream, dir: &std::path::Path, answer: Answer, first: bool) {
@@ -71,6 +94,9 @@ fn respond(stream: TcpStream, dir: &std::path::Path, answer: Answer, first: bool
         header.clear();
     }
     let mut stream = stream;
+    if answer == Answer::Slow {
+        std::thread::sleep(SLOW);
+    }
     if answer == Answer::StallAll {
         let _ = stream.write_all(
             b"HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\nContent-Type: application/gzip\r\n\r\n\x1f\x8b\x08",
