@@ -87,7 +87,7 @@ pub enum SyncError {
     NoLock,
     #[error("pylock.toml is stale: the manifest or the sources changed since it was written")]
     StaleLock,
-    #[error("the lock names {}, which is outside the project, its find-links folders and its `file://` requirements, or not a regular file", .path.display())]
+    #[error("the lock names {}, which is outside the project, its find-links folders, its path sources and its `file://` requirements, or not a regular file", .path.display())]
     OutsideLock { path: PathBuf },
     #[error("{} is not a valid lock file: {message}", .path.display())]
     BadLock { path: PathBuf, message: String },

@@ -18,7 +18,8 @@ use super::pylock::{
 use super::wheel;
 use crate::fsutil;
 use crate::pep::{self, Requirement};
-use crate::project::{Project, Selection, Sources, requirements};
+use crate::project::path_sources::{self, Located};
+use crate::project::{Project, Selection, Sources, requirements, requirements_as_written};
 use crate::python::Facts;
 use crate::venv::Layout;
 
@@ -32,9 +33,13 @@ struct Piece {
     requirements: Vec<Requirement>,
 }
 
+/// How a part's requirements are read: with their sources applied (to resolve), or as
+/// written (for the inputs hash).
+type Read = fn(&Project, &Selection) -> Result<Vec<Requirement>, crate::project::SelectionError>;
+
 /// The parts of the manifest: dependencies, each extra, each group (without what the
 /// dependencies already ask).
-fn pieces(project: &Project) -> Result<Vec<Piece>, SyncError> {
+fn pieces(project: &Project, requirements: Read) -> Result<Vec<Piece>, SyncError> {
     let base = requirements(project, &Selection::default())?;
     let base_text: BTreeSet<String> = base.iter().map(|r| r.to_string()).collect();
     let mut out = vec![Piece {
@@ -109,7 +114,8 @@ pub fn expected_inputs(
     facts: &Facts,
 ) -> Result<String, SyncError> {
     let mut parts = serde_json::Map::new();
-    for piece in pieces(project)? {
+    // As written, sources apart and relative: a checkout elsewhere has the same inputs.
+    for piece in pieces(project, requirements_as_written)? {
         let mut requirements: Vec<String> =
             piece.requirements.iter().map(|r| r.to_string()).collect();
         requirements.sort();
@@ -124,6 +130,10 @@ pub fn expected_inputs(
         let conflicts =
             serde_json::to_value(&project.manifest.settings.conflicts).unwrap_or_default();
         parts.insert("conflicts".into(), conflicts);
+    }
+    if !project.manifest.settings.sources.is_empty() {
+        let sources = serde_json::to_value(&project.manifest.settings.sources).unwrap_or_default();
+        parts.insert("path-sources".into(), sources);
     }
     let environment = (resolver == "pip").then(|| environment_marker(facts));
     Ok(pylock::inputs_hash(
@@ -164,7 +174,7 @@ pub fn resolve(
         path: std::env::temp_dir(),
         source,
     })?;
-    let pieces = pieces(project)?;
+    let pieces = pieces(project, requirements)?;
     let (packages, resolver, environments) = match backend {
         Backend::Uv(_) => {
             let python_version = lowest_python(project);
@@ -195,8 +205,10 @@ pub fn resolve(
         }
     };
     let mut packages = packages;
+    let located = path_sources::located_all(project);
     for package in &mut packages {
         localize(package, project, &sources);
+        from_path_source(package, &located);
     }
     the_project_is_its_folder(&mut packages, project);
     packages.sort_by(|a, b| (&a.name, &a.version).cmp(&(&b.name, &b.version)));
@@ -661,6 +673,24 @@ fn resolve_here(
             package
         })
         .collect())
+}
+
+/// A package a path source gives is locked at the path the manifest writes, relative to the
+/// project (so the lock holds in any checkout, as uv's does): `directory = { path = "../lib",
+/// editable = true }`, `archive = { path = "dist/x.whl", … }`.
+fn from_path_source(package: &mut Package, located: &[(String, Located)]) {
+    let name = pep::normalize_name(&package.name).unwrap_or_else(|_| package.name.clone());
+    let Some((_, source)) = located.iter().find(|(n, _)| *n == name) else {
+        return;
+    };
+    let written = source.written.trim_start_matches("./").to_string();
+    if let Some(directory) = &mut package.directory {
+        directory.path = written;
+        directory.editable = Some(source.editable);
+    } else if let Some(archive) = &mut package.archive {
+        archive.path = Some(written);
+        archive.url = None;
+    }
 }
 
 /// Local files become paths (relative to the project when their find-links folder is written
