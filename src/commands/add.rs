@@ -215,7 +215,9 @@ struct PathSource {
 /// which becomes its bare name with a path source.
 fn requirement(text: &str, root: &Path) -> anyhow::Result<(Requirement, Option<PathSource>)> {
     let path = Path::new(text);
-    let looks_like_path = text.starts_with('.') || text.starts_with('/') || text.ends_with(".whl");
+    let looks_like_path = text.starts_with('.')
+        || text.starts_with('/')
+        || (text.ends_with(".whl") && !text.contains("@"));
     if looks_like_path {
         let absolute = crate::project::absolute(path);
         let absolute = absolute.canonicalize().map_err(|_| {

@@ -637,6 +637,30 @@ fn resolve_here(
         };
         found.insert(name, (package, wheel::requires_dist(&entry.path())));
     }
+    // A folder (`name @ file:///…/lib`, a path source) is nothing pip downloads: it is
+    // locked as the folder.
+    for requirement in &everything {
+        let Some(folder) = pep::local_path(requirement).filter(|path| path.is_dir()) else {
+            continue;
+        };
+        let name = pep::normalize_name(requirement.name.as_ref())
+            .unwrap_or_else(|_| requirement.name.to_string());
+        let package = Package {
+            name: name.clone(),
+            version: None,
+            marker: None,
+            requires_python: None,
+            index: None,
+            directory: Some(pylock::Directory {
+                path: folder.display().to_string(),
+                editable: None,
+            }),
+            archive: None,
+            sdist: None,
+            wheels: Vec::new(),
+        };
+        found.entry(name).or_insert((package, Vec::new()));
+    }
     // Which parts reach which package, following each wheel's Requires-Dist for this env.
     let mut markers_of: BTreeMap<String, Vec<Option<String>>> = BTreeMap::new();
     for piece in pieces {
@@ -687,9 +711,18 @@ fn from_path_source(package: &mut Package, located: &[(String, Located)]) {
     if let Some(directory) = &mut package.directory {
         directory.path = written;
         directory.editable = Some(source.editable);
-    } else if let Some(archive) = &mut package.archive {
+        return;
+    }
+    // pip's resolution names the file as a wheel or an sdist: it is the archive.
+    if package.archive.is_none() {
+        package.archive = package.wheels.pop().or_else(|| package.sdist.take());
+        package.wheels.clear();
+        package.index = None;
+    }
+    if let Some(archive) = &mut package.archive {
         archive.path = Some(written);
         archive.url = None;
+        archive.name = None;
     }
 }
 
