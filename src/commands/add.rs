@@ -28,10 +28,14 @@ pub fn add(ctx: &Context, args: AddArgs) -> anyhow::Result<i32> {
     for (requirement, source) in &asked {
         if let Some(source) = source {
             edit.set_source(requirement.name.as_ref(), &source.path, source.editable)?;
+            let editable = match source.editable {
+                Some(editable) => format!(", editable = {editable}"),
+                None => String::new(),
+            };
             ctx.ui.status(
                 "Adding",
                 format!(
-                    "`{} = {{ path = {:?} }}` into [tool.pvm.sources]",
+                    "`{} = {{ path = {:?}{editable} }}` into [tool.pvm.sources]",
                     requirement.name, source.path
                 ),
             );
