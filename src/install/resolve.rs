@@ -205,7 +205,16 @@ pub fn resolve(
         }
     };
     let mut packages = packages;
-    let located = path_sources::located_all(project);
+    // Only the sources a requirement uses: a package of the same name met deeper in the
+    // graph is not theirs.
+    let used: BTreeSet<String> = pieces
+        .iter()
+        .flat_map(|piece| &piece.requirements)
+        .filter(|r| pep::local_path(r).is_some())
+        .filter_map(|r| pep::normalize_name(r.name.as_ref()).ok())
+        .collect();
+    let mut located = path_sources::located_all(project);
+    located.retain(|(name, _)| used.contains(name));
     for package in &mut packages {
         localize(package, project, &sources);
         from_path_source(package, &located);
