@@ -45,6 +45,8 @@ pub fn hint_for(err: &anyhow::Error) -> Option<String> {
             err.hint()
         } else if let Some(err) = cause.downcast_ref::<environment::EnvError>() {
             err.hint()
+        } else if let Some(err) = cause.downcast_ref::<project::SelectionError>() {
+            err.hint()
         } else {
             cause
                 .downcast_ref::<commands::UserError>()

@@ -141,6 +141,15 @@ pub fn local_path(requirement: &Requirement) -> Option<std::path::PathBuf> {
     }
 }
 
+/// `requirement` (its name, extras and marker) pointing at `url` instead of any version:
+/// `lib[x] @ file:///…/lib ; python_version >= '3.9'`.
+pub fn with_url(requirement: &Requirement, url: &str) -> Result<Requirement, String> {
+    let url = pep508_rs::VerbatimUrl::parse_url(url).map_err(|err| err.to_string())?;
+    let mut located = requirement.clone();
+    located.version_or_url = Some(VersionOrUrl::Url(url));
+    Ok(located)
+}
+
 /// Whether `requirement` applies in `env` when `extras` are requested of the package that
 /// declares it.
 pub fn applies(requirement: &Requirement, env: &MarkerEnvironment, extras: &[ExtraName]) -> bool {

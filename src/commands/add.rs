@@ -12,7 +12,7 @@ use crate::install::{self, LockMode, SyncOptions};
 use crate::lock::bounds;
 use crate::pep::{self, Requirement};
 use crate::project::edit::{Change, ManifestEdit, Target};
-use crate::project::{Project, SelectionRequest, script};
+use crate::project::{Project, SelectionRequest, path_sources, script};
 use crate::python::project_request;
 
 pub fn add(ctx: &Context, args: AddArgs) -> anyhow::Result<i32> {
@@ -20,13 +20,27 @@ pub fn add(ctx: &Context, args: AddArgs) -> anyhow::Result<i32> {
     // From here until the sync is done, no other pvm changes the manifest or the lock.
     let (project, _lock) = transaction::lock_project(ctx, &project)?;
     let target = target(&args.edit.target);
-    let requirements: Vec<Requirement> = args
+    let asked: Vec<(Requirement, Option<PathSource>)> = args
         .packages
         .iter()
         .map(|text| requirement(text, &project.root))
         .collect::<anyhow::Result<_>>()?;
     let mut edit = manifest_edit(&project)?;
-    for requirement in &requirements {
+    for (requirement, source) in &asked {
+        if let Some(source) = source {
+            edit.set_source(requirement.name.as_ref(), &source.path, source.editable)?;
+            let editable = match source.editable {
+                Some(editable) => format!(", editable = {editable}"),
+                None => String::new(),
+            };
+            ctx.ui.status(
+                "Adding",
+                format!(
+                    "`{} = {{ path = {:?}{editable} }}` into [tool.pvm.sources]",
+                    requirement.name, source.path
+                ),
+            );
+        }
         let change = edit.add(&target, requirement)?;
         let verb = match change {
             Change::Replaced(old) => format!("`{old}` becomes `{requirement}` in"),
@@ -35,6 +49,7 @@ pub fn add(ctx: &Context, args: AddArgs) -> anyhow::Result<i32> {
         ctx.ui
             .status("Adding", format!("{verb} {}", label(&project, &target)));
     }
+    let requirements: Vec<Requirement> = asked.into_iter().map(|(r, _)| r).collect();
     let transaction = Transaction::of_project(&project)?;
     let result = edit_then_sync(ctx, &project, &edit, &requirements, &args.edit, &target);
     transaction.finish(ctx, result).map(|()| 0)
@@ -80,6 +95,10 @@ fn edit_then_sync(
         let backend = Backend::choose(project.manifest.settings.installer, facts)?;
         let mut lock = install::resolve_keeping(&project, &ready.layout, facts, &backend, false)?;
         let mut edit = manifest_edit(&project)?;
+        // A path source is the package as it is there: no bound.
+        let bare = bare
+            .into_iter()
+            .filter(|r| path_sources::entry_for(&project, r.name.as_ref()).is_none());
         for requirement in bare {
             if let Some(version) = bounds::lowest_locked(&lock, requirement.name.as_ref()) {
                 let bound = bounds::at_least(requirement, &version).map_err(anyhow::Error::msg)?;
@@ -120,10 +139,16 @@ pub fn drop(ctx: &Context, args: DropArgs) -> anyhow::Result<i32> {
     let mut edit = manifest_edit(&project)?;
     for name in &args.packages {
         match edit.drop(&target, name) {
-            Ok(_) => ctx.ui.status(
-                "Dropping",
-                format!("`{name}` from {}", label(&project, &target)),
-            ),
+            Ok(_) => {
+                ctx.ui.status(
+                    "Dropping",
+                    format!("`{name}` from {}", label(&project, &target)),
+                );
+                if edit.drop_unused_source(name)? {
+                    ctx.ui
+                        .status("Dropping", format!("`{name}` from [tool.pvm.sources]"));
+                }
+            }
             Err(err) => {
                 let mut error = UserError::new(err.to_string());
                 if let Some(elsewhere) = where_named(&project, name) {
@@ -236,11 +261,21 @@ fn cannot_write(path: &Path, err: std::io::Error) -> anyhow::Error {
         .into()
 }
 
+/// Where `pvm add PATH` says a package is: `[tool.pvm.sources]`'s entry, written relative to
+/// the project root.
+struct PathSource {
+    path: String,
+    /// `Some(true)` for a folder, written out as uv's `--editable` writes it.
+    editable: Option<bool>,
+}
+
 /// A requirement from the command line: PEP 508, or a path to a wheel or a project folder,
-/// which becomes `name @ file:///…`.
-fn requirement(text: &str, root: &Path) -> anyhow::Result<Requirement> {
+/// which becomes its bare name with a path source.
+fn requirement(text: &str, root: &Path) -> anyhow::Result<(Requirement, Option<PathSource>)> {
     let path = Path::new(text);
-    let looks_like_path = text.starts_with('.') || text.starts_with('/') || text.ends_with(".whl");
+    let looks_like_path = text.starts_with('.')
+        || text.starts_with('/')
+        || (text.ends_with(".whl") && !text.contains("@"));
     if looks_like_path {
         let absolute = crate::project::absolute(path);
         let absolute = absolute.canonicalize().map_err(|_| {
@@ -249,7 +284,8 @@ fn requirement(text: &str, root: &Path) -> anyhow::Result<Requirement> {
                 root.display()
             ))
         })?;
-        let name = if absolute.is_dir() {
+        let folder = absolute.is_dir();
+        let name = if folder {
             Project::at(&absolute)
                 .ok()
                 .and_then(|project| project.manifest.name)
@@ -263,17 +299,24 @@ fn requirement(text: &str, root: &Path) -> anyhow::Result<Requirement> {
             UserError::new(format!("cannot tell the project name of `{text}`"))
                 .hint("a wheel file named name-version-tags.whl, or a folder whose pyproject.toml has [project] name")
         })?;
-        let url = crate::fsutil::path_to_file_url(&absolute);
-        return pep::parse_requirement(&format!("{name} @ {url}"))
-            .map_err(|err| UserError::new(format!("`{text}`: {err}")).into());
+        let requirement = pep::parse_requirement(&name)
+            .map_err(|err| UserError::new(format!("`{text}`: {err}")))?;
+        // Relative to the project, so the manifest holds in any checkout; absolute only where
+        // no relative path leads.
+        let path = path_sources::relative_to(&absolute, root)
+            .unwrap_or_else(|| absolute.display().to_string());
+        let source = PathSource {
+            path,
+            editable: folder.then_some(true),
+        };
+        return Ok((requirement, Some(source)));
     }
-    pep::parse_requirement(text).map_err(|err| {
-        UserError::new(format!("invalid requirement `{text}`: {err}"))
-            .hint(
-                "requirements follow PEP 508, e.g. `requests`, `django>=4.2,<5`, `requests[socks]`",
-            )
-            .into()
-    })
+    let requirement = pep::parse_requirement(text).map_err(|err| {
+        UserError::new(format!("invalid requirement `{text}`: {err}")).hint(
+            "requirements follow PEP 508, e.g. `requests`, `django>=4.2,<5`, `requests[socks]`",
+        )
+    })?;
+    Ok((requirement, None))
 }
 
 /// The env's recorded selection plus the group or extra `target` names; `None` (keep what is

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use super::SyncError;
-use super::pylock::PyLock;
+use super::pylock::{Directory, PyLock};
 use crate::pep::MarkerEnvironment;
 use crate::project::Selection;
 
@@ -27,21 +27,27 @@ pub fn requirements_txt(
             continue;
         }
         if let Some(directory) = &package.directory {
-            out.push_str(&format!(
-                "{} @ {}\n",
-                package.name,
-                crate::fsutil::path_to_file_url(&root.join(&directory.path))
-            ));
+            out.push_str(&folder_line(&package.name, directory, root));
             continue;
         }
         let head = match (&package.archive, &package.version) {
-            (Some(archive), _) => {
-                let location = match archive.local_file(root) {
-                    Some(file) => crate::fsutil::path_to_file_url(&file),
-                    None => archive.url.clone().unwrap_or_default(),
-                };
-                format!("{} @ {location}", package.name)
-            }
+            (Some(archive), _) => match (&archive.path, archive.local_file(root)) {
+                (Some(path), _) if relative_line(path).is_some() => {
+                    relative_line(path).unwrap_or_default()
+                }
+                (_, Some(file)) => {
+                    format!(
+                        "{} @ {}",
+                        package.name,
+                        crate::fsutil::path_to_file_url(&file)
+                    )
+                }
+                _ => format!(
+                    "{} @ {}",
+                    package.name,
+                    archive.url.clone().unwrap_or_default()
+                ),
+            },
             (None, Some(version)) => format!("{}=={version}", package.name),
             (None, None) => continue,
         };
@@ -54,6 +60,41 @@ pub fn requirements_txt(
         out.push('\n');
     }
     Ok(out)
+}
+
+/// A folder of the lock, as pip reads it: relative as the lock writes it (`-e ../lib`, read
+/// from the project root as the lock is), or by its absolute `file://` URL.
+fn folder_line(name: &str, directory: &Directory, root: &Path) -> String {
+    let editable = directory.editable == Some(true);
+    let line = match relative_line(&directory.path) {
+        Some(path) => path,
+        None => {
+            let url = crate::fsutil::path_to_file_url(&root.join(&directory.path));
+            if editable {
+                url
+            } else {
+                format!("{name} @ {url}")
+            }
+        }
+    };
+    match editable {
+        true => format!("-e {line}\n"),
+        false => format!("{line}\n"),
+    }
+}
+
+/// A path of the lock as a requirements line, relative as the lock writes it: pip takes a
+/// line for a path when it starts with `.`. `None` for an absolute path, or one with white
+/// space (a requirements line splits there): those go as `file://` URLs, which escape it.
+fn relative_line(path: &str) -> Option<String> {
+    if Path::new(path).is_absolute() || path.contains(char::is_whitespace) {
+        return None;
+    }
+    Some(if path.starts_with('.') {
+        path.to_string()
+    } else {
+        format!("./{path}")
+    })
 }
 
 /// The lock for `selection`: every platform kept, its groups made the default ones (so a

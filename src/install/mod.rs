@@ -96,7 +96,7 @@ pub enum SyncError {
         /// uv is at hand: `pvm lock` would write a universal lock in its place.
         uv: bool,
     },
-    #[error("the lock names {}, which is outside the project, its find-links folders and its `file://` requirements, or not a regular file", .path.display())]
+    #[error("the lock names {}, which is outside the project, its find-links folders, its path sources and its `file://` requirements, or not a regular file", .path.display())]
     OutsideLock { path: PathBuf },
     #[error("{} is not a valid lock file: {message}", .path.display())]
     BadLock { path: PathBuf, message: String },

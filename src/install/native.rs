@@ -115,12 +115,18 @@ fn rank(file: &str, tags: &[String]) -> Option<usize> {
 /// The wheel of `package` the installer would take on this machine, when pvm can fetch and
 /// check it itself: with a sha256, from a local file or a URL.
 fn pick<'a>(package: &'a Package, tags: &[String]) -> Option<&'a Artifact> {
-    if package.directory.is_some() || package.archive.is_some() {
+    if package.directory.is_some() {
         return None;
     }
-    let best = package
-        .wheels
-        .iter()
+    // An archive is taken when it is a local wheel (a path source, `dist/x.whl`): an sdist
+    // needs a build, a remote archive the installer.
+    let candidates: Vec<&Artifact> = match &package.archive {
+        Some(archive) if archive.path.is_some() => vec![archive],
+        Some(_) => return None,
+        None => package.wheels.iter().collect(),
+    };
+    let best = candidates
+        .into_iter()
         .filter_map(|wheel| Some((rank(wheel.file_name()?, tags)?, wheel)))
         .min_by_key(|(rank, _)| *rank)
         .map(|(_, wheel)| wheel)?;

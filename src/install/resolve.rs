@@ -22,7 +22,8 @@ use crate::fsutil;
 use crate::lock::part_markers::{self, Part};
 use crate::lock::preferences::{self, Pin};
 use crate::pep::{self, Requirement, Settled};
-use crate::project::{Project, Selection, Sources, requirements};
+use crate::project::path_sources::{self, Located};
+use crate::project::{Project, Selection, Sources, requirements, requirements_as_written};
 use crate::python::Facts;
 use crate::venv::Layout;
 
@@ -36,9 +37,13 @@ struct Piece {
     requirements: Vec<Requirement>,
 }
 
+/// How a part's requirements are read: with their sources applied (to resolve), or as
+/// written (for the inputs hash).
+type Read = fn(&Project, &Selection) -> Result<Vec<Requirement>, crate::project::SelectionError>;
+
 /// The parts of the manifest: dependencies, each extra, each group (without what the
 /// dependencies already ask).
-fn pieces(project: &Project) -> Result<Vec<Piece>, SyncError> {
+fn pieces(project: &Project, requirements: Read) -> Result<Vec<Piece>, SyncError> {
     let base = requirements(project, &Selection::default())?;
     let base_text: BTreeSet<String> = base.iter().map(|r| r.to_string()).collect();
     let mut out = vec![Piece {
@@ -114,7 +119,8 @@ pub fn expected_inputs(
     environment: Option<&str>,
 ) -> Result<(String, BTreeMap<String, String>), SyncError> {
     let mut parts = serde_json::Map::new();
-    for piece in pieces(project)? {
+    // As written, sources apart and relative: a checkout elsewhere has the same inputs.
+    for piece in pieces(project, requirements_as_written)? {
         let mut requirements: Vec<String> =
             piece.requirements.iter().map(|r| r.to_string()).collect();
         requirements.sort();
@@ -129,6 +135,10 @@ pub fn expected_inputs(
         let conflicts =
             serde_json::to_value(&project.manifest.settings.conflicts).unwrap_or_default();
         parts.insert("conflicts".into(), conflicts);
+    }
+    if !project.manifest.settings.sources.is_empty() {
+        let sources = serde_json::to_value(&project.manifest.settings.sources).unwrap_or_default();
+        parts.insert("path-sources".into(), sources);
     }
     let environment = environment.filter(|_| resolver == "pip");
     // What the manifest says, not the Pythons guessed without it: a lock made with 3.12 for
@@ -192,7 +202,7 @@ pub fn resolve(
         path: std::env::temp_dir(),
         source,
     })?;
-    let pieces = pieces(project)?;
+    let pieces = pieces(project, requirements)?;
     let (packages, resolver, environments) = match backend {
         Backend::Uv(_) => {
             let python_version = lowest_python(project, facts);
@@ -237,8 +247,19 @@ pub fn resolve(
         }
     };
     let mut packages = packages;
+    // Only the sources a requirement uses: a package of the same name met deeper in the
+    // graph is not theirs.
+    let used: BTreeSet<String> = pieces
+        .iter()
+        .flat_map(|piece| &piece.requirements)
+        .filter(|r| pep::local_path(r).is_some())
+        .filter_map(|r| pep::normalize_name(r.name.as_ref()).ok())
+        .collect();
+    let mut located = path_sources::located_all(project);
+    located.retain(|(name, _)| used.contains(name));
     for package in &mut packages {
         localize(package, project, &sources);
+        from_path_source(package, &located);
     }
     the_project_is_its_folder(&mut packages, project);
     packages.sort_by(|a, b| (&a.name, &a.version).cmp(&(&b.name, &b.version)));
@@ -773,6 +794,30 @@ fn resolve_here(
         };
         found.insert(name, (package, wheel::requires_dist(&entry.path())));
     }
+    // A folder (`name @ file:///…/lib`, a path source) is nothing pip downloads: it is
+    // locked as the folder.
+    for requirement in &everything {
+        let Some(folder) = pep::local_path(requirement).filter(|path| path.is_dir()) else {
+            continue;
+        };
+        let name = pep::normalize_name(requirement.name.as_ref())
+            .unwrap_or_else(|_| requirement.name.to_string());
+        let package = Package {
+            name: name.clone(),
+            version: None,
+            marker: None,
+            requires_python: None,
+            index: None,
+            directory: Some(pylock::Directory {
+                path: folder.display().to_string(),
+                editable: None,
+            }),
+            archive: None,
+            sdist: None,
+            wheels: Vec::new(),
+        };
+        found.entry(name).or_insert((package, Vec::new()));
+    }
     // Which parts reach which package, following each wheel's Requires-Dist for this env.
     let mut markers_of: BTreeMap<String, Vec<Option<String>>> = BTreeMap::new();
     for piece in pieces {
@@ -809,6 +854,33 @@ fn resolve_here(
             package
         })
         .collect())
+}
+
+/// A package a path source gives is locked at the path the manifest writes, relative to the
+/// project (so the lock holds in any checkout, as uv's does): `directory = { path = "../lib",
+/// editable = true }`, `archive = { path = "dist/x.whl", … }`.
+fn from_path_source(package: &mut Package, located: &[(String, Located)]) {
+    let name = pep::normalize_name(&package.name).unwrap_or_else(|_| package.name.clone());
+    let Some((_, source)) = located.iter().find(|(n, _)| *n == name) else {
+        return;
+    };
+    let written = source.written.trim_start_matches("./").to_string();
+    if let Some(directory) = &mut package.directory {
+        directory.path = written;
+        directory.editable = Some(source.editable);
+        return;
+    }
+    // pip's resolution names the file as a wheel or an sdist: it is the archive.
+    if package.archive.is_none() {
+        package.archive = package.wheels.pop().or_else(|| package.sdist.take());
+        package.wheels.clear();
+        package.index = None;
+    }
+    if let Some(archive) = &mut package.archive {
+        archive.path = Some(written);
+        archive.url = None;
+        archive.name = None;
+    }
 }
 
 /// Local files become paths (relative to the project when their find-links folder is written

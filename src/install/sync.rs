@@ -316,7 +316,7 @@ fn repair(backend: &Backend, layout: &Layout, facts: &Facts) -> Result<(), SyncE
 }
 
 /// Where a lock may name local files: the project, its find-links folders, and the folders
-/// of its own `name @ file://` requirements.
+/// of its own `name @ file://` requirements and its path sources (applied as such).
 fn allowed_folders(project: &Project, sources: &Sources) -> Result<Vec<PathBuf>, SyncError> {
     let mut allowed = vec![project.root.clone()];
     allowed.extend(sources.find_links.iter().map(PathBuf::from));
@@ -367,7 +367,17 @@ fn install_dependencies(
             Ok(())
         }
         None => {
-            let text: String = requirements.iter().map(|r| format!("{r}\n")).collect();
+            // Without a lock, a folder source is installed editable here too.
+            let editable = crate::project::path_sources::editable_names(project);
+            let text: String = requirements
+                .iter()
+                .map(|r| match pep::local_path(r) {
+                    Some(path) if editable.contains(&normalized(r.name.as_ref())) => {
+                        format!("-e {}\n", crate::fsutil::path_to_file_url(&path))
+                    }
+                    _ => format!("{r}\n"),
+                })
+                .collect();
             let file = write_file(scratch, "requirements.txt", &text)?;
             backend.install(layout, sources, &file, flags(false))
         }
@@ -500,12 +510,13 @@ fn pinned_requirements(
     let mut folders = String::new();
     for package in planned {
         if let Some(directory) = &package.directory {
-            let path = project.root.join(&directory.path);
-            folders.push_str(&format!(
-                "{} @ {}\n",
-                package.name,
-                crate::fsutil::path_to_file_url(&path)
-            ));
+            // A path source is relative to the lock's folder, the project's root.
+            let url = crate::fsutil::path_to_file_url(&project.root.join(&directory.path));
+            if directory.editable == Some(true) {
+                folders.push_str(&format!("-e {url}\n"));
+            } else {
+                folders.push_str(&format!("{} @ {url}\n", package.name));
+            }
             continue;
         }
         if let Some(archive) = &package.archive {
@@ -539,6 +550,10 @@ fn pinned_requirements(
         pinned.push('\n');
     }
     (pinned, folders)
+}
+
+fn normalized(name: &str) -> String {
+    pep::normalize_name(name).unwrap_or_else(|_| name.to_string())
 }
 
 fn write_file(dir: &Path, name: &str, text: &str) -> Result<PathBuf, SyncError> {

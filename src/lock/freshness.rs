@@ -104,6 +104,7 @@ fn in_words(key: &str) -> String {
         "resolver" => "the resolver".into(),
         "environment" => "the environment".into(),
         "pvm-table" => "pvm's lock format".into(),
+        "path-sources" => "[tool.pvm.sources]".into(),
         other => other.into(),
     }
 }

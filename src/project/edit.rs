@@ -2,7 +2,7 @@
 //! `[project] dependencies`, a `[dependency-groups]` group or an extra, with every other byte,
 //! comment and layout kept (toml_edit).
 
-use toml_edit::{Array, DocumentMut, Item, Table, Value};
+use toml_edit::{Array, DocumentMut, Item, Table, TableLike, Value};
 
 use crate::pep::{self, Requirement};
 
@@ -137,6 +137,142 @@ impl ManifestEdit {
             }
         }
         Ok(Change::Removed(old))
+    }
+
+    /// Writes `name = { path = "…" }` (with `editable` when given) into `[tool.pvm.sources]`,
+    /// replacing an entry of the same name.
+    pub fn set_source(
+        &mut self,
+        name: &str,
+        path: &str,
+        editable: Option<bool>,
+    ) -> Result<(), EditError> {
+        let sources = self.sources_table(true)?.expect("created when missing");
+        let wanted = normalized(name);
+        let existing: Vec<String> = sources
+            .iter()
+            .map(|(key, _)| key.to_string())
+            .filter(|key| normalized(key) == wanted)
+            .collect();
+        for key in existing {
+            sources.remove(&key);
+        }
+        let mut entry = toml_edit::InlineTable::new();
+        entry.insert("path", Value::from(path));
+        if let Some(editable) = editable {
+            entry.insert("editable", Value::from(editable));
+        }
+        entry.fmt();
+        sources.insert(name, Item::Value(Value::InlineTable(entry)));
+        Ok(())
+    }
+
+    /// Removes the `[tool.pvm.sources]` entry of `name` when no requirement of the manifest
+    /// names it any more (and the table, when it is left empty); `true` when it did.
+    pub fn drop_unused_source(&mut self, name: &str) -> Result<bool, EditError> {
+        let wanted = normalized(name);
+        if self.names_in_use().contains(&wanted) {
+            return Ok(false);
+        }
+        let Some(sources) = self.sources_table(false)? else {
+            return Ok(false);
+        };
+        let keys: Vec<String> = sources
+            .iter()
+            .map(|(key, _)| key.to_string())
+            .filter(|key| normalized(key) == wanted)
+            .collect();
+        for key in &keys {
+            sources.remove(key);
+        }
+        let emptied = sources.is_empty();
+        if emptied && let Some(pvm) = self.pvm_table(false)? {
+            pvm.remove("sources");
+        }
+        Ok(!keys.is_empty())
+    }
+
+    /// The normalized names of every requirement of the manifest: dependencies, extras, groups.
+    fn names_in_use(&self) -> std::collections::BTreeSet<String> {
+        let names = |item: Option<&Item>| -> Vec<String> {
+            item.and_then(Item::as_array)
+                .map(|array| array.iter().filter_map(entry_name).collect())
+                .unwrap_or_default()
+        };
+        if self.script {
+            return names(self.doc.get("dependencies")).into_iter().collect();
+        }
+        let project = self.doc.get("project").and_then(Item::as_table_like);
+        let mut out: std::collections::BTreeSet<String> =
+            names(project.and_then(|p| p.get("dependencies")))
+                .into_iter()
+                .collect();
+        let tables = [
+            project
+                .and_then(|p| p.get("optional-dependencies"))
+                .and_then(Item::as_table_like),
+            self.doc
+                .get("dependency-groups")
+                .and_then(Item::as_table_like),
+        ];
+        for table in tables.into_iter().flatten() {
+            for (_, item) in table.iter() {
+                out.extend(names(Some(item)));
+            }
+        }
+        out
+    }
+
+    /// `[tool.pvm]`, created (as a table of its own) when `create`.
+    fn pvm_table(&mut self, create: bool) -> Result<Option<&mut dyn TableLike>, EditError> {
+        let shape = |key: &str| EditError::Shape {
+            key: key.to_string(),
+            expected: "a table",
+        };
+        if !self.doc.contains_key("tool") {
+            if !create {
+                return Ok(None);
+            }
+            let mut tool = Table::new();
+            tool.set_implicit(true);
+            self.doc.insert("tool", Item::Table(tool));
+        }
+        let tool = self.doc["tool"]
+            .as_table_like_mut()
+            .ok_or_else(|| shape("tool"))?;
+        if !tool.contains_key("pvm") {
+            if !create {
+                return Ok(None);
+            }
+            // Implicit: a `[tool.pvm]` made only to hold `sources` shows no header of its own.
+            let mut pvm = Table::new();
+            pvm.set_implicit(true);
+            tool.insert("pvm", Item::Table(pvm));
+        }
+        tool.get_mut("pvm")
+            .and_then(Item::as_table_like_mut)
+            .map(Some)
+            .ok_or_else(|| shape("tool.pvm"))
+    }
+
+    /// `[tool.pvm.sources]`, created when `create`.
+    fn sources_table(&mut self, create: bool) -> Result<Option<&mut dyn TableLike>, EditError> {
+        let Some(pvm) = self.pvm_table(create)? else {
+            return Ok(None);
+        };
+        if !pvm.contains_key("sources") {
+            if !create {
+                return Ok(None);
+            }
+            pvm.insert("sources", Item::Table(Table::new()));
+        }
+        pvm.get_mut("sources")
+            .and_then(Item::as_table_like_mut)
+            .map(Some)
+            .ok_or_else(|| EditError::Shape {
+                key: "tool.pvm.sources".into(),
+                expected: "a table",
+            })
     }
 
     /// The array of `target`, created (with its tables) when `create`.

@@ -6,6 +6,7 @@
 pub mod edit;
 mod manifest;
 pub mod package;
+pub mod path_sources;
 pub mod requirements_txt;
 pub mod script;
 pub mod selection;
@@ -18,7 +19,9 @@ use std::path::{Path, PathBuf};
 
 pub use manifest::{GroupItem, Manifest};
 pub use requirements_txt::read_requirements_txt;
-pub use selection::{Selection, SelectionError, SelectionRequest, requirements};
+pub use selection::{
+    Selection, SelectionError, SelectionRequest, requirements, requirements_as_written,
+};
 pub use settings::{
     Installer, PythonDownloads, SETTINGS_KEYS, Script, Settings, UvDownloads, python_mirror,
 };

@@ -18,6 +18,16 @@ pub enum SelectionError {
     GroupCycle(String),
     #[error("{first} and {second} are declared as conflicting: they are never installed together")]
     Conflict { first: String, second: String },
+    #[error("[tool.pvm.sources] {name}: no file or folder `{written}` (looked at {})", .looked_at.display())]
+    MissingSource {
+        name: String,
+        written: String,
+        looked_at: std::path::PathBuf,
+    },
+    #[error("[tool.pvm.sources] {name}: {kind} sources are not supported, only path sources")]
+    UnsupportedSource { name: String, kind: &'static str },
+    #[error("[tool.pvm.sources] {name}: {reason}")]
+    BadSource { name: String, reason: String },
 }
 
 impl SelectionError {
@@ -29,6 +39,13 @@ impl SelectionError {
             SelectionError::Conflict { .. } => Some(
                 "select one of them (see [tool.pvm] conflicts); `--no-dev` leaves out the default `dev` group".into(),
             ),
+            SelectionError::MissingSource { name, .. } => Some(format!(
+                "the path is relative to the project root: fix it in [tool.pvm.sources], or `pvm drop {name}`"
+            )),
+            SelectionError::UnsupportedSource { name, .. } => Some(format!(
+                "write `{name} = {{ path = \"../{name}\" }}` for a folder or archive on this machine (a checkout of it), or put a direct reference in the requirement itself (`{name} @ https://…`)"
+            )),
+            SelectionError::BadSource { .. } => None,
         }
     }
 }
@@ -185,12 +202,22 @@ impl Selection {
 }
 
 /// The requirements for `selection`: `[project] dependencies`, the selected extras and the
-/// selected groups (with their `include-group`s).
+/// selected groups (with their `include-group`s), each with its `[tool.pvm.sources]` entry
+/// applied (`lib` becomes `lib @ file:///…/lib`): what resolvers and installers are handed.
+pub fn requirements(
+    project: &Project,
+    selection: &Selection,
+) -> Result<Vec<Requirement>, SelectionError> {
+    super::path_sources::apply(project, requirements_as_written(project, selection)?)
+}
+
+/// The same, as the manifest writes them (`lib` stays `lib`): what a lock's inputs hash is
+/// made of, so that the lock stays current in another checkout.
 ///
 /// A requirement on the project itself (`dev = ["myapp[test]"]`, common in real projects) names
 /// nothing to fetch: it stands for the project's own dependencies and the extras it names,
 /// which are expanded here, as uv does.
-pub fn requirements(
+pub fn requirements_as_written(
     project: &Project,
     selection: &Selection,
 ) -> Result<Vec<Requirement>, SelectionError> {

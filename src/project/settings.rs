@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::path_sources::SourceEntry;
+
 /// pvm's own settings: the `[tool.pvm]` table.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
@@ -68,6 +70,11 @@ pub struct Settings {
     /// Named commands: `pvm run NAME` runs the command.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub scripts: BTreeMap<String, Script>,
+    /// Where a requirement comes from instead of the index, as uv's `[tool.uv.sources]`:
+    /// `lib = { path = "../lib" }` (relative to the project; a folder is editable unless
+    /// `editable = false`). Only path sources are supported.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub sources: BTreeMap<String, SourceEntry>,
 }
 
 impl Default for Settings {
@@ -90,6 +97,7 @@ impl Default for Settings {
             lock: true,
             env: BTreeMap::new(),
             scripts: BTreeMap::new(),
+            sources: BTreeMap::new(),
         }
     }
 }
@@ -254,6 +262,7 @@ pub const SETTINGS_KEYS: &[&str] = &[
     "lock",
     "env",
     "scripts",
+    "sources",
 ];
 
 #[cfg(test)]

@@ -71,7 +71,10 @@ fn eight_adds_at_once_keep_every_edit() {
     for (name, out) in names.iter().zip(&outputs) {
         assert!(out.status.success(), "add {name}: {}", stderr(out));
         assert!(
-            manifest.contains(&format!("\"{name} @ file://")),
+            manifest.contains(&format!("\"{name}\""))
+                && manifest.contains(&format!(
+                    "{name} = {{ path = \"../wheels/{name}-1.0-py3-none-any.whl\" }}"
+                )),
             "add {name} exited 0 but its requirement is gone:\n{manifest}\n{}",
             stderr(out)
         );

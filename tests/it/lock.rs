@@ -559,19 +559,7 @@ fn a_path_dependency_in_the_lock_is_installed_and_kept() {
     let sandbox = Sandbox::empty();
     // A second project, in a folder with a space, built by the in-tree test backend.
     let lib = sandbox.root.join("my lib");
-    std::fs::create_dir_all(lib.join("_backend")).unwrap();
-    std::fs::create_dir_all(lib.join("src/mylib")).unwrap();
-    std::fs::write(
-        lib.join("_backend/test_backend.py"),
-        include_str!("fixtures/test_backend.py"),
-    )
-    .unwrap();
-    std::fs::write(lib.join("src/mylib/__init__.py"), "__version__ = \"0.3\"\n").unwrap();
-    std::fs::write(
-        lib.join("pyproject.toml"),
-        "[project]\nname = \"mylib\"\nversion = \"0.3\"\n[build-system]\nrequires = []\nbuild-backend = \"test_backend\"\nbackend-path = [\"_backend\"]\n",
-    )
-    .unwrap();
+    backend_folder(&lib, "mylib", "0.3", "__version__ = \"0.3\"\n");
     std::fs::create_dir_all(sandbox.wheels()).unwrap();
     sandbox.deps_project("3.12", "uv", &["mylib @ file:///../my%20lib"], "");
     let manifest = std::fs::read_to_string(sandbox.project.join("pyproject.toml")).unwrap();

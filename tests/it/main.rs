@@ -26,6 +26,7 @@ mod native;
 mod network;
 mod own_project;
 mod package;
+mod portable_paths;
 mod python;
 mod pythons;
 mod remove;

@@ -369,6 +369,25 @@ pub fn build_wheel(
     path
 }
 
+/// A project folder at `dir` for `name==version`, built by the in-tree test backend (nothing
+/// from an index), whose module `src/<name>/__init__.py` holds `module` (editable installs put
+/// `src/` on `sys.path`).
+pub fn backend_folder(dir: &Path, name: &str, version: &str, module: &str) {
+    std::fs::create_dir_all(dir.join("_backend")).unwrap();
+    std::fs::create_dir_all(dir.join("src").join(name)).unwrap();
+    std::fs::write(
+        dir.join("_backend/test_backend.py"),
+        include_str!("fixtures/test_backend.py"),
+    )
+    .unwrap();
+    std::fs::write(dir.join("src").join(name).join("__init__.py"), module).unwrap();
+    std::fs::write(
+        dir.join("pyproject.toml"),
+        format!("[project]\nname = \"{name}\"\nversion = \"{version}\"\n[build-system]\nrequires = []\nbuild-backend = \"test_backend\"\nbackend-path = [\"_backend\"]\n"),
+    )
+    .unwrap();
+}
+
 /// A file's sha256, as a lock writes it.
 pub fn sha256_hex(path: &Path) -> String {
     use sha2::{Digest, Sha256};
