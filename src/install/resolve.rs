@@ -18,7 +18,10 @@ use super::pylock::{
 use super::wheel;
 use crate::fsutil;
 use crate::pep::{self, Requirement};
-use crate::project::{Project, Selection, Sources, requirements};
+// Resolution is lock code waiting in install/ for the split (see src/lock/mod.rs): it may
+// use what already lives in src/lock/.
+use crate::lock::dynamic::{self, BuildMetadata};
+use crate::project::{Project, Selection, Sources, package, requirements};
 use crate::python::Facts;
 use crate::venv::Layout;
 
@@ -33,43 +36,82 @@ struct Piece {
 }
 
 /// The parts of the manifest: dependencies, each extra, each group (without what the
-/// dependencies already ask).
-fn pieces(project: &Project) -> Result<Vec<Piece>, SyncError> {
-    let base = requirements(project, &Selection::default())?;
+/// dependencies already ask). `build` holds what the build reported for a package whose
+/// dependencies or extras are dynamic; without it, only what the manifest itself holds.
+fn pieces(project: &Project, build: Option<&BuildMetadata>) -> Result<Vec<Piece>, SyncError> {
+    let manifest = &project.manifest;
+    let mut base = requirements(project, &Selection::default())?;
+    if let Some(build) = build.filter(|_| manifest.dynamic.dependencies) {
+        base.extend(build.dependencies());
+    }
     let base_text: BTreeSet<String> = base.iter().map(|r| r.to_string()).collect();
     let mut out = vec![Piece {
         kind: PieceKind::Base,
         name: String::new(),
         requirements: base,
     }];
-    let manifest = &project.manifest;
-    let parts = manifest
-        .optional_dependencies
-        .keys()
+    let parts = extras(project, build)
+        .into_iter()
         .map(|name| (PieceKind::Extra, name))
         .chain(
             manifest
                 .dependency_groups
                 .keys()
-                .map(|name| (PieceKind::Group, name)),
+                .map(|name| (PieceKind::Group, name.clone())),
         );
     for (kind, name) in parts {
         let mut selection = Selection::default();
-        match kind {
-            PieceKind::Extra => selection.extras.insert(name.clone()),
-            _ => selection.groups.insert(name.clone()),
+        let from_build = build.filter(|build| {
+            kind == PieceKind::Extra
+                && manifest.dynamic.optional_dependencies
+                && build.optional_dependencies.contains_key(&name)
+        });
+        let all = match from_build {
+            Some(build) => build.extra(&name),
+            None => {
+                match kind {
+                    PieceKind::Extra => selection.extras.insert(name.clone()),
+                    _ => selection.groups.insert(name.clone()),
+                };
+                requirements(project, &selection)?
+            }
         };
-        let own: Vec<Requirement> = requirements(project, &selection)?
+        let own: Vec<Requirement> = all
             .into_iter()
             .filter(|r| !base_text.contains(&r.to_string()))
             .collect();
         out.push(Piece {
             kind,
-            name: name.clone(),
+            name,
             requirements: own,
         });
     }
     Ok(out)
+}
+
+/// The project's extras: the manifest's, and those its build reports when they are dynamic.
+fn extras(project: &Project, build: Option<&BuildMetadata>) -> BTreeSet<String> {
+    let manifest = &project.manifest;
+    let mut names: BTreeSet<String> = manifest.optional_dependencies.keys().cloned().collect();
+    if let Some(build) = build.filter(|_| manifest.dynamic.optional_dependencies) {
+        names.extend(build.optional_dependencies.keys().cloned());
+    }
+    names
+}
+
+/// What the build reports the project depends on, when the manifest does not say (see
+/// [`crate::lock::dynamic`]); `None` when it does.
+fn build_metadata(
+    project: &Project,
+    layout: &Layout,
+    facts: &Facts,
+    backend: &Backend,
+    sources: &Sources,
+) -> Result<Option<BuildMetadata>, SyncError> {
+    if !project.manifest.dynamic.any() {
+        return Ok(None);
+    }
+    dynamic::build_metadata(project, layout, facts, backend, sources).map(Some)
 }
 
 /// The groups and extras `[tool.pvm] conflicts` declares, as the parts they are.
@@ -109,7 +151,12 @@ pub fn expected_inputs(
     facts: &Facts,
 ) -> Result<String, SyncError> {
     let mut parts = serde_json::Map::new();
-    for piece in pieces(project)? {
+    // A dynamic part is known only to the build: what the build reads stands for it, so that
+    // an edit to setup.py makes the lock stale without running the backend to find out.
+    if project.manifest.dynamic.any() {
+        parts.insert("build inputs".into(), package::build_inputs(project).into());
+    }
+    for piece in pieces(project, None)? {
         let mut requirements: Vec<String> =
             piece.requirements.iter().map(|r| r.to_string()).collect();
         requirements.sort();
@@ -164,7 +211,8 @@ pub fn resolve(
         path: std::env::temp_dir(),
         source,
     })?;
-    let pieces = pieces(project)?;
+    let build = build_metadata(project, layout, facts, backend, &sources)?;
+    let pieces = pieces(project, build.as_ref())?;
     let (packages, resolver, environments) = match backend {
         Backend::Uv(_) => {
             let python_version = lowest_python(project);
@@ -215,7 +263,7 @@ pub fn resolve(
             "uv" => Some(requires_python(project)),
             _ => manifest.requires_python.as_ref().map(|s| s.to_string()),
         },
-        extras: manifest.optional_dependencies.keys().cloned().collect(),
+        extras: extras(project, build.as_ref()).into_iter().collect(),
         dependency_groups: manifest.dependency_groups.keys().cloned().collect(),
         default_groups,
         created_by: "pvm".into(),

@@ -4,3 +4,4 @@
 //! resolution and export still live in `install/` until the code is split along the data
 //! flow (`DESIGN.md`, "Layout of the code"); until then this module may use `install`'s
 //! types, and `install` does not import it.
+pub mod dynamic;

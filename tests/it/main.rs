@@ -10,6 +10,7 @@ mod bad_wheels;
 mod bring_uv;
 mod deps;
 mod downloads;
+mod dynamic_deps;
 mod faults;
 mod fuzz;
 mod generated;

@@ -1,0 +1,66 @@
+"""Asks a project's PEP 517 build backend what the project depends on, for pvm's lock.
+
+pvm runs it with the python of a throwaway venv that holds the backend's requirements, from
+the project's folder:
+
+    python build_metadata.py requires|metadata OUT BACKEND [BACKEND_PATH ...]
+
+`requires` writes what `get_requires_for_build_wheel` adds to OUT/requires.json; `metadata`
+writes the METADATA of the wheel the backend would build to OUT/METADATA, from
+`prepare_metadata_for_build_wheel`, or from `build_wheel` for a backend without that hook.
+Results go to files: backends print freely on stdout. Python 3.6 syntax, no dependencies.
+"""
+
+import importlib
+import json
+import os
+import sys
+import zipfile
+
+
+def load(spec, paths):
+    """The backend object `module:object.attr` names, in-tree folders first (PEP 517)."""
+    for path in reversed(paths):
+        sys.path.insert(0, os.path.abspath(path))
+    module, _, attrs = spec.partition(":")
+    backend = importlib.import_module(module.strip())
+    for attr in attrs.strip().split("."):
+        if attr:
+            backend = getattr(backend, attr)
+    return backend
+
+
+def metadata(backend, work):
+    """The METADATA bytes the backend reports for the wheel of this project."""
+    prepare = getattr(backend, "prepare_metadata_for_build_wheel", None)
+    if prepare is not None:
+        dist_info = prepare(work, {})
+        with open(os.path.join(work, dist_info, "METADATA"), "rb") as file:
+            return file.read()
+    wheel = backend.build_wheel(work, {})
+    with zipfile.ZipFile(os.path.join(work, wheel)) as archive:
+        for name in archive.namelist():
+            parts = name.split("/")
+            if len(parts) == 2 and parts[0].endswith(".dist-info") and parts[1] == "METADATA":
+                return archive.read(name)
+    raise SystemExit("the wheel {} has no .dist-info/METADATA".format(wheel))
+
+
+def main():
+    mode, out, spec = sys.argv[1:4]
+    backend = load(spec, sys.argv[4:])
+    if mode == "requires":
+        hook = getattr(backend, "get_requires_for_build_wheel", None)
+        requires = list(hook({})) if hook is not None else []
+        with open(os.path.join(out, "requires.json"), "w") as file:
+            json.dump(requires, file)
+        return
+    work = os.path.join(out, "work")
+    os.makedirs(work)
+    data = metadata(backend, work)
+    with open(os.path.join(out, "METADATA"), "wb") as file:
+        file.write(data)
+
+
+if __name__ == "__main__":
+    main()
