@@ -3,10 +3,11 @@
 pvm runs it with the python of a throwaway venv that holds the backend's requirements, from
 the project's folder:
 
-    python build_metadata.py requires|metadata OUT BACKEND [BACKEND_PATH ...]
+    python build_metadata.py OUT BACKEND [BACKEND_PATH ...]
 
-`requires` writes what `get_requires_for_build_wheel` adds to OUT/requires.json; `metadata`
-writes the METADATA of the wheel the backend would build to OUT/METADATA, from
+It asks `get_requires_for_build_wheel` first: when that names something the venv lacks, the
+list goes to OUT/requires.json and nothing more is done (pvm installs them and runs it again).
+Otherwise the METADATA of the wheel the backend would build goes to OUT/METADATA, from
 `prepare_metadata_for_build_wheel`, or from `build_wheel` for a backend without that hook.
 Results go to files: backends print freely on stdout. Python 3.6 syntax, no dependencies.
 """
@@ -14,6 +15,7 @@ Results go to files: backends print freely on stdout. Python 3.6 syntax, no depe
 import importlib
 import json
 import os
+import re
 import sys
 import zipfile
 
@@ -46,14 +48,30 @@ def metadata(backend, work):
     raise SystemExit("the wheel {} has no .dist-info/METADATA".format(wheel))
 
 
+def missing(requires):
+    """The requirements no distribution in this venv answers (by name; markers aside)."""
+    try:
+        from importlib.metadata import distribution
+    except ImportError:  # Python 3.6 and 3.7: pvm installs them all.
+        return list(requires)
+    lacking = []
+    for text in requires:
+        name = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", text)
+        try:
+            distribution(name.group(1))
+        except Exception:
+            lacking.append(text)
+    return lacking
+
+
 def main():
-    mode, out, spec = sys.argv[1:4]
-    backend = load(spec, sys.argv[4:])
-    if mode == "requires":
-        hook = getattr(backend, "get_requires_for_build_wheel", None)
-        requires = list(hook({})) if hook is not None else []
+    out, spec = sys.argv[1:3]
+    backend = load(spec, sys.argv[3:])
+    hook = getattr(backend, "get_requires_for_build_wheel", None)
+    lacking = missing(hook({})) if hook is not None else []
+    if lacking:
         with open(os.path.join(out, "requires.json"), "w") as file:
-            json.dump(requires, file)
+            json.dump(lacking, file)
         return
     work = os.path.join(out, "work")
     os.makedirs(work)

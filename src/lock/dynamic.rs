@@ -239,21 +239,25 @@ impl Asking<'_> {
             None => vec![DEFAULT_REQUIRES.to_string()],
         };
         self.install_into(&build, &requires, scratch)?;
-        // What the backend adds for a wheel (older setuptools: `wheel`), when not there yet.
-        self.run_hook(&build, &helper, &out, "requires")?;
-        let added = std::fs::read(out.join("requires.json")).map_err(io(&out))?;
-        let added: Vec<String> = serde_json::from_slice(&added).unwrap_or_default();
-        let present = crate::install::site::installed(&build.site_packages);
-        let missing: Vec<String> = added
-            .into_iter()
-            .filter(|text| {
-                pep::parse_requirement(text)
-                    .is_ok_and(|r| !present.contains_key(&r.name.to_string()))
-            })
-            .collect();
-        self.install_into(&build, &missing, scratch)?;
-        self.run_hook(&build, &helper, &out, "metadata")?;
+        self.run_helper(&build, &helper, &out)?;
+        // What the backend adds for a wheel (older setuptools: `wheel`) and the venv lacks:
+        // installed, then asked again, once.
+        let added = out.join("requires.json");
+        if !out.join("METADATA").exists()
+            && let Ok(added) = std::fs::read(&added)
+        {
+            let added: Vec<String> = serde_json::from_slice(&added).unwrap_or_default();
+            self.install_into(&build, &added, scratch)?;
+            let _ = std::fs::remove_file(out.join("requires.json"));
+            self.run_helper(&build, &helper, &out)?;
+        }
         let path = out.join("METADATA");
+        if let Ok(still) = std::fs::read_to_string(&added)
+            && !path.exists()
+        {
+            let message = format!("the backend still asks for {still} once installed");
+            return Err(metadata_error(self.project, &message));
+        }
         let text = std::fs::read_to_string(&path).map_err(io(&path))?;
         BuildMetadata::parse(&text).map_err(|message| metadata_error(self.project, &message))
     }
@@ -294,15 +298,9 @@ impl Asking<'_> {
             })
     }
 
-    /// Runs one `mode` of the helper from the project's folder; a failure is the backend's,
-    /// with the end of what it printed.
-    fn run_hook(
-        &self,
-        build: &Layout,
-        helper: &Path,
-        out: &Path,
-        mode: &str,
-    ) -> Result<(), SyncError> {
+    /// Runs the helper from the project's folder; a failure is the backend's, with the end of
+    /// what it printed.
+    fn run_helper(&self, build: &Layout, helper: &Path, out: &Path) -> Result<(), SyncError> {
         let manifest = &self.project.manifest;
         let backend_path = manifest
             .build_system
@@ -312,7 +310,6 @@ impl Asking<'_> {
         let output = Command::new(build.python())
             .arg("-I")
             .arg(helper)
-            .arg(mode)
             .arg(out)
             .arg(manifest.build_backend())
             .args(&backend_path)
@@ -334,6 +331,11 @@ impl Asking<'_> {
             String::from_utf8_lossy(&output.stdout),
             String::from_utf8_lossy(&output.stderr)
         );
+        // The backend's traceback runs through pvm's scratch folder: said without its name.
+        let scratch = helper.parent().unwrap_or(helper).display().to_string();
+        let text = text
+            .replace(&format!("{scratch}/build-env"), "<build env>")
+            .replace(&format!("{scratch}/"), "");
         Err(metadata_error(self.project, &text))
     }
 }
