@@ -132,7 +132,7 @@ impl Manifest {
             unread = Some((
                 dynamic.span(),
                 "`dependencies` is dynamic: pvm cannot read them from the manifest".into(),
-                "a build backend computes them: give the project a [build-system] (pvm then installs it, with its dependencies), or list them in [project] dependencies".into(),
+                "a build backend computes them: give the project a [build-system] (pvm then locks what the backend reports and installs the project with them), or list them in [project] dependencies".into(),
             ));
         }
         if let Some(tool) = &raw.tool
