@@ -107,11 +107,12 @@ fn build_metadata(
     facts: &Facts,
     backend: &Backend,
     sources: &Sources,
+    upgrade: bool,
 ) -> Result<Option<BuildMetadata>, SyncError> {
     if !project.manifest.dynamic.any() {
         return Ok(None);
     }
-    dynamic::build_metadata(project, layout, facts, backend, sources).map(Some)
+    dynamic::build_metadata(project, layout, facts, backend, sources, upgrade).map(Some)
 }
 
 /// The groups and extras `[tool.pvm] conflicts` declares, as the parts they are.
@@ -211,7 +212,7 @@ pub fn resolve(
         path: std::env::temp_dir(),
         source,
     })?;
-    let build = build_metadata(project, layout, facts, backend, &sources)?;
+    let build = build_metadata(project, layout, facts, backend, &sources, upgrade)?;
     let pieces = pieces(project, build.as_ref())?;
     let (packages, resolver, environments) = match backend {
         Backend::Uv(_) => {

@@ -48,18 +48,31 @@ def metadata(backend, work):
     raise SystemExit("the wheel {} has no .dist-info/METADATA".format(wheel))
 
 
+def installed():
+    """The normalized names of the distributions on sys.path (importlib.metadata is 3.8+)."""
+    names = set()
+    for folder in sys.path:
+        try:
+            entries = os.listdir(folder or ".")
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.endswith((".dist-info", ".egg-info")):
+                names.add(normalize(entry.rsplit(".", 1)[0].split("-")[0]))
+    return names
+
+
+def normalize(name):
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
 def missing(requires):
     """The requirements no distribution in this venv answers (by name; markers aside)."""
-    try:
-        from importlib.metadata import distribution
-    except ImportError:  # Python 3.6 and 3.7: pvm installs them all.
-        return list(requires)
+    present = installed()
     lacking = []
     for text in requires:
         name = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", text)
-        try:
-            distribution(name.group(1))
-        except Exception:
+        if name is None or normalize(name.group(1)) not in present:
             lacking.append(text)
     return lacking
 

@@ -134,7 +134,8 @@ fn headers(text: &str) -> Vec<(String, String)> {
 }
 
 /// What the project's build reports it depends on: from the cache when its build inputs are
-/// the ones last asked about, else from its backend, run in a throwaway venv made with the
+/// the ones last asked about (unless `fresh`: `pvm lock --upgrade` asks again, for what a
+/// `setup.py` reads beyond them), else from its backend, run in a throwaway venv made with the
 /// env's interpreter (`facts`), the backend's requirements installed by `backend` from the
 /// project's sources through the env at `layout`.
 pub fn build_metadata(
@@ -143,9 +144,10 @@ pub fn build_metadata(
     facts: &Facts,
     backend: &Backend,
     sources: &Sources,
+    fresh: bool,
 ) -> Result<BuildMetadata, SyncError> {
     let kept = cache_file(project, facts);
-    if let Some(metadata) = kept.as_deref().and_then(read_kept) {
+    if let Some(metadata) = kept.as_deref().filter(|_| !fresh).and_then(read_kept) {
         return Ok(metadata);
     }
     let asking = Asking {

@@ -24,6 +24,9 @@ pub struct Manifest {
     pub build_inputs: Option<String>,
     /// What only the package's build backend knows, not the manifest (see [`Dynamic`]).
     pub dynamic: Dynamic,
+    /// For a package: files beside the manifest its build reads besides `setup.py` and
+    /// `setup.cfg` (those `[tool.setuptools.dynamic]` names), relative to the root.
+    pub build_files: Vec<String>,
     pub settings: Settings,
 }
 
@@ -312,6 +315,7 @@ impl Manifest {
         if manifest.is_package() {
             manifest.build_inputs = package::manifest_build_inputs(text);
             manifest.dynamic = dynamic;
+            manifest.build_files = package::setuptools_dynamic_files(text);
         } else if let Some((span, message, hint)) = unread {
             return Err(at(span, message, Some(hint)));
         }

@@ -220,3 +220,33 @@ fn a_broken_setup_py_is_the_backend_error_with_its_output() {
     assert!(!err.contains(&scratch), "{err}");
     assert!(kept_metadata(&sandbox).is_empty(), "a failure is not kept");
 }
+
+#[test]
+fn project_dynamic_dependencies_from_a_file_are_locked_and_the_file_is_a_build_input() {
+    let sandbox = Sandbox::empty();
+    crate::package::bundled_setuptools(&sandbox.wheels());
+    sandbox.wheel("dep", "1.0", &[]);
+    sandbox.wheel("other", "1.0", &[]);
+    sandbox.manifest(&manifest(
+        &sandbox,
+        "uv",
+        "[build-system]\nrequires = [\"setuptools>=64\"]\nbuild-backend = \"setuptools.build_meta\"\n\n[project]\nname = \"pepdyn\"\nversion = \"1.0\"\ndynamic = [\"dependencies\"]\n\n[tool.setuptools]\npy-modules = [\"pepdyn\"]\n\n[tool.setuptools.dynamic]\ndependencies = { file = [\"requirements.in\"] }\n\n",
+    ));
+    sandbox.write("requirements.in", "dep\n");
+    sandbox.write("pepdyn.py", "");
+    sandbox.pvm_with_uv().arg("lock").assert().success();
+    assert!(
+        locked(&sandbox).contains(&("dep".to_string(), "-".to_string())),
+        "{:?}",
+        locked(&sandbox)
+    );
+
+    // The file setuptools reads the dependencies from is a build input: edited, the lock is stale.
+    sandbox.write("requirements.in", "dep\nother\n");
+    let out = sandbox
+        .pvm_with_uv()
+        .args(["sync", "--locked"])
+        .assert()
+        .failure();
+    assert!(stderr(out.get_output()).contains("stale"));
+}
