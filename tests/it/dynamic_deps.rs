@@ -126,6 +126,16 @@ fn setup_py_install_requires_and_extras_are_locked_and_synced() {
         stderr(out.get_output())
     );
     assert_eq!(kept_metadata(&sandbox).len(), 1);
+
+    // `--upgrade` asks the backend again, which cannot be built now.
+    let out = sandbox
+        .pvm_with_uv()
+        .args(["lock", "--upgrade"])
+        .assert()
+        .failure();
+    let err = stderr(out.get_output());
+    assert!(err.contains("cannot read the dependencies"), "{err}");
+    assert!(err.contains("setuptools"), "{err}");
 }
 
 #[test]
