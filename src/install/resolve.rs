@@ -73,7 +73,11 @@ fn pieces(project: &Project, build: Option<&BuildMetadata>) -> Result<Vec<Piece>
                     PieceKind::Extra => selection.extras.insert(name.clone()),
                     _ => selection.groups.insert(name.clone()),
                 };
-                requirements(project, &selection)?
+                let all = requirements(project, &selection)?;
+                match build {
+                    Some(build) => build.expand_own(all),
+                    None => all,
+                }
             }
         };
         let own: Vec<Requirement> = all

@@ -91,6 +91,14 @@ impl BuildMetadata {
         }
     }
 
+    /// `requirements` (a dependency group's) with those on the project itself (`dev =
+    /// ["legacy[test]"]`) replaced by what the extras they name add, as the manifest's own
+    /// extras are when the manifest names the project.
+    pub fn expand_own(&self, requirements: Vec<Requirement>) -> Vec<Requirement> {
+        let items: Vec<String> = requirements.iter().map(|r| r.to_string()).collect();
+        self.expand(&items, &mut BTreeSet::new())
+    }
+
     fn expand(&self, items: &[String], seen: &mut BTreeSet<String>) -> Vec<Requirement> {
         let mut out = Vec::new();
         for requirement in items.iter().filter_map(|r| pep::parse_requirement(r).ok()) {
@@ -370,6 +378,11 @@ mod tests {
         assert_eq!(names(metadata.extra("fast")), ["orjson"]);
         // A requirement on the project itself stands for the extras it names.
         assert_eq!(names(metadata.extra("all")), ["orjson"]);
+        let group = ["pytest", "Demo_App[fast]"].map(|r| pep::parse_requirement(r).unwrap());
+        assert_eq!(
+            names(metadata.expand_own(group.to_vec())),
+            ["pytest", "orjson"]
+        );
         assert!(metadata.extra("docs").is_empty());
         assert_eq!(
             metadata.optional_dependencies.keys().collect::<Vec<_>>(),

@@ -141,8 +141,21 @@ fn setup_py_install_requires_and_extras_are_locked_and_synced() {
 #[test]
 fn editing_install_requires_makes_the_lock_stale_and_the_next_lock_picks_it() {
     let sandbox = setup_py_project("uv", "'dep'");
+    // A group naming the project itself means the extras it names, which only the build knows.
+    sandbox.manifest(&manifest(
+        &sandbox,
+        "uv",
+        "[dependency-groups]\ntest = [\"legacy[fast]\"]\n\n",
+    ));
     sandbox.pvm_with_uv().arg("lock").assert().success();
-    assert!(!locked(&sandbox).iter().any(|(name, _)| name == "other"));
+    let packages = locked(&sandbox);
+    assert!(!packages.iter().any(|(name, _)| name == "other"));
+    assert!(
+        packages.iter().any(|(name, marker)| name == "fastdep"
+            && marker.contains("'fast' in extras")
+            && marker.contains("'test' in dependency_groups")),
+        "{packages:?}"
+    );
 
     sandbox.write(
         "setup.py",
