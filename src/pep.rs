@@ -228,6 +228,26 @@ fn parse_marker(text: &str) -> Result<pep508_rs::MarkerTree, String> {
     guarded(|| pep508_rs::MarkerTree::from_str(text).map_err(|err| err.to_string()))
 }
 
+/// Splits the extra off a dependency a package's metadata declares: `x; extra == "y" and
+/// python_version < "3.9"` is `(Some("y"), x; python_version < "3.9")`; one without an
+/// `extra` marker is `(None, itself)`. Only an extra the whole marker requires is split off.
+pub fn split_extra(requirement: &Requirement) -> (Option<String>, Requirement) {
+    let Some(pep508_rs::MarkerExpression::Extra { name, .. }) =
+        requirement.marker.top_level_extra()
+    else {
+        return (None, requirement.clone());
+    };
+    let pep508_rs::MarkerValueExtra::Extra(extra) = name else {
+        return (None, requirement.clone());
+    };
+    let mut rest = requirement.clone();
+    rest.marker = requirement
+        .marker
+        .clone()
+        .simplify_extras(std::slice::from_ref(&extra));
+    (Some(extra.to_string()), rest)
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -249,5 +269,25 @@ mod tests {
             );
         }
         assert!(super::parse_requirement("a_b[x, y-z]>=1 ; python_version > '3'").is_ok());
+    }
+
+    #[test]
+    fn split_extra_takes_the_extra_off_the_marker() {
+        let split = |text: &str| {
+            let (extra, rest) = super::split_extra(&super::parse_requirement(text).unwrap());
+            (extra, rest.to_string())
+        };
+        assert_eq!(split("a>=1"), (None, "a>=1".to_string()));
+        assert_eq!(
+            split("b ; extra == 'Fast'"),
+            (Some("fast".to_string()), "b".to_string())
+        );
+        assert_eq!(
+            split("c[x]==2 ; python_version < '3.9' and extra == 'test'"),
+            (
+                Some("test".to_string()),
+                "c[x]==2 ; python_full_version < '3.9'".to_string()
+            )
+        );
     }
 }

@@ -610,8 +610,9 @@ impl Store {
         }
     }
 
-    /// Removes the half-done downloads, unpacked wheels, kept builds and Python installs of
-    /// pvms that are gone (an hour ago or more), each from the folder it is made in.
+    /// Removes the half-done downloads, unpacked wheels, kept builds, build metadata and
+    /// Python installs of pvms that are gone (an hour ago or more), each from the folder it is
+    /// made in.
     fn remove_dead_temps(&self) {
         let cache = self.cache_dir();
         let places = [
@@ -619,6 +620,7 @@ impl Store {
             (cache.join("wheels"), Temp::Unpack),
             (cache.join("editables"), Temp::Keep),
             (cache.join("editables"), Temp::Old),
+            (cache.join("build-metadata"), Temp::Write),
             (self.pythons_dir(), Temp::Python),
         ];
         for (dir, temp) in places {

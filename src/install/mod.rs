@@ -59,6 +59,16 @@ pub enum SyncError {
         installer: &'static str,
         tail: String,
     },
+    /// The build backend could not say what the project depends on (its dependencies are
+    /// dynamic: `setup.py`, `setup.cfg`, `[project] dynamic`).
+    #[error(
+        "cannot read the dependencies of the project `{project}` from its build backend `{backend}`; its output ends:\n{tail}"
+    )]
+    Metadata {
+        project: String,
+        backend: String,
+        tail: String,
+    },
     #[error("cannot install natively: {0}")]
     Native(String),
     #[error(transparent)]
@@ -145,6 +155,9 @@ impl SyncError {
                 "set `seed-pip = false` and `installer = \"uv\"`, or install the interpreter's ensurepip (Debian: python3-venv)".into()
             }
             SyncError::Build { tail, backend, .. } => build_hint(tail, backend),
+            SyncError::Metadata { .. } => {
+                "the dependencies come from the build (`setup.py`, `setup.cfg` or `[project] dynamic`): fix the error above (the backend's own output), or list them in [project] dependencies so that pvm reads them without building".into()
+            }
             SyncError::Installer { .. } => {
                 let mut hint = "check the requirement's name and version, and the package sources ([tool.pvm] index-url, find-links, no-index)".to_string();
                 let set = crate::project::sources::overriding_variables();
@@ -250,7 +263,7 @@ fn build_hint(tail: &str, backend: &str) -> String {
 
 /// The last lines of an installer's output: where a build says what went wrong. The
 /// installer's own hints go: pvm gives one that fits.
-fn tail(text: &str, lines: usize) -> String {
+pub(crate) fn tail(text: &str, lines: usize) -> String {
     let all: Vec<&str> = text
         .trim_end()
         .lines()

@@ -19,11 +19,12 @@ use super::pylock::{
 };
 use super::wheel;
 use crate::fsutil;
+use crate::lock::dynamic::{self, BuildMetadata};
 use crate::lock::part_markers::{self, Part};
 use crate::lock::preferences::{self, Pin};
 use crate::pep::{self, Requirement, Settled};
 use crate::project::path_sources::{self, Located};
-use crate::project::{Project, Selection, Sources, requirements, requirements_as_written};
+use crate::project::{Project, Selection, Sources, package, requirements, requirements_as_written};
 use crate::python::Facts;
 use crate::venv::Layout;
 
@@ -42,43 +43,92 @@ struct Piece {
 type Read = fn(&Project, &Selection) -> Result<Vec<Requirement>, crate::project::SelectionError>;
 
 /// The parts of the manifest: dependencies, each extra, each group (without what the
-/// dependencies already ask).
-fn pieces(project: &Project, requirements: Read) -> Result<Vec<Piece>, SyncError> {
-    let base = requirements(project, &Selection::default())?;
+/// dependencies already ask), read by `requirements`. `build` holds what the build reported
+/// for a package whose dependencies or extras are dynamic; without it, only what the manifest
+/// itself holds.
+fn pieces(
+    project: &Project,
+    requirements: Read,
+    build: Option<&BuildMetadata>,
+) -> Result<Vec<Piece>, SyncError> {
+    let manifest = &project.manifest;
+    let mut base = requirements(project, &Selection::default())?;
+    if let Some(build) = build.filter(|_| manifest.dynamic.dependencies) {
+        base.extend(build.dependencies());
+    }
     let base_text: BTreeSet<String> = base.iter().map(|r| r.to_string()).collect();
     let mut out = vec![Piece {
         kind: PieceKind::Base,
         name: String::new(),
         requirements: base,
     }];
-    let manifest = &project.manifest;
-    let parts = manifest
-        .optional_dependencies
-        .keys()
+    let parts = extras(project, build)
+        .into_iter()
         .map(|name| (PieceKind::Extra, name))
         .chain(
             manifest
                 .dependency_groups
                 .keys()
-                .map(|name| (PieceKind::Group, name)),
+                .map(|name| (PieceKind::Group, name.clone())),
         );
     for (kind, name) in parts {
         let mut selection = Selection::default();
-        match kind {
-            PieceKind::Extra => selection.extras.insert(name.clone()),
-            _ => selection.groups.insert(name.clone()),
+        let from_build = build.filter(|build| {
+            kind == PieceKind::Extra
+                && manifest.dynamic.optional_dependencies
+                && build.optional_dependencies.contains_key(&name)
+        });
+        let all = match from_build {
+            Some(build) => build.extra(&name),
+            None => {
+                match kind {
+                    PieceKind::Extra => selection.extras.insert(name.clone()),
+                    _ => selection.groups.insert(name.clone()),
+                };
+                let all = requirements(project, &selection)?;
+                match build {
+                    Some(build) => build.expand_own(all),
+                    None => all,
+                }
+            }
         };
-        let own: Vec<Requirement> = requirements(project, &selection)?
+        let own: Vec<Requirement> = all
             .into_iter()
             .filter(|r| !base_text.contains(&r.to_string()))
             .collect();
         out.push(Piece {
             kind,
-            name: name.clone(),
+            name,
             requirements: own,
         });
     }
     Ok(out)
+}
+
+/// The project's extras: the manifest's, and those its build reports when they are dynamic.
+fn extras(project: &Project, build: Option<&BuildMetadata>) -> BTreeSet<String> {
+    let manifest = &project.manifest;
+    let mut names: BTreeSet<String> = manifest.optional_dependencies.keys().cloned().collect();
+    if let Some(build) = build.filter(|_| manifest.dynamic.optional_dependencies) {
+        names.extend(build.optional_dependencies.keys().cloned());
+    }
+    names
+}
+
+/// What the build reports the project depends on, when the manifest does not say (see
+/// [`crate::lock::dynamic`]); `None` when it does.
+fn build_metadata(
+    project: &Project,
+    layout: &Layout,
+    facts: &Facts,
+    backend: &Backend,
+    sources: &Sources,
+    upgrade: bool,
+) -> Result<Option<BuildMetadata>, SyncError> {
+    if !project.manifest.dynamic.any() {
+        return Ok(None);
+    }
+    dynamic::build_metadata(project, layout, facts, backend, sources, upgrade).map(Some)
 }
 
 /// The groups and extras `[tool.pvm] conflicts` declares, as the parts they are.
@@ -119,8 +169,13 @@ pub fn expected_inputs(
     environment: Option<&str>,
 ) -> Result<(String, BTreeMap<String, String>), SyncError> {
     let mut parts = serde_json::Map::new();
+    // A dynamic part is known only to the build: what the build reads stands for it, so that
+    // an edit to setup.py makes the lock stale without running the backend to find out.
+    if project.manifest.dynamic.any() {
+        parts.insert("build inputs".into(), package::build_inputs(project).into());
+    }
     // As written, sources apart and relative: a checkout elsewhere has the same inputs.
-    for piece in pieces(project, requirements_as_written)? {
+    for piece in pieces(project, requirements_as_written, None)? {
         let mut requirements: Vec<String> =
             piece.requirements.iter().map(|r| r.to_string()).collect();
         requirements.sort();
@@ -202,7 +257,8 @@ pub fn resolve(
         path: std::env::temp_dir(),
         source,
     })?;
-    let pieces = pieces(project, requirements)?;
+    let build = build_metadata(project, layout, facts, backend, &sources, upgrade)?;
+    let pieces = pieces(project, requirements, build.as_ref())?;
     let (packages, resolver, environments) = match backend {
         Backend::Uv(_) => {
             let python_version = lowest_python(project, facts);
@@ -280,7 +336,7 @@ pub fn resolve(
             "uv" => Some(requires_python(project, facts)),
             _ => manifest.requires_python.as_ref().map(|s| s.to_string()),
         },
-        extras: manifest.optional_dependencies.keys().cloned().collect(),
+        extras: extras(project, build.as_ref()).into_iter().collect(),
         dependency_groups: manifest.dependency_groups.keys().cloned().collect(),
         default_groups,
         created_by: "pvm".into(),

@@ -4,10 +4,11 @@
 //! resolution and export still live in `install/` until the code is split along the data
 //! flow (`DESIGN.md`, "Layout of the code"); until then this module may use `install`'s
 //! types; `install` imports from here only what its resolver needs of the new lock code
-//! (`part_markers`, `preferences`), which uses nothing of `install` but the lock's types and
+//! (`part_markers`, `preferences`, `dynamic`), which uses nothing of `install` but the lock's types and
 //! marker combinators.
 
 pub mod bounds;
+pub mod dynamic;
 pub mod freshness;
 pub mod part_markers;
 pub mod policy;

@@ -22,7 +22,29 @@ pub struct Manifest {
     pub build_system: Option<BuildSystem>,
     /// For a package: a hash of the manifest's build tables (see [`super::package`]).
     pub build_inputs: Option<String>,
+    /// What only the package's build backend knows, not the manifest (see [`Dynamic`]).
+    pub dynamic: Dynamic,
+    /// For a package: files beside the manifest its build reads besides `setup.py` and
+    /// `setup.cfg` (those `[tool.setuptools.dynamic]` names), relative to the root.
+    pub build_files: Vec<String>,
     pub settings: Settings,
+}
+
+/// Which of a package's dependency tables its build computes: listed in `[project] dynamic`,
+/// or all of them when there is no `[project]` table (`setup.py`'s `install_requires`,
+/// `setup.cfg`, Poetry 1's `[tool.poetry.dependencies]`). Only for a package: pvm asks the
+/// backend for them when it locks.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Dynamic {
+    pub dependencies: bool,
+    pub optional_dependencies: bool,
+}
+
+impl Dynamic {
+    /// Whether the lock needs the build's metadata.
+    pub fn any(self) -> bool {
+        self.dependencies || self.optional_dependencies
+    }
 }
 
 /// One entry of a PEP 735 dependency group.
@@ -113,7 +135,7 @@ impl Manifest {
             unread = Some((
                 dynamic.span(),
                 "`dependencies` is dynamic: pvm cannot read them from the manifest".into(),
-                "a build backend computes them: give the project a [build-system] (pvm then installs it, with its dependencies), or list them in [project] dependencies".into(),
+                "a build backend computes them: give the project a [build-system] (pvm then locks what the backend reports and installs the project with them), or list them in [project] dependencies".into(),
             ));
         }
         if let Some(tool) = &raw.tool
@@ -134,6 +156,18 @@ impl Manifest {
                 "move them to [project] dependencies (PEP 621, which Poetry 2 reads too), or keep the poetry-core [build-system] so the project is installed with them".into(),
             ));
         }
+        let listed = |field: &str| {
+            raw.project.as_ref().is_none_or(|project| {
+                project
+                    .dynamic
+                    .as_ref()
+                    .is_some_and(|dynamic| dynamic.get_ref().iter().any(|d| d == field))
+            })
+        };
+        let dynamic = Dynamic {
+            dependencies: listed("dependencies"),
+            optional_dependencies: listed("optional-dependencies"),
+        };
         if let Some(project) = raw.project {
             if let Some(name) = project.name {
                 pep::normalize_name(name.get_ref()).map_err(|err| {
@@ -280,6 +314,8 @@ impl Manifest {
         manifest.build_system = raw.build_system;
         if manifest.is_package() {
             manifest.build_inputs = package::manifest_build_inputs(text);
+            manifest.dynamic = dynamic;
+            manifest.build_files = package::setuptools_dynamic_files(text);
         } else if let Some((span, message, hint)) = unread {
             return Err(at(span, message, Some(hint)));
         }
@@ -466,5 +502,21 @@ scripts = { test = "pytest -q", fmt = ["ruff", "format"] }
     fn wrong_type_is_reported_with_position() {
         let err = parse("[tool.pvm]\nseed-pip = \"yes\"\n").unwrap_err();
         assert!(err.to_string().starts_with("pyproject.toml:2:"), "{err}");
+    }
+
+    #[test]
+    fn a_package_knows_which_dependencies_its_build_computes() {
+        let build = "[build-system]\nrequires = [\"setuptools\"]\n";
+        let manifest = parse(build).unwrap();
+        assert!(manifest.dynamic.dependencies && manifest.dynamic.optional_dependencies);
+        let manifest = parse(&format!(
+            "{build}[project]\nname = \"a\"\ndynamic = [\"dependencies\"]\n"
+        ))
+        .unwrap();
+        assert!(manifest.dynamic.dependencies && !manifest.dynamic.optional_dependencies);
+        let manifest = parse(&format!("{build}[project]\nname = \"a\"\n")).unwrap();
+        assert!(!manifest.dynamic.any());
+        // Not a package: nothing builds it, nothing is dynamic.
+        assert!(!parse("[project]\nname = \"a\"\n").unwrap().dynamic.any());
     }
 }

@@ -17,7 +17,7 @@ pub mod text;
 
 use std::path::{Path, PathBuf};
 
-pub use manifest::{GroupItem, Manifest};
+pub use manifest::{Dynamic, GroupItem, Manifest};
 pub use requirements_txt::read_requirements_txt;
 pub use selection::{
     Selection, SelectionError, SelectionRequest, requirements, requirements_as_written,

@@ -53,15 +53,50 @@ pub(super) fn manifest_build_inputs(text: &str) -> Option<String> {
     Some(fsutil::hex(&Sha256::digest(&bytes)))
 }
 
-/// What the project's build reads, hashed: the manifest's build tables and `setup.py` and
-/// `setup.cfg`. `None` for a project that is not a package. Cheap: two small reads at most.
+/// The files `[tool.setuptools.dynamic]` takes fields from (`dependencies = { file =
+/// ["requirements.in"] }`, and likewise for extras, the version, the readme): build inputs too.
+pub(super) fn setuptools_dynamic_files(text: &str) -> Vec<String> {
+    let Ok(table) = toml::from_str::<toml::Table>(text) else {
+        return Vec::new();
+    };
+    let dynamic = table
+        .get("tool")
+        .and_then(|tool| tool.get("setuptools"))
+        .and_then(|setuptools| setuptools.get("dynamic"));
+    let mut files = Vec::new();
+    let mut pending: Vec<&toml::Value> = dynamic.into_iter().collect();
+    while let Some(value) = pending.pop() {
+        let Some(table) = value.as_table() else {
+            continue;
+        };
+        match table.get("file") {
+            Some(toml::Value::String(file)) => files.push(file.clone()),
+            Some(toml::Value::Array(list)) => files.extend(
+                list.iter()
+                    .filter_map(|file| file.as_str().map(String::from)),
+            ),
+            // `optional-dependencies` holds one such table per extra.
+            _ => pending.extend(table.values()),
+        }
+    }
+    files.sort();
+    files
+}
+
+/// What the project's build reads, hashed: the manifest's build tables, `setup.py`,
+/// `setup.cfg` and the files `[tool.setuptools.dynamic]` names. `None` for a project that is
+/// not a package. Cheap: a few small reads.
 pub fn build_inputs(project: &Project) -> Option<String> {
     if !project.manifest.is_package() {
         return None;
     }
     let mut hasher = Sha256::new();
     hasher.update(project.manifest.build_inputs.as_deref().unwrap_or_default());
-    for name in BUILD_FILES {
+    let files = BUILD_FILES
+        .iter()
+        .copied()
+        .chain(project.manifest.build_files.iter().map(String::as_str));
+    for name in files {
         if let Ok(bytes) = std::fs::read(project.root.join(name)) {
             hasher.update(name.as_bytes());
             hasher.update(Sha256::digest(&bytes));
@@ -155,6 +190,16 @@ fn setup_py_name(text: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn files_setuptools_takes_dynamic_fields_from() {
+        let text = "[tool.setuptools.dynamic]\nversion = { attr = \"demo.__version__\" }\ndependencies = { file = [\"requirements.in\", \"more.in\"] }\noptional-dependencies.fast = { file = \"fast.in\" }\n";
+        assert_eq!(
+            setuptools_dynamic_files(text),
+            ["fast.in", "more.in", "requirements.in"]
+        );
+        assert!(setuptools_dynamic_files("[project]\nname = \"a\"\n").is_empty());
+    }
 
     #[test]
     fn names_from_setup_files() {

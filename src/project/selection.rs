@@ -259,16 +259,23 @@ fn normalized(name: &str) -> String {
 }
 
 /// The requirements of one extra of `[project.optional-dependencies]`.
+/// The manifest's requirements of `extra`. A package whose extras are dynamic has extras the
+/// manifest does not name: only its build (and so its lock, whose markers select them) knows
+/// what they hold, so they add nothing here and are no error.
 fn extra_requirements(project: &Project, extra: &str) -> Result<Vec<Requirement>, SelectionError> {
     let optional = &project.manifest.optional_dependencies;
-    optional
+    let found = optional
         .iter()
         .find(|(name, _)| normalized(name) == normalized(extra))
-        .map(|(_, requirements)| requirements.clone())
-        .ok_or_else(|| SelectionError::UnknownExtra {
+        .map(|(_, requirements)| requirements.clone());
+    match found {
+        Some(requirements) => Ok(requirements),
+        None if project.manifest.dynamic.optional_dependencies => Ok(Vec::new()),
+        None => Err(SelectionError::UnknownExtra {
             name: extra.to_string(),
             known: optional.keys().cloned().collect(),
-        })
+        }),
+    }
 }
 
 fn group_requirements(

@@ -11,6 +11,7 @@ mod bring_uv;
 mod cold_sync;
 mod deps;
 mod downloads;
+mod dynamic_deps;
 mod faults;
 mod fuzz;
 mod generated;

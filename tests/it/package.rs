@@ -414,7 +414,7 @@ fn console_scripts_complete_after_pvm_run() {
 }
 
 /// setuptools and wheel from the wheels CPython ships in its test folder, for offline builds.
-fn bundled_setuptools(into: &Path) {
+pub(crate) fn bundled_setuptools(into: &Path) {
     std::fs::create_dir_all(into).unwrap();
     let mut found = Vec::new();
     for minor in ["3.13", "3.12"] {
