@@ -127,10 +127,10 @@ for installer in pip uv; do
 done
 export PVM_UV="$UV"
 cd "$SCRATCH/sync-pip"
-RUNS=10 bench sync-pvm-pip --prepare "sh -c '$PVM remove --yes --quiet || true'" -n "pvm sync, pip: fresh env + 20 wheels" "$PVM sync --quiet"
+RUNS=10 bench sync-pvm-pip --prepare "sh -c '$PVM remove --yes --quiet || true'" -n "pvm sync --no-lock, pip: fresh env + 20 wheels" "$PVM sync --quiet --no-lock"
 cd "$SCRATCH/sync-uv"
-RUNS=10 bench sync-pvm-uv --prepare "sh -c '$PVM remove --yes --quiet || true'" -n "pvm sync, uv: fresh env + 20 wheels" "$PVM sync --quiet"
-bench noop-pvm -n "pvm sync (no-op)" "$PVM sync --quiet"
+RUNS=10 bench sync-pvm-uv --prepare "sh -c '$PVM remove --yes --quiet || true'" -n "pvm sync --no-lock, uv: fresh env + 20 wheels" "$PVM sync --quiet --no-lock"
+bench noop-pvm -n "pvm sync (no-op)" "$PVM sync --quiet --no-lock"
 cd "$SCRATCH/uv-proj"
 bench noop-uv -n "uv sync (no-op)" "$UV sync --quiet --python $PYTHON"
 cd "$SCRATCH"
@@ -161,7 +161,7 @@ tar --no-same-owner -xzf "$SCRATCH"/real/*.tar.gz -C "$SCRATCH/real-nopip" --str
 # The same env without pip (seed-pip = false), which is what uv's envs hold.
 printf '\n[tool.pvm]\nseed-pip = false\n' >> "$SCRATCH/real-nopip/pyproject.toml"
 (cd "$SCRATCH/real-nopip" && "$PVM" lock --quiet && "$PVM" sync --quiet --no-install-project)
-(cd "$SCRATCH/real-nolock" && "$PVM" sync --quiet --group "$REAL_GROUP")
+(cd "$SCRATCH/real-nolock" && "$PVM" sync --quiet --no-lock --group "$REAL_GROUP")
 (cd "$SCRATCH/real-uv" && "$UV" sync --quiet --python "$PYTHON" --group "$REAL_GROUP")
 PVM_REAL="$PVM --project $SCRATCH/real-pvm"
 UV_REAL="$UV --directory $SCRATCH/real-uv"
@@ -185,7 +185,7 @@ RUNS=15 bench lock \
     "pvm, seed-pip = false" "$PVM --project $SCRATCH/real-nopip remove --yes --quiet" "$PVM --project $SCRATCH/real-nopip sync --quiet --no-install-project" \
     > "$SCRATCH/interleaved.md"
 RUNS=10 bench real-nolock --prepare "sh -c '$PVM --project $SCRATCH/real-nolock remove --yes --quiet || true'" \
-    -n "pvm sync --group $REAL_GROUP, no lock: fresh env, real package" "$PVM --project $SCRATCH/real-nolock sync --quiet --group $REAL_GROUP"
+    -n "pvm sync --group $REAL_GROUP, no lock: fresh env, real package" "$PVM --project $SCRATCH/real-nolock sync --quiet --no-lock --group $REAL_GROUP"
 cd "$SCRATCH/real-pvm"
 "$PVM" sync --quiet --group "$REAL_GROUP"
 bench real-pvm-run -n "pvm run true (package project)" "$PVM run true"
