@@ -30,6 +30,7 @@ mod package;
 mod portable_paths;
 mod python;
 mod pythons;
+mod readme;
 mod remove;
 mod run;
 mod schemas;
