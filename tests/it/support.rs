@@ -309,7 +309,8 @@ pub fn test_uv() -> PathBuf {
 }
 
 /// Writes a wheel (a zip with a `.dist-info`) for `name==version` into `dir`. The module
-/// `name` (dashes as underscores) has `__version__`; `files` adds more modules.
+/// `name` (dashes as underscores) has `__version__`; `files` adds more modules (or replaces its
+/// `__init__.py`).
 pub fn build_wheel(
     dir: &Path,
     name: &str,
@@ -337,6 +338,8 @@ pub fn build_wheel(
         format!("__version__ = {version:?}\n").into_bytes(),
     )];
     for (path, text) in files {
+        // A module's own `__init__.py` in `files` replaces the one that only has `__version__`.
+        entries.retain(|(existing, _)| existing != path);
         entries.push((path.to_string(), text.as_bytes().to_vec()));
     }
     entries.push((format!("{dist_info}/METADATA"), metadata.into_bytes()));
