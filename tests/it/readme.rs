@@ -279,6 +279,21 @@ impl World {
                     self.store_of_a_while();
                 }
             }
+            Fixture::Outdated => {
+                self.write(&myapp.join(".python-version"), "3.12\n");
+                self.write(
+                    &myapp.join("pyproject.toml"),
+                    "[project]\nname = \"myapp\"\nversion = \"0.1.0\"\ndependencies = [\"django>=4.2,<5\"]\n",
+                );
+                let django = ["sqlparse>=0.3.1"];
+                build_wheel(&self.wheels(), "django", "4.2.16", &django, &[]);
+                build_wheel(&self.wheels(), "sqlparse", "0.5.1", &[], &[]);
+                self.pvm(&myapp, &["sync"]);
+                // Released since the lock was written.
+                build_wheel(&self.wheels(), "django", "4.2.27", &django, &[]);
+                build_wheel(&self.wheels(), "django", "5.2.8", &django, &[]);
+                build_wheel(&self.wheels(), "sqlparse", "0.5.4", &[], &[]);
+            }
             Fixture::Package => {
                 backend_folder(&myapp, "myapp", "0.1.0", "");
                 let manifest = std::fs::read_to_string(myapp.join("pyproject.toml")).unwrap();
@@ -376,6 +391,9 @@ enum Fixture {
     /// The same, and in the store also the env of a script `/home/me/bin/report.py` and that of
     /// a project `/home/me/old` (Python 3.9) deleted since.
     Store,
+    /// In `/home/me/myapp`, a project on `django>=4.2,<5` locked and synced when django 4.2.16
+    /// and sqlparse 0.5.1 were the newest; django 4.2.27 and 5.2.8 and sqlparse 0.5.4 came since.
+    Outdated,
     /// In `/home/me/myapp`, a package (built by the tests' backend) with a `tests` group.
     Package,
 }
@@ -389,6 +407,7 @@ impl Fixture {
             "synced" => Fixture::Synced,
             "store" => Fixture::Store,
             "package" => Fixture::Package,
+            "outdated" => Fixture::Outdated,
             other => panic!("unknown readme-test fixture `{other}`"),
         }
     }
@@ -587,6 +606,11 @@ fn console_samples_of_a_synced_project_run_as_shown() {
 #[test]
 fn console_samples_of_a_store_in_use_run_as_shown() {
     samples_from(Fixture::Store);
+}
+
+#[test]
+fn console_samples_of_an_outdated_project_run_as_shown() {
+    samples_from(Fixture::Outdated);
 }
 
 #[test]
