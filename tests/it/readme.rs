@@ -1,7 +1,8 @@
 //! The README's samples hold: every ```toml block parses, and each that is a manifest or a
 //! `[tool.pvm]` table is a manifest pvm accepts; every ```console block runs, as written, in a
 //! sandbox made to look like the README's machine (`/home/me`, pyenv's Pythons, local wheels
-//! named and versioned as the samples show them), and prints what the README shows.
+//! named and versioned as the samples show them), and prints what the README shows; the PEP 723
+//! ```python sample runs as a script.
 //!
 //! How a console block is read and checked:
 //! - `$ command` lines run one after another in one bash, from the fixture's folder; each must
@@ -654,4 +655,30 @@ fn shell_words(command: &str) -> Vec<String> {
         .split_terminator('\0')
         .map(String::from)
         .collect()
+}
+
+/// The PEP 723 sample is a script pvm runs, its block's `[tool.pvm]` included.
+#[test]
+fn the_script_sample_runs() {
+    let mut scripts = 0;
+    for block in blocks().iter().filter(|b| b.lang == "python") {
+        if !block.text().contains("# /// script") {
+            continue;
+        }
+        scripts += 1;
+        let world = World::new();
+        let dir = world.home.join("bin");
+        world.write(&dir.join("report.py"), &block.text());
+        let commands = [Command {
+            line: "pvm run report.py".into(),
+            shown: Vec::new(),
+        }];
+        let (output, code) = world.run(&dir, &commands).remove(0);
+        assert_eq!(
+            code, 0,
+            "README line {}: the script sample fails:\n{output}",
+            block.line
+        );
+    }
+    assert!(scripts > 0, "no PEP 723 sample found in the README");
 }
