@@ -78,8 +78,10 @@ pub enum Command {
         after_help = "Examples:\n  pvm tree\n  pvm tree --depth 1\n  pvm tree --invert idna      # what pulls idna in"
     )]
     Tree(TreeArgs),
-    /// For each package: installed, newest the manifest allows, newest on the index.
-    #[command(after_help = "Examples:\n  pvm outdated\n  pvm outdated --json")]
+    /// The packages behind: installed, newest the manifest allows, newest on the index.
+    #[command(
+        after_help = "Examples:\n  pvm outdated\n  pvm outdated --all\n  pvm outdated --json"
+    )]
     Outdated(OutdatedArgs),
     /// Write the locked selection with hashes, as requirements.txt or pylock.toml.
     #[command(
@@ -294,6 +296,9 @@ pub struct TreeArgs {
 
 #[derive(Debug, Args)]
 pub struct OutdatedArgs {
+    /// List every installed package, not only those behind.
+    #[arg(long)]
+    pub all: bool,
     /// Print JSON (schema: schemas/pvm-outdated.schema.json).
     #[arg(long)]
     pub json: bool,
