@@ -85,10 +85,11 @@ pub enum SyncError {
         installer: &'static str,
         detail: String,
     },
-    #[error("{installer} could not {action} the requirements:\n{detail}")]
+    #[error("{installer} could not {action} the requirements{}:\n{detail}", cause_said(*.cause))]
     Installer {
         installer: &'static str,
         action: &'static str,
+        cause: explain::Cause,
         detail: String,
     },
     #[error(transparent)]
@@ -158,6 +159,10 @@ impl SyncError {
             SyncError::Metadata { .. } => {
                 "the dependencies come from the build (`setup.py`, `setup.cfg` or `[project] dynamic`): fix the error above (the backend's own output), or list them in [project] dependencies so that pvm reads them without building".into()
             }
+            SyncError::Installer { cause: explain::Cause::HashMismatch, .. } => HASH_CHANGED.into(),
+            SyncError::Installer { cause: explain::Cause::RequiresPython, .. } => {
+                "the lines above name the requirement and the Pythons it supports: use one of them (`pvm python pin VERSION`, within [project] requires-python), require a release of it that supports this Python, or narrow [project] requires-python to Pythons it supports (the lock must hold for every Python requires-python allows)".into()
+            }
             SyncError::Installer { .. } => {
                 let mut hint = "check the requirement's name and version, and the package sources ([tool.pvm] index-url, find-links, no-index)".to_string();
                 let set = crate::project::sources::overriding_variables();
@@ -188,9 +193,7 @@ impl SyncError {
                     format!("sync with the Python it was made for ({made_for}), or get uv (on PATH, PVM_UV, or `uv-downloads = \"automatic\"` with the index reachable) and run `pvm lock` to lock every platform and Python")
                 }
             }
-            SyncError::HashMismatch { .. } | SyncError::MissingArtifact { .. } => {
-                "the file changed since `pvm lock`: restore it, or run `pvm lock --upgrade` if the change is trusted".into()
-            }
+            SyncError::HashMismatch { .. } | SyncError::MissingArtifact { .. } => HASH_CHANGED.into(),
             SyncError::BadLock { .. } => "run `pvm lock` to write it anew".into(),
             SyncError::LockDuplicate { .. } => {
                 "one package may have several entries only under markers that exclude each other (uv refuses such a lock too): remove one, or run `pvm lock` to write the lock anew".into()
@@ -219,6 +222,21 @@ impl SyncError {
             }
             _ => return None,
         })
+    }
+}
+
+/// What to do about a locked file whose sha256 is not the lock's, whoever found it.
+const HASH_CHANGED: &str = "the file changed since `pvm lock`: restore it, or run `pvm lock --upgrade` if the change is trusted";
+
+/// How an installer's failure is introduced, by its cause (a conflict is
+/// [`SyncError::NoSolution`]).
+fn cause_said(cause: explain::Cause) -> &'static str {
+    match cause {
+        explain::Cause::HashMismatch => {
+            ": a downloaded file's sha256 is not the one the lock records"
+        }
+        explain::Cause::RequiresPython => ": one of them supports only other Pythons",
+        explain::Cause::Conflict | explain::Cause::Other => "",
     }
 }
 

@@ -5,7 +5,9 @@
 
 use crate::bring_uv::{fake_uv_index, pvm as pvm_fetching_uv};
 use crate::loopback::serve;
-use crate::support::{Sandbox, pyenv_python, stderr, stdout};
+use crate::support::{
+    Sandbox, build_wheel, build_wheel_with_headers, pyenv_python, stderr, stdout,
+};
 
 /// A project that sets no `installer`, reads its packages from the test's wheels and could
 /// fetch uv from `index` (the loopback server).
@@ -109,4 +111,118 @@ fn outdated_without_any_uv_says_why_and_how_to_get_one() {
     assert!(err.contains("no uv"), "{err}");
     assert!(err.contains("hint:") && err.contains("PVM_UV"), "{err}");
     assert!(err.contains("uv-downloads"), "{err}");
+}
+
+/// The generic hint of an installer failure, which none of the causes below should get.
+const GENERIC: &str = "check the requirement's name and version";
+
+#[test]
+fn a_requirement_for_another_python_is_told_as_such_by_uv_and_pip() {
+    for installer in ["uv", "pip"] {
+        let sandbox = Sandbox::empty();
+        build_wheel_with_headers(
+            &sandbox.wheels(),
+            "alpha",
+            "1.0",
+            &[],
+            &[],
+            "Requires-Python: >=3.99\n",
+        );
+        sandbox.deps_project(
+            "3.12",
+            installer,
+            &["alpha"],
+            "requires-python = \">=3.11\"",
+        );
+        let out = sandbox.pvm_for(installer).arg("sync").assert().code(1);
+        let err = stderr(out.get_output());
+        assert!(
+            err.contains("supports only other Pythons"),
+            "{installer}: {err}"
+        );
+        assert!(err.contains(">=3.99"), "{installer}: {err}");
+        assert!(
+            err.contains("hint:") && err.contains("requires-python"),
+            "{installer}: {err}"
+        );
+        assert!(err.contains("pvm python pin"), "{installer}: {err}");
+        assert!(
+            !err.contains(GENERIC) && !err.contains("loosen"),
+            "{installer}: {err}"
+        );
+    }
+}
+
+#[test]
+fn a_version_conflict_is_told_as_such_by_uv_and_pip() {
+    for installer in ["uv", "pip"] {
+        let sandbox = Sandbox::empty();
+        sandbox.wheel("alpha", "1.0", &["leaf<2"]);
+        sandbox.wheel("leaf", "1.0", &[]);
+        sandbox.wheel("leaf", "2.0", &[]);
+        sandbox.deps_project("3.12", installer, &["alpha", "leaf>=2"], "");
+        let out = sandbox.pvm_for(installer).arg("sync").assert().code(1);
+        let err = stderr(out.get_output());
+        assert!(
+            err.contains("found no set of versions"),
+            "{installer}: {err}"
+        );
+        assert!(
+            err.contains("leaf<2") && err.contains("leaf>=2"),
+            "{installer}: {err}"
+        );
+        assert!(
+            err.contains("hint: loosen one of the requirements"),
+            "{installer}: {err}"
+        );
+        assert!(!err.contains(GENERIC), "{installer}: {err}");
+    }
+}
+
+#[test]
+fn a_locked_file_that_changed_is_a_hash_mismatch_for_uv_and_pip() {
+    for installer in ["uv", "pip"] {
+        let sandbox = Sandbox::empty();
+        let served = sandbox.root.join("served");
+        build_wheel(&served, "alpha", "1.0", &[], &[]);
+        let server = serve(served.clone());
+        let url = format!("alpha @ {}/alpha-1.0-py3-none-any.whl", server.base);
+        std::fs::create_dir_all(sandbox.wheels()).unwrap();
+        // uv locks (a URL's archive goes through the installer, not pvm's own install) ...
+        sandbox.deps_project("3.12", "uv", &[&url], "");
+        sandbox.pvm_with_uv().arg("lock").assert().success();
+        let manifest = std::fs::read_to_string(sandbox.project.join("pyproject.toml")).unwrap();
+        sandbox.manifest(&manifest.replace(
+            "installer = \"uv\"",
+            &format!("installer = \"{installer}\""),
+        ));
+        // ... then the file at the URL changes (and uv has not kept the old one).
+        build_wheel(&served, "alpha", "1.0", &[], &[("extra.py", "x = 1\n")]);
+        std::fs::remove_dir_all(sandbox.root.join("uv-cache")).ok();
+
+        let out = sandbox.pvm_for(installer).arg("sync").assert().code(1);
+        let err = stderr(out.get_output());
+        assert!(
+            err.contains("sha256 is not the one the lock records"),
+            "{installer}: {err}"
+        );
+        assert!(
+            err.contains("hint:") && err.contains("pvm lock --upgrade"),
+            "{installer}: {err}"
+        );
+        assert!(!err.contains(GENERIC), "{installer}: {err}");
+        let installed = sandbox.installed();
+        assert!(
+            !installed.iter().any(|dist| dist.starts_with("alpha==")),
+            "{installer}: {installed:?}"
+        );
+        // The hint's way out, when the change is trusted.
+        sandbox
+            .pvm_with_uv()
+            .args(["lock", "--upgrade"])
+            .assert()
+            .success();
+        sandbox.pvm_for(installer).arg("sync").assert().success();
+        assert!(sandbox.installed().contains(&"alpha==1.0".to_string()));
+    }
 }
