@@ -26,7 +26,9 @@ use crate::venv::Layout;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
-    #[error("`installer = \"uv\"` but uv is not on PATH")]
+    #[error(
+        "`installer = \"uv\"` but there is no uv (PVM_UV unset, none on PATH, none fetched by pvm)"
+    )]
     NoUv,
     #[error("uv does not install into Python {version}")]
     UvUnsupported { version: String },
@@ -149,7 +151,7 @@ pub enum SyncError {
 impl SyncError {
     pub fn hint(&self) -> Option<String> {
         Some(match self {
-            SyncError::NoUv => "install uv, set PVM_UV to its path, or use `installer = \"pip\"`".into(),
+            SyncError::NoUv => "install uv or set PVM_UV to its path, let `pvm lock` fetch pvm's own (`uv-downloads = \"automatic\"`, the index reachable), or use `installer = \"pip\"`".into(),
             SyncError::UvUnsupported { .. } => "use `installer = \"pip\"` (or \"auto\") for this interpreter".into(),
             SyncError::NoPip => "set `seed-pip = true` or `installer = \"uv\"`".into(),
             SyncError::NoBundledPip { .. } => {

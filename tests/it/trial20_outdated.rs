@@ -113,6 +113,28 @@ fn outdated_without_any_uv_says_why_and_how_to_get_one() {
     assert!(err.contains("uv-downloads"), "{err}");
 }
 
+#[test]
+fn an_explicit_uv_installer_without_uv_says_where_pvm_looked_and_how_to_get_one() {
+    let sandbox = Sandbox::empty();
+    sandbox.wheel("alpha", "1.0", &[]);
+    sandbox.unlocked_project("3.12", "uv", &["alpha"], "");
+    let out = sandbox
+        .pvm()
+        .env("PATH", "/usr/bin:/bin")
+        .arg("sync")
+        .assert()
+        .code(1);
+    let err = stderr(out.get_output());
+    assert!(
+        err.contains("`installer = \"uv\"` but there is no uv"),
+        "{err}"
+    );
+    assert!(
+        err.contains("hint:") && err.contains("uv-downloads"),
+        "{err}"
+    );
+}
+
 /// The generic hint of an installer failure, which none of the causes below should get.
 const GENERIC: &str = "check the requirement's name and version";
 
