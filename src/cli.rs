@@ -83,7 +83,7 @@ pub enum Command {
     Outdated(OutdatedArgs),
     /// Write the locked selection with hashes, as requirements.txt or pylock.toml.
     #[command(
-        after_help = "Examples:\n  pvm export -o requirements.txt\n  pvm export --group docs --format pylock.toml -o pylock.docs.toml"
+        after_help = "Examples:\n  pvm export -o requirements.txt\n  pvm export --all-extras -o requirements.txt\n  pvm export --group docs --format pylock.toml -o pylock.docs.toml"
     )]
     Export(ExportArgs),
     /// Resolve every dependency, for every platform, into pylock.toml (PEP 751).
@@ -315,9 +315,15 @@ pub struct ExportArgs {
     /// Include this dependency group (repeatable; default: `dev`, as `pvm sync`).
     #[arg(long = "group", value_name = "GROUP", add = ArgValueCandidates::new(complete::groups))]
     pub groups: Vec<String>,
+    /// Include every dependency group.
+    #[arg(long)]
+    pub all_groups: bool,
     /// Include this extra (repeatable).
     #[arg(long = "extra", value_name = "EXTRA", add = ArgValueCandidates::new(complete::extras))]
     pub extras: Vec<String>,
+    /// Include every extra.
+    #[arg(long)]
+    pub all_extras: bool,
     /// Leave out the `dev` group.
     #[arg(long)]
     pub no_dev: bool,
@@ -488,6 +494,17 @@ pub fn tip_for(err: &clap::Error, args: impl Iterator<Item = String>) -> Option<
         (false, "env" | "venv") => "`pvm info` shows the env; `pvm list` every env",
         _ => return None,
     })
+}
+
+/// A usage error of the subcommand `name`, so that its usage line is `pvm NAME …`, not `pvm`'s.
+pub fn usage_error(name: &str, kind: clap::error::ErrorKind, message: &str) -> clap::Error {
+    let mut cli = command();
+    // Building gives each subcommand its full name (`pvm sync`) for the usage line.
+    cli.build();
+    match cli.find_subcommand_mut(name) {
+        Some(sub) => sub.error(kind, message),
+        None => cli.error(kind, message),
+    }
 }
 
 /// The clap command, for completions and the man page.

@@ -27,3 +27,85 @@ fn python_install_of_a_version_the_machine_has_says_where_and_installs_nothing()
         .unwrap_or_default();
     assert!(pythons.is_empty(), "{pythons:?}");
 }
+
+#[test]
+fn no_dev_with_group_dev_is_a_usage_error_of_the_subcommand() {
+    let sandbox = Sandbox::project("3.12");
+    for command in ["sync", "export"] {
+        let out = sandbox
+            .pvm()
+            .args([command, "--no-dev", "--group", "dev"])
+            .assert()
+            .code(2);
+        let err = stderr(out.get_output());
+        assert!(
+            err.contains("`--no-dev` leaves out the `dev` group"),
+            "{err}"
+        );
+        assert!(
+            err.contains(&format!("Usage: pvm {command} [OPTIONS]")),
+            "{err}"
+        );
+    }
+}
+
+/// A locked project with `top` and the extras `fast` (`speedy`) and `cli` (`clicky`).
+fn project_with_extras() -> Sandbox {
+    let sandbox = Sandbox::empty();
+    for name in ["top", "speedy", "clicky"] {
+        sandbox.wheel(name, "1.0", &[]);
+    }
+    sandbox.deps_project(
+        "3.12",
+        "uv",
+        &["top"],
+        "[project.optional-dependencies]\nfast = [\"speedy\"]\ncli = [\"clicky\"]\n",
+    );
+    sandbox.pvm_with_uv().arg("sync").assert().success();
+    sandbox
+}
+
+#[test]
+fn export_takes_all_extras_and_names_the_extras_an_unknown_one_is_not() {
+    let sandbox = project_with_extras();
+    let out = sandbox
+        .pvm()
+        .args(["export", "--all-extras"])
+        .assert()
+        .success();
+    let text = stdout(out.get_output());
+    for pin in ["top==1.0", "speedy==1.0", "clicky==1.0"] {
+        assert!(text.contains(pin), "{pin}: {text}");
+    }
+    let out = sandbox.pvm().args(["export"]).assert().success();
+    assert!(!stdout(out.get_output()).contains("speedy"));
+
+    let out = sandbox
+        .pvm()
+        .args(["export", "--extra", "nope"])
+        .assert()
+        .code(1);
+    let err = stderr(out.get_output());
+    assert!(
+        err.contains("error: no extra `nope` in [project.optional-dependencies]"),
+        "{err}"
+    );
+    assert!(
+        err.contains("hint: the project's extras: cli, fast"),
+        "{err}"
+    );
+
+    // A project without extras says how to make one.
+    let bare = Sandbox::project("3.12");
+    bare.pvm().arg("lock").assert().success();
+    let out = bare
+        .pvm()
+        .args(["export", "--extra", "nope"])
+        .assert()
+        .code(1);
+    let err = stderr(out.get_output());
+    assert!(
+        err.contains("hint: the project has no extras yet: `pvm add --optional nope PACKAGE`"),
+        "{err}"
+    );
+}
