@@ -496,6 +496,31 @@ pub fn tip_for(err: &clap::Error, args: impl Iterator<Item = String>) -> Option<
     })
 }
 
+/// An unknown option that uv users type gets, instead of clap's tip (`use '-- --lib'`, which
+/// is no help), what pvm calls it; `args` are the command line after `pvm`.
+pub fn retip(mut err: clap::Error, args: impl Iterator<Item = String>) -> clap::Error {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if err.kind() != ErrorKind::UnknownArgument {
+        return err;
+    }
+    let Some(ContextValue::String(option)) = err.get(ContextKind::InvalidArg) else {
+        return err;
+    };
+    let under_init = args.take_while(|a| a != option).any(|a| a == "init");
+    let tip = match (under_init, option.as_str()) {
+        (true, "--lib") => {
+            "`pvm init --package` makes a library: a package with a [build-system], installed editable"
+        }
+        (true, "--app") => "`pvm init` makes an application unless told `--package`",
+        _ => return err,
+    };
+    err.insert(
+        ContextKind::Suggested,
+        ContextValue::StyledStrs(vec![tip.into()]),
+    );
+    err
+}
+
 /// A usage error of the subcommand `name`, so that its usage line is `pvm NAME …`, not `pvm`'s.
 pub fn usage_error(name: &str, kind: clap::error::ErrorKind, message: &str) -> clap::Error {
     let mut cli = command();

@@ -109,3 +109,18 @@ fn export_takes_all_extras_and_names_the_extras_an_unknown_one_is_not() {
         "{err}"
     );
 }
+
+#[test]
+fn init_lib_points_to_package() {
+    let sandbox = Sandbox::empty();
+    let out = sandbox.pvm().args(["init", "--lib"]).assert().code(2);
+    let err = stderr(out.get_output());
+    assert!(err.contains("unexpected argument '--lib'"), "{err}");
+    assert!(
+        err.contains("tip: `pvm init --package` makes a library"),
+        "{err}"
+    );
+    assert!(!err.contains("use '-- --lib'"), "{err}");
+    assert!(err.contains("Usage: pvm init"), "{err}");
+    assert!(!sandbox.project.join("pyproject.toml").exists());
+}
