@@ -14,7 +14,7 @@ use crate::pep::{self, Requirement};
 use crate::project::edit::{Change, ManifestEdit, Target};
 use crate::project::{Project, SelectionRequest, path_sources, script};
 use crate::python::project_request;
-use crate::quote::shell_path;
+use crate::quote::{shell_path, shell_word};
 
 pub fn add(ctx: &Context, args: AddArgs) -> anyhow::Result<i32> {
     let project = edited_project(ctx, &args.edit)?;
@@ -154,7 +154,8 @@ pub fn drop(ctx: &Context, args: DropArgs) -> anyhow::Result<i32> {
                 let mut error = UserError::new(err.to_string());
                 if let Some(elsewhere) = where_named(&project, name) {
                     error = error.hint(format!(
-                        "it is in {elsewhere}: say so (--dev, --group G, --optional E)"
+                        "it is in {elsewhere}: `{}`",
+                        drop_command(&elsewhere, name)
                     ));
                 } else {
                     error = error.hint("`pvm tree` shows what the project depends on");
@@ -352,14 +353,25 @@ fn grown_selection(
     }
 }
 
+/// The `pvm drop` that takes `name` out of `target`, ready to paste.
+fn drop_command(target: &Target, name: &str) -> String {
+    let flag = match target {
+        Target::Dependencies => String::new(),
+        Target::Group(group) if group == "dev" => "--dev ".into(),
+        Target::Group(group) => format!("--group {} ", shell_word(group)),
+        Target::Extra(extra) => format!("--optional {} ", shell_word(extra)),
+    };
+    format!("pvm drop {flag}{}", shell_word(name))
+}
+
 /// Where else in the manifest `name` is: for a drop aimed at the wrong place.
-fn where_named(project: &Project, name: &str) -> Option<String> {
+fn where_named(project: &Project, name: &str) -> Option<Target> {
     let wanted = pep::normalize_name(name).ok()?;
     let is =
         |r: &Requirement| pep::normalize_name(r.name.as_ref()).ok().as_deref() == Some(&wanted);
     let manifest = &project.manifest;
     if manifest.dependencies.iter().any(is) {
-        return Some(Target::Dependencies.to_string());
+        return Some(Target::Dependencies);
     }
     for (group, items) in &manifest.dependency_groups {
         let found = items.iter().any(|item| match item {
@@ -367,12 +379,12 @@ fn where_named(project: &Project, name: &str) -> Option<String> {
             crate::project::GroupItem::IncludeGroup(_) => false,
         });
         if found {
-            return Some(Target::Group(group.clone()).to_string());
+            return Some(Target::Group(group.clone()));
         }
     }
     manifest
         .optional_dependencies
         .iter()
         .find(|(_, requirements)| requirements.iter().any(is))
-        .map(|(extra, _)| Target::Extra(extra.clone()).to_string())
+        .map(|(extra, _)| Target::Extra(extra.clone()))
 }

@@ -124,3 +124,81 @@ fn init_lib_points_to_package() {
     assert!(err.contains("Usage: pvm init"), "{err}");
     assert!(!sandbox.project.join("pyproject.toml").exists());
 }
+
+/// The command between the last pair of backticks of `text`'s hint, as words after `pvm`.
+fn hinted_command(text: &str) -> Vec<String> {
+    let hint = text
+        .lines()
+        .find(|l| l.starts_with("hint:"))
+        .expect("a hint");
+    let command = hint.rsplit('`').nth(1).expect("a command in backticks");
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("printf '%s\\n' {command}"))
+        .output()
+        .unwrap();
+    let words: Vec<String> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(String::from)
+        .collect();
+    assert_eq!(words[0], "pvm", "{hint}");
+    words[1..].to_vec()
+}
+
+#[test]
+fn drop_from_the_wrong_place_names_the_exact_command() {
+    let sandbox = Sandbox::empty();
+    sandbox.wheel("alpha", "1.0", &[]);
+    sandbox.wheel("beta", "1.0", &[]);
+    sandbox.deps_project(
+        "3.12",
+        "uv",
+        &["alpha"],
+        "[dependency-groups]\nlint = [\"beta\"]\n",
+    );
+    sandbox.pvm_with_uv().arg("sync").assert().success();
+    let manifest = std::fs::read_to_string(sandbox.project.join("pyproject.toml")).unwrap();
+
+    let out = sandbox
+        .pvm_with_uv()
+        .args(["drop", "--dev", "alpha"])
+        .assert()
+        .code(1);
+    let err = stderr(out.get_output());
+    assert!(
+        err.contains("error: `alpha` is not in dependency group `dev`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("hint: it is in [project] dependencies: `pvm drop alpha`"),
+        "{err}"
+    );
+    assert!(!err.contains("say so"), "{err}");
+    let unchanged = std::fs::read_to_string(sandbox.project.join("pyproject.toml")).unwrap();
+    assert_eq!(unchanged, manifest);
+    sandbox
+        .pvm_with_uv()
+        .args(hinted_command(&err))
+        .assert()
+        .success();
+    assert_eq!(sandbox.present_version("alpha"), "missing");
+
+    let out = sandbox
+        .pvm_with_uv()
+        .args(["drop", "beta"])
+        .assert()
+        .code(1);
+    let err = stderr(out.get_output());
+    assert!(
+        err.contains("hint: it is in dependency group `lint`: `pvm drop --group lint beta`"),
+        "{err}"
+    );
+    sandbox
+        .pvm_with_uv()
+        .args(hinted_command(&err))
+        .assert()
+        .success();
+    let manifest = std::fs::read_to_string(sandbox.project.join("pyproject.toml")).unwrap();
+    assert!(!manifest.contains("beta"), "{manifest}");
+}
