@@ -202,3 +202,55 @@ fn drop_from_the_wrong_place_names_the_exact_command() {
     let manifest = std::fs::read_to_string(sandbox.project.join("pyproject.toml")).unwrap();
     assert!(!manifest.contains("beta"), "{manifest}");
 }
+
+#[test]
+fn dependencies_as_a_string_is_refused_with_the_array_to_write() {
+    let sandbox = Sandbox::empty();
+    sandbox.manifest("[project]\nname = \"demo\"\ndependencies = \"requests, rich>=13\"\n");
+    let out = sandbox.pvm().args(["sync"]).assert().code(1);
+    let err = stderr(out.get_output());
+    let file = sandbox.project.join("pyproject.toml");
+    assert!(
+        err.contains(&format!(
+            "error: {}:3:16: `dependencies` must be an array of PEP 508 requirements",
+            file.display()
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains("hint: write dependencies = [\"requests\", \"rich>=13\"]"),
+        "{err}"
+    );
+    assert!(!err.contains("[tool.pvm]"), "{err}");
+}
+
+#[test]
+fn a_project_table_without_name_is_an_error_but_no_project_table_is_fine() {
+    let sandbox = Sandbox::in_folder("my app");
+    sandbox.manifest(
+        "# the app\n[project]\nversion = \"0.1.0\"\ndependencies = []\n\n[tool.pvm]\npython = \"3.12\"\n",
+    );
+    let out = sandbox.pvm().args(["run", "python", "-V"]).assert().code(1);
+    let err = stderr(out.get_output());
+    let file = sandbox.project.join("pyproject.toml");
+    assert!(
+        err.contains(&format!(
+            "error: {}:2:1: [project] has no `name`, which PEP 621 requires",
+            file.display()
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains("hint: add `name = \"my-app\"` under [project]"),
+        "{err}"
+    );
+    assert!(sandbox.envs().is_empty());
+
+    sandbox.manifest("[tool.pvm]\npython = \"3.12\"\n");
+    let out = sandbox
+        .pvm()
+        .args(["run", "python", "-V"])
+        .assert()
+        .success();
+    assert!(stdout(out.get_output()).starts_with("Python 3.12"));
+}
