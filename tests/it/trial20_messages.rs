@@ -254,3 +254,32 @@ fn a_project_table_without_name_is_an_error_but_no_project_table_is_fine() {
         .success();
     assert!(stdout(out.get_output()).starts_with("Python 3.12"));
 }
+
+#[test]
+fn a_script_run_names_its_own_lock_file() {
+    let sandbox = Sandbox::empty();
+    sandbox.wheel("alpha", "1.0", &[]);
+    sandbox.write(
+        "report.py",
+        &format!(
+            "# /// script\n# requires-python = \">=3.12\"\n# dependencies = [\"alpha\"]\n#\n# [tool.pvm]\n# python = \"3.12\"\n# no-index = true\n# find-links = [{:?}]\n# ///\nimport alpha\nprint(alpha.__version__)\n",
+            sandbox.wheels().display().to_string()
+        ),
+    );
+    sandbox
+        .pvm_with_uv()
+        .args(["lock", "--script", "report.py"])
+        .assert()
+        .success();
+    assert!(sandbox.project.join("report.py.lock").is_file());
+    let out = sandbox
+        .pvm_with_uv()
+        .args(["run", "report.py"])
+        .assert()
+        .success();
+    assert_eq!(stdout(out.get_output()), "1.0");
+    let err = stderr(out.get_output());
+    assert!(err.contains("from report.py.lock"), "{err}");
+    assert!(!err.contains("pylock.toml"), "{err}");
+    assert!(!sandbox.project.join("pylock.toml").exists());
+}
