@@ -302,6 +302,7 @@ impl EnvProgress {
         let changes = report.added.len()
             + report.removed.len()
             + report.changed.len()
+            + report.reinstalled.len()
             + usize::from(rebuilt.is_some());
         let elapsed = started.elapsed().as_secs_f64();
         let scope = if report.one_environment {
@@ -345,6 +346,9 @@ impl EnvProgress {
         }
         for (name, old, new) in &report.changed {
             self.ui.detail(format!("~ {name} {old} -> {new}"));
+        }
+        for (name, version) in &report.reinstalled {
+            self.ui.detail(format!("~ {name}=={version} (reinstalled)"));
         }
         for (name, version) in &report.removed {
             self.ui.detail(format!("- {name}=={version}"));

@@ -283,3 +283,60 @@ fn a_script_run_names_its_own_lock_file() {
     assert!(!err.contains("pylock.toml"), "{err}");
     assert!(!sandbox.project.join("pylock.toml").exists());
 }
+
+#[test]
+fn sync_reinstall_says_what_it_reinstalled() {
+    for (installer, locked) in [("uv", true), ("pip", false)] {
+        sync_reinstall_reports(installer, locked);
+    }
+}
+
+/// `pvm sync --reinstall` with `installer`, from a lock or (`lock = false`) the manifest.
+fn sync_reinstall_reports(installer: &str, locked: bool) {
+    let sandbox = Sandbox::empty();
+    sandbox.wheel("alpha", "1.0", &["beta"]);
+    sandbox.wheel("beta", "2.0", &[]);
+    if locked {
+        sandbox.deps_project("3.12", installer, &["alpha"], "");
+    } else {
+        sandbox.unlocked_project("3.12", installer, &["alpha"], "");
+    }
+    sandbox.pvm_with_uv().arg("sync").assert().success();
+    // A file of alpha's deleted by hand: the reinstall puts it back.
+    let env = sandbox.only_env();
+    let module = walkdir_find(&env, "alpha/__init__.py");
+    std::fs::remove_file(&module).unwrap();
+
+    let out = sandbox
+        .pvm_with_uv()
+        .args(["sync", "--reinstall"])
+        .assert()
+        .success();
+    let err = stderr(out.get_output());
+    assert!(err.contains("Synced 2 changes"), "{installer}: {err}");
+    assert!(err.contains("~ alpha==1.0 (reinstalled)"), "{err}");
+    assert!(err.contains("~ beta==2.0 (reinstalled)"), "{err}");
+    assert!(
+        !err.contains("pip==") && !err.contains("setuptools=="),
+        "{err}"
+    );
+    assert!(module.is_file());
+    assert_eq!(sandbox.imported_version("alpha"), "1.0");
+}
+
+/// The file under `root` whose path ends with `tail`.
+fn walkdir_find(root: &std::path::Path, tail: &str) -> std::path::PathBuf {
+    let mut pending = vec![root.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.ends_with(tail) {
+                return path;
+            }
+            if entry.file_type().unwrap().is_dir() {
+                pending.push(path);
+            }
+        }
+    }
+    panic!("no {tail} under {}", root.display())
+}
