@@ -67,7 +67,7 @@ pub enum Command {
     Sync(SyncArgs),
     /// Add dependencies to pyproject.toml, then re-lock (or write the first lock) and sync.
     #[command(
-        after_help = "Examples:\n  pvm add requests\n  pvm add 'django>=4.2,<5' 'requests[socks]'\n  pvm add --dev pytest\n  pvm add --group docs sphinx\n  pvm add --optional fast orjson\n  pvm add ./vendor/mylib-1.0-py3-none-any.whl"
+        after_help = "Examples:\n  pvm add requests\n  pvm add 'django>=4.2,<5' 'requests[socks]'\n  pvm add --dev pytest\n  pvm add --group docs sphinx\n  pvm add --optional fast orjson\n  pvm add -r requirements.txt\n  pvm add ./vendor/mylib-1.0-py3-none-any.whl"
     )]
     Add(AddArgs),
     /// Remove dependencies from pyproject.toml, then re-lock and sync (`pvm remove` removes envs).
@@ -248,8 +248,12 @@ pub struct TargetArgs {
 pub struct AddArgs {
     /// Requirements (PEP 508: `requests`, `django>=4.2`, `requests[socks]`, `name @ url`) or
     /// paths to a wheel or a project folder.
-    #[arg(required = true, value_name = "PACKAGE")]
+    #[arg(required_unless_present = "requirements", value_name = "PACKAGE")]
     pub packages: Vec<String>,
+    /// Add every requirement of this pip requirements file (repeatable): comments and blank
+    /// lines skipped, `-r` lines followed; other options, paths and URLs are reported, not added.
+    #[arg(long, short = 'r', value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
+    pub requirements: Vec<PathBuf>,
     #[command(flatten)]
     pub edit: EditArgs,
 }

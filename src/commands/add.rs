@@ -21,11 +21,14 @@ pub fn add(ctx: &Context, args: AddArgs) -> anyhow::Result<i32> {
     // From here until the sync is done, no other pvm changes the manifest or the lock.
     let (project, _lock) = transaction::lock_project(ctx, &project)?;
     let target = target(&args.edit.target);
-    let asked: Vec<(Requirement, Option<PathSource>)> = args
+    let mut asked: Vec<(Requirement, Option<PathSource>)> = args
         .packages
         .iter()
         .map(|text| requirement(text, &project.root))
         .collect::<anyhow::Result<_>>()?;
+    for file in &args.requirements {
+        asked.extend(from_file(ctx, file)?.into_iter().map(|r| (r, None)));
+    }
     let mut edit = manifest_edit(&project)?;
     for (requirement, source) in &asked {
         if let Some(source) = source {
@@ -167,6 +170,31 @@ pub fn drop(ctx: &Context, args: DropArgs) -> anyhow::Result<i32> {
     let transaction = Transaction::of_project(&project)?;
     let result = edit_then_sync(ctx, &project, &edit, &[], &args.edit, &Target::Dependencies);
     transaction.finish(ctx, result).map(|()| 0)
+}
+
+/// The requirements of `pvm add -r FILE`; what has no place in a manifest (`-c`, `-e`, a path
+/// or a URL) is named and left out, as `pvm init` does with its requirements.txt.
+fn from_file(ctx: &Context, file: &Path) -> anyhow::Result<Vec<Requirement>> {
+    if !file.is_file() {
+        return Err(UserError::new(format!("no file `{}`", file.display()))
+            .hint("`-r` takes a pip requirements file, relative to the current folder")
+            .into());
+    }
+    let read = crate::project::read_requirements_txt(file)?;
+    for line in &read.skipped {
+        ctx.ui.warn(format!(
+            "{}: `{line}` is not a named requirement, not added",
+            file.display()
+        ));
+    }
+    if read.requirements.is_empty() {
+        return Err(
+            UserError::new(format!("{} holds no requirement to add", file.display()))
+                .hint("a requirement per line, PEP 508: `requests`, `django>=4.2,<5`")
+                .into(),
+        );
+    }
+    Ok(read.requirements)
 }
 
 /// Where an edit goes, in words: a script's dependencies are its block's.

@@ -340,3 +340,50 @@ fn walkdir_find(root: &std::path::Path, tail: &str) -> std::path::PathBuf {
     }
     panic!("no {tail} under {}", root.display())
 }
+
+#[test]
+fn add_r_adds_every_requirement_of_a_file_and_the_files_it_includes() {
+    let sandbox = Sandbox::empty();
+    sandbox.wheel("alpha", "1.0", &[]);
+    sandbox.wheel("beta", "2.0", &[]);
+    sandbox.wheel("beta", "3.0", &[]);
+    sandbox.wheel("gamma", "1.5", &[]);
+    sandbox.deps_project("3.12", "uv", &[], "");
+    sandbox.write(
+        "requirements.txt",
+        "# what the app needs\nalpha  # the core\n\nbeta==2.0 \\\n    --hash=sha256:00ff\n-r more/base.txt\n-c constraints.txt\n-e .\n",
+    );
+    sandbox.write("more/base.txt", "gamma\n");
+    let out = sandbox
+        .pvm_with_uv()
+        .args(["add", "-r", "requirements.txt"])
+        .assert()
+        .success();
+    let err = stderr(out.get_output());
+    assert!(
+        err.contains(
+            "requirements.txt: `-c constraints.txt` is not a named requirement, not added"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("`-e .` is not a named requirement"), "{err}");
+    assert_eq!(err.matches("Synced").count(), 1, "{err}");
+    let manifest = std::fs::read_to_string(sandbox.project.join("pyproject.toml")).unwrap();
+    for written in ["\"alpha>=1.0\"", "\"beta==2.0\"", "\"gamma>=1.5\""] {
+        assert!(manifest.contains(written), "{written}: {manifest}");
+    }
+    assert_eq!(sandbox.present_version("beta"), "2.0");
+    assert_eq!(sandbox.present_version("gamma"), "1.5");
+
+    // A line that is no requirement is an error at its line, and nothing changes.
+    sandbox.write("bad.txt", "alpha\nnot a requirement!!\n");
+    let out = sandbox
+        .pvm_with_uv()
+        .args(["add", "-r", "bad.txt"])
+        .assert()
+        .code(1);
+    let err = stderr(out.get_output());
+    assert!(err.contains("bad.txt:2:1: invalid requirement"), "{err}");
+    let after = std::fs::read_to_string(sandbox.project.join("pyproject.toml")).unwrap();
+    assert_eq!(after, manifest);
+}
