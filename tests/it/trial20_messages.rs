@@ -387,3 +387,70 @@ fn add_r_adds_every_requirement_of_a_file_and_the_files_it_includes() {
     let after = std::fs::read_to_string(sandbox.project.join("pyproject.toml")).unwrap();
     assert_eq!(after, manifest);
 }
+
+/// A uv that logs each call's arguments, one line each, then runs the test's uv.
+fn logging_uv(sandbox: &Sandbox) -> (std::path::PathBuf, std::path::PathBuf) {
+    use std::os::unix::fs::PermissionsExt;
+    let log = sandbox.root.join("uv-calls.log");
+    let fake = sandbox.root.join("logging-uv");
+    std::fs::write(
+        &fake,
+        format!(
+            "#!/bin/sh\necho \"$*\" >> '{}'\nexec '{}' \"$@\"\n",
+            log.display(),
+            test_uv().display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    (fake, log)
+}
+
+#[test]
+fn each_add_resolves_once_and_leaves_the_env_current_for_the_next_run() {
+    let sandbox = Sandbox::empty();
+    sandbox.wheel("alpha", "1.0", &["beta"]);
+    sandbox.wheel("beta", "2.0", &[]);
+    sandbox.wheel("gamma", "1.0", &[]);
+    sandbox.wheel("devtool", "1.0", &[]);
+    sandbox.deps_project("3.12", "uv", &[], "requires-python = \">=3.10\"\n");
+    sandbox.write("requirements.txt", "gamma\n");
+    let (uv, log) = logging_uv(&sandbox);
+    let adds: [&[&str]; 6] = [
+        &["add", "alpha"],
+        &["add", "gamma", "devtool"],
+        &["add", "--dev", "devtool"],
+        &["add", "--group", "docs", "gamma"],
+        &["add", "--optional", "fast", "beta"],
+        &["add", "alpha>=1", "-r", "requirements.txt"],
+    ];
+    for add in adds {
+        let _ = std::fs::remove_file(&log);
+        let out = sandbox
+            .pvm()
+            .env("PVM_UV", &uv)
+            .args(add)
+            .assert()
+            .success();
+        let err = stderr(out.get_output());
+        let calls = std::fs::read_to_string(&log).unwrap_or_default();
+        let resolutions = calls
+            .lines()
+            .filter(|l| l.starts_with("pip compile"))
+            .count();
+        assert_eq!(
+            resolutions, 1,
+            "{add:?} resolved {resolutions} times:\n{calls}\n{err}"
+        );
+        assert_eq!(err.matches("Synced").count(), 1, "{add:?}: {err}");
+        // The env is current: the next run syncs nothing and says nothing.
+        let out = sandbox
+            .pvm()
+            .env("PVM_UV", &uv)
+            .args(["run", "true"])
+            .assert()
+            .success();
+        assert_eq!(stderr(out.get_output()), "", "after {add:?}");
+        assert_eq!(sandbox.info_json()["status"], "ok", "after {add:?}");
+    }
+}
