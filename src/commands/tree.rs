@@ -52,14 +52,17 @@ pub fn tree(ctx: &Context, args: TreeArgs) -> anyhow::Result<i32> {
 }
 
 pub fn export(ctx: &Context, args: ExportArgs) -> anyhow::Result<i32> {
+    super::sync::refuse_no_dev_with_dev("export", args.no_dev, &args.groups);
     let project = ctx.project()?;
     let lock = read_lock(&project)?.ok_or_else(|| {
         UserError::new("there is no pylock.toml to export").hint("run `pvm lock` first")
     })?;
     let asked = SelectionRequest {
         groups: args.groups.iter().cloned().collect(),
+        all_groups: args.all_groups,
         no_dev: args.no_dev,
         extras: args.extras.iter().cloned().collect(),
+        all_extras: args.all_extras,
         ..SelectionRequest::default()
     };
     let selection = asked.resolve(&project);

@@ -331,6 +331,8 @@ pub struct SyncReport {
     pub removed: Vec<(String, String)>,
     /// Name, old version, new version.
     pub changed: Vec<(String, String, String)>,
+    /// Put back at the same version (`--reinstall`).
+    pub reinstalled: Vec<(String, String)>,
     pub relocked: bool,
     /// The project had no lock: this sync wrote its first `pylock.toml`.
     pub wrote_lock: bool,

@@ -41,4 +41,5 @@ mod stress;
 mod sync;
 mod trial;
 mod trial20;
+mod trial20_messages;
 mod trial20_outdated;
