@@ -41,3 +41,4 @@ mod stress;
 mod sync;
 mod trial;
 mod trial20;
+mod trial20_shell;
