@@ -123,3 +123,75 @@ fn an_env_made_by_an_older_pvm_gets_activate_scripts_that_undo_tool_pvm_env() {
         .unwrap();
     assert_eq!(stdout(&out).trim_end(), AFTER, "{}", stderr(&out));
 }
+
+/// Whether `versions` go newest first, by number (`3.10` before `3.6`).
+fn assert_newest_first(versions: &[String]) {
+    let numbers: Vec<Vec<u64>> = versions
+        .iter()
+        .map(|v| v.split('.').map(|n| n.parse().unwrap()).collect())
+        .collect();
+    assert!(
+        numbers.windows(2).all(|pair| pair[0] >= pair[1]),
+        "newest first: {versions:?}"
+    );
+}
+
+#[test]
+fn interpreter_lists_go_newest_first_without_those_pvm_cannot_use() {
+    // The machine has both: a list that orders them as text puts 3.10 before 3.6.
+    pyenv_python("3.10");
+    pyenv_python("3.6");
+    let python2 = pyenv_python("2.7");
+    let sandbox = Sandbox::project("3.12");
+
+    let out = sandbox
+        .pvm()
+        .args(["run", "--python", "3.99", "python", "-V"])
+        .assert()
+        .failure();
+    let hint = stderr(out.get_output());
+    let offered: Vec<String> = hint
+        .split("interpreters found: ")
+        .nth(1)
+        .expect(&hint)
+        .split(", ")
+        .map(|item| item.split(' ').next().unwrap().to_string())
+        .collect();
+    assert_newest_first(&offered);
+    assert!(offered.iter().any(|v| v.starts_with("3.10.")), "{hint}");
+    assert!(offered.iter().any(|v| v.starts_with("3.6.")), "{hint}");
+    assert!(
+        !hint.contains(&*python2.to_string_lossy()),
+        "Python 2 is offered: {hint}"
+    );
+
+    sandbox.write("report.py", "print('report')\n");
+    let got = crate::shell::bash_completions(
+        &sandbox,
+        &[&["pvm", "run", "--python", ""], &["pvm", "run", "rep"]],
+    );
+    assert_newest_first(&got[0]);
+    for expected in ["3.10", "3.6", "3.12"] {
+        assert!(got[0].contains(&expected.to_string()), "{:?}", got[0]);
+    }
+    assert!(
+        !got[0].iter().any(|v| v.starts_with("2.")),
+        "Python 2 is offered: {:?}",
+        got[0]
+    );
+    assert_eq!(got[1], ["report.py"], "`pvm run rep<Tab>`");
+}
+
+#[test]
+fn python_help_names_every_subcommand() {
+    let out = Sandbox::empty()
+        .pvm()
+        .args(["python", "--help"])
+        .assert()
+        .success();
+    let text = stdout(out.get_output());
+    let summary = text.lines().next().unwrap().to_lowercase();
+    for verb in ["find", "list", "pin", "install", "uninstall"] {
+        assert!(summary.contains(verb), "`{verb}` in {summary:?}");
+    }
+}
