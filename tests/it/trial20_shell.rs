@@ -195,3 +195,95 @@ fn python_help_names_every_subcommand() {
         assert!(summary.contains(verb), "`{verb}` in {summary:?}");
     }
 }
+
+#[test]
+fn the_first_run_with_shows_what_it_installs_and_the_next_is_silent() {
+    let sandbox = Sandbox::empty();
+    sandbox.wheel("alpha", "1.0", &[]);
+    sandbox.wheel("extra-tool", "3.0", &[]);
+    sandbox.deps_project("3.12", "uv", &["alpha"], "");
+    sandbox
+        .pvm_with_uv()
+        .args(["run", "true"])
+        .assert()
+        .success();
+    let run_with = || {
+        sandbox
+            .pvm_with_uv()
+            .args([
+                "run",
+                "--with",
+                "extra-tool",
+                "python",
+                "-c",
+                "import extra_tool",
+            ])
+            .assert()
+            .success()
+    };
+    let first = stderr(run_with().get_output());
+    assert!(
+        first.contains("Installed 1 package for this run with uv in "),
+        "{first}"
+    );
+    assert!(first.contains("+ extra-tool==3.0"), "{first}");
+    assert_eq!(
+        stderr(run_with().get_output()),
+        "",
+        "the second run is silent"
+    );
+}
+
+#[test]
+fn init_of_an_app_writes_readme_gitignore_and_main_py_and_says_so() {
+    let sandbox = Sandbox::empty();
+    let out = sandbox
+        .pvm()
+        .args(["init", "--python", "3.12"])
+        .assert()
+        .success();
+    let err = stderr(out.get_output());
+    assert!(
+        err.contains("Created README.md, .gitignore, main.py"),
+        "{err}"
+    );
+    assert!(err.contains("e.g. `pvm run main.py`"), "{err}");
+    let read = |name: &str| std::fs::read_to_string(sandbox.project.join(name)).unwrap();
+    assert_eq!(read("README.md"), "# proj\n");
+    assert!(read(".gitignore").contains("__pycache__/"));
+    let out = sandbox.pvm().args(["run", "main.py"]).assert().success();
+    assert_eq!(stdout(out.get_output()), "Hello from proj!");
+
+    // A folder with its own README and code keeps them: only what it lacks is written.
+    let existing = Sandbox::empty();
+    existing.write("README.rst", "mine\n");
+    existing.write("app.py", "print('app')\n");
+    existing.write(".gitignore", "secret.txt\n");
+    let out = existing
+        .pvm()
+        .args(["init", "--python", "3.12", "--no-env"])
+        .assert()
+        .success();
+    let err = stderr(out.get_output());
+    assert!(
+        !err.contains("README.md") && !err.contains("main.py"),
+        "{err}"
+    );
+    for name in ["README.md", "main.py"] {
+        assert!(!existing.project.join(name).exists(), "{name} was written");
+    }
+    assert_eq!(
+        std::fs::read_to_string(existing.project.join(".gitignore")).unwrap(),
+        "secret.txt\n"
+    );
+
+    // A package's code is its module: no main.py beside it.
+    let package = Sandbox::empty();
+    package
+        .pvm()
+        .args(["init", "--python", "3.12", "--package", "--no-env"])
+        .assert()
+        .success();
+    assert!(package.project.join("README.md").is_file());
+    assert!(!package.project.join("main.py").exists());
+}
