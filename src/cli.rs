@@ -115,7 +115,7 @@ pub enum Command {
         after_help = "Examples:\n  eval \"$(pvm activate)\"                 # bash, zsh\n  pvm activate --shell fish | source        # fish"
     )]
     Activate(ActivateArgs),
-    /// Find, list and pin interpreters.
+    /// Find, list, pin, install and uninstall interpreters.
     #[command(subcommand)]
     Python(PythonCommand),
     /// Print a shell completion script.

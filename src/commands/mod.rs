@@ -356,6 +356,30 @@ impl EnvProgress {
     }
 }
 
+impl EnvProgress {
+    /// What the first `pvm run --with` installed beside the env, in the shape of a sync's
+    /// report: the env itself is left as it is, and the next run with the same `--with` reuses it.
+    pub fn report_overlay(
+        &mut self,
+        installed: &crate::overlay::Installed,
+        started: std::time::Instant,
+    ) {
+        self.pause();
+        self.ui.status(
+            "Installed",
+            format!(
+                "{} for this run with {} in {:.2}s (the env is unchanged; kept for the next run with the same --with)",
+                crate::ui::count(installed.packages.len(), "package"),
+                installed.installer,
+                started.elapsed().as_secs_f64()
+            ),
+        );
+        for (name, version) in &installed.packages {
+            self.ui.detail(format!("+ {name}=={version}"));
+        }
+    }
+}
+
 /// `--locked` / `--frozen` as a [`LockMode`].
 pub fn lock_mode(args: &crate::cli::LockModeArgs) -> LockMode {
     if args.frozen {

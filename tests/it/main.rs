@@ -43,3 +43,4 @@ mod trial;
 mod trial20;
 mod trial20_messages;
 mod trial20_outdated;
+mod trial20_shell;
