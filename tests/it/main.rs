@@ -42,3 +42,6 @@ mod stress;
 mod sync;
 mod trial;
 mod trial20;
+mod trial20_messages;
+mod trial20_outdated;
+mod trial20_shell;

@@ -254,6 +254,7 @@ impl World {
     fn prepare(&self, fixture: Fixture) -> PathBuf {
         let myapp = self.myapp();
         match fixture {
+            Fixture::Home => return self.home.clone(),
             Fixture::New => {
                 self.write(&myapp.join("app.py"), "print('hello from myapp')\n");
                 return self.home.clone();
@@ -263,6 +264,11 @@ impl World {
                 self.pvm(&myapp, &["init", "--python", "3.12"]);
                 backend_folder(&self.home.join("lib"), "lib", "0.1.0", "");
                 build_wheel(&myapp.join("dist"), "foo", "1.0", &[], &[]);
+                self.write(
+                    &myapp.join("requirements.txt"),
+                    "httpx>=0.28\n-r docs.txt\n",
+                );
+                self.write(&myapp.join("docs.txt"), "sphinx>=8.1\n");
             }
             Fixture::Unsynced | Fixture::Synced | Fixture::Store => {
                 // The env is made first, empty, as `pvm init` leaves it.
@@ -379,10 +385,13 @@ fn pyenv_root() -> PathBuf {
 /// What a console sample starts from.
 #[derive(Clone, Copy, PartialEq, Debug)]
 enum Fixture {
+    /// In an empty `/home/me`.
+    Home,
     /// In `/home/me`, with a folder `myapp` that holds only `app.py`.
     New,
     /// In `/home/me/myapp`, just made by `pvm init --python 3.12`: no dependencies; beside it
-    /// a project folder `../lib`, and a wheel `dist/foo-1.0-py3-none-any.whl` in it.
+    /// a project folder `../lib`, and in it a wheel `dist/foo-1.0-py3-none-any.whl` and a
+    /// `requirements.txt` (`httpx`, and `-r docs.txt` for `sphinx`).
     Fresh,
     /// In `/home/me/myapp`: [`MYAPP`], pinned to 3.12, its env made but not synced since the
     /// dependencies were written, and no lock.
@@ -402,6 +411,7 @@ enum Fixture {
 impl Fixture {
     fn named(name: &str) -> Fixture {
         match name {
+            "home" => Fixture::Home,
             "new" => Fixture::New,
             "fresh" => Fixture::Fresh,
             "unsynced" => Fixture::Unsynced,
@@ -582,6 +592,11 @@ fn placeholder(run: &str) -> String {
     } else {
         run.to_string()
     }
+}
+
+#[test]
+fn console_samples_of_an_empty_home_run_as_shown() {
+    samples_from(Fixture::Home);
 }
 
 #[test]

@@ -318,12 +318,25 @@ pub fn build_wheel(
     requires: &[&str],
     files: &[(&str, &str)],
 ) -> PathBuf {
+    build_wheel_with_headers(dir, name, version, requires, files, "")
+}
+
+/// [`build_wheel`] whose METADATA also holds `headers` (lines such as `Requires-Python: >=3.99\n`).
+pub fn build_wheel_with_headers(
+    dir: &Path,
+    name: &str,
+    version: &str,
+    requires: &[&str],
+    files: &[(&str, &str)],
+    headers: &str,
+) -> PathBuf {
     use sha2::{Digest, Sha256};
     use std::io::Write;
     std::fs::create_dir_all(dir).unwrap();
     let module = name.replace('-', "_");
     let dist_info = format!("{module}-{version}.dist-info");
-    let mut metadata = format!("Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n");
+    let mut metadata =
+        format!("Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n{headers}");
     for requirement in requires {
         if let Some((_, extra)) = requirement.split_once("extra == ") {
             metadata.push_str(&format!(
