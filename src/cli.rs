@@ -164,11 +164,13 @@ pub struct RunArgs {
     pub with: Vec<String>,
     #[command(flatten)]
     pub lock: LockModeArgs,
-    /// The command and its arguments, or a script name.
+    /// The command and its arguments, or a script name. Options before it are pvm's (an unknown
+    /// one is a usage error, not a command); everything from the command on, and after `--`, is
+    /// the command's.
     #[arg(
         required = true,
+        // No `allow_hyphen_values`: it would take a mistyped `--pyhton` for the command.
         trailing_var_arg = true,
-        allow_hyphen_values = true,
         value_name = "COMMAND",
         add = ArgValueCompleter::new(complete::RunCompleter)
     )]
@@ -420,10 +422,16 @@ pub enum PythonCommand {
         request: Option<String>,
     },
     /// Write .python-version in the project root (or the current folder).
+    #[command(
+        after_help = "Examples:\n  pvm python pin 3.12\n  pvm python pin 3.9 --force    # even outside requires-python"
+    )]
     Pin {
         /// The version to pin, e.g. 3.12.
         #[arg(add = ArgValueCandidates::new(complete::python_versions))]
         request: String,
+        /// Pin it even when the project's requires-python does not allow it.
+        #[arg(long)]
+        force: bool,
     },
 }
 

@@ -52,7 +52,8 @@ impl EnvError {
             EnvError::Project(err) => err.hint(),
             EnvError::InstallFailed { source, .. } => source.hint(),
             EnvError::InstallByHand { request } => Some(format!(
-                "run `pvm python install {request}`, or set `python-downloads = \"automatic\"`"
+                "run `pvm python install {}`, or set `python-downloads = \"automatic\"`",
+                crate::quote::shell_word(request)
             )),
             EnvError::Setting(_) => {
                 Some("unset it, or set it to automatic, manual or never".into())

@@ -21,9 +21,41 @@ pub fn posix(text: &str) -> String {
     out
 }
 
+/// `text` as one word of a command pvm suggests (in a hint or a message), to paste into a POSIX
+/// shell: as it is when the shell reads it back unchanged, else quoted by [`posix`]. Unquoted,
+/// `>=3.14` would redirect into a file named `=3.14`; `=` and `~` are quoted too, since zsh
+/// expands `=name` and every shell a leading `~`.
+pub fn shell_word(text: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "_-.,/:@%+".contains(c);
+    if !text.is_empty() && text.chars().all(plain) {
+        text.to_string()
+    } else {
+        posix(text)
+    }
+}
+
+/// A path as one word of a suggested command (see [`shell_word`]).
+pub fn shell_path(path: &std::path::Path) -> String {
+    shell_word(&path.to_string_lossy())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shell_word_quotes_only_what_a_shell_would_change() {
+        assert_eq!(shell_word("3.12"), "3.12");
+        assert_eq!(
+            shell_word("./vendor/my-lib_1.0+local"),
+            "./vendor/my-lib_1.0+local"
+        );
+        assert_eq!(shell_word(">=3.14"), "'>=3.14'");
+        assert_eq!(shell_word("==3.12"), "'==3.12'");
+        assert_eq!(shell_word("~/x"), "'~/x'");
+        assert_eq!(shell_word("my report.py"), "'my report.py'");
+        assert_eq!(shell_word(""), "''");
+    }
 
     #[test]
     fn quotes_and_backslashes_go_outside_the_quotes() {
@@ -40,13 +72,18 @@ mod tests {
             r#"a "b" $c `d` \e \'f' ''' !g"#,
             "new\nline",
             "",
+            ">=3.14,<4",
+            "3.12",
+            "a/b-c_d.e",
         ] {
-            let out = std::process::Command::new("sh")
-                .arg("-c")
-                .arg(format!("printf %s {}", posix(text)))
-                .output()
-                .unwrap();
-            assert_eq!(String::from_utf8_lossy(&out.stdout), text);
+            for quoted in [posix(text), shell_word(text)] {
+                let out = std::process::Command::new("sh")
+                    .arg("-c")
+                    .arg(format!("printf %s {quoted}"))
+                    .output()
+                    .unwrap();
+                assert_eq!(String::from_utf8_lossy(&out.stdout), text);
+            }
         }
     }
 }

@@ -14,6 +14,7 @@ use crate::pep::{self, Requirement};
 use crate::project::edit::{Change, ManifestEdit, Target};
 use crate::project::{Project, SelectionRequest, path_sources, script};
 use crate::python::project_request;
+use crate::quote::shell_path;
 
 pub fn add(ctx: &Context, args: AddArgs) -> anyhow::Result<i32> {
     let project = edited_project(ctx, &args.edit)?;
@@ -191,7 +192,10 @@ fn edited_project(ctx: &Context, args: &EditArgs) -> anyhow::Result<Project> {
     };
     Project::script(path)?.ok_or_else(|| {
         UserError::new(format!("{} has no `# /// script` block", path.display()))
-            .hint(format!("`pvm init --script {}` writes one", path.display()))
+            .hint(format!(
+                "`pvm init --script {}` writes one",
+                shell_path(path)
+            ))
             .into()
     })
 }

@@ -10,6 +10,7 @@ use crate::install::pylock::LEGACY_LOCK_FILE;
 use crate::project::{self, MANIFEST, Manifest, Project};
 use crate::python::request::PYTHON_VERSION_FILE;
 use crate::python::{InterpreterRequest, project_request};
+use crate::quote::shell_path;
 use crate::{environment, pep};
 
 pub fn init(ctx: &Context, args: InitArgs) -> anyhow::Result<i32> {
@@ -250,7 +251,7 @@ fn init_script_in(
         ))
         .hint(format!(
             "add dependencies with `pvm add --script {} PACKAGE`",
-            path.display()
+            shell_path(path)
         ))
         .into());
     }
@@ -304,7 +305,9 @@ fn init_script_in(
     let project = Project::script(path)?.expect("the block was just written");
     let request = project_request(args.python.as_deref(), &project)?;
     ensure_env(ctx, store, &project, &request, &SyncOptions::default())?;
-    ctx.ui
-        .status("Ready", format!("run it with `pvm run {}`", path.display()));
+    ctx.ui.status(
+        "Ready",
+        format!("run it with `pvm run {}`", shell_path(path)),
+    );
     Ok(0)
 }

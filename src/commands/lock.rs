@@ -8,12 +8,14 @@ use crate::install::pylock::LEGACY_LOCK_FILE;
 use crate::install::{self, SyncOptions};
 use crate::project::Sources;
 use crate::python::project_request;
+use crate::quote::shell_path;
 
 pub fn lock(ctx: &Context, args: LockArgs) -> anyhow::Result<i32> {
     let project = match &args.script {
         Some(path) => crate::project::Project::script(path)?.ok_or_else(|| {
-            super::UserError::new(format!("{} has no `# /// script` block", path.display()))
-                .hint(format!("`pvm init --script {}` writes one", path.display()))
+            super::UserError::new(format!("{} has no `# /// script` block", path.display())).hint(
+                format!("`pvm init --script {}` writes one", shell_path(path)),
+            )
         })?,
         None => ctx.project()?,
     };

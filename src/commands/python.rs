@@ -8,8 +8,10 @@ use crate::environment;
 use crate::project::{self, Project};
 use crate::python::request::PYTHON_VERSION_FILE;
 use crate::python::{
-    InterpreterRequest, InterpreterSummary, RequestSource, SourcedRequest, project_request,
+    Finder, InterpreterRequest, InterpreterSummary, PythonError, RequestSource, SourcedRequest,
+    project_request,
 };
+use crate::quote::shell_word;
 use crate::ui;
 
 pub fn python(ctx: &Context, command: PythonCommand) -> anyhow::Result<i32> {
@@ -94,40 +96,88 @@ pub fn python(ctx: &Context, command: PythonCommand) -> anyhow::Result<i32> {
             spinner.finish_and_clear();
             writeln!(out, "{}", found?.path.display())?;
         }
-        PythonCommand::Pin { request: text } => {
-            let request = parse(&text, RequestSource::Argument)?;
-            // Like `pyenv local`: pinning something not installed is an error.
-            let found = finder.find(&request, None)?;
-            let dir = match ctx.project() {
-                Ok(project) => project.root,
-                Err(_) if ctx.project_dir.is_none() => project::absolute(&std::env::current_dir()?),
-                Err(err) => return Err(err),
-            };
-            let pin = dir.join(PYTHON_VERSION_FILE);
-            std::fs::write(&pin, format!("{}\n", text.trim()))?;
-            ctx.ui.status(
-                "Pinned",
-                format!(
-                    "{} in {} (now Python {} at {})",
-                    text.trim(),
-                    pin.display(),
-                    found.facts.version,
-                    found.path.display()
-                ),
-            );
-            if let Ok(project) = Project::at(&dir)
-                && let Some(requires) = &project.manifest.requires_python
-                && let Some(version) = found.facts.pep440_version()
-                && !requires.contains(&version)
-            {
-                ctx.ui.warn(format!(
-                    "Python {} does not satisfy requires-python `{requires}`",
-                    found.facts.version
-                ));
-            }
-        }
+        PythonCommand::Pin {
+            request: text,
+            force,
+        } => pin(ctx, &finder, text.trim(), force)?,
     }
     Ok(0)
+}
+
+/// `pvm python pin`: writes `.python-version` for an installed interpreter that the project's
+/// requires-python allows (`force` writes one it does not allow, with a warning).
+fn pin(ctx: &Context, finder: &Finder, text: &str, force: bool) -> anyhow::Result<()> {
+    let request = parse(text, RequestSource::Argument)?;
+    // Like `pyenv local`: pinning something not installed is an error.
+    let found = finder
+        .find(&request, None)
+        .map_err(|err| not_installed(err, &request.request, text))?;
+    let dir = match ctx.project() {
+        Ok(project) => project.root,
+        Err(_) if ctx.project_dir.is_none() => project::absolute(&std::env::current_dir()?),
+        Err(err) => return Err(err),
+    };
+    // Every later env of the project would refuse it: refused here, as uv and poetry do.
+    let refused_by = Project::at(&dir)
+        .ok()
+        .and_then(|project| project.manifest.requires_python)
+        .filter(|requires| {
+            found
+                .facts
+                .pep440_version()
+                .is_some_and(|version| !requires.contains(&version))
+        });
+    if let Some(requires) = &refused_by
+        && !force
+    {
+        return Err(UserError::new(format!(
+            "Python {} does not satisfy the project's requires-python `{requires}`: its env could not use it",
+            found.facts.version
+        ))
+        .hint(format!(
+            "pin a version `{requires}` allows, or change requires-python; `pvm python pin {} --force` pins it anyway",
+            shell_word(text)
+        ))
+        .into());
+    }
+    let pin = dir.join(PYTHON_VERSION_FILE);
+    std::fs::write(&pin, format!("{text}\n"))?;
+    ctx.ui.status(
+        "Pinned",
+        format!(
+            "{text} in {} (now Python {} at {})",
+            pin.display(),
+            found.facts.version,
+            found.path.display()
+        ),
+    );
+    if let Some(requires) = refused_by {
+        ctx.ui.warn(format!(
+            "Python {} does not satisfy requires-python `{requires}`",
+            found.facts.version
+        ));
+    }
+    Ok(())
+}
+
+/// A request nothing installed matches: the error says how to install it, when pvm can.
+fn not_installed(err: PythonError, request: &InterpreterRequest, text: &str) -> anyhow::Error {
+    let installable = match request {
+        InterpreterRequest::Version { implementation, .. } => implementation
+            .as_deref()
+            .is_none_or(|name| name == "cpython"),
+        InterpreterRequest::Specifiers(_) => true,
+        _ => false,
+    };
+    match err {
+        PythonError::NoMatch { .. } if installable => UserError::new(err.to_string())
+            .hint(format!(
+                "run `pvm python install {}` first, then pin it (`pvm python list` shows what is installed)",
+                shell_word(text)
+            ))
+            .into(),
+        err => err.into(),
+    }
 }
 
 fn parse(text: &str, source: RequestSource) -> anyhow::Result<SourcedRequest> {

@@ -7,6 +7,7 @@ use crate::cli::RemoveArgs;
 use crate::commands::{Context, UserError};
 use crate::listing::{self, Status};
 use crate::project::{self, MANIFEST};
+use crate::quote::shell_word;
 use crate::store::{Env, Store, StoreError};
 
 pub fn remove(ctx: &Context, args: RemoveArgs) -> anyhow::Result<i32> {
@@ -182,14 +183,17 @@ fn refuse_a_dependency_name(
         let env = match store.env_named(target) {
             Ok(env) => format!(
                 "; to remove the env of the project named {target}: `pvm remove {}`",
-                env.name
+                shell_word(&env.name)
             ),
             Err(_) => String::new(),
         };
         return Err(UserError::new(format!(
             "`{target}` is a dependency of this project; `pvm remove` removes envs"
         ))
-        .hint(format!("to drop it: `pvm drop {target}`{env}"))
+        .hint(format!(
+            "to drop it: `pvm drop {}`{env}",
+            shell_word(target)
+        ))
         .into());
     }
     Ok(())

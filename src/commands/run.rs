@@ -8,6 +8,7 @@ use crate::cli::RunArgs;
 use crate::commands::{Context, UserError, ensure_env, lock_mode};
 use crate::install::SyncOptions;
 use crate::python::project_request;
+use crate::quote::shell_word;
 
 pub fn run(ctx: &Context, args: RunArgs) -> anyhow::Result<i32> {
     // A script with a `# /// script` block runs in its own env, wherever it is (PEP 723).
@@ -95,7 +96,10 @@ pub fn run(ctx: &Context, args: RunArgs) -> anyhow::Result<i32> {
         .into());
     }
     let program = find_program(&argv[0], &path).ok_or_else(|| {
-        let mut hint = format!("the env's commands are in {}", bin.display());
+        let mut hint = match tool_hint(&argv[0], &args.command) {
+            Some(hint) => hint,
+            None => format!("the env's commands are in {}", bin.display()),
+        };
         if !settings.scripts.is_empty() {
             let names: Vec<&str> = settings.scripts.keys().map(String::as_str).collect();
             hint.push_str(&format!("; scripts: {}", names.join(", ")));
@@ -126,6 +130,52 @@ pub fn run(ctx: &Context, args: RunArgs) -> anyhow::Result<i32> {
     // exec only returns when it failed.
     let err = command.exec();
     Err(anyhow::Error::new(err).context(format!("cannot run {}", program.display())))
+}
+
+/// Commands of well-known packages, for the hint when one is missing: (command, package, whether
+/// it is a development tool, which goes into the `dev` group).
+const KNOWN_TOOLS: &[(&str, &str, bool)] = &[
+    ("pytest", "pytest", true),
+    ("py.test", "pytest", true),
+    ("black", "black", true),
+    ("ruff", "ruff", true),
+    ("mypy", "mypy", true),
+    ("flake8", "flake8", true),
+    ("pylint", "pylint", true),
+    ("isort", "isort", true),
+    ("pyright", "pyright", true),
+    ("coverage", "coverage", true),
+    ("tox", "tox", true),
+    ("nox", "nox", true),
+    ("pre-commit", "pre-commit", true),
+    ("sphinx-build", "sphinx", true),
+    ("ipython", "ipython", true),
+    ("jupyter", "jupyter", true),
+    ("jupyter-lab", "jupyterlab", true),
+    ("django-admin", "django", false),
+    ("flask", "flask", false),
+    ("uvicorn", "uvicorn", false),
+    ("gunicorn", "gunicorn", false),
+    ("celery", "celery", false),
+    ("alembic", "alembic", false),
+    ("streamlit", "streamlit", false),
+];
+
+/// For a missing `program` that a well-known package provides: how to add the package, or to
+/// have it for this one run of `command` (what followed `pvm run`).
+fn tool_hint(program: &OsStr, command: &[OsString]) -> Option<String> {
+    let name = program.to_str()?;
+    let &(_, package, dev) = KNOWN_TOOLS.iter().find(|(tool, ..)| *tool == name)?;
+    let package = shell_word(package);
+    let command: Vec<String> = command
+        .iter()
+        .map(|word| shell_word(&word.to_string_lossy()))
+        .collect();
+    let add = if dev { "add --dev" } else { "add" };
+    Some(format!(
+        "`{name}` comes with the package {package}: `pvm {add} {package}`, or `pvm run --with {package} {}` for once",
+        command.join(" ")
+    ))
 }
 
 /// Whether `word` names a Python (`python`, `python3`, `python3.12`).

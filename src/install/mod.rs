@@ -182,7 +182,7 @@ impl SyncError {
             }
             SyncError::LockNotForThisPython { file, holds, uv, .. } => {
                 let made_for = made_for(holds)
-                    .map(|version| format!("`--python {version}`"))
+                    .map(|version| format!("`--python {}`", crate::quote::shell_word(version)))
                     .unwrap_or_else(|| "the interpreter named above".into());
                 if *uv {
                     format!("run `pvm lock` to lock every platform and Python (uv is at hand) and commit {file}, or sync with the Python it was made for ({made_for})")

@@ -40,7 +40,8 @@ impl SelectionError {
                 "select one of them (see [tool.pvm] conflicts); `--no-dev` leaves out the default `dev` group".into(),
             ),
             SelectionError::MissingSource { name, .. } => Some(format!(
-                "the path is relative to the project root: fix it in [tool.pvm.sources], or `pvm drop {name}`"
+                "the path is relative to the project root: fix it in [tool.pvm.sources], or `pvm drop {}`",
+                crate::quote::shell_word(name)
             )),
             SelectionError::UnsupportedSource { name, .. } => Some(format!(
                 "write `{name} = {{ path = \"../{name}\" }}` for a folder or archive on this machine (a checkout of it), or put a direct reference in the requirement itself (`{name} @ https://…`)"

@@ -40,3 +40,4 @@ mod store_output;
 mod stress;
 mod sync;
 mod trial;
+mod trial20;
