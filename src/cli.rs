@@ -67,7 +67,7 @@ pub enum Command {
     Sync(SyncArgs),
     /// Add dependencies to pyproject.toml, then re-lock (or write the first lock) and sync.
     #[command(
-        after_help = "Examples:\n  pvm add requests\n  pvm add 'django>=4.2,<5' 'requests[socks]'\n  pvm add --dev pytest\n  pvm add --group docs sphinx\n  pvm add --optional fast orjson\n  pvm add ./vendor/mylib-1.0-py3-none-any.whl"
+        after_help = "Examples:\n  pvm add requests\n  pvm add 'django>=4.2,<5' 'requests[socks]'\n  pvm add --dev pytest\n  pvm add --group docs sphinx\n  pvm add --optional fast orjson\n  pvm add -r requirements.txt\n  pvm add ./vendor/mylib-1.0-py3-none-any.whl"
     )]
     Add(AddArgs),
     /// Remove dependencies from pyproject.toml, then re-lock and sync (`pvm remove` removes envs).
@@ -78,12 +78,14 @@ pub enum Command {
         after_help = "Examples:\n  pvm tree\n  pvm tree --depth 1\n  pvm tree --invert idna      # what pulls idna in"
     )]
     Tree(TreeArgs),
-    /// For each package: installed, newest the manifest allows, newest on the index.
-    #[command(after_help = "Examples:\n  pvm outdated\n  pvm outdated --json")]
+    /// The packages behind: installed, newest the manifest allows, newest on the index.
+    #[command(
+        after_help = "Examples:\n  pvm outdated\n  pvm outdated --all\n  pvm outdated --json"
+    )]
     Outdated(OutdatedArgs),
     /// Write the locked selection with hashes, as requirements.txt or pylock.toml.
     #[command(
-        after_help = "Examples:\n  pvm export -o requirements.txt\n  pvm export --group docs --format pylock.toml -o pylock.docs.toml"
+        after_help = "Examples:\n  pvm export -o requirements.txt\n  pvm export --all-extras -o requirements.txt\n  pvm export --group docs --format pylock.toml -o pylock.docs.toml"
     )]
     Export(ExportArgs),
     /// Resolve every dependency, for every platform, into pylock.toml (PEP 751).
@@ -113,7 +115,7 @@ pub enum Command {
         after_help = "Examples:\n  eval \"$(pvm activate)\"                 # bash, zsh\n  pvm activate --shell fish | source        # fish"
     )]
     Activate(ActivateArgs),
-    /// Find, list and pin interpreters.
+    /// Find, list, pin, install and uninstall interpreters.
     #[command(subcommand)]
     Python(PythonCommand),
     /// Print a shell completion script.
@@ -248,8 +250,12 @@ pub struct TargetArgs {
 pub struct AddArgs {
     /// Requirements (PEP 508: `requests`, `django>=4.2`, `requests[socks]`, `name @ url`) or
     /// paths to a wheel or a project folder.
-    #[arg(required = true, value_name = "PACKAGE")]
+    #[arg(required_unless_present = "requirements", value_name = "PACKAGE")]
     pub packages: Vec<String>,
+    /// Add every requirement of this pip requirements file (repeatable): comments and blank
+    /// lines skipped, `-r` lines followed; other options, paths and URLs are reported, not added.
+    #[arg(long, short = 'r', value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
+    pub requirements: Vec<PathBuf>,
     #[command(flatten)]
     pub edit: EditArgs,
 }
@@ -294,6 +300,9 @@ pub struct TreeArgs {
 
 #[derive(Debug, Args)]
 pub struct OutdatedArgs {
+    /// List every installed package, not only those behind.
+    #[arg(long)]
+    pub all: bool,
     /// Print JSON (schema: schemas/pvm-outdated.schema.json).
     #[arg(long)]
     pub json: bool,
@@ -315,9 +324,15 @@ pub struct ExportArgs {
     /// Include this dependency group (repeatable; default: `dev`, as `pvm sync`).
     #[arg(long = "group", value_name = "GROUP", add = ArgValueCandidates::new(complete::groups))]
     pub groups: Vec<String>,
+    /// Include every dependency group.
+    #[arg(long)]
+    pub all_groups: bool,
     /// Include this extra (repeatable).
     #[arg(long = "extra", value_name = "EXTRA", add = ArgValueCandidates::new(complete::extras))]
     pub extras: Vec<String>,
+    /// Include every extra.
+    #[arg(long)]
+    pub all_extras: bool,
     /// Leave out the `dev` group.
     #[arg(long)]
     pub no_dev: bool,
@@ -488,6 +503,42 @@ pub fn tip_for(err: &clap::Error, args: impl Iterator<Item = String>) -> Option<
         (false, "env" | "venv") => "`pvm info` shows the env; `pvm list` every env",
         _ => return None,
     })
+}
+
+/// An unknown option that uv users type gets, instead of clap's tip (`use '-- --lib'`, which
+/// is no help), what pvm calls it; `args` are the command line after `pvm`.
+pub fn retip(mut err: clap::Error, args: impl Iterator<Item = String>) -> clap::Error {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if err.kind() != ErrorKind::UnknownArgument {
+        return err;
+    }
+    let Some(ContextValue::String(option)) = err.get(ContextKind::InvalidArg) else {
+        return err;
+    };
+    let under_init = args.take_while(|a| a != option).any(|a| a == "init");
+    let tip = match (under_init, option.as_str()) {
+        (true, "--lib") => {
+            "`pvm init --package` makes a library: a package with a [build-system], installed editable"
+        }
+        (true, "--app") => "`pvm init` makes an application unless told `--package`",
+        _ => return err,
+    };
+    err.insert(
+        ContextKind::Suggested,
+        ContextValue::StyledStrs(vec![tip.into()]),
+    );
+    err
+}
+
+/// A usage error of the subcommand `name`, so that its usage line is `pvm NAME …`, not `pvm`'s.
+pub fn usage_error(name: &str, kind: clap::error::ErrorKind, message: &str) -> clap::Error {
+    let mut cli = command();
+    // Building gives each subcommand its full name (`pvm sync`) for the usage line.
+    cli.build();
+    match cli.find_subcommand_mut(name) {
+        Some(sub) => sub.error(kind, message),
+        None => cli.error(kind, message),
+    }
 }
 
 /// The clap command, for completions and the man page.

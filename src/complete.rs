@@ -102,7 +102,7 @@ impl ValueCompleter for RunCompleter {
             return PathCompleter::any().complete(current);
         }
         let prefix = current.to_string_lossy();
-        run_targets()
+        let mut out: Vec<CompletionCandidate> = run_targets()
             .into_iter()
             .filter(|candidate| {
                 candidate
@@ -110,8 +110,20 @@ impl ValueCompleter for RunCompleter {
                     .to_string_lossy()
                     .starts_with(&*prefix)
             })
-            .collect()
+            .collect();
+        // `pvm run report.py` runs a script with the env's python: Python files (and the
+        // folders on the way to them) are commands too.
+        out.extend(
+            PathCompleter::file()
+                .filter(is_python_file)
+                .complete(current),
+        );
+        out
     }
+}
+
+fn is_python_file(path: &std::path::Path) -> bool {
+    path.is_file() && path.extension().is_some_and(|ext| ext == "py")
 }
 
 /// Whether the line being completed already has the command after `pvm run` (the engine does
@@ -195,7 +207,7 @@ pub fn run_targets() -> Vec<CompletionCandidate> {
 }
 
 /// Interpreter versions that are installed, from folder names alone (nothing is run): every
-/// full version and its `X.Y`.
+/// full version and its `X.Y`, newest first, without those pvm cannot make envs for.
 pub fn python_versions() -> Vec<CompletionCandidate> {
     let search =
         crate::python::SearchPaths::from_env(Store::from_env().ok().map(|s| s.pythons_dir()));
@@ -222,5 +234,10 @@ pub fn python_versions() -> Vec<CompletionCandidate> {
             }
         }
     }
+    let mut versions: Vec<String> = versions
+        .into_iter()
+        .filter(|version| crate::python::facts::supports_version(version))
+        .collect();
+    crate::python::facts::newest_first(&mut versions, |version| version);
     versions.into_iter().map(CompletionCandidate::new).collect()
 }

@@ -19,6 +19,7 @@ fn main() {
     let cli = match pvm::cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => {
+            let err = pvm::cli::retip(err, std::env::args().skip(1));
             // An unknown command that another tool has: say what pvm calls it.
             if let Some(tip) = pvm::cli::tip_for(&err, std::env::args().skip(1)) {
                 let _ = err.print();

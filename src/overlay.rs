@@ -8,9 +8,9 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use crate::environment::{EnvError, Ready};
-use crate::install::SyncError;
+use crate::environment::{EnvError, Event, Ready};
 use crate::install::backend::Backend;
+use crate::install::{Progress, SyncError};
 use crate::pep::Requirement;
 use crate::project::{Project, Sources};
 use crate::store::Store;
@@ -59,14 +59,23 @@ fn stat(path: &Path) -> serde_json::Value {
     }
 }
 
-/// The overlay of `requirements` on the env `ready`, installed once.
+/// What the first run with these `--with` installed, for the user to see.
+#[derive(Debug, Clone)]
+pub struct Installed {
+    pub installer: &'static str,
+    /// Name and version of each distribution, by name.
+    pub packages: Vec<(String, String)>,
+}
+
+/// The overlay of `requirements` on the env `ready`, installed once (then with what was
+/// installed), telling `on_event` what it waits for and does as a sync would.
 pub fn ensure(
     store: &Store,
     ready: &Ready,
     project: &Project,
     requirements: &[Requirement],
-    on_install: &mut dyn FnMut(),
-) -> Result<Overlay, EnvError> {
+    on_event: &mut dyn FnMut(Event),
+) -> Result<(Overlay, Option<Installed>), EnvError> {
     let facts = &ready.metadata.python.facts;
     let sources = Sources::for_project(project);
     let mut names: Vec<String> = requirements.iter().map(|r| r.to_string()).collect();
@@ -95,14 +104,13 @@ pub fn ensure(
     };
     // The warm path: one stat.
     if dir.join(DONE).is_file() {
-        return Ok(overlay);
+        return Ok((overlay, None));
     }
     let _umask = crate::fsutil::NoWorldWritable::new();
-    let _lock = store.lock(&ready.env, |_| {})?;
+    let _lock = store.lock(&ready.env, |lock| on_event(Event::Waiting(lock)))?;
     if dir.join(DONE).is_file() {
-        return Ok(overlay);
+        return Ok((overlay, None));
     }
-    on_install();
     let io = |path: &Path| {
         let path = path.to_path_buf();
         move |source| SyncError::Io { path, source }
@@ -119,13 +127,26 @@ pub fn ensure(
     let text: String = pins.iter().map(|pin| format!("{pin}\n")).collect();
     std::fs::write(&constraints, text).map_err(io(&constraints))?;
     let backend = Backend::choose(project.manifest.settings.installer, facts)?;
+    on_event(Event::Sync(Progress::Installing {
+        requirements: names.len(),
+        installer: backend.name(),
+    }));
     let result = backend.install_target(&ready.layout, &sources, &file, &constraints, &building);
     if let Err(err) = result {
         let _ = std::fs::remove_dir_all(&building);
         return Err(err.into());
     }
+    // `--target` puts each distribution's .dist-info at the top of the folder.
+    let packages = crate::install::site::installed(&building)
+        .into_values()
+        .map(|dist| (dist.name, dist.version))
+        .collect();
     std::fs::write(building.join(DONE), "").map_err(io(&building))?;
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::rename(&building, &dir).map_err(io(&dir))?;
-    Ok(overlay)
+    let installed = Installed {
+        installer: backend.name(),
+        packages,
+    };
+    Ok((overlay, Some(installed)))
 }

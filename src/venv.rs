@@ -87,10 +87,7 @@ pub fn create(root: &Path, facts: &Facts, prompt: &str) -> Result<Layout, VenvEr
         fsutil::symlink_force(Path::new("python"), &link).map_err(at("python link", &link))?;
     }
 
-    for (name, text) in activate_scripts(&layout, prompt) {
-        let path = layout.bin.join(name);
-        fs::write(&path, text).map_err(at("activate script", &path))?;
-    }
+    write_activate_scripts(&layout, prompt)?;
     // Backup tools skip folders tagged like this; an env can always be rebuilt.
     let tag = root.join("CACHEDIR.TAG");
     fs::write(
@@ -99,6 +96,28 @@ pub fn create(root: &Path, facts: &Facts, prompt: &str) -> Result<Layout, VenvEr
     )
     .map_err(at("CACHEDIR.TAG", &tag))?;
     Ok(layout)
+}
+
+/// Brings the env's activate scripts up to this pvm's (an env made by an older one keeps its own
+/// until then): `pvm activate` and `pvm shell` rely on what their `deactivate` undoes.
+pub fn refresh_activate_scripts(layout: &Layout, prompt: &str) -> Result<(), VenvError> {
+    write_activate_scripts(layout, &safe_prompt(prompt))
+}
+
+/// Writes each activate script whose text differs; `prompt` is already safe.
+fn write_activate_scripts(layout: &Layout, prompt: &str) -> Result<(), VenvError> {
+    for (name, text) in activate_scripts(layout, prompt) {
+        let path = layout.bin.join(name);
+        if fs::read_to_string(&path).ok().as_deref() == Some(text.as_str()) {
+            continue;
+        }
+        fsutil::write_atomic(&path, text.as_bytes()).map_err(|source| VenvError {
+            what: "activate script",
+            path: path.clone(),
+            source,
+        })?;
+    }
+    Ok(())
 }
 
 fn pyvenv_cfg(facts: &Facts, prompt: &str) -> String {

@@ -14,18 +14,21 @@ use crate::pep::{self, Requirement};
 use crate::project::edit::{Change, ManifestEdit, Target};
 use crate::project::{Project, SelectionRequest, path_sources, script};
 use crate::python::project_request;
-use crate::quote::shell_path;
+use crate::quote::{shell_path, shell_word};
 
 pub fn add(ctx: &Context, args: AddArgs) -> anyhow::Result<i32> {
     let project = edited_project(ctx, &args.edit)?;
     // From here until the sync is done, no other pvm changes the manifest or the lock.
     let (project, _lock) = transaction::lock_project(ctx, &project)?;
     let target = target(&args.edit.target);
-    let asked: Vec<(Requirement, Option<PathSource>)> = args
+    let mut asked: Vec<(Requirement, Option<PathSource>)> = args
         .packages
         .iter()
         .map(|text| requirement(text, &project.root))
         .collect::<anyhow::Result<_>>()?;
+    for file in &args.requirements {
+        asked.extend(from_file(ctx, file)?.into_iter().map(|r| (r, None)));
+    }
     let mut edit = manifest_edit(&project)?;
     for (requirement, source) in &asked {
         if let Some(source) = source {
@@ -154,7 +157,8 @@ pub fn drop(ctx: &Context, args: DropArgs) -> anyhow::Result<i32> {
                 let mut error = UserError::new(err.to_string());
                 if let Some(elsewhere) = where_named(&project, name) {
                     error = error.hint(format!(
-                        "it is in {elsewhere}: say so (--dev, --group G, --optional E)"
+                        "it is in {elsewhere}: `{}`",
+                        drop_command(&elsewhere, name)
                     ));
                 } else {
                     error = error.hint("`pvm tree` shows what the project depends on");
@@ -166,6 +170,31 @@ pub fn drop(ctx: &Context, args: DropArgs) -> anyhow::Result<i32> {
     let transaction = Transaction::of_project(&project)?;
     let result = edit_then_sync(ctx, &project, &edit, &[], &args.edit, &Target::Dependencies);
     transaction.finish(ctx, result).map(|()| 0)
+}
+
+/// The requirements of `pvm add -r FILE`; what has no place in a manifest (`-c`, `-e`, a path
+/// or a URL) is named and left out, as `pvm init` does with its requirements.txt.
+fn from_file(ctx: &Context, file: &Path) -> anyhow::Result<Vec<Requirement>> {
+    if !file.is_file() {
+        return Err(UserError::new(format!("no file `{}`", file.display()))
+            .hint("`-r` takes a pip requirements file, relative to the current folder")
+            .into());
+    }
+    let read = crate::project::read_requirements_txt(file)?;
+    for line in &read.skipped {
+        ctx.ui.warn(format!(
+            "{}: `{line}` is not a named requirement, not added",
+            file.display()
+        ));
+    }
+    if read.requirements.is_empty() {
+        return Err(
+            UserError::new(format!("{} holds no requirement to add", file.display()))
+                .hint("a requirement per line, PEP 508: `requests`, `django>=4.2,<5`")
+                .into(),
+        );
+    }
+    Ok(read.requirements)
 }
 
 /// Where an edit goes, in words: a script's dependencies are its block's.
@@ -352,14 +381,25 @@ fn grown_selection(
     }
 }
 
+/// The `pvm drop` that takes `name` out of `target`, ready to paste.
+fn drop_command(target: &Target, name: &str) -> String {
+    let flag = match target {
+        Target::Dependencies => String::new(),
+        Target::Group(group) if group == "dev" => "--dev ".into(),
+        Target::Group(group) => format!("--group {} ", shell_word(group)),
+        Target::Extra(extra) => format!("--optional {} ", shell_word(extra)),
+    };
+    format!("pvm drop {flag}{}", shell_word(name))
+}
+
 /// Where else in the manifest `name` is: for a drop aimed at the wrong place.
-fn where_named(project: &Project, name: &str) -> Option<String> {
+fn where_named(project: &Project, name: &str) -> Option<Target> {
     let wanted = pep::normalize_name(name).ok()?;
     let is =
         |r: &Requirement| pep::normalize_name(r.name.as_ref()).ok().as_deref() == Some(&wanted);
     let manifest = &project.manifest;
     if manifest.dependencies.iter().any(is) {
-        return Some(Target::Dependencies.to_string());
+        return Some(Target::Dependencies);
     }
     for (group, items) in &manifest.dependency_groups {
         let found = items.iter().any(|item| match item {
@@ -367,12 +407,12 @@ fn where_named(project: &Project, name: &str) -> Option<String> {
             crate::project::GroupItem::IncludeGroup(_) => false,
         });
         if found {
-            return Some(Target::Group(group.clone()).to_string());
+            return Some(Target::Group(group.clone()));
         }
     }
     manifest
         .optional_dependencies
         .iter()
         .find(|(_, requirements)| requirements.iter().any(is))
-        .map(|(extra, _)| Target::Extra(extra.clone()).to_string())
+        .map(|(extra, _)| Target::Extra(extra.clone()))
 }

@@ -7,7 +7,7 @@ use crate::commands::transaction::{self, Transaction};
 use crate::commands::{Context, UserError, ensure_env};
 use crate::install::SyncOptions;
 use crate::install::pylock::LEGACY_LOCK_FILE;
-use crate::project::{self, MANIFEST, Manifest, Project};
+use crate::project::{self, MANIFEST, Manifest, Project, template};
 use crate::python::request::PYTHON_VERSION_FILE;
 use crate::python::{InterpreterRequest, project_request};
 use crate::quote::shell_path;
@@ -48,6 +48,9 @@ pub fn init(ctx: &Context, args: InitArgs) -> anyhow::Result<i32> {
         PYTHON_VERSION_FILE,
         "pylock.toml",
         LEGACY_LOCK_FILE,
+        template::README,
+        template::GITIGNORE,
+        template::MAIN,
     ];
     let transaction = Transaction::begin(files.iter().map(|name| root.join(name)))?;
     let envs_before = store.env_names();
@@ -77,6 +80,7 @@ fn init_in(ctx: &Context, args: &InitArgs, dir: &Path) -> anyhow::Result<i32> {
     let store = ctx.store()?;
 
     let mut pin = args.python.as_ref().map(|text| text.trim().to_string());
+    let mut wrote_main = false;
     if manifest_path.exists() {
         if args.name.is_some() {
             ctx.ui.warn(format!(
@@ -176,6 +180,11 @@ fn init_in(ctx: &Context, args: &InitArgs, dir: &Path) -> anyhow::Result<i32> {
                 crate::ui::count(imported.len(), "dependency")
             ),
         );
+        let written = write_starter_files(&dir, &name, args.package)?;
+        if !written.is_empty() {
+            ctx.ui.status("Created", written.join(", "));
+        }
+        wrote_main = written.contains(&template::MAIN);
     }
     if let Some(version) = pin.filter(|_| !args.no_pin) {
         let file = dir.join(PYTHON_VERSION_FILE);
@@ -194,11 +203,47 @@ fn init_in(ctx: &Context, args: &InitArgs, dir: &Path) -> anyhow::Result<i32> {
         ctx.ui
             .status("Using", format!("env at {}", ready.env.dir.display()));
     }
+    let example = if wrote_main { "main.py" } else { "python" };
     ctx.ui.status(
         "Ready",
-        "run commands with `pvm run`, e.g. `pvm run python`",
+        format!("run commands with `pvm run`, e.g. `pvm run {example}`"),
     );
     Ok(0)
+}
+
+/// The starter files of a new project that the folder lacks: a folder with a README of its own
+/// (`README.rst`, say) keeps it, and one that holds Python code already gets no `main.py`.
+/// The names of those written.
+fn write_starter_files(dir: &Path, name: &str, package: bool) -> anyhow::Result<Vec<&'static str>> {
+    let entries: Vec<String> = std::fs::read_dir(dir)?
+        .flatten()
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .collect();
+    let has = |wanted: &dyn Fn(&str) -> bool| entries.iter().any(|entry| wanted(entry));
+    let mut written = Vec::new();
+    for (file, text) in template::starter_files(name, package) {
+        let skip = match file {
+            template::README => has(&|entry| entry.to_ascii_lowercase().starts_with("readme")),
+            template::MAIN => has(&|entry| entry.ends_with(".py") || entry == "src"),
+            _ => has(&|entry| entry == file),
+        };
+        if skip {
+            continue;
+        }
+        // `create_new`: a file that appeared meanwhile is never overwritten.
+        use std::io::Write;
+        let path = dir.join(file);
+        std::fs::File::options()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .and_then(|mut out| out.write_all(text.as_bytes()))
+            .map_err(|err| {
+                anyhow::anyhow!(err).context(format!("cannot write {}", path.display()))
+            })?;
+        written.push(file);
+    }
+    Ok(written)
 }
 
 /// `pvm init --script F`: a `# /// script` block with the chosen Python, into F (after its

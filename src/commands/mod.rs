@@ -127,7 +127,7 @@ pub fn ensure_env(
     if !options.no_sync && crate::lock::policy::writes_first_lock(project, options.lock) {
         bring_uv(ctx, store, project)?;
     }
-    let mut progress = EnvProgress::new(ctx.ui);
+    let mut progress = EnvProgress::new(ctx.ui).locking_into(project);
     let ready = environment::ensure(store, project, request, options, &mut |e| progress.event(e))?;
     if let Some(report) = &ready.report {
         progress.report(report, started);
@@ -141,16 +141,28 @@ pub fn bring_uv(ctx: &Context, store: &Store, project: &Project) -> anyhow::Resu
     let sources = crate::project::Sources::for_project(project);
     if let Some(reason) = uv_tool::bring(ctx, store, project, &sources)? {
         ctx.ui.warn(format!(
-            "no uv ({reason}): pip resolves, and pylock.toml will hold this one environment"
+            "no uv ({reason}): pip resolves, and {} will hold this one environment",
+            lock_name(project)
         ));
     }
     Ok(())
+}
+
+/// The file name of the project's lock: `pylock.toml`, or a script's `report.py.lock`.
+fn lock_name(project: &Project) -> String {
+    project
+        .lock_path()
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "pylock.toml".into())
 }
 
 /// Shows the slow path of [`crate::environment::ensure`]: a spinner and status lines.
 pub struct EnvProgress {
     ui: Ui,
     bar: Option<ProgressBar>,
+    /// The lock file the lines name (a script's is not `pylock.toml`).
+    lock_name: String,
 }
 
 /// The lock's Pythons were guessed: say so, and how to choose them, as uv does.
@@ -162,7 +174,17 @@ pub fn warn_guessed_python(ui: &crate::ui::Ui, range: &str) {
 
 impl EnvProgress {
     pub fn new(ui: Ui) -> EnvProgress {
-        EnvProgress { ui, bar: None }
+        EnvProgress {
+            ui,
+            bar: None,
+            lock_name: "pylock.toml".into(),
+        }
+    }
+
+    /// Names `project`'s lock file in what it shows.
+    pub fn locking_into(mut self, project: &Project) -> EnvProgress {
+        self.lock_name = lock_name(project);
+        self
     }
 
     fn spin(&mut self, message: String) {
@@ -234,8 +256,9 @@ impl EnvProgress {
                 bar.set_position(done);
             }
             Event::Sync(Progress::Locking { requirements }) => self.spin(format!(
-                "Resolving {} into pylock.toml",
-                crate::ui::count(requirements, "requirement")
+                "Resolving {} into {}",
+                crate::ui::count(requirements, "requirement"),
+                self.lock_name
             )),
             Event::Sync(Progress::Fetching { count }) => {
                 self.spin(format!("Downloading {}", crate::ui::count(count, "wheel")))
@@ -279,6 +302,7 @@ impl EnvProgress {
         let changes = report.added.len()
             + report.removed.len()
             + report.changed.len()
+            + report.reinstalled.len()
             + usize::from(rebuilt.is_some());
         let elapsed = started.elapsed().as_secs_f64();
         let scope = if report.one_environment {
@@ -289,16 +313,17 @@ impl EnvProgress {
         if let Some(range) = &report.guessed_python {
             warn_guessed_python(&self.ui, range);
         }
+        let name = &self.lock_name;
         let lock = if report.migrated {
-            ", migrated pvm.lock into pylock.toml (same versions; pvm.lock is removed)"
+            ", migrated pvm.lock into pylock.toml (same versions; pvm.lock is removed)".into()
         } else if report.wrote_lock {
-            ", wrote pylock.toml"
+            format!(", wrote {name}")
         } else if report.relocked {
-            ", re-locked pylock.toml"
+            format!(", re-locked {name}")
         } else if report.used_lock {
-            " from pylock.toml"
+            format!(" from {name}")
         } else {
-            ""
+            String::new()
         };
         self.ui.status(
             "Synced",
@@ -322,8 +347,35 @@ impl EnvProgress {
         for (name, old, new) in &report.changed {
             self.ui.detail(format!("~ {name} {old} -> {new}"));
         }
+        for (name, version) in &report.reinstalled {
+            self.ui.detail(format!("~ {name}=={version} (reinstalled)"));
+        }
         for (name, version) in &report.removed {
             self.ui.detail(format!("- {name}=={version}"));
+        }
+    }
+}
+
+impl EnvProgress {
+    /// What the first `pvm run --with` installed beside the env, in the shape of a sync's
+    /// report: the env itself is left as it is, and the next run with the same `--with` reuses it.
+    pub fn report_overlay(
+        &mut self,
+        installed: &crate::overlay::Installed,
+        started: std::time::Instant,
+    ) {
+        self.pause();
+        self.ui.status(
+            "Installed",
+            format!(
+                "{} for this run with {} in {:.2}s (the env is unchanged; kept for the next run with the same --with)",
+                crate::ui::count(installed.packages.len(), "package"),
+                installed.installer,
+                started.elapsed().as_secs_f64()
+            ),
+        );
+        for (name, version) in &installed.packages {
+            self.ui.detail(format!("+ {name}=={version}"));
         }
     }
 }

@@ -33,15 +33,7 @@ pub fn python(ctx: &Context, command: PythonCommand) -> anyhow::Result<i32> {
             let spinner = ctx.ui.spinner("Looking for interpreters");
             let mut found: Vec<InterpreterSummary> =
                 finder.all().iter().map(InterpreterSummary::from).collect();
-            // By version (3.6 before 3.10), newest first, as pyenv and uv list them.
-            found.sort_by_cached_key(|python| {
-                let version: Vec<u64> = python
-                    .version
-                    .split(|c: char| !c.is_ascii_digit())
-                    .map(|part| part.parse().unwrap_or(0))
-                    .collect();
-                std::cmp::Reverse(version)
-            });
+            crate::python::facts::newest_first(&mut found, |python| &python.version);
             spinner.finish_and_clear();
             if json {
                 writeln!(out, "{}", serde_json::to_string_pretty(&found)?)?;

@@ -7,7 +7,9 @@ use crate::commands::{Context, UserError};
 use crate::environment::Event;
 use crate::project::python_mirror;
 use crate::python::download::{self, Build};
-use crate::python::{InterpreterRequest, project_request};
+use crate::python::{
+    Finder, Interpreter, InterpreterRequest, RequestSource, SourcedRequest, project_request,
+};
 use crate::ui;
 
 /// The builds that can be installed here, newest first.
@@ -73,7 +75,29 @@ pub fn install(ctx: &Context, requests: Vec<String>) -> anyhow::Result<i32> {
         ),
         None => python_mirror(None, std::path::Path::new("")),
     };
+    let finder = crate::environment::finder(&store);
     for request in requests {
+        // As uv does: a request this machine answers already installs nothing.
+        if let Some(found) = installed_already(&finder, &request) {
+            ctx.ui.status(
+                "Found",
+                format!(
+                    "Python {} installed already, at {} ({}): nothing to install",
+                    found.facts.version,
+                    found.path.display(),
+                    found.origin
+                ),
+            );
+            if let Ok(build) = download::best(&request)
+                && build.version != found.facts.version
+            {
+                ctx.ui.detail(format!(
+                    "pvm's own build instead: `pvm python install {}`",
+                    build.version
+                ));
+            }
+            continue;
+        }
         let build = download::best(&request)?;
         let target = store.pythons_dir().join(build.dir_name());
         if target.join("bin/python3").is_file() {
@@ -90,6 +114,22 @@ pub fn install(ctx: &Context, requests: Vec<String>) -> anyhow::Result<i32> {
         );
     }
     Ok(0)
+}
+
+/// The interpreter on this machine that answers a version request, if any. Only version
+/// requests: a path or a name is not something to download.
+fn installed_already(finder: &Finder, request: &InterpreterRequest) -> Option<Interpreter> {
+    if !matches!(
+        request,
+        InterpreterRequest::Version { .. } | InterpreterRequest::Specifiers(_)
+    ) {
+        return None;
+    }
+    let sourced = SourcedRequest {
+        request: request.clone(),
+        source: RequestSource::Argument,
+    };
+    finder.find(&sourced, None).ok()
 }
 
 fn install_one(

@@ -39,18 +39,16 @@ pub fn run(ctx: &Context, args: RunArgs) -> anyhow::Result<i32> {
                     })
                 })
                 .collect::<Result<Vec<_>, _>>()?;
-            let mut spinner = None;
-            let overlay =
-                crate::overlay::ensure(&store, &ready, &project, &requirements, &mut || {
-                    spinner = Some(
-                        ctx.ui
-                            .spinner(format!("Installing {} for this run", args.with.join(", "))),
-                    );
-                });
-            if let Some(spinner) = spinner {
-                spinner.finish_and_clear();
+            let started = std::time::Instant::now();
+            let mut progress = super::EnvProgress::new(ctx.ui);
+            let (overlay, installed) =
+                crate::overlay::ensure(&store, &ready, &project, &requirements, &mut |event| {
+                    progress.event(event)
+                })?;
+            if let Some(installed) = &installed {
+                progress.report_overlay(installed, started);
             }
-            Some(overlay?)
+            Some(overlay)
         }
     };
 
@@ -71,8 +69,9 @@ pub fn run(ctx: &Context, args: RunArgs) -> anyhow::Result<i32> {
                 .chain(rest.iter().cloned())
                 .collect()
         }
-        // `pvm run report.py`: the script runs with the env's python.
-        None if script.is_some() && !is_python(&args.command[0]) => {
+        // `pvm run report.py`: the script runs with the env's python, in its own env when it
+        // has a `# /// script` block, else in the project's (as `pvm init`'s main.py does).
+        None if !is_python(first) && (script.is_some() || is_python_file(first)) => {
             std::iter::once(OsString::from("python"))
                 .chain(args.command.iter().cloned())
                 .collect()
@@ -185,6 +184,12 @@ fn is_python(word: &OsStr) -> bool {
         || word
             .strip_prefix("python3")
             .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+}
+
+/// Whether `word` names a Python file here (`main.py`, `tools/report.py`).
+fn is_python_file(word: &OsStr) -> bool {
+    let path = Path::new(word);
+    path.extension().is_some_and(|ext| ext == "py") && path.is_file()
 }
 
 /// The script the command runs, when it is one with a metadata block: `script.py …` or

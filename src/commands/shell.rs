@@ -1,5 +1,6 @@
 //! `pvm shell` and `pvm activate`: into the env from the user's shell.
 
+use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
@@ -19,6 +20,7 @@ fn ready_env(
     let store = ctx.store()?;
     let request = project_request(python, &project)?;
     let ready = super::ensure_env(ctx, &store, &project, &request, &SyncOptions::default())?;
+    crate::venv::refresh_activate_scripts(&ready.layout, &project.name())?;
     Ok((ready, project))
 }
 
@@ -101,14 +103,82 @@ pub fn activate(ctx: &Context, args: ActivateArgs) -> anyhow::Result<i32> {
     // Any other shell is taken for a POSIX one.
     let shell = args.shell.or(user_shell().1).unwrap_or(ShellKind::Bash);
     let mut out = activation(&ready.layout.bin, shell);
-    // `[tool.pvm.env]`, as `pvm run` and `pvm shell` apply it, each value quoted for its shell
-    // (keys are checked names: the manifest refuses any other).
-    for (key, value) in &project.manifest.settings.env {
+    for line in env_lines(shell, &project.manifest.settings.env) {
         out.push('\n');
-        out.push_str(&set_variable(shell, key, value));
+        out.push_str(&line);
     }
     println!("{out}");
     Ok(0)
+}
+
+/// `[tool.pvm.env]`, as `pvm run` applies it, each value quoted for its shell (keys are checked
+/// names: the manifest refuses any other), with what `deactivate` needs to put back each
+/// variable's earlier value, or unset it. The restore code names variables, never values, so it
+/// needs no quoting. Nushell needs none of it: hiding the overlay drops what was set in it.
+fn env_lines(shell: ShellKind, env: &BTreeMap<String, String>) -> Vec<String> {
+    if env.is_empty() || shell == ShellKind::Nu {
+        return env
+            .iter()
+            .map(|(key, value)| set_variable(shell, key, value))
+            .collect();
+    }
+    let restore: Vec<String> = env.keys().map(|key| restore_variable(shell, key)).collect();
+    let mut lines = vec![register_restore(shell, &restore.join("; "))];
+    for (key, value) in env {
+        lines.push(save_variable(shell, key));
+        lines.push(set_variable(shell, key, value));
+    }
+    lines
+}
+
+/// Keeps `key`'s current value (if it has one) in `_PVM_OLD_<key>`.
+fn save_variable(shell: ShellKind, key: &str) -> String {
+    match shell {
+        ShellKind::Bash | ShellKind::Zsh | ShellKind::Nu => format!(
+            "unset _PVM_OLD_{key}; if [ -n \"${{{key}+set}}\" ]; then _PVM_OLD_{key}=${key}; fi"
+        ),
+        ShellKind::Fish => {
+            format!("set -e _PVM_OLD_{key}; if set -q {key}; set -g _PVM_OLD_{key} ${key}; end")
+        }
+        // csh expands a whole `if (…) cmd` line first, failing on an unset variable; the right
+        // side of `&&` is expanded only when it runs.
+        ShellKind::Csh => {
+            format!("unset _PVM_OLD_{key}; test $?{key} != 0 && set _PVM_OLD_{key}=${key}:q")
+        }
+        ShellKind::Powershell => format!(
+            "Remove-Variable -Name _PVM_OLD_{key} -Scope Global -ErrorAction SilentlyContinue; if (Test-Path env:{key}) {{ $global:_PVM_OLD_{key} = $env:{key} }}"
+        ),
+    }
+}
+
+/// The code that puts `key` back as [`save_variable`] found it.
+fn restore_variable(shell: ShellKind, key: &str) -> String {
+    match shell {
+        ShellKind::Bash | ShellKind::Zsh | ShellKind::Nu => format!(
+            "if [ -n \"${{_PVM_OLD_{key}+set}}\" ]; then {key}=$_PVM_OLD_{key}; export {key}; unset _PVM_OLD_{key}; else unset {key}; fi"
+        ),
+        ShellKind::Fish => format!(
+            "if set -q _PVM_OLD_{key}; set -gx {key} $_PVM_OLD_{key}; set -e _PVM_OLD_{key}; else; set -e {key}; end"
+        ),
+        ShellKind::Csh => format!(
+            "test $?_PVM_OLD_{key} = 0 && unsetenv {key}; test $?_PVM_OLD_{key} != 0 && setenv {key} $_PVM_OLD_{key}:q; unset _PVM_OLD_{key}"
+        ),
+        ShellKind::Powershell => format!(
+            "if (Test-Path variable:global:_PVM_OLD_{key}) {{ $env:{key} = $global:_PVM_OLD_{key}; Remove-Variable -Name _PVM_OLD_{key} -Scope Global }} else {{ Remove-Item env:{key} -ErrorAction SilentlyContinue }}"
+        ),
+    }
+}
+
+/// Leaves `code` where the env's `deactivate` runs it (see src/venv/activate*). Single quotes
+/// hold it in every shell: it has none of its own.
+fn register_restore(shell: ShellKind, code: &str) -> String {
+    debug_assert!(!code.contains('\''));
+    match shell {
+        ShellKind::Bash | ShellKind::Zsh | ShellKind::Nu => format!("_PVM_ENV_RESTORE='{code}'"),
+        ShellKind::Fish => format!("set -g _PVM_ENV_RESTORE '{code}'"),
+        ShellKind::Csh => format!("set _PVM_ENV_RESTORE='{code}'"),
+        ShellKind::Powershell => format!("$global:_PVM_ENV_RESTORE = '{code}'"),
+    }
 }
 
 pub fn shell(ctx: &Context, args: ShellArgs) -> anyhow::Result<i32> {
@@ -126,10 +196,9 @@ pub fn shell(ctx: &Context, args: ShellArgs) -> anyhow::Result<i32> {
     let bin = &ready.layout.bin;
     let store = ctx.store()?;
     let rc_dir = store.cache_dir().join("shell");
+    let env = &project.manifest.settings.env;
     let mut command = std::process::Command::new(&path);
-    command
-        .envs(&project.manifest.settings.env)
-        .env_remove("PYTHONHOME");
+    command.env_remove("PYTHONHOME");
     ctx.ui.status(
         "Entering",
         format!("{} (leave with `exit`)", ready.env.dir.display()),
@@ -145,13 +214,17 @@ pub fn shell(ctx: &Context, args: ShellArgs) -> anyhow::Result<i32> {
             let rc = write_rc(
                 &rc_dir,
                 "bashrc",
-                "[ -f ~/.bashrc ] && . ~/.bashrc\n. \"$PVM_ACTIVATE\"\nunset PVM_ACTIVATE\n",
+                "[ -f ~/.bashrc ] && . ~/.bashrc\n. \"$PVM_ACTIVATE\"\neval \"$PVM_ACTIVATE_ENV\"\nunset PVM_ACTIVATE PVM_ACTIVATE_ENV\n",
             )?;
             command
                 .arg("--rcfile")
                 .arg(rc)
                 .arg("-i")
-                .env("PVM_ACTIVATE", bin.join("activate"));
+                .env("PVM_ACTIVATE", bin.join("activate"))
+                .env(
+                    "PVM_ACTIVATE_ENV",
+                    env_lines(ShellKind::Bash, env).join("\n"),
+                );
         }
         Some(ShellKind::Zsh) => {
             // zsh reads .zshenv, then (interactive) .zshrc, from ZDOTDIR: forward both.
@@ -163,20 +236,23 @@ pub fn shell(ctx: &Context, args: ShellArgs) -> anyhow::Result<i32> {
             write_rc(
                 &rc_dir.join("zsh"),
                 ".zshrc",
-                "if [ -n \"$PVM_ZDOTDIR\" ]; then ZDOTDIR=\"$PVM_ZDOTDIR\"; else unset ZDOTDIR; fi\n[ -f \"${ZDOTDIR:-$HOME}/.zshrc\" ] && . \"${ZDOTDIR:-$HOME}/.zshrc\"\n. \"$PVM_ACTIVATE\"\nunset PVM_ACTIVATE PVM_ZDOTDIR\n",
+                "if [ -n \"$PVM_ZDOTDIR\" ]; then ZDOTDIR=\"$PVM_ZDOTDIR\"; else unset ZDOTDIR; fi\n[ -f \"${ZDOTDIR:-$HOME}/.zshrc\" ] && . \"${ZDOTDIR:-$HOME}/.zshrc\"\n. \"$PVM_ACTIVATE\"\neval \"$PVM_ACTIVATE_ENV\"\nunset PVM_ACTIVATE PVM_ACTIVATE_ENV PVM_ZDOTDIR\n",
             )?;
             let old: OsString = std::env::var_os("ZDOTDIR").unwrap_or_default();
             command
                 .arg("-i")
                 .env("PVM_ZDOTDIR", old)
                 .env("ZDOTDIR", rc_dir.join("zsh"))
-                .env("PVM_ACTIVATE", bin.join("activate"));
+                .env("PVM_ACTIVATE", bin.join("activate"))
+                .env(
+                    "PVM_ACTIVATE_ENV",
+                    env_lines(ShellKind::Zsh, env).join("\n"),
+                );
         }
         Some(ShellKind::Fish) => {
-            command
-                .arg("-i")
-                .arg("-C")
-                .arg(activation(bin, ShellKind::Fish));
+            let mut lines = vec![activation(bin, ShellKind::Fish)];
+            lines.extend(env_lines(ShellKind::Fish, env));
+            command.arg("-i").arg("-C").arg(lines.join("\n"));
         }
         _ => {
             // Any other shell: the environment an activate script would set up.
@@ -189,7 +265,9 @@ pub fn shell(ctx: &Context, args: ShellArgs) -> anyhow::Result<i32> {
                 project.name(),
                 std::env::var("PS1").unwrap_or_else(|_| "$ ".into())
             );
+            // No `deactivate` here to undo anything: `[tool.pvm.env]` goes into the environment.
             command
+                .envs(env)
                 .env("VIRTUAL_ENV", &ready.env.dir)
                 .env("VIRTUAL_ENV_PROMPT", project.name())
                 .env("PATH", new_path)

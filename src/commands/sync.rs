@@ -26,16 +26,9 @@ pub fn sync(ctx: &Context, args: SyncArgs) -> anyhow::Result<i32> {
     Ok(0)
 }
 
-/// What the flags ask for. `--no-dev --group dev` contradicts itself: a usage error.
+/// What the flags ask for.
 fn selection(args: &SelectionArgs) -> SelectionRequest {
-    if args.no_dev && args.groups.iter().any(|g| g == "dev") {
-        crate::cli::command()
-            .error(
-                clap::error::ErrorKind::ArgumentConflict,
-                "`--no-dev` leaves out the `dev` group that `--group dev` asks for: give one of them",
-            )
-            .exit();
-    }
+    refuse_no_dev_with_dev("sync", args.no_dev, &args.groups);
     SelectionRequest {
         groups: args.groups.iter().cloned().collect(),
         all_groups: args.all_groups,
@@ -44,5 +37,17 @@ fn selection(args: &SelectionArgs) -> SelectionRequest {
         all_extras: args.all_extras,
         no_project: args.no_install_project,
         ..SelectionRequest::default()
+    }
+}
+
+/// `--no-dev --group dev` contradicts itself: a usage error of `command` (exits).
+pub fn refuse_no_dev_with_dev(command: &str, no_dev: bool, groups: &[String]) {
+    if no_dev && groups.iter().any(|g| g == "dev") {
+        crate::cli::usage_error(
+            command,
+            clap::error::ErrorKind::ArgumentConflict,
+            "`--no-dev` leaves out the `dev` group that `--group dev` asks for: give one of them",
+        )
+        .exit();
     }
 }

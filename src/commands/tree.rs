@@ -4,6 +4,7 @@ use std::io::Write;
 
 use crate::cli::{ExportArgs, ExportFormat, OutdatedArgs, TreeArgs};
 use crate::commands::{Context, UserError};
+use crate::install::outdated::{self, Listed};
 use crate::install::{export, read_lock, site, tree};
 use crate::project::{SelectionRequest, requirements};
 use crate::venv::Layout;
@@ -51,14 +52,17 @@ pub fn tree(ctx: &Context, args: TreeArgs) -> anyhow::Result<i32> {
 }
 
 pub fn export(ctx: &Context, args: ExportArgs) -> anyhow::Result<i32> {
+    super::sync::refuse_no_dev_with_dev("export", args.no_dev, &args.groups);
     let project = ctx.project()?;
     let lock = read_lock(&project)?.ok_or_else(|| {
         UserError::new("there is no pylock.toml to export").hint("run `pvm lock` first")
     })?;
     let asked = SelectionRequest {
         groups: args.groups.iter().cloned().collect(),
+        all_groups: args.all_groups,
         no_dev: args.no_dev,
         extras: args.extras.iter().cloned().collect(),
+        all_extras: args.all_extras,
         ..SelectionRequest::default()
     };
     let selection = asked.resolve(&project);
@@ -109,17 +113,31 @@ pub fn outdated(ctx: &Context, args: OutdatedArgs) -> anyhow::Result<i32> {
     let selection = metadata.selection.resolve(&project);
     let roots = requirements(&project, &selection)?;
     let sources = crate::project::Sources::for_project(&project);
+    let uv = uv_to_ask(ctx, &store, &project, &sources)?;
     let spinner = ctx.ui.spinner("Asking the index for newer versions");
     let own = metadata
         .project_install
         .as_ref()
         .and_then(|installed| crate::pep::normalize_name(&installed.name).ok());
-    let rows = crate::install::outdated::outdated(&layout, &sources, &roots, own.as_deref());
+    let listed = if args.all {
+        Listed::All
+    } else {
+        Listed::Behind
+    };
+    let rows = outdated::outdated(&uv, &layout, &sources, &roots, own.as_deref(), listed);
     spinner.finish_and_clear();
     let rows = rows?;
     let mut out = anstream::stdout();
     if args.json {
         writeln!(out, "{}", serde_json::to_string_pretty(&rows)?)?;
+        return Ok(0);
+    }
+    if rows.is_empty() && !args.all {
+        // Said on stderr: an empty stdout is what a script reading the table expects.
+        ctx.ui.status(
+            "Checked",
+            "no package is behind (`pvm outdated --all` lists every one)",
+        );
         return Ok(0);
     }
     let table: Vec<Vec<String>> = rows
@@ -143,4 +161,24 @@ pub fn outdated(ctx: &Context, args: OutdatedArgs) -> anyhow::Result<i32> {
         crate::ui::table(&["PACKAGE", "INSTALLED", "ALLOWED", "LATEST", ""], &table)
     )?;
     Ok(0)
+}
+
+/// The uv that asks the index, whatever installs the env: the user's, pvm's fetched one, or
+/// one fetched now as `pvm lock` does (`uv-downloads`).
+fn uv_to_ask(
+    ctx: &Context,
+    store: &crate::store::Store,
+    project: &crate::project::Project,
+    sources: &crate::project::Sources,
+) -> anyhow::Result<std::path::PathBuf> {
+    let reason = super::uv_tool::bring(ctx, store, project, sources)?;
+    if let Some(uv) = crate::install::backend::find_uv() {
+        return Ok(uv);
+    }
+    let reason = reason.unwrap_or_else(|| "none on PATH or in PVM_UV".into());
+    Err(UserError::new(format!(
+        "`pvm outdated` asks uv what the index has, and there is no uv ({reason})"
+    ))
+    .hint("put uv on PATH or set PVM_UV to its path, or let pvm fetch its own: `uv-downloads = \"automatic\"` in [tool.pvm] (or PVM_UV_DOWNLOADS=automatic) with the index reachable")
+    .into())
 }

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use crate::install::SyncError;
+use crate::install::explain::Cause;
 use crate::project::Installer;
 use crate::project::Sources;
 use crate::python::Facts;
@@ -405,7 +406,8 @@ impl Backend {
             &String::from_utf8_lossy(&output.stderr),
             &String::from_utf8_lossy(&output.stdout),
         );
-        if super::explain::is_no_solution(&detail) {
+        let cause = super::explain::cause(&detail);
+        if cause == Cause::Conflict {
             return Err(SyncError::NoSolution {
                 installer: self.name(),
                 detail,
@@ -414,6 +416,7 @@ impl Backend {
         Err(SyncError::Installer {
             installer: self.name(),
             action,
+            cause,
             detail,
         })
     }

@@ -22,14 +22,66 @@ pub fn failure_text(stderr: &str, stdout: &str) -> String {
     replace_scratch_files(text.trim())
 }
 
+/// Why an installer failed, as far as its own words tell (uv's and pip's alike): each cause
+/// has its own fix, so its own hint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cause {
+    /// A downloaded file's sha256 is not the one the lock pins.
+    HashMismatch,
+    /// A requirement supports only other Pythons than the one asked for (the env's, or the
+    /// range a universal lock covers).
+    RequiresPython,
+    /// The requirements cannot be satisfied together.
+    Conflict,
+    /// Anything else: a name, a version, a source, the network.
+    Other,
+}
+
+/// The cause `text` (from [`failure_text`]) names. A Python bound is told before a conflict:
+/// uv words it as a failed resolution too, but loosening the requirements is not its fix.
+pub fn cause(text: &str) -> Cause {
+    let lower = text.to_lowercase();
+    if lower.contains("hash mismatch") || lower.contains("do not match the hashes") {
+        Cause::HashMismatch
+    } else if names_a_python_bound(&lower) {
+        Cause::RequiresPython
+    } else if is_no_solution(text) {
+        Cause::Conflict
+    } else {
+        Cause::Other
+    }
+}
+
 /// Whether the text says the requirements cannot be satisfied together. A package or version
 /// that no source has is not that (uv words it as a failed resolution too): the installer's
 /// own error, whose hint points at the name and the sources, fits it better.
-pub fn is_no_solution(text: &str) -> bool {
+fn is_no_solution(text: &str) -> bool {
     let unavailable = ["was not found in", "not found in the package registry"]
         .iter()
         .any(|words| text.contains(words));
     !unavailable && (text.contains("No solution found") || text.contains("ResolutionImpossible"))
+}
+
+/// uv's `alpha==1.0 requires Python >=3.99` (older: `depends on Python>=3.99`), `the current
+/// Python version (3.12.1) does not satisfy Python>=3.99`; pip's `Package 'alpha' requires a
+/// different Python: …` and `Ignored the following versions that require a different python
+/// version`. `python` must end there: `depends on python-dateutil` is a package.
+fn names_a_python_bound(lower: &str) -> bool {
+    const SAID: [&str; 5] = [
+        "requires python",
+        "depends on python",
+        "does not satisfy python",
+        "requires a different python",
+        "require a different python",
+    ];
+    SAID.iter().any(|words| {
+        lower.match_indices(words).any(|(at, _)| {
+            lower[at + words.len()..]
+                .chars()
+                .next()
+                .is_none_or(|next| !(next.is_alphanumeric() || matches!(next, '-' | '_' | '.')))
+        })
+    })
 }
 
 /// pip's `The conflict is caused by:` lines, up to the first blank line.
@@ -128,7 +180,7 @@ mod tests {
             !text.contains("/tmp/") && !text.contains("Looking in links"),
             "{text}"
         );
-        assert!(is_no_solution(&text));
+        assert_eq!(cause(&text), Cause::Conflict);
     }
 
     #[test]
@@ -137,8 +189,32 @@ mod tests {
         let text = failure_text(stderr, "");
         assert!(text.starts_with("error: No solution found"), "{text}");
         assert!(text.contains("a depend on b<2"), "{text}");
-        assert!(is_no_solution(&text));
+        assert_eq!(cause(&text), Cause::Conflict);
         let missing = "error: No solution found when resolving dependencies\n  cause: Because nosuchpkg was not found in the package registry and you require nosuchpkg, …";
-        assert!(!is_no_solution(missing));
+        assert_eq!(cause(missing), Cause::Other);
+    }
+
+    #[test]
+    fn a_python_bound_is_told_from_a_conflict_in_uvs_and_pips_words() {
+        for text in [
+            "error: No solution found when resolving dependencies\n  cause: Because alpha==1.0 requires Python >=3.99 and only alpha==1.0 is available, …",
+            "error: No solution found\n  cause: Because the current Python version (3.12.1) does not satisfy Python>=3.99 and alpha==1.0 depends on Python>=3.99, …",
+            "ERROR: Package 'alpha' requires a different Python: 3.12.1 not in '>=3.99'",
+            "ERROR: Ignored the following versions that require a different python version: 1.0 Requires-Python >=3.99\nERROR: No matching distribution found for alpha",
+        ] {
+            assert_eq!(cause(text), Cause::RequiresPython, "{text}");
+        }
+        let package = "error: No solution found\n  cause: Because alpha==1.0 depends on python-dateutil>=9 and you require python-dateutil<2, …";
+        assert_eq!(cause(package), Cause::Conflict);
+    }
+
+    #[test]
+    fn a_hash_mismatch_is_told_in_uvs_and_pips_words() {
+        for text in [
+            "error: Failed to download `alpha @ http://x/alpha-1.0-py3-none-any.whl`\n  cause: Hash mismatch for `alpha @ http://x/alpha-1.0-py3-none-any.whl`",
+            "ERROR: THESE PACKAGES DO NOT MATCH THE HASHES FROM THE REQUIREMENTS FILE. If you have updated …",
+        ] {
+            assert_eq!(cause(text), Cause::HashMismatch, "{text}");
+        }
     }
 }

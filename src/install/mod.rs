@@ -28,7 +28,9 @@ use crate::venv::Layout;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
-    #[error("`installer = \"uv\"` but uv is not on PATH")]
+    #[error(
+        "`installer = \"uv\"` but there is no uv (PVM_UV unset, none on PATH, none fetched by pvm)"
+    )]
     NoUv,
     #[error("uv does not install into Python {version}")]
     UvUnsupported { version: String },
@@ -87,10 +89,11 @@ pub enum SyncError {
         installer: &'static str,
         detail: String,
     },
-    #[error("{installer} could not {action} the requirements:\n{detail}")]
+    #[error("{installer} could not {action} the requirements{}:\n{detail}", cause_said(*.cause))]
     Installer {
         installer: &'static str,
         action: &'static str,
+        cause: explain::Cause,
         detail: String,
     },
     #[error(transparent)]
@@ -150,7 +153,7 @@ pub enum SyncError {
 impl SyncError {
     pub fn hint(&self) -> Option<String> {
         Some(match self {
-            SyncError::NoUv => "install uv, set PVM_UV to its path, or use `installer = \"pip\"`".into(),
+            SyncError::NoUv => "install uv or set PVM_UV to its path, let `pvm lock` fetch pvm's own (`uv-downloads = \"automatic\"`, the index reachable), or use `installer = \"pip\"`".into(),
             SyncError::UvUnsupported { .. } => "use `installer = \"pip\"` (or \"auto\") for this interpreter".into(),
             SyncError::NoPip => "set `seed-pip = true` or `installer = \"uv\"`".into(),
             SyncError::NoBundledPip { .. } => {
@@ -159,6 +162,10 @@ impl SyncError {
             SyncError::Build { tail, backend, .. } => build_hint(tail, backend),
             SyncError::Metadata { .. } => {
                 "the dependencies come from the build (`setup.py`, `setup.cfg` or `[project] dynamic`): fix the error above (the backend's own output), or list them in [project] dependencies so that pvm reads them without building".into()
+            }
+            SyncError::Installer { cause: explain::Cause::HashMismatch, .. } => HASH_CHANGED.into(),
+            SyncError::Installer { cause: explain::Cause::RequiresPython, .. } => {
+                "the lines above name the requirement and the Pythons it supports: use one of them (`pvm python pin VERSION`, within [project] requires-python), require a release of it that supports this Python, or narrow [project] requires-python to Pythons it supports (the lock must hold for every Python requires-python allows)".into()
             }
             SyncError::Installer { .. } => {
                 let mut hint = "check the requirement's name and version, and the package sources ([tool.pvm] index-url, find-links, no-index)".to_string();
@@ -190,9 +197,7 @@ impl SyncError {
                     format!("sync with the Python it was made for ({made_for}), or get uv (on PATH, PVM_UV, or `uv-downloads = \"automatic\"` with the index reachable) and run `pvm lock` to lock every platform and Python")
                 }
             }
-            SyncError::HashMismatch { .. } | SyncError::MissingArtifact { .. } => {
-                "the file changed since `pvm lock`: restore it, or run `pvm lock --upgrade` if the change is trusted".into()
-            }
+            SyncError::HashMismatch { .. } | SyncError::MissingArtifact { .. } => HASH_CHANGED.into(),
             SyncError::BadLock { .. } => "run `pvm lock` to write it anew".into(),
             SyncError::LockDuplicate { .. } => {
                 "one package may have several entries only under markers that exclude each other (uv refuses such a lock too): remove one, or run `pvm lock` to write the lock anew".into()
@@ -221,6 +226,21 @@ impl SyncError {
             }
             _ => return None,
         })
+    }
+}
+
+/// What to do about a locked file whose sha256 is not the lock's, whoever found it.
+const HASH_CHANGED: &str = "the file changed since `pvm lock`: restore it, or run `pvm lock --upgrade` if the change is trusted";
+
+/// How an installer's failure is introduced, by its cause (a conflict is
+/// [`SyncError::NoSolution`]).
+fn cause_said(cause: explain::Cause) -> &'static str {
+    match cause {
+        explain::Cause::HashMismatch => {
+            ": a downloaded file's sha256 is not the one the lock records"
+        }
+        explain::Cause::RequiresPython => ": one of them supports only other Pythons",
+        explain::Cause::Conflict | explain::Cause::Other => "",
     }
 }
 
@@ -317,6 +337,8 @@ pub struct SyncReport {
     pub removed: Vec<(String, String)>,
     /// Name, old version, new version.
     pub changed: Vec<(String, String, String)>,
+    /// Put back at the same version (`--reinstall`).
+    pub reinstalled: Vec<(String, String)>,
     pub relocked: bool,
     /// The project had no lock: this sync wrote its first `pylock.toml`.
     pub wrote_lock: bool,

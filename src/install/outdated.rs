@@ -2,11 +2,12 @@
 //! manifest allows, and the newest on the index (uv asks the index).
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::backend::{Backend, find_uv};
+use super::backend::Backend;
 use super::{SyncError, site};
 use crate::pep::{self, Requirement};
 use crate::project::Sources;
@@ -25,15 +26,29 @@ pub struct Outdated {
     pub direct: bool,
 }
 
-/// Every installed package but pip and the project itself (`own`, normalized: the root, whose
-/// newer release on an index is not an update of it), direct dependencies first.
+/// Which packages `pvm outdated` lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Listed {
+    /// Those the project's requirements pull in whose installed version is behind what the
+    /// manifest allows or the index has: what the user can act on. Seeded tools the project
+    /// does not require (pip, setuptools) are the env's, not the project's.
+    Behind,
+    /// Every installed package (`--all`).
+    All,
+}
+
+/// The installed packages `listed` asks for, but never the project itself (`own`, normalized:
+/// the root, whose newer release on an index is not an update of it), direct dependencies
+/// first. `uv` asks the index.
 pub fn outdated(
+    uv: &Path,
     layout: &Layout,
     sources: &Sources,
     roots: &[Requirement],
     own: Option<&str>,
+    listed: Listed,
 ) -> Result<Vec<Outdated>, SyncError> {
-    let uv = Backend::Uv(find_uv().ok_or(SyncError::NoUv)?);
+    let uv = Backend::Uv(uv.to_path_buf());
     let installed = site::installed(&layout.site_packages);
     let direct: BTreeSet<String> = roots
         .iter()
@@ -41,13 +56,13 @@ pub fn outdated(
         .collect();
 
     #[derive(Deserialize)]
-    struct Listed {
+    struct Newer {
         name: String,
         latest_version: String,
     }
-    let listed: Vec<Listed> =
+    let newer: Vec<Newer> =
         serde_json::from_str(uv.list_outdated(layout, sources)?.trim()).unwrap_or_default();
-    let latest: BTreeMap<String, String> = listed
+    let latest: BTreeMap<String, String> = newer
         .into_iter()
         .filter_map(|l| Some((pep::normalize_name(&l.name).ok()?, l.latest_version)))
         .collect();
@@ -80,7 +95,7 @@ pub fn outdated(
     }
     let mut rows: Vec<Outdated> = installed
         .values()
-        .filter(|dist| dist.name != "pip" && Some(dist.name.as_str()) != own)
+        .filter(|dist| Some(dist.name.as_str()) != own)
         .map(|dist| Outdated {
             name: dist.name.clone(),
             installed: dist.version.clone(),
@@ -93,7 +108,45 @@ pub fn outdated(
             ),
             direct: direct.contains(&dist.name),
         })
+        .filter(|row| listed == Listed::All || (row.allowed.is_some() && is_behind(row)))
         .collect();
     rows.sort_by(|a, b| (!a.direct, &a.name).cmp(&(!b.direct, &b.name)));
     Ok(rows)
+}
+
+/// Whether a newer version than the installed one is allowed or out: compared as PEP 440
+/// versions (`1.10` is newer than `1.9`), as text where one cannot be read.
+fn is_behind(row: &Outdated) -> bool {
+    let installed = pep::parse_version(&row.installed);
+    [&row.allowed, &row.latest]
+        .into_iter()
+        .flatten()
+        .any(|version| match (&installed, pep::parse_version(version)) {
+            (Ok(installed), Ok(version)) => version > *installed,
+            _ => *version != row.installed,
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(installed: &str, allowed: Option<&str>, latest: Option<&str>) -> Outdated {
+        Outdated {
+            name: "a".into(),
+            installed: installed.into(),
+            allowed: allowed.map(String::from),
+            latest: latest.map(String::from),
+            direct: true,
+        }
+    }
+
+    #[test]
+    fn behind_compares_versions_not_text() {
+        assert!(is_behind(&row("1.9", Some("1.9"), Some("1.10"))));
+        assert!(is_behind(&row("1.0", Some("1.1"), None)));
+        assert!(!is_behind(&row("1.0", Some("1.0.0"), Some("1.0"))));
+        // Installed newer than the index has (a local build): nothing to update to.
+        assert!(!is_behind(&row("2.0", Some("2.0"), Some("1.5"))));
+    }
 }

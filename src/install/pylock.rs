@@ -255,47 +255,7 @@ impl PyLock {
     /// The lock as TOML, laid out as PEP 751's examples are (and as uv writes it): each
     /// artifact an inline table on one line, so that a changed pin is a small diff.
     pub fn to_toml(&self) -> String {
-        use toml_edit::{DocumentMut, Item, Value};
-        let text = toml::to_string(self).expect("lock serializes");
-        let mut doc: DocumentMut = text.parse().expect("toml reads back what it wrote");
-        let inline = |item: &mut Item| {
-            if let Item::Table(table) = item {
-                let mut inline = table.clone().into_inline_table();
-                inline.fmt();
-                *item = Item::Value(Value::InlineTable(inline));
-            }
-        };
-        if let Some(packages) = doc
-            .get_mut("packages")
-            .and_then(Item::as_array_of_tables_mut)
-        {
-            for package in packages.iter_mut() {
-                for key in ["directory", "archive", "sdist"] {
-                    // Removed and inserted again: the key keeps its ` = ` spacing.
-                    if let Some(mut item) = package.remove(key) {
-                        inline(&mut item);
-                        package.insert(key, item);
-                    }
-                }
-                if let Some(wheels) = package.remove("wheels")
-                    && let Some(tables) = wheels.as_array_of_tables()
-                {
-                    let mut array = toml_edit::Array::new();
-                    for table in tables.iter() {
-                        let mut wheel = table.clone().into_inline_table();
-                        wheel.fmt();
-                        array.push(wheel);
-                    }
-                    for value in array.iter_mut() {
-                        value.decor_mut().set_prefix("\n    ");
-                    }
-                    array.set_trailing_comma(true);
-                    array.set_trailing("\n");
-                    package.insert("wheels", Item::Value(Value::Array(array)));
-                }
-            }
-        }
-        doc.to_string()
+        crate::lock::layout::to_toml(self)
     }
 
     /// pvm's table, when pvm wrote the lock.

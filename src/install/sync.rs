@@ -231,11 +231,27 @@ pub fn sync(
 
     // uv makes its `.lock` in the env writable by all; nothing in the store may be.
     crate::fsutil::remove_world_write(&layout.root);
-    report_changes(
-        &before,
-        &site::installed(&layout.site_packages),
-        &mut report,
-    );
+    let after = site::installed(&layout.site_packages);
+    report_changes(&before, &after, &mut report);
+    if options.reinstall && count > 0 {
+        let seeded = super::seeded(facts);
+        // The site-packages diff misses a package put back at the same version.
+        report.reinstalled = after
+            .iter()
+            .filter(|(name, dist)| {
+                keep.contains(*name)
+                    && !seeded.contains(&name.as_str())
+                    && report
+                        .project
+                        .as_ref()
+                        .is_none_or(|own| own.name != dist.name)
+                    && before
+                        .get(*name)
+                        .is_some_and(|old| old.version == dist.version)
+            })
+            .map(|(name, dist)| (name.clone(), dist.version.clone()))
+            .collect();
+    }
     report.used_lock = lock.is_some();
     Ok(report)
 }

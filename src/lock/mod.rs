@@ -10,6 +10,7 @@
 pub mod bounds;
 pub mod dynamic;
 pub mod freshness;
+pub mod layout;
 pub mod part_markers;
 pub mod policy;
 pub mod preferences;

@@ -57,7 +57,7 @@ pub enum GroupItem {
 // The manifest as TOML spells it; spans let every later check point at its line.
 #[derive(Deserialize, Default)]
 struct RawManifest {
-    project: Option<RawProject>,
+    project: Option<Spanned<RawProject>>,
     #[serde(rename = "dependency-groups", default)]
     dependency_groups: BTreeMap<String, Vec<Spanned<RawGroupItem>>>,
     #[serde(rename = "build-system")]
@@ -121,7 +121,9 @@ impl Manifest {
             let span = err.span().unwrap_or(0..0);
             let written = text.get(span.clone()).unwrap_or("").trim();
             let key = key_before(text, span.start);
-            let (message, hint) = explain_toml_error(err.message(), key.as_deref(), written);
+            let table = table_before(text, span.start);
+            let (message, hint) =
+                explain_toml_error(err.message(), key.as_deref(), table.as_deref(), written);
             at(span, message, hint)
         })?;
 
@@ -129,7 +131,7 @@ impl Manifest {
         // Dependencies pvm cannot read itself: only a build backend (for a package) knows them.
         let mut unread: Option<(std::ops::Range<usize>, String, String)> = None;
         if let Some(project) = &raw.project
-            && let Some(dynamic) = &project.dynamic
+            && let Some(dynamic) = &project.get_ref().dynamic
             && dynamic.get_ref().iter().any(|d| d == "dependencies")
         {
             unread = Some((
@@ -148,7 +150,7 @@ impl Manifest {
             && raw
                 .project
                 .as_ref()
-                .is_none_or(|p| p.dependencies.is_empty())
+                .is_none_or(|p| p.get_ref().dependencies.is_empty())
         {
             unread = Some((
                 poetry.span(),
@@ -159,6 +161,7 @@ impl Manifest {
         let listed = |field: &str| {
             raw.project.as_ref().is_none_or(|project| {
                 project
+                    .get_ref()
                     .dynamic
                     .as_ref()
                     .is_some_and(|dynamic| dynamic.get_ref().iter().any(|d| d == field))
@@ -169,6 +172,8 @@ impl Manifest {
             optional_dependencies: listed("optional-dependencies"),
         };
         if let Some(project) = raw.project {
+            let project_span = project.span();
+            let project = project.into_inner();
             if let Some(name) = project.name {
                 pep::normalize_name(name.get_ref()).map_err(|err| {
                     at(
@@ -210,6 +215,18 @@ impl Manifest {
                     .map(|item| requirement(item, &table))
                     .collect::<Result<_, _>>()?;
                 manifest.optional_dependencies.insert(extra.clone(), parsed);
+            }
+            // PEP 621: a [project] table names the project. Without the table there is
+            // nothing to check (the folder names the project).
+            if manifest.name.is_none() {
+                return Err(at(
+                    project_span,
+                    "[project] has no `name`, which PEP 621 requires".into(),
+                    Some(format!(
+                        "add `name = \"{}\"` under [project] (or the name it should have)",
+                        folder_name(path)
+                    )),
+                ));
             }
         }
         let group_names: Vec<String> = raw
@@ -326,8 +343,13 @@ impl Manifest {
 /// Rewrites what the TOML reader says into pvm's words, with a hint for each kind of mistake:
 /// an unknown key (with the closest valid one), a wrong type (the most common: an unquoted
 /// version, which TOML reads as a number), a value out of a set, and broken syntax. `key` is
-/// the key whose value is at fault, `written` the text there.
-fn explain_toml_error(message: &str, key: Option<&str>, written: &str) -> (String, Option<String>) {
+/// the key whose value is at fault, `table` the table it is in, `written` the text there.
+fn explain_toml_error(
+    message: &str,
+    key: Option<&str>,
+    table: Option<&str>,
+    written: &str,
+) -> (String, Option<String>) {
     let message = message.trim();
     if let Some(rest) = message.strip_prefix("unknown field `")
         && let Some(unknown) = rest.split('`').next()
@@ -390,19 +412,85 @@ fn explain_toml_error(message: &str, key: Option<&str>, written: &str) -> (Strin
             )),
         );
     }
+    if message.starts_with("invalid type") && message.ends_with("expected a sequence") {
+        return not_an_array(key_name, table, written);
+    }
     if message.starts_with("invalid type") {
-        return (
-            named(message),
-            Some(
-                "see the [tool.pvm] keys and their types in the README (schemas/pvm.schema.json)"
-                    .into(),
-            ),
-        );
+        let hint = if table.is_some_and(|t| t.starts_with("tool.pvm")) {
+            "see the [tool.pvm] keys and their types in the README (schemas/pvm.schema.json)"
+        } else {
+            "see what each key holds in PEP 621 ([project]) and PEP 735 ([dependency-groups])"
+        };
+        return (named(message), Some(hint.into()));
     }
     (
         message.to_string(),
         Some("this is not valid TOML: strings need quotes, arrays close with `]`, tables are `[name]` on their own line".into()),
     )
+}
+
+/// The project name the manifest's folder suggests.
+fn folder_name(manifest: &Path) -> String {
+    manifest
+        .canonicalize()
+        .ok()
+        .and_then(|path| {
+            path.parent()?
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+        })
+        .map(|name| super::name_from_folder(&name))
+        .unwrap_or_else(|| "myapp".into())
+}
+
+/// A single value where an array belongs (`dependencies = "requests"`): the array to write,
+/// with each comma-separated part of a string as one entry.
+fn not_an_array(key: &str, table: Option<&str>, written: &str) -> (String, Option<String>) {
+    let requirements = matches!(
+        (table, key),
+        (Some("project"), "dependencies")
+            | (
+                Some("project.optional-dependencies" | "dependency-groups"),
+                _
+            )
+    );
+    let entries = if requirements {
+        "an array of PEP 508 requirements"
+    } else {
+        "an array"
+    };
+    let quoted = written.len() >= 2 && written.starts_with('"') && written.ends_with('"');
+    let fixed = if quoted {
+        let parts: Vec<String> = written[1..written.len() - 1]
+            .split(',')
+            .map(str::trim)
+            .filter(|part| !part.is_empty())
+            .map(|part| format!("\"{part}\""))
+            .collect();
+        format!("[{}]", parts.join(", "))
+    } else {
+        format!("[{written}]")
+    };
+    (
+        format!("`{key}` must be {entries}, not a single value"),
+        Some(format!("write {key} = {fixed}")),
+    )
+}
+
+/// The name of the table a byte offset is in (`project`, `tool.pvm`), from the last header
+/// line before it.
+fn table_before(text: &str, offset: usize) -> Option<String> {
+    let offset = offset.min(text.len());
+    text[..offset]
+        .lines()
+        .rev()
+        .map(str::trim)
+        .find(|line| line.starts_with('[') && !line.starts_with("[\"") && line.ends_with(']'))
+        .map(|line| {
+            line.trim_matches(|c| c == '[' || c == ']')
+                .trim()
+                .to_string()
+        })
 }
 
 /// The key of a `key = value` line, when `offset` is in its value.

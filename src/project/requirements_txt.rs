@@ -1,26 +1,47 @@
-//! Importing a pip `requirements.txt` (for `pvm init`).
+//! Reading a pip `requirements.txt` (for `pvm init` and `pvm add -r`).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::ProjectError;
 use crate::pep::{self, Requirement};
 
-/// What `requirements.txt` holds, for `pvm init` to import.
+/// What `requirements.txt` holds (with the files its `-r` lines include), for `pvm init` to
+/// import and `pvm add -r` to add.
 #[derive(Debug, Default)]
 pub struct RequirementsFile {
     pub requirements: Vec<Requirement>,
-    /// Option lines (`-r other.txt`, `-e .`, `--index-url …`) that have no place in the manifest.
+    /// Option lines (`-c constraints.txt`, `-e .`, `--index-url …`) and bare paths or URLs,
+    /// which have no place in the manifest.
     pub skipped: Vec<String>,
 }
 
 /// Reads a pip requirements file: comments and blank lines dropped, `\` continuations joined,
-/// option lines set aside, every other line a PEP 508 requirement.
+/// `-r FILE` lines followed (relative to the file that names them, as pip does), other option
+/// lines set aside, every other line a PEP 508 requirement.
 pub fn read_requirements_txt(path: &Path) -> Result<RequirementsFile, ProjectError> {
+    let mut out = RequirementsFile::default();
+    read_into(path, &mut out, &mut Vec::new())?;
+    Ok(out)
+}
+
+/// Reads `path` into `out`; `including` are the files whose `-r` lines led here.
+fn read_into(
+    path: &Path,
+    out: &mut RequirementsFile,
+    including: &mut Vec<PathBuf>,
+) -> Result<(), ProjectError> {
     let text = std::fs::read_to_string(path).map_err(|source| ProjectError::Read {
         path: path.to_path_buf(),
         source,
     })?;
-    let mut out = RequirementsFile::default();
+    let invalid = |line: usize, message: String, hint: &str| ProjectError::Invalid {
+        path: path.to_path_buf(),
+        line,
+        column: 1,
+        message,
+        hint: Some(hint.into()),
+    };
+    including.push(path.canonicalize().unwrap_or_else(|_| path.to_path_buf()));
     let mut pending = String::new();
     let mut start_line = 0;
     for (index, raw) in text.lines().enumerate() {
@@ -43,6 +64,26 @@ pub fn read_requirements_txt(path: &Path) -> Result<RequirementsFile, ProjectErr
         if entry.is_empty() {
             continue;
         }
+        if let Some(included) = included_file(entry) {
+            let nested = path.parent().unwrap_or(Path::new("")).join(included);
+            if !nested.is_file() {
+                return Err(invalid(
+                    start_line,
+                    format!("`{entry}` names no file (looked at {})", nested.display()),
+                    "the path is relative to the file that names it",
+                ));
+            }
+            let canonical = nested.canonicalize().unwrap_or_else(|_| nested.clone());
+            if including.contains(&canonical) {
+                return Err(invalid(
+                    start_line,
+                    format!("`{entry}` includes a file that includes this one"),
+                    "remove one of the `-r` lines",
+                ));
+            }
+            read_into(&nested, out, including)?;
+            continue;
+        }
         if entry.starts_with('-') {
             out.skipped.push(entry.to_string());
             continue;
@@ -62,16 +103,26 @@ pub fn read_requirements_txt(path: &Path) -> Result<RequirementsFile, ProjectErr
             out.skipped.push(entry.to_string());
             continue;
         }
-        let requirement = pep::parse_requirement(entry).map_err(|err| ProjectError::Invalid {
-            path: path.to_path_buf(),
-            line: start_line,
-            column: 1,
-            message: format!("invalid requirement `{entry}`: {err}"),
-            hint: Some("fix or remove the line, then run `pvm init` again".into()),
+        let requirement = pep::parse_requirement(entry).map_err(|err| {
+            invalid(
+                start_line,
+                format!("invalid requirement `{entry}`: {err}"),
+                "fix or remove the line (requirements follow PEP 508, e.g. `django>=4.2,<5`), then run the command again",
+            )
         })?;
         out.requirements.push(requirement);
     }
-    Ok(out)
+    including.pop();
+    Ok(())
+}
+
+/// The file of an include line: `-r FILE`, `-rFILE`, `--requirement FILE` or `=FILE`.
+fn included_file(entry: &str) -> Option<&str> {
+    let rest = entry
+        .strip_prefix("--requirement")
+        .or_else(|| entry.strip_prefix("-r"))?;
+    let file = rest.trim_start().trim_start_matches('=').trim();
+    (!file.is_empty()).then_some(file)
 }
 
 #[cfg(test)]
@@ -84,7 +135,7 @@ mod tests {
         let path = dir.path().join("requirements.txt");
         std::fs::write(
             &path,
-            "# c\nrequests>=2 # net\n-r other.txt\n\ndjango\\\n  ==4.2 \\\n    --hash=sha256:00ff\n./local/pkg\nhttps://x.org/a.whl\n",
+            "# c\nrequests>=2 # net\n-c other.txt\n\ndjango\\\n  ==4.2 \\\n    --hash=sha256:00ff\n./local/pkg\nhttps://x.org/a.whl\n",
         )
         .unwrap();
         let file = read_requirements_txt(&path).unwrap();
@@ -92,10 +143,42 @@ mod tests {
         assert_eq!(names, ["requests>=2", "django==4.2"]);
         assert_eq!(
             file.skipped,
-            ["-r other.txt", "./local/pkg", "https://x.org/a.whl"]
+            ["-c other.txt", "./local/pkg", "https://x.org/a.whl"]
         );
         std::fs::write(&path, "ok\nnot a req!!\n").unwrap();
         let err = read_requirements_txt(&path).unwrap_err().to_string();
         assert!(err.contains(":2:1:"), "{err}");
+    }
+
+    #[test]
+    fn included_files_are_read_relative_to_their_includer_and_cycles_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("req")).unwrap();
+        let path = dir.path().join("requirements.txt");
+        std::fs::write(&path, "alpha\n-r req/base.txt\n").unwrap();
+        std::fs::write(
+            dir.path().join("req/base.txt"),
+            "beta\n--requirement=more.txt\n",
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("req/more.txt"), "gamma\n").unwrap();
+        let file = read_requirements_txt(&path).unwrap();
+        let names: Vec<String> = file.requirements.iter().map(|r| r.to_string()).collect();
+        assert_eq!(names, ["alpha", "beta", "gamma"]);
+
+        std::fs::write(dir.path().join("req/more.txt"), "-r ../requirements.txt\n").unwrap();
+        let err = read_requirements_txt(&path).unwrap_err().to_string();
+        assert!(err.contains("more.txt:1:1:"), "{err}");
+        assert!(
+            err.contains("includes a file that includes this one"),
+            "{err}"
+        );
+
+        std::fs::write(&path, "-r missing.txt\n").unwrap();
+        let err = read_requirements_txt(&path).unwrap_err().to_string();
+        assert!(
+            err.contains("requirements.txt:1:1: `-r missing.txt` names no file"),
+            "{err}"
+        );
     }
 }

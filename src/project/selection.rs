@@ -33,8 +33,20 @@ pub enum SelectionError {
 impl SelectionError {
     pub fn hint(&self) -> Option<String> {
         match self {
-            SelectionError::UnknownExtra { known, .. } => Some(format!("extras: {}", list(known))),
-            SelectionError::UnknownGroup { known, .. } => Some(format!("groups: {}", list(known))),
+            SelectionError::UnknownExtra { name, known } if known.is_empty() => Some(format!(
+                "the project has no extras yet: `pvm add --optional {} PACKAGE` makes one",
+                crate::quote::shell_word(name)
+            )),
+            SelectionError::UnknownExtra { known, .. } => {
+                Some(format!("the project's extras: {}", known.join(", ")))
+            }
+            SelectionError::UnknownGroup { name, known } if known.is_empty() => Some(format!(
+                "the project has no dependency groups yet: `pvm add --group {} PACKAGE` makes one",
+                crate::quote::shell_word(name)
+            )),
+            SelectionError::UnknownGroup { known, .. } => {
+                Some(format!("the project's groups: {}", known.join(", ")))
+            }
             SelectionError::GroupCycle(_) => None,
             SelectionError::Conflict { .. } => Some(
                 "select one of them (see [tool.pvm] conflicts); `--no-dev` leaves out the default `dev` group".into(),
@@ -48,14 +60,6 @@ impl SelectionError {
             )),
             SelectionError::BadSource { .. } => None,
         }
-    }
-}
-
-fn list(names: &[String]) -> String {
-    if names.is_empty() {
-        "none".into()
-    } else {
-        names.join(", ")
     }
 }
 

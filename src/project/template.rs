@@ -78,6 +78,34 @@ pub fn package_module(name: &str) -> (std::path::PathBuf, String) {
     (path, text)
 }
 
+/// The files a Python developer expects beside a new project's manifest, as uv writes them
+/// (pvm's env lives in its store, so `.gitignore` needs no `.venv`): a `README.md`, a
+/// `.gitignore` of what Python and builds leave behind, and for an application (not a
+/// package, whose code is its module) a `main.py` to run. Each as (path under the root, text).
+pub fn starter_files(name: &str, package: bool) -> Vec<(&'static str, String)> {
+    let mut files = vec![
+        (README, format!("# {name}\n")),
+        (
+            GITIGNORE,
+            "# Python-generated files\n__pycache__/\n*.py[oc]\nbuild/\ndist/\nwheels/\n*.egg-info\n"
+                .to_string(),
+        ),
+    ];
+    if !package {
+        files.push((
+            MAIN,
+            format!(
+                "def main():\n    print(\"Hello from {name}!\")\n\n\nif __name__ == \"__main__\":\n    main()\n"
+            ),
+        ));
+    }
+    files
+}
+
+pub const README: &str = "README.md";
+pub const GITIGNORE: &str = ".gitignore";
+pub const MAIN: &str = "main.py";
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -87,6 +87,33 @@ impl Facts {
     }
 }
 
+/// A version's numbers, for ordering: `3.10` after `3.9` (as numbers, not text), `3.12.1` after
+/// `3.12`. Anything past the numbers (`3.13.0a1`, `+`) ends them.
+pub fn version_numbers(version: &str) -> Vec<u64> {
+    version
+        .split('.')
+        .map_while(|part| {
+            let digits: String = part.chars().take_while(char::is_ascii_digit).collect();
+            digits.parse().ok()
+        })
+        .collect()
+}
+
+/// Sorts interpreter versions newest first, everywhere pvm lists them (`pvm python list`, hints,
+/// completions), as pyenv and uv list them.
+pub fn newest_first<T>(items: &mut [T], version: impl Fn(&T) -> &str) {
+    items.sort_by_cached_key(|item| std::cmp::Reverse(version_numbers(version(item))));
+}
+
+/// Whether a version pvm only knows by name (a folder's) is one it makes envs for.
+pub fn supports_version(version: &str) -> bool {
+    let numbers = version_numbers(version);
+    match numbers[..] {
+        [major, minor, ..] => (major, minor) >= OLDEST_SUPPORTED,
+        _ => false,
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum QueryError {
     #[error("cannot run {}", .path.display())]

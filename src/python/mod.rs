@@ -53,15 +53,19 @@ pub enum PythonError {
 impl PythonError {
     pub fn hint(&self) -> Option<String> {
         match self {
-            PythonError::NoMatch { found, .. } if found.is_empty() => Some(
-                "no Python interpreter was found at all: install one (pyenv install 3.12, or your system's python3)".into(),
-            ),
+            // `found` holds only interpreters pvm can use: Python 2 alone counts as none.
+            PythonError::NoMatch { found, .. } if found.is_empty() => Some(format!(
+                "no Python interpreter pvm can use ({}.{} or newer) was found: install one (pyenv install 3.12, or your system's python3)",
+                facts::OLDEST_SUPPORTED.0,
+                facts::OLDEST_SUPPORTED.1
+            )),
             PythonError::NoMatch { found, .. } => Some(format!(
                 "interpreters found: {}; see `pvm python list`",
                 found.join(", ")
             )),
             PythonError::RequiresPython { .. } => Some(
-                "pick a matching interpreter (pvm python pin VERSION) or change requires-python".into(),
+                "pick a matching interpreter (pvm python pin VERSION) or change requires-python"
+                    .into(),
             ),
             PythonError::InvalidRequest { .. } => Some(REQUEST_GRAMMAR.into()),
             PythonError::Unsupported { .. } => Some(
@@ -182,10 +186,7 @@ impl Finder {
         let no_match = |found: &[Interpreter]| PythonError::NoMatch {
             request: request.key(),
             source_: request.source.clone(),
-            found: found
-                .iter()
-                .map(|i| format!("{} ({})", i.facts.version, i.path.display()))
-                .collect(),
+            found: usable_versions(found),
         };
         let interpreter = match &request.request {
             InterpreterRequest::Path(path) => {
@@ -286,6 +287,16 @@ fn newer(a: &Facts, b: &Facts) -> bool {
         (Some(a), Some(b)) => a > b,
         _ => a.release() > b.release(),
     }
+}
+
+/// What a hint offers instead: the interpreters pvm can use, newest first, each with its path.
+fn usable_versions(found: &[Interpreter]) -> Vec<String> {
+    let mut usable: Vec<&Interpreter> = found.iter().filter(|i| i.facts.is_supported()).collect();
+    facts::newest_first(&mut usable, |i| &i.facts.version);
+    usable
+        .iter()
+        .map(|i| format!("{} ({})", i.facts.version, i.path.display()))
+        .collect()
 }
 
 /// A path request names the interpreter itself or a folder holding `bin/python3`.

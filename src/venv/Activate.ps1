@@ -2,6 +2,11 @@
 # Written by pvm; the env's path is baked in.
 
 function global:deactivate([switch] $NonDestructive) {
+    # `[tool.pvm.env]` as `pvm activate` set it: what was there before comes back.
+    if (Test-Path variable:global:_PVM_ENV_RESTORE) {
+        Invoke-Expression $global:_PVM_ENV_RESTORE
+        Remove-Variable -Name _PVM_ENV_RESTORE -Scope Global
+    }
     if (Test-Path variable:_OLD_VIRTUAL_PATH) {
         $env:PATH = $variable:_OLD_VIRTUAL_PATH
         Remove-Variable -Name _OLD_VIRTUAL_PATH -Scope Global

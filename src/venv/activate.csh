@@ -1,7 +1,8 @@
 # Activates a pvm env in csh or tcsh: `source bin/activate.csh`, undo with `deactivate`.
 # Written by pvm; the env's path is baked in.
 
-alias deactivate 'test $?_OLD_VIRTUAL_PATH != 0 && setenv PATH "$_OLD_VIRTUAL_PATH" && unset _OLD_VIRTUAL_PATH; rehash; test $?_OLD_VIRTUAL_PROMPT != 0 && set prompt="$_OLD_VIRTUAL_PROMPT" && unset _OLD_VIRTUAL_PROMPT; unsetenv VIRTUAL_ENV; unsetenv VIRTUAL_ENV_PROMPT; test "\!:*" != "nondestructive" && unalias deactivate'
+# `[tool.pvm.env]` as `pvm activate` set it: what was there before comes back (first thing).
+alias deactivate 'test $?_PVM_ENV_RESTORE != 0 && eval "$_PVM_ENV_RESTORE" && unset _PVM_ENV_RESTORE; test $?_OLD_VIRTUAL_PATH != 0 && setenv PATH "$_OLD_VIRTUAL_PATH" && unset _OLD_VIRTUAL_PATH; rehash; test $?_OLD_VIRTUAL_PROMPT != 0 && set prompt="$_OLD_VIRTUAL_PROMPT" && unset _OLD_VIRTUAL_PROMPT; unsetenv VIRTUAL_ENV; unsetenv VIRTUAL_ENV_PROMPT; test "\!:*" != "nondestructive" && unalias deactivate'
 
 deactivate nondestructive
 

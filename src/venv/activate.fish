@@ -2,6 +2,11 @@
 # Written by pvm; the env's path is baked in.
 
 function deactivate -d "Leave the pvm env"
+    # `[tool.pvm.env]` as `pvm activate` or `pvm shell` set it: what was there before comes back.
+    if set -q _PVM_ENV_RESTORE
+        eval $_PVM_ENV_RESTORE
+        set -e _PVM_ENV_RESTORE
+    end
     if set -q _OLD_VIRTUAL_PATH
         set -gx PATH $_OLD_VIRTUAL_PATH
         set -e _OLD_VIRTUAL_PATH

@@ -2,6 +2,11 @@
 # Written by pvm; the env's path is baked in.
 
 deactivate () {
+    # `[tool.pvm.env]` as `pvm activate` or `pvm shell` set it: what was there before comes back.
+    if [ -n "${_PVM_ENV_RESTORE:-}" ]; then
+        eval "$_PVM_ENV_RESTORE"
+        unset _PVM_ENV_RESTORE
+    fi
     if [ -n "${_OLD_VIRTUAL_PATH:-}" ]; then
         PATH="${_OLD_VIRTUAL_PATH:-}"
         export PATH

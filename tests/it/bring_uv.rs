@@ -22,7 +22,7 @@ fn host_tag() -> String {
 
 /// An index at `root/index` with a fake uv wheel (its `uv` execs the test's real uv), and a
 /// table naming it with `sha256` (the wheel's own when `None`). Returns the table's path.
-fn fake_uv_index(root: &Path, sha256: Option<&str>) -> PathBuf {
+pub fn fake_uv_index(root: &Path, sha256: Option<&str>) -> PathBuf {
     let files = root.join("index/files");
     let script = format!("#!/bin/sh\nexec '{}' \"$@\"\n", test_uv().display());
     let wheel = build_wheel(
@@ -66,7 +66,7 @@ fn project(sandbox: &Sandbox, index: &str) {
 }
 
 /// `pvm` with no uv of the user's, pvm allowed to fetch one as told by `table`.
-fn pvm(sandbox: &Sandbox, table: &Path) -> Command {
+pub fn pvm(sandbox: &Sandbox, table: &Path) -> Command {
     let mut cmd = sandbox.pvm();
     cmd.env("PATH", PATH_WITHOUT_UV)
         .env("PVM_UV_DOWNLOADS", "automatic")

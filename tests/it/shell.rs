@@ -135,6 +135,52 @@ fn activate_prints_what_eval_needs() {
     );
 }
 
+/// Runs `command` (`pvm shell`, say) under `script`, which gives it a pseudo-terminal as a user's
+/// terminal would, with `$SHELL` bash, `pvm` on PATH and `envs`; types `input` once the shell is up.
+/// The exit status and all it printed.
+pub fn in_terminal(
+    sandbox: &Sandbox,
+    command: &str,
+    envs: &[(&str, &std::ffi::OsStr)],
+    input: &str,
+) -> (std::process::ExitStatus, String) {
+    let mut child = Command::new("script")
+        .args(["-qfec", command, "/dev/null"])
+        .current_dir(&sandbox.project)
+        .env(
+            "PATH",
+            format!("{}:{}", pvm_dir().display(), std::env::var("PATH").unwrap()),
+        )
+        .env("PVM_HOME", &sandbox.home)
+        .env("SHELL", "/bin/bash")
+        .env("TERM", "dumb")
+        .env_remove("VIRTUAL_ENV")
+        .envs(envs.iter().copied())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    stdin.write_all(input.as_bytes()).unwrap();
+    stdin.flush().unwrap();
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "{command} did not exit"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    (status, String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
 #[test]
 fn shell_enters_the_env_in_a_terminal_and_exits_cleanly() {
     let sandbox = Sandbox::project("3.12");
@@ -147,46 +193,16 @@ fn shell_enters_the_env_in_a_terminal_and_exits_cleanly() {
         .parent()
         .unwrap()
         .to_path_buf();
-    // `script` gives the shell a pseudo-terminal, as a user's terminal would; under umask 000,
-    // the rc files pvm writes for it must still not be writable by others.
-    let mut child = Command::new("script")
-        .args(["-qfec", "umask 000; pvm shell", "/dev/null"])
-        .current_dir(&sandbox.project)
-        .env(
-            "PATH",
-            format!("{}:{}", pvm_dir().display(), std::env::var("PATH").unwrap()),
-        )
-        .env("PVM_HOME", &sandbox.home)
-        .env("HOME", &home)
-        .env("PYENV_ROOT", pyenv_root)
-        .env("SHELL", "/bin/bash")
-        .env("TERM", "dumb")
-        .env_remove("VIRTUAL_ENV")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    std::thread::sleep(Duration::from_millis(1500));
-    stdin
-        .write_all(b"python -c 'import sys; print(\"PREFIX=\" + sys.prefix)'\nexit 3\n")
-        .unwrap();
-    stdin.flush().unwrap();
-    let started = std::time::Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "pvm shell did not exit"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    drop(stdin);
-    let out = child.wait_with_output().unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
+    // Under umask 000, the rc files pvm writes for the shell must still not be writable by others.
+    let (status, text) = in_terminal(
+        &sandbox,
+        "umask 000; pvm shell",
+        &[
+            ("HOME", home.as_os_str()),
+            ("PYENV_ROOT", pyenv_root.as_os_str()),
+        ],
+        "python -c 'import sys; print(\"PREFIX=\" + sys.prefix)'\nexit 3\n",
+    );
     let env = sandbox.only_env();
     assert!(
         text.contains(&format!("PREFIX={}", env.display())),

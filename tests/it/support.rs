@@ -309,7 +309,8 @@ pub fn test_uv() -> PathBuf {
 }
 
 /// Writes a wheel (a zip with a `.dist-info`) for `name==version` into `dir`. The module
-/// `name` (dashes as underscores) has `__version__`; `files` adds more modules.
+/// `name` (dashes as underscores) has `__version__`; `files` adds more modules (or replaces its
+/// `__init__.py`).
 pub fn build_wheel(
     dir: &Path,
     name: &str,
@@ -317,12 +318,25 @@ pub fn build_wheel(
     requires: &[&str],
     files: &[(&str, &str)],
 ) -> PathBuf {
+    build_wheel_with_headers(dir, name, version, requires, files, "")
+}
+
+/// [`build_wheel`] whose METADATA also holds `headers` (lines such as `Requires-Python: >=3.99\n`).
+pub fn build_wheel_with_headers(
+    dir: &Path,
+    name: &str,
+    version: &str,
+    requires: &[&str],
+    files: &[(&str, &str)],
+    headers: &str,
+) -> PathBuf {
     use sha2::{Digest, Sha256};
     use std::io::Write;
     std::fs::create_dir_all(dir).unwrap();
     let module = name.replace('-', "_");
     let dist_info = format!("{module}-{version}.dist-info");
-    let mut metadata = format!("Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n");
+    let mut metadata =
+        format!("Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n{headers}");
     for requirement in requires {
         if let Some((_, extra)) = requirement.split_once("extra == ") {
             metadata.push_str(&format!(
@@ -337,6 +351,8 @@ pub fn build_wheel(
         format!("__version__ = {version:?}\n").into_bytes(),
     )];
     for (path, text) in files {
+        // A module's own `__init__.py` in `files` replaces the one that only has `__version__`.
+        entries.retain(|(existing, _)| existing != path);
         entries.push((path.to_string(), text.as_bytes().to_vec()));
     }
     entries.push((format!("{dist_info}/METADATA"), metadata.into_bytes()));
