@@ -7,33 +7,15 @@
 #   bench/cold.sh            # ROUNDS=10 by default (each cold round downloads every wheel)
 #   ROUNDS=20 bench/cold.sh
 #   PVM_BIN=/path/to/pvm bench/cold.sh   # another build of pvm (say, main's before a change)
+#   PVM_BASE=/path/to/pvm bench/cold.sh  # and another build in the same empty-cache rounds
 #
 # uv is a pinned version from PyPI in a throwaway venv; every cache and data folder points
-# into one scratch folder, removed at the end. Read the ratios, not the single times.
-set -euo pipefail
-cd "$(dirname "$0")/.."
-REPO="$PWD"
-
-UV_VERSION="${UV_VERSION:-0.13.9}"
-PYTHON="${PYTHON:-$(ls -d "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3.12.*/bin/python3 2>/dev/null | tail -1)}"
-PYTHON="${PYTHON:-/usr/bin/python3}"
+# into one scratch folder, removed at the end (bench/common.sh). Read the ratios, not the
+# single times.
+BENCH=cold
 ROUNDS="${ROUNDS:-10}"
 DEPENDENCIES='"requests", "rich", "httpx", "flask", "pydantic", "attrs", "pyyaml", "python-dateutil", "click", "jinja2", "tqdm", "packaging"'
-
-if [[ -z "${PVM_BIN:-}" ]]; then cargo build --release --quiet; fi
-PVM="${PVM_BIN:-$REPO/target/release/pvm}"
-
-SCRATCH="$(mktemp -d "${TMPDIR:-/tmp}/pvm-cold.XXXXXX")"
-trap 'rm -rf "$SCRATCH"' EXIT
-export PVM_HOME="$SCRATCH/pvm-home" UV_CACHE_DIR="$SCRATCH/uv-cache" XDG_DATA_HOME="$SCRATCH/data"
-export XDG_CACHE_HOME="$SCRATCH/cache" XDG_CONFIG_HOME="$SCRATCH/config" PIP_CACHE_DIR="$SCRATCH/pip-cache"
-export UV_PYTHON_DOWNLOADS=never NO_COLOR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
-
-echo "installing uv==$UV_VERSION into $SCRATCH/uv" >&2
-"$PYTHON" -m venv "$SCRATCH/uv"
-"$SCRATCH/uv/bin/pip" install --quiet "uv==$UV_VERSION"
-UV="$SCRATCH/uv/bin/uv"
-export PVM_UV="$UV"
+source "$(dirname "$0")/common.sh"
 
 manifest() { # name
     printf '[project]\nname = "%s"\nversion = "0.1.0"\nrequires-python = ">=3.9"\ndependencies = [%s]\n' \
@@ -56,11 +38,18 @@ UV_SYNC="$UV_P sync --quiet --frozen --python $PYTHON"
 # Empty caches: the store's whole cache (interpreter facts too) and uv's whole cache.
 COLD_PVM="rm -rf $PVM_HOME/envs $PVM_HOME/cache"
 COLD_UV="rm -rf $SCRATCH/uv-proj/.venv $UV_CACHE_DIR"
+# A base build (before a change) takes its turns in the same rounds: a ratio of two builds
+# that ran minutes apart on a shared machine says little.
+BASE=()
+if [[ -n "${PVM_BASE:-}" ]]; then
+    BASE=("pvm sync --frozen, empty cache (base build)" "$COLD_PVM" "$PVM_BASE --project $SCRATCH/pvm sync --quiet --frozen"
+        "pvm sync --frozen, empty cache, seed-pip = false (base build)" "$COLD_PVM" "$PVM_BASE --project $SCRATCH/pvm-nopip sync --quiet --frozen")
+fi
 "$PYTHON" "$REPO/bench/interleave.py" "$ROUNDS" \
     "uv sync --frozen, empty cache" "$COLD_UV" "$UV_SYNC" \
     "pvm sync --frozen, empty cache" "$COLD_PVM" "$PVM_A sync --quiet --frozen" \
     "pvm sync --frozen, empty cache, seed-pip = false" "$COLD_PVM" "$PVM_B sync --quiet --frozen" \
-    > "$SCRATCH/cold.md"
+    "${BASE[@]}" > "$SCRATCH/cold.md"
 # Warm caches: only the envs go.
 $UV_SYNC && $PVM_A sync --quiet --frozen && $PVM_B sync --quiet --frozen
 "$PYTHON" "$REPO/bench/interleave.py" "$((ROUNDS * 2))" \

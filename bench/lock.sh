@@ -6,32 +6,16 @@
 #   pvm add attrs   vs uv add attrs     (each from the same manifest, lock and synced env)
 #
 #   bench/lock.sh             # needs PyPI access; ROUNDS=15 by default
+#   PVM_BIN=/path/to/pvm bench/lock.sh   # another build of pvm
 #
 # uv is a pinned version from PyPI in a throwaway venv, and pvm resolves with that same uv
-# (`PVM_UV`); every cache and data folder points into one scratch folder, removed at the end.
+# (`PVM_UV`); every cache and data folder points into one scratch folder, removed at the end
+# (bench/common.sh).
 # Prints a Markdown table: medians and the ratio pvm / uv.
-set -euo pipefail
-cd "$(dirname "$0")/.."
-REPO="$PWD"
-
-UV_VERSION="${UV_VERSION:-0.13.9}"
-PYTHON="${PYTHON:-$(ls -d "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3.12.*/bin/python3 2>/dev/null | tail -1)}"
-PYTHON="${PYTHON:-/usr/bin/python3}"
+BENCH=bench-lock
 ROUNDS="${ROUNDS:-15}"
-
-cargo build --release --quiet
-PVM="$REPO/target/release/pvm"
-
-SCRATCH="$(mktemp -d "${TMPDIR:-/tmp}/pvm-bench-lock.XXXXXX")"
-trap 'rm -rf "$SCRATCH"' EXIT
-export PVM_HOME="$SCRATCH/pvm-home" UV_CACHE_DIR="$SCRATCH/uv-cache" XDG_DATA_HOME="$SCRATCH/data"
-export XDG_CACHE_HOME="$SCRATCH/cache" XDG_CONFIG_HOME="$SCRATCH/config" PIP_CACHE_DIR="$SCRATCH/pip-cache"
-export UV_PYTHON_DOWNLOADS=never NO_COLOR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
-
-"$PYTHON" -m venv "$SCRATCH/tools/uv"
-"$SCRATCH/tools/uv/bin/pip" install --quiet "uv==$UV_VERSION"
-UV="$SCRATCH/tools/uv/bin/uv"
-export PVM_UV="$UV" UV_PYTHON="$PYTHON"
+source "$(dirname "$0")/common.sh"
+export UV_PYTHON="$PYTHON"
 
 DEPS='"requests", "httpx", "rich", "click", "pydantic", "flask", "sqlalchemy", "jinja2", "pyyaml", "python-dateutil", "typer", "packaging"'
 manifest() { # dir, extra [tool.pvm] line

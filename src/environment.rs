@@ -12,7 +12,7 @@ use crate::project::package::InstalledProject;
 use crate::project::{Selection, SelectionRequest};
 use crate::python::facts::FileStamp;
 use crate::python::{
-    Finder, Interpreter, InterpreterRequest, PythonError, SearchPaths, SourcedRequest,
+    Facts, Finder, Interpreter, InterpreterRequest, PythonError, SearchPaths, SourcedRequest,
 };
 use crate::store::{ENV_FORMAT, Env, EnvMetadata, EnvPython, Store, StoreError};
 use crate::venv::{self, Layout, VenvError};
@@ -370,6 +370,20 @@ pub fn ensure(
             .is_some_and(|m| !holds_what_it_should(&env, m, project, &selection));
     // An env built here and now has nothing a killed sync could have left half done.
     let mut built = false;
+    // While it is built, the wheels of a lock the sync will install as it is are fetched;
+    // what the fetch learned (pvm cannot install them itself) the sync does not learn again.
+    let declined = std::sync::atomic::AtomicBool::new(false);
+    let ahead = |facts: &Facts| {
+        if options.no_sync {
+            return;
+        }
+        if let Some(lock) = crate::lock::policy::as_is(project, facts, options.lock) {
+            let layout = Layout::new(&env.dir, facts);
+            let cache = store.cache_dir();
+            let no = install::prefetch(project, &layout, facts, &selection, &lock, &cache);
+            declined.store(no, std::sync::atomic::Ordering::Relaxed);
+        }
+    };
     let mut metadata = match (verdict, metadata) {
         (Verdict::Current, Some(metadata)) if !options.reinstall && !installed_differs => {
             crate::lock::policy::check(project, options.lock, &metadata.python.facts)?;
@@ -405,7 +419,7 @@ pub fn ensure(
                     ),
                 });
                 built = true;
-                build(store, &env, project, request, &interpreter, events)?
+                build(store, &env, project, request, &interpreter, &ahead, events)?
             }
         }
         (verdict, _) => {
@@ -417,7 +431,7 @@ pub fn ensure(
             events(Event::FindingInterpreter(request));
             let interpreter = find_or_install(store, project, request, events)?;
             built = true;
-            build(store, &env, project, request, &interpreter, events)?
+            build(store, &env, project, request, &interpreter, &ahead, events)?
         }
     };
     if options.no_sync {
@@ -435,6 +449,7 @@ pub fn ensure(
     let options = &SyncOptions {
         repair: metadata.fingerprint.is_none() && !built,
         cache: Some(store.cache_dir()),
+        native_declined: declined.into_inner(),
         ..options.clone()
     };
     let mut begin = || {
@@ -541,14 +556,16 @@ fn env_python(interpreter: &Interpreter, request: &SourcedRequest) -> EnvPython 
     }
 }
 
-/// Builds the env from scratch (whatever was there goes first) and seeds pip. Its metadata is
-/// written last, without a fingerprint: complete, not yet synced.
+/// Builds the env from scratch (whatever was there goes first) and seeds pip, with `ahead`
+/// run meanwhile on another thread. Its metadata is written last, without a fingerprint:
+/// complete, not yet synced.
 fn build(
     store: &Store,
     env: &Env,
     project: &Project,
     request: &SourcedRequest,
     interpreter: &Interpreter,
+    ahead: &(dyn Fn(&Facts) + Sync),
     events: &mut dyn FnMut(Event),
 ) -> Result<EnvMetadata, EnvError> {
     store.discard(env)?;
@@ -556,19 +573,25 @@ fn build(
         python: interpreter,
         dir: &env.dir,
     });
-    let created = venv::create(&env.dir, &interpreter.facts, &project.name())
-        .map_err(EnvError::from)
-        .and_then(|layout| {
-            if project.manifest.settings.seed_pip {
-                events(Event::SeedingPip);
-                install::seed_pip(
-                    &layout,
-                    &interpreter.facts,
-                    &store.cache_dir().join("wheels"),
-                )?;
-            }
-            Ok(())
-        });
+    // Seeding pip unpacks ~1,000 files while the lock's downloads wait on the network: both
+    // go on at once. The other thread writes only to the cache, so the env is built (and
+    // marked complete) exactly as without it.
+    let created = std::thread::scope(|scope| {
+        scope.spawn(|| ahead(&interpreter.facts));
+        venv::create(&env.dir, &interpreter.facts, &project.name())
+            .map_err(EnvError::from)
+            .and_then(|layout| {
+                if project.manifest.settings.seed_pip {
+                    events(Event::SeedingPip);
+                    install::seed_pip(
+                        &layout,
+                        &interpreter.facts,
+                        &store.cache_dir().join("wheels"),
+                    )?;
+                }
+                Ok(())
+            })
+    });
     crate::faults::pause(crate::faults::CREATE);
     if let Err(err) = created {
         // Leave nothing half-written behind.

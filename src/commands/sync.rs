@@ -16,8 +16,7 @@ pub fn sync(ctx: &Context, args: SyncArgs) -> anyhow::Result<i32> {
         lock: lock_mode(&args.lock),
         no_sync: false,
         check_installed: true,
-        repair: false,
-        cache: None,
+        ..SyncOptions::default()
     };
     let ready = ensure_env(ctx, &store, &project, &request, &options)?;
     if ready.report.is_none() {

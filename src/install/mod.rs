@@ -15,7 +15,9 @@ pub mod tree;
 pub mod wheel;
 pub mod wheel_check;
 
-pub use sync::{guessed_python, is_the_project, read_lock, relock, resolve_keeping, sync};
+pub use sync::{
+    guessed_python, is_the_project, prefetch, read_lock, relock, resolve_keeping, sync,
+};
 
 use std::path::PathBuf;
 
@@ -321,6 +323,10 @@ pub struct SyncOptions {
     pub repair: bool,
     /// The store's cache: where a lock's wheels are kept and unpacked for native installs.
     pub cache: Option<std::path::PathBuf>,
+    /// The prefetch of a fresh env found that pvm cannot install the lock's wheels itself (a
+    /// download failed, a wheel this machine cannot take): the installer takes them, and
+    /// nothing is fetched twice.
+    pub native_declined: bool,
 }
 
 /// What a sync changed.

@@ -89,22 +89,10 @@ pub fn sync(
     };
 
     // The plan: what the lock names for this selection and this env.
-    let planned: Option<Vec<&Package>> = match lock {
-        Some(lock) => Some(
-            lock.selected(&project.lock_path(), selection, &markers)?
-                .into_iter()
-                // The project itself is installed by its own step below.
-                .filter(|p| !is_the_project(p, project))
-                .collect(),
-        ),
+    let planned = match lock {
+        Some(lock) => Some(planned(project, lock, selection, &markers, &sources)?),
         None => None,
     };
-    if let (Some(lock), Some(planned)) = (lock, &planned) {
-        // Every local artifact is checked before anything changes: on a mismatch the env
-        // keeps what it had, and stays marked as it was.
-        let allowed = allowed_folders(project, &sources)?;
-        lock.verify_local(&project.root, &allowed, planned)?;
-    }
     let count = planned.as_ref().map_or(requirements.len(), Vec::len);
     let pip_missing =
         backend == Backend::Pip && !site::installed(&layout.site_packages).contains_key("pip");
@@ -112,16 +100,20 @@ pub fn sync(
     // A lock this machine can take wholly as wheels is installed natively; its wheels are
     // fetched and checked now, while a refusal still changes nothing.
     let native_plan = match (&options.cache, &planned) {
-        (Some(cache), Some(planned)) if lock.is_some() && !planned.is_empty() => native::plan(
-            layout,
-            facts,
-            project,
-            planned,
-            options,
-            sources.offline,
-            cache,
-            progress,
-        )?,
+        (Some(cache), Some(planned))
+            if lock.is_some() && !planned.is_empty() && !options.native_declined =>
+        {
+            native::plan(
+                layout,
+                facts,
+                project,
+                planned,
+                options,
+                sources.offline,
+                cache,
+                progress,
+            )?
+        }
         _ => None,
     };
     // pip is needed unless pvm installs everything itself into an env that holds nothing
@@ -329,6 +321,65 @@ fn repair(backend: &Backend, layout: &Layout, facts: &Facts) -> Result<(), SyncE
         return Ok(());
     }
     backend.uninstall(layout, &uninstallable)
+}
+
+/// What `lock` installs for `selection` here, but the project itself (installed by its own
+/// step), once every local artifact it names is checked: on a mismatch the env keeps what it
+/// had, and stays marked as it was.
+fn planned<'a>(
+    project: &Project,
+    lock: &'a PyLock,
+    selection: &Selection,
+    markers: &pep::MarkerEnvironment,
+    sources: &Sources,
+) -> Result<Vec<&'a Package>, SyncError> {
+    let planned: Vec<&Package> = lock
+        .selected(&project.lock_path(), selection, markers)?
+        .into_iter()
+        .filter(|p| !is_the_project(p, project))
+        .collect();
+    let allowed = allowed_folders(project, sources)?;
+    lock.verify_local(&project.root, &allowed, &planned)?;
+    Ok(planned)
+}
+
+/// Fetches and unpacks into `cache` the wheels `lock` names for `selection`, ahead of the
+/// sync of an env being built (while pip is seeded into it): the sync's own plan then finds
+/// them at hand. Only the cache changes. `true` when pvm cannot install them itself (a
+/// download failed, a wheel this machine cannot take): the sync hands them to the installer
+/// without trying again. Any other failure is left to the sync, which meets it again and
+/// says why.
+pub fn prefetch(
+    project: &Project,
+    layout: &Layout,
+    facts: &Facts,
+    selection: &Selection,
+    lock: &PyLock,
+    cache: &Path,
+) -> bool {
+    let sources = Sources::for_project(project);
+    let Ok(markers) = pep::marker_environment(&facts.markers) else {
+        return false;
+    };
+    let Ok(planned) = planned(project, lock, selection, &markers, &sources) else {
+        return false;
+    };
+    if planned.is_empty() || selection.check_conflicts(project).is_err() {
+        return false;
+    }
+    let options = SyncOptions::default();
+    let quiet = &mut |_: Progress| {};
+    let plan = native::plan(
+        layout,
+        facts,
+        project,
+        &planned,
+        &options,
+        sources.offline,
+        cache,
+        quiet,
+    );
+    matches!(plan, Ok(None))
 }
 
 /// Where a lock may name local files: the project, its find-links folders, and the folders

@@ -344,25 +344,65 @@ fn unpack(
     wheel: &Path,
     root: &Path,
 ) -> Result<BTreeMap<String, Hashed>, WheelError> {
+    let archive = zip::ZipArchive::new(At {
+        file: &file,
+        pos: 0,
+    })
+    .map_err(|err| wheel_check::zip_error(wheel, err))?;
+    let names = tree_names(&archive, wheel)?;
+    make_folders(root, &names)?;
+    let files: Vec<(usize, String)> = names
+        .into_iter()
+        .enumerate()
+        .filter_map(|(index, name)| Some((index, name?)))
+        .collect();
+    // A wheel of a thousand small files (pip's, seeded into every fresh env while the lock's
+    // wheels unpack beside it) is the last to be in when one thread writes it: its files are
+    // written by a thread per core, each reading the zip at its own place. A name the zip
+    // holds twice is written in the zip's order, by one thread.
+    let once = || {
+        let mut seen = std::collections::HashSet::new();
+        files.iter().all(|(_, name)| seen.insert(name))
+    };
+    let workers = if files.len() >= SPLIT_FILES && once() {
+        crate::parallel::cores()
+    } else {
+        1
+    };
+    let parts: Vec<&[(usize, String)]> = files
+        .chunks(files.len().div_ceil(workers * 4).max(1))
+        .collect();
+    let mut hashed = BTreeMap::new();
+    for part in crate::parallel::map(&parts, workers, |part| {
+        unpack_part(archive.clone(), part, wheel, root)
+    }) {
+        hashed.extend(part?);
+    }
+    Ok(hashed)
+}
+
+/// How many files make a wheel worth unpacking on several threads.
+const SPLIT_FILES: usize = 200;
+
+/// Writes the files `part` (index in the zip, path in the tree) of `archive` under `root`.
+fn unpack_part(
+    mut archive: zip::ZipArchive<At>,
+    part: &[(usize, String)],
+    wheel: &Path,
+    root: &Path,
+) -> Result<Vec<(String, Hashed)>, WheelError> {
     let invalid = |reason: String| WheelError::Invalid {
         path: wheel.to_path_buf(),
         reason,
     };
-    let mut archive = zip::ZipArchive::new(io::BufReader::new(file))
-        .map_err(|err| wheel_check::zip_error(wheel, err))?;
-    let names = tree_names(&archive, wheel)?;
-    make_folders(root, &names)?;
-    let mut hashed = BTreeMap::new();
-    for (index, name) in names.into_iter().enumerate() {
-        let Some(name) = name else {
-            continue;
-        };
+    let mut hashed = Vec::with_capacity(part.len());
+    for (index, name) in part {
         let mut entry = archive
-            .by_index(index)
+            .by_index(*index)
             .map_err(|err| wheel_check::zip_error(wheel, err))?;
-        wheel_check::readable(wheel, &name, entry.compression())?;
+        wheel_check::readable(wheel, name, entry.compression())?;
         let executable = entry.unix_mode().is_some_and(|mode| mode & 0o111 != 0);
-        let target = root.join(&name);
+        let target = root.join(name);
         let write_err = |source| WheelError::Write {
             path: target.clone(),
             source,
@@ -382,9 +422,39 @@ fn unpack(
                     _ => write_err(err),
                 }
             })?;
-        hashed.insert(name, (fsutil::record_hash(&digest), size));
+        hashed.push((name.clone(), (fsutil::record_hash(&digest), size)));
     }
     Ok(hashed)
+}
+
+/// The wheel, read at a place of its own (`pread`): threads unpacking parts of it read the
+/// one file that was hashed, none moving another's place in it.
+#[derive(Clone)]
+struct At<'a> {
+    file: &'a fs::File,
+    pos: u64,
+}
+
+impl Read for At<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let read = std::os::unix::fs::FileExt::read_at(self.file, buf, self.pos)?;
+        self.pos += read as u64;
+        Ok(read)
+    }
+}
+
+impl Seek for At<'_> {
+    fn seek(&mut self, to: io::SeekFrom) -> io::Result<u64> {
+        let (base, offset) = match to {
+            io::SeekFrom::Start(pos) => (pos, 0),
+            io::SeekFrom::Current(offset) => (self.pos, offset),
+            io::SeekFrom::End(offset) => (self.file.metadata()?.len(), offset),
+        };
+        self.pos = base
+            .checked_add_signed(offset)
+            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "seek before the start"))?;
+        Ok(self.pos)
+    }
 }
 
 /// The path in the tree of each of the zip's files, by index, checked and normalized: `None`
@@ -767,6 +837,46 @@ mod tests {
             remembered_sha256(&wheel, &cache).unwrap(),
             fsutil::sha256_file(&wheel).unwrap()
         );
+    }
+
+    #[test]
+    fn a_wheel_of_many_files_unpacked_by_several_threads_holds_each_as_the_zip_does() {
+        let bundled = Path::new("/root/.pyenv/versions/3.12.1/lib/python3.12/ensurepip/_bundled");
+        let pip = fs::read_dir(bundled)
+            .expect("pyenv's Python 3.12.1 and its bundled pip")
+            .map(|entry| entry.unwrap().path())
+            .find(|path| {
+                path.file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .starts_with("pip-")
+            })
+            .unwrap();
+        let cache = tempfile::tempdir().unwrap();
+        let sha256 = fsutil::sha256_file(&pip).unwrap();
+        let tree = unpack_cached(&pip, &sha256, cache.path(), false).unwrap();
+        let mut zip = zip::ZipArchive::new(fs::File::open(&pip).unwrap()).unwrap();
+        assert!(zip.len() >= SPLIT_FILES, "pip is split among threads");
+        let record = fs::read_dir(&tree)
+            .unwrap()
+            .map(|entry| entry.unwrap().path())
+            .find(|path| path.extension().is_some_and(|ext| ext == "dist-info"))
+            .map(|dist_info| read_record(&dist_info.join("RECORD")))
+            .unwrap();
+        let mut files = 0;
+        for index in 0..zip.len() {
+            let mut entry = zip.by_index(index).unwrap();
+            let name = entry.name().unwrap().to_string();
+            if entry.is_dir() || is_own_record(&name) {
+                continue;
+            }
+            let mut bytes = Vec::new();
+            entry.read_to_end(&mut bytes).unwrap();
+            assert_eq!(fs::read(tree.join(&name)).unwrap(), bytes, "{name}");
+            assert_eq!(record[&name], hash_bytes(&bytes), "{name}");
+            files += 1;
+        }
+        assert_eq!(record.len(), files);
     }
 
     #[test]

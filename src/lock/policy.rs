@@ -90,6 +90,21 @@ pub fn check(project: &Project, mode: LockMode, facts: &Facts) -> Result<(), Syn
     }
 }
 
+/// The lock [`choose`] would install as it is (`--frozen`, or a current lock), told without
+/// resolving or writing anything; `None` when it would re-lock, refuse or install without one.
+pub fn as_is(project: &Project, facts: &Facts, mode: LockMode) -> Option<PyLock> {
+    let lock = install::read_lock(project).ok()??;
+    if in_force(project, mode) == LockMode::Frozen {
+        return Some(lock);
+    }
+    let sources = Sources::for_project(project);
+    matches!(
+        freshness(&lock, project, &sources, facts),
+        Ok(Freshness::Current)
+    )
+    .then_some(lock)
+}
+
 /// Decides, and does, what a sync in `mode` does with the project's lock: the current one as
 /// it is; a stale one re-locked keeping its versions (or an error under `--locked`); the first
 /// one written; none (install from the manifest). A lock made for another interpreter is

@@ -120,3 +120,54 @@ fn many_wheels_download_side_by_side_into_an_empty_cache_and_install_file_for_fi
     );
     assert_eq!(out, "0 59 0 59");
 }
+
+#[test]
+fn a_fresh_envs_wheels_download_while_pip_is_seeded_and_only_the_sync_changes_the_env() {
+    const COUNT: usize = 6;
+    let sandbox = Sandbox::empty();
+    let served = sandbox.root.join("served");
+    let wheels: Vec<PathBuf> = (0..COUNT).map(|n| cold_wheel(&served, n)).collect();
+    let server = serve_as(served, Answer::Slow);
+    let names: Vec<String> = (0..COUNT).map(|n| format!("cold-{n:02}")).collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    sandbox.deps_project("3.12", "pip", &names, "");
+    sandbox.write("pylock.toml", &url_lock(&server.base, &wheels));
+
+    // Held where the env is built (pip seeded) and not yet marked complete.
+    let mark = sandbox.root.join("reached");
+    let mut child = sandbox.spawn(
+        &["sync", "--frozen"],
+        &[
+            ("PVM_FAULT_PAUSE", Path::new("create")),
+            ("PVM_FAULT_MARK", &mark),
+        ],
+    );
+    wait_for(&mark);
+    // The lock's wheels came meanwhile, into the cache only: the env holds pip and none of
+    // them, and has no metadata yet.
+    assert_eq!(
+        server.requests(),
+        COUNT,
+        "every wheel fetched while the env was built"
+    );
+    let env = sandbox.only_env();
+    let site = env.join("lib/python3.12/site-packages");
+    assert!(site.join("pip").is_dir(), "pip is seeded");
+    assert!(
+        !site.join("cold_00").exists(),
+        "the env changed before its sync"
+    );
+    assert!(
+        !env.join("pvm-env.json").exists(),
+        "marked complete before its end"
+    );
+
+    std::fs::remove_file(&mark).unwrap();
+    assert!(child.wait().unwrap().success());
+    // The sync found them at hand: nothing fetched twice.
+    assert_eq!(server.requests(), COUNT);
+    assert_eq!(
+        sandbox.python("import cold_00.sub, cold_05.sub; print(cold_05.sub.N)"),
+        "5"
+    );
+}
