@@ -11,9 +11,12 @@ setenv VIRTUAL_ENV_PROMPT __PROMPT__
 set _OLD_VIRTUAL_PATH="$PATH"
 setenv PATH __BIN__:"$PATH"
 
-set _OLD_VIRTUAL_PROMPT="$prompt"
-if (! $?VIRTUAL_ENV_DISABLE_PROMPT) then
-    set prompt = "($VIRTUAL_ENV_PROMPT) $prompt"
+# A non-interactive csh has no `prompt` at all: only an existing prompt is saved and changed.
+if ($?prompt) then
+    set _OLD_VIRTUAL_PROMPT="$prompt"
+    if (! $?VIRTUAL_ENV_DISABLE_PROMPT) then
+        set prompt = "($VIRTUAL_ENV_PROMPT) $prompt"
+    endif
 endif
 
 rehash
