@@ -452,32 +452,27 @@ pub fn ensure(
         native_declined: declined.into_inner(),
         ..options.clone()
     };
-    let mut begin = || {
-        if metadata.fingerprint.is_some() {
-            metadata.fingerprint = None;
-            env.write_metadata(&metadata).map_err(|err| SyncError::Io {
-                path: env.metadata_path(),
-                source: std::io::Error::other(err.to_string()),
-            })?;
-        }
-        Ok(())
-    };
     // What the sync does with the lock is decided (and a stale or first lock written) before
     // anything in the env changes.
     let chosen = crate::lock::policy::choose(project, &layout, &facts, options.lock, &mut |p| {
         events(Event::Sync(p))
     })?;
-    let mut report = install::sync(
+    let progress: &mut dyn FnMut(Progress) = &mut |progress| events(Event::Sync(progress));
+    let plan = install::plan(
         project,
         &layout,
         &facts,
         &selection,
         chosen.lock.as_ref(),
         options,
-        built_from.as_deref(),
-        &mut begin,
-        &mut |progress| events(Event::Sync(progress)),
+        progress,
     )?;
+    // The env is marked unfinished between the plan and its first change.
+    if metadata.fingerprint.is_some() {
+        metadata.fingerprint = None;
+        env.write_metadata(&metadata)?;
+    }
+    let mut report = install::apply(plan, built_from.as_deref(), progress)?;
     chosen.report(&mut report);
     metadata.project_install = report.project.clone();
     metadata.project_build = report.project_build.clone();

@@ -8,7 +8,7 @@ pub mod wheel;
 pub mod wheel_check;
 
 pub use sync::{
-    guessed_python, is_the_project, prefetch, read_lock, relock, resolve_keeping, sync,
+    Plan, apply, guessed_python, is_the_project, plan, prefetch, read_lock, relock, resolve_keeping,
 };
 
 use std::path::PathBuf;

@@ -1,8 +1,9 @@
-//! A sync: first the plan (the lock read, checked or re-locked, and every local artifact
-//! verified), which changes nothing in the env; then, once `begin` has marked the env
-//! unfinished, the changes: install, build the project, remove what the plan lacks.
+//! A sync: first the [`plan`] (the lock's packages for this env, every local artifact
+//! verified, the native wheels fetched), which changes nothing in the env; then, once the
+//! caller has marked the env unfinished, [`apply`]: install, build the project, remove what
+//! the plan lacks.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use super::{Progress, SyncError, SyncOptions, SyncReport, editable, native};
@@ -62,22 +63,65 @@ pub fn resolve_keeping(
     resolve::resolve(project, layout, facts, backend, &previous, upgrade)
 }
 
-/// Makes the env hold exactly what the project needs for `selection`: its dependencies (the
-/// pins of `lock`, chosen by `lock::policy`, when there is one), then, for a package, the project itself, editable. It is
-/// rebuilt only when its build inputs changed since `built_from`. `begin` runs once, right
-/// before the first change to the env: a sync refused earlier leaves the env as it was.
-#[allow(clippy::too_many_arguments)]
-pub fn sync(
-    project: &Project,
-    layout: &Layout,
-    facts: &Facts,
-    selection: &Selection,
-    lock: Option<&PyLock>,
-    options: &SyncOptions,
-    built_from: Option<&str>,
-    begin: &mut dyn FnMut() -> Result<(), SyncError>,
+/// What a sync will do, decided without changing the env: the installer, the lock's packages
+/// for this selection and this env (every local artifact checked), the wheels pvm installs
+/// itself (fetched and checked), and what the env holds now. [`apply`] carries it out.
+pub struct Plan<'a> {
+    project: &'a Project,
+    layout: &'a Layout,
+    facts: &'a Facts,
+    selection: &'a Selection,
+    lock: Option<&'a PyLock>,
+    options: &'a SyncOptions,
+    sources: Sources,
+    backend: Backend,
+    requirements: Vec<pep::Requirement>,
+    markers: pep::MarkerEnvironment,
+    /// What site-packages holds before any change.
+    before: BTreeMap<String, site::Dist>,
+    /// What the lock names for this selection here (`None`: install the requirements).
+    planned: Option<Vec<&'a Package>>,
+    /// The env has no pip, and the installer is pip.
+    pip_missing: bool,
+    /// The wheels pvm installs itself, when it takes the whole lock.
+    native: Option<native::Plan>,
+    install_project: bool,
+}
+
+impl Plan<'_> {
+    /// How many requirements (or locked packages) the sync installs.
+    pub fn count(&self) -> usize {
+        self.planned
+            .as_ref()
+            .map_or(self.requirements.len(), Vec::len)
+    }
+
+    /// Whether pvm installs everything itself: a lock taken wholly as wheels, into an env that
+    /// holds nothing else (nothing to uninstall first, nothing to remove after) and no project
+    /// to build. Only then is no pip needed.
+    pub fn installer_free(&self) -> bool {
+        self.native.as_ref().is_some_and(|plan| !plan.replaces())
+            && !self.install_project
+            && self.planned.as_ref().is_some_and(|planned| {
+                let names: BTreeSet<String> = planned.iter().map(|p| normalized(&p.name)).collect();
+                self.before.keys().all(|name| names.contains(name))
+            })
+    }
+}
+
+/// Decides what a sync of the env to exactly what the project needs for `selection` does:
+/// its dependencies (the pins of `lock`, chosen by `lock::policy`, when there is one), then,
+/// for a package, the project itself, editable. Nothing in the env changes: a sync refused
+/// here (a hash mismatch, no pip) leaves the env as it was.
+pub fn plan<'a>(
+    project: &'a Project,
+    layout: &'a Layout,
+    facts: &'a Facts,
+    selection: &'a Selection,
+    lock: Option<&'a PyLock>,
+    options: &'a SyncOptions,
     progress: &mut dyn FnMut(Progress),
-) -> Result<SyncReport, SyncError> {
+) -> Result<Plan<'a>, SyncError> {
     let settings = &project.manifest.settings;
     let sources = Sources::for_project(project);
     let backend = Backend::choose(settings.installer, facts)?;
@@ -85,27 +129,16 @@ pub fn sync(
     let requirements = requirements(project, selection)?;
     let markers = pep::marker_environment(&facts.markers).map_err(SyncError::Markers)?;
     let before = site::installed(&layout.site_packages);
-    let mut report = SyncReport {
-        installer: backend.name().to_string(),
-        ..SyncReport::default()
-    };
-
-    // The plan: what the lock names for this selection and this env.
     let planned = match lock {
         Some(lock) => Some(planned(project, lock, selection, &markers, &sources)?),
         None => None,
     };
-    let count = planned.as_ref().map_or(requirements.len(), Vec::len);
-    let pip_missing =
-        backend == Backend::Pip && !site::installed(&layout.site_packages).contains_key("pip");
-
+    let pip_missing = backend == Backend::Pip && !before.contains_key("pip");
     // A lock this machine can take wholly as wheels is installed natively; its wheels are
     // fetched and checked now, while a refusal still changes nothing.
-    let native_plan = match (&options.cache, &planned) {
-        (Some(cache), Some(planned))
-            if lock.is_some() && !planned.is_empty() && !options.native_declined =>
-        {
-            native::plan(
+    let native = match &planned {
+        Some(planned) if !planned.is_empty() && !options.native_declined => match &options.cache {
+            Some(cache) => native::plan(
                 layout,
                 facts,
                 project,
@@ -114,31 +147,50 @@ pub fn sync(
                 sources.offline,
                 cache,
                 progress,
-            )?
-        }
+            )?,
+            None => None,
+        },
         _ => None,
     };
-    // pip is needed unless pvm installs everything itself into an env that holds nothing
-    // else: nothing to uninstall first, nothing to remove after, no project to build.
-    let install_project = project.manifest.is_package() && !selection.no_project;
-    let installer_free = native_plan.as_ref().is_some_and(|plan| !plan.replaces())
-        && !install_project
-        && planned.as_ref().is_some_and(|planned| {
-            let names: BTreeSet<String> = planned
-                .iter()
-                .map(|p| pep::normalize_name(&p.name).unwrap_or_else(|_| p.name.clone()))
-                .collect();
-            before.keys().all(|name| names.contains(name))
-        });
-    if count > 0 && pip_missing && !installer_free {
+    let plan = Plan {
+        project,
+        layout,
+        facts,
+        selection,
+        lock,
+        options,
+        sources,
+        backend,
+        requirements,
+        markers,
+        before,
+        planned,
+        pip_missing,
+        native,
+        install_project: project.manifest.is_package() && !selection.no_project,
+    };
+    if plan.count() > 0 && plan.pip_missing && !plan.installer_free() {
         return Err(SyncError::NoPip);
     }
-
-    // The changes; a Ctrl-C caught by the command stops them at the next step.
     crate::interrupt::check()?;
-    begin()?;
-    if options.repair && !pip_missing {
-        repair(&backend, layout, facts)?;
+    Ok(plan)
+}
+
+/// Carries out `plan`: installs, builds the project (only when its build inputs changed since
+/// `built_from`), removes what the plan lacks. The caller has marked the env unfinished.
+pub fn apply(
+    mut plan: Plan,
+    built_from: Option<&str>,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<SyncReport, SyncError> {
+    let count = plan.count();
+    let mut report = SyncReport {
+        installer: plan.backend.name().to_string(),
+        ..SyncReport::default()
+    };
+    // The changes; a Ctrl-C caught by the command stops them at the next step.
+    if plan.options.repair && !plan.pip_missing {
+        repair(&plan.backend, plan.layout, plan.facts)?;
     }
     let scratch = crate::fsutil::scratch_dir().map_err(|source| SyncError::Io {
         path: std::env::temp_dir(),
@@ -147,7 +199,7 @@ pub fn sync(
     if count > 0 {
         crate::faults::pause(crate::faults::INSTALL);
         crate::interrupt::check()?;
-        let natively = native_plan.is_some();
+        let natively = plan.native.is_some();
         if natively {
             report.installer = "pvm".to_string();
         }
@@ -155,19 +207,19 @@ pub fn sync(
             requirements: count,
             installer: &report.installer,
         });
-        if let Some(plan) = native_plan {
-            native::install(&backend, layout, facts, plan)?;
+        if let Some(native) = plan.native.take() {
+            native::install(&plan.backend, plan.layout, plan.facts, native)?;
         }
         if !natively {
             install_dependencies(
-                &backend,
-                layout,
-                project,
-                &sources,
-                selection,
-                lock.zip(planned.as_deref()),
-                &requirements,
-                options.reinstall,
+                &plan.backend,
+                plan.layout,
+                plan.project,
+                &plan.sources,
+                plan.selection,
+                plan.lock.zip(plan.planned.as_deref()),
+                &plan.requirements,
+                plan.options.reinstall,
                 scratch.path(),
             )?;
         }
@@ -175,11 +227,12 @@ pub fn sync(
 
     // The installer's word is not taken for it: what the plan names must be there now.
     if count > 0 {
-        let present = site::installed(&layout.site_packages);
-        let missing: Vec<String> = wanted(planned.as_deref(), &requirements, &markers)
-            .into_iter()
-            .filter(|name| !present.contains_key(name))
-            .collect();
+        let present = site::installed(&plan.layout.site_packages);
+        let missing: Vec<String> =
+            wanted(plan.planned.as_deref(), &plan.requirements, &plan.markers)
+                .into_iter()
+                .filter(|name| !present.contains_key(name))
+                .collect();
         if !missing.is_empty() {
             return Err(SyncError::NotInstalled {
                 installer: report.installer.clone(),
@@ -189,18 +242,18 @@ pub fn sync(
     }
 
     crate::interrupt::check()?;
-    let build_inputs = package::build_inputs(project);
-    if install_project {
+    let build_inputs = package::build_inputs(plan.project);
+    if plan.install_project {
         install_project_itself(
-            project,
-            layout,
-            &backend,
-            &sources,
-            facts,
-            &markers,
+            plan.project,
+            plan.layout,
+            &plan.backend,
+            &plan.sources,
+            plan.facts,
+            &plan.markers,
             built_from,
             build_inputs.as_deref(),
-            options,
+            plan.options,
             &mut report,
             progress,
         )?;
@@ -208,35 +261,35 @@ pub fn sync(
 
     // Exact: whatever the plan lacks goes.
     let keep = keep_set(
-        project,
-        layout,
-        facts,
-        planned.as_deref(),
-        &requirements,
-        &markers,
-        install_project.then_some(build_inputs).flatten(),
-        install_project,
+        plan.project,
+        plan.layout,
+        plan.facts,
+        plan.planned.as_deref(),
+        &plan.requirements,
+        &plan.markers,
+        plan.install_project.then_some(build_inputs).flatten(),
+        plan.install_project,
         &mut report,
     );
-    let extra: Vec<String> = site::installed(&layout.site_packages)
+    let extra: Vec<String> = site::installed(&plan.layout.site_packages)
         .into_keys()
         .filter(|name| !keep.contains(name))
         .collect();
     if !extra.is_empty() {
         crate::interrupt::check()?;
-        if pip_missing {
+        if plan.pip_missing {
             return Err(SyncError::NoPip);
         }
         progress(Progress::Removing { count: extra.len() });
-        backend.uninstall(layout, &extra)?;
+        plan.backend.uninstall(plan.layout, &extra)?;
     }
 
     // uv makes its `.lock` in the env writable by all; nothing in the store may be.
-    crate::fsutil::remove_world_write(&layout.root);
-    let after = site::installed(&layout.site_packages);
-    report_changes(&before, &after, &mut report);
-    if options.reinstall && count > 0 {
-        let seeded = super::seeded(facts);
+    crate::fsutil::remove_world_write(&plan.layout.root);
+    let after = site::installed(&plan.layout.site_packages);
+    report_changes(&plan.before, &after, &mut report);
+    if plan.options.reinstall && count > 0 {
+        let seeded = super::seeded(plan.facts);
         // The site-packages diff misses a package put back at the same version.
         report.reinstalled = after
             .iter()
@@ -247,14 +300,15 @@ pub fn sync(
                         .project
                         .as_ref()
                         .is_none_or(|own| own.name != dist.name)
-                    && before
+                    && plan
+                        .before
                         .get(*name)
                         .is_some_and(|old| old.version == dist.version)
             })
             .map(|(name, dist)| (name.clone(), dist.version.clone()))
             .collect();
     }
-    report.used_lock = lock.is_some();
+    report.used_lock = plan.lock.is_some();
     Ok(report)
 }
 
