@@ -262,6 +262,7 @@ pub fn plan(
     options: &SyncOptions,
     offline: bool,
     cache: &Path,
+    installed: &site::SitePackages,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Option<Plan>, SyncError> {
     let Some(tags) = supported_tags(facts) else {
@@ -274,10 +275,10 @@ pub fn plan(
     else {
         return Ok(None);
     };
-    let installed = site::installed(&layout.site_packages);
+    let installed = installed.dists();
     // A damaged install is about to be repaired away: it is installed again.
     let damaged = if options.repair {
-        site::damaged(&installed, &layout.site_packages)
+        site::damaged(installed, &layout.site_packages)
     } else {
         Vec::new()
     };

@@ -15,7 +15,7 @@ use crate::pep;
 use crate::project::package::{self, InstalledProject};
 use crate::project::{Project, Selection, Sources, requirements};
 use crate::python::Facts;
-use crate::site;
+use crate::site::{self, SitePackages};
 use crate::venv::Layout;
 
 /// The project's `pylock.toml`, if it has one.
@@ -78,7 +78,7 @@ pub struct Plan<'a> {
     requirements: Vec<pep::Requirement>,
     markers: pep::MarkerEnvironment,
     /// What site-packages holds before any change.
-    before: BTreeMap<String, site::Dist>,
+    before: SitePackages,
     /// What the lock names for this selection here (`None`: install the requirements).
     planned: Option<Vec<&'a Package>>,
     /// The env has no pip, and the installer is pip.
@@ -104,7 +104,7 @@ impl Plan<'_> {
             && !self.install_project
             && self.planned.as_ref().is_some_and(|planned| {
                 let names: BTreeSet<String> = planned.iter().map(|p| normalized(&p.name)).collect();
-                self.before.keys().all(|name| names.contains(name))
+                self.before.dists().keys().all(|name| names.contains(name))
             })
     }
 }
@@ -128,12 +128,12 @@ pub fn plan<'a>(
     selection.check_conflicts(project)?;
     let requirements = requirements(project, selection)?;
     let markers = pep::marker_environment(&facts.markers).map_err(SyncError::Markers)?;
-    let before = site::installed(&layout.site_packages);
+    let before = SitePackages::read(&layout.site_packages);
     let planned = match lock {
         Some(lock) => Some(planned(project, lock, selection, &markers, &sources)?),
         None => None,
     };
-    let pip_missing = backend == Backend::Pip && !before.contains_key("pip");
+    let pip_missing = backend == Backend::Pip && !before.dists().contains_key("pip");
     // A lock this machine can take wholly as wheels is installed natively; its wheels are
     // fetched and checked now, while a refusal still changes nothing.
     let native = match &planned {
@@ -146,6 +146,7 @@ pub fn plan<'a>(
                 options,
                 sources.offline,
                 cache,
+                &before,
                 progress,
             )?,
             None => None,
@@ -188,9 +189,14 @@ pub fn apply(
         installer: plan.backend.name().to_string(),
         ..SyncReport::default()
     };
-    // The changes; a Ctrl-C caught by the command stops them at the next step.
-    if plan.options.repair && !plan.pip_missing {
-        repair(&plan.backend, plan.layout, plan.facts)?;
+    // The changes; a Ctrl-C caught by the command stops them at the next step. `site` is
+    // read again after each.
+    let mut site = plan.before.clone();
+    if plan.options.repair
+        && !plan.pip_missing
+        && repair(&plan.backend, plan.layout, plan.facts, &site)?
+    {
+        site.refresh();
     }
     let scratch = crate::fsutil::scratch_dir().map_err(|source| SyncError::Io {
         path: std::env::temp_dir(),
@@ -223,11 +229,12 @@ pub fn apply(
                 scratch.path(),
             )?;
         }
+        site.refresh();
     }
 
     // The installer's word is not taken for it: what the plan names must be there now.
     if count > 0 {
-        let present = site::installed(&plan.layout.site_packages);
+        let present = site.dists();
         let missing: Vec<String> =
             wanted(plan.planned.as_deref(), &plan.requirements, &plan.markers)
                 .into_iter()
@@ -254,6 +261,7 @@ pub fn apply(
             built_from,
             build_inputs.as_deref(),
             plan.options,
+            &mut site,
             &mut report,
             progress,
         )?;
@@ -262,18 +270,20 @@ pub fn apply(
     // Exact: whatever the plan lacks goes.
     let keep = keep_set(
         plan.project,
-        plan.layout,
         plan.facts,
         plan.planned.as_deref(),
         &plan.requirements,
         &plan.markers,
         plan.install_project.then_some(build_inputs).flatten(),
         plan.install_project,
+        site.dists(),
         &mut report,
     );
-    let extra: Vec<String> = site::installed(&plan.layout.site_packages)
-        .into_keys()
-        .filter(|name| !keep.contains(name))
+    let extra: Vec<String> = site
+        .dists()
+        .keys()
+        .filter(|name| !keep.contains(*name))
+        .cloned()
         .collect();
     if !extra.is_empty() {
         crate::interrupt::check()?;
@@ -282,12 +292,13 @@ pub fn apply(
         }
         progress(Progress::Removing { count: extra.len() });
         plan.backend.uninstall(plan.layout, &extra)?;
+        site.refresh();
     }
 
     // uv makes its `.lock` in the env writable by all; nothing in the store may be.
     crate::fsutil::remove_world_write(&plan.layout.root);
-    let after = site::installed(&plan.layout.site_packages);
-    report_changes(&plan.before, &after, &mut report);
+    let after = site.dists();
+    report_changes(plan.before.dists(), after, &mut report);
     if plan.options.reinstall && count > 0 {
         let seeded = super::seeded(plan.facts);
         // The site-packages diff misses a package put back at the same version.
@@ -302,6 +313,7 @@ pub fn apply(
                         .is_none_or(|own| own.name != dist.name)
                     && plan
                         .before
+                        .dists()
                         .get(*name)
                         .is_some_and(|old| old.version == dist.version)
             })
@@ -317,28 +329,27 @@ pub fn apply(
 #[allow(clippy::too_many_arguments)]
 fn keep_set(
     project: &Project,
-    layout: &Layout,
     facts: &Facts,
     planned: Option<&[&Package]>,
     requirements: &[pep::Requirement],
     markers: &pep::MarkerEnvironment,
     build_inputs: Option<String>,
     install_project: bool,
+    installed: &BTreeMap<String, site::Dist>,
     report: &mut SyncReport,
 ) -> BTreeSet<String> {
-    let installed = site::installed(&layout.site_packages);
     let mut keep: BTreeSet<String> = match planned {
         Some(planned) => wanted(Some(planned), requirements, markers)
             .into_iter()
             .collect(),
-        None => site::needed(requirements, &installed, markers),
+        None => site::needed(requirements, installed, markers),
     };
     let own = install_project
-        .then(|| site::installed_from(&installed, &project.root))
+        .then(|| site::installed_from(installed, &project.root))
         .flatten();
     if let Some((dist, editable)) = own {
         if let Ok(root) = pep::parse_requirement(&dist.name) {
-            keep.extend(site::needed(&[root], &installed, markers));
+            keep.extend(site::needed(&[root], installed, markers));
         }
         report.project = Some(InstalledProject {
             name: dist.name.clone(),
@@ -355,9 +366,14 @@ fn keep_set(
 
 /// After a sync that did not finish, a package may be half copied with its `.dist-info`
 /// written: such packages are uninstalled, so that the install that follows puts them back
-/// whole. What pvm seeded itself is whole.
-fn repair(backend: &Backend, layout: &Layout, facts: &Facts) -> Result<(), SyncError> {
-    let mut dists = site::installed(&layout.site_packages);
+/// whole. What pvm seeded itself is whole. `true` when it changed anything.
+fn repair(
+    backend: &Backend,
+    layout: &Layout,
+    facts: &Facts,
+    site: &SitePackages,
+) -> Result<bool, SyncError> {
+    let mut dists = site.dists().clone();
     for name in super::seeded(facts) {
         dists.remove(name);
     }
@@ -365,6 +381,7 @@ fn repair(backend: &Backend, layout: &Layout, facts: &Facts) -> Result<(), SyncE
     // Without a RECORD no installer can uninstall it: its `.dist-info` goes, and the install
     // that follows writes its files anew.
     let mut uninstallable = Vec::new();
+    let changed = !damaged.is_empty();
     for name in damaged {
         let dist_info = &dists[&name].dist_info;
         if dist_info.join("RECORD").is_file() {
@@ -373,10 +390,10 @@ fn repair(backend: &Backend, layout: &Layout, facts: &Facts) -> Result<(), SyncE
             let _ = std::fs::remove_dir_all(dist_info);
         }
     }
-    if uninstallable.is_empty() {
-        return Ok(());
+    if !uninstallable.is_empty() {
+        backend.uninstall(layout, &uninstallable)?;
     }
-    backend.uninstall(layout, &uninstallable)
+    Ok(changed)
 }
 
 /// What `lock` installs for `selection` here, but the project itself (installed by its own
@@ -433,6 +450,7 @@ pub fn prefetch(
         &options,
         sources.offline,
         cache,
+        &SitePackages::read(&layout.site_packages),
         quiet,
     );
     matches!(plan, Ok(None))
@@ -701,11 +719,11 @@ fn install_project_itself(
     built_from: Option<&str>,
     build_inputs: Option<&str>,
     options: &SyncOptions,
+    site: &mut SitePackages,
     report: &mut SyncReport,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<(), SyncError> {
-    let dists = site::installed(&layout.site_packages);
-    let current = site::installed_from(&dists, &project.root);
+    let current = site::installed_from(site.dists(), &project.root);
     let fresh = current.is_some()
         && built_from.is_some()
         && built_from == build_inputs
@@ -723,8 +741,9 @@ fn install_project_itself(
         && current.is_none()
         && !options.reinstall
         // A kept build that cannot be linked in is built instead.
-        && editable::restore(slot, layout, facts, markers).unwrap_or(false)
+        && editable::restore(slot, layout, facts, markers, site.dists()).unwrap_or(false)
     {
+        site.refresh();
         report.built_project = true;
         return Ok(());
     }
@@ -748,12 +767,12 @@ fn install_project_itself(
             other => other,
         })?;
     report.built_project = true;
+    site.refresh();
     // Kept for the next fresh env; a build that cannot be kept is only built again then.
-    if let Some(slot) = &slot {
-        let dists = site::installed(&layout.site_packages);
-        if let Some((dist, true)) = site::installed_from(&dists, &project.root) {
-            let _ = editable::keep(slot, dist, layout);
-        }
+    if let Some(slot) = &slot
+        && let Some((dist, true)) = site::installed_from(site.dists(), &project.root)
+    {
+        let _ = editable::keep(slot, dist, layout);
     }
     Ok(())
 }
