@@ -6,62 +6,16 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use super::{Progress, SyncError, SyncOptions, SyncReport, editable, native};
-use crate::installer::{Backend, InstallFlags};
-use crate::lock::preferences;
-use crate::lock::pylock::{LEGACY_LOCK_FILE, Package, PyLock};
-use crate::lock::resolve;
+use super::{InstallError, Progress, SyncOptions, SyncReport, editable, native};
+use crate::installer::{Backend, InstallFlags, InstallerError};
+use crate::lock::is_the_project;
+use crate::lock::pylock::{Package, PyLock};
 use crate::pep;
 use crate::project::package::{self, InstalledProject};
 use crate::project::{Project, Selection, Sources, requirements};
 use crate::python::Facts;
 use crate::site::{self, SitePackages};
 use crate::venv::Layout;
-
-/// The project's `pylock.toml`, if it has one.
-pub fn read_lock(project: &Project) -> Result<Option<PyLock>, SyncError> {
-    PyLock::read(&project.lock_path())
-}
-
-/// Resolves the project into `pylock.toml`, keeping the versions of the lock there (or of an
-/// old `pvm.lock`, which is then removed: `true` when one was migrated) unless `upgrade`.
-pub fn relock(
-    project: &Project,
-    layout: &Layout,
-    facts: &Facts,
-    backend: &Backend,
-    upgrade: bool,
-) -> Result<(PyLock, bool), SyncError> {
-    let legacy = project.root.join(LEGACY_LOCK_FILE);
-    let lock = resolve_keeping(project, layout, facts, backend, upgrade)?;
-    lock.write(&project.lock_path())?;
-    let migrated = project.script.is_none() && legacy.is_file();
-    if migrated {
-        std::fs::remove_file(&legacy).map_err(|source| SyncError::Io {
-            path: legacy,
-            source,
-        })?;
-    }
-    Ok((lock, migrated))
-}
-
-/// Resolves the project into a lock (written nowhere), keeping the versions of the lock there
-/// (or of an old `pvm.lock`) unless `upgrade`.
-pub fn resolve_keeping(
-    project: &Project,
-    layout: &Layout,
-    facts: &Facts,
-    backend: &Backend,
-    upgrade: bool,
-) -> Result<PyLock, SyncError> {
-    let previous = match PyLock::read(&project.lock_path())? {
-        Some(lock) => preferences::pins_of(&lock),
-        None => preferences::unmarked(
-            crate::lock::pylock::legacy_pins(&project.root).unwrap_or_default(),
-        ),
-    };
-    resolve::resolve(project, layout, facts, backend, &previous, upgrade)
-}
 
 /// What a sync will do, decided without changing the env: the installer, the lock's packages
 /// for this selection and this env (every local artifact checked), the wheels pvm installs
@@ -121,13 +75,13 @@ pub fn plan<'a>(
     lock: Option<&'a PyLock>,
     options: &'a SyncOptions,
     progress: &mut dyn FnMut(Progress),
-) -> Result<Plan<'a>, SyncError> {
+) -> Result<Plan<'a>, InstallError> {
     let settings = &project.manifest.settings;
     let sources = Sources::for_project(project);
     let backend = Backend::choose(settings.installer, facts)?;
     selection.check_conflicts(project)?;
     let requirements = requirements(project, selection)?;
-    let markers = pep::marker_environment(&facts.markers).map_err(SyncError::Markers)?;
+    let markers = pep::marker_environment(&facts.markers).map_err(InstallError::Markers)?;
     let before = SitePackages::read(&layout.site_packages);
     let planned = match lock {
         Some(lock) => Some(planned(project, lock, selection, &markers, &sources)?),
@@ -171,7 +125,7 @@ pub fn plan<'a>(
         install_project: project.manifest.is_package() && !selection.no_project,
     };
     if plan.count() > 0 && plan.pip_missing && !plan.installer_free() {
-        return Err(SyncError::NoPip);
+        return Err(InstallError::NoPip);
     }
     crate::interrupt::check()?;
     Ok(plan)
@@ -183,7 +137,7 @@ pub fn apply(
     mut plan: Plan,
     built_from: Option<&str>,
     progress: &mut dyn FnMut(Progress),
-) -> Result<SyncReport, SyncError> {
+) -> Result<SyncReport, InstallError> {
     let count = plan.count();
     let mut report = SyncReport {
         installer: plan.backend.name().to_string(),
@@ -198,7 +152,7 @@ pub fn apply(
     {
         site.refresh();
     }
-    let scratch = crate::fsutil::scratch_dir().map_err(|source| SyncError::Io {
+    let scratch = crate::fsutil::scratch_dir().map_err(|source| InstallError::Io {
         path: std::env::temp_dir(),
         source,
     })?;
@@ -241,7 +195,7 @@ pub fn apply(
                 .filter(|name| !present.contains_key(name))
                 .collect();
         if !missing.is_empty() {
-            return Err(SyncError::NotInstalled {
+            return Err(InstallError::NotInstalled {
                 installer: report.installer.clone(),
                 missing,
             });
@@ -288,7 +242,7 @@ pub fn apply(
     if !extra.is_empty() {
         crate::interrupt::check()?;
         if plan.pip_missing {
-            return Err(SyncError::NoPip);
+            return Err(InstallError::NoPip);
         }
         progress(Progress::Removing { count: extra.len() });
         plan.backend.uninstall(plan.layout, &extra)?;
@@ -372,7 +326,7 @@ fn repair(
     layout: &Layout,
     facts: &Facts,
     site: &SitePackages,
-) -> Result<bool, SyncError> {
+) -> Result<bool, InstallError> {
     let mut dists = site.dists().clone();
     for name in super::seeded(facts) {
         dists.remove(name);
@@ -405,7 +359,7 @@ fn planned<'a>(
     selection: &Selection,
     markers: &pep::MarkerEnvironment,
     sources: &Sources,
-) -> Result<Vec<&'a Package>, SyncError> {
+) -> Result<Vec<&'a Package>, InstallError> {
     let planned: Vec<&Package> = lock
         .selected(&project.lock_path(), selection, markers)?
         .into_iter()
@@ -458,7 +412,7 @@ pub fn prefetch(
 
 /// Where a lock may name local files: the project, its find-links folders, and the folders
 /// of its own `name @ file://` requirements and its path sources (applied as such).
-fn allowed_folders(project: &Project, sources: &Sources) -> Result<Vec<PathBuf>, SyncError> {
+fn allowed_folders(project: &Project, sources: &Sources) -> Result<Vec<PathBuf>, InstallError> {
     let mut allowed = vec![project.root.clone()];
     allowed.extend(sources.find_links.iter().map(PathBuf::from));
     let everything = requirements(project, &Selection::everything(project))?;
@@ -485,14 +439,15 @@ fn install_dependencies(
     requirements: &[pep::Requirement],
     reinstall: bool,
     scratch: &Path,
-) -> Result<(), SyncError> {
+) -> Result<(), InstallError> {
     let flags = |locked| InstallFlags { locked, reinstall };
     match locked {
         Some((lock, _)) if matches!(backend, Backend::Uv(_)) => {
             let extras: Vec<String> = selection.extras.iter().cloned().collect();
             let groups: Vec<String> = selection.groups.iter().cloned().collect();
             let path = uv_lock_for(lock, selection, project, scratch)?;
-            backend.install_pylock(layout, sources, &path, &extras, &groups, reinstall)
+            backend.install_pylock(layout, sources, &path, &extras, &groups, reinstall)?;
+            Ok(())
         }
         Some((_, planned)) => {
             // pip reads no lock: the pins with their hashes, from the lock's own folders; local
@@ -520,7 +475,8 @@ fn install_dependencies(
                 })
                 .collect();
             let file = write_file(scratch, "requirements.txt", &text)?;
-            backend.install(layout, sources, &file, flags(false))
+            backend.install(layout, sources, &file, flags(false))?;
+            Ok(())
         }
     }
 }
@@ -569,23 +525,6 @@ fn report_changes(
     }
 }
 
-/// The Pythons a universal lock was made for when the manifest did not say.
-pub fn guessed_python(lock: &PyLock, project: &Project, facts: &Facts) -> Option<String> {
-    let universal = lock.environments.is_none();
-    universal
-        .then(|| resolve::guessed_requires_python(project, facts))
-        .flatten()
-}
-
-/// Whether a locked package is the project: its folder, or (in a lock written before pvm kept
-/// the project out of resolutions) a release of its name, which must never replace it.
-pub fn is_the_project(package: &Package, project: &Project) -> bool {
-    package.is_project(&project.root)
-        || package::own_name(project).is_some_and(|own| {
-            pep::normalize_name(&package.name).ok().as_deref() == Some(own.as_str())
-        })
-}
-
 /// The lock uv installs for `selection`: the project's own, unless the selection has no group
 /// while the lock names default groups, which uv would then add (it has no flag against
 /// them), or it is a script's; then a copy (without default groups when there are none
@@ -595,7 +534,7 @@ fn uv_lock_for(
     selection: &Selection,
     project: &Project,
     scratch: &Path,
-) -> Result<PathBuf, SyncError> {
+) -> Result<PathBuf, InstallError> {
     // uv reads a lock only by the name `pylock.toml`: a script's `<script>.lock` is copied too.
     // The project is installed by its own step, never by uv from the lock (nor an index copy
     // of it that an older lock holds).
@@ -632,7 +571,7 @@ fn uv_lock_for(
         }
     }
     let path = scratch.join(crate::lock::pylock::LOCK_FILE);
-    std::fs::write(&path, copy.to_toml()).map_err(|source| SyncError::Io {
+    std::fs::write(&path, copy.to_toml()).map_err(|source| InstallError::Io {
         path: path.clone(),
         source,
     })?;
@@ -697,9 +636,9 @@ fn normalized(name: &str) -> String {
     pep::normalize_name(name).unwrap_or_else(|_| name.to_string())
 }
 
-fn write_file(dir: &Path, name: &str, text: &str) -> Result<PathBuf, SyncError> {
+fn write_file(dir: &Path, name: &str, text: &str) -> Result<PathBuf, InstallError> {
     let file = dir.join(name);
-    std::fs::write(&file, text).map_err(|source| SyncError::Io {
+    std::fs::write(&file, text).map_err(|source| InstallError::Io {
         path: file.clone(),
         source,
     })?;
@@ -722,7 +661,7 @@ fn install_project_itself(
     site: &mut SitePackages,
     report: &mut SyncReport,
     progress: &mut dyn FnMut(Progress),
-) -> Result<(), SyncError> {
+) -> Result<(), InstallError> {
     let current = site::installed_from(site.dists(), &project.root);
     let fresh = current.is_some()
         && built_from.is_some()
@@ -758,13 +697,13 @@ fn install_project_itself(
     backend
         .install_editable(layout, sources, &project.root, name.as_deref())
         .map_err(|err| match err {
-            SyncError::Installer { detail, .. } => SyncError::Build {
+            InstallerError::Failed { detail, .. } => InstallError::Build {
                 project: project.name(),
                 backend: backend_name.to_string(),
                 installer: backend.name(),
-                tail: super::tail(&detail, 25),
+                tail: crate::installer::explain::tail(&detail, 25),
             },
-            other => other,
+            other => other.into(),
         })?;
     report.built_project = true;
     site.refresh();
