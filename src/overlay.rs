@@ -144,7 +144,7 @@ pub fn ensure(
         .collect();
     std::fs::write(building.join(DONE), "").map_err(io(&building))?;
     let _ = std::fs::remove_dir_all(&dir);
-    std::fs::rename(&building, &dir).map_err(io(&dir))?;
+    crate::fsutil::place_dir(&building, &dir).map_err(io(&dir))?;
     let installed = Installed {
         installer: backend.name(),
         packages,

@@ -177,14 +177,11 @@ pub fn keep(slot: &Path, dist: &Dist, layout: &Layout) -> io::Result<bool> {
         let old = tempfile::Builder::new()
             .prefix(&fsutil::Temp::Old.prefix())
             .tempdir_in(parent)?;
-        let _ = fs::rename(slot, old.path().join("slot"));
+        fsutil::set_aside(slot, old.path());
     }
-    match fs::rename(scratch.path(), slot) {
-        Ok(()) => Ok(true),
-        // Another pvm kept the same build meanwhile.
-        Err(_) if slot.is_dir() => Ok(true),
-        Err(err) => Err(err),
-    }
+    // Another pvm may have kept the same build meanwhile: then its copy is used.
+    fsutil::place_dir(scratch.path(), slot)?;
+    Ok(true)
 }
 
 /// Whether `entry_points.txt` makes a console or GUI script called `name`.
