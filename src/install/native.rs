@@ -555,4 +555,52 @@ mod tests {
         assert_eq!(rank("x-1.0-py2.py3-none-any.whl", &tags), Some(3));
         assert_eq!(rank("x-1.0-cp311-cp311-win_amd64.whl", &tags), None);
     }
+
+    fn package(toml_text: &str) -> Package {
+        toml::from_str(toml_text).unwrap()
+    }
+
+    const SHA: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+    #[test]
+    fn the_plan_picks_the_best_ranked_wheel_that_is_hashed_and_reachable() {
+        let tags: Vec<String> = ["cp312-cp312-manylinux_2_17_x86_64", "py3-none-any"]
+            .iter()
+            .map(|t| t.to_string())
+            .collect();
+        let picked = |text: &str| {
+            let package = package(text);
+            pick(&package, &tags).and_then(|wheel| wheel.file_name().map(String::from))
+        };
+        let both = format!(
+            "name = \"x\"\nwheels = [\n{{ url = \"https://h/x-1.0-py3-none-any.whl\", hashes = {{ sha256 = \"{SHA}\" }} }},\n{{ url = \"https://h/x-1.0-cp312-cp312-manylinux_2_17_x86_64.whl\", hashes = {{ sha256 = \"{SHA}\" }} }},\n{{ url = \"https://h/x-1.0-cp311-cp311-win_amd64.whl\", hashes = {{ sha256 = \"{SHA}\" }} }},\n]"
+        );
+        assert_eq!(
+            picked(&both).as_deref(),
+            Some("x-1.0-cp312-cp312-manylinux_2_17_x86_64.whl")
+        );
+        // None of this machine's tags: the installer decides.
+        let foreign = format!(
+            "name = \"x\"\nwheels = [{{ url = \"https://h/x-1.0-cp311-cp311-win_amd64.whl\", hashes = {{ sha256 = \"{SHA}\" }} }}]"
+        );
+        assert_eq!(picked(&foreign), None);
+        // No real digest, or nowhere to get it from: not pvm's to install.
+        let unhashed = "name = \"x\"\nwheels = [{ url = \"https://h/x-1.0-py3-none-any.whl\", hashes = { sha256 = \"abc\" } }]";
+        assert_eq!(picked(unhashed), None);
+        let nowhere = format!(
+            "name = \"x\"\nwheels = [{{ name = \"x-1.0-py3-none-any.whl\", hashes = {{ sha256 = \"{SHA}\" }} }}]"
+        );
+        assert_eq!(picked(&nowhere), None);
+        // A local folder, a remote archive: built or fetched by the installer; a local wheel
+        // as the archive: pvm's.
+        assert_eq!(picked("name = \"x\"\ndirectory = { path = \"x\" }"), None);
+        let remote = format!(
+            "name = \"x\"\narchive = {{ url = \"https://h/x-1.0-py3-none-any.whl\", hashes = {{ sha256 = \"{SHA}\" }} }}"
+        );
+        assert_eq!(picked(&remote), None);
+        let local = format!(
+            "name = \"x\"\narchive = {{ path = \"dist/x-1.0-py3-none-any.whl\", hashes = {{ sha256 = \"{SHA}\" }} }}"
+        );
+        assert_eq!(picked(&local).as_deref(), Some("x-1.0-py3-none-any.whl"));
+    }
 }

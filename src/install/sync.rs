@@ -54,13 +54,30 @@ impl Plan<'_> {
     /// holds nothing else (nothing to uninstall first, nothing to remove after) and no project
     /// to build. Only then is no pip needed.
     pub fn installer_free(&self) -> bool {
-        self.native.as_ref().is_some_and(|plan| !plan.replaces())
-            && !self.install_project
-            && self.planned.as_ref().is_some_and(|planned| {
-                let names: BTreeSet<String> = planned.iter().map(|p| normalized(&p.name)).collect();
-                self.before.dists().keys().all(|name| names.contains(name))
-            })
+        installer_free(
+            self.native.as_ref().map(native::Plan::replaces),
+            self.install_project,
+            self.planned.as_deref(),
+            self.before.dists(),
+        )
     }
+}
+
+/// [`Plan::installer_free`] from what it depends on: whether the native plan (if any)
+/// replaces installed packages, whether the project is built, the lock's planned packages,
+/// and what the env holds.
+fn installer_free(
+    native_replaces: Option<bool>,
+    install_project: bool,
+    planned: Option<&[&Package]>,
+    installed: &BTreeMap<String, site::Dist>,
+) -> bool {
+    native_replaces == Some(false)
+        && !install_project
+        && planned.is_some_and(|planned| {
+            let names: BTreeSet<String> = planned.iter().map(|p| normalized(&p.name)).collect();
+            installed.keys().all(|name| names.contains(name))
+        })
 }
 
 /// Decides what a sync of the env to exactly what the project needs for `selection` does:
@@ -714,4 +731,58 @@ fn install_project_itself(
         let _ = editable::keep(slot, dist, layout);
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dists(names: &[&str]) -> BTreeMap<String, site::Dist> {
+        names
+            .iter()
+            .map(|name| {
+                let dist = site::Dist {
+                    name: name.to_string(),
+                    version: "1.0".into(),
+                    requires: Vec::new(),
+                    dist_info: PathBuf::from(format!("{name}-1.0.dist-info")),
+                };
+                (name.to_string(), dist)
+            })
+            .collect()
+    }
+
+    fn packages(names: &[&str]) -> Vec<Package> {
+        names
+            .iter()
+            .map(|name| toml::from_str(&format!("name = \"{name}\"")).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn no_installer_is_needed_only_for_wheels_into_an_env_holding_nothing_else() {
+        let locked = packages(&["Tiny_Pkg", "small"]);
+        let planned: Vec<&Package> = locked.iter().collect();
+        let planned = Some(planned.as_slice());
+        // A fresh env, or one holding only what the lock names (by normalized name).
+        assert!(installer_free(Some(false), false, planned, &dists(&[])));
+        assert!(installer_free(
+            Some(false),
+            false,
+            planned,
+            &dists(&["tiny-pkg"])
+        ));
+        // Something else to remove after (pip seeded, a package dropped from the lock).
+        assert!(!installer_free(
+            Some(false),
+            false,
+            planned,
+            &dists(&["pip"])
+        ));
+        // Installed packages replaced, no native plan, the project to build, no lock.
+        assert!(!installer_free(Some(true), false, planned, &dists(&[])));
+        assert!(!installer_free(None, false, planned, &dists(&[])));
+        assert!(!installer_free(Some(false), true, planned, &dists(&[])));
+        assert!(!installer_free(Some(false), false, None, &dists(&[])));
+    }
 }
