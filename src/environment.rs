@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 use jiff::Timestamp;
 
 use crate::fingerprint;
-use crate::install::{self, Progress, SyncError, SyncOptions, SyncReport};
+use crate::install::{self, InstallError, Progress, SyncOptions, SyncReport};
+use crate::lock::{LockError, LockMode};
 use crate::project::Project;
 use crate::project::package::InstalledProject;
 use crate::project::{Selection, SelectionRequest};
@@ -26,7 +27,9 @@ pub enum EnvError {
     #[error(transparent)]
     Venv(#[from] VenvError),
     #[error(transparent)]
-    Sync(#[from] SyncError),
+    Sync(#[from] InstallError),
+    #[error(transparent)]
+    Lock(#[from] LockError),
     #[error(transparent)]
     Project(#[from] crate::project::ProjectError),
     #[error("no installed interpreter matches `{request}`, and installing Python {version} failed")]
@@ -49,6 +52,7 @@ impl EnvError {
             EnvError::Python(err) => err.hint(),
             EnvError::Venv(_) => Some("check that PVM_HOME is writable and has free space".into()),
             EnvError::Sync(err) => err.hint(),
+            EnvError::Lock(err) => err.hint(),
             EnvError::Project(err) => err.hint(),
             EnvError::InstallFailed { source, .. } => source.hint(),
             EnvError::InstallByHand { request } => Some(format!(
@@ -209,7 +213,7 @@ pub fn check(
     project: &Project,
     request: &SourcedRequest,
     selection: &Selection,
-    lock: install::LockMode,
+    lock: LockMode,
 ) -> Verdict {
     // A link where the env belongs sends the run to the slow path, which refuses it.
     if std::fs::symlink_metadata(&env.dir).is_ok_and(|m| m.file_type().is_symlink()) {
@@ -452,33 +456,32 @@ pub fn ensure(
         native_declined: declined.into_inner(),
         ..options.clone()
     };
-    let mut begin = || {
-        if metadata.fingerprint.is_some() {
-            metadata.fingerprint = None;
-            env.write_metadata(&metadata).map_err(|err| SyncError::Io {
-                path: env.metadata_path(),
-                source: std::io::Error::other(err.to_string()),
-            })?;
-        }
-        Ok(())
-    };
     // What the sync does with the lock is decided (and a stale or first lock written) before
     // anything in the env changes.
-    let chosen = crate::lock::policy::choose(project, &layout, &facts, options.lock, &mut |p| {
-        events(Event::Sync(p))
-    })?;
-    let mut report = install::sync(
+    let chosen = crate::lock::policy::choose(
+        project,
+        &layout,
+        &facts,
+        options.lock,
+        &mut |requirements| events(Event::Sync(Progress::Locking { requirements })),
+    )?;
+    let progress: &mut dyn FnMut(Progress) = &mut |progress| events(Event::Sync(progress));
+    let plan = install::plan(
         project,
         &layout,
         &facts,
         &selection,
         chosen.lock.as_ref(),
         options,
-        built_from.as_deref(),
-        &mut begin,
-        &mut |progress| events(Event::Sync(progress)),
+        progress,
     )?;
-    chosen.report(&mut report);
+    // The env is marked unfinished between the plan and its first change.
+    if metadata.fingerprint.is_some() {
+        metadata.fingerprint = None;
+        env.write_metadata(&metadata)?;
+    }
+    let mut report = install::apply(plan, built_from.as_deref(), progress)?;
+    report.record_lock(&chosen);
     metadata.project_install = report.project.clone();
     metadata.project_build = report.project_build.clone();
     metadata.selection = asked;
@@ -662,7 +665,7 @@ pub fn info(store: &Store, project: &Project, request: &SourcedRequest) -> Proje
         project,
         request,
         &selection,
-        install::LockMode::Auto,
+        LockMode::Auto,
     );
     let verdict = inspected(&env, metadata.as_ref(), verdict);
     let reason = verdict.reason(metadata.as_ref());

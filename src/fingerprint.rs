@@ -7,7 +7,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::fsutil;
-use crate::install::LockMode;
+use crate::lock::LockMode;
 use crate::project::{Project, Selection, Sources};
 use crate::python::Facts;
 use crate::store::ENV_FORMAT;

@@ -8,11 +8,91 @@ pub mod explain;
 
 use explain::Cause;
 
-use crate::install::SyncError;
 use crate::project::Installer;
 use crate::project::Sources;
 use crate::python::Facts;
 use crate::venv::Layout;
+
+/// What went wrong with an installer: none at hand, it could not start, or it failed.
+#[derive(Debug, thiserror::Error)]
+pub enum InstallerError {
+    #[error(
+        "`installer = \"uv\"` but there is no uv (PVM_UV unset, none on PATH, none fetched by pvm)"
+    )]
+    NoUv,
+    #[error("uv does not install into Python {version}")]
+    UvUnsupported { version: String },
+    #[error("cannot start {installer}")]
+    Spawn {
+        installer: &'static str,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{installer} found no set of versions that satisfies the requirements:\n{detail}")]
+    NoSolution {
+        installer: &'static str,
+        detail: String,
+    },
+    #[error("{installer} could not {action} the requirements{}:\n{detail}", cause_said(*.cause))]
+    Failed {
+        installer: &'static str,
+        action: &'static str,
+        cause: Cause,
+        detail: String,
+    },
+    /// A file written for an installer to read.
+    #[error("cannot read or write {}", .path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Interrupted(#[from] crate::interrupt::Interrupted),
+}
+
+impl InstallerError {
+    pub fn hint(&self) -> Option<String> {
+        Some(match self {
+            InstallerError::NoUv => "install uv or set PVM_UV to its path, let `pvm lock` fetch pvm's own (`uv-downloads = \"automatic\"`, the index reachable), or use `installer = \"pip\"`".into(),
+            InstallerError::UvUnsupported { .. } => "use `installer = \"pip\"` (or \"auto\") for this interpreter".into(),
+            InstallerError::Failed { cause: Cause::HashMismatch, .. } => HASH_CHANGED.into(),
+            InstallerError::Failed { cause: Cause::RequiresPython, .. } => {
+                "the lines above name the requirement and the Pythons it supports: use one of them (`pvm python pin VERSION`, within [project] requires-python), require a release of it that supports this Python, or narrow [project] requires-python to Pythons it supports (the lock must hold for every Python requires-python allows)".into()
+            }
+            InstallerError::Failed { .. } => {
+                let mut hint = "check the requirement's name and version, and the package sources ([tool.pvm] index-url, find-links, no-index)".to_string();
+                let set = crate::project::sources::overriding_variables();
+                if !set.is_empty() {
+                    hint.push_str(&format!(
+                        "; the environment overrides them: {} (unset to use the manifest's)",
+                        set.join(", ")
+                    ));
+                }
+                hint
+            }
+            InstallerError::NoSolution { .. } => {
+                "loosen one of the requirements named above in pyproject.toml (or `pvm lock --upgrade` if the lock's pins hold it back)".into()
+            }
+            InstallerError::Io { .. } => "check that the folder is writable and has free space".into(),
+            _ => return None,
+        })
+    }
+}
+
+/// How an installer's failure is introduced, by its cause (a conflict is
+/// [`InstallerError::NoSolution`]).
+fn cause_said(cause: Cause) -> &'static str {
+    match cause {
+        Cause::HashMismatch => ": a downloaded file's sha256 is not the one the lock records",
+        Cause::RequiresPython => ": one of them supports only other Pythons",
+        Cause::Conflict | Cause::Other => "",
+    }
+}
+
+/// What to do about a locked file whose sha256 is not the lock's, whoever found it (uv, pip,
+/// or pvm itself).
+pub const HASH_CHANGED: &str = "the file changed since `pvm lock`: restore it, or run `pvm lock --upgrade` if the change is trusted";
 
 /// The oldest Python uv installs into.
 const UV_OLDEST: (u64, u64) = (3, 8);
@@ -53,14 +133,14 @@ pub fn user_uv() -> Option<PathBuf> {
 
 impl Backend {
     /// The backend for `setting` on this interpreter.
-    pub fn choose(setting: Installer, facts: &Facts) -> Result<Backend, SyncError> {
+    pub fn choose(setting: Installer, facts: &Facts) -> Result<Backend, InstallerError> {
         let uv_supports = (facts.version_info.0, facts.version_info.1) >= UV_OLDEST;
         match setting {
             Installer::Pip => Ok(Backend::Pip),
             Installer::Uv => {
-                let uv = find_uv().ok_or(SyncError::NoUv)?;
+                let uv = find_uv().ok_or(InstallerError::NoUv)?;
                 if !uv_supports {
-                    return Err(SyncError::UvUnsupported {
+                    return Err(InstallerError::UvUnsupported {
                         version: facts.version.clone(),
                     });
                 }
@@ -158,7 +238,7 @@ impl Backend {
         sources: &Sources,
         file: &Path,
         flags: InstallFlags,
-    ) -> Result<(), SyncError> {
+    ) -> Result<(), InstallerError> {
         let mut command = self.command(layout, &["install"]);
         command.args(self.source_args(sources)).arg("-r").arg(file);
         if flags.locked {
@@ -187,7 +267,7 @@ impl Backend {
         sources: &Sources,
         root: &Path,
         name: Option<&str>,
-    ) -> Result<(), SyncError> {
+    ) -> Result<(), InstallerError> {
         let command = |offline: bool| {
             let mut command = self.command(layout, &["install"]);
             command
@@ -218,7 +298,7 @@ impl Backend {
         self.run(command(false), "build").map(drop)
     }
 
-    pub fn uninstall(&self, layout: &Layout, names: &[String]) -> Result<(), SyncError> {
+    pub fn uninstall(&self, layout: &Layout, names: &[String]) -> Result<(), InstallerError> {
         if names.is_empty() {
             return Ok(());
         }
@@ -243,7 +323,7 @@ impl Backend {
         python_version: &str,
         constraints: Option<&Path>,
         upgrade: bool,
-    ) -> Result<(), SyncError> {
+    ) -> Result<(), InstallerError> {
         let mut command = self.command(layout, &["compile"]);
         command
             .args(self.source_args(sources))
@@ -276,7 +356,7 @@ impl Backend {
         file: &Path,
         constraints: &Path,
         target: &Path,
-    ) -> Result<(), SyncError> {
+    ) -> Result<(), InstallerError> {
         let mut command = self.command(layout, &["install"]);
         command
             .args(self.source_args(sources))
@@ -299,7 +379,7 @@ impl Backend {
         sources: &Sources,
         input: &Path,
         output: &Path,
-    ) -> Result<(), SyncError> {
+    ) -> Result<(), InstallerError> {
         let mut command = self.command(layout, &["compile"]);
         command
             .args(self.source_args(sources))
@@ -312,7 +392,11 @@ impl Backend {
 
     /// What the index has newer than what is installed (uv only): `uv pip list --outdated`'s
     /// JSON.
-    pub fn list_outdated(&self, layout: &Layout, sources: &Sources) -> Result<String, SyncError> {
+    pub fn list_outdated(
+        &self,
+        layout: &Layout,
+        sources: &Sources,
+    ) -> Result<String, InstallerError> {
         let mut command = self.command(layout, &["list"]);
         command
             .args(["--outdated", "--format", "json"])
@@ -330,7 +414,7 @@ impl Backend {
         extras: &[String],
         groups: &[String],
         reinstall: bool,
-    ) -> Result<(), SyncError> {
+    ) -> Result<(), InstallerError> {
         let command = |offline: bool| {
             let mut command = self.command(layout, &["install"]);
             command
@@ -371,7 +455,7 @@ impl Backend {
         input: &Path,
         dest: &Path,
         constraints: Option<&Path>,
-    ) -> Result<(), SyncError> {
+    ) -> Result<(), InstallerError> {
         let mut command = self.command(layout, &["download"]);
         command
             .args(self.source_args(sources))
@@ -385,9 +469,9 @@ impl Backend {
         self.run(command, "resolve").map(drop)
     }
 
-    fn run(&self, mut command: Command, action: &'static str) -> Result<String, SyncError> {
+    fn run(&self, mut command: Command, action: &'static str) -> Result<String, InstallerError> {
         die_with_parent(&mut command);
-        let spawn_error = |source| SyncError::Spawn {
+        let spawn_error = |source| InstallerError::Spawn {
             installer: self.name(),
             source,
         };
@@ -411,12 +495,12 @@ impl Backend {
         );
         let cause = explain::cause(&detail);
         if cause == Cause::Conflict {
-            return Err(SyncError::NoSolution {
+            return Err(InstallerError::NoSolution {
                 installer: self.name(),
                 detail,
             });
         }
-        Err(SyncError::Installer {
+        Err(InstallerError::Failed {
             installer: self.name(),
             action,
             cause,

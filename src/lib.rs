@@ -39,7 +39,11 @@ pub fn hint_for(err: &anyhow::Error) -> Option<String> {
             err.hint()
         } else if let Some(err) = cause.downcast_ref::<store::StoreError>() {
             err.hint()
-        } else if let Some(err) = cause.downcast_ref::<install::SyncError>() {
+        } else if let Some(err) = cause.downcast_ref::<install::InstallError>() {
+            err.hint()
+        } else if let Some(err) = cause.downcast_ref::<lock::LockError>() {
+            err.hint()
+        } else if let Some(err) = cause.downcast_ref::<installer::InstallerError>() {
             err.hint()
         } else if let Some(err) = cause.downcast_ref::<python::download::DownloadError>() {
             err.hint()

@@ -156,7 +156,7 @@ pub fn status(env: &Env) -> (Status, Option<String>) {
         &project,
         &request,
         &selection,
-        crate::install::LockMode::Auto,
+        crate::lock::LockMode::Auto,
     );
     let verdict = environment::inspected(env, Some(&metadata), verdict);
     let status = match verdict {

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 use crate::environment::{EnvError, Event, Ready};
-use crate::install::{Progress, SyncError};
+use crate::install::{InstallError, Progress};
 use crate::installer::Backend;
 use crate::pep::Requirement;
 use crate::project::{Project, Sources};
@@ -113,7 +113,7 @@ pub fn ensure(
     }
     let io = |path: &Path| {
         let path = path.to_path_buf();
-        move |source| SyncError::Io { path, source }
+        move |source| InstallError::Io { path, source }
     };
     let parent = store.overlays_dir();
     std::fs::create_dir_all(&parent).map_err(io(&parent))?;
@@ -126,7 +126,8 @@ pub fn ensure(
     let constraints = building.join(".constraints.txt");
     let text: String = pins.iter().map(|pin| format!("{pin}\n")).collect();
     std::fs::write(&constraints, text).map_err(io(&constraints))?;
-    let backend = Backend::choose(project.manifest.settings.installer, facts)?;
+    let backend =
+        Backend::choose(project.manifest.settings.installer, facts).map_err(InstallError::from)?;
     on_event(Event::Sync(Progress::Installing {
         requirements: names.len(),
         installer: backend.name(),
@@ -134,7 +135,7 @@ pub fn ensure(
     let result = backend.install_target(&ready.layout, &sources, &file, &constraints, &building);
     if let Err(err) = result {
         let _ = std::fs::remove_dir_all(&building);
-        return Err(err.into());
+        return Err(InstallError::from(err).into());
     }
     // `--target` puts each distribution's .dist-info at the top of the folder.
     let packages = crate::site::installed(&building)

@@ -7,9 +7,10 @@ use std::path::Path;
 use crate::cli::{AddArgs, DropArgs, EditArgs, TargetArgs};
 use crate::commands::transaction::{self, Transaction};
 use crate::commands::{Context, UserError, ensure_env};
-use crate::install::{self, LockMode, SyncOptions};
+use crate::install::SyncOptions;
 use crate::installer::Backend;
 use crate::lock::bounds;
+use crate::lock::{self, LockMode};
 use crate::pep::{self, Requirement};
 use crate::project::edit::{Change, ManifestEdit, Target};
 use crate::project::{Project, SelectionRequest, path_sources, script};
@@ -97,7 +98,7 @@ fn edit_then_sync(
         }
         let facts = &ready.metadata.python.facts;
         let backend = Backend::choose(project.manifest.settings.installer, facts)?;
-        let mut lock = install::resolve_keeping(&project, &ready.layout, facts, &backend, false)?;
+        let mut lock = lock::resolve_keeping(&project, &ready.layout, facts, &backend, false)?;
         let mut edit = manifest_edit(&project)?;
         // A path source is the package as it is there: no bound.
         let bare = bare
@@ -117,7 +118,7 @@ fn edit_then_sync(
                 ctx.ui
                     .status("Locked", "wrote pylock.toml, the project's first lock");
             }
-            if let Some(range) = install::guessed_python(&lock, &project, facts) {
+            if let Some(range) = lock::guessed_python(&lock, &project, facts) {
                 super::warn_guessed_python(&ctx.ui, &range);
             }
         }

@@ -3,8 +3,9 @@
 use crate::cli::LockArgs;
 use crate::commands::Context;
 use crate::commands::transaction::{self, Transaction};
-use crate::install::{self, SyncOptions};
+use crate::install::SyncOptions;
 use crate::installer::Backend;
+use crate::lock;
 use crate::lock::pylock::LEGACY_LOCK_FILE;
 use crate::project::Sources;
 use crate::python::project_request;
@@ -44,7 +45,7 @@ fn lock_locked(
     let ready = super::ensure_env(ctx, &store, project, &request, &options)?;
     let facts = &ready.metadata.python.facts;
     let sources = Sources::for_project(project);
-    let previous = install::read_lock(project)?;
+    let previous = lock::read_lock(project)?;
     if let Some(previous) = &previous
         && previous.pvm().is_some()
         && !args.upgrade
@@ -93,7 +94,7 @@ fn lock_locked(
         project.name(),
         backend.name()
     ));
-    let resolved = install::relock(project, &ready.layout, facts, &backend, args.upgrade);
+    let resolved = lock::relock(project, &ready.layout, facts, &backend, args.upgrade);
     spinner.finish_and_clear();
     let (lock, migrated) = resolved?;
     if migrated {
@@ -102,7 +103,7 @@ fn lock_locked(
             format!("{LEGACY_LOCK_FILE} into pylock.toml, keeping its versions; {LEGACY_LOCK_FILE} is removed"),
         );
     }
-    if let Some(range) = install::guessed_python(&lock, project, facts) {
+    if let Some(range) = lock::guessed_python(&lock, project, facts) {
         super::warn_guessed_python(&ctx.ui, &range);
     }
     let scope = match &lock.environments {

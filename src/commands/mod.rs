@@ -22,7 +22,8 @@ use indicatif::ProgressBar;
 
 use crate::cli::{Cli, Command};
 use crate::environment::{self, Event, Ready};
-use crate::install::{LockMode, Progress, SyncOptions, SyncReport};
+use crate::install::{Progress, SyncOptions, SyncReport};
+use crate::lock::LockMode;
 use crate::project::Project;
 use crate::python::SourcedRequest;
 use crate::store::Store;

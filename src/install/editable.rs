@@ -5,6 +5,7 @@
 //! again (hatchling with hatch-vcs takes about 0.6 s), as uv keeps its editable builds; a
 //! change to the build inputs is a new key, so a new build.
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
@@ -91,12 +92,12 @@ pub fn restore(
     layout: &Layout,
     facts: &Facts,
     markers: &MarkerEnvironment,
+    installed: &BTreeMap<String, Dist>,
 ) -> Result<bool, WheelError> {
     let kept = site::installed(slot);
     let Some(dist) = kept.values().next() else {
         return Ok(false);
     };
-    let installed = site::installed(&layout.site_packages);
     let missing = dist.requires.iter().any(|requirement| {
         pep::applies(requirement, markers, &[])
             && !installed.contains_key(&requirement.name.to_string())

@@ -7,26 +7,22 @@ mod sync;
 pub mod wheel;
 pub mod wheel_check;
 
-pub use sync::{
-    guessed_python, is_the_project, prefetch, read_lock, relock, resolve_keeping, sync,
-};
+pub use sync::{Plan, apply, plan, prefetch};
 
 use std::path::PathBuf;
 
-use crate::installer::explain;
+use crate::installer::InstallerError;
+use crate::lock::LockError;
+use crate::lock::policy::Chosen;
 use crate::project::SelectionRequest;
 use crate::project::package::InstalledProject;
 use crate::python::Facts;
 use crate::venv::Layout;
 
+/// What can go wrong in making an env's site-packages match: the lock or the installer's
+/// errors as themselves, and what pvm's own install meets.
 #[derive(Debug, thiserror::Error)]
-pub enum SyncError {
-    #[error(
-        "`installer = \"uv\"` but there is no uv (PVM_UV unset, none on PATH, none fetched by pvm)"
-    )]
-    NoUv,
-    #[error("uv does not install into Python {version}")]
-    UvUnsupported { version: String },
+pub enum InstallError {
     #[error("the env has no pip to install with (`seed-pip = false`)")]
     NoPip,
     #[error("Python {version} ships no pip wheel to seed the env with (looked in {})", .looked.display())]
@@ -41,12 +37,6 @@ pub enum SyncError {
         #[source]
         source: wheel::WheelError,
     },
-    #[error("cannot start {installer}")]
-    Spawn {
-        installer: &'static str,
-        #[source]
-        source: std::io::Error,
-    },
     #[error(
         "cannot build and install the project `{project}` (editable, backend `{backend}`); {installer}'s output ends:\n{tail}"
     )]
@@ -56,81 +46,21 @@ pub enum SyncError {
         installer: &'static str,
         tail: String,
     },
-    /// The build backend could not say what the project depends on (its dependencies are
-    /// dynamic: `setup.py`, `setup.cfg`, `[project] dynamic`).
-    #[error(
-        "cannot read the dependencies of the project `{project}` from its build backend `{backend}`; its output ends:\n{tail}"
-    )]
-    Metadata {
-        project: String,
-        backend: String,
-        tail: String,
-    },
     #[error("cannot install natively: {0}")]
     Native(String),
     #[error(transparent)]
     Http(#[from] crate::http::HttpError),
-    #[error("{first} and {second} cannot be installed together")]
-    Conflict { first: String, second: String },
     #[error("{installer} reported success, but {} not installed", .missing.join(", "))]
     NotInstalled {
         installer: String,
         missing: Vec<String>,
     },
-    #[error("{installer} found no set of versions that satisfies the requirements:\n{detail}")]
-    NoSolution {
-        installer: &'static str,
-        detail: String,
-    },
-    #[error("{installer} could not {action} the requirements{}:\n{detail}", cause_said(*.cause))]
-    Installer {
-        installer: &'static str,
-        action: &'static str,
-        cause: explain::Cause,
-        detail: String,
-    },
+    #[error(transparent)]
+    Lock(#[from] LockError),
+    #[error(transparent)]
+    Installer(#[from] InstallerError),
     #[error(transparent)]
     Selection(#[from] crate::project::SelectionError),
-    #[error("there is no pylock.toml")]
-    NoLock,
-    #[error("{file} is stale: {what} changed since it was written")]
-    StaleLock { file: String, what: String },
-    /// A lock resolved by pip holds the one environment it was made in; this env is another.
-    #[error("{file} does not cover this interpreter (Python {python}): it holds {holds}")]
-    LockNotForThisPython {
-        file: String,
-        python: String,
-        holds: String,
-        /// uv is at hand: `pvm lock` would write a universal lock in its place.
-        uv: bool,
-    },
-    #[error("the lock names {}, which is outside the project, its find-links folders, its path sources and its `file://` requirements, or not a regular file", .path.display())]
-    OutsideLock { path: PathBuf },
-    #[error("{} is not a valid lock file: {message}", .path.display())]
-    BadLock { path: PathBuf, message: String },
-    #[error("{}: two entries for `{name}` apply to this environment: {first} and {second}", .path.display())]
-    LockDuplicate {
-        path: PathBuf,
-        name: String,
-        first: String,
-        second: String,
-    },
-    #[error("{}: the marker of {package} cannot be read: `{marker}` ({reason})", .path.display())]
-    LockMarker {
-        path: PathBuf,
-        package: String,
-        marker: String,
-        reason: String,
-    },
-    #[error("hash mismatch for {package}: {} has sha256 {actual}, the lock expects {expected}", .path.display())]
-    HashMismatch {
-        package: String,
-        path: PathBuf,
-        expected: String,
-        actual: String,
-    },
-    #[error("{package} is locked, but its file {} is missing", .path.display())]
-    MissingArtifact { package: String, path: PathBuf },
     #[error("cannot read or write {}", .path.display())]
     Io {
         path: PathBuf,
@@ -143,106 +73,34 @@ pub enum SyncError {
     Interrupted(#[from] crate::interrupt::Interrupted),
 }
 
-impl SyncError {
+impl InstallError {
     pub fn hint(&self) -> Option<String> {
         Some(match self {
-            SyncError::NoUv => "install uv or set PVM_UV to its path, let `pvm lock` fetch pvm's own (`uv-downloads = \"automatic\"`, the index reachable), or use `installer = \"pip\"`".into(),
-            SyncError::UvUnsupported { .. } => "use `installer = \"pip\"` (or \"auto\") for this interpreter".into(),
-            SyncError::NoPip => "set `seed-pip = true` or `installer = \"uv\"`".into(),
-            SyncError::NoBundledPip { .. } => {
+            InstallError::NoPip => "set `seed-pip = true` or `installer = \"uv\"`".into(),
+            InstallError::NoBundledPip { .. } => {
                 "set `seed-pip = false` and `installer = \"uv\"`, or install the interpreter's ensurepip (Debian: python3-venv)".into()
             }
-            SyncError::Build { tail, backend, .. } => build_hint(tail, backend),
-            SyncError::Metadata { .. } => {
-                "the dependencies come from the build (`setup.py`, `setup.cfg` or `[project] dynamic`): fix the error above (the backend's own output), or list them in [project] dependencies so that pvm reads them without building".into()
-            }
-            SyncError::Installer { cause: explain::Cause::HashMismatch, .. } => HASH_CHANGED.into(),
-            SyncError::Installer { cause: explain::Cause::RequiresPython, .. } => {
-                "the lines above name the requirement and the Pythons it supports: use one of them (`pvm python pin VERSION`, within [project] requires-python), require a release of it that supports this Python, or narrow [project] requires-python to Pythons it supports (the lock must hold for every Python requires-python allows)".into()
-            }
-            SyncError::Installer { .. } => {
-                let mut hint = "check the requirement's name and version, and the package sources ([tool.pvm] index-url, find-links, no-index)".to_string();
-                let set = crate::project::sources::overriding_variables();
-                if !set.is_empty() {
-                    hint.push_str(&format!(
-                        "; the environment overrides them: {} (unset to use the manifest's)",
-                        set.join(", ")
-                    ));
-                }
-                hint
-            }
-            SyncError::NoSolution { .. } => {
-                "loosen one of the requirements named above in pyproject.toml (or `pvm lock --upgrade` if the lock's pins hold it back)".into()
-            }
-            SyncError::Selection(err) => return err.hint(),
-            SyncError::Http(err) => return err.hint(),
-            SyncError::NoLock => "run `pvm lock` first".into(),
-            SyncError::StaleLock { file, .. } => {
-                format!("run `pvm lock` and commit {file}, or drop --locked")
-            }
-            SyncError::LockNotForThisPython { file, holds, uv, .. } => {
-                let made_for = made_for(holds)
-                    .map(|version| format!("`--python {}`", crate::quote::shell_word(version)))
-                    .unwrap_or_else(|| "the interpreter named above".into());
-                if *uv {
-                    format!("run `pvm lock` to lock every platform and Python (uv is at hand) and commit {file}, or sync with the Python it was made for ({made_for})")
-                } else {
-                    format!("sync with the Python it was made for ({made_for}), or get uv (on PATH, PVM_UV, or `uv-downloads = \"automatic\"` with the index reachable) and run `pvm lock` to lock every platform and Python")
-                }
-            }
-            SyncError::HashMismatch { .. } | SyncError::MissingArtifact { .. } => HASH_CHANGED.into(),
-            SyncError::BadLock { .. } => "run `pvm lock` to write it anew".into(),
-            SyncError::LockDuplicate { .. } => {
-                "one package may have several entries only under markers that exclude each other (uv refuses such a lock too): remove one, or run `pvm lock` to write the lock anew".into()
-            }
-            SyncError::LockMarker { .. } => {
-                "pvm installs nothing whose marker it cannot judge: correct it (PEP 508 markers, `'x' in extras`, `'g' in dependency_groups`), or run `pvm lock` to write the lock anew".into()
-            }
-            SyncError::OutsideLock { .. } => {
-                "a lock names only files pvm may read: if you trust it, move the file into the project or a find-links folder, then `pvm lock`".into()
-            }
-            SyncError::Wheel(wheel::WheelError::Invalid { .. }) => {
+            InstallError::Build { tail, backend, .. } => build_hint(tail, backend),
+            InstallError::Lock(err) => return err.hint(),
+            InstallError::Installer(err) => return err.hint(),
+            InstallError::Selection(err) => return err.hint(),
+            InstallError::Http(err) => return err.hint(),
+            InstallError::Wheel(wheel::WheelError::Invalid { .. }) => {
                 "pvm refuses it before changing the env, as uv does: replace the wheel with a sound build of what the lock names, or lock another version (`pvm lock --upgrade`)".into()
             }
-            SyncError::Wheel(_) => {
+            InstallError::Wheel(_) => {
                 "check that PVM_HOME is writable and has free space; `pvm sync --reinstall` unpacks the wheels anew".into()
             }
-            SyncError::Unpack { .. } => {
+            InstallError::Unpack { .. } => {
                 "check that PVM_HOME is writable and has free space (`pvm remove --stale` frees some); the env was left as it was".into()
             }
-            SyncError::Io { .. } => "check that the folder is writable and has free space".into(),
-            SyncError::Conflict { .. } => {
-                "declare them in [tool.pvm] conflicts = [[{ group = \"a\" }, { group = \"b\" }]]: each is then locked on its own, and syncs never select both".into()
-            }
-            SyncError::NotInstalled { .. } => {
+            InstallError::Io { .. } => "check that the folder is writable and has free space".into(),
+            InstallError::NotInstalled { .. } => {
                 "the env is left marked unfinished and the next `pvm run` or `pvm sync` installs again; check the installer (PVM_UV, `installer` in [tool.pvm])".into()
             }
             _ => return None,
         })
     }
-}
-
-/// What to do about a locked file whose sha256 is not the lock's, whoever found it.
-const HASH_CHANGED: &str = "the file changed since `pvm lock`: restore it, or run `pvm lock --upgrade` if the change is trusted";
-
-/// How an installer's failure is introduced, by its cause (a conflict is
-/// [`SyncError::NoSolution`]).
-fn cause_said(cause: explain::Cause) -> &'static str {
-    match cause {
-        explain::Cause::HashMismatch => {
-            ": a downloaded file's sha256 is not the one the lock records"
-        }
-        explain::Cause::RequiresPython => ": one of them supports only other Pythons",
-        explain::Cause::Conflict | explain::Cause::Other => "",
-    }
-}
-
-/// The Python version a pip lock's environment marker names (`python_version == '3.11'`).
-fn made_for(environment: &str) -> Option<&str> {
-    let rest = environment.split("python_version == '").nth(1)?;
-    rest.split('\'')
-        .next()
-        .filter(|version| !version.is_empty())
 }
 
 /// What to suggest when the project's own build failed, from what its output says.
@@ -276,38 +134,13 @@ fn build_hint(tail: &str, backend: &str) -> String {
     )
 }
 
-/// The last lines of an installer's output: where a build says what went wrong. The
-/// installer's own hints go: pvm gives one that fits.
-pub(crate) fn tail(text: &str, lines: usize) -> String {
-    let all: Vec<&str> = text
-        .trim_end()
-        .lines()
-        .filter(|line| !line.starts_with("hint: "))
-        .collect();
-    all[all.len().saturating_sub(lines)..].join("\n")
-}
-
-/// How `pylock.toml` is used (`lock::policy` decides what each means for a sync).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum LockMode {
-    /// Use a current lock; re-lock a stale one; no lock: write the first one.
-    #[default]
-    Auto,
-    /// Use a current lock; never write one (`--no-lock`, `[tool.pvm] lock = false`).
-    NoNewLock,
-    /// A missing or stale lock is an error.
-    Locked,
-    /// Install the lock as it is, without checking it against the manifest.
-    Frozen,
-}
-
 /// What a sync may do.
 #[derive(Debug, Clone, Default)]
 pub struct SyncOptions {
     /// Extras and groups; `None` keeps what the env was last synced with (or the default).
     pub selection: Option<SelectionRequest>,
     pub reinstall: bool,
-    pub lock: LockMode,
+    pub lock: crate::lock::LockMode,
     /// Make sure the env exists, but install nothing.
     pub no_sync: bool,
     /// Look at what is really installed, not only the fingerprint (an explicit `pvm sync`).
@@ -353,6 +186,22 @@ pub struct SyncReport {
     pub built_project: bool,
 }
 
+impl SyncReport {
+    /// Says what was done with the lock before the sync.
+    pub fn record_lock(&mut self, chosen: &Chosen) {
+        self.relocked = chosen.relocked && !chosen.first;
+        self.migrated = chosen.migrated;
+        self.wrote_lock = chosen.first;
+        self.one_environment = (chosen.relocked || chosen.first)
+            && chosen
+                .lock
+                .as_ref()
+                .is_some_and(|lock| lock.environments.is_some());
+        self.frozen_stale = chosen.frozen_stale;
+        self.guessed_python = chosen.guessed_python.clone();
+    }
+}
+
 /// What the sync is doing, for the command to show.
 #[derive(Debug)]
 pub enum Progress<'a> {
@@ -378,8 +227,12 @@ pub enum Progress<'a> {
 }
 
 /// Seeds pip from the interpreter's bundled wheel, unpacked once into `cache`.
-pub fn seed_pip(layout: &Layout, facts: &Facts, cache: &std::path::Path) -> Result<(), SyncError> {
-    let wheel = wheel::bundled_pip(facts).ok_or_else(|| SyncError::NoBundledPip {
+pub fn seed_pip(
+    layout: &Layout,
+    facts: &Facts,
+    cache: &std::path::Path,
+) -> Result<(), InstallError> {
+    let wheel = wheel::bundled_pip(facts).ok_or_else(|| InstallError::NoBundledPip {
         version: facts.version.clone(),
         looked: facts
             .stdlib

@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 
 use super::wheel::WheelError;
 use super::wheel_check::{self, Expected};
-use super::{Progress, SyncError, SyncOptions, wheel};
+use super::{InstallError, Progress, SyncOptions, wheel};
 use crate::http::{Failure, HttpError};
 use crate::installer::Backend;
 use crate::lock::pylock::{Artifact, Package};
@@ -161,16 +161,16 @@ fn at_hand(artifact: &Artifact, root: &Path, cache: &Path) -> Option<PathBuf> {
 }
 
 /// Downloads `artifact` by URL into `cache/artifacts/<sha256>.whl`, streamed through the hash
-/// and kept only when it matches. `SyncError::Native` when the download itself fails.
+/// and kept only when it matches. `InstallError::Native` when the download itself fails.
 fn download(
     client: &crate::http::Client,
     artifact: &Artifact,
     cache: &Path,
-) -> Result<PathBuf, SyncError> {
+) -> Result<PathBuf, InstallError> {
     let (Some(url), Some(expected), Some(kept)) =
         (&artifact.url, artifact.sha256(), kept_path(artifact, cache))
     else {
-        return Err(SyncError::Native(format!(
+        return Err(InstallError::Native(format!(
             "{} has no URL to download",
             artifact.file_name().unwrap_or("a wheel")
         )));
@@ -178,7 +178,7 @@ fn download(
     let folder = cache.join("artifacts");
     let io = |path: &Path| {
         let path = path.to_path_buf();
-        move |source| SyncError::Io { path, source }
+        move |source| InstallError::Io { path, source }
     };
     fsutil::create_dir_all(&folder).map_err(io(&folder))?;
     let shown = fsutil::strip_credentials(url);
@@ -197,7 +197,7 @@ fn download(
         Ok(()) => {}
         // The network: the installer may do better (credentials from netrc, a proxy).
         Err(Failure::Http(err @ HttpError::Failed { .. })) => {
-            return Err(SyncError::Native(err.to_string()));
+            return Err(InstallError::Native(err.to_string()));
         }
         Err(Failure::Http(err)) => return Err(err.into()),
         Err(Failure::Sink(err)) => return Err(io(sink.part.path())(err)),
@@ -205,16 +205,17 @@ fn download(
     let Hashed { part, hasher } = sink;
     let actual = fsutil::hex(&hasher.finalize());
     if actual != expected.to_ascii_lowercase() {
-        return Err(SyncError::HashMismatch {
+        return Err(crate::lock::LockError::HashMismatch {
             package: artifact.file_name().unwrap_or(url).to_string(),
             path: PathBuf::from(shown.clone()),
             expected: expected.to_string(),
             actual,
-        });
+        }
+        .into());
     }
     // On disk before it has its name: a kept file is trusted without hashing it again.
     part.as_file().sync_data().map_err(io(part.path()))?;
-    part.persist(&kept).map_err(|err| SyncError::Io {
+    part.persist(&kept).map_err(|err| InstallError::Io {
         path: kept.clone(),
         source: err.error,
     })?;
@@ -262,8 +263,9 @@ pub fn plan(
     options: &SyncOptions,
     offline: bool,
     cache: &Path,
+    installed: &site::SitePackages,
     progress: &mut dyn FnMut(Progress),
-) -> Result<Option<Plan>, SyncError> {
+) -> Result<Option<Plan>, InstallError> {
     let Some(tags) = supported_tags(facts) else {
         return Ok(None);
     };
@@ -274,10 +276,10 @@ pub fn plan(
     else {
         return Ok(None);
     };
-    let installed = site::installed(&layout.site_packages);
+    let installed = installed.dists();
     // A damaged install is about to be repaired away: it is installed again.
     let damaged = if options.repair {
-        site::damaged(&installed, &layout.site_packages)
+        site::damaged(installed, &layout.site_packages)
     } else {
         Vec::new()
     };
@@ -345,9 +347,12 @@ pub fn plan(
     // A download that fails (no network, an index that wants the credentials only the
     // installer reads from netrc) hands the whole install to the installer; a download that
     // is not what the lock says is refused.
-    let results = match results.into_iter().collect::<Result<Vec<_>, SyncError>>() {
+    let results = match results
+        .into_iter()
+        .collect::<Result<Vec<_>, InstallError>>()
+    {
         Ok(results) => results,
-        Err(SyncError::Native(_)) => return Ok(None),
+        Err(InstallError::Native(_)) => return Ok(None),
         Err(err) => return Err(err),
     };
     let mut trees = Vec::new();
@@ -363,19 +368,20 @@ pub fn plan(
                 expected,
                 actual,
             })) => {
-                return Err(SyncError::HashMismatch {
+                return Err(crate::lock::LockError::HashMismatch {
                     package: wheel.file_name().unwrap_or("a wheel").to_string(),
                     path,
                     expected,
                     actual,
-                });
+                }
+                .into());
             }
             // The wheel itself cannot be read: no installer could read it either.
             Some(Err(WheelError::Open { path, source })) => {
-                return Err(SyncError::Io { path, source });
+                return Err(InstallError::Io { path, source });
             }
             Some(Err(source)) => {
-                return Err(SyncError::Unpack {
+                return Err(InstallError::Unpack {
                     wheel: wheel.file_name().unwrap_or("a wheel").to_string(),
                     source,
                 });
@@ -465,7 +471,7 @@ pub fn install(
     layout: &Layout,
     facts: &Facts,
     plan: Plan,
-) -> Result<(), SyncError> {
+) -> Result<(), InstallError> {
     let mut uninstall = Vec::new();
     for (name, dist_info) in plan.replace {
         if !dist_info.is_dir() {
@@ -475,7 +481,7 @@ pub fn install(
         if dist_info.join("RECORD").is_file() {
             uninstall.push(name);
         } else {
-            std::fs::remove_dir_all(&dist_info).map_err(|source| SyncError::Io {
+            std::fs::remove_dir_all(&dist_info).map_err(|source| InstallError::Io {
                 path: dist_info.clone(),
                 source,
             })?;
@@ -490,7 +496,7 @@ pub fn install(
         crate::interrupt::check()?;
         wheel::install_tree(tree, layout, facts)
             .map(drop)
-            .map_err(SyncError::from)
+            .map_err(InstallError::from)
     })
     .into_iter()
     .collect()
@@ -548,5 +554,53 @@ mod tests {
         );
         assert_eq!(rank("x-1.0-py2.py3-none-any.whl", &tags), Some(3));
         assert_eq!(rank("x-1.0-cp311-cp311-win_amd64.whl", &tags), None);
+    }
+
+    fn package(toml_text: &str) -> Package {
+        toml::from_str(toml_text).unwrap()
+    }
+
+    const SHA: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+    #[test]
+    fn the_plan_picks_the_best_ranked_wheel_that_is_hashed_and_reachable() {
+        let tags: Vec<String> = ["cp312-cp312-manylinux_2_17_x86_64", "py3-none-any"]
+            .iter()
+            .map(|t| t.to_string())
+            .collect();
+        let picked = |text: &str| {
+            let package = package(text);
+            pick(&package, &tags).and_then(|wheel| wheel.file_name().map(String::from))
+        };
+        let both = format!(
+            "name = \"x\"\nwheels = [\n{{ url = \"https://h/x-1.0-py3-none-any.whl\", hashes = {{ sha256 = \"{SHA}\" }} }},\n{{ url = \"https://h/x-1.0-cp312-cp312-manylinux_2_17_x86_64.whl\", hashes = {{ sha256 = \"{SHA}\" }} }},\n{{ url = \"https://h/x-1.0-cp311-cp311-win_amd64.whl\", hashes = {{ sha256 = \"{SHA}\" }} }},\n]"
+        );
+        assert_eq!(
+            picked(&both).as_deref(),
+            Some("x-1.0-cp312-cp312-manylinux_2_17_x86_64.whl")
+        );
+        // None of this machine's tags: the installer decides.
+        let foreign = format!(
+            "name = \"x\"\nwheels = [{{ url = \"https://h/x-1.0-cp311-cp311-win_amd64.whl\", hashes = {{ sha256 = \"{SHA}\" }} }}]"
+        );
+        assert_eq!(picked(&foreign), None);
+        // No real digest, or nowhere to get it from: not pvm's to install.
+        let unhashed = "name = \"x\"\nwheels = [{ url = \"https://h/x-1.0-py3-none-any.whl\", hashes = { sha256 = \"abc\" } }]";
+        assert_eq!(picked(unhashed), None);
+        let nowhere = format!(
+            "name = \"x\"\nwheels = [{{ name = \"x-1.0-py3-none-any.whl\", hashes = {{ sha256 = \"{SHA}\" }} }}]"
+        );
+        assert_eq!(picked(&nowhere), None);
+        // A local folder, a remote archive: built or fetched by the installer; a local wheel
+        // as the archive: pvm's.
+        assert_eq!(picked("name = \"x\"\ndirectory = { path = \"x\" }"), None);
+        let remote = format!(
+            "name = \"x\"\narchive = {{ url = \"https://h/x-1.0-py3-none-any.whl\", hashes = {{ sha256 = \"{SHA}\" }} }}"
+        );
+        assert_eq!(picked(&remote), None);
+        let local = format!(
+            "name = \"x\"\narchive = {{ path = \"dist/x-1.0-py3-none-any.whl\", hashes = {{ sha256 = \"{SHA}\" }} }}"
+        );
+        assert_eq!(picked(&local).as_deref(), Some("x-1.0-py3-none-any.whl"));
     }
 }

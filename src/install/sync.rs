@@ -1,111 +1,115 @@
-//! A sync: first the plan (the lock read, checked or re-locked, and every local artifact
-//! verified), which changes nothing in the env; then, once `begin` has marked the env
-//! unfinished, the changes: install, build the project, remove what the plan lacks.
+//! A sync: first the [`plan`] (the lock's packages for this env, every local artifact
+//! verified, the native wheels fetched), which changes nothing in the env; then, once the
+//! caller has marked the env unfinished, [`apply`]: install, build the project, remove what
+//! the plan lacks.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use super::{Progress, SyncError, SyncOptions, SyncReport, editable, native};
-use crate::installer::{Backend, InstallFlags};
-use crate::lock::preferences;
-use crate::lock::pylock::{LEGACY_LOCK_FILE, Package, PyLock};
-use crate::lock::resolve;
+use super::{InstallError, Progress, SyncOptions, SyncReport, editable, native};
+use crate::installer::{Backend, InstallFlags, InstallerError};
+use crate::lock::is_the_project;
+use crate::lock::pylock::{Package, PyLock};
 use crate::pep;
 use crate::project::package::{self, InstalledProject};
 use crate::project::{Project, Selection, Sources, requirements};
 use crate::python::Facts;
-use crate::site;
+use crate::site::{self, SitePackages};
 use crate::venv::Layout;
 
-/// The project's `pylock.toml`, if it has one.
-pub fn read_lock(project: &Project) -> Result<Option<PyLock>, SyncError> {
-    PyLock::read(&project.lock_path())
+/// What a sync will do, decided without changing the env: the installer, the lock's packages
+/// for this selection and this env (every local artifact checked), the wheels pvm installs
+/// itself (fetched and checked), and what the env holds now. [`apply`] carries it out.
+pub struct Plan<'a> {
+    project: &'a Project,
+    layout: &'a Layout,
+    facts: &'a Facts,
+    selection: &'a Selection,
+    lock: Option<&'a PyLock>,
+    options: &'a SyncOptions,
+    sources: Sources,
+    backend: Backend,
+    requirements: Vec<pep::Requirement>,
+    markers: pep::MarkerEnvironment,
+    /// What site-packages holds before any change.
+    before: SitePackages,
+    /// What the lock names for this selection here (`None`: install the requirements).
+    planned: Option<Vec<&'a Package>>,
+    /// The env has no pip, and the installer is pip.
+    pip_missing: bool,
+    /// The wheels pvm installs itself, when it takes the whole lock.
+    native: Option<native::Plan>,
+    install_project: bool,
 }
 
-/// Resolves the project into `pylock.toml`, keeping the versions of the lock there (or of an
-/// old `pvm.lock`, which is then removed: `true` when one was migrated) unless `upgrade`.
-pub fn relock(
-    project: &Project,
-    layout: &Layout,
-    facts: &Facts,
-    backend: &Backend,
-    upgrade: bool,
-) -> Result<(PyLock, bool), SyncError> {
-    let legacy = project.root.join(LEGACY_LOCK_FILE);
-    let lock = resolve_keeping(project, layout, facts, backend, upgrade)?;
-    lock.write(&project.lock_path())?;
-    let migrated = project.script.is_none() && legacy.is_file();
-    if migrated {
-        std::fs::remove_file(&legacy).map_err(|source| SyncError::Io {
-            path: legacy,
-            source,
-        })?;
+impl Plan<'_> {
+    /// How many requirements (or locked packages) the sync installs.
+    pub fn count(&self) -> usize {
+        self.planned
+            .as_ref()
+            .map_or(self.requirements.len(), Vec::len)
     }
-    Ok((lock, migrated))
+
+    /// Whether pvm installs everything itself: a lock taken wholly as wheels, into an env that
+    /// holds nothing else (nothing to uninstall first, nothing to remove after) and no project
+    /// to build. Only then is no pip needed.
+    pub fn installer_free(&self) -> bool {
+        installer_free(
+            self.native.as_ref().map(native::Plan::replaces),
+            self.install_project,
+            self.planned.as_deref(),
+            self.before.dists(),
+        )
+    }
 }
 
-/// Resolves the project into a lock (written nowhere), keeping the versions of the lock there
-/// (or of an old `pvm.lock`) unless `upgrade`.
-pub fn resolve_keeping(
-    project: &Project,
-    layout: &Layout,
-    facts: &Facts,
-    backend: &Backend,
-    upgrade: bool,
-) -> Result<PyLock, SyncError> {
-    let previous = match PyLock::read(&project.lock_path())? {
-        Some(lock) => preferences::pins_of(&lock),
-        None => preferences::unmarked(
-            crate::lock::pylock::legacy_pins(&project.root).unwrap_or_default(),
-        ),
-    };
-    resolve::resolve(project, layout, facts, backend, &previous, upgrade)
+/// [`Plan::installer_free`] from what it depends on: whether the native plan (if any)
+/// replaces installed packages, whether the project is built, the lock's planned packages,
+/// and what the env holds.
+fn installer_free(
+    native_replaces: Option<bool>,
+    install_project: bool,
+    planned: Option<&[&Package]>,
+    installed: &BTreeMap<String, site::Dist>,
+) -> bool {
+    native_replaces == Some(false)
+        && !install_project
+        && planned.is_some_and(|planned| {
+            let names: BTreeSet<String> = planned.iter().map(|p| normalized(&p.name)).collect();
+            installed.keys().all(|name| names.contains(name))
+        })
 }
 
-/// Makes the env hold exactly what the project needs for `selection`: its dependencies (the
-/// pins of `lock`, chosen by `lock::policy`, when there is one), then, for a package, the project itself, editable. It is
-/// rebuilt only when its build inputs changed since `built_from`. `begin` runs once, right
-/// before the first change to the env: a sync refused earlier leaves the env as it was.
-#[allow(clippy::too_many_arguments)]
-pub fn sync(
-    project: &Project,
-    layout: &Layout,
-    facts: &Facts,
-    selection: &Selection,
-    lock: Option<&PyLock>,
-    options: &SyncOptions,
-    built_from: Option<&str>,
-    begin: &mut dyn FnMut() -> Result<(), SyncError>,
+/// Decides what a sync of the env to exactly what the project needs for `selection` does:
+/// its dependencies (the pins of `lock`, chosen by `lock::policy`, when there is one), then,
+/// for a package, the project itself, editable. Nothing in the env changes: a sync refused
+/// here (a hash mismatch, no pip) leaves the env as it was.
+pub fn plan<'a>(
+    project: &'a Project,
+    layout: &'a Layout,
+    facts: &'a Facts,
+    selection: &'a Selection,
+    lock: Option<&'a PyLock>,
+    options: &'a SyncOptions,
     progress: &mut dyn FnMut(Progress),
-) -> Result<SyncReport, SyncError> {
+) -> Result<Plan<'a>, InstallError> {
     let settings = &project.manifest.settings;
     let sources = Sources::for_project(project);
     let backend = Backend::choose(settings.installer, facts)?;
     selection.check_conflicts(project)?;
     let requirements = requirements(project, selection)?;
-    let markers = pep::marker_environment(&facts.markers).map_err(SyncError::Markers)?;
-    let before = site::installed(&layout.site_packages);
-    let mut report = SyncReport {
-        installer: backend.name().to_string(),
-        ..SyncReport::default()
-    };
-
-    // The plan: what the lock names for this selection and this env.
+    let markers = pep::marker_environment(&facts.markers).map_err(InstallError::Markers)?;
+    let before = SitePackages::read(&layout.site_packages);
     let planned = match lock {
         Some(lock) => Some(planned(project, lock, selection, &markers, &sources)?),
         None => None,
     };
-    let count = planned.as_ref().map_or(requirements.len(), Vec::len);
-    let pip_missing =
-        backend == Backend::Pip && !site::installed(&layout.site_packages).contains_key("pip");
-
+    let pip_missing = backend == Backend::Pip && !before.dists().contains_key("pip");
     // A lock this machine can take wholly as wheels is installed natively; its wheels are
     // fetched and checked now, while a refusal still changes nothing.
-    let native_plan = match (&options.cache, &planned) {
-        (Some(cache), Some(planned))
-            if lock.is_some() && !planned.is_empty() && !options.native_declined =>
-        {
-            native::plan(
+    let native = match &planned {
+        Some(planned) if !planned.is_empty() && !options.native_declined => match &options.cache {
+            Some(cache) => native::plan(
                 layout,
                 facts,
                 project,
@@ -113,41 +117,66 @@ pub fn sync(
                 options,
                 sources.offline,
                 cache,
+                &before,
                 progress,
-            )?
-        }
+            )?,
+            None => None,
+        },
         _ => None,
     };
-    // pip is needed unless pvm installs everything itself into an env that holds nothing
-    // else: nothing to uninstall first, nothing to remove after, no project to build.
-    let install_project = project.manifest.is_package() && !selection.no_project;
-    let installer_free = native_plan.as_ref().is_some_and(|plan| !plan.replaces())
-        && !install_project
-        && planned.as_ref().is_some_and(|planned| {
-            let names: BTreeSet<String> = planned
-                .iter()
-                .map(|p| pep::normalize_name(&p.name).unwrap_or_else(|_| p.name.clone()))
-                .collect();
-            before.keys().all(|name| names.contains(name))
-        });
-    if count > 0 && pip_missing && !installer_free {
-        return Err(SyncError::NoPip);
+    let plan = Plan {
+        project,
+        layout,
+        facts,
+        selection,
+        lock,
+        options,
+        sources,
+        backend,
+        requirements,
+        markers,
+        before,
+        planned,
+        pip_missing,
+        native,
+        install_project: project.manifest.is_package() && !selection.no_project,
+    };
+    if plan.count() > 0 && plan.pip_missing && !plan.installer_free() {
+        return Err(InstallError::NoPip);
     }
-
-    // The changes; a Ctrl-C caught by the command stops them at the next step.
     crate::interrupt::check()?;
-    begin()?;
-    if options.repair && !pip_missing {
-        repair(&backend, layout, facts)?;
+    Ok(plan)
+}
+
+/// Carries out `plan`: installs, builds the project (only when its build inputs changed since
+/// `built_from`), removes what the plan lacks. The caller has marked the env unfinished.
+pub fn apply(
+    mut plan: Plan,
+    built_from: Option<&str>,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<SyncReport, InstallError> {
+    let count = plan.count();
+    let mut report = SyncReport {
+        installer: plan.backend.name().to_string(),
+        ..SyncReport::default()
+    };
+    // The changes; a Ctrl-C caught by the command stops them at the next step. `site` is
+    // read again after each.
+    let mut site = plan.before.clone();
+    if plan.options.repair
+        && !plan.pip_missing
+        && repair(&plan.backend, plan.layout, plan.facts, &site)?
+    {
+        site.refresh();
     }
-    let scratch = crate::fsutil::scratch_dir().map_err(|source| SyncError::Io {
+    let scratch = crate::fsutil::scratch_dir().map_err(|source| InstallError::Io {
         path: std::env::temp_dir(),
         source,
     })?;
     if count > 0 {
         crate::faults::pause(crate::faults::INSTALL);
         crate::interrupt::check()?;
-        let natively = native_plan.is_some();
+        let natively = plan.native.is_some();
         if natively {
             report.installer = "pvm".to_string();
         }
@@ -155,33 +184,35 @@ pub fn sync(
             requirements: count,
             installer: &report.installer,
         });
-        if let Some(plan) = native_plan {
-            native::install(&backend, layout, facts, plan)?;
+        if let Some(native) = plan.native.take() {
+            native::install(&plan.backend, plan.layout, plan.facts, native)?;
         }
         if !natively {
             install_dependencies(
-                &backend,
-                layout,
-                project,
-                &sources,
-                selection,
-                lock.zip(planned.as_deref()),
-                &requirements,
-                options.reinstall,
+                &plan.backend,
+                plan.layout,
+                plan.project,
+                &plan.sources,
+                plan.selection,
+                plan.lock.zip(plan.planned.as_deref()),
+                &plan.requirements,
+                plan.options.reinstall,
                 scratch.path(),
             )?;
         }
+        site.refresh();
     }
 
     // The installer's word is not taken for it: what the plan names must be there now.
     if count > 0 {
-        let present = site::installed(&layout.site_packages);
-        let missing: Vec<String> = wanted(planned.as_deref(), &requirements, &markers)
-            .into_iter()
-            .filter(|name| !present.contains_key(name))
-            .collect();
+        let present = site.dists();
+        let missing: Vec<String> =
+            wanted(plan.planned.as_deref(), &plan.requirements, &plan.markers)
+                .into_iter()
+                .filter(|name| !present.contains_key(name))
+                .collect();
         if !missing.is_empty() {
-            return Err(SyncError::NotInstalled {
+            return Err(InstallError::NotInstalled {
                 installer: report.installer.clone(),
                 missing,
             });
@@ -189,18 +220,19 @@ pub fn sync(
     }
 
     crate::interrupt::check()?;
-    let build_inputs = package::build_inputs(project);
-    if install_project {
+    let build_inputs = package::build_inputs(plan.project);
+    if plan.install_project {
         install_project_itself(
-            project,
-            layout,
-            &backend,
-            &sources,
-            facts,
-            &markers,
+            plan.project,
+            plan.layout,
+            &plan.backend,
+            &plan.sources,
+            plan.facts,
+            &plan.markers,
             built_from,
             build_inputs.as_deref(),
-            options,
+            plan.options,
+            &mut site,
             &mut report,
             progress,
         )?;
@@ -208,35 +240,38 @@ pub fn sync(
 
     // Exact: whatever the plan lacks goes.
     let keep = keep_set(
-        project,
-        layout,
-        facts,
-        planned.as_deref(),
-        &requirements,
-        &markers,
-        install_project.then_some(build_inputs).flatten(),
-        install_project,
+        plan.project,
+        plan.facts,
+        plan.planned.as_deref(),
+        &plan.requirements,
+        &plan.markers,
+        plan.install_project.then_some(build_inputs).flatten(),
+        plan.install_project,
+        site.dists(),
         &mut report,
     );
-    let extra: Vec<String> = site::installed(&layout.site_packages)
-        .into_keys()
-        .filter(|name| !keep.contains(name))
+    let extra: Vec<String> = site
+        .dists()
+        .keys()
+        .filter(|name| !keep.contains(*name))
+        .cloned()
         .collect();
     if !extra.is_empty() {
         crate::interrupt::check()?;
-        if pip_missing {
-            return Err(SyncError::NoPip);
+        if plan.pip_missing {
+            return Err(InstallError::NoPip);
         }
         progress(Progress::Removing { count: extra.len() });
-        backend.uninstall(layout, &extra)?;
+        plan.backend.uninstall(plan.layout, &extra)?;
+        site.refresh();
     }
 
     // uv makes its `.lock` in the env writable by all; nothing in the store may be.
-    crate::fsutil::remove_world_write(&layout.root);
-    let after = site::installed(&layout.site_packages);
-    report_changes(&before, &after, &mut report);
-    if options.reinstall && count > 0 {
-        let seeded = super::seeded(facts);
+    crate::fsutil::remove_world_write(&plan.layout.root);
+    let after = site.dists();
+    report_changes(plan.before.dists(), after, &mut report);
+    if plan.options.reinstall && count > 0 {
+        let seeded = super::seeded(plan.facts);
         // The site-packages diff misses a package put back at the same version.
         report.reinstalled = after
             .iter()
@@ -247,14 +282,16 @@ pub fn sync(
                         .project
                         .as_ref()
                         .is_none_or(|own| own.name != dist.name)
-                    && before
+                    && plan
+                        .before
+                        .dists()
                         .get(*name)
                         .is_some_and(|old| old.version == dist.version)
             })
             .map(|(name, dist)| (name.clone(), dist.version.clone()))
             .collect();
     }
-    report.used_lock = lock.is_some();
+    report.used_lock = plan.lock.is_some();
     Ok(report)
 }
 
@@ -263,28 +300,27 @@ pub fn sync(
 #[allow(clippy::too_many_arguments)]
 fn keep_set(
     project: &Project,
-    layout: &Layout,
     facts: &Facts,
     planned: Option<&[&Package]>,
     requirements: &[pep::Requirement],
     markers: &pep::MarkerEnvironment,
     build_inputs: Option<String>,
     install_project: bool,
+    installed: &BTreeMap<String, site::Dist>,
     report: &mut SyncReport,
 ) -> BTreeSet<String> {
-    let installed = site::installed(&layout.site_packages);
     let mut keep: BTreeSet<String> = match planned {
         Some(planned) => wanted(Some(planned), requirements, markers)
             .into_iter()
             .collect(),
-        None => site::needed(requirements, &installed, markers),
+        None => site::needed(requirements, installed, markers),
     };
     let own = install_project
-        .then(|| site::installed_from(&installed, &project.root))
+        .then(|| site::installed_from(installed, &project.root))
         .flatten();
     if let Some((dist, editable)) = own {
         if let Ok(root) = pep::parse_requirement(&dist.name) {
-            keep.extend(site::needed(&[root], &installed, markers));
+            keep.extend(site::needed(&[root], installed, markers));
         }
         report.project = Some(InstalledProject {
             name: dist.name.clone(),
@@ -301,9 +337,14 @@ fn keep_set(
 
 /// After a sync that did not finish, a package may be half copied with its `.dist-info`
 /// written: such packages are uninstalled, so that the install that follows puts them back
-/// whole. What pvm seeded itself is whole.
-fn repair(backend: &Backend, layout: &Layout, facts: &Facts) -> Result<(), SyncError> {
-    let mut dists = site::installed(&layout.site_packages);
+/// whole. What pvm seeded itself is whole. `true` when it changed anything.
+fn repair(
+    backend: &Backend,
+    layout: &Layout,
+    facts: &Facts,
+    site: &SitePackages,
+) -> Result<bool, InstallError> {
+    let mut dists = site.dists().clone();
     for name in super::seeded(facts) {
         dists.remove(name);
     }
@@ -311,6 +352,7 @@ fn repair(backend: &Backend, layout: &Layout, facts: &Facts) -> Result<(), SyncE
     // Without a RECORD no installer can uninstall it: its `.dist-info` goes, and the install
     // that follows writes its files anew.
     let mut uninstallable = Vec::new();
+    let changed = !damaged.is_empty();
     for name in damaged {
         let dist_info = &dists[&name].dist_info;
         if dist_info.join("RECORD").is_file() {
@@ -319,10 +361,10 @@ fn repair(backend: &Backend, layout: &Layout, facts: &Facts) -> Result<(), SyncE
             let _ = std::fs::remove_dir_all(dist_info);
         }
     }
-    if uninstallable.is_empty() {
-        return Ok(());
+    if !uninstallable.is_empty() {
+        backend.uninstall(layout, &uninstallable)?;
     }
-    backend.uninstall(layout, &uninstallable)
+    Ok(changed)
 }
 
 /// What `lock` installs for `selection` here, but the project itself (installed by its own
@@ -334,7 +376,7 @@ fn planned<'a>(
     selection: &Selection,
     markers: &pep::MarkerEnvironment,
     sources: &Sources,
-) -> Result<Vec<&'a Package>, SyncError> {
+) -> Result<Vec<&'a Package>, InstallError> {
     let planned: Vec<&Package> = lock
         .selected(&project.lock_path(), selection, markers)?
         .into_iter()
@@ -379,6 +421,7 @@ pub fn prefetch(
         &options,
         sources.offline,
         cache,
+        &SitePackages::read(&layout.site_packages),
         quiet,
     );
     matches!(plan, Ok(None))
@@ -386,7 +429,7 @@ pub fn prefetch(
 
 /// Where a lock may name local files: the project, its find-links folders, and the folders
 /// of its own `name @ file://` requirements and its path sources (applied as such).
-fn allowed_folders(project: &Project, sources: &Sources) -> Result<Vec<PathBuf>, SyncError> {
+fn allowed_folders(project: &Project, sources: &Sources) -> Result<Vec<PathBuf>, InstallError> {
     let mut allowed = vec![project.root.clone()];
     allowed.extend(sources.find_links.iter().map(PathBuf::from));
     let everything = requirements(project, &Selection::everything(project))?;
@@ -413,14 +456,15 @@ fn install_dependencies(
     requirements: &[pep::Requirement],
     reinstall: bool,
     scratch: &Path,
-) -> Result<(), SyncError> {
+) -> Result<(), InstallError> {
     let flags = |locked| InstallFlags { locked, reinstall };
     match locked {
         Some((lock, _)) if matches!(backend, Backend::Uv(_)) => {
             let extras: Vec<String> = selection.extras.iter().cloned().collect();
             let groups: Vec<String> = selection.groups.iter().cloned().collect();
             let path = uv_lock_for(lock, selection, project, scratch)?;
-            backend.install_pylock(layout, sources, &path, &extras, &groups, reinstall)
+            backend.install_pylock(layout, sources, &path, &extras, &groups, reinstall)?;
+            Ok(())
         }
         Some((_, planned)) => {
             // pip reads no lock: the pins with their hashes, from the lock's own folders; local
@@ -448,7 +492,8 @@ fn install_dependencies(
                 })
                 .collect();
             let file = write_file(scratch, "requirements.txt", &text)?;
-            backend.install(layout, sources, &file, flags(false))
+            backend.install(layout, sources, &file, flags(false))?;
+            Ok(())
         }
     }
 }
@@ -497,23 +542,6 @@ fn report_changes(
     }
 }
 
-/// The Pythons a universal lock was made for when the manifest did not say.
-pub fn guessed_python(lock: &PyLock, project: &Project, facts: &Facts) -> Option<String> {
-    let universal = lock.environments.is_none();
-    universal
-        .then(|| resolve::guessed_requires_python(project, facts))
-        .flatten()
-}
-
-/// Whether a locked package is the project: its folder, or (in a lock written before pvm kept
-/// the project out of resolutions) a release of its name, which must never replace it.
-pub fn is_the_project(package: &Package, project: &Project) -> bool {
-    package.is_project(&project.root)
-        || package::own_name(project).is_some_and(|own| {
-            pep::normalize_name(&package.name).ok().as_deref() == Some(own.as_str())
-        })
-}
-
 /// The lock uv installs for `selection`: the project's own, unless the selection has no group
 /// while the lock names default groups, which uv would then add (it has no flag against
 /// them), or it is a script's; then a copy (without default groups when there are none
@@ -523,7 +551,7 @@ fn uv_lock_for(
     selection: &Selection,
     project: &Project,
     scratch: &Path,
-) -> Result<PathBuf, SyncError> {
+) -> Result<PathBuf, InstallError> {
     // uv reads a lock only by the name `pylock.toml`: a script's `<script>.lock` is copied too.
     // The project is installed by its own step, never by uv from the lock (nor an index copy
     // of it that an older lock holds).
@@ -560,7 +588,7 @@ fn uv_lock_for(
         }
     }
     let path = scratch.join(crate::lock::pylock::LOCK_FILE);
-    std::fs::write(&path, copy.to_toml()).map_err(|source| SyncError::Io {
+    std::fs::write(&path, copy.to_toml()).map_err(|source| InstallError::Io {
         path: path.clone(),
         source,
     })?;
@@ -625,9 +653,9 @@ fn normalized(name: &str) -> String {
     pep::normalize_name(name).unwrap_or_else(|_| name.to_string())
 }
 
-fn write_file(dir: &Path, name: &str, text: &str) -> Result<PathBuf, SyncError> {
+fn write_file(dir: &Path, name: &str, text: &str) -> Result<PathBuf, InstallError> {
     let file = dir.join(name);
-    std::fs::write(&file, text).map_err(|source| SyncError::Io {
+    std::fs::write(&file, text).map_err(|source| InstallError::Io {
         path: file.clone(),
         source,
     })?;
@@ -647,11 +675,11 @@ fn install_project_itself(
     built_from: Option<&str>,
     build_inputs: Option<&str>,
     options: &SyncOptions,
+    site: &mut SitePackages,
     report: &mut SyncReport,
     progress: &mut dyn FnMut(Progress),
-) -> Result<(), SyncError> {
-    let dists = site::installed(&layout.site_packages);
-    let current = site::installed_from(&dists, &project.root);
+) -> Result<(), InstallError> {
+    let current = site::installed_from(site.dists(), &project.root);
     let fresh = current.is_some()
         && built_from.is_some()
         && built_from == build_inputs
@@ -669,8 +697,9 @@ fn install_project_itself(
         && current.is_none()
         && !options.reinstall
         // A kept build that cannot be linked in is built instead.
-        && editable::restore(slot, layout, facts, markers).unwrap_or(false)
+        && editable::restore(slot, layout, facts, markers, site.dists()).unwrap_or(false)
     {
+        site.refresh();
         report.built_project = true;
         return Ok(());
     }
@@ -685,21 +714,75 @@ fn install_project_itself(
     backend
         .install_editable(layout, sources, &project.root, name.as_deref())
         .map_err(|err| match err {
-            SyncError::Installer { detail, .. } => SyncError::Build {
+            InstallerError::Failed { detail, .. } => InstallError::Build {
                 project: project.name(),
                 backend: backend_name.to_string(),
                 installer: backend.name(),
-                tail: super::tail(&detail, 25),
+                tail: crate::installer::explain::tail(&detail, 25),
             },
-            other => other,
+            other => other.into(),
         })?;
     report.built_project = true;
+    site.refresh();
     // Kept for the next fresh env; a build that cannot be kept is only built again then.
-    if let Some(slot) = &slot {
-        let dists = site::installed(&layout.site_packages);
-        if let Some((dist, true)) = site::installed_from(&dists, &project.root) {
-            let _ = editable::keep(slot, dist, layout);
-        }
+    if let Some(slot) = &slot
+        && let Some((dist, true)) = site::installed_from(site.dists(), &project.root)
+    {
+        let _ = editable::keep(slot, dist, layout);
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dists(names: &[&str]) -> BTreeMap<String, site::Dist> {
+        names
+            .iter()
+            .map(|name| {
+                let dist = site::Dist {
+                    name: name.to_string(),
+                    version: "1.0".into(),
+                    requires: Vec::new(),
+                    dist_info: PathBuf::from(format!("{name}-1.0.dist-info")),
+                };
+                (name.to_string(), dist)
+            })
+            .collect()
+    }
+
+    fn packages(names: &[&str]) -> Vec<Package> {
+        names
+            .iter()
+            .map(|name| toml::from_str(&format!("name = \"{name}\"")).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn no_installer_is_needed_only_for_wheels_into_an_env_holding_nothing_else() {
+        let locked = packages(&["Tiny_Pkg", "small"]);
+        let planned: Vec<&Package> = locked.iter().collect();
+        let planned = Some(planned.as_slice());
+        // A fresh env, or one holding only what the lock names (by normalized name).
+        assert!(installer_free(Some(false), false, planned, &dists(&[])));
+        assert!(installer_free(
+            Some(false),
+            false,
+            planned,
+            &dists(&["tiny-pkg"])
+        ));
+        // Something else to remove after (pip seeded, a package dropped from the lock).
+        assert!(!installer_free(
+            Some(false),
+            false,
+            planned,
+            &dists(&["pip"])
+        ));
+        // Installed packages replaced, no native plan, the project to build, no lock.
+        assert!(!installer_free(Some(true), false, planned, &dists(&[])));
+        assert!(!installer_free(None, false, planned, &dists(&[])));
+        assert!(!installer_free(Some(false), true, planned, &dists(&[])));
+        assert!(!installer_free(Some(false), false, None, &dists(&[])));
+    }
 }

@@ -156,6 +156,17 @@ fn scrub_scratch_paths(text: &str) -> String {
     out
 }
 
+/// The last lines of an installer's output: where a build says what went wrong. The
+/// installer's own hints go: pvm gives one that fits.
+pub fn tail(text: &str, lines: usize) -> String {
+    let all: Vec<&str> = text
+        .trim_end()
+        .lines()
+        .filter(|line| !line.starts_with("hint: "))
+        .collect();
+    all[all.len().saturating_sub(lines)..].join("\n")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,7 +3,7 @@
 //! The newest version for the interpreter in use may need a newer Python than
 //! `requires-python` allows (pytest 9 under `>=3.8`), and such a bound would never lock.
 
-use crate::install::SyncError;
+use crate::lock::LockError;
 use crate::lock::pylock::PyLock;
 use crate::lock::resolve;
 use crate::pep::{self, Requirement};
@@ -36,7 +36,7 @@ pub fn at_least(requirement: &Requirement, version: &str) -> Result<Requirement,
 /// Marks `lock` as resolved from `project` as it is now: after bounds that its own pins
 /// satisfy were written into the manifest, the resolution would be the same, so it is not
 /// run again.
-pub fn stamp_for(lock: &mut PyLock, project: &Project, facts: &Facts) -> Result<(), SyncError> {
+pub fn stamp_for(lock: &mut PyLock, project: &Project, facts: &Facts) -> Result<(), LockError> {
     let sources = Sources::for_project(project);
     // A pip lock holds the environment it was made in; a universal one none.
     let environment = lock

@@ -14,8 +14,9 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::fsutil;
-use crate::install::SyncError;
 use crate::installer::Backend;
+use crate::installer::InstallerError;
+use crate::lock::LockError;
 use crate::pep::{self, Requirement};
 use crate::project::{Project, Sources, package};
 use crate::python::Facts;
@@ -153,7 +154,7 @@ pub fn build_metadata(
     backend: &Backend,
     sources: &Sources,
     fresh: bool,
-) -> Result<BuildMetadata, SyncError> {
+) -> Result<BuildMetadata, LockError> {
     let kept = cache_file(project, facts);
     if let Some(metadata) = kept.as_deref().filter(|_| !fresh).and_then(read_kept) {
         return Ok(metadata);
@@ -222,19 +223,19 @@ struct Asking<'a> {
 
 impl Asking<'_> {
     /// Makes the build venv, installs what the backend requires, and runs its hooks.
-    fn ask(&self) -> Result<BuildMetadata, SyncError> {
-        let scratch = fsutil::scratch_dir().map_err(|source| SyncError::Io {
+    fn ask(&self) -> Result<BuildMetadata, LockError> {
+        let scratch = fsutil::scratch_dir().map_err(|source| LockError::Io {
             path: std::env::temp_dir(),
             source,
         })?;
         let scratch = scratch.path();
         let io = |path: &Path| {
             let path = path.to_path_buf();
-            move |source| SyncError::Io { path, source }
+            move |source| LockError::Io { path, source }
         };
         let build =
             venv::create(&scratch.join("build-env"), self.facts, "build").map_err(|err| {
-                SyncError::Io {
+                LockError::Io {
                     path: scratch.to_path_buf(),
                     source: std::io::Error::other(err.to_string()),
                 }
@@ -279,7 +280,7 @@ impl Asking<'_> {
         build: &Layout,
         requires: &[String],
         scratch: &Path,
-    ) -> Result<(), SyncError> {
+    ) -> Result<(), LockError> {
         if requires.is_empty() {
             return Ok(());
         }
@@ -287,7 +288,7 @@ impl Asking<'_> {
         let constraints = scratch.join("build-constraints.txt");
         let text: String = requires.iter().map(|r| format!("{r}\n")).collect();
         for (path, text) in [(&file, text.as_str()), (&constraints, "")] {
-            std::fs::write(path, text).map_err(|source| SyncError::Io {
+            std::fs::write(path, text).map_err(|source| LockError::Io {
                 path: path.clone(),
                 source,
             })?;
@@ -301,16 +302,17 @@ impl Asking<'_> {
                 &build.site_packages,
             )
             .map_err(|err| match err {
-                SyncError::Installer { detail, .. } | SyncError::NoSolution { detail, .. } => {
+                InstallerError::Failed { detail, .. }
+                | InstallerError::NoSolution { detail, .. } => {
                     metadata_error(self.project, &detail)
                 }
-                other => other,
+                other => other.into(),
             })
     }
 
     /// Runs the helper from the project's folder; a failure is the backend's, with the end of
     /// what it printed.
-    fn run_helper(&self, build: &Layout, helper: &Path, out: &Path) -> Result<(), SyncError> {
+    fn run_helper(&self, build: &Layout, helper: &Path, out: &Path) -> Result<(), LockError> {
         let manifest = &self.project.manifest;
         let backend_path = manifest
             .build_system
@@ -328,7 +330,7 @@ impl Asking<'_> {
             .env_remove("VIRTUAL_ENV")
             .stdin(Stdio::null())
             .output()
-            .map_err(|source| SyncError::Spawn {
+            .map_err(|source| InstallerError::Spawn {
                 installer: "python",
                 source,
             })?;
@@ -350,11 +352,11 @@ impl Asking<'_> {
     }
 }
 
-fn metadata_error(project: &Project, output: &str) -> SyncError {
-    SyncError::Metadata {
+fn metadata_error(project: &Project, output: &str) -> LockError {
+    LockError::Metadata {
         project: project.name(),
         backend: project.manifest.build_backend().to_string(),
-        tail: crate::install::tail(output, TAIL_LINES),
+        tail: crate::installer::explain::tail(output, TAIL_LINES),
     }
 }
 

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use super::pylock::{Directory, PyLock};
-use crate::install::SyncError;
+use crate::lock::LockError;
 use crate::pep::MarkerEnvironment;
 use crate::project::Selection;
 
@@ -16,7 +16,7 @@ pub fn requirements_txt(
     root: &Path,
     selection: &Selection,
     env: &MarkerEnvironment,
-) -> Result<String, SyncError> {
+) -> Result<String, LockError> {
     let mut out = String::from(
         "# Exported by `pvm export` from pylock.toml, for this platform and Python.\n",
     );

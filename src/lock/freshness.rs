@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::install::SyncError;
+use crate::lock::LockError;
 use crate::lock::pylock::PyLock;
 use crate::lock::resolve::{self, environment_marker};
 use crate::pep;
@@ -32,7 +32,7 @@ pub fn freshness(
     project: &Project,
     sources: &Sources,
     facts: &Facts,
-) -> Result<Freshness, SyncError> {
+) -> Result<Freshness, LockError> {
     let Some(table) = lock.pvm() else {
         return Ok(Freshness::Current);
     };

@@ -4,6 +4,7 @@
 
 pub mod bounds;
 pub mod dynamic;
+mod error;
 pub mod export;
 pub mod freshness;
 pub mod layout;
@@ -11,4 +12,10 @@ pub mod part_markers;
 pub mod policy;
 pub mod preferences;
 pub mod pylock;
+mod relock;
 pub mod resolve;
+pub mod wheel_metadata;
+
+pub use error::LockError;
+pub use policy::LockMode;
+pub use relock::{guessed_python, is_the_project, read_lock, relock, resolve_keeping};

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::fsutil;
-use crate::install::SyncError;
+use crate::lock::LockError;
 use crate::pep::{self, MarkerEnvironment};
 use crate::project::Selection;
 
@@ -208,14 +208,14 @@ const HEADER: &str = "# Written by `pvm lock` (PEP 751): every package with its 
 
 impl PyLock {
     /// The lock at `path`, if there is one.
-    pub fn read(path: &Path) -> Result<Option<PyLock>, SyncError> {
+    pub fn read(path: &Path) -> Result<Option<PyLock>, LockError> {
         let path = path.to_path_buf();
         let text = match std::fs::read_to_string(&path) {
             Ok(text) => text,
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(source) => return Err(SyncError::Io { path, source }),
+            Err(source) => return Err(LockError::Io { path, source }),
         };
-        let mut lock: PyLock = toml::from_str(&text).map_err(|err| SyncError::BadLock {
+        let mut lock: PyLock = toml::from_str(&text).map_err(|err| LockError::BadLock {
             path: path.clone(),
             message: err.to_string(),
         })?;
@@ -229,7 +229,7 @@ impl PyLock {
             }
         }
         if !lock.lock_version.starts_with("1.") {
-            return Err(SyncError::BadLock {
+            return Err(LockError::BadLock {
                 path,
                 message: format!("lock-version {} is not 1.x", lock.lock_version),
             });
@@ -237,7 +237,7 @@ impl PyLock {
         Ok(Some(lock))
     }
 
-    pub fn write(&self, path: &Path) -> Result<(), SyncError> {
+    pub fn write(&self, path: &Path) -> Result<(), LockError> {
         let path = path.to_path_buf();
         // A pip lock says, before anything else, that it is no universal lock.
         let scope = match &self.environments {
@@ -249,7 +249,7 @@ impl PyLock {
         };
         let text = format!("{HEADER}{scope}{}", self.to_toml());
         fsutil::write_atomic(&path, text.as_bytes())
-            .map_err(|source| SyncError::Io { path, source })
+            .map_err(|source| LockError::Io { path, source })
     }
 
     /// The lock as TOML, laid out as PEP 751's examples are (and as uv writes it): each
@@ -272,7 +272,7 @@ impl PyLock {
         path: &Path,
         selection: &Selection,
         env: &MarkerEnvironment,
-    ) -> Result<Vec<&'a Package>, SyncError> {
+    ) -> Result<Vec<&'a Package>, LockError> {
         let groups: Vec<String> = selection.groups.iter().cloned().collect();
         let extras: Vec<String> = selection.extras.iter().cloned().collect();
         let mut chosen: Vec<(usize, &Package)> = Vec::new();
@@ -281,7 +281,7 @@ impl PyLock {
                 None => true,
                 Some(marker) => {
                     marker_applies(marker, env, &extras, &groups).map_err(|reason| {
-                        SyncError::LockMarker {
+                        LockError::LockMarker {
                             path: path.to_path_buf(),
                             package: package.label(),
                             marker: marker.clone(),
@@ -295,7 +295,7 @@ impl PyLock {
             }
             let name = package.normalized_name();
             if let Some((first, other)) = chosen.iter().find(|(_, p)| p.normalized_name() == name) {
-                return Err(SyncError::LockDuplicate {
+                return Err(LockError::LockDuplicate {
                     path: path.to_path_buf(),
                     name,
                     first: other.describe(*first),
@@ -314,21 +314,21 @@ impl PyLock {
         root: &Path,
         allowed: &[PathBuf],
         packages: &[&Package],
-    ) -> Result<(), SyncError> {
+    ) -> Result<(), LockError> {
         // A lock names files in the project and its find-links folders only: a crafted one
         // must not make pvm read (or hash) anything else, nor a device without end.
         let allowed: Vec<PathBuf> = allowed
             .iter()
             .map(|dir| dir.canonicalize().unwrap_or_else(|_| dir.clone()))
             .collect();
-        let confined = |path: &Path| -> Result<(), SyncError> {
+        let confined = |path: &Path| -> Result<(), LockError> {
             let real = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
             let inside = allowed.iter().any(|dir| real.starts_with(dir));
             let regular = std::fs::metadata(&real).map_or(true, |m| m.is_file());
             if inside && regular {
                 Ok(())
             } else {
-                Err(SyncError::OutsideLock {
+                Err(LockError::OutsideLock {
                     path: path.to_path_buf(),
                 })
             }
@@ -360,7 +360,7 @@ impl PyLock {
                 present = true;
                 // Hex digits are one digest in either case (PEP 751 does not fix one).
                 if !actual.eq_ignore_ascii_case(expected) {
-                    return Err(SyncError::HashMismatch {
+                    return Err(LockError::HashMismatch {
                         package: label,
                         path,
                         expected: expected.to_string(),
@@ -370,7 +370,7 @@ impl PyLock {
             }
             // Every file of the package is a local one, and none is there.
             if let (false, Some(path)) = (present, local) {
-                return Err(SyncError::MissingArtifact {
+                return Err(LockError::MissingArtifact {
                     package: label,
                     path,
                 });

@@ -16,9 +16,8 @@ use super::pylock::{
     self, Artifact, Package, PieceKind, PvmTable, PyLock, Tool, all_of, any_of, selection_marker,
 };
 use crate::fsutil;
-use crate::install::SyncError;
-use crate::install::wheel;
 use crate::installer::Backend;
+use crate::lock::LockError;
 use crate::lock::dynamic::{self, BuildMetadata};
 use crate::lock::part_markers::{self, Part};
 use crate::lock::preferences::{self, Pin};
@@ -50,7 +49,7 @@ fn pieces(
     project: &Project,
     requirements: Read,
     build: Option<&BuildMetadata>,
-) -> Result<Vec<Piece>, SyncError> {
+) -> Result<Vec<Piece>, LockError> {
     let manifest = &project.manifest;
     let mut base = requirements(project, &Selection::default())?;
     if let Some(build) = build.filter(|_| manifest.dynamic.dependencies) {
@@ -124,7 +123,7 @@ fn build_metadata(
     backend: &Backend,
     sources: &Sources,
     upgrade: bool,
-) -> Result<Option<BuildMetadata>, SyncError> {
+) -> Result<Option<BuildMetadata>, LockError> {
     if !project.manifest.dynamic.any() {
         return Ok(None);
     }
@@ -167,7 +166,7 @@ pub fn expected_inputs(
     sources: &Sources,
     resolver: &str,
     environment: Option<&str>,
-) -> Result<(String, BTreeMap<String, String>), SyncError> {
+) -> Result<(String, BTreeMap<String, String>), LockError> {
     let mut parts = serde_json::Map::new();
     // A dynamic part is known only to the build: what the build reads stands for it, so that
     // an edit to setup.py makes the lock stale without running the backend to find out.
@@ -245,15 +244,15 @@ pub fn resolve(
     backend: &Backend,
     previous: &[Pin],
     upgrade: bool,
-) -> Result<PyLock, SyncError> {
+) -> Result<PyLock, LockError> {
     // pip resolves from inside the env: without it there, say so, not "No module named pip".
     if *backend == Backend::Pip
         && !crate::site::installed(&layout.site_packages).contains_key("pip")
     {
-        return Err(SyncError::NoPip);
+        return Err(LockError::NoPip);
     }
     let sources = Sources::for_project(project);
-    let scratch = crate::fsutil::scratch_dir().map_err(|source| SyncError::Io {
+    let scratch = crate::fsutil::scratch_dir().map_err(|source| LockError::Io {
         path: std::env::temp_dir(),
         source,
     })?;
@@ -444,7 +443,7 @@ fn resolve_universal(
     previous: &BTreeMap<String, String>,
     upgrade: bool,
     scratch: &Path,
-) -> Result<Vec<Package>, SyncError> {
+) -> Result<Vec<Package>, LockError> {
     let is_conflicting = |piece: &Piece| {
         conflicting
             .iter()
@@ -466,7 +465,7 @@ fn resolve_universal(
     let mut merged: Vec<(Package, Vec<Option<String>>)> = Vec::new();
     for (index, (world, condition)) in worlds.iter().enumerate() {
         let folder = scratch.join(format!("world-{index}"));
-        std::fs::create_dir_all(&folder).map_err(|source| SyncError::Io {
+        std::fs::create_dir_all(&folder).map_err(|source| LockError::Io {
             path: folder.clone(),
             source,
         })?;
@@ -512,7 +511,7 @@ fn resolve_tagged(
     previous: &[Pin],
     upgrade: bool,
     scratch: &Path,
-) -> Result<Vec<Package>, SyncError> {
+) -> Result<Vec<Package>, LockError> {
     let parts: Vec<Part> = pieces
         .iter()
         .map(|piece| Part {
@@ -521,7 +520,7 @@ fn resolve_tagged(
         })
         .collect();
     let input = scratch.join("everything.in");
-    let requirements = part_markers::tagged(&parts).map_err(|message| SyncError::BadLock {
+    let requirements = part_markers::tagged(&parts).map_err(|message| LockError::BadLock {
         path: input.clone(),
         message,
     })?;
@@ -546,14 +545,14 @@ fn resolve_tagged(
     };
     run.everything(&pieces, &input, &output, upgrade)?;
     let text = std::fs::read_to_string(&output).map_err(io_at(&output))?;
-    let lock: PyLock = toml::from_str(&text).map_err(|err| SyncError::BadLock {
+    let lock: PyLock = toml::from_str(&text).map_err(|err| LockError::BadLock {
         path: output.clone(),
         message: err.to_string(),
     })?;
     let mut packages = Vec::new();
     for mut package in lock.packages {
         let settled = part_markers::untag(package.marker.as_deref(), &parts, python_version)
-            .map_err(|reason| SyncError::LockMarker {
+            .map_err(|reason| LockError::LockMarker {
                 path: output.clone(),
                 package: package.name.clone(),
                 marker: package.marker.clone().unwrap_or_default(),
@@ -588,7 +587,7 @@ impl Compile<'_> {
         input: &Path,
         output: &Path,
         upgrade: bool,
-    ) -> Result<(), SyncError> {
+    ) -> Result<(), LockError> {
         let resolved = self.backend.compile_universal(
             self.layout,
             self.sources,
@@ -607,15 +606,15 @@ impl Compile<'_> {
                 self.python_version,
                 self.scratch,
             )
-            .unwrap_or(err)
+            .unwrap_or_else(|| err.into())
         })
     }
 }
 
 /// The error for a failed read or write of `path`.
-fn io_at(path: &Path) -> impl FnOnce(std::io::Error) -> SyncError + use<> {
+fn io_at(path: &Path) -> impl FnOnce(std::io::Error) -> LockError + use<> {
     let path = path.to_path_buf();
-    move |source| SyncError::Io { path, source }
+    move |source| LockError::Io { path, source }
 }
 
 /// `'x' not in extras` / `'g' not in dependency_groups`.
@@ -635,7 +634,7 @@ fn resolve_world(
     previous: &BTreeMap<String, String>,
     upgrade: bool,
     scratch: &Path,
-) -> Result<Vec<(Package, Option<String>)>, SyncError> {
+) -> Result<Vec<(Package, Option<String>)>, LockError> {
     let write_requirements = |path: &Path, requirements: &[Requirement]| {
         let text: String = requirements.iter().map(|r| format!("{r}\n")).collect();
         std::fs::write(path, text).map_err(io_at(path))
@@ -687,7 +686,7 @@ fn resolve_world(
             false,
         )?;
         let text = std::fs::read_to_string(&output).map_err(io_at(&output))?;
-        let lock: PyLock = toml::from_str(&text).map_err(|err| SyncError::BadLock {
+        let lock: PyLock = toml::from_str(&text).map_err(|err| LockError::BadLock {
             path: output.clone(),
             message: err.to_string(),
         })?;
@@ -709,7 +708,7 @@ fn name_the_conflict(
     pieces: &[&Piece],
     python_version: &str,
     scratch: &Path,
-) -> Option<SyncError> {
+) -> Option<LockError> {
     let base: Vec<Requirement> = pieces
         .iter()
         .filter(|p| p.kind == PieceKind::Base)
@@ -747,7 +746,7 @@ fn name_the_conflict(
     for (index, first) in parts.iter().enumerate() {
         for second in &parts[index + 1..] {
             if resolves(&[first]) && resolves(&[second]) && !resolves(&[first, second]) {
-                return Some(SyncError::Conflict {
+                return Some(LockError::Conflict {
                     first: describe(first),
                     second: describe(second),
                 });
@@ -776,7 +775,7 @@ fn resolve_here(
     pieces: &[Piece],
     previous: Option<&BTreeMap<String, String>>,
     scratch: &Path,
-) -> Result<Vec<Package>, SyncError> {
+) -> Result<Vec<Package>, LockError> {
     let everything: Vec<Requirement> = pieces
         .iter()
         .flat_map(|p| p.requirements.iter().cloned())
@@ -803,7 +802,7 @@ fn resolve_here(
         let _ = std::fs::remove_dir_all(&dest);
         backend.download(layout, sources, &input, &dest, None)?;
     }
-    let markers = pep::marker_environment(&facts.markers).map_err(SyncError::Markers)?;
+    let markers = pep::marker_environment(&facts.markers).map_err(LockError::Markers)?;
     let index = pylock::strip_credentials(
         sources
             .index_url
@@ -848,7 +847,10 @@ fn resolve_here(
             sdist: (!is_wheel).then(|| artifact.clone()),
             wheels: if is_wheel { vec![artifact] } else { Vec::new() },
         };
-        found.insert(name, (package, wheel::requires_dist(&entry.path())));
+        found.insert(
+            name,
+            (package, super::wheel_metadata::requires_dist(&entry.path())),
+        );
     }
     // A folder (`name @ file:///…/lib`, a path source) is nothing pip downloads: it is
     // locked as the folder.

@@ -19,6 +19,37 @@ pub struct Dist {
     pub dist_info: PathBuf,
 }
 
+/// What an env's site-packages holds, read once: every distribution by normalized name. A
+/// sync reads it before its first change and again after each change ([`refresh`]), never
+/// in between.
+///
+/// [`refresh`]: SitePackages::refresh
+#[derive(Debug, Clone)]
+pub struct SitePackages {
+    path: PathBuf,
+    dists: BTreeMap<String, Dist>,
+}
+
+impl SitePackages {
+    /// Reads `path`: every `.dist-info` folder's METADATA (a missing folder holds nothing).
+    pub fn read(path: &Path) -> SitePackages {
+        SitePackages {
+            path: path.to_path_buf(),
+            dists: installed(path),
+        }
+    }
+
+    /// Reads the folder again, after a change to it.
+    pub fn refresh(&mut self) {
+        self.dists = installed(&self.path);
+    }
+
+    /// The distributions, by normalized name.
+    pub fn dists(&self) -> &BTreeMap<String, Dist> {
+        &self.dists
+    }
+}
+
 /// Every distribution in `site_packages`, by normalized name.
 pub fn installed(site_packages: &Path) -> BTreeMap<String, Dist> {
     let mut dists = BTreeMap::new();

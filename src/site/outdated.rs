@@ -7,8 +7,8 @@ use std::path::Path;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::install::SyncError;
 use crate::installer::Backend;
+use crate::installer::InstallerError;
 use crate::pep::{self, Requirement};
 use crate::project::Sources;
 use crate::site;
@@ -48,7 +48,7 @@ pub fn outdated(
     roots: &[Requirement],
     own: Option<&str>,
     listed: Listed,
-) -> Result<Vec<Outdated>, SyncError> {
+) -> Result<Vec<Outdated>, InstallerError> {
     let uv = Backend::Uv(uv.to_path_buf());
     let installed = site::installed(&layout.site_packages);
     let direct: BTreeSet<String> = roots
@@ -68,21 +68,21 @@ pub fn outdated(
         .filter_map(|l| Some((pep::normalize_name(&l.name).ok()?, l.latest_version)))
         .collect();
 
-    let scratch = crate::fsutil::scratch_dir().map_err(|source| SyncError::Io {
+    let scratch = crate::fsutil::scratch_dir().map_err(|source| InstallerError::Io {
         path: std::env::temp_dir(),
         source,
     })?;
     let input = scratch.path().join("requirements.in");
     let output = scratch.path().join("newest.txt");
     let text: String = roots.iter().map(|r| format!("{r}\n")).collect();
-    std::fs::write(&input, text).map_err(|source| SyncError::Io {
+    std::fs::write(&input, text).map_err(|source| InstallerError::Io {
         path: input.clone(),
         source,
     })?;
     let mut allowed = BTreeMap::new();
     if !roots.is_empty() {
         uv.newest_allowed(layout, sources, &input, &output)?;
-        let text = std::fs::read_to_string(&output).map_err(|source| SyncError::Io {
+        let text = std::fs::read_to_string(&output).map_err(|source| InstallerError::Io {
             path: output.clone(),
             source,
         })?;

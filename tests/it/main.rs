@@ -18,6 +18,7 @@ mod generated;
 mod hardening;
 mod init;
 mod interrupts;
+mod layering;
 mod list;
 mod lock;
 mod lock_bounds;

@@ -1,0 +1,74 @@
+//! The project's own lock: read, resolved anew keeping its versions, written.
+
+use crate::installer::Backend;
+use crate::lock::LockError;
+use crate::lock::preferences;
+use crate::lock::pylock::{LEGACY_LOCK_FILE, Package, PyLock};
+use crate::lock::resolve;
+use crate::pep;
+use crate::project::Project;
+use crate::project::package;
+use crate::python::Facts;
+use crate::venv::Layout;
+
+/// The project's `pylock.toml`, if it has one.
+pub fn read_lock(project: &Project) -> Result<Option<PyLock>, LockError> {
+    PyLock::read(&project.lock_path())
+}
+
+/// Resolves the project into `pylock.toml`, keeping the versions of the lock there (or of an
+/// old `pvm.lock`, which is then removed: `true` when one was migrated) unless `upgrade`.
+pub fn relock(
+    project: &Project,
+    layout: &Layout,
+    facts: &Facts,
+    backend: &Backend,
+    upgrade: bool,
+) -> Result<(PyLock, bool), LockError> {
+    let legacy = project.root.join(LEGACY_LOCK_FILE);
+    let lock = resolve_keeping(project, layout, facts, backend, upgrade)?;
+    lock.write(&project.lock_path())?;
+    let migrated = project.script.is_none() && legacy.is_file();
+    if migrated {
+        std::fs::remove_file(&legacy).map_err(|source| LockError::Io {
+            path: legacy,
+            source,
+        })?;
+    }
+    Ok((lock, migrated))
+}
+
+/// Resolves the project into a lock (written nowhere), keeping the versions of the lock there
+/// (or of an old `pvm.lock`) unless `upgrade`.
+pub fn resolve_keeping(
+    project: &Project,
+    layout: &Layout,
+    facts: &Facts,
+    backend: &Backend,
+    upgrade: bool,
+) -> Result<PyLock, LockError> {
+    let previous = match PyLock::read(&project.lock_path())? {
+        Some(lock) => preferences::pins_of(&lock),
+        None => preferences::unmarked(
+            crate::lock::pylock::legacy_pins(&project.root).unwrap_or_default(),
+        ),
+    };
+    resolve::resolve(project, layout, facts, backend, &previous, upgrade)
+}
+
+/// The Pythons a universal lock was made for when the manifest did not say.
+pub fn guessed_python(lock: &PyLock, project: &Project, facts: &Facts) -> Option<String> {
+    let universal = lock.environments.is_none();
+    universal
+        .then(|| resolve::guessed_requires_python(project, facts))
+        .flatten()
+}
+
+/// Whether a locked package is the project: its folder, or (in a lock written before pvm kept
+/// the project out of resolutions) a release of its name, which must never replace it.
+pub fn is_the_project(package: &Package, project: &Project) -> bool {
+    package.is_project(&project.root)
+        || package::own_name(project).is_some_and(|own| {
+            pep::normalize_name(&package.name).ok().as_deref() == Some(own.as_str())
+        })
+}

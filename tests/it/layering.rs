@@ -1,0 +1,137 @@
+//! Imports point down the layers of DESIGN.md's "Layout of the code": a module may use the
+//! modules listed below it, never one above. Read from the sources' `crate::` paths.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+/// The layers, top first. A module not listed (`pep`, `fsutil`, `http`, …) is a helper that
+/// any layer may use; it is not checked here, nor is `cli`, the argument types the commands
+/// read.
+const LAYERS: &[&str] = &[
+    "main",
+    "commands",
+    "config",
+    "environment",
+    "install",
+    "lock",
+    "site",
+    "installer",
+    "store",
+    "venv",
+    "platform",
+    "python",
+    "project",
+];
+
+/// What only the commands (and the binary above them) may use.
+const COMMANDS_ONLY: &[&str] = &["commands", "ui"];
+
+/// The top-level module a source file belongs to: `src/lock/pylock.rs` → `lock`.
+fn module_of(file: &Path, src: &Path) -> String {
+    let relative = file.strip_prefix(src).unwrap();
+    let first = relative.components().next().unwrap();
+    let name = first.as_os_str().to_string_lossy();
+    name.strip_suffix(".rs").unwrap_or(&name).to_string()
+}
+
+fn sources(dir: &Path, files: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            sources(&path, files);
+        } else if path.extension().is_some_and(|ext| ext == "rs") {
+            files.push(path);
+        }
+    }
+}
+
+/// The top-level modules a source names by `crate::…`, comments left out.
+fn uses(text: &str) -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
+    for line in text.lines() {
+        let code = line.split("//").next().unwrap_or("");
+        for (at, _) in code.match_indices("crate::") {
+            let before = code[..at].chars().next_back();
+            if before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$') {
+                continue;
+            }
+            let rest = &code[at + "crate::".len()..];
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            if !name.is_empty() {
+                found.insert(name);
+            }
+        }
+    }
+    found
+}
+
+/// Every arrow up: `file uses module`, with the rule it breaks.
+fn arrows_up(src: &Path) -> Vec<String> {
+    let rank = |module: &str| LAYERS.iter().position(|layer| *layer == module);
+    let mut files = Vec::new();
+    sources(src, &mut files);
+    files.sort();
+    let mut wrong = Vec::new();
+    for file in files {
+        let module = module_of(&file, src);
+        // The crate root declares the modules; what it still holds (the hint list) is item 3
+        // of issue 21's to move.
+        if module == "lib" {
+            continue;
+        }
+        let text = std::fs::read_to_string(&file).unwrap();
+        for used in uses(&text) {
+            if used == module {
+                continue;
+            }
+            let shown = file.strip_prefix(src).unwrap().display();
+            if COMMANDS_ONLY.contains(&used.as_str())
+                && !["main", "cli", "commands", "ui"].contains(&module.as_str())
+            {
+                wrong.push(format!(
+                    "src/{shown} uses {used}, which only commands may use"
+                ));
+                continue;
+            }
+            if let (Some(own), Some(other)) = (rank(&module), rank(&used))
+                && other < own
+            {
+                wrong.push(format!(
+                    "src/{shown} ({module}) uses {used}, which is above it"
+                ));
+            }
+        }
+    }
+    wrong
+}
+
+#[test]
+fn imports_point_down_the_layers() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let wrong = arrows_up(&src);
+    assert!(wrong.is_empty(), "arrows up:\n{}", wrong.join("\n"));
+}
+
+#[test]
+fn an_arrow_up_is_found() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path();
+    std::fs::create_dir_all(src.join("site")).unwrap();
+    std::fs::write(
+        src.join("site/mod.rs"),
+        "// crate::install in a comment is no use\nuse crate::installer::Backend;\nuse crate::install::InstallError;\n",
+    )
+    .unwrap();
+    std::fs::write(src.join("store.rs"), "fn f() { crate::ui::say(); }\n").unwrap();
+    let wrong = arrows_up(src);
+    assert_eq!(
+        wrong,
+        [
+            "src/site/mod.rs (site) uses install, which is above it",
+            "src/store.rs uses ui, which only commands may use",
+        ]
+    );
+}
