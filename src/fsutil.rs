@@ -285,8 +285,31 @@ pub fn copy_hashed(mut reader: impl Read, mut writer: impl Write) -> io::Result<
 
 /// The sha256 of the file at `path` (lowercase hex), read in pieces.
 pub fn sha256_file(path: &Path) -> io::Result<String> {
-    let (digest, _) = copy_hashed(std::fs::File::open(path)?, io::sink())?;
-    Ok(hex(&digest))
+    sha256_file_and_size(path).map(|(sha256, _)| sha256)
+}
+
+/// The sha256 of the file at `path` (lowercase hex) and its size, read in pieces.
+pub fn sha256_file_and_size(path: &Path) -> io::Result<(String, u64)> {
+    let (digest, size) = copy_hashed(std::fs::File::open(path)?, io::sink())?;
+    Ok((hex(&digest), size))
+}
+
+/// The sha256 of `bytes`, in lowercase hex.
+pub fn sha256_hex(bytes: impl AsRef<[u8]>) -> String {
+    use sha2::{Digest, Sha256};
+    hex(&Sha256::digest(bytes))
+}
+
+/// The sha256 of `parts`, each followed by a NUL byte (so that `["ab", "c"]` and `["a", "bc"]`
+/// differ), in lowercase hex: a cache key made of several inputs.
+pub fn sha256_parts<'a>(parts: impl IntoIterator<Item = &'a [u8]>) -> String {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    for part in parts {
+        hasher.update(part);
+        hasher.update([0]);
+    }
+    hex(&hasher.finalize())
 }
 
 /// A RECORD's hash of `digest` (a sha256): `sha256=` and URL-safe base64 without padding.
@@ -486,6 +509,22 @@ mod tests {
             record_hash(&digest),
             "sha256=ungWv48Bz-pBQUDeXa4iI7ADYaOWF3qctBD_YfIAFa0"
         );
+    }
+
+    #[test]
+    fn bytes_and_parts_hash_to_hex() {
+        let abc = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+        assert_eq!(sha256_hex("abc"), abc);
+        assert_eq!(sha256_parts([&b"abc"[..]]), sha256_hex("abc\0"));
+        assert_ne!(
+            sha256_parts([&b"ab"[..], b"c"]),
+            sha256_parts([&b"a"[..], b"bc"])
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("f");
+        std::fs::write(&file, "abc").unwrap();
+        assert_eq!(sha256_file_and_size(&file).unwrap(), (abc.to_string(), 3));
+        assert_eq!(sha256_file(&file).unwrap(), abc);
     }
 
     #[test]

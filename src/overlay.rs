@@ -6,8 +6,6 @@
 
 use std::path::{Path, PathBuf};
 
-use sha2::{Digest, Sha256};
-
 use crate::environment::{EnvError, Event, Ready};
 use crate::install::backend::Backend;
 use crate::install::{Progress, SyncError};
@@ -94,7 +92,7 @@ pub fn ensure(
         "sources": sources,
         "local": requirements.iter().filter_map(local_stamp).collect::<Vec<_>>(),
     });
-    let hash = crate::fsutil::hex(&Sha256::digest(key.to_string().as_bytes()));
+    let hash = crate::fsutil::sha256_hex(key.to_string());
     let dir = store
         .overlays_dir()
         .join(format!("{}+{}", ready.env.name, &hash[..16]));

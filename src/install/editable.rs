@@ -9,8 +9,6 @@ use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
 
-use sha2::{Digest, Sha256};
-
 use super::site::{self, Dist};
 use super::wheel::{self, WheelError};
 use crate::fsutil;
@@ -21,19 +19,14 @@ use crate::venv::Layout;
 /// Where the build of the project at `root`, from `build_inputs`, for this interpreter is kept.
 /// The git state is part of the key: hatch-vcs and setuptools-scm take the version from it.
 pub fn slot(cache: &Path, root: &Path, build_inputs: &str, facts: &Facts) -> PathBuf {
-    let mut hasher = Sha256::new();
-    for part in [
+    let key = fsutil::sha256_parts([
         root.as_os_str().as_encoded_bytes(),
         build_inputs.as_bytes(),
         facts.base_executable.as_os_str().as_encoded_bytes(),
         facts.version.as_bytes(),
         facts.abiflags.as_bytes(),
         &git_state(root),
-    ] {
-        hasher.update(part);
-        hasher.update([0]);
-    }
-    let key = fsutil::hex(&hasher.finalize());
+    ]);
     cache.join("editables").join(&key[..32])
 }
 

@@ -824,9 +824,8 @@ fn resolve_here(
         let Some((name, version)) = pylock::split_filename(&file) else {
             continue;
         };
-        let (digest, size) = std::fs::File::open(entry.path())
-            .and_then(|file| fsutil::copy_hashed(file, std::io::sink()))
-            .map_err(io_at(&entry.path()))?;
+        let (sha256, size) =
+            fsutil::sha256_file_and_size(&entry.path()).map_err(io_at(&entry.path()))?;
         let url = direct.get(&name).cloned();
         let artifact = Artifact {
             name: url.is_none().then(|| file.clone()),
@@ -834,7 +833,7 @@ fn resolve_here(
             path: None,
             upload_time: None,
             size: Some(size),
-            hashes: [("sha256".to_string(), fsutil::hex(&digest))].into(),
+            hashes: [("sha256".to_string(), sha256)].into(),
         };
         let is_wheel = file.ends_with(".whl");
         let package = Package {

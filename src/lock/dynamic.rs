@@ -11,7 +11,6 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use crate::fsutil;
 use crate::install::SyncError;
@@ -178,17 +177,12 @@ pub fn build_metadata(
 fn cache_file(project: &Project, facts: &Facts) -> Option<PathBuf> {
     let cache = crate::store::Store::from_env().ok()?.cache_dir();
     let inputs = package::build_inputs(project)?;
-    let mut hasher = Sha256::new();
-    for part in [
+    let key = fsutil::sha256_parts([
         CACHE_FORMAT.as_bytes(),
         project.root.as_os_str().as_encoded_bytes(),
         inputs.as_bytes(),
         facts.version.as_bytes(),
-    ] {
-        hasher.update(part);
-        hasher.update([0]);
-    }
-    let key = fsutil::hex(&hasher.finalize());
+    ]);
     Some(
         cache
             .join("build-metadata")
