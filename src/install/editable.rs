@@ -178,15 +178,7 @@ pub fn keep(slot: &Path, dist: &Dist, layout: &Layout) -> io::Result<bool> {
 
 /// Whether `entry_points.txt` makes a console or GUI script called `name`.
 fn names_script(entry_points: &str, name: &str) -> bool {
-    let mut in_section = false;
-    entry_points.lines().map(str::trim).any(|line| {
-        if line.starts_with('[') {
-            in_section = line == "[console_scripts]" || line == "[gui_scripts]";
-            return false;
-        }
-        in_section
-            && line
-                .split_once('=')
-                .is_some_and(|(script, _)| script.trim() == name)
-    })
+    super::wheel_check::entry_points_of(entry_points)
+        .iter()
+        .any(|(script, _)| script == name)
 }
