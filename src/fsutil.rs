@@ -33,6 +33,13 @@ pub fn write_atomic_then(
     Ok(())
 }
 
+/// Writes each of `lines` on a line of its own into the file at `path` (a requirements file
+/// for an installer: one requirement a line).
+pub fn write_lines<T: std::fmt::Display>(path: &Path, lines: &[T]) -> io::Result<()> {
+    let text: String = lines.iter().map(|line| format!("{line}\n")).collect();
+    std::fs::write(path, text)
+}
+
 /// The mode pvm creates its own files with, before the umask: never world-writable.
 pub const FILE_MODE: u32 = 0o664;
 
@@ -552,11 +559,7 @@ mod tests {
     #[test]
     fn a_folder_is_placed_whole_and_one_placed_meanwhile_is_kept() {
         let dir = tempfile::tempdir().unwrap();
-        let (built, target, aside) = (
-            dir.path().join("built"),
-            dir.path().join("target"),
-            dir.path().join("aside"),
-        );
+        let [built, target, aside] = ["built", "target", "aside"].map(|name| dir.path().join(name));
         std::fs::create_dir_all(&built).unwrap();
         std::fs::write(built.join("one"), "1").unwrap();
         place_dir(&built, &target).unwrap();
@@ -575,6 +578,16 @@ mod tests {
         assert!(!set_aside(&dir.path().join("absent"), &aside));
         // Nothing to place, and nothing there: the rename's own error.
         assert!(place_dir(&dir.path().join("absent"), &dir.path().join("new")).is_err());
+    }
+
+    #[test]
+    fn lines_are_written_one_a_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.in");
+        write_lines(&path, &["a>=1", "b"]).unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "a>=1\nb\n");
+        write_lines::<String>(&path, &[]).unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "");
     }
 
     #[test]

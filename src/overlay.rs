@@ -119,11 +119,9 @@ pub fn ensure(
     let _ = std::fs::remove_dir_all(&building);
     std::fs::create_dir_all(&building).map_err(io(&building))?;
     let file = building.join(".requirements.txt");
-    let text: String = names.iter().map(|r| format!("{r}\n")).collect();
-    std::fs::write(&file, text).map_err(io(&file))?;
+    crate::fsutil::write_lines(&file, &names).map_err(io(&file))?;
     let constraints = building.join(".constraints.txt");
-    let text: String = pins.iter().map(|pin| format!("{pin}\n")).collect();
-    std::fs::write(&constraints, text).map_err(io(&constraints))?;
+    crate::fsutil::write_lines(&constraints, &pins).map_err(io(&constraints))?;
     let backend = Backend::choose(project.manifest.settings.installer, facts)?;
     on_event(Event::Sync(Progress::Installing {
         requirements: names.len(),

@@ -528,8 +528,7 @@ fn resolve_tagged(
     if requirements.is_empty() {
         return Ok(Vec::new());
     }
-    let text: String = requirements.iter().map(|r| format!("{r}\n")).collect();
-    std::fs::write(&input, text).map_err(io_at(&input))?;
+    fsutil::write_lines(&input, &requirements).map_err(io_at(&input))?;
     // uv prefers the versions already in its output file: the previous lock's, forks kept.
     let output = scratch.join(super::pylock::LOCK_FILE);
     if !upgrade && !previous.is_empty() {
@@ -637,8 +636,7 @@ fn resolve_world(
     scratch: &Path,
 ) -> Result<Vec<(Package, Option<String>)>, SyncError> {
     let write_requirements = |path: &Path, requirements: &[Requirement]| {
-        let text: String = requirements.iter().map(|r| format!("{r}\n")).collect();
-        std::fs::write(path, text).map_err(io_at(path))
+        fsutil::write_lines(path, requirements).map_err(io_at(path))
     };
     let everything: Vec<Requirement> = pieces
         .iter()
@@ -730,8 +728,7 @@ fn name_the_conflict(
         }
         let input = scratch.join("probe.in");
         let output = scratch.join("probe.txt");
-        let text: String = requirements.iter().map(|r| format!("{r}\n")).collect();
-        std::fs::write(&input, text).is_ok()
+        fsutil::write_lines(&input, &requirements).is_ok()
             && backend
                 .compile_universal(
                     layout,
@@ -785,8 +782,7 @@ fn resolve_here(
         return Ok(Vec::new());
     }
     let input = scratch.join("everything.in");
-    let text: String = everything.iter().map(|r| format!("{r}\n")).collect();
-    std::fs::write(&input, text).map_err(io_at(&input))?;
+    fsutil::write_lines(&input, &everything).map_err(io_at(&input))?;
     let dest = scratch.join("downloads");
     let pinned = previous.filter(|pins| !pins.is_empty()).map(|pins| {
         let path = scratch.join("previous.txt");

@@ -279,9 +279,8 @@ impl Asking<'_> {
         }
         let file = scratch.join("build-requires.txt");
         let constraints = scratch.join("build-constraints.txt");
-        let text: String = requires.iter().map(|r| format!("{r}\n")).collect();
-        for (path, text) in [(&file, text.as_str()), (&constraints, "")] {
-            std::fs::write(path, text).map_err(|source| SyncError::Io {
+        for (path, lines) in [(&file, requires), (&constraints, &[])] {
+            fsutil::write_lines(path, lines).map_err(|source| SyncError::Io {
                 path: path.clone(),
                 source,
             })?;
