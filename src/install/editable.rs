@@ -9,11 +9,11 @@ use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
 
-use super::site::{self, Dist};
 use super::wheel::{self, WheelError};
 use crate::fsutil;
 use crate::pep::{self, MarkerEnvironment};
 use crate::python::Facts;
+use crate::site::{self, Dist};
 use crate::venv::Layout;
 
 /// Where the build of the project at `root`, from `build_inputs`, for this interpreter is kept.

@@ -522,7 +522,7 @@ fn read_record(path: &Path) -> BTreeMap<String, Hashed> {
     let text = fs::read_to_string(path).unwrap_or_default();
     text.lines()
         .filter_map(|line| {
-            let (path, hash, size) = super::site::record_line(line);
+            let (path, hash, size) = crate::site::record_line(line);
             Some((path.to_string(), (hash.to_string(), size.parse().ok()?)))
         })
         .collect()

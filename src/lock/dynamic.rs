@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::fsutil;
 use crate::install::SyncError;
-use crate::install::backend::Backend;
+use crate::installer::Backend;
 use crate::pep::{self, Requirement};
 use crate::project::{Project, Sources, package};
 use crate::python::Facts;
