@@ -276,7 +276,10 @@ mod tests {
             (ShellKind::Powershell, r#"$env:V = 'a b''c $HOME "q" \ !x'"#),
             (ShellKind::Nu, r#"$env.V = "a b'c $HOME \"q\" \\ !x""#),
             (ShellKind::Fish, r#"set -gx V 'a b'\''c $HOME "q" '\\' !x'"#),
-            (ShellKind::Csh, r#"setenv V 'a b'\''c $HOME "q" '\\' '\!'x'"#),
+            (
+                ShellKind::Csh,
+                r#"setenv V 'a b'\''c $HOME "q" '\\' '\!'x'"#,
+            ),
         ] {
             assert_eq!(set_variable(shell, "V", TRICKY), expected);
         }

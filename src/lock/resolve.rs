@@ -10,7 +10,7 @@
 //! `environments`.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::pylock::{
     self, Artifact, Package, PieceKind, PvmTable, PyLock, Tool, all_of, any_of, selection_marker,
@@ -622,6 +622,31 @@ fn absent_marker(kind: PieceKind, name: &str) -> Option<String> {
     selection_marker(kind, name).map(|m| m.replace(" in ", " not in "))
 }
 
+/// Every requirement of `pieces`, written to `everything.in` in `scratch`: the file and the
+/// requirements, or `None` when there is none.
+fn write_everything<'a>(
+    pieces: impl IntoIterator<Item = &'a Piece>,
+    scratch: &Path,
+) -> Result<Option<(PathBuf, Vec<Requirement>)>, SyncError> {
+    let everything: Vec<Requirement> = pieces
+        .into_iter()
+        .flat_map(|piece| piece.requirements.iter().cloned())
+        .collect();
+    if everything.is_empty() {
+        return Ok(None);
+    }
+    let input = scratch.join("everything.in");
+    fsutil::write_lines(&input, &everything).map_err(io_at(&input))?;
+    Ok(Some((input, everything)))
+}
+
+/// `name==version` for each pin: constraints for an installer.
+fn pinned(pins: &BTreeMap<String, String>) -> Vec<String> {
+    pins.iter()
+        .map(|(name, version)| format!("{name}=={version}"))
+        .collect()
+}
+
 /// One world: everything in it resolved together, then each part held to those pins; each
 /// package with its marker within the world.
 #[allow(clippy::too_many_arguments)]
@@ -635,29 +660,13 @@ fn resolve_world(
     upgrade: bool,
     scratch: &Path,
 ) -> Result<Vec<(Package, Option<String>)>, SyncError> {
-    let write_requirements = |path: &Path, requirements: &[Requirement]| {
-        fsutil::write_lines(path, requirements).map_err(io_at(path))
-    };
-    let everything: Vec<Requirement> = pieces
-        .iter()
-        .flat_map(|p| p.requirements.iter().cloned())
-        .collect();
-    if everything.is_empty() {
+    let Some((input, _)) = write_everything(pieces.iter().copied(), scratch)? else {
         return Ok(Vec::new());
-    }
-    let input = scratch.join("everything.in");
-    write_requirements(&input, &everything)?;
+    };
     let pins = scratch.join("pins.txt");
     // uv keeps the pins already in its output file where it can: the previous lock's.
-    let preferred: String = if upgrade {
-        String::new()
-    } else {
-        previous
-            .iter()
-            .map(|(name, version)| format!("{name}=={version}\n"))
-            .collect()
-    };
-    std::fs::write(&pins, preferred).map_err(io_at(&pins))?;
+    let preferred = if upgrade { &BTreeMap::new() } else { previous };
+    fsutil::write_lines(&pins, &pinned(preferred)).map_err(io_at(&pins))?;
     let run = Compile {
         backend,
         layout,
@@ -673,7 +682,7 @@ fn resolve_world(
             continue;
         }
         let input = scratch.join(format!("piece-{index}.in"));
-        write_requirements(&input, &piece.requirements)?;
+        fsutil::write_lines(&input, &piece.requirements).map_err(io_at(&input))?;
         let output = scratch.join(format!("pylock.piece{index}.toml"));
         backend.compile_universal(
             layout,
@@ -774,22 +783,15 @@ fn resolve_here(
     previous: Option<&BTreeMap<String, String>>,
     scratch: &Path,
 ) -> Result<Vec<Package>, SyncError> {
-    let everything: Vec<Requirement> = pieces
-        .iter()
-        .flat_map(|p| p.requirements.iter().cloned())
-        .collect();
-    if everything.is_empty() {
+    let Some((input, everything)) = write_everything(pieces, scratch)? else {
         return Ok(Vec::new());
-    }
-    let input = scratch.join("everything.in");
-    fsutil::write_lines(&input, &everything).map_err(io_at(&input))?;
+    };
     let dest = scratch.join("downloads");
-    let pinned = previous.filter(|pins| !pins.is_empty()).map(|pins| {
+    let constraints = previous.filter(|pins| !pins.is_empty()).map(|pins| {
         let path = scratch.join("previous.txt");
-        let text: String = pins.iter().map(|(n, v)| format!("{n}=={v}\n")).collect();
-        std::fs::write(&path, text).map(|_| path)
+        fsutil::write_lines(&path, &pinned(pins)).map(|_| path)
     });
-    let kept = match pinned {
+    let kept = match constraints {
         Some(Ok(constraints)) => backend
             .download(layout, sources, &input, &dest, Some(&constraints))
             .is_ok(),
