@@ -67,24 +67,11 @@ pub fn dependencies() -> Vec<CompletionCandidate> {
     let Some(project) = current_project() else {
         return Vec::new();
     };
-    let manifest = &project.manifest;
-    let mut names = BTreeSet::new();
-    let groups = manifest
-        .dependency_groups
-        .values()
-        .flatten()
-        .filter_map(|item| match item {
-            crate::project::GroupItem::Requirement(r) => Some(r),
-            crate::project::GroupItem::IncludeGroup(_) => None,
-        });
-    for requirement in manifest
-        .dependencies
-        .iter()
-        .chain(manifest.optional_dependencies.values().flatten())
-        .chain(groups)
-    {
-        names.insert(requirement.name.to_string());
-    }
+    let names: BTreeSet<String> = project
+        .manifest
+        .all_requirements()
+        .map(|requirement| requirement.name.to_string())
+        .collect();
     names.into_iter().map(CompletionCandidate::new).collect()
 }
 

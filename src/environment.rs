@@ -308,24 +308,7 @@ pub fn ensure(
     events: &mut dyn FnMut(Event),
 ) -> Result<Ready, EnvError> {
     let env = store.env_of(project);
-    let metadata = env.metadata();
-    let asked = asked(options, metadata.as_ref());
-    let selection = asked.resolve(project);
-    let mut verdict = check(
-        &env,
-        metadata.as_ref(),
-        project,
-        request,
-        &selection,
-        options.lock,
-    );
-    if verdict == Verdict::Current
-        && options.check_installed
-        && let Some(metadata) = &metadata
-        && !holds_what_it_should(&env, metadata, project, &selection)
-    {
-        verdict = Verdict::OutOfSync;
-    }
+    let (metadata, _, _, verdict) = judge(&env, project, request, options);
     let usable = verdict == Verdict::Current || (options.no_sync && verdict == Verdict::OutOfSync);
     if usable && !options.reinstall {
         let metadata = metadata.expect("a usable env has metadata");
@@ -356,22 +339,7 @@ pub fn ensure(
     // and the selection the env is synced with (a `pvm add`, a `pvm sync --group`): what to do
     // is decided from what they are now, never from what was read before the wait.
     let project = &Project::load(project.env_key())?;
-    let metadata = env.metadata();
-    let asked = self::asked(options, metadata.as_ref());
-    let selection = asked.resolve(project);
-    let verdict = check(
-        &env,
-        metadata.as_ref(),
-        project,
-        request,
-        &selection,
-        options.lock,
-    );
-    let installed_differs = verdict == Verdict::Current
-        && options.check_installed
-        && metadata
-            .as_ref()
-            .is_some_and(|m| !holds_what_it_should(&env, m, project, &selection));
+    let (metadata, asked, selection, verdict) = judge(&env, project, request, options);
     // An env built here and now has nothing a killed sync could have left half done.
     let mut built = false;
     // While it is built, the wheels of a lock the sync will install as it is are fetched;
@@ -389,7 +357,7 @@ pub fn ensure(
         }
     };
     let mut metadata = match (verdict, metadata) {
-        (Verdict::Current, Some(metadata)) if !options.reinstall && !installed_differs => {
+        (Verdict::Current, Some(metadata)) if !options.reinstall => {
             crate::lock::policy::check(project, options.lock, &metadata.python.facts)?;
             return Ok(Ready::new(env, metadata, None));
         }
@@ -494,6 +462,36 @@ pub fn ensure(
     metadata.name = project.name();
     env.write_metadata(&metadata)?;
     Ok(Ready::new(env, metadata, Some(report)))
+}
+
+/// The env of `project` as it is now: its metadata, the selection asked for (see [`asked`])
+/// and [`check`]'s verdict; with `check_installed`, a current env that does not hold what it
+/// should is out of sync.
+fn judge(
+    env: &Env,
+    project: &Project,
+    request: &SourcedRequest,
+    options: &SyncOptions,
+) -> (Option<EnvMetadata>, SelectionRequest, Selection, Verdict) {
+    let metadata = env.metadata();
+    let asked = asked(options, metadata.as_ref());
+    let selection = asked.resolve(project);
+    let mut verdict = check(
+        env,
+        metadata.as_ref(),
+        project,
+        request,
+        &selection,
+        options.lock,
+    );
+    if verdict == Verdict::Current
+        && options.check_installed
+        && let Some(metadata) = &metadata
+        && !holds_what_it_should(env, metadata, project, &selection)
+    {
+        verdict = Verdict::OutOfSync;
+    }
+    (metadata, asked, selection, verdict)
 }
 
 /// What was asked for: now (`pvm sync`'s flags), else by the last sync, which `pvm run` keeps.

@@ -4,7 +4,6 @@
 use std::path::Path;
 
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 use crate::fsutil;
 use crate::lock::LockMode;
@@ -49,7 +48,7 @@ pub fn fingerprint(
     let parts = parts(project);
     let lock = std::fs::read(project.lock_path())
         .ok()
-        .map(|bytes| fsutil::hex(&Sha256::digest(&bytes)));
+        .map(fsutil::sha256_hex);
     let inputs = Inputs {
         format: ENV_FORMAT,
         requires_python: manifest.requires_python.as_ref().map(|s| s.to_string()),
@@ -71,7 +70,7 @@ pub fn fingerprint(
             .flatten(),
     };
     let bytes = serde_json::to_vec(&inputs).expect("inputs serialize");
-    fsutil::hex(&Sha256::digest(&bytes))
+    fsutil::sha256_hex(&bytes)
 }
 
 /// The requirements of `selection`, as sorted text (or the error that names the bad one).

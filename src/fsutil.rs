@@ -33,6 +33,13 @@ pub fn write_atomic_then(
     Ok(())
 }
 
+/// Writes each of `lines` on a line of its own into the file at `path` (a requirements file
+/// for an installer: one requirement a line).
+pub fn write_lines<T: std::fmt::Display>(path: &Path, lines: &[T]) -> io::Result<()> {
+    let text: String = lines.iter().map(|line| format!("{line}\n")).collect();
+    std::fs::write(path, text)
+}
+
 /// The mode pvm creates its own files with, before the umask: never world-writable.
 pub const FILE_MODE: u32 = 0o664;
 
@@ -285,8 +292,31 @@ pub fn copy_hashed(mut reader: impl Read, mut writer: impl Write) -> io::Result<
 
 /// The sha256 of the file at `path` (lowercase hex), read in pieces.
 pub fn sha256_file(path: &Path) -> io::Result<String> {
-    let (digest, _) = copy_hashed(std::fs::File::open(path)?, io::sink())?;
-    Ok(hex(&digest))
+    sha256_file_and_size(path).map(|(sha256, _)| sha256)
+}
+
+/// The sha256 of the file at `path` (lowercase hex) and its size, read in pieces.
+pub fn sha256_file_and_size(path: &Path) -> io::Result<(String, u64)> {
+    let (digest, size) = copy_hashed(std::fs::File::open(path)?, io::sink())?;
+    Ok((hex(&digest), size))
+}
+
+/// The sha256 of `bytes`, in lowercase hex.
+pub fn sha256_hex(bytes: impl AsRef<[u8]>) -> String {
+    use sha2::{Digest, Sha256};
+    hex(&Sha256::digest(bytes))
+}
+
+/// The sha256 of `parts`, each followed by a NUL byte (so that `["ab", "c"]` and `["a", "bc"]`
+/// differ), in lowercase hex: a cache key made of several inputs.
+pub fn sha256_parts<'a>(parts: impl IntoIterator<Item = &'a [u8]>) -> String {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    for part in parts {
+        hasher.update(part);
+        hasher.update([0]);
+    }
+    hex(&hasher.finalize())
 }
 
 /// A RECORD's hash of `digest` (a sha256): `sha256=` and URL-safe base64 without padding.
@@ -489,6 +519,22 @@ mod tests {
     }
 
     #[test]
+    fn bytes_and_parts_hash_to_hex() {
+        let abc = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+        assert_eq!(sha256_hex("abc"), abc);
+        assert_eq!(sha256_parts([&b"abc"[..]]), sha256_hex("abc\0"));
+        assert_ne!(
+            sha256_parts([&b"ab"[..], b"c"]),
+            sha256_parts([&b"a"[..], b"bc"])
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("f");
+        std::fs::write(&file, "abc").unwrap();
+        assert_eq!(sha256_file_and_size(&file).unwrap(), (abc.to_string(), 3));
+        assert_eq!(sha256_file(&file).unwrap(), abc);
+    }
+
+    #[test]
     fn a_linked_file_is_replaced_never_written_into() {
         let dir = tempfile::tempdir().unwrap();
         let (cached, other, target) = (
@@ -513,11 +559,7 @@ mod tests {
     #[test]
     fn a_folder_is_placed_whole_and_one_placed_meanwhile_is_kept() {
         let dir = tempfile::tempdir().unwrap();
-        let (built, target, aside) = (
-            dir.path().join("built"),
-            dir.path().join("target"),
-            dir.path().join("aside"),
-        );
+        let [built, target, aside] = ["built", "target", "aside"].map(|name| dir.path().join(name));
         std::fs::create_dir_all(&built).unwrap();
         std::fs::write(built.join("one"), "1").unwrap();
         place_dir(&built, &target).unwrap();
@@ -536,6 +578,16 @@ mod tests {
         assert!(!set_aside(&dir.path().join("absent"), &aside));
         // Nothing to place, and nothing there: the rename's own error.
         assert!(place_dir(&dir.path().join("absent"), &dir.path().join("new")).is_err());
+    }
+
+    #[test]
+    fn lines_are_written_one_a_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.in");
+        write_lines(&path, &["a>=1", "b"]).unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "a>=1\nb\n");
+        write_lines::<String>(&path, &[]).unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "");
     }
 
     #[test]

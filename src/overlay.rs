@@ -6,8 +6,6 @@
 
 use std::path::{Path, PathBuf};
 
-use sha2::{Digest, Sha256};
-
 use crate::environment::{EnvError, Event, Ready};
 use crate::install::{InstallError, Progress};
 use crate::installer::Backend;
@@ -94,7 +92,7 @@ pub fn ensure(
         "sources": sources,
         "local": requirements.iter().filter_map(local_stamp).collect::<Vec<_>>(),
     });
-    let hash = crate::fsutil::hex(&Sha256::digest(key.to_string().as_bytes()));
+    let hash = crate::fsutil::sha256_hex(key.to_string());
     let dir = store
         .overlays_dir()
         .join(format!("{}+{}", ready.env.name, &hash[..16]));
@@ -121,11 +119,9 @@ pub fn ensure(
     let _ = std::fs::remove_dir_all(&building);
     std::fs::create_dir_all(&building).map_err(io(&building))?;
     let file = building.join(".requirements.txt");
-    let text: String = names.iter().map(|r| format!("{r}\n")).collect();
-    std::fs::write(&file, text).map_err(io(&file))?;
+    crate::fsutil::write_lines(&file, &names).map_err(io(&file))?;
     let constraints = building.join(".constraints.txt");
-    let text: String = pins.iter().map(|pin| format!("{pin}\n")).collect();
-    std::fs::write(&constraints, text).map_err(io(&constraints))?;
+    crate::fsutil::write_lines(&constraints, &pins).map_err(io(&constraints))?;
     let backend =
         Backend::choose(project.manifest.settings.installer, facts).map_err(InstallError::from)?;
     on_event(Event::Sync(Progress::Installing {

@@ -8,16 +8,24 @@
 /// `/bin/sh` trampoline of a console script, whose second line Python reads as a string, where
 /// `\N` or `\x` alone would be a syntax error and `\\` and `\'` are not.
 pub fn posix(text: &str) -> String {
+    enclosed(text, '\'', |c| match c {
+        '\'' => Some(r"'\''".into()),
+        '\\' => Some(r"'\\'".into()),
+        _ => None,
+    })
+}
+
+/// `text` between two `quote`s, each character that `escape` gives a replacement for replaced.
+fn enclosed(text: &str, quote: char, escape: impl Fn(char) -> Option<String>) -> String {
     let mut out = String::with_capacity(text.len() + 2);
-    out.push('\'');
+    out.push(quote);
     for c in text.chars() {
-        match c {
-            '\'' => out.push_str(r"'\''"),
-            '\\' => out.push_str(r"'\\'"),
-            c => out.push(c),
+        match escape(c) {
+            Some(escaped) => out.push_str(&escaped),
+            None => out.push(c),
         }
     }
-    out.push('\'');
+    out.push(quote);
     out
 }
 
@@ -30,21 +38,15 @@ pub fn csh(text: &str) -> String {
 /// `text` as one nushell string: double quotes, in which nushell interpolates nothing, with
 /// `\`, `"` and the control characters escaped.
 pub fn nu(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '\\' => out.push_str(r"\\"),
-            '"' => out.push_str("\\\""),
-            '\n' => out.push_str(r"\n"),
-            '\t' => out.push_str(r"\t"),
-            '\r' => out.push_str(r"\r"),
-            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    enclosed(text, '"', |c| match c {
+        '\\' => Some(r"\\".into()),
+        '"' => Some(r#"\""#.into()),
+        '\n' => Some(r"\n".into()),
+        '\t' => Some(r"\t".into()),
+        '\r' => Some(r"\r".into()),
+        c if c.is_control() => Some(format!("\\u{{{:x}}}", u32::from(c))),
+        _ => None,
+    })
 }
 
 /// `text` as one PowerShell string: single quotes, in which nothing is special but a `'`,

@@ -139,6 +139,23 @@ fn escape_controls(text: &str, keep_lines: bool) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// [`table`] of cells that come from outside (paths, versions, names read from files), each
+/// [`shown`] with its control characters escaped.
+pub fn shown_table<R: IntoIterator<Item = String>>(
+    header: &[&str],
+    rows: impl IntoIterator<Item = R>,
+) -> String {
+    let rows: Vec<Vec<String>> = rows
+        .into_iter()
+        .map(|row| {
+            row.into_iter()
+                .map(|cell| shown(&cell).into_owned())
+                .collect()
+        })
+        .collect();
+    table(header, &rows)
+}
+
 /// Rows aligned under a header. Columns are padded to the widest cell; the last column is not
 /// padded, so nothing trails on narrow terminals or in pipes.
 pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
@@ -271,6 +288,18 @@ mod tests {
         assert_eq!(human_size(512), "512 B");
         assert_eq!(human_size(1536), "1.5 KiB");
         assert_eq!(human_size(3 * 1024 * 1024), "3.0 MiB");
+    }
+
+    #[test]
+    fn a_shown_table_escapes_every_cell() {
+        let rows = [["a\u{1b}[2J".to_string(), "1.0".to_string()]];
+        assert_eq!(
+            shown_table(&["NAME", "VERSION"], rows),
+            table(
+                &["NAME", "VERSION"],
+                &[vec!["a\\x1b[2J".to_string(), "1.0".to_string()]]
+            )
+        );
     }
 
     #[test]

@@ -13,7 +13,7 @@ use crate::lock::bounds;
 use crate::lock::{self, LockMode};
 use crate::pep::{self, Requirement};
 use crate::project::edit::{Change, ManifestEdit, Target};
-use crate::project::{Project, SelectionRequest, path_sources, script};
+use crate::project::{GroupItem, Project, SelectionRequest, path_sources, script};
 use crate::python::project_request;
 use crate::quote::{shell_path, shell_word};
 
@@ -403,11 +403,7 @@ fn where_named(project: &Project, name: &str) -> Option<Target> {
         return Some(Target::Dependencies);
     }
     for (group, items) in &manifest.dependency_groups {
-        let found = items.iter().any(|item| match item {
-            crate::project::GroupItem::Requirement(r) => is(r),
-            crate::project::GroupItem::IncludeGroup(_) => false,
-        });
-        if found {
+        if items.iter().filter_map(GroupItem::requirement).any(is) {
             return Some(Target::Group(group.clone()));
         }
     }

@@ -39,30 +39,21 @@ pub fn python(ctx: &Context, command: PythonCommand) -> anyhow::Result<i32> {
                 writeln!(out, "{}", serde_json::to_string_pretty(&found)?)?;
                 return Ok(0);
             }
-            let rows: Vec<Vec<String>> = found
-                .iter()
-                .map(|python| {
-                    let version = if python.supported {
-                        python.version.clone()
-                    } else {
-                        format!("{} (unsupported)", python.version)
-                    };
-                    [
-                        version,
-                        python.implementation.clone(),
-                        python.origin.to_string(),
-                        python.path.display().to_string(),
-                    ]
-                    .iter()
-                    .map(|cell| ui::shown(cell).into_owned())
-                    .collect()
-                })
-                .collect();
-            write!(
-                out,
-                "{}",
-                ui::table(&["VERSION", "IMPLEMENTATION", "FOUND IN", "PATH"], &rows)
-            )?;
+            let rows = found.iter().map(|python| {
+                let version = if python.supported {
+                    python.version.clone()
+                } else {
+                    format!("{} (unsupported)", python.version)
+                };
+                [
+                    version,
+                    python.implementation.clone(),
+                    python.origin.to_string(),
+                    python.path.display().to_string(),
+                ]
+            });
+            let header = ["VERSION", "IMPLEMENTATION", "FOUND IN", "PATH"];
+            write!(out, "{}", ui::shown_table(&header, rows))?;
         }
         PythonCommand::Find { request } => {
             let (request, requires) = match request {

@@ -21,29 +21,20 @@ pub fn list_available(ctx: &Context, json: bool) -> anyhow::Result<i32> {
         writeln!(out, "{}", serde_json::to_string_pretty(&builds)?)?;
         return Ok(0);
     }
-    let rows: Vec<Vec<String>> = builds
-        .iter()
-        .map(|build| {
-            let installed = store
-                .pythons_dir()
-                .join(build.dir_name())
-                .join("bin/python3");
-            [
-                build.version.clone(),
-                format!("{}-{}", build.os, build.arch),
-                build.build.clone(),
-                if installed.is_file() { "installed" } else { "" }.to_string(),
-            ]
-            .iter()
-            .map(|cell| ui::shown(cell).into_owned())
-            .collect()
-        })
-        .collect();
-    write!(
-        out,
-        "{}",
-        ui::table(&["VERSION", "PLATFORM", "BUILD", ""], &rows)
-    )?;
+    let rows = builds.iter().map(|build| {
+        let installed = store
+            .pythons_dir()
+            .join(build.dir_name())
+            .join("bin/python3");
+        [
+            build.version.clone(),
+            format!("{}-{}", build.os, build.arch),
+            build.build.clone(),
+            if installed.is_file() { "installed" } else { "" }.to_string(),
+        ]
+    });
+    let header = ["VERSION", "PLATFORM", "BUILD", ""];
+    write!(out, "{}", ui::shown_table(&header, rows))?;
     Ok(0)
 }
 

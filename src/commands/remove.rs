@@ -164,20 +164,9 @@ fn refuse_a_dependency_name(
     let Ok(wanted) = crate::pep::normalize_name(target) else {
         return Ok(());
     };
-    let manifest = &project.manifest;
-    let groups = manifest
-        .dependency_groups
-        .values()
-        .flatten()
-        .filter_map(|item| match item {
-            project::GroupItem::Requirement(r) => Some(r),
-            project::GroupItem::IncludeGroup(_) => None,
-        });
-    let depends = manifest
-        .dependencies
-        .iter()
-        .chain(manifest.optional_dependencies.values().flatten())
-        .chain(groups)
+    let depends = project
+        .manifest
+        .all_requirements()
         .any(|r| crate::pep::normalize_name(r.name.as_ref()).ok().as_deref() == Some(&wanted));
     if depends {
         let env = match store.env_named(target) {

@@ -272,21 +272,16 @@ mod tests {
 
     #[test]
     fn values_are_quoted_for_each_shell() {
-        assert_eq!(
-            set_variable(ShellKind::Powershell, "V", TRICKY),
-            "$env:V = 'a b''c $HOME \"q\" \\ !x'"
-        );
-        assert_eq!(
-            set_variable(ShellKind::Nu, "V", TRICKY),
-            "$env.V = \"a b'c $HOME \\\"q\\\" \\\\ !x\""
-        );
-        assert_eq!(
-            set_variable(ShellKind::Fish, "V", TRICKY),
-            "set -gx V 'a b'\\''c $HOME \"q\" '\\\\' !x'"
-        );
-        assert_eq!(
-            set_variable(ShellKind::Csh, "V", TRICKY),
-            "setenv V 'a b'\\''c $HOME \"q\" '\\\\' '\\!'x'"
-        );
+        for (shell, expected) in [
+            (ShellKind::Powershell, r#"$env:V = 'a b''c $HOME "q" \ !x'"#),
+            (ShellKind::Nu, r#"$env.V = "a b'c $HOME \"q\" \\ !x""#),
+            (ShellKind::Fish, r#"set -gx V 'a b'\''c $HOME "q" '\\' !x'"#),
+            (
+                ShellKind::Csh,
+                r#"setenv V 'a b'\''c $HOME "q" '\\' '\!'x'"#,
+            ),
+        ] {
+            assert_eq!(set_variable(shell, "V", TRICKY), expected);
+        }
     }
 }

@@ -142,26 +142,17 @@ pub fn outdated(ctx: &Context, args: OutdatedArgs) -> anyhow::Result<i32> {
         );
         return Ok(0);
     }
-    let table: Vec<Vec<String>> = rows
-        .iter()
-        .map(|row| {
-            [
-                row.name.clone(),
-                row.installed.clone(),
-                row.allowed.clone().unwrap_or_else(|| "-".into()),
-                row.latest.clone().unwrap_or_else(|| "-".into()),
-                if row.direct { "direct" } else { "" }.into(),
-            ]
-            .iter()
-            .map(|cell| crate::ui::shown(cell).into_owned())
-            .collect()
-        })
-        .collect();
-    write!(
-        out,
-        "{}",
-        crate::ui::table(&["PACKAGE", "INSTALLED", "ALLOWED", "LATEST", ""], &table)
-    )?;
+    let table = rows.iter().map(|row| {
+        [
+            row.name.clone(),
+            row.installed.clone(),
+            row.allowed.clone().unwrap_or_else(|| "-".into()),
+            row.latest.clone().unwrap_or_else(|| "-".into()),
+            if row.direct { "direct" } else { "" }.into(),
+        ]
+    });
+    let header = ["PACKAGE", "INSTALLED", "ALLOWED", "LATEST", ""];
+    write!(out, "{}", crate::ui::shown_table(&header, table))?;
     Ok(0)
 }
 

@@ -10,8 +10,6 @@ use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
 
-use sha2::{Digest, Sha256};
-
 use super::wheel::{self, WheelError};
 use crate::fsutil;
 use crate::pep::{self, MarkerEnvironment};
@@ -22,19 +20,14 @@ use crate::venv::Layout;
 /// Where the build of the project at `root`, from `build_inputs`, for this interpreter is kept.
 /// The git state is part of the key: hatch-vcs and setuptools-scm take the version from it.
 pub fn slot(cache: &Path, root: &Path, build_inputs: &str, facts: &Facts) -> PathBuf {
-    let mut hasher = Sha256::new();
-    for part in [
+    let key = fsutil::sha256_parts([
         root.as_os_str().as_encoded_bytes(),
         build_inputs.as_bytes(),
         facts.base_executable.as_os_str().as_encoded_bytes(),
         facts.version.as_bytes(),
         facts.abiflags.as_bytes(),
         &git_state(root),
-    ] {
-        hasher.update(part);
-        hasher.update([0]);
-    }
-    let key = fsutil::hex(&hasher.finalize());
+    ]);
     cache.join("editables").join(&key[..32])
 }
 
@@ -186,15 +179,7 @@ pub fn keep(slot: &Path, dist: &Dist, layout: &Layout) -> io::Result<bool> {
 
 /// Whether `entry_points.txt` makes a console or GUI script called `name`.
 fn names_script(entry_points: &str, name: &str) -> bool {
-    let mut in_section = false;
-    entry_points.lines().map(str::trim).any(|line| {
-        if line.starts_with('[') {
-            in_section = line == "[console_scripts]" || line == "[gui_scripts]";
-            return false;
-        }
-        in_section
-            && line
-                .split_once('=')
-                .is_some_and(|(script, _)| script.trim() == name)
-    })
+    super::wheel_check::entry_points_of(entry_points)
+        .iter()
+        .any(|(script, _)| script == name)
 }

@@ -11,7 +11,6 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use crate::fsutil;
 use crate::installer::Backend;
@@ -179,17 +178,12 @@ pub fn build_metadata(
 fn cache_file(project: &Project, facts: &Facts) -> Option<PathBuf> {
     let cache = crate::store::Store::from_env().ok()?.cache_dir();
     let inputs = package::build_inputs(project)?;
-    let mut hasher = Sha256::new();
-    for part in [
+    let key = fsutil::sha256_parts([
         CACHE_FORMAT.as_bytes(),
         project.root.as_os_str().as_encoded_bytes(),
         inputs.as_bytes(),
         facts.version.as_bytes(),
-    ] {
-        hasher.update(part);
-        hasher.update([0]);
-    }
-    let key = fsutil::hex(&hasher.finalize());
+    ]);
     Some(
         cache
             .join("build-metadata")
@@ -286,9 +280,8 @@ impl Asking<'_> {
         }
         let file = scratch.join("build-requires.txt");
         let constraints = scratch.join("build-constraints.txt");
-        let text: String = requires.iter().map(|r| format!("{r}\n")).collect();
-        for (path, text) in [(&file, text.as_str()), (&constraints, "")] {
-            std::fs::write(path, text).map_err(|source| LockError::Io {
+        for (path, lines) in [(&file, requires), (&constraints, &[])] {
+            fsutil::write_lines(path, lines).map_err(|source| LockError::Io {
                 path: path.clone(),
                 source,
             })?;

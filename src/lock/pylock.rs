@@ -8,7 +8,6 @@ use std::path::{Path, PathBuf};
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use crate::fsutil;
 use crate::lock::LockError;
@@ -555,9 +554,9 @@ pub fn inputs_hash(
         "resolver": resolver,
         "environment": environment,
     });
-    let overall = fsutil::hex(&Sha256::digest(inputs.to_string().as_bytes()));
+    let overall = fsutil::sha256_hex(inputs.to_string());
     let short = |value: &serde_json::Value| {
-        let mut hex = fsutil::hex(&Sha256::digest(value.to_string().as_bytes()));
+        let mut hex = fsutil::sha256_hex(value.to_string());
         hex.truncate(16);
         hex
     };

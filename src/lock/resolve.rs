@@ -10,7 +10,7 @@
 //! `environments`.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::pylock::{
     self, Artifact, Package, PieceKind, PvmTable, PyLock, Tool, all_of, any_of, selection_marker,
@@ -527,8 +527,7 @@ fn resolve_tagged(
     if requirements.is_empty() {
         return Ok(Vec::new());
     }
-    let text: String = requirements.iter().map(|r| format!("{r}\n")).collect();
-    std::fs::write(&input, text).map_err(io_at(&input))?;
+    fsutil::write_lines(&input, &requirements).map_err(io_at(&input))?;
     // uv prefers the versions already in its output file: the previous lock's, forks kept.
     let output = scratch.join(super::pylock::LOCK_FILE);
     if !upgrade && !previous.is_empty() {
@@ -622,6 +621,31 @@ fn absent_marker(kind: PieceKind, name: &str) -> Option<String> {
     selection_marker(kind, name).map(|m| m.replace(" in ", " not in "))
 }
 
+/// Every requirement of `pieces`, written to `everything.in` in `scratch`: the file and the
+/// requirements, or `None` when there is none.
+fn write_everything<'a>(
+    pieces: impl IntoIterator<Item = &'a Piece>,
+    scratch: &Path,
+) -> Result<Option<(PathBuf, Vec<Requirement>)>, LockError> {
+    let everything: Vec<Requirement> = pieces
+        .into_iter()
+        .flat_map(|piece| piece.requirements.iter().cloned())
+        .collect();
+    if everything.is_empty() {
+        return Ok(None);
+    }
+    let input = scratch.join("everything.in");
+    fsutil::write_lines(&input, &everything).map_err(io_at(&input))?;
+    Ok(Some((input, everything)))
+}
+
+/// `name==version` for each pin: constraints for an installer.
+fn pinned(pins: &BTreeMap<String, String>) -> Vec<String> {
+    pins.iter()
+        .map(|(name, version)| format!("{name}=={version}"))
+        .collect()
+}
+
 /// One world: everything in it resolved together, then each part held to those pins; each
 /// package with its marker within the world.
 #[allow(clippy::too_many_arguments)]
@@ -635,30 +659,13 @@ fn resolve_world(
     upgrade: bool,
     scratch: &Path,
 ) -> Result<Vec<(Package, Option<String>)>, LockError> {
-    let write_requirements = |path: &Path, requirements: &[Requirement]| {
-        let text: String = requirements.iter().map(|r| format!("{r}\n")).collect();
-        std::fs::write(path, text).map_err(io_at(path))
-    };
-    let everything: Vec<Requirement> = pieces
-        .iter()
-        .flat_map(|p| p.requirements.iter().cloned())
-        .collect();
-    if everything.is_empty() {
+    let Some((input, _)) = write_everything(pieces.iter().copied(), scratch)? else {
         return Ok(Vec::new());
-    }
-    let input = scratch.join("everything.in");
-    write_requirements(&input, &everything)?;
+    };
     let pins = scratch.join("pins.txt");
     // uv keeps the pins already in its output file where it can: the previous lock's.
-    let preferred: String = if upgrade {
-        String::new()
-    } else {
-        previous
-            .iter()
-            .map(|(name, version)| format!("{name}=={version}\n"))
-            .collect()
-    };
-    std::fs::write(&pins, preferred).map_err(io_at(&pins))?;
+    let preferred = if upgrade { &BTreeMap::new() } else { previous };
+    fsutil::write_lines(&pins, &pinned(preferred)).map_err(io_at(&pins))?;
     let run = Compile {
         backend,
         layout,
@@ -674,7 +681,7 @@ fn resolve_world(
             continue;
         }
         let input = scratch.join(format!("piece-{index}.in"));
-        write_requirements(&input, &piece.requirements)?;
+        fsutil::write_lines(&input, &piece.requirements).map_err(io_at(&input))?;
         let output = scratch.join(format!("pylock.piece{index}.toml"));
         backend.compile_universal(
             layout,
@@ -729,8 +736,7 @@ fn name_the_conflict(
         }
         let input = scratch.join("probe.in");
         let output = scratch.join("probe.txt");
-        let text: String = requirements.iter().map(|r| format!("{r}\n")).collect();
-        std::fs::write(&input, text).is_ok()
+        fsutil::write_lines(&input, &requirements).is_ok()
             && backend
                 .compile_universal(
                     layout,
@@ -776,23 +782,15 @@ fn resolve_here(
     previous: Option<&BTreeMap<String, String>>,
     scratch: &Path,
 ) -> Result<Vec<Package>, LockError> {
-    let everything: Vec<Requirement> = pieces
-        .iter()
-        .flat_map(|p| p.requirements.iter().cloned())
-        .collect();
-    if everything.is_empty() {
+    let Some((input, everything)) = write_everything(pieces, scratch)? else {
         return Ok(Vec::new());
-    }
-    let input = scratch.join("everything.in");
-    let text: String = everything.iter().map(|r| format!("{r}\n")).collect();
-    std::fs::write(&input, text).map_err(io_at(&input))?;
+    };
     let dest = scratch.join("downloads");
-    let pinned = previous.filter(|pins| !pins.is_empty()).map(|pins| {
+    let constraints = previous.filter(|pins| !pins.is_empty()).map(|pins| {
         let path = scratch.join("previous.txt");
-        let text: String = pins.iter().map(|(n, v)| format!("{n}=={v}\n")).collect();
-        std::fs::write(&path, text).map(|_| path)
+        fsutil::write_lines(&path, &pinned(pins)).map(|_| path)
     });
-    let kept = match pinned {
+    let kept = match constraints {
         Some(Ok(constraints)) => backend
             .download(layout, sources, &input, &dest, Some(&constraints))
             .is_ok(),
@@ -823,9 +821,8 @@ fn resolve_here(
         let Some((name, version)) = pylock::split_filename(&file) else {
             continue;
         };
-        let (digest, size) = std::fs::File::open(entry.path())
-            .and_then(|file| fsutil::copy_hashed(file, std::io::sink()))
-            .map_err(io_at(&entry.path()))?;
+        let (sha256, size) =
+            fsutil::sha256_file_and_size(&entry.path()).map_err(io_at(&entry.path()))?;
         let url = direct.get(&name).cloned();
         let artifact = Artifact {
             name: url.is_none().then(|| file.clone()),
@@ -833,7 +830,7 @@ fn resolve_here(
             path: None,
             upload_time: None,
             size: Some(size),
-            hashes: [("sha256".to_string(), fsutil::hex(&digest))].into(),
+            hashes: [("sha256".to_string(), sha256)].into(),
         };
         let is_wheel = file.ends_with(".whl");
         let package = Package {

@@ -54,6 +54,16 @@ pub enum GroupItem {
     IncludeGroup(String),
 }
 
+impl GroupItem {
+    /// The requirement, when the entry is one (not an `include-group`).
+    pub fn requirement(&self) -> Option<&Requirement> {
+        match self {
+            GroupItem::Requirement(requirement) => Some(requirement),
+            GroupItem::IncludeGroup(_) => None,
+        }
+    }
+}
+
 // The manifest as TOML spells it; spans let every later check point at its line.
 #[derive(Deserialize, Default)]
 struct RawManifest {
@@ -100,6 +110,17 @@ struct RawPoetry {
 }
 
 impl Manifest {
+    /// Every requirement the manifest writes, each where it is written: `[project]
+    /// dependencies`, then each extra's, then each group's (an `include-group` names a group
+    /// already counted).
+    pub fn all_requirements(&self) -> impl Iterator<Item = &Requirement> {
+        let groups = self.dependency_groups.values().flatten();
+        self.dependencies
+            .iter()
+            .chain(self.optional_dependencies.values().flatten())
+            .chain(groups.filter_map(GroupItem::requirement))
+    }
+
     pub fn read(path: &Path) -> Result<Manifest, ProjectError> {
         let text = super::text::read_utf8(path)?;
         Manifest::parse(&text, path)
@@ -542,6 +563,11 @@ scripts = { test = "pytest -q", fmt = ["ruff", "format"] }
         assert_eq!(manifest.dependencies.len(), 2);
         assert_eq!(manifest.dependencies[0].name.as_ref(), "django");
         assert_eq!(manifest.dependency_groups["dev"].len(), 2);
+        let all: Vec<&str> = manifest
+            .all_requirements()
+            .map(|r| r.name.as_ref())
+            .collect();
+        assert_eq!(all, ["django", "attrs", "orjson", "pytest", "ruff"]);
         assert_eq!(manifest.settings.python.as_deref(), Some("3.12"));
         assert!(manifest.settings.seed_pip);
         assert_eq!(

@@ -50,7 +50,7 @@ pub(super) fn manifest_build_inputs(text: &str) -> Option<String> {
         tool.remove("pvm");
     }
     let bytes = serde_json::to_vec(&table).ok()?;
-    Some(fsutil::hex(&Sha256::digest(&bytes)))
+    Some(fsutil::sha256_hex(&bytes))
 }
 
 /// The files `[tool.setuptools.dynamic]` takes fields from (`dependencies = { file =

@@ -93,12 +93,7 @@ impl SearchPaths {
         for (dir, origin) in managed {
             let Some(dir) = dir else { continue };
             for install in sorted_entries(dir) {
-                let bin = install.join("bin");
-                let exe = ["python3", "python"]
-                    .iter()
-                    .map(|name| bin.join(name))
-                    .find(|exe| exe.is_file());
-                if let Some(path) = exe {
+                if let Some(path) = super::names::python_in(&install.join("bin")) {
                     found.push(Candidate {
                         is_script: is_script(&path),
                         path,

@@ -308,10 +308,7 @@ fn executable_in(path: &Path) -> Option<PathBuf> {
     if path.is_file() {
         return Some(path);
     }
-    ["bin/python3", "bin/python", "python3", "python"]
-        .iter()
-        .map(|name| path.join(name))
-        .find(|exe| exe.is_file())
+    names::python_in(&path.join("bin")).or_else(|| names::python_in(&path))
 }
 
 /// One interpreter, as `pvm python list --json` prints it.

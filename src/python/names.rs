@@ -27,6 +27,14 @@ pub fn is_pip(name: &str) -> bool {
     is_versioned(name, "pip")
 }
 
+/// The interpreter in the folder `bin`: its `python3`, else its `python`.
+pub fn python_in(bin: &std::path::Path) -> Option<std::path::PathBuf> {
+    ["python3", "python"]
+        .iter()
+        .map(|name| bin.join(name))
+        .find(|exe| exe.is_file())
+}
+
 /// The version an executable name stands for: `python3.8` → `[3, 8]`, `python3` → `[3]`,
 /// `python` → `[]`.
 pub fn version_of(name: &str) -> Option<Vec<u64>> {
@@ -69,5 +77,15 @@ mod tests {
         assert_eq!(version_of("python3"), Some(vec![3]));
         assert_eq!(version_of("python"), Some(vec![]));
         assert_eq!(version_of("pythonw"), None);
+    }
+
+    #[test]
+    fn a_folder_gives_its_python3_before_its_python() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(python_in(dir.path()), None);
+        std::fs::write(dir.path().join("python"), "").unwrap();
+        assert_eq!(python_in(dir.path()).unwrap(), dir.path().join("python"));
+        std::fs::write(dir.path().join("python3"), "").unwrap();
+        assert_eq!(python_in(dir.path()).unwrap(), dir.path().join("python3"));
     }
 }

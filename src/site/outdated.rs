@@ -74,8 +74,7 @@ pub fn outdated(
     })?;
     let input = scratch.path().join("requirements.in");
     let output = scratch.path().join("newest.txt");
-    let text: String = roots.iter().map(|r| format!("{r}\n")).collect();
-    std::fs::write(&input, text).map_err(|source| InstallerError::Io {
+    crate::fsutil::write_lines(&input, roots).map_err(|source| InstallerError::Io {
         path: input.clone(),
         source,
     })?;

@@ -81,7 +81,5 @@ fn each_kind_of_bad_input_gets_its_own_error() {
 fn a_broken_script_line_is_an_error_naming_the_script() {
     let sandbox = Sandbox::empty();
     sandbox.manifest("[project]\nname = \"a\"\n[tool.pvm]\npython = \"3.12\"\n[tool.pvm.scripts]\nt = \"echo 'unclosed\"\n");
-    let out = sandbox.pvm().args(["run", "t"]).assert().code(1);
-    let err = stderr(out.get_output());
-    assert!(err.contains("script `t`"), "{err}");
+    fails_with(sandbox.pvm().args(["run", "t"]), "script `t`");
 }

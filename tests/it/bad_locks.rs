@@ -71,13 +71,12 @@ fn two_entries_of_one_package_that_both_apply_are_refused() {
         assert!(err.contains("hint: one package may have several entries only under markers that exclude each other"), "{err}");
         assert_eq!(dist_infos(&sandbox, "alpha"), Vec::<PathBuf>::new());
         // `pvm export` reads the lock the same way.
-        let out = sandbox
-            .pvm()
-            .args(["export", "--format", "requirements.txt"])
-            .assert()
-            .code(1);
-        let err = stderr(out.get_output());
-        assert!(err.contains("two entries for `alpha`"), "{err}");
+        fails_with(
+            sandbox
+                .pvm()
+                .args(["export", "--format", "requirements.txt"]),
+            "two entries for `alpha`",
+        );
 
         // Markers that exclude each other are one entry per environment: installed.
         sandbox.write(
@@ -135,14 +134,12 @@ fn a_marker_pvm_cannot_read_refuses_the_lock_and_names_it() {
                 ),
             ]),
         );
-        let out = sandbox.pvm().arg("sync").assert().code(1);
-        let err = stderr(out.get_output());
-        assert!(
-            err.contains(&format!(
+        let err = fails_with(
+            sandbox.pvm().arg("sync"),
+            &format!(
                 "{}: the marker of winonly==1.0 cannot be read: `{marker}`",
                 sandbox.project.join("pylock.toml").display()
-            )),
-            "{err}"
+            ),
         );
         assert!(
             err.contains("hint: pvm installs nothing whose marker it cannot judge"),
@@ -178,13 +175,10 @@ fn a_digest_in_capitals_is_the_digest_of_the_local_file() {
         assert_eq!(sandbox.imported_version("alpha"), "1.0", "{installer}");
         // Other bytes are still refused, whatever the case of the digest.
         tamper_alpha(&sandbox.wheels());
-        let out = sandbox
-            .pvm_for(installer)
-            .args(["sync", "--reinstall"])
-            .assert()
-            .code(1);
-        let err = stderr(out.get_output());
-        assert!(err.contains("hash mismatch for alpha==1.0"), "{err}");
+        fails_with(
+            sandbox.pvm_for(installer).args(["sync", "--reinstall"]),
+            "hash mismatch for alpha==1.0",
+        );
     }
 }
 
@@ -317,14 +311,12 @@ fn a_manifest_that_is_not_utf8_is_refused_at_its_first_bad_byte() {
         b"[project]\nname = \"caf\xe9\"\nversion = \"0.1.0\"\n",
     )
     .unwrap();
-    let out = sandbox.pvm().arg("sync").assert().code(1);
-    let err = stderr(out.get_output());
-    assert!(
-        err.contains(&format!(
+    let err = fails_with(
+        sandbox.pvm().arg("sync"),
+        &format!(
             "error: {}:2:12: not UTF-8: byte 0xE9 at offset 21",
             sandbox.project.join("pyproject.toml").display()
-        )),
-        "{err}"
+        ),
     );
     assert!(
         err.contains("hint: pyproject.toml must be UTF-8 (TOML and PEP 723 require it)"),

@@ -280,11 +280,9 @@ fn a_full_store_during_an_unpack_is_an_error_that_says_so_not_a_fallback() {
         &alpha_2(&[("alpha/noise.txt", &noise)]),
     );
     sandbox.write("pylock.toml", &lock_of(&wheel, "2.0"));
-    let out = sandbox.pvm().arg("sync").assert().code(1);
-    let err = stderr(out.get_output());
-    assert!(
-        err.contains("cannot unpack alpha-2.0-py3-none-any.whl into the store's wheel cache"),
-        "{err}"
+    let err = fails_with(
+        sandbox.pvm().arg("sync"),
+        "cannot unpack alpha-2.0-py3-none-any.whl into the store's wheel cache",
     );
     assert!(err.contains("No space left on device"), "{err}");
     assert!(

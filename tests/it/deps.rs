@@ -141,23 +141,12 @@ fn a_failed_add_or_drop_restores_the_manifest_and_the_lock_byte_for_byte() {
         .code(1);
     unchanged();
     // Not a requirement.
-    let out = sandbox
-        .pvm_with_uv()
-        .args(["add", "bad name!"])
-        .assert()
-        .code(1);
-    assert!(stderr(out.get_output()).contains("hint: "));
+    fails_with(sandbox.pvm_with_uv().args(["add", "bad name!"]), "hint: ");
     unchanged();
     // Dropping what is not there says where it is.
-    let out = sandbox
-        .pvm_with_uv()
-        .args(["drop", "--dev", "alpha"])
-        .assert()
-        .code(1);
-    assert!(
-        stderr(out.get_output()).contains("it is in [project] dependencies"),
-        "{}",
-        stderr(out.get_output())
+    fails_with(
+        sandbox.pvm_with_uv().args(["drop", "--dev", "alpha"]),
+        "it is in [project] dependencies",
     );
     unchanged();
     assert_eq!(sandbox.present_version("alpha"), "1.0");
@@ -210,11 +199,9 @@ fn remove_never_deletes_another_project_s_env_by_surprise() {
         .into_owned();
 
     // Inside the app, `pvm remove attrs` is uv's habit: refused, with both ways forward.
-    let out = app.pvm().args(["remove", "attrs"]).assert().code(1);
-    let err = stderr(out.get_output());
-    assert!(
-        err.contains("`attrs` is a dependency of this project"),
-        "{err}"
+    let err = fails_with(
+        app.pvm().args(["remove", "attrs"]),
+        "`attrs` is a dependency of this project",
     );
     assert!(
         err.contains("pvm drop attrs") && err.contains(&format!("pvm remove {env}")),
@@ -224,13 +211,13 @@ fn remove_never_deletes_another_project_s_env_by_surprise() {
 
     // Elsewhere, another project's env by its bare name needs --yes off a terminal.
     let outside = Sandbox::empty();
-    let out = outside
-        .pvm()
-        .env("PVM_HOME", &app.home)
-        .args(["remove", "attrs"])
-        .assert()
-        .code(1);
-    assert!(stderr(out.get_output()).contains("--yes"));
+    fails_with(
+        outside
+            .pvm()
+            .env("PVM_HOME", &app.home)
+            .args(["remove", "attrs"]),
+        "--yes",
+    );
     assert!(app.envs_dir().join(&env).exists());
     // Its full name works as before, and so does --yes.
     outside

@@ -357,9 +357,10 @@ fn a_full_store_is_a_clear_error_without_partial_state() {
         .success();
     assert!(ok, "this test needs to mount a small tmpfs (root)");
     let _guard = Mounted(sandbox.home.clone());
-    let out = sandbox.pvm().args(["run", "true"]).assert().code(1);
-    let err = stderr(out.get_output());
-    assert!(err.contains("No space left on device"), "{err}");
+    let err = fails_with(
+        sandbox.pvm().args(["run", "true"]),
+        "No space left on device",
+    );
     assert!(
         err.contains("hint: check that PVM_HOME is writable and has free space"),
         "{err}"

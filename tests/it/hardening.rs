@@ -36,27 +36,17 @@ fn a_hostile_folder_name_adds_no_key_and_runs_nothing() {
 #[test]
 fn a_relative_or_file_store_is_an_error_and_tilde_is_home() {
     let sandbox = Sandbox::project("3.12");
-    let out = sandbox
-        .pvm()
-        .env("PVM_HOME", "relative/store")
-        .arg("list")
-        .assert()
-        .code(1);
-    assert!(stderr(out.get_output()).contains("is a relative path"));
+    fails_with(
+        sandbox.pvm().env("PVM_HOME", "relative/store").arg("list"),
+        "is a relative path",
+    );
     assert!(!sandbox.project.join("relative").exists());
 
     let file = sandbox.root.join("a-file");
     std::fs::write(&file, "").unwrap();
-    let out = sandbox
-        .pvm()
-        .env("PVM_HOME", &file)
-        .arg("list")
-        .assert()
-        .code(1);
-    assert!(
-        stderr(out.get_output()).contains("is not a folder"),
-        "{}",
-        stderr(out.get_output())
+    fails_with(
+        sandbox.pvm().env("PVM_HOME", &file).arg("list"),
+        "is not a folder",
     );
 
     let home = sandbox.root.join("home");
@@ -104,16 +94,12 @@ fn an_interpreter_that_never_answers_and_a_fifo_do_not_hang_pvm() {
     std::fs::set_permissions(&hang, std::fs::Permissions::from_mode(0o755)).unwrap();
     sandbox.write(".python-version", &format!("{}\n", hang.display()));
     let started = std::time::Instant::now();
-    let out = sandbox
-        .pvm()
-        .args(["run", "true"])
-        .timeout(std::time::Duration::from_secs(60))
-        .assert()
-        .code(1);
-    assert!(
-        stderr(out.get_output()).contains("did not answer"),
-        "{}",
-        stderr(out.get_output())
+    fails_with(
+        sandbox
+            .pvm()
+            .args(["run", "true"])
+            .timeout(std::time::Duration::from_secs(60)),
+        "did not answer",
     );
     assert!(started.elapsed().as_secs() < 30);
 
@@ -214,9 +200,7 @@ fn dependencies_pvm_cannot_read_are_an_error_not_nothing() {
     sandbox.manifest(
         "[tool.poetry]\nname = \"po\"\n[tool.poetry.dependencies]\npython = \"^3.12\"\nrequests = \"^2\"\n[tool.pvm]\npython = \"3.12\"\n",
     );
-    let out = sandbox.pvm().arg("sync").assert().code(1);
-    let err = stderr(out.get_output());
-    assert!(err.contains("[tool.poetry.dependencies]"), "{err}");
+    fails_with(sandbox.pvm().arg("sync"), "[tool.poetry.dependencies]");
     assert!(sandbox.envs().is_empty());
 }
 
@@ -229,17 +213,13 @@ fn an_installer_that_claims_success_without_installing_is_caught() {
     let liar = sandbox.root.join("uv");
     std::fs::write(&liar, "#!/bin/sh\nexit 0\n").unwrap();
     std::fs::set_permissions(&liar, std::fs::Permissions::from_mode(0o755)).unwrap();
-    let out = sandbox
-        .pvm()
-        .env("PVM_UV", &liar)
-        // The installer, without a lock: the liar would be the resolver too.
-        .args(["sync", "--no-lock"])
-        .assert()
-        .code(1);
-    let err = stderr(out.get_output());
-    assert!(
-        err.contains("reported success, but alpha not installed"),
-        "{err}"
+    fails_with(
+        sandbox
+            .pvm()
+            .env("PVM_UV", &liar)
+            // The installer, without a lock: the liar would be the resolver too.
+            .args(["sync", "--no-lock"]),
+        "reported success, but alpha not installed",
     );
     assert_eq!(sandbox.info_json()["status"], "outdated");
     // The real installer then does the work.
@@ -256,12 +236,7 @@ fn a_link_where_the_env_belongs_is_never_followed() {
     std::fs::write(outside.join(".tmp-precious"), "keep").unwrap();
     std::fs::create_dir_all(env.parent().unwrap()).unwrap();
     std::os::unix::fs::symlink(&outside, &env).unwrap();
-    let out = sandbox.pvm().args(["run", "true"]).assert().code(1);
-    assert!(
-        stderr(out.get_output()).contains("is a link"),
-        "{}",
-        stderr(out.get_output())
-    );
+    fails_with(sandbox.pvm().args(["run", "true"]), "is a link");
     assert!(outside.join(".tmp-precious").exists());
     assert_eq!(std::fs::read_dir(&outside).unwrap().count(), 1);
 }
@@ -429,8 +404,7 @@ fn list_writes_nothing_into_a_folder_pvm_did_not_make() {
     // And an `envs` that is a file is an error, not an empty store.
     std::fs::remove_dir_all(sandbox.envs_dir()).unwrap();
     std::fs::write(sandbox.envs_dir(), "").unwrap();
-    let out = sandbox.pvm().arg("list").assert().code(1);
-    assert!(stderr(out.get_output()).contains("is not a folder"));
+    fails_with(sandbox.pvm().arg("list"), "is not a folder");
 }
 
 #[test]
@@ -442,12 +416,7 @@ fn a_warm_run_does_not_go_through_a_link_either() {
     std::fs::rename(&env, &outside).unwrap();
     std::os::unix::fs::symlink(&outside, &env).unwrap();
     let used_before = std::fs::read_dir(&outside).unwrap().count();
-    let out = sandbox.pvm().args(["run", "true"]).assert().code(1);
-    assert!(
-        stderr(out.get_output()).contains("is a link"),
-        "{}",
-        stderr(out.get_output())
-    );
+    fails_with(sandbox.pvm().args(["run", "true"]), "is a link");
     assert_eq!(std::fs::read_dir(&outside).unwrap().count(), used_before);
 }
 
@@ -475,20 +444,16 @@ fn declared_conflicts_are_checked_by_export_and_across_sets() {
     ));
     sandbox.pvm_with_uv().arg("lock").assert().success();
     sandbox.pvm_with_uv().arg("sync").assert().success();
-    let out = sandbox
-        .pvm()
-        .args(["export", "--group", "a", "--group", "b"])
-        .assert()
-        .code(1);
-    assert!(stderr(out.get_output()).contains("declared as conflicting"));
-    let out = sandbox
-        .pvm_with_uv()
-        .args(["sync", "--group", "a", "--group", "c"])
-        .assert()
-        .code(1);
-    assert!(
-        stderr(out.get_output()).contains("group `a` and group `c`"),
-        "{}",
-        stderr(out.get_output())
+    fails_with(
+        sandbox
+            .pvm()
+            .args(["export", "--group", "a", "--group", "b"]),
+        "declared as conflicting",
+    );
+    fails_with(
+        sandbox
+            .pvm_with_uv()
+            .args(["sync", "--group", "a", "--group", "c"]),
+        "group `a` and group `c`",
     );
 }

@@ -80,22 +80,20 @@ fn init_imports_requirements_txt() {
 fn init_rejects_a_bad_requirements_line_naming_it() {
     let sandbox = Sandbox::empty();
     sandbox.write("requirements.txt", "ok\nthis is not valid!!\n");
-    let out = sandbox.pvm().args(["init", "--no-env"]).assert().code(1);
-    let err = stderr(out.get_output());
-    assert!(err.contains("requirements.txt:2:1"), "{err}");
+    fails_with(
+        sandbox.pvm().args(["init", "--no-env"]),
+        "requirements.txt:2:1",
+    );
     assert!(!sandbox.project.join("pyproject.toml").exists());
 }
 
 #[test]
 fn init_with_an_unknown_interpreter_lists_what_exists() {
     let sandbox = Sandbox::empty();
-    let out = sandbox
-        .pvm()
-        .args(["init", "--python", "3.99"])
-        .assert()
-        .code(1);
-    let err = stderr(out.get_output());
-    assert!(err.contains("no interpreter matches `3.99`"), "{err}");
+    let err = fails_with(
+        sandbox.pvm().args(["init", "--python", "3.99"]),
+        "no interpreter matches `3.99`",
+    );
     assert!(err.contains("hint:") && err.contains("3.12."), "{err}");
     assert!(!sandbox.project.join("pyproject.toml").exists());
 }

@@ -215,9 +215,10 @@ fn a_tampered_wheel_is_refused_and_the_env_keeps_running_as_it_was() {
     tamper_alpha(&sandbox.wheels());
     let actual = sha256_hex(&wheel);
     assert_ne!(expected, actual);
-    let out = sandbox.pvm().args(["sync", "--reinstall"]).assert().code(1);
-    let err = stderr(out.get_output());
-    assert!(err.contains("hash mismatch for alpha==1.0"), "{err}");
+    let err = fails_with(
+        sandbox.pvm().args(["sync", "--reinstall"]),
+        "hash mismatch for alpha==1.0",
+    );
     assert!(err.contains(&expected) && err.contains(&actual), "{err}");
     // The refusal changed nothing: the env is still in sync and runs without a re-sync.
     sandbox.assert_alpha_untampered();
@@ -233,11 +234,9 @@ fn locked_fails_on_a_stale_lock_and_run_relocks() {
     sandbox.pvm().args(["sync", "--locked"]).assert().success();
 
     sandbox.deps_project("3.12", "pip", &["alpha", "beta"], "");
-    let out = sandbox.pvm().args(["sync", "--locked"]).assert().code(1);
-    assert!(
-        stderr(out.get_output()).contains("pylock.toml is stale"),
-        "{}",
-        stderr(out.get_output())
+    fails_with(
+        sandbox.pvm().args(["sync", "--locked"]),
+        "pylock.toml is stale",
     );
     sandbox
         .pvm()
@@ -378,11 +377,9 @@ fn locked_and_frozen_hold_even_when_the_env_needs_nothing() {
     sandbox.deps_project("3.12", "pip", &["alpha"], "");
     // An env synced without a lock (the first sync would write one).
     sandbox.pvm().args(["sync", "--no-lock"]).assert().success();
-    let out = sandbox.pvm().args(["sync", "--locked"]).assert().code(1);
-    assert!(
-        stderr(out.get_output()).contains("there is no pylock.toml"),
-        "{}",
-        stderr(out.get_output())
+    fails_with(
+        sandbox.pvm().args(["sync", "--locked"]),
+        "there is no pylock.toml",
     );
     sandbox
         .pvm()
@@ -519,12 +516,10 @@ fn moving_a_requirement_between_parts_makes_the_lock_stale_but_offline_does_not(
         .success();
     // The same requirements, in other parts: the markers would be wrong.
     sandbox.deps_project("3.12", "uv", &["alpha", "gamma"], "");
-    let out = sandbox
-        .pvm_with_uv()
-        .args(["sync", "--locked"])
-        .assert()
-        .code(1);
-    assert!(stderr(out.get_output()).contains("pylock.toml is stale"));
+    fails_with(
+        sandbox.pvm_with_uv().args(["sync", "--locked"]),
+        "pylock.toml is stale",
+    );
     sandbox.pvm_with_uv().arg("sync").assert().success();
     assert_eq!(sandbox.present_version("gamma"), "1.0");
 }
@@ -587,11 +582,9 @@ fn conflicting_groups_are_named_then_locked_one_by_one_when_declared() {
     sandbox.wheel("lib", "2.0", &[]);
     let groups = "[dependency-groups]\na = [\"lib==1.0\"]\nb = [\"lib==2.0\"]\n";
     sandbox.deps_project("3.12", "uv", &["alpha"], groups);
-    let out = sandbox.pvm_with_uv().arg("lock").assert().code(1);
-    let err = stderr(out.get_output());
-    assert!(
-        err.contains("group `a` and group `b` cannot be installed together"),
-        "{err}"
+    let err = fails_with(
+        sandbox.pvm_with_uv().arg("lock"),
+        "group `a` and group `b` cannot be installed together",
     );
     assert!(err.contains("[tool.pvm] conflicts"), "{err}");
 
@@ -624,14 +617,10 @@ fn conflicting_groups_are_named_then_locked_one_by_one_when_declared() {
             .success();
         assert_eq!(sandbox.present_version("lib"), version, "group {group}");
     }
-    let out = sandbox
-        .pvm_with_uv()
-        .args(["sync", "--group", "a", "--group", "b"])
-        .assert()
-        .code(1);
-    assert!(
-        stderr(out.get_output()).contains("group `a` and group `b` are declared as conflicting"),
-        "{}",
-        stderr(out.get_output())
+    fails_with(
+        sandbox
+            .pvm_with_uv()
+            .args(["sync", "--group", "a", "--group", "b"]),
+        "group `a` and group `b` are declared as conflicting",
     );
 }

@@ -175,9 +175,7 @@ fn a_download_that_does_not_match_its_hash_is_refused_and_changes_nothing() {
     assert_ne!(expected, actual);
     let kept = sandbox.home.join("cache/artifacts");
     std::fs::remove_dir_all(&kept).unwrap();
-    let out = sandbox.pvm().args(["sync", "--reinstall"]).assert().code(1);
-    let err = stderr(out.get_output());
-    assert!(err.contains("hash mismatch"), "{err}");
+    let err = fails_with(sandbox.pvm().args(["sync", "--reinstall"]), "hash mismatch");
     assert!(err.contains(&expected) && err.contains(&actual), "{err}");
     // The refusal changed nothing: the env is still in sync and runs without a re-sync.
     sandbox.assert_alpha_untampered();
@@ -263,19 +261,17 @@ fn without_pip_and_without_uv_pvm_still_installs_a_lock_of_wheels() {
 
     // Removing what the selection no longer wants takes an installer: refused before anything
     // changes, and said plainly.
-    let out = sandbox.pvm().args(["sync", "--no-dev"]).assert().code(1);
-    let err = stderr(out.get_output());
-    assert!(err.contains("no pip to install with"), "{err}");
+    fails_with(
+        sandbox.pvm().args(["sync", "--no-dev"]),
+        "no pip to install with",
+    );
     assert_eq!(sandbox.present_version("beta"), "1.0");
 
     // So does locking anew, with pip's resolver.
     edit("alpha==1.0", "alpha==2.0");
-    let out = sandbox
-        .pvm()
-        .args(["sync", "--group", "x"])
-        .assert()
-        .code(1);
-    let err = stderr(out.get_output());
-    assert!(err.contains("no pip to install with"), "{err}");
+    fails_with(
+        sandbox.pvm().args(["sync", "--group", "x"]),
+        "no pip to install with",
+    );
     assert_eq!(sandbox.present_version("alpha"), "1.0");
 }

@@ -219,16 +219,14 @@ fn a_kept_build_is_not_used_after_a_commit_or_when_its_requirements_are_missing(
     )
     .unwrap();
     sandbox.pvm().args(["remove", "--yes"]).assert().success();
-    let out = sandbox.pvm().arg("sync").assert().code(1);
-    assert!(stderr(out.get_output()).contains("the backend ran"));
+    fails_with(sandbox.pvm().arg("sync"), "the backend ran");
     std::fs::write(&metadata, original).unwrap();
     sandbox.pvm().arg("sync").assert().success();
 
     // A commit can change the version hatch-vcs or setuptools-scm would build: built anew.
     git(&["commit", "-q", "-am", "second"]);
     sandbox.pvm().args(["remove", "--yes"]).assert().success();
-    let out = sandbox.pvm().arg("sync").assert().code(1);
-    assert!(stderr(out.get_output()).contains("the backend ran"));
+    fails_with(sandbox.pvm().arg("sync"), "the backend ran");
 }
 
 #[test]
@@ -242,17 +240,9 @@ fn a_broken_build_fails_cleanly_and_the_next_run_tries_again() {
     let broken = manifest.replace("version = \"0.1.0\"", "version = \"0.2.0\"")
         + "\n[tool.test-backend]\nfail = \"the backend broke on purpose\"\n";
     sandbox.manifest(&broken);
-    let out = sandbox
-        .pvm_with_uv()
-        .args(["run", "demo-hello"])
-        .assert()
-        .code(1);
-    let err = stderr(out.get_output());
-    assert!(
-        err.contains(
-            "error: cannot build and install the project `demo` (editable, backend `test_backend`)"
-        ),
-        "{err}"
+    let err = fails_with(
+        sandbox.pvm_with_uv().args(["run", "demo-hello"]),
+        "error: cannot build and install the project `demo` (editable, backend `test_backend`)",
     );
     assert!(err.contains("the backend broke on purpose"), "{err}");
     assert!(err.contains("hint: "), "{err}");
@@ -286,11 +276,9 @@ fn a_backend_without_editable_support_is_named_with_a_hint() {
         text.replace("def build_editable(", "def _build_editable_gone("),
     )
     .unwrap();
-    let out = sandbox.pvm().arg("sync").assert().code(1);
-    let err = stderr(out.get_output());
-    assert!(
-        err.contains("`test_backend` cannot build editable installs (PEP 660)"),
-        "{err}"
+    let err = fails_with(
+        sandbox.pvm().arg("sync"),
+        "`test_backend` cannot build editable installs (PEP 660)",
     );
     assert!(err.contains("package = false"), "{err}");
 }

@@ -53,15 +53,9 @@ fn python_find_and_pin() {
         Path::new(&stdout(out.get_output())).starts_with(pyenv_python("3.10")),
         "newest match wins"
     );
-    let out = sandbox
-        .pvm()
-        .args(["python", "find", "3.42"])
-        .assert()
-        .code(1);
-    assert!(
-        stderr(out.get_output()).contains("interpreters found"),
-        "{}",
-        stderr(out.get_output())
+    fails_with(
+        sandbox.pvm().args(["python", "find", "3.42"]),
+        "interpreters found",
     );
     sandbox
         .pvm()

@@ -149,22 +149,16 @@ fn run_installs_a_missing_python_on_demand_as_the_setting_allows() {
     machine.sandbox.manifest(
         "[project]\nname = \"demand\"\n[tool.pvm]\npython = \"3.12\"\npython-downloads = \"manual\"\n",
     );
-    let out = machine.pvm().args(["run", "true"]).assert().code(1);
-    assert!(
-        stderr(out.get_output()).contains("run `pvm python install 3.12`"),
-        "{}",
-        stderr(out.get_output())
+    fails_with(
+        machine.pvm().args(["run", "true"]),
+        "run `pvm python install 3.12`",
     );
-    let out = machine
-        .pvm()
-        .env("PVM_PYTHON_DOWNLOADS", "never")
-        .args(["run", "true"])
-        .assert()
-        .code(1);
-    assert!(
-        stderr(out.get_output()).contains("no interpreter matches `3.12`"),
-        "{}",
-        stderr(out.get_output())
+    fails_with(
+        machine
+            .pvm()
+            .env("PVM_PYTHON_DOWNLOADS", "never")
+            .args(["run", "true"]),
+        "no interpreter matches `3.12`",
     );
     assert!(!machine.installed().exists());
 
@@ -277,12 +271,10 @@ fn uninstall_refuses_while_envs_use_it_unless_forced() {
         .sandbox
         .manifest("[project]\nname = \"user\"\n[tool.pvm]\npython = \"3.12\"\n");
     machine.pvm().args(["run", "true"]).assert().success();
-    let out = machine
-        .pvm()
-        .args(["python", "uninstall", "3.12"])
-        .assert()
-        .code(1);
-    assert!(stderr(out.get_output()).contains("is used by user-"));
+    fails_with(
+        machine.pvm().args(["python", "uninstall", "3.12"]),
+        "is used by user-",
+    );
     assert!(machine.installed().is_file());
     machine
         .pvm()

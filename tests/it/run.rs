@@ -188,15 +188,9 @@ fn scripts_and_env_from_the_manifest() {
 #[test]
 fn an_unknown_command_is_a_clear_error() {
     let sandbox = Sandbox::project("3.12");
-    let out = sandbox
-        .pvm()
-        .args(["run", "no-such-command-xyz"])
-        .assert()
-        .code(1);
-    let err = stderr(out.get_output());
-    assert!(
-        err.contains("error: command `no-such-command-xyz` not found"),
-        "{err}"
+    let err = fails_with(
+        sandbox.pvm().args(["run", "no-such-command-xyz"]),
+        "error: command `no-such-command-xyz` not found",
     );
     assert!(err.contains("hint:"), "{err}");
 }
@@ -205,27 +199,18 @@ fn an_unknown_command_is_a_clear_error() {
 fn a_broken_manifest_names_file_line_and_column() {
     let sandbox = Sandbox::empty();
     sandbox.manifest("[project]\nname = \"demo\"\ndependencies = [\"ok\", \n  \"bad ==\"]\n");
-    let out = sandbox.pvm().args(["run", "true"]).assert().code(1);
-    let err = stderr(out.get_output());
-    assert!(err.contains("pyproject.toml:4:3"), "{err}");
+    let err = fails_with(sandbox.pvm().args(["run", "true"]), "pyproject.toml:4:3");
     assert!(err.contains("bad =="), "{err}");
 
     sandbox.manifest("[project]\nname = \"demo\"\n[tool.pvm]\npyhton = \"3.12\"\n");
-    let out = sandbox.pvm().args(["run", "true"]).assert().code(1);
-    let err = stderr(out.get_output());
-    assert!(err.contains("pyproject.toml:4:1"), "{err}");
+    let err = fails_with(sandbox.pvm().args(["run", "true"]), "pyproject.toml:4:1");
     assert!(
         err.contains("unknown key `pyhton`") && err.contains("did you mean `python`"),
         "{err}"
     );
 
     sandbox.manifest("[project\nname = 1\n");
-    let out = sandbox.pvm().args(["run", "true"]).assert().code(1);
-    assert!(
-        stderr(out.get_output()).contains("pyproject.toml:1:"),
-        "{}",
-        stderr(out.get_output())
-    );
+    fails_with(sandbox.pvm().args(["run", "true"]), "pyproject.toml:1:");
     assert!(sandbox.envs().is_empty());
 }
 
@@ -234,21 +219,16 @@ fn usage_errors_exit_2_and_no_project_exits_1() {
     let sandbox = Sandbox::empty();
     sandbox.pvm().args(["run"]).assert().code(2);
     sandbox.pvm().args(["frobnicate"]).assert().code(2);
-    let out = sandbox.pvm().args(["run", "true"]).assert().code(1);
-    assert!(stderr(out.get_output()).contains("pvm init"));
+    fails_with(sandbox.pvm().args(["run", "true"]), "pvm init");
     let file = sandbox.root.join("afile");
     std::fs::write(&file, "").unwrap();
-    let out = sandbox
-        .pvm()
-        .args(["--project"])
-        .arg(&file)
-        .args(["run", "true"])
-        .assert()
-        .code(1);
-    assert!(
-        stderr(out.get_output()).contains("is not a folder"),
-        "{}",
-        stderr(out.get_output())
+    fails_with(
+        sandbox
+            .pvm()
+            .args(["--project"])
+            .arg(&file)
+            .args(["run", "true"]),
+        "is not a folder",
     );
 }
 

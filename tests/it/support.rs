@@ -459,3 +459,12 @@ pub fn wait_for(path: &Path) {
         std::thread::sleep(std::time::Duration::from_millis(5));
     }
 }
+
+/// Runs `command` (pvm), which must fail with exit code 1 and say `needle` on stderr; returns
+/// the stderr, for more checks.
+pub fn fails_with(mut command: impl std::borrow::BorrowMut<Command>, needle: &str) -> String {
+    let out = command.borrow_mut().assert().code(1);
+    let err = stderr(out.get_output());
+    assert!(err.contains(needle), "no `{needle}` in:\n{err}");
+    err
+}

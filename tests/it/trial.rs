@@ -144,54 +144,39 @@ fn every_manifest_mistake_has_a_position_and_a_hint() {
 #[test]
 fn usage_mistakes_have_hints() {
     let sandbox = Sandbox::project("3.12");
-    let out = sandbox
-        .pvm()
-        .args(["remove", "--stale", "foo"])
-        .assert()
-        .code(1);
-    assert!(stderr(out.get_output()).contains("hint: run `pvm remove --stale` alone"));
+    fails_with(
+        sandbox.pvm().args(["remove", "--stale", "foo"]),
+        "hint: run `pvm remove --stale` alone",
+    );
     let out = sandbox.pvm().args(["run", "./missing.py"]).assert().code(1);
     let err = stderr(out.get_output());
     assert!(
         err.contains("no file `./missing.py`") && err.contains("hint: "),
         "{err}"
     );
-    let out = sandbox
-        .pvm()
-        .args(["init", "x", "--name", "bad name!"])
-        .assert()
-        .code(1);
-    assert!(stderr(out.get_output()).contains("hint: a name uses letters"));
+    fails_with(
+        sandbox.pvm().args(["init", "x", "--name", "bad name!"]),
+        "hint: a name uses letters",
+    );
 }
 
 #[test]
 fn invalid_yes_no_variables_are_errors_that_name_them() {
     let sandbox = Sandbox::project("3.12");
     for (name, value) in [("PVM_NO_INDEX", "bogus"), ("PVM_OFFLINE", "maybe")] {
-        let out = sandbox
-            .pvm()
-            .env(name, value)
-            .args(["run", "true"])
-            .assert()
-            .code(1);
-        let err = stderr(out.get_output());
-        assert!(err.contains(&format!("{name}=\"{value}\"")), "{err}");
+        let err = fails_with(
+            sandbox.pvm().env(name, value).args(["run", "true"]),
+            &format!("{name}=\"{value}\""),
+        );
         assert!(err.contains(&format!("hint: set {name} to 1")), "{err}");
     }
     // When a variable is why nothing was found, the hint names it.
     let sandbox = Sandbox::empty();
     sandbox.wheel("here", "1.0", &[]);
     sandbox.deps_project("3.12", "pip", &["absent"], "");
-    let out = sandbox
-        .pvm()
-        .env("PVM_NO_INDEX", "1")
-        .arg("sync")
-        .assert()
-        .code(1);
-    assert!(
-        stderr(out.get_output()).contains("PVM_NO_INDEX=1"),
-        "{}",
-        stderr(out.get_output())
+    fails_with(
+        sandbox.pvm().env("PVM_NO_INDEX", "1").arg("sync"),
+        "PVM_NO_INDEX=1",
     );
 }
 
@@ -355,12 +340,7 @@ fn small_things_a_careful_user_notices() {
     assert!(at("3.13") < at("3.6"), "{versions:?}");
 
     // A typo in an env name gets a "did you mean".
-    let out = sandbox.pvm().args(["remove", "dem"]).assert().code(1);
-    assert!(
-        stderr(out.get_output()).contains("did you mean `demo-"),
-        "{}",
-        stderr(out.get_output())
-    );
+    fails_with(sandbox.pvm().args(["remove", "dem"]), "did you mean `demo-");
 
     // Piped commands get a quiet, non-interactive shell in the env.
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("pvm"))

@@ -66,15 +66,9 @@ fn a_mistyped_option_of_run_is_a_usage_error_with_did_you_mean() {
     assert!(stdout(out.get_output()).starts_with("Python 3.12"));
 
     // After `--`, anything is the command, even what looks like an option.
-    let out = sandbox
-        .pvm()
-        .args(["run", "--", "--weird"])
-        .assert()
-        .code(1);
-    let err = stderr(out.get_output());
-    assert!(
-        err.contains("command `--weird` not found in the env or on PATH"),
-        "{err}"
+    fails_with(
+        sandbox.pvm().args(["run", "--", "--weird"]),
+        "command `--weird` not found in the env or on PATH",
     );
 }
 
@@ -123,14 +117,13 @@ fn a_missing_tool_of_a_well_known_package_says_how_to_get_it() {
 fn a_suggested_python_install_pastes_safely_into_a_shell() {
     let sandbox = Sandbox::empty();
     sandbox.manifest("[project]\nname = \"demo\"\nrequires-python = \">=3.14\"\n");
-    let out = sandbox
-        .pvm()
-        .env("PVM_PYTHON_DOWNLOADS", "manual")
-        .args(["run", "python", "-V"])
-        .assert()
-        .code(1);
-    let err = stderr(out.get_output());
-    assert!(err.contains("run `pvm python install '>=3.14'`"), "{err}");
+    let err = fails_with(
+        sandbox
+            .pvm()
+            .env("PVM_PYTHON_DOWNLOADS", "manual")
+            .args(["run", "python", "-V"]),
+        "run `pvm python install '>=3.14'`",
+    );
     let [command] = &suggested_commands(&err)[..] else {
         panic!("one suggested command: {err}");
     };
@@ -149,25 +142,19 @@ fn a_suggested_python_install_pastes_safely_into_a_shell() {
 #[test]
 fn pin_of_a_python_not_installed_says_to_install_it() {
     let sandbox = Sandbox::project("3.12");
-    let out = sandbox
-        .pvm()
-        .args(["python", "pin", "3.14"])
-        .assert()
-        .code(1);
-    let err = stderr(out.get_output());
-    assert!(err.contains("no interpreter matches `3.14`"), "{err}");
+    let err = fails_with(
+        sandbox.pvm().args(["python", "pin", "3.14"]),
+        "no interpreter matches `3.14`",
+    );
     assert!(
         err.contains("run `pvm python install 3.14` first, then pin it"),
         "{err}"
     );
 
-    let out = sandbox
-        .pvm()
-        .args(["python", "pin", ">=3.15"])
-        .assert()
-        .code(1);
-    let err = stderr(out.get_output());
-    assert!(err.contains("`pvm python install '>=3.15'`"), "{err}");
+    fails_with(
+        sandbox.pvm().args(["python", "pin", ">=3.15"]),
+        "`pvm python install '>=3.15'`",
+    );
     assert!(!sandbox.project.join(".python-version").exists());
 }
 
@@ -177,15 +164,9 @@ fn pin_outside_requires_python_is_refused_unless_forced() {
     sandbox.manifest("[project]\nname = \"demo\"\nrequires-python = \">=3.11\"\n");
     let pin = sandbox.project.join(".python-version");
 
-    let out = sandbox
-        .pvm()
-        .args(["python", "pin", "3.9"])
-        .assert()
-        .code(1);
-    let err = stderr(out.get_output());
-    assert!(
-        err.contains("does not satisfy the project's requires-python `>=3.11`"),
-        "{err}"
+    let err = fails_with(
+        sandbox.pvm().args(["python", "pin", "3.9"]),
+        "does not satisfy the project's requires-python `>=3.11`",
     );
     assert!(err.contains("`pvm python pin 3.9 --force`"), "{err}");
     assert!(!pin.exists(), "nothing written");

@@ -80,15 +80,9 @@ fn export_takes_all_extras_and_names_the_extras_an_unknown_one_is_not() {
     let out = sandbox.pvm().args(["export"]).assert().success();
     assert!(!stdout(out.get_output()).contains("speedy"));
 
-    let out = sandbox
-        .pvm()
-        .args(["export", "--extra", "nope"])
-        .assert()
-        .code(1);
-    let err = stderr(out.get_output());
-    assert!(
-        err.contains("error: no extra `nope` in [project.optional-dependencies]"),
-        "{err}"
+    let err = fails_with(
+        sandbox.pvm().args(["export", "--extra", "nope"]),
+        "error: no extra `nope` in [project.optional-dependencies]",
     );
     assert!(
         err.contains("hint: the project's extras: cli, fast"),
@@ -98,15 +92,9 @@ fn export_takes_all_extras_and_names_the_extras_an_unknown_one_is_not() {
     // A project without extras says how to make one.
     let bare = Sandbox::project("3.12");
     bare.pvm().arg("lock").assert().success();
-    let out = bare
-        .pvm()
-        .args(["export", "--extra", "nope"])
-        .assert()
-        .code(1);
-    let err = stderr(out.get_output());
-    assert!(
-        err.contains("hint: the project has no extras yet: `pvm add --optional nope PACKAGE`"),
-        "{err}"
+    fails_with(
+        bare.pvm().args(["export", "--extra", "nope"]),
+        "hint: the project has no extras yet: `pvm add --optional nope PACKAGE`",
     );
 }
 
@@ -160,15 +148,9 @@ fn drop_from_the_wrong_place_names_the_exact_command() {
     sandbox.pvm_with_uv().arg("sync").assert().success();
     let manifest = std::fs::read_to_string(sandbox.project.join("pyproject.toml")).unwrap();
 
-    let out = sandbox
-        .pvm_with_uv()
-        .args(["drop", "--dev", "alpha"])
-        .assert()
-        .code(1);
-    let err = stderr(out.get_output());
-    assert!(
-        err.contains("error: `alpha` is not in dependency group `dev`"),
-        "{err}"
+    let err = fails_with(
+        sandbox.pvm_with_uv().args(["drop", "--dev", "alpha"]),
+        "error: `alpha` is not in dependency group `dev`",
     );
     assert!(
         err.contains("hint: it is in [project] dependencies: `pvm drop alpha`"),
@@ -184,15 +166,9 @@ fn drop_from_the_wrong_place_names_the_exact_command() {
         .success();
     assert_eq!(sandbox.present_version("alpha"), "missing");
 
-    let out = sandbox
-        .pvm_with_uv()
-        .args(["drop", "beta"])
-        .assert()
-        .code(1);
-    let err = stderr(out.get_output());
-    assert!(
-        err.contains("hint: it is in dependency group `lint`: `pvm drop --group lint beta`"),
-        "{err}"
+    let err = fails_with(
+        sandbox.pvm_with_uv().args(["drop", "beta"]),
+        "hint: it is in dependency group `lint`: `pvm drop --group lint beta`",
     );
     sandbox
         .pvm_with_uv()
@@ -377,13 +353,10 @@ fn add_r_adds_every_requirement_of_a_file_and_the_files_it_includes() {
 
     // A line that is no requirement is an error at its line, and nothing changes.
     sandbox.write("bad.txt", "alpha\nnot a requirement!!\n");
-    let out = sandbox
-        .pvm_with_uv()
-        .args(["add", "-r", "bad.txt"])
-        .assert()
-        .code(1);
-    let err = stderr(out.get_output());
-    assert!(err.contains("bad.txt:2:1: invalid requirement"), "{err}");
+    fails_with(
+        sandbox.pvm_with_uv().args(["add", "-r", "bad.txt"]),
+        "bad.txt:2:1: invalid requirement",
+    );
     let after = std::fs::read_to_string(sandbox.project.join("pyproject.toml")).unwrap();
     assert_eq!(after, manifest);
 }

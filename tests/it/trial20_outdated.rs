@@ -6,7 +6,7 @@
 use crate::bring_uv::{fake_uv_index, pvm as pvm_fetching_uv};
 use crate::loopback::serve;
 use crate::support::{
-    Sandbox, build_wheel, build_wheel_with_headers, pyenv_python, stderr, stdout,
+    Sandbox, build_wheel, build_wheel_with_headers, fails_with, pyenv_python, stderr, stdout,
 };
 
 /// A project that sets no `installer`, reads its packages from the test's wheels and could
@@ -118,16 +118,9 @@ fn an_explicit_uv_installer_without_uv_says_where_pvm_looked_and_how_to_get_one(
     let sandbox = Sandbox::empty();
     sandbox.wheel("alpha", "1.0", &[]);
     sandbox.unlocked_project("3.12", "uv", &["alpha"], "");
-    let out = sandbox
-        .pvm()
-        .env("PATH", "/usr/bin:/bin")
-        .arg("sync")
-        .assert()
-        .code(1);
-    let err = stderr(out.get_output());
-    assert!(
-        err.contains("`installer = \"uv\"` but there is no uv"),
-        "{err}"
+    let err = fails_with(
+        sandbox.pvm().env("PATH", "/usr/bin:/bin").arg("sync"),
+        "`installer = \"uv\"` but there is no uv",
     );
     assert!(
         err.contains("hint:") && err.contains("uv-downloads"),
