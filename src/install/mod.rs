@@ -21,6 +21,7 @@ pub use sync::{
 
 use std::path::PathBuf;
 
+use crate::hint::Hint;
 use crate::project::SelectionRequest;
 use crate::project::package::InstalledProject;
 use crate::python::Facts;
@@ -150,8 +151,8 @@ pub enum SyncError {
     Interrupted(#[from] crate::interrupt::Interrupted),
 }
 
-impl SyncError {
-    pub fn hint(&self) -> Option<String> {
+impl Hint for SyncError {
+    fn hint(&self) -> Option<String> {
         Some(match self {
             SyncError::NoUv => "install uv or set PVM_UV to its path, let `pvm lock` fetch pvm's own (`uv-downloads = \"automatic\"`, the index reachable), or use `installer = \"pip\"`".into(),
             SyncError::UvUnsupported { .. } => "use `installer = \"pip\"` (or \"auto\") for this interpreter".into(),

@@ -126,6 +126,8 @@ pub enum QueryError {
     Failed { path: PathBuf, detail: String },
 }
 
+impl crate::hint::Hint for QueryError {}
+
 /// What identifies a file's contents cheaply: if either changed, cached facts are stale.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileStamp {

@@ -11,6 +11,7 @@ pub use discovery::{Origin, SearchPaths};
 pub use facts::Facts;
 pub use request::{InterpreterRequest, RequestSource, SourcedRequest};
 
+use crate::hint::Hint;
 use crate::pep::VersionSpecifiers;
 use crate::project::Project;
 use discovery::Candidate;
@@ -50,8 +51,8 @@ pub enum PythonError {
     Query(#[from] facts::QueryError),
 }
 
-impl PythonError {
-    pub fn hint(&self) -> Option<String> {
+impl Hint for PythonError {
+    fn hint(&self) -> Option<String> {
         match self {
             // `found` holds only interpreters pvm can use: Python 2 alone counts as none.
             PythonError::NoMatch { found, .. } if found.is_empty() => Some(format!(
