@@ -341,3 +341,6 @@ impl From<&Interpreter> for InterpreterSummary {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;
