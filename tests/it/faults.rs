@@ -305,6 +305,9 @@ impl Drop for Immutable {
 
 #[test]
 fn a_read_only_store_is_a_clear_error_and_current_envs_still_run() {
+    if !runs_as_root("chattr +i") {
+        return;
+    }
     let sandbox = Sandbox::project("3.12");
     sandbox.python("pass");
     let other = sandbox.root.join("other");
@@ -347,6 +350,9 @@ impl Drop for Mounted {
 
 #[test]
 fn a_full_store_is_a_clear_error_without_partial_state() {
+    if !runs_as_root("mount -t tmpfs") {
+        return;
+    }
     let sandbox = Sandbox::project("3.12");
     std::fs::create_dir_all(&sandbox.home).unwrap();
     let ok = Command::new("mount")
