@@ -443,30 +443,34 @@ fn a_path_request_runs_the_interpreter_once_and_takes_its_answer() {
 }
 
 #[test]
-fn the_nearest_python_version_file_names_the_version() {
+fn the_nearest_python_version_file_names_the_versions() {
     let machine = Machine::new();
     let deep = machine.root.join("a/b/c");
     std::fs::create_dir_all(&deep).unwrap();
     assert_eq!(super::request::find_python_version_file(&deep), None);
 
     std::fs::write(machine.root.join("a/.python-version"), "3.11\n").unwrap();
-    // pyenv's form: comments, blank lines, several versions: the first one counts.
+    // pyenv's form: comments, blank lines, several versions, the first word of each line.
     std::fs::write(
         machine.root.join("a/b/.python-version"),
-        "# pinned for the project\n\n  3.12.1  \n3.11\n",
+        "# pinned for the project\n\n  3.12.1  # CI too\n3.11\n",
     )
     .unwrap();
     // A folder of that name is no version file.
     std::fs::create_dir_all(deep.join(".python-version")).unwrap();
     let (path, version) = super::request::find_python_version_file(&deep).unwrap();
     assert_eq!(path, machine.root.join("a/b/.python-version"));
-    assert_eq!(version, "3.12.1");
+    assert_eq!(version, ["3.12.1", "3.11"]);
 
-    // A file of comments only names nothing: the search goes on upward.
-    std::fs::write(machine.root.join("a/b/.python-version"), "# none\n").unwrap();
+    // An empty file is passed over; one of comments only decides, naming no version.
+    std::fs::write(machine.root.join("a/b/.python-version"), "").unwrap();
     let (path, version) = super::request::find_python_version_file(&deep).unwrap();
     assert_eq!(path, machine.root.join("a/.python-version"));
-    assert_eq!(version, "3.11");
+    assert_eq!(version, ["3.11"]);
+    std::fs::write(machine.root.join("a/b/.python-version"), "# none\n").unwrap();
+    let (path, version) = super::request::find_python_version_file(&deep).unwrap();
+    assert_eq!(path, machine.root.join("a/b/.python-version"));
+    assert!(version.is_empty(), "{version:?}");
 }
 
 #[test]
