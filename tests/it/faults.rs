@@ -411,16 +411,14 @@ fn world_writable_check(installer: &str) {
     sandbox.wheel("alpha", "1.0", &[]);
     sandbox.deps_project("3.12", installer, &["alpha"], "");
     let pvm = assert_cmd::cargo::cargo_bin("pvm");
-    let out = Command::new("sh")
+    let out = sandbox
+        .with_pvm_on_path("sh")
         .arg("-c")
         // The installer's own files (with a lock, pvm installs the wheels itself).
         .arg(format!(
             "umask 000; '{}' run --no-lock sh -c umask",
             pvm.display()
         ))
-        .current_dir(&sandbox.project)
-        .env("PVM_HOME", &sandbox.home)
-        .env("PIP_CACHE_DIR", sandbox.root.join("pip-cache"))
         .env("UV_CACHE_DIR", sandbox.root.join("uv-cache"))
         .env("PVM_UV", test_uv())
         .output()

@@ -69,7 +69,7 @@ impl Sandbox {
 
     /// `program` (a shell, `script`) in the project folder, with this sandbox's environment
     /// and `pvm` first on `PATH`.
-    pub fn with_pvm_on_path(&self, program: &str) -> std::process::Command {
+    pub fn with_pvm_on_path(&self, program: impl AsRef<std::ffi::OsStr>) -> std::process::Command {
         let mut cmd = std::process::Command::new(program);
         self.hermetic(&mut cmd);
         let bin = assert_cmd::cargo::cargo_bin("pvm");
