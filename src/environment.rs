@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use jiff::Timestamp;
 
 use crate::fingerprint;
+use crate::hint::Hint;
 use crate::install::{self, InstallError, Progress, SyncOptions, SyncReport};
 use crate::lock::{LockError, LockMode};
 use crate::project::Project;
@@ -45,8 +46,8 @@ pub enum EnvError {
     Setting(String),
 }
 
-impl EnvError {
-    pub fn hint(&self) -> Option<String> {
+impl Hint for EnvError {
+    fn hint(&self) -> Option<String> {
         match self {
             EnvError::Store(err) => err.hint(),
             EnvError::Python(err) => err.hint(),

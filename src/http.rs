@@ -15,6 +15,7 @@ use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver
 use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
 
 use crate::fsutil;
+use crate::hint::Hint;
 
 /// The variable that sets how long a connection or one read may wait, in seconds (uv's
 /// `UV_HTTP_TIMEOUT`).
@@ -38,8 +39,8 @@ pub enum HttpError {
     Failed { url: String, reason: String },
 }
 
-impl HttpError {
-    pub fn hint(&self) -> Option<String> {
+impl Hint for HttpError {
+    fn hint(&self) -> Option<String> {
         Some(match self {
             HttpError::BadTimeout(_) => {
                 format!("set {TIMEOUT_VAR} to seconds, e.g. 60, or unset it")

@@ -1,5 +1,6 @@
 //! The installers pvm drives: uv (`uv pip …` against the env) and the env's own pip.
 
+use crate::hint::Hint;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -51,8 +52,8 @@ pub enum InstallerError {
     Interrupted(#[from] crate::interrupt::Interrupted),
 }
 
-impl InstallerError {
-    pub fn hint(&self) -> Option<String> {
+impl Hint for InstallerError {
+    fn hint(&self) -> Option<String> {
         Some(match self {
             InstallerError::NoUv => "install uv or set PVM_UV to its path, let `pvm lock` fetch pvm's own (`uv-downloads = \"automatic\"`, the index reachable), or use `installer = \"pip\"`".into(),
             InstallerError::UvUnsupported { .. } => "use `installer = \"pip\"` (or \"auto\") for this interpreter".into(),

@@ -61,6 +61,8 @@ pub struct Interrupted {
     pub signal: i32,
 }
 
+impl crate::hint::Hint for Interrupted {}
+
 fn name(signal: i32) -> &'static str {
     match signal {
         SIGINT => "Ctrl-C (SIGINT)",

@@ -12,6 +12,7 @@ pub mod faults;
 pub mod fingerprint;
 pub mod fsutil;
 pub mod generated;
+pub mod hint;
 pub mod http;
 pub mod install;
 pub mod installer;
@@ -29,34 +30,3 @@ pub mod store;
 pub mod tools;
 pub mod ui;
 pub mod venv;
-
-/// The hint for the first error in the chain that knows one.
-pub fn hint_for(err: &anyhow::Error) -> Option<String> {
-    err.chain().find_map(|cause| {
-        if let Some(err) = cause.downcast_ref::<project::ProjectError>() {
-            err.hint()
-        } else if let Some(err) = cause.downcast_ref::<python::PythonError>() {
-            err.hint()
-        } else if let Some(err) = cause.downcast_ref::<store::StoreError>() {
-            err.hint()
-        } else if let Some(err) = cause.downcast_ref::<install::InstallError>() {
-            err.hint()
-        } else if let Some(err) = cause.downcast_ref::<lock::LockError>() {
-            err.hint()
-        } else if let Some(err) = cause.downcast_ref::<installer::InstallerError>() {
-            err.hint()
-        } else if let Some(err) = cause.downcast_ref::<python::download::DownloadError>() {
-            err.hint()
-        } else if let Some(err) = cause.downcast_ref::<tools::uv::UvToolError>() {
-            err.hint()
-        } else if let Some(err) = cause.downcast_ref::<environment::EnvError>() {
-            err.hint()
-        } else if let Some(err) = cause.downcast_ref::<project::SelectionError>() {
-            err.hint()
-        } else {
-            cause
-                .downcast_ref::<commands::UserError>()
-                .and_then(|err| err.hint.clone())
-        }
-    })
-}

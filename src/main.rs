@@ -32,7 +32,7 @@ fn main() {
     let code = match pvm::commands::run(cli) {
         Ok(code) => code,
         Err(err) => {
-            pvm::ui::print_error(&err);
+            pvm::commands::print_error(&err);
             // Interrupted (and everything put back): 130 for Ctrl-C, as uv and shells say.
             pvm::interrupt::exit_code().unwrap_or(1)
         }

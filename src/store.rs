@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::fsutil::{self, Temp};
+use crate::hint::Hint;
 use crate::project::SelectionRequest;
 use crate::project::package::InstalledProject;
 use crate::python::facts::FileStamp;
@@ -71,8 +72,8 @@ pub enum StoreError {
     Interrupted(#[from] crate::interrupt::Interrupted),
 }
 
-impl StoreError {
-    pub fn hint(&self) -> Option<String> {
+impl Hint for StoreError {
+    fn hint(&self) -> Option<String> {
         match self {
             StoreError::RelativeHome(_) => {
                 Some("set PVM_HOME to an absolute path (or `~/…`)".into())

@@ -92,24 +92,6 @@ impl Ui {
     }
 }
 
-/// Prints an error as `error: …`, its causes, and a hint when one is known.
-pub fn print_error(err: &anyhow::Error) {
-    let mut out = anstream::stderr();
-    let _ = writeln!(
-        out,
-        "{}: {}",
-        "error".red().bold(),
-        shown_lines(&err.to_string())
-    );
-    for cause in err.chain().skip(1) {
-        let cause = shown_lines(&cause.to_string()).into_owned();
-        let _ = writeln!(out, "  {} {cause}", "caused by:".red());
-    }
-    if let Some(hint) = crate::hint_for(err) {
-        let _ = writeln!(out, "{}: {}", "hint".cyan().bold(), shown_lines(&hint));
-    }
-}
-
 /// `text` with its control characters (C0, DEL and C1) written as escapes, `\x1b` or `\u{9b}`,
 /// as `--json` writes them: a folder or package name can hold ones that set a terminal's title
 /// or clear its screen. For everything from disk or the network that pvm shows to a person;

@@ -42,6 +42,8 @@ pub struct VenvError {
     source: io::Error,
 }
 
+impl crate::hint::Hint for VenvError {}
+
 /// Writes a new env at `root` for the interpreter described by `facts`. `prompt` is shown by the
 /// activate scripts; the `pvm` key marks the env as pvm's.
 pub fn create(root: &Path, facts: &Facts, prompt: &str) -> Result<Layout, VenvError> {

@@ -2,6 +2,7 @@
 
 mod add;
 mod completions;
+mod error;
 mod info;
 mod init;
 mod list;
@@ -28,35 +29,7 @@ use crate::project::Project;
 use crate::python::SourcedRequest;
 use crate::store::Store;
 use crate::ui::Ui;
-
-/// An error in what the user asked for, with what to do about it.
-#[derive(Debug)]
-pub struct UserError {
-    pub message: String,
-    pub hint: Option<String>,
-}
-
-impl UserError {
-    pub fn new(message: impl Into<String>) -> UserError {
-        UserError {
-            message: message.into(),
-            hint: None,
-        }
-    }
-
-    pub fn hint(mut self, hint: impl Into<String>) -> UserError {
-        self.hint = Some(hint.into());
-        self
-    }
-}
-
-impl std::fmt::Display for UserError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for UserError {}
+pub use error::{UserError, print_error};
 
 /// What every command gets: output settings and the global flags.
 pub struct Context {

@@ -11,6 +11,7 @@ pub use sync::{Plan, apply, plan, prefetch};
 
 use std::path::PathBuf;
 
+use crate::hint::Hint;
 use crate::installer::InstallerError;
 use crate::lock::LockError;
 use crate::lock::policy::Chosen;
@@ -73,8 +74,8 @@ pub enum InstallError {
     Interrupted(#[from] crate::interrupt::Interrupted),
 }
 
-impl InstallError {
-    pub fn hint(&self) -> Option<String> {
+impl Hint for InstallError {
+    fn hint(&self) -> Option<String> {
         Some(match self {
             InstallError::NoPip => "set `seed-pip = true` or `installer = \"uv\"`".into(),
             InstallError::NoBundledPip { .. } => {

@@ -41,6 +41,8 @@ pub enum WheelError {
     },
 }
 
+impl crate::hint::Hint for WheelError {}
+
 /// A file's RECORD entry: its hash (`sha256=…`) and size.
 type Hashed = (String, u64);
 

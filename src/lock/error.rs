@@ -1,6 +1,7 @@
 //! What can go wrong in deciding what should be installed: no lock, a stale one, one not
 //! for this interpreter, a broken one, a resolution that failed.
 
+use crate::hint::Hint;
 use std::path::PathBuf;
 
 use crate::installer::{HASH_CHANGED, InstallerError};
@@ -77,8 +78,8 @@ pub enum LockError {
     Interrupted(#[from] crate::interrupt::Interrupted),
 }
 
-impl LockError {
-    pub fn hint(&self) -> Option<String> {
+impl Hint for LockError {
+    fn hint(&self) -> Option<String> {
         Some(match self {
             LockError::NoLock => "run `pvm lock` first".into(),
             LockError::StaleLock { file, .. } => {

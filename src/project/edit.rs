@@ -36,6 +36,8 @@ pub enum EditError {
     Absent { name: String, target: Target },
 }
 
+impl crate::hint::Hint for EditError {}
+
 /// What an edit did, for the command to say.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Change {

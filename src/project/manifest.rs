@@ -535,6 +535,7 @@ fn line_column(text: &str, offset: usize) -> (usize, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::hint::Hint;
 
     fn parse(text: &str) -> Result<Manifest, ProjectError> {
         Manifest::parse(text, Path::new("pyproject.toml"))

@@ -17,6 +17,7 @@ pub mod text;
 
 use std::path::{Path, PathBuf};
 
+use crate::hint::Hint;
 pub use manifest::{Dynamic, GroupItem, Manifest};
 pub use requirements_txt::read_requirements_txt;
 pub use selection::{
@@ -65,8 +66,8 @@ pub enum ProjectError {
     },
 }
 
-impl ProjectError {
-    pub fn hint(&self) -> Option<String> {
+impl Hint for ProjectError {
+    fn hint(&self) -> Option<String> {
         match self {
             ProjectError::NotFound(_) => {
                 Some("run `pvm init` to start a project here, or pass `--project DIR`".to_string())

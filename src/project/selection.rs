@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use serde::{Deserialize, Serialize};
 
 use super::{GroupItem, Project};
+use crate::hint::Hint;
 use crate::pep::{self, Requirement};
 
 #[derive(Debug, thiserror::Error)]
@@ -30,8 +31,8 @@ pub enum SelectionError {
     BadSource { name: String, reason: String },
 }
 
-impl SelectionError {
-    pub fn hint(&self) -> Option<String> {
+impl Hint for SelectionError {
+    fn hint(&self) -> Option<String> {
         match self {
             SelectionError::UnknownExtra { name, known } if known.is_empty() => Some(format!(
                 "the project has no extras yet: `pvm add --optional {} PACKAGE` makes one",

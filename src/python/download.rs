@@ -12,6 +12,7 @@ use serde::Deserialize;
 
 use super::InterpreterRequest;
 use crate::fsutil;
+use crate::hint::Hint;
 use crate::http::Sink;
 
 /// The builds pvm knows, from `scripts/gen-python-downloads`.
@@ -108,8 +109,8 @@ pub enum DownloadError {
     BadTable { path: PathBuf, message: String },
 }
 
-impl DownloadError {
-    pub fn hint(&self) -> Option<String> {
+impl Hint for DownloadError {
+    fn hint(&self) -> Option<String> {
         Some(match self {
             DownloadError::NoBuild { .. } => {
                 "`pvm python list --available` shows what can be installed".into()

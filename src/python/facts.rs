@@ -126,6 +126,8 @@ pub enum QueryError {
     Failed { path: PathBuf, detail: String },
 }
 
+impl crate::hint::Hint for QueryError {}
+
 /// What identifies a file's contents cheaply: if either changed, cached facts are stale.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileStamp {
@@ -246,6 +248,20 @@ pub fn query_cached(path: &Path, cache_dir: Option<&Path>) -> Result<Facts, Quer
         );
     }
     Ok(facts)
+}
+
+/// Writes `facts` into the cache in `cache_dir` as the answer of the file at `path`: a fake
+/// interpreter for discovery's tests, which is then never run.
+#[cfg(test)]
+pub(crate) fn seed_cache(path: &Path, cache_dir: &Path, facts: &Facts) {
+    let entry = CacheEntry {
+        path: path.to_path_buf(),
+        stamp: FileStamp::of(path).expect("the fake exists"),
+        facts: facts.clone(),
+    };
+    std::fs::create_dir_all(cache_dir).unwrap();
+    let entry_path = cache_dir.join(format!("{}.json", path_digest(path)));
+    std::fs::write(entry_path, serde_json::to_vec(&entry).unwrap()).unwrap();
 }
 
 fn same_file(a: &Path, b: &Path) -> bool {

@@ -12,6 +12,7 @@ pub use discovery::{Origin, SearchPaths};
 pub use facts::Facts;
 pub use request::{InterpreterRequest, RequestSource, SourcedRequest};
 
+use crate::hint::Hint;
 use crate::pep::VersionSpecifiers;
 use crate::project::Project;
 use discovery::Candidate;
@@ -51,8 +52,8 @@ pub enum PythonError {
     Query(#[from] facts::QueryError),
 }
 
-impl PythonError {
-    pub fn hint(&self) -> Option<String> {
+impl Hint for PythonError {
+    fn hint(&self) -> Option<String> {
         match self {
             // `found` holds only interpreters pvm can use: Python 2 alone counts as none.
             PythonError::NoMatch { found, .. } if found.is_empty() => Some(format!(
@@ -340,3 +341,6 @@ impl From<&Interpreter> for InterpreterSummary {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

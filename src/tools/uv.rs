@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::fsutil;
+use crate::hint::Hint;
 use crate::http::{Failure, Sink};
 
 /// The uv pvm brings (the one scripts/test pins).
@@ -72,8 +73,8 @@ pub enum UvToolError {
     },
 }
 
-impl UvToolError {
-    pub fn hint(&self) -> Option<String> {
+impl Hint for UvToolError {
+    fn hint(&self) -> Option<String> {
         Some(match self {
             UvToolError::HashMismatch { .. } | UvToolError::BadWheel { .. } => {
                 "the index serves another file under that name: check the index; nothing was installed".into()

@@ -255,13 +255,7 @@ impl Drop for Immutable {
 
 #[test]
 fn add_to_a_script_in_an_immutable_folder_says_which_file_and_what_to_do() {
-    // The immutable flag needs root.
-    if !std::process::Command::new("id")
-        .arg("-u")
-        .output()
-        .is_ok_and(|out| out.stdout.starts_with(b"0\n"))
-    {
-        eprintln!("skipped: this test needs root (chattr +i)");
+    if !runs_as_root("chattr +i") {
         return;
     }
     let sandbox = Sandbox::empty();

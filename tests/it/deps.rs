@@ -444,20 +444,12 @@ fn another_project_s_env_by_bare_name_is_asked_about_on_a_terminal() {
     other.manifest("[project]\nname = \"attrs\"\n[tool.pvm]\npython = \"3.12\"\n");
     other.pvm().args(["run", "true"]).assert().success();
     let env = other.only_env();
-    let pvm_dir = assert_cmd::cargo::cargo_bin("pvm")
-        .parent()
-        .unwrap()
-        .to_path_buf();
     // `script` gives pvm a terminal; the answer comes on its input.
     let ask = |answer: &str| {
-        let mut child = std::process::Command::new("script")
+        let mut child = other
+            .with_pvm_on_path("script")
             .args(["-qfec", "pvm remove attrs", "/dev/null"])
             .current_dir(&other.root)
-            .env(
-                "PATH",
-                format!("{}:{}", pvm_dir.display(), std::env::var("PATH").unwrap()),
-            )
-            .env("PVM_HOME", &other.home)
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())

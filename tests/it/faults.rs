@@ -305,6 +305,9 @@ impl Drop for Immutable {
 
 #[test]
 fn a_read_only_store_is_a_clear_error_and_current_envs_still_run() {
+    if !runs_as_root("chattr +i") {
+        return;
+    }
     let sandbox = Sandbox::project("3.12");
     sandbox.python("pass");
     let other = sandbox.root.join("other");
@@ -347,6 +350,9 @@ impl Drop for Mounted {
 
 #[test]
 fn a_full_store_is_a_clear_error_without_partial_state() {
+    if !runs_as_root("mount -t tmpfs") {
+        return;
+    }
     let sandbox = Sandbox::project("3.12");
     std::fs::create_dir_all(&sandbox.home).unwrap();
     let ok = Command::new("mount")
@@ -406,16 +412,14 @@ fn world_writable_check(installer: &str) {
     sandbox.wheel("alpha", "1.0", &[]);
     sandbox.deps_project("3.12", installer, &["alpha"], "");
     let pvm = assert_cmd::cargo::cargo_bin("pvm");
-    let out = Command::new("sh")
+    let out = sandbox
+        .with_pvm_on_path("sh")
         .arg("-c")
         // The installer's own files (with a lock, pvm installs the wheels itself).
         .arg(format!(
             "umask 000; '{}' run --no-lock sh -c umask",
             pvm.display()
         ))
-        .current_dir(&sandbox.project)
-        .env("PVM_HOME", &sandbox.home)
-        .env("PIP_CACHE_DIR", sandbox.root.join("pip-cache"))
         .env("UV_CACHE_DIR", sandbox.root.join("uv-cache"))
         .env("PVM_UV", test_uv())
         .output()

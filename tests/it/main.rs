@@ -16,6 +16,7 @@ mod faults;
 mod fuzz;
 mod generated;
 mod hardening;
+mod hints;
 mod init;
 mod interrupts;
 mod layering;

@@ -204,9 +204,10 @@ fn a_tampered_archive_is_refused_naming_both_hashes() {
 fn a_killed_install_leaves_nothing_used_and_two_at_once_install_once() {
     let machine = Machine::new(&mirror().1);
     let mark = machine.sandbox.root.join("mark");
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("pvm"))
+    let mut child = machine
+        .sandbox
+        .with_pvm_on_path(assert_cmd::cargo::cargo_bin("pvm"))
         .args(["python", "install", "3.12"])
-        .env("PVM_HOME", &machine.sandbox.home)
         .env("PVM_PYTHON_DOWNLOADS_TABLE", &machine.table)
         .env("PVM_PYTHON_MIRROR", &mirror().0)
         // A machine without 3.12, as `Machine::pvm` makes it: else pyenv's answers the request.
@@ -239,9 +240,10 @@ fn a_killed_install_leaves_nothing_used_and_two_at_once_install_once() {
 
     // Two installs of the same version at once: both succeed, one build.
     let spawn = || {
-        std::process::Command::new(assert_cmd::cargo::cargo_bin("pvm"))
+        machine
+            .sandbox
+            .with_pvm_on_path(assert_cmd::cargo::cargo_bin("pvm"))
             .args(["python", "install", "3.12"])
-            .env("PVM_HOME", &machine.sandbox.home)
             .env("PVM_PYTHON_DOWNLOADS_TABLE", &machine.table)
             .env("PVM_PYTHON_MIRROR", &mirror().0)
             .env("PYENV_ROOT", machine.sandbox.root.join("no-pyenv"))

@@ -470,18 +470,13 @@ fn a_wheel_holding_a_huge_file_is_installed_in_little_memory() {
     // pvm and what it starts (the interpreter) within MEMORY_LIMIT of writable memory. Not of
     // address space (`--as`): each thread's malloc arena reserves 64 MiB of it, so that limit
     // would count the machine's cores, not the bytes held.
-    let out = std::process::Command::new("prlimit")
+    let out = sandbox
+        .with_pvm_on_path("prlimit")
         .arg(format!("--data={MEMORY_LIMIT}"))
         .arg("--")
         .arg(assert_cmd::cargo::cargo_bin("pvm"))
         .arg("sync")
-        .current_dir(&sandbox.project)
-        .env("PVM_HOME", &sandbox.home)
         .env("NO_COLOR", "1")
-        .env("PVM_PYTHON_DOWNLOADS", "never")
-        .env("PIP_CACHE_DIR", sandbox.root.join("pip-cache"))
-        .env_remove("PVM_PYTHON")
-        .env_remove("VIRTUAL_ENV")
         .output()
         .unwrap();
     assert!(out.status.success(), "{:?}\n{}", out.status, stderr(&out));

@@ -1,16 +1,9 @@
 use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::path::Path;
+use std::process::Stdio;
 use std::time::Duration;
 
 use crate::support::*;
-
-fn pvm_dir() -> PathBuf {
-    assert_cmd::cargo::cargo_bin("pvm")
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
 
 /// Runs `script` in a real bash with the committed completion script loaded and `pvm` on PATH.
 pub fn bash_completions(sandbox: &Sandbox, lines: &[&[&str]]) -> Vec<Vec<String>> {
@@ -22,14 +15,11 @@ pub fn bash_completions(sandbox: &Sandbox, lines: &[&[&str]]) -> Vec<Vec<String>
         let quoted: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
         script.push_str(&format!("complete_words {}\n", quoted.join(" ")));
     }
-    let path = format!("{}:{}", pvm_dir().display(), std::env::var("PATH").unwrap());
-    let out = Command::new("bash")
+    let out = sandbox
+        .with_pvm_on_path("bash")
         .arg("--norc")
         .arg("-c")
         .arg(&script)
-        .current_dir(&sandbox.project)
-        .env("PATH", path)
-        .env("PVM_HOME", &sandbox.home)
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
@@ -106,14 +96,11 @@ fn bash_completes_subcommands_env_names_scripts_and_pythons() {
 #[test]
 fn activate_prints_what_eval_needs() {
     let sandbox = Sandbox::project("3.12");
-    let out = Command::new("bash")
+    let out = sandbox
+        .with_pvm_on_path("bash")
         .arg("--norc")
         .arg("-c")
         .arg("eval \"$(pvm activate --shell bash)\"; echo \"$VIRTUAL_ENV\"; python -c 'import sys; print(sys.prefix)'; deactivate; echo \"after:${VIRTUAL_ENV:-none}\"")
-        .current_dir(&sandbox.project)
-        .env("PATH", format!("{}:{}", pvm_dir().display(), std::env::var("PATH").unwrap()))
-        .env("PVM_HOME", &sandbox.home)
-        .env_remove("VIRTUAL_ENV")
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
@@ -144,17 +131,11 @@ pub fn in_terminal(
     envs: &[(&str, &std::ffi::OsStr)],
     input: &str,
 ) -> (std::process::ExitStatus, String) {
-    let mut child = Command::new("script")
+    let mut child = sandbox
+        .with_pvm_on_path("script")
         .args(["-qfec", command, "/dev/null"])
-        .current_dir(&sandbox.project)
-        .env(
-            "PATH",
-            format!("{}:{}", pvm_dir().display(), std::env::var("PATH").unwrap()),
-        )
-        .env("PVM_HOME", &sandbox.home)
         .env("SHELL", "/bin/bash")
         .env("TERM", "dumb")
-        .env_remove("VIRTUAL_ENV")
         .envs(envs.iter().copied())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

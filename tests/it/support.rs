@@ -25,6 +25,7 @@ impl Sandbox {
         let home = root.join("pvm home");
         let project = root.join(name);
         std::fs::create_dir_all(&project).unwrap();
+        std::fs::create_dir_all(root.join("user")).unwrap();
         Sandbox {
             _tmp: tmp,
             root,
@@ -58,26 +59,60 @@ impl Sandbox {
     }
 
     pub fn pvm_in(&self, dir: &Path) -> Command {
-        let mut cmd = Command::cargo_bin("pvm").unwrap();
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("pvm"));
+        self.hermetic(&mut cmd);
         cmd.current_dir(dir)
-            .env("PVM_HOME", &self.home)
             .env("NO_COLOR", "1")
-            .env_remove("PVM_PYTHON")
-            .env_remove("PVM_UV")
-            .env_remove("PVM_INDEX_URL")
-            .env_remove("PVM_FIND_LINKS")
-            .env_remove("PVM_NO_INDEX")
-            .env_remove("PVM_OFFLINE")
-            // Tests never reach the network: no interpreter is downloaded on demand.
-            .env("PVM_PYTHON_DOWNLOADS", "never")
-            // Nor is uv (tests that fetch it say `automatic` and serve it themselves).
-            .env("PVM_UV_DOWNLOADS", "never")
-            .env_remove("PVM_UV_DOWNLOADS_TABLE")
-            .env_remove("VIRTUAL_ENV")
-            .env_remove("PYTHONHOME")
-            .env("UV_CACHE_DIR", self.root.join("uv-cache"))
-            .env("PIP_CACHE_DIR", self.root.join("pip-cache"));
+            .env("UV_CACHE_DIR", self.root.join("uv-cache"));
+        Command::from_std(cmd)
+    }
+
+    /// `program` (a shell, `script`) in the project folder, with this sandbox's environment
+    /// and `pvm` first on `PATH`.
+    pub fn with_pvm_on_path(&self, program: impl AsRef<std::ffi::OsStr>) -> std::process::Command {
+        let mut cmd = std::process::Command::new(program);
+        self.hermetic(&mut cmd);
+        let bin = assert_cmd::cargo::cargo_bin("pvm");
+        let path = format!(
+            "{}:{}",
+            bin.parent().unwrap().display(),
+            Pythons::machine().path()
+        );
+        cmd.current_dir(&self.project).env("PATH", path);
         cmd
+    }
+
+    /// The environment every pvm of this sandbox gets: nothing of the host's but what the
+    /// [`Pythons`] fixture hands over. Its own `HOME`, XDG folders, store (`PVM_HOME`) and uv
+    /// interpreter folder (empty); pyenv's versions by an explicit `PYENV_ROOT`; on `PATH` the
+    /// fixture's default interpreter, then the system's tools (`/usr/bin:/bin`, no pyenv shims,
+    /// no user folders). Every other `PVM_*`, `UV_*`, `PIP_*`, `PYENV_*` and `PYTHON*` variable,
+    /// and `VIRTUAL_ENV`, is removed.
+    pub fn hermetic(&self, cmd: &mut std::process::Command) {
+        for (name, _) in std::env::vars_os() {
+            let name = name.to_string_lossy();
+            let leaks = ["PVM_", "UV_", "PIP_", "PYENV", "PYTHON", "CONDA_", "XDG_"]
+                .iter()
+                .any(|prefix| name.starts_with(prefix))
+                || name == "VIRTUAL_ENV";
+            if leaks {
+                cmd.env_remove(&*name);
+            }
+        }
+        let pythons = Pythons::machine();
+        cmd.env("HOME", self.root.join("user"))
+            .env("XDG_DATA_HOME", self.root.join("xdg/data"))
+            .env("XDG_CONFIG_HOME", self.root.join("xdg/config"))
+            .env("XDG_CACHE_HOME", self.root.join("xdg/cache"))
+            .env("UV_PYTHON_INSTALL_DIR", self.root.join("uv-pythons"))
+            .env("PYENV_ROOT", &pythons.pyenv_root)
+            .env("PATH", pythons.path())
+            .env("PVM_HOME", &self.home)
+            // Tests never reach the network: no interpreter is downloaded on demand, nor is uv
+            // (tests that fetch it say `automatic` and serve it themselves).
+            .env("PVM_PYTHON_DOWNLOADS", "never")
+            .env("PVM_UV_DOWNLOADS", "never")
+            .env("PIP_CACHE_DIR", self.root.join("pip-cache"));
     }
 
     /// Starts `pvm` in the background, in its own process group (so a test can kill it and
@@ -85,12 +120,8 @@ impl Sandbox {
     pub fn spawn(&self, args: &[&str], envs: &[(&str, &Path)]) -> std::process::Child {
         use std::os::unix::process::CommandExt;
         let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("pvm"));
+        self.hermetic(&mut cmd);
         cmd.current_dir(&self.project)
-            .env("PVM_HOME", &self.home)
-            .env("PIP_CACHE_DIR", self.root.join("pip-cache"))
-            .env_remove("PVM_PYTHON")
-            .env("PVM_PYTHON_DOWNLOADS", "never")
-            .env("PVM_UV_DOWNLOADS", "never")
             .args(args)
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
@@ -267,11 +298,47 @@ pub fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).to_string()
 }
 
+/// The one fixture interpreters come from: the machine's pyenv versions folder, named
+/// explicitly (`PYENV_ROOT` of the test run, else `~/.pyenv`), and one of its versions as the
+/// interpreter on `PATH` (what an unpinned project gets).
+pub struct Pythons {
+    pub pyenv_root: PathBuf,
+    /// The `bin` folder of the interpreter on `PATH`.
+    pub default_bin: PathBuf,
+}
+
+/// The version on `PATH` in every sandbox, as pyenv's global version was before tests were
+/// hermetic.
+pub const DEFAULT_PYTHON: &str = "3.11";
+
+impl Pythons {
+    pub fn machine() -> &'static Pythons {
+        static PYTHONS: std::sync::OnceLock<Pythons> = std::sync::OnceLock::new();
+        PYTHONS.get_or_init(|| {
+            let pyenv_root = std::env::var_os("PYENV_ROOT")
+                .filter(|root| !root.is_empty())
+                .map(PathBuf::from)
+                .unwrap_or_else(|| std::env::home_dir().unwrap().join(".pyenv"));
+            let default_bin = pyenv_version(&pyenv_root, DEFAULT_PYTHON).join("bin");
+            Pythons {
+                pyenv_root,
+                default_bin,
+            }
+        })
+    }
+
+    /// `PATH` for a sandboxed pvm: the default interpreter's folder, then the system's tools.
+    pub fn path(&self) -> String {
+        format!("{}:/usr/bin:/bin", self.default_bin.display())
+    }
+}
+
 /// The pyenv-installed interpreter `X.Y`; a machine without it fails the test loudly.
 pub fn pyenv_python(minor: &str) -> PathBuf {
-    let root = std::env::var_os("PYENV_ROOT")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| std::env::home_dir().unwrap().join(".pyenv"));
+    pyenv_version(&Pythons::machine().pyenv_root, minor)
+}
+
+fn pyenv_version(root: &Path, minor: &str) -> PathBuf {
     let versions = root.join("versions");
     let prefix = format!("{minor}.");
     let mut found: Vec<PathBuf> = std::fs::read_dir(&versions)
@@ -285,13 +352,21 @@ pub fn pyenv_python(minor: &str) -> PathBuf {
         .filter(|e| e.file_name().to_string_lossy().starts_with(&prefix))
         .map(|e| e.path())
         .collect();
-    found.sort();
+    found.sort_by_key(|path| version_key(path));
     found.pop().unwrap_or_else(|| {
         panic!(
             "this test needs pyenv's Python {minor} in {}",
             versions.display()
         )
     })
+}
+
+/// `3.9.18` before `3.10.1`: a version folder's numbers, compared as numbers.
+fn version_key(path: &Path) -> Vec<u64> {
+    let name = path.file_name().unwrap().to_string_lossy();
+    name.split('.')
+        .map_while(|part| part.parse().ok())
+        .collect()
 }
 
 /// The `pvm-env.json` of an env, parsed.
@@ -438,6 +513,18 @@ fn version_probe(module: &str) -> String {
 
 unsafe extern "C" {
     fn kill(pid: i32, signal: i32) -> i32;
+    fn geteuid() -> u32;
+}
+
+/// For a test that needs root (`chattr`, `mount`): whether it runs as root. When not, it says
+/// so on stderr, and the test returns early, skipped.
+pub fn runs_as_root(needed_for: &str) -> bool {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    let root = unsafe { geteuid() } == 0;
+    if !root {
+        eprintln!("skipped: this test needs root ({needed_for})");
+    }
+    root
 }
 
 /// Sends `signal` to `pid`, or to the process group `-pid`: a test's own children only.

@@ -57,9 +57,9 @@ fn deactivate_puts_back_what_tool_pvm_env_replaced_in_every_shell() {
             format!("{script}\n{script}\n{SHOW}\ndeactivate\n{SHOW}\n"),
         )
         .unwrap();
-        let out = Command::new(program)
+        let out = sandbox
+            .with_pvm_on_path(program)
             .arg(&file)
-            .current_dir(&sandbox.project)
             .env("FOO", BEFORE)
             .env_remove("BAR")
             .env_remove("VIRTUAL_ENV")
@@ -74,10 +74,10 @@ fn deactivate_puts_back_what_tool_pvm_env_replaced_in_every_shell() {
         );
     }
     let script = activation(&sandbox, "nu");
-    let out = Command::new(nu())
+    let out = sandbox
+        .with_pvm_on_path(nu())
         .arg("-c")
         .arg(format!("{script}\n^{SHOW}\ndeactivate\n^{SHOW}\n"))
-        .current_dir(&sandbox.project)
         .env("FOO", BEFORE)
         .env_remove("BAR")
         .output()
