@@ -141,7 +141,7 @@ impl Verdict {
 
 pub fn finder(store: &Store) -> Finder {
     Finder::new(
-        SearchPaths::from_env(Some(store.pythons_dir())),
+        SearchPaths::new(crate::config::Config::get(), Some(store.pythons_dir())),
         Some(store.cache_dir().join("interpreters")),
     )
 }

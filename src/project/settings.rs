@@ -140,10 +140,7 @@ impl PythonDownloads {
 
     /// The setting in force: `PVM_PYTHON_DOWNLOADS` over `[tool.pvm] python-downloads`.
     pub fn in_force(setting: PythonDownloads) -> Result<PythonDownloads, String> {
-        match std::env::var("PVM_PYTHON_DOWNLOADS")
-            .ok()
-            .filter(|v| !v.trim().is_empty())
-        {
+        match &crate::config::Config::get().pvm_python_downloads {
             None => Ok(setting),
             Some(value) => match value.trim() {
                 "automatic" => Ok(PythonDownloads::Automatic),
@@ -175,10 +172,7 @@ impl UvDownloads {
 
     /// The setting in force: `PVM_UV_DOWNLOADS` over `[tool.pvm] uv-downloads`.
     pub fn in_force(setting: UvDownloads) -> Result<UvDownloads, String> {
-        match std::env::var("PVM_UV_DOWNLOADS")
-            .ok()
-            .filter(|v| !v.trim().is_empty())
-        {
+        match &crate::config::Config::get().pvm_uv_downloads {
             None => Ok(setting),
             Some(value) => match value.trim() {
                 "automatic" => Ok(UvDownloads::Automatic),
@@ -194,9 +188,9 @@ impl UvDownloads {
 /// The mirror in force: `PVM_PYTHON_MIRROR` over `[tool.pvm] python-mirror`. A folder the
 /// setting names relatively is in the project at `root`, wherever pvm runs from.
 pub fn python_mirror(setting: Option<&str>, root: &std::path::Path) -> Option<String> {
-    std::env::var("PVM_PYTHON_MIRROR")
-        .ok()
-        .filter(|v| !v.trim().is_empty())
+    crate::config::Config::get()
+        .pvm_python_mirror
+        .clone()
         .or_else(|| setting.map(|mirror| in_project(mirror, root)))
 }
 

@@ -86,9 +86,7 @@ pub fn project_request(
     flag: Option<&str>,
     project: &Project,
 ) -> Result<SourcedRequest, PythonError> {
-    let env = std::env::var("PVM_PYTHON")
-        .ok()
-        .filter(|value| !value.trim().is_empty());
+    let env = crate::config::Config::get().pvm_python.clone();
     let parse = |text: &str, source: RequestSource| {
         InterpreterRequest::parse(text)
             .map(|request| SourcedRequest {
