@@ -620,7 +620,8 @@ fn build(
 }
 
 /// What an editor needs: `pvm info --json`.
-#[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ProjectInfo {
     /// The project root (canonical).
     pub project: PathBuf,

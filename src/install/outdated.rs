@@ -4,7 +4,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::backend::Backend;
@@ -14,7 +13,8 @@ use crate::project::Sources;
 use crate::venv::Layout;
 
 /// One package, as `pvm outdated --json` prints it.
-#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Outdated {
     pub name: String,
     pub installed: String,

@@ -29,7 +29,8 @@ pub const OFFICIAL_BASE: &str =
     "https://github.com/astral-sh/python-build-standalone/releases/download";
 
 /// One installable build.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Build {
     pub version: String,
     pub os: String,

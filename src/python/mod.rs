@@ -310,7 +310,8 @@ fn executable_in(path: &Path) -> Option<PathBuf> {
 }
 
 /// One interpreter, as `pvm python list --json` prints it.
-#[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct InterpreterSummary {
     /// `3.12.1`
     pub version: String,
