@@ -177,15 +177,15 @@ fn schemas() -> Vec<(&'static str, String)> {
         ),
         (
             "pylock.schema.json",
-            render(schemars::schema_for!(pvm::install::pylock::PyLock)),
+            render(schemars::schema_for!(pvm::lock::pylock::PyLock)),
         ),
         (
             "pvm-outdated.schema.json",
-            render(schemars::schema_for!(Vec<pvm::install::outdated::Outdated>)),
+            render(schemars::schema_for!(Vec<pvm::site::outdated::Outdated>)),
         ),
         (
             "pvm-tree.schema.json",
-            render(schemars::schema_for!(Vec<pvm::install::tree::TreeNode>)),
+            render(schemars::schema_for!(Vec<pvm::site::tree::TreeNode>)),
         ),
         (
             "pvm-list.schema.json",

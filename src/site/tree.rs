@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::site::Dist;
+use super::Dist;
 use crate::pep::{self, ExtraName, MarkerEnvironment, Requirement};
 
 /// One package in the tree.
