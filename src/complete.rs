@@ -14,7 +14,7 @@ use crate::store::Store;
 
 /// Env names in the store, with their project as help.
 pub fn env_names() -> Vec<CompletionCandidate> {
-    let Ok(store) = Store::from_env() else {
+    let Ok(store) = Store::from_config(crate::config::Config::get()) else {
         return Vec::new();
     };
     store
@@ -30,7 +30,7 @@ pub fn env_names() -> Vec<CompletionCandidate> {
 /// The current project, if the folder (or `--project`) holds one; completions stay quiet
 /// without.
 fn current_project() -> Option<Project> {
-    Project::discover(&std::env::current_dir().ok()?).ok()
+    Project::discover(&crate::config::Config::get().current_dir().ok()?).ok()
 }
 
 /// The project's dependency groups.
@@ -123,9 +123,8 @@ fn command_word_given() -> bool {
         return false;
     };
     let words = &args[dashdash + 1..];
-    let current = std::env::var("_CLAP_COMPLETE_INDEX")
-        .ok()
-        .and_then(|index| index.parse().ok())
+    let current = crate::config::Config::get()
+        .complete_index
         .unwrap_or(words.len().saturating_sub(1));
     let Some(run) = words.iter().position(|word| word == "run") else {
         return false;
@@ -155,7 +154,7 @@ fn project() -> Option<Project> {
     });
     match given {
         Some(dir) => Project::at(&dir).ok(),
-        None => Project::discover(&std::env::current_dir().ok()?).ok(),
+        None => Project::discover(&crate::config::Config::get().current_dir().ok()?).ok(),
     }
 }
 
@@ -174,7 +173,7 @@ pub fn run_targets() -> Vec<CompletionCandidate> {
             CompletionCandidate::new(name).help(help.map(Into::into))
         })
         .collect();
-    if let Ok(store) = Store::from_env() {
+    if let Ok(store) = Store::from_config(crate::config::Config::get()) {
         let env = store.env_of(&project);
         let bin = match env.metadata() {
             Some(metadata) => env.dir.join(&metadata.python.facts.scheme.scripts),
@@ -196,8 +195,12 @@ pub fn run_targets() -> Vec<CompletionCandidate> {
 /// Interpreter versions that are installed, from folder names alone (nothing is run): every
 /// full version and its `X.Y`, newest first, without those pvm cannot make envs for.
 pub fn python_versions() -> Vec<CompletionCandidate> {
-    let search =
-        crate::python::SearchPaths::from_env(Store::from_env().ok().map(|s| s.pythons_dir()));
+    let search = crate::python::SearchPaths::new(
+        crate::config::Config::get(),
+        Store::from_config(crate::config::Config::get())
+            .ok()
+            .map(|s| s.pythons_dir()),
+    );
     let mut versions = BTreeSet::new();
     let folders = [
         search.pvm_pythons.clone(),

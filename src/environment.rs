@@ -146,7 +146,7 @@ impl Verdict {
 
 pub fn finder(store: &Store) -> Finder {
     Finder::new(
-        SearchPaths::from_env(Some(store.pythons_dir())),
+        SearchPaths::new(crate::config::Config::get(), Some(store.pythons_dir())),
         Some(store.cache_dir().join("interpreters")),
     )
 }
@@ -622,7 +622,8 @@ fn build(
 }
 
 /// What an editor needs: `pvm info --json`.
-#[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ProjectInfo {
     /// The project root (canonical).
     pub project: PathBuf,

@@ -15,15 +15,21 @@ pub const METADATA: &str = "metadata";
 pub const PYTHON_INSTALL: &str = "python-install";
 
 pub fn pause(point: &str) {
-    if std::env::var_os("PVM_FAULT_PAUSE").is_none_or(|wanted| wanted != point) {
+    let config = crate::config::Config::get();
+    if config
+        .pvm_fault_pause
+        .as_ref()
+        .is_none_or(|wanted| wanted != point)
+    {
         return;
     }
-    let mark = std::env::var_os("PVM_FAULT_MARK").map(std::path::PathBuf::from);
+    let mark = config.pvm_fault_mark.clone();
     if let Some(mark) = &mark {
         let _ = std::fs::write(mark, point);
     }
-    let seconds = std::env::var("PVM_FAULT_PAUSE_SECS")
-        .ok()
+    let seconds = config
+        .pvm_fault_pause_secs
+        .as_ref()
         .and_then(|s| s.parse().ok())
         .unwrap_or(60);
     // In slices: the test lets pvm go on by removing the mark, and a pvm that catches Ctrl-C

@@ -52,14 +52,14 @@ impl Hint for HttpError {
 
 /// The wait allowed for a connection and for each read: `PVM_HTTP_TIMEOUT`, else 30 s.
 pub fn timeout() -> Result<Duration, HttpError> {
-    parse_timeout(std::env::var(TIMEOUT_VAR).ok())
+    parse_timeout(crate::config::Config::get().pvm_http_timeout.clone())
 }
 
 /// `PVM_HTTP_TIMEOUT` when it is set (and valid): what the installers pvm starts are given too.
 pub fn timeout_set() -> Option<Duration> {
-    std::env::var(TIMEOUT_VAR)
-        .ok()
-        .filter(|text| !text.trim().is_empty())
+    crate::config::Config::get()
+        .pvm_http_timeout
+        .clone()
         .and_then(|text| parse_timeout(Some(text)).ok())
 }
 
@@ -88,7 +88,7 @@ fn agent_with(timeout: Duration) -> ureq::Agent {
         // each may keep its connection for the next.
         .max_idle_connections(crate::parallel::IO_WORKERS)
         .max_idle_connections_per_host(crate::parallel::IO_WORKERS);
-    if let Some(file) = std::env::var_os("SSL_CERT_FILE").filter(|f| !f.is_empty())
+    if let Some(file) = &crate::config::Config::get().ssl_cert_file
         && let Ok(pem) = std::fs::read(file)
     {
         let certs: Vec<_> = ureq::tls::parse_pem(&pem)

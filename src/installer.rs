@@ -116,18 +116,20 @@ pub struct InstallFlags {
 /// (`tools/uv-<version>/`): a user's own uv always wins.
 pub fn find_uv() -> Option<PathBuf> {
     user_uv().or_else(|| {
-        let store = crate::store::Store::from_env().ok()?;
+        let store = crate::store::Store::from_config(crate::config::Config::get()).ok()?;
         crate::tools::uv::installed(&store.root)
     })
 }
 
 /// The user's own uv: `PVM_UV`, else `uv` on `PATH`.
 pub fn user_uv() -> Option<PathBuf> {
-    if let Some(path) = std::env::var_os("PVM_UV").filter(|p| !p.is_empty()) {
-        return Some(PathBuf::from(path));
+    let config = crate::config::Config::get();
+    if let Some(path) = &config.pvm_uv {
+        return Some(path.clone());
     }
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
+    config
+        .path_dirs()
+        .into_iter()
         .map(|dir| dir.join("uv"))
         .find(|candidate| candidate.is_file())
 }
@@ -166,11 +168,20 @@ impl Backend {
         // pvm's download timeout holds for the installer's downloads too (under the same env
         // lock), unless the installer's own variable says otherwise.
         if let Some(timeout) = crate::http::timeout_set() {
-            let (var, value) = match self {
-                Backend::Uv(_) => ("UV_HTTP_TIMEOUT", timeout.as_secs_f64().ceil().to_string()),
-                Backend::Pip => ("PIP_TIMEOUT", timeout.as_secs_f64().to_string()),
+            let config = crate::config::Config::get();
+            let (var, value, users) = match self {
+                Backend::Uv(_) => (
+                    "UV_HTTP_TIMEOUT",
+                    timeout.as_secs_f64().ceil().to_string(),
+                    &config.uv_http_timeout,
+                ),
+                Backend::Pip => (
+                    "PIP_TIMEOUT",
+                    timeout.as_secs_f64().to_string(),
+                    &config.pip_timeout,
+                ),
             };
-            if std::env::var_os(var).is_none() {
+            if users.is_none() {
                 command.env(var, value);
             }
         }

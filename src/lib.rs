@@ -7,6 +7,7 @@
 pub mod cli;
 pub mod commands;
 pub mod complete;
+pub mod config;
 pub mod environment;
 pub mod faults;
 pub mod fingerprint;

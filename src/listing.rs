@@ -3,7 +3,6 @@
 use std::path::PathBuf;
 
 use jiff::Timestamp;
-use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::environment::{self, Verdict};
@@ -12,7 +11,8 @@ use crate::project::{MANIFEST, Project};
 use crate::python::{InterpreterRequest, SourcedRequest, facts::FileStamp};
 use crate::store::{Env, Store};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     /// Ready: the next run execs at once.
@@ -37,7 +37,8 @@ impl std::fmt::Display for Status {
 }
 
 /// One env, as `pvm list --json` prints it.
-#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct EnvSummary {
     /// The env's folder name in the store: what `pvm remove NAME` takes.
     pub name: String,
@@ -61,11 +62,11 @@ pub struct EnvSummary {
     /// Bytes on disk.
     pub size_bytes: u64,
     /// When a command last ran in the env (RFC 3339).
-    #[schemars(with = "Option<String>")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
     pub last_used: Option<Timestamp>,
-    #[schemars(with = "Option<String>")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
     pub created: Option<Timestamp>,
-    #[schemars(with = "Option<String>")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
     pub synced: Option<Timestamp>,
 }
 

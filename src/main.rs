@@ -1,4 +1,4 @@
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 unsafe extern "C" {
     fn signal(signum: i32, handler: usize) -> usize;
@@ -16,7 +16,7 @@ fn main() {
         .var(pvm::generated::COMPLETE_VAR)
         .completer("pvm")
         .complete();
-    let cli = match pvm::cli::Cli::try_parse() {
+    let cli = match parse() {
         Ok(cli) => cli,
         Err(err) => {
             let err = pvm::cli::retip(err, std::env::args().skip(1));
@@ -38,4 +38,19 @@ fn main() {
         }
     };
     std::process::exit(code);
+}
+
+/// `Cli::try_parse`, without freeing the CLI definition afterwards: the process ends (or execs)
+/// long before it matters, and dropping two dozen subcommands' definitions is a good part of
+/// what parsing costs at each start.
+fn parse() -> Result<pvm::cli::Cli, clap::Error> {
+    let mut command = pvm::cli::Cli::command();
+    let parsed = command
+        .try_get_matches_from_mut(std::env::args_os())
+        .and_then(|mut matches| {
+            pvm::cli::Cli::from_arg_matches_mut(&mut matches)
+                .map_err(|err| err.format(&mut pvm::cli::Cli::command()))
+        });
+    std::mem::forget(command);
+    parsed
 }

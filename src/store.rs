@@ -277,13 +277,12 @@ pub struct Store {
 
 impl Store {
     /// `PVM_HOME`, else the platform's cache folder (`~/.cache/pvm`, `~/Library/Caches/pvm`).
-    pub fn from_env() -> Result<Store, StoreError> {
-        if let Some(home) = std::env::var_os("PVM_HOME").filter(|home| !home.is_empty()) {
-            let home = PathBuf::from(home);
+    pub fn from_config(config: &crate::config::Config) -> Result<Store, StoreError> {
+        if let Some(home) = config.pvm_home.clone() {
             // `~/…` as a shell would have expanded it; anything else relative is refused, or the
             // store would move with the current folder.
             let home = match home.strip_prefix("~") {
-                Ok(rest) => std::env::home_dir().ok_or(StoreError::NoHome)?.join(rest),
+                Ok(rest) => config.home.as_ref().ok_or(StoreError::NoHome)?.join(rest),
                 Err(_) => home,
             };
             if home.is_relative() {
@@ -291,8 +290,8 @@ impl Store {
             }
             return Ok(Store::at(home));
         }
-        let dirs = directories::BaseDirs::new().ok_or(StoreError::NoHome)?;
-        Ok(Store::at(dirs.cache_dir().join("pvm")))
+        let cache = config.cache_home.as_ref().ok_or(StoreError::NoHome)?;
+        Ok(Store::at(cache.join("pvm")))
     }
 
     pub fn at(root: PathBuf) -> Store {

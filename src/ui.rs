@@ -185,10 +185,7 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
 
 /// How wide stdout is: `COLUMNS` when set, else the terminal's width; `None` for a pipe.
 fn output_width() -> Option<usize> {
-    if let Some(columns) = std::env::var("COLUMNS")
-        .ok()
-        .and_then(|c| c.trim().parse().ok())
-    {
+    if let Some(columns) = crate::config::Config::get().columns {
         return Some(columns);
     }
     if !std::io::stdout().is_terminal() {

@@ -35,21 +35,23 @@ pub use error::{UserError, print_error};
 pub struct Context {
     pub ui: Ui,
     pub project_dir: Option<PathBuf>,
+    /// The environment, read once.
+    pub config: &'static crate::config::Config,
 }
 
 impl Context {
     pub fn store(&self) -> anyhow::Result<Store> {
-        let store = Store::from_env()?;
+        let store = Store::from_config(self.config)?;
         store.check_folders()?;
         Ok(store)
     }
 
     /// The project: `--project DIR`, else the nearest one upward from the current folder.
     pub fn project(&self) -> anyhow::Result<Project> {
-        crate::project::sources::check_environment()?;
+        crate::project::sources::check_environment(self.config)?;
         Ok(match &self.project_dir {
             Some(dir) => Project::at(dir)?,
-            None => Project::discover(&std::env::current_dir()?)?,
+            None => Project::discover(&self.config.current_dir()?)?,
         })
     }
 }
@@ -59,6 +61,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
     let ctx = Context {
         ui: Ui::new(cli.global.quiet, cli.global.color),
         project_dir: cli.global.project,
+        config: crate::config::Config::get(),
     };
     // The commands that change the project's files: a Ctrl-C (or SIGTERM) puts the files back
     // rather than leaving half an edit (see `transaction`).

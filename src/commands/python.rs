@@ -97,7 +97,7 @@ fn pin(ctx: &Context, finder: &Finder, text: &str, force: bool) -> anyhow::Resul
         .map_err(|err| not_installed(err, &request.request, text))?;
     let dir = match ctx.project() {
         Ok(project) => project.root,
-        Err(_) if ctx.project_dir.is_none() => project::absolute(&std::env::current_dir()?),
+        Err(_) if ctx.project_dir.is_none() => project::absolute(&ctx.config.current_dir()?),
         Err(err) => return Err(err),
     };
     // Every later env of the project would refuse it: refused here, as uv and poetry do.

@@ -81,11 +81,11 @@ pub fn run(ctx: &Context, args: RunArgs) -> anyhow::Result<i32> {
 
     refuse_foreign_pip(&argv, &ready.layout)?;
     let bin = &ready.layout.bin;
-    let old_path = std::env::var_os("PATH").unwrap_or_default();
+    let old_path = ctx.config.path_or_empty();
     let front = overlay.iter().map(|o| o.bin.clone()).chain([bin.clone()]);
-    let path = std::env::join_paths(front.chain(std::env::split_paths(&old_path)))?;
+    let path = std::env::join_paths(front.chain(std::env::split_paths(old_path)))?;
     if argv[0].as_encoded_bytes().contains(&b'/') && !Path::new(&argv[0]).exists() {
-        let cwd = std::env::current_dir().unwrap_or_default();
+        let cwd = ctx.config.current_dir().unwrap_or_default();
         return Err(UserError::new(format!(
             "no file `{}` (looked from {})",
             argv[0].to_string_lossy(),
@@ -120,7 +120,7 @@ pub fn run(ctx: &Context, args: RunArgs) -> anyhow::Result<i32> {
         .envs(&settings.env);
     if let Some(overlay) = &overlay {
         // In front of the env's site-packages; the env's own packages are still seen.
-        let old = std::env::var_os("PYTHONPATH").unwrap_or_default();
+        let old = ctx.config.pythonpath.clone().unwrap_or_default();
         // An empty entry would put the current folder on sys.path, before the stdlib.
         let paths = std::iter::once(overlay.dir.clone())
             .chain(std::env::split_paths(&old).filter(|p| !p.as_os_str().is_empty()));

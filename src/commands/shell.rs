@@ -26,11 +26,8 @@ fn ready_env(
 }
 
 /// The user's shell, from `$SHELL`.
-fn user_shell() -> (PathBuf, Option<ShellKind>) {
-    let path = std::env::var_os("SHELL")
-        .filter(|shell| !shell.is_empty())
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/bin/sh"));
+fn user_shell(config: &crate::config::Config) -> (PathBuf, Option<ShellKind>) {
+    let path = (config.shell.clone()).unwrap_or_else(|| PathBuf::from("/bin/sh"));
     let kind = match path
         .file_name()
         .and_then(|name| name.to_str())
@@ -76,7 +73,10 @@ fn set_variable(shell: ShellKind, key: &str, value: &str) -> String {
 pub fn activate(ctx: &Context, args: ActivateArgs) -> anyhow::Result<i32> {
     let (ready, project) = ready_env(ctx, None)?;
     // Any other shell is taken for a POSIX one.
-    let shell = args.shell.or(user_shell().1).unwrap_or(ShellKind::Bash);
+    let shell = args
+        .shell
+        .or(user_shell(ctx.config).1)
+        .unwrap_or(ShellKind::Bash);
     let mut out = activation(&ready.layout.bin, shell);
     for line in env_lines(shell, &project.manifest.settings.env) {
         out.push('\n');
@@ -158,7 +158,7 @@ fn register_restore(shell: ShellKind, code: &str) -> String {
 
 pub fn shell(ctx: &Context, args: ShellArgs) -> anyhow::Result<i32> {
     let (ready, project) = ready_env(ctx, args.python.as_deref())?;
-    if std::env::var_os("VIRTUAL_ENV").is_some_and(|active| Path::new(&active) == ready.env.dir) {
+    if ctx.config.virtual_env.as_ref() == Some(&ready.env.dir) {
         return Err(UserError::new(format!(
             "this shell is already inside {}",
             ready.env.dir.display()
@@ -167,7 +167,7 @@ pub fn shell(ctx: &Context, args: ShellArgs) -> anyhow::Result<i32> {
         .into());
     }
     ready.env.touch_used();
-    let (path, kind) = user_shell();
+    let (path, kind) = user_shell(ctx.config);
     let bin = &ready.layout.bin;
     let store = ctx.store()?;
     let rc_dir = store.cache_dir().join("shell");
@@ -213,7 +213,7 @@ pub fn shell(ctx: &Context, args: ShellArgs) -> anyhow::Result<i32> {
                 ".zshrc",
                 "if [ -n \"$PVM_ZDOTDIR\" ]; then ZDOTDIR=\"$PVM_ZDOTDIR\"; else unset ZDOTDIR; fi\n[ -f \"${ZDOTDIR:-$HOME}/.zshrc\" ] && . \"${ZDOTDIR:-$HOME}/.zshrc\"\n. \"$PVM_ACTIVATE\"\neval \"$PVM_ACTIVATE_ENV\"\nunset PVM_ACTIVATE PVM_ACTIVATE_ENV PVM_ZDOTDIR\n",
             )?;
-            let old: OsString = std::env::var_os("ZDOTDIR").unwrap_or_default();
+            let old: OsString = ctx.config.zdotdir.clone().unwrap_or_default();
             command
                 .arg("-i")
                 .env("PVM_ZDOTDIR", old)
@@ -231,14 +231,14 @@ pub fn shell(ctx: &Context, args: ShellArgs) -> anyhow::Result<i32> {
         }
         _ => {
             // Any other shell: the environment an activate script would set up.
-            let old_path = std::env::var_os("PATH").unwrap_or_default();
             let new_path = std::env::join_paths(
-                std::iter::once(bin.clone()).chain(std::env::split_paths(&old_path)),
+                std::iter::once(bin.clone())
+                    .chain(std::env::split_paths(ctx.config.path_or_empty())),
             )?;
             let prompt = format!(
                 "({}) {}",
                 project.name(),
-                std::env::var("PS1").unwrap_or_else(|_| "$ ".into())
+                ctx.config.ps1.as_deref().unwrap_or("$ ")
             );
             // No `deactivate` here to undo anything: `[tool.pvm.env]` goes into the environment.
             command

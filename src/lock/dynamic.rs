@@ -176,7 +176,9 @@ pub fn build_metadata(
 /// `cache/build-metadata/<key>.json`: the key is the project's folder (a `setup.py` may read
 /// any file beside it), its build inputs and the interpreter's version.
 fn cache_file(project: &Project, facts: &Facts) -> Option<PathBuf> {
-    let cache = crate::store::Store::from_env().ok()?.cache_dir();
+    let cache = crate::store::Store::from_config(crate::config::Config::get())
+        .ok()?
+        .cache_dir();
     let inputs = package::build_inputs(project)?;
     let key = fsutil::sha256_parts([
         CACHE_FORMAT.as_bytes(),

@@ -6,7 +6,6 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::fsutil;
@@ -22,11 +21,15 @@ pub const LEGACY_LOCK_FILE: &str = "pvm.lock";
 const PVM_TABLE_VERSION: u32 = 2;
 
 /// A `pylock.toml` (PEP 751). Unknown keys are kept out, not refused: other tools write more.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
-#[schemars(
-    title = "pylock.toml",
-    description = "A PEP 751 lock file, as pvm writes it (with its [tool.pvm] table)"
+#[cfg_attr(
+    feature = "schema",
+    schemars(
+        title = "pylock.toml",
+        description = "A PEP 751 lock file, as pvm writes it (with its [tool.pvm] table)"
+    )
 )]
 pub struct PyLock {
     /// `1.0`.
@@ -52,14 +55,16 @@ pub struct PyLock {
     pub tool: Option<Tool>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Tool {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pvm: Option<PvmTable>,
 }
 
 /// pvm's own table: whether the lock is current, and how it was made.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub struct PvmTable {
     /// sha256 of what was resolved: every requirement (dependencies, extras, groups),
@@ -77,7 +82,8 @@ pub struct PvmTable {
 }
 
 /// One package of the lock.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub struct Package {
     pub name: String,
@@ -103,7 +109,8 @@ pub struct Package {
     pub wheels: Vec<Artifact>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub struct Directory {
     pub path: String,
@@ -112,7 +119,8 @@ pub struct Directory {
 }
 
 /// A file: a wheel, an sdist or an archive.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub struct Artifact {
     /// The file name, when neither URL nor path give it.
@@ -124,7 +132,7 @@ pub struct Artifact {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(with = "Option<String>")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
     pub upload_time: Option<toml::value::Datetime>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<u64>,

@@ -106,7 +106,8 @@ pub fn build_inputs(project: &Project) -> Option<String> {
 }
 
 /// How the project itself is installed in its env, as recorded after a sync.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct InstalledProject {
     /// The distribution's name, as its metadata spells it (normalized).
     pub name: String,

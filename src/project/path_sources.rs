@@ -8,7 +8,6 @@
 
 use std::path::{Component, Path, PathBuf};
 
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::Project;
@@ -16,7 +15,8 @@ use super::selection::SelectionError;
 use crate::pep::{self, Requirement};
 
 /// One entry of `[tool.pvm.sources]`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct SourceEntry {
     /// A folder or an archive (`.whl`, `.tar.gz`, `.zip`), relative to the project root.

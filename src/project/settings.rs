@@ -2,15 +2,18 @@
 
 use std::collections::BTreeMap;
 
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::path_sources::SourceEntry;
 
 /// pvm's own settings: the `[tool.pvm]` table.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
-#[schemars(title = "[tool.pvm]", description = "pvm's settings in pyproject.toml")]
+#[cfg_attr(
+    feature = "schema",
+    schemars(title = "[tool.pvm]", description = "pvm's settings in pyproject.toml")
+)]
 pub struct Settings {
     /// Interpreter request: a version (`3.12`), a PEP 440 specifier (`>=3.10,<3.13`), an
     /// implementation and version (`pypy3.10`), an executable name or a path.
@@ -56,13 +59,13 @@ pub struct Settings {
     pub installer: Installer,
     /// Put pip into every env (from the interpreter's own bundled wheel, without the network).
     #[serde(default = "yes", skip_serializing_if = "is_true")]
-    #[schemars(default = "yes")]
+    #[cfg_attr(feature = "schema", schemars(default = "yes"))]
     pub seed_pip: bool,
     /// Whether `pvm sync`, `pvm run` and `pvm add` write `pylock.toml` when the project has
     /// none (as uv, poetry and pdm do). `false`: a current lock is used, none is ever written
     /// by a sync (`pvm lock` still writes one).
     #[serde(default = "yes", skip_serializing_if = "is_true")]
-    #[schemars(default = "yes")]
+    #[cfg_attr(feature = "schema", schemars(default = "yes"))]
     pub lock: bool,
     /// Environment variables set for `pvm run`.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -103,7 +106,8 @@ impl Default for Settings {
 }
 
 /// A named command: a command line split like a shell would (`"pytest -q"`), or its words.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 pub enum Script {
     Line(String),
@@ -111,7 +115,8 @@ pub enum Script {
 }
 
 /// One member of a `conflicts` set: `{ group = "name" }` or `{ extra = "name" }`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ConflictItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -121,7 +126,8 @@ pub struct ConflictItem {
 }
 
 /// `python-downloads`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum PythonDownloads {
     /// Install a missing Python on demand, and say so.
@@ -140,10 +146,7 @@ impl PythonDownloads {
 
     /// The setting in force: `PVM_PYTHON_DOWNLOADS` over `[tool.pvm] python-downloads`.
     pub fn in_force(setting: PythonDownloads) -> Result<PythonDownloads, String> {
-        match std::env::var("PVM_PYTHON_DOWNLOADS")
-            .ok()
-            .filter(|v| !v.trim().is_empty())
-        {
+        match &crate::config::Config::get().pvm_python_downloads {
             None => Ok(setting),
             Some(value) => match value.trim() {
                 "automatic" => Ok(PythonDownloads::Automatic),
@@ -158,7 +161,8 @@ impl PythonDownloads {
 }
 
 /// `uv-downloads`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum UvDownloads {
     /// Fetch pvm's pinned uv from the index when no uv is configured.
@@ -175,10 +179,7 @@ impl UvDownloads {
 
     /// The setting in force: `PVM_UV_DOWNLOADS` over `[tool.pvm] uv-downloads`.
     pub fn in_force(setting: UvDownloads) -> Result<UvDownloads, String> {
-        match std::env::var("PVM_UV_DOWNLOADS")
-            .ok()
-            .filter(|v| !v.trim().is_empty())
-        {
+        match &crate::config::Config::get().pvm_uv_downloads {
             None => Ok(setting),
             Some(value) => match value.trim() {
                 "automatic" => Ok(UvDownloads::Automatic),
@@ -194,9 +195,9 @@ impl UvDownloads {
 /// The mirror in force: `PVM_PYTHON_MIRROR` over `[tool.pvm] python-mirror`. A folder the
 /// setting names relatively is in the project at `root`, wherever pvm runs from.
 pub fn python_mirror(setting: Option<&str>, root: &std::path::Path) -> Option<String> {
-    std::env::var("PVM_PYTHON_MIRROR")
-        .ok()
-        .filter(|v| !v.trim().is_empty())
+    crate::config::Config::get()
+        .pvm_python_mirror
+        .clone()
         .or_else(|| setting.map(|mirror| in_project(mirror, root)))
 }
 
@@ -208,7 +209,8 @@ fn in_project(mirror: &str, root: &std::path::Path) -> String {
     }
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Installer {
     /// uv when it is on `PATH` and supports the interpreter, pip otherwise.

@@ -24,27 +24,29 @@ pub struct Sources {
 impl Sources {
     pub fn for_project(project: &Project) -> Sources {
         let settings = &project.manifest.settings;
-        let var = |name: &str| {
-            std::env::var(name)
-                .ok()
-                .filter(|value| !value.trim().is_empty())
+        let config = crate::config::Config::get();
+        let flag = |var: &Option<String>, default: bool| {
+            var.as_deref()
+                .map_or(default, |value| parse_flag(value).unwrap_or(default))
         };
-        let flag = |name: &str, default: bool| {
-            var(name).map_or(default, |value| parse_flag(&value).unwrap_or(default))
-        };
-        let find_links = var("PVM_FIND_LINKS")
+        let find_links = config
+            .pvm_find_links
+            .as_ref()
             .map(|value| value.split_whitespace().map(String::from).collect())
             .unwrap_or_else(|| settings.find_links.clone());
         Sources {
-            index_url: var("PVM_INDEX_URL").or_else(|| settings.index_url.clone()),
+            index_url: config
+                .pvm_index_url
+                .clone()
+                .or_else(|| settings.index_url.clone()),
             extra_index_urls: settings.extra_index_urls.clone(),
             find_links: find_links
                 .iter()
                 .map(|link| resolve_link(link, &project.root))
                 .collect(),
             find_links_written: find_links,
-            no_index: flag("PVM_NO_INDEX", settings.no_index),
-            offline: flag("PVM_OFFLINE", settings.offline),
+            no_index: flag(&config.pvm_no_index, settings.no_index),
+            offline: flag(&config.pvm_offline, settings.offline),
         }
     }
 }
@@ -88,12 +90,16 @@ fn parse_flag(value: &str) -> Option<bool> {
 
 /// Checks the yes/no variables: a value that is neither is an error naming the variable,
 /// never a silent `false`.
-pub fn check_environment() -> Result<(), super::ProjectError> {
-    for name in FLAG_VARIABLES {
-        if let Some(value) = std::env::var(name).ok().filter(|v| !v.trim().is_empty())
-            && parse_flag(&value).is_none()
+pub fn check_environment(config: &crate::config::Config) -> Result<(), super::ProjectError> {
+    for (name, value) in config.source_variables() {
+        if let Some(value) = value
+            && FLAG_VARIABLES.contains(&name)
+            && parse_flag(value).is_none()
         {
-            return Err(super::ProjectError::BadVariable { name, value });
+            return Err(super::ProjectError::BadVariable {
+                name,
+                value: value.to_string(),
+            });
         }
     }
     Ok(())
@@ -102,11 +108,9 @@ pub fn check_environment() -> Result<(), super::ProjectError> {
 /// The source variables set in the environment, as `NAME=value`: when an install finds no
 /// version, they may be why.
 pub fn overriding_variables() -> Vec<String> {
-    SOURCE_VARIABLES
-        .iter()
-        .filter_map(|name| {
-            let value = std::env::var(name).ok().filter(|v| !v.trim().is_empty())?;
-            Some(format!("{name}={value}"))
-        })
+    crate::config::Config::get()
+        .source_variables()
+        .into_iter()
+        .filter_map(|(name, value)| Some(format!("{name}={}", value?)))
         .collect()
 }

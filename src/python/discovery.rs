@@ -11,7 +11,8 @@ use serde::{Deserialize, Serialize};
 use super::request::{find_python_version_file, read_version_file};
 
 /// Where a candidate was found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Origin {
     /// Installed by pvm into `$PVM_HOME/pythons`.
@@ -44,34 +45,37 @@ pub struct Candidate {
     pub is_script: bool,
 }
 
-/// The places discovery looks, read from the environment once.
+/// The places discovery looks, from the [`Config`](crate::config::Config).
 #[derive(Debug, Clone)]
 pub struct SearchPaths {
     pub pvm_pythons: Option<PathBuf>,
     pub pyenv_root: Option<PathBuf>,
     pub uv_pythons: Option<PathBuf>,
     pub path: Option<OsString>,
+    /// What pyenv's shims would pick: `PYENV_VERSION`, else the `.python-version` found from
+    /// `PYENV_DIR` (else the working folder) upward.
+    pub pyenv_version: Option<String>,
+    pub pyenv_dir: Option<PathBuf>,
 }
 
 impl SearchPaths {
     /// `pvm_pythons`: the store's folder of interpreters pvm installed, when there is a store.
-    pub fn from_env(pvm_pythons: Option<PathBuf>) -> SearchPaths {
-        let home = std::env::home_dir();
-        let var = |name: &str| std::env::var_os(name).filter(|value| !value.is_empty());
-        let pyenv_root = var("PYENV_ROOT")
-            .map(PathBuf::from)
-            .or_else(|| home.as_ref().map(|home| home.join(".pyenv")));
-        let uv_pythons = var("UV_PYTHON_INSTALL_DIR").map(PathBuf::from).or_else(|| {
-            var("XDG_DATA_HOME")
-                .map(PathBuf::from)
-                .or_else(|| home.as_ref().map(|home| home.join(".local/share")))
+    pub fn new(config: &crate::config::Config, pvm_pythons: Option<PathBuf>) -> SearchPaths {
+        let home = config.home.as_ref();
+        let pyenv_root =
+            (config.pyenv_root.clone()).or_else(|| home.map(|home| home.join(".pyenv")));
+        let uv_pythons = config.uv_python_install_dir.clone().or_else(|| {
+            (config.xdg_data_home.clone())
+                .or_else(|| home.map(|home| home.join(".local/share")))
                 .map(|data| data.join("uv/python"))
         });
         SearchPaths {
             pvm_pythons,
             pyenv_root,
             uv_pythons,
-            path: std::env::var_os("PATH"),
+            path: config.path.clone(),
+            pyenv_version: config.pyenv_version.clone(),
+            pyenv_dir: (config.pyenv_dir.clone()).or_else(|| config.current_dir().ok()),
         }
     }
 
@@ -151,16 +155,11 @@ impl SearchPaths {
     /// shim itself is asked.
     fn resolve_shim(&self, name: &str) -> Option<PathBuf> {
         let root = self.pyenv_root.as_ref()?;
-        let versions: Vec<String> = match std::env::var("PYENV_VERSION")
-            .ok()
-            .filter(|v| !v.trim().is_empty())
-        {
+        let versions: Vec<String> = match &self.pyenv_version {
             Some(text) => text.split(':').map(|v| v.trim().to_string()).collect(),
             None => {
-                let cwd = std::env::var_os("PYENV_DIR")
-                    .map(PathBuf::from)
-                    .or_else(|| std::env::current_dir().ok())?;
-                find_python_version_file(&cwd)
+                let cwd = self.pyenv_dir.as_ref()?;
+                find_python_version_file(cwd)
                     .map(|(_, versions)| versions)
                     .or_else(|| read_version_file(&root.join("version")))?
             }

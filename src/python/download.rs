@@ -30,7 +30,8 @@ pub const OFFICIAL_BASE: &str =
     "https://github.com/astral-sh/python-build-standalone/releases/download";
 
 /// One installable build.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Build {
     pub version: String,
     pub os: String,
@@ -141,9 +142,11 @@ impl Hint for DownloadError {
 /// The table: pvm's own, or (for tests and companies with their own builds) the JSON file
 /// named by `PVM_PYTHON_DOWNLOADS_TABLE`.
 pub fn table() -> Result<Vec<Build>, DownloadError> {
-    match std::env::var_os("PVM_PYTHON_DOWNLOADS_TABLE").filter(|p| !p.is_empty()) {
+    match crate::config::Config::get()
+        .pvm_python_downloads_table
+        .clone()
+    {
         Some(path) => {
-            let path = PathBuf::from(path);
             let mut text = Vec::new();
             let bad = |err: io::Error| DownloadError::BadTable {
                 path: path.clone(),

@@ -171,7 +171,9 @@ pub fn query(path: &Path) -> Result<Facts, QueryError> {
     // From `/`: with `-c`, the current folder comes first on sys.path, and a project's own
     // `json.py` would answer instead of the standard library.
     // A pyenv shim still reads the `.python-version` of the folder pvm runs in.
-    let here = std::env::current_dir().unwrap_or_default();
+    let here = crate::config::Config::get()
+        .current_dir()
+        .unwrap_or_default();
     let mut child = Command::new(path)
         .args(["-E", "-S", "-B", "-c", QUERY])
         .current_dir("/")

@@ -88,9 +88,7 @@ pub fn project_request(
     flag: Option<&str>,
     project: &Project,
 ) -> Result<SourcedRequest, PythonError> {
-    let env = std::env::var("PVM_PYTHON")
-        .ok()
-        .filter(|value| !value.trim().is_empty());
+    let env = crate::config::Config::get().pvm_python.clone();
     let parse = |text: &str, source: RequestSource| {
         InterpreterRequest::parse(text)
             .map(|request| SourcedRequest {
@@ -313,7 +311,8 @@ fn executable_in(path: &Path) -> Option<PathBuf> {
 }
 
 /// One interpreter, as `pvm python list --json` prints it.
-#[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct InterpreterSummary {
     /// `3.12.1`
     pub version: String,

@@ -49,7 +49,11 @@ impl InterpreterRequest {
             || text.starts_with('~')
         {
             let path = match text.strip_prefix("~/") {
-                Some(rest) => std::env::home_dir().unwrap_or_default().join(rest),
+                Some(rest) => crate::config::Config::get()
+                    .home
+                    .clone()
+                    .unwrap_or_default()
+                    .join(rest),
                 None => PathBuf::from(text),
             };
             return Ok(InterpreterRequest::Path(path));

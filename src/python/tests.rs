@@ -69,6 +69,9 @@ impl Machine {
             pyenv_root: Some(self.root.join("pyenv")),
             uv_pythons: Some(self.root.join("uv")),
             path: Some(std::env::join_paths(&self.path).unwrap()),
+            // pyenv's shims decide from the machine's own folder, never the host's.
+            pyenv_version: None,
+            pyenv_dir: Some(self.root.clone()),
         }
     }
 
@@ -475,7 +478,7 @@ fn the_nearest_python_version_file_names_the_versions() {
 
 #[test]
 fn the_project_request_comes_from_the_first_source_that_has_one() {
-    if std::env::var_os("PVM_PYTHON").is_some() {
+    if crate::config::Config::get().pvm_python.is_some() {
         eprintln!("skipped: PVM_PYTHON is set in this test's environment");
         return;
     }

@@ -4,7 +4,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::installer::Backend;
@@ -15,7 +14,8 @@ use crate::site;
 use crate::venv::Layout;
 
 /// One package, as `pvm outdated --json` prints it.
-#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Outdated {
     pub name: String,
     pub installed: String,

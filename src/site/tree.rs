@@ -3,14 +3,14 @@
 
 use std::collections::BTreeMap;
 
-use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::Dist;
 use crate::pep::{self, ExtraName, MarkerEnvironment, Requirement};
 
 /// One package in the tree.
-#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct TreeNode {
     pub name: String,
     /// The installed version; null when the requirement is not installed.

@@ -93,9 +93,8 @@ pub const GET_UV: &str = "install uv (https://docs.astral.sh/uv/) on PATH or set
 /// The table: pvm's own, or the JSON file named by `PVM_UV_DOWNLOADS_TABLE` (tests, companies
 /// with their own build).
 pub fn table() -> Result<Vec<Wheel>, UvToolError> {
-    match std::env::var_os("PVM_UV_DOWNLOADS_TABLE").filter(|p| !p.is_empty()) {
+    match crate::config::Config::get().pvm_uv_downloads_table.clone() {
         Some(path) => {
-            let path = PathBuf::from(path);
             let bad = |message: String| UvToolError::BadTable {
                 path: path.clone(),
                 message,

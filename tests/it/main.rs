@@ -1,6 +1,10 @@
 //! Integration tests: the built `pvm` binary against real interpreters, real envs and a
 //! temporary store per test. One test binary links the dependency graph once.
 
+// Tests set up and read the environment of the pvm they start; pvm itself reads it only in
+// src/config.rs.
+#![allow(clippy::disallowed_methods)]
+
 mod support;
 
 mod add_resolver;
