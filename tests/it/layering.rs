@@ -6,11 +6,11 @@ use std::path::{Path, PathBuf};
 
 /// The layers, top first. A module not listed (`pep`, `fsutil`, `http`, …) is a helper that
 /// any layer may use; it is not checked here, nor is `cli`, the argument types the commands
-/// read.
+/// read. `config` is such a leaf too: the snapshot of the environment read once at the start,
+/// which every layer reads its variables from and which itself uses no other module.
 const LAYERS: &[&str] = &[
     "main",
     "commands",
-    "config",
     "environment",
     "install",
     "lock",
