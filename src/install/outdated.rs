@@ -73,7 +73,7 @@ pub fn outdated(
     })?;
     let input = scratch.path().join("requirements.in");
     let output = scratch.path().join("newest.txt");
-    let text: String = roots.iter().map(|r| format!("{r}\n")).collect();
+    let text: String = roots.iter().map(|r| pep::text(r) + "\n").collect();
     std::fs::write(&input, text).map_err(|source| SyncError::Io {
         path: input.clone(),
         source,

@@ -528,7 +528,7 @@ fn resolve_tagged(
     if requirements.is_empty() {
         return Ok(Vec::new());
     }
-    let text: String = requirements.iter().map(|r| format!("{r}\n")).collect();
+    let text: String = requirements.iter().map(|r| pep::text(r) + "\n").collect();
     std::fs::write(&input, text).map_err(io_at(&input))?;
     // uv prefers the versions already in its output file: the previous lock's, forks kept.
     let output = scratch.join(super::pylock::LOCK_FILE);
@@ -637,7 +637,7 @@ fn resolve_world(
     scratch: &Path,
 ) -> Result<Vec<(Package, Option<String>)>, SyncError> {
     let write_requirements = |path: &Path, requirements: &[Requirement]| {
-        let text: String = requirements.iter().map(|r| format!("{r}\n")).collect();
+        let text: String = requirements.iter().map(|r| pep::text(r) + "\n").collect();
         std::fs::write(path, text).map_err(io_at(path))
     };
     let everything: Vec<Requirement> = pieces
@@ -730,7 +730,7 @@ fn name_the_conflict(
         }
         let input = scratch.join("probe.in");
         let output = scratch.join("probe.txt");
-        let text: String = requirements.iter().map(|r| format!("{r}\n")).collect();
+        let text: String = requirements.iter().map(|r| pep::text(r) + "\n").collect();
         std::fs::write(&input, text).is_ok()
             && backend
                 .compile_universal(
@@ -785,7 +785,7 @@ fn resolve_here(
         return Ok(Vec::new());
     }
     let input = scratch.join("everything.in");
-    let text: String = everything.iter().map(|r| format!("{r}\n")).collect();
+    let text: String = everything.iter().map(|r| pep::text(r) + "\n").collect();
     std::fs::write(&input, text).map_err(io_at(&input))?;
     let dest = scratch.join("downloads");
     let pinned = previous.filter(|pins| !pins.is_empty()).map(|pins| {
@@ -882,7 +882,7 @@ fn resolve_here(
             .requirements
             .iter()
             .filter(|r| pep::applies(r, &markers, &[]))
-            .map(|r| (r.name.to_string(), r.extras.clone()))
+            .map(|r| (r.name.to_string(), r.extras.to_vec()))
             .collect();
         let mut seen = BTreeSet::new();
         while let Some((name, extras)) = queue.pop() {
@@ -898,7 +898,7 @@ fn resolve_here(
                 .push(condition.clone());
             for requirement in requires {
                 if pep::applies(requirement, &markers, &extras) {
-                    queue.push((requirement.name.to_string(), requirement.extras.clone()));
+                    queue.push((requirement.name.to_string(), requirement.extras.to_vec()));
                 }
             }
         }

@@ -104,7 +104,7 @@ pub fn needed(
     let mut queue: VecDeque<(String, Vec<ExtraName>)> = VecDeque::new();
     for root in roots {
         if pep::applies(root, env, &[]) {
-            queue.push_back((root.name.to_string(), root.extras.clone()));
+            queue.push_back((root.name.to_string(), root.extras.to_vec()));
         }
     }
     let mut needed = BTreeSet::new();
@@ -128,7 +128,7 @@ pub fn needed(
             .collect();
         for requirement in &dist.requires {
             if pep::applies(requirement, env, &active) {
-                queue.push_back((requirement.name.to_string(), requirement.extras.clone()));
+                queue.push_back((requirement.name.to_string(), requirement.extras.to_vec()));
             }
         }
     }
