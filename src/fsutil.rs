@@ -98,8 +98,21 @@ impl Temp {
 }
 
 /// Whether the process `pid` is another one that is still running.
-fn other_alive(pid: u32) -> bool {
-    pid != std::process::id() && Path::new(&format!("/proc/{pid}")).exists()
+pub fn other_alive(pid: u32) -> bool {
+    pid != std::process::id() && alive(pid)
+}
+
+/// Whether a process `pid` exists in this PID namespace: `kill(pid, 0)`, which sends nothing
+/// (one that exists but is not ours answers EPERM: alive too).
+pub fn alive(pid: u32) -> bool {
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return false;
+    };
+    // 0 and negative pids name process groups, not one process.
+    // SAFETY: signal 0 only checks that the process exists and may be signalled.
+    pid > 0
+        && (unsafe { libc::kill(pid, 0) } == 0
+            || io::Error::last_os_error().raw_os_error() == Some(libc::EPERM))
 }
 
 /// Whether `path` has not changed for an hour: a pid is only known in this PID namespace (a
@@ -199,22 +212,18 @@ pub fn remove_world_write(dir: &Path) {
     }
 }
 
-unsafe extern "C" {
-    fn umask(mask: u32) -> u32;
-}
-
 /// While alive, nothing pvm (or an installer it starts) creates is world-writable, whatever the
 /// user's umask; otherwise the umask is the user's. Restored on drop, so a command `pvm run`
 /// starts gets the user's own.
 pub struct NoWorldWritable {
-    old: u32,
+    old: libc::mode_t,
 }
 
 impl NoWorldWritable {
     pub fn new() -> NoWorldWritable {
         // SAFETY: umask only swaps the process's file mode mask and cannot fail.
-        let old = unsafe { umask(0o022) };
-        unsafe { umask(old | 0o002) };
+        let old = unsafe { libc::umask(0o022) };
+        unsafe { libc::umask(old | 0o002) };
         NoWorldWritable { old }
     }
 }
@@ -228,7 +237,7 @@ impl Default for NoWorldWritable {
 impl Drop for NoWorldWritable {
     fn drop(&mut self) {
         // SAFETY: as above.
-        unsafe { umask(self.old) };
+        unsafe { libc::umask(self.old) };
     }
 }
 
@@ -434,6 +443,19 @@ pub fn hold_lock(path: &Path) -> io::Result<std::fs::File> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_process_is_alive_until_it_is_reaped() {
+        assert!(alive(std::process::id()));
+        assert!(!other_alive(std::process::id()));
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let pid = child.id();
+        child.wait().unwrap();
+        assert!(!alive(pid));
+        // Not one process: a process group, or no pid at all.
+        assert!(!alive(0));
+        assert!(!alive(u32::MAX));
+    }
 
     #[test]
     fn hex_is_lowercase_and_padded() {
