@@ -8,6 +8,7 @@ pub mod export;
 pub mod native;
 pub mod outdated;
 pub mod pylock;
+pub mod record;
 pub mod resolve;
 pub mod site;
 mod sync;

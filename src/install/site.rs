@@ -202,16 +202,15 @@ pub fn damaged(dists: &BTreeMap<String, Dist>, site_packages: &Path) -> Vec<Stri
             };
             let ours = std::fs::read_to_string(dist.dist_info.join("INSTALLER"))
                 .is_ok_and(|installer| installer.trim() == "pvm");
-            record.lines().any(|line| {
-                let (path, hash, size) = record_line(line);
-                let Ok(size) = size.parse::<u64>() else {
+            super::record::read(&record).iter().any(|row| {
+                let Ok(size) = row.size.parse::<u64>() else {
                     return false;
                 };
-                let file = site_packages.join(path);
+                let file = site_packages.join(&row.path);
                 if std::fs::metadata(&file).map_or(true, |m| m.len() != size) {
                     return true;
                 }
-                ours && !hash.is_empty() && !has_hash(&file, hash)
+                ours && !row.hash.is_empty() && !has_hash(&file, &row.hash)
             })
         })
         .map(|dist| dist.name.clone())
@@ -229,21 +228,11 @@ fn has_hash(path: &Path, hash: &str) -> bool {
 pub fn record_files(dist: &Dist) -> Option<Vec<String>> {
     let record = std::fs::read_to_string(dist.dist_info.join("RECORD")).ok()?;
     Some(
-        record
-            .lines()
-            .map(|line| record_line(line).0.to_string())
-            .filter(|path| !path.is_empty())
+        super::record::read(&record)
+            .into_iter()
+            .map(|row| row.path)
             .collect(),
     )
-}
-
-/// A RECORD line's path, hash and size. Read from the right: a path may hold commas.
-pub(super) fn record_line(line: &str) -> (&str, &str, &str) {
-    let mut fields = line.rsplitn(3, ',');
-    let size = fields.next().unwrap_or("");
-    let hash = fields.next().unwrap_or("");
-    let path = fields.next().unwrap_or("").trim_matches('"');
-    (path, hash, size)
 }
 
 #[cfg(test)]
