@@ -340,30 +340,8 @@ pub fn hard_link_over(source: &Path, target: &Path) -> io::Result<()> {
 /// The local path of a `file://` URL (PEP 610's `direct_url.json`), with `%XX` escapes decoded
 /// (installers escape spaces and non-ASCII letters).
 pub fn file_url_to_path(url: &str) -> Option<PathBuf> {
-    use std::os::unix::ffi::OsStringExt;
-    let rest = url.strip_prefix("file://")?;
-    // `file://localhost/path` and `file:///path` both name `/path`.
-    let path = rest.strip_prefix("localhost").unwrap_or(rest);
-    let bytes = path.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let escaped = (bytes[i] == b'%')
-            .then(|| bytes.get(i + 1..i + 3))
-            .flatten()
-            .and_then(|hex| u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok());
-        match escaped {
-            Some(byte) => {
-                out.push(byte);
-                i += 3;
-            }
-            None => {
-                out.push(bytes[i]);
-                i += 1;
-            }
-        }
-    }
-    Some(PathBuf::from(std::ffi::OsString::from_vec(out)))
+    let url = url::Url::parse(url).ok()?;
+    (url.scheme() == "file").then(|| url.to_file_path().ok())?
 }
 
 /// The total size of the files under `dir`, not following links; files seen twice through hard
@@ -400,30 +378,26 @@ pub fn symlink_force(target: &Path, link: &Path) -> io::Result<()> {
 }
 
 /// A URL without its `user:password@`: credentials never go into a lock or a message.
-pub fn strip_credentials(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_string();
-    };
-    let host_end = rest.find('/').unwrap_or(rest.len());
-    match rest[..host_end].rfind('@') {
-        Some(at) => format!("{scheme}://{}", &rest[at + 1..]),
-        None => url.to_string(),
+pub fn strip_credentials(text: &str) -> String {
+    match url::Url::parse(text) {
+        Ok(mut url) if !url.username().is_empty() || url.password().is_some() => {
+            let _ = url.set_username("");
+            let _ = url.set_password(None);
+            url.to_string()
+        }
+        // Without credentials (or no URL at all, a folder): as it was written.
+        _ => text.to_string(),
     }
 }
 
-/// A `file://` URL for `path`, with every byte outside the unreserved set escaped (spaces,
-/// `%`, `#`, non-ASCII letters): what pip, uv and PEP 508 read back as the same path.
+/// A `file://` URL for `path`, with what a URL path cannot hold escaped (spaces, `%`, `#`,
+/// non-ASCII letters): what pip, uv and PEP 508 read back as the same path.
 pub fn path_to_file_url(path: &Path) -> String {
-    use std::os::unix::ffi::OsStrExt;
-    let mut url = String::from("file://");
-    for &byte in path.as_os_str().as_bytes() {
-        if byte.is_ascii_alphanumeric() || b"/-._~+".contains(&byte) {
-            url.push(byte as char);
-        } else {
-            url.push_str(&format!("%{byte:02X}"));
-        }
+    match url::Url::from_file_path(path) {
+        Ok(url) => url.to_string(),
+        // A relative path has no URL of its own: as the path is (callers pass absolute ones).
+        Err(()) => format!("file://{}", path.display()),
     }
-    url
 }
 
 /// Opens (creating it, private to the user's umask) the lock file at `path` and waits for its
