@@ -5,7 +5,7 @@
 //! again (hatchling with hatch-vcs takes about 0.6 s), as uv keeps its editable builds; a
 //! change to the build inputs is a new key, so a new build.
 
-use std::fs;
+use fs_err as fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
 
