@@ -224,7 +224,7 @@ pub fn install_tree(unpacked: &Path, layout: &Layout, facts: &Facts) -> Result<S
     record.insert(own_record, None);
     // As pip and uv write it: every file with its sha256 and size, so that an install cut
     // short can be told from a whole one.
-    let lines = super::record::write(record.iter().map(|(path, hashed)| {
+    let lines = crate::site::record::write(record.iter().map(|(path, hashed)| {
         let hashed = hashed.as_ref().map(|(hash, size)| (hash.as_str(), *size));
         (path.as_str(), hashed)
     }));
@@ -287,7 +287,7 @@ pub fn unpack_cached(
     let dist_info = check_tree(&root, wheel)?;
     // pvm's own list of what it unpacked, where the wheel's RECORD was (never unpacked):
     // installs take each file's hash from it instead of reading the files again.
-    let lines = super::record::write(
+    let lines = crate::site::record::write(
         hashed
             .iter()
             .map(|(path, (hash, size))| (path.as_str(), Some((hash.as_str(), *size)))),
@@ -301,13 +301,10 @@ pub fn unpack_cached(
     // from it: it is used as it is. Only a fresh unpack (`--reinstall`, which heals a tree
     // edited in place through an env's link) swaps it out, and then only now, so that a pvm
     // linking from it misses it for two renames, not a whole unpack.
-    let swapped = fresh && dir.is_dir() && fs::rename(&dir, scratch.path().join("old")).is_ok();
-    let placed = match fs::rename(&root, &dir) {
-        Ok(()) => Ok(dir),
-        // Another pvm unpacked it meanwhile.
-        Err(_) if dir.is_dir() => Ok(dir),
-        Err(source) => Err(WheelError::Write { path: dir, source }),
-    };
+    let swapped = fresh && fsutil::set_aside(&dir, scratch.path());
+    let placed = fsutil::place_dir(&root, &dir)
+        .map(|()| dir.clone())
+        .map_err(|source| WheelError::Write { path: dir, source });
     if swapped {
         // A pvm still linking from the old copy finds its files: the scratch folder stays,
         // and the leftover sweep removes it once this pvm is gone and it is an hour old.
@@ -521,7 +518,7 @@ fn is_own_record(name: &str) -> bool {
 /// The RECORD at `path` as a table: path to hash and size; empty without one.
 fn read_record(path: &Path) -> BTreeMap<String, Hashed> {
     let text = fs::read_to_string(path).unwrap_or_default();
-    super::record::read(&text)
+    crate::site::record::read(&text)
         .into_iter()
         .filter_map(|row| Some((row.path, (row.hash, row.size.parse().ok()?))))
         .collect()

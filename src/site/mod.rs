@@ -6,6 +6,10 @@ use std::path::{Path, PathBuf};
 
 use crate::pep::{self, ExtraName, MarkerEnvironment, Requirement};
 
+pub mod outdated;
+pub mod record;
+pub mod tree;
+
 /// One installed distribution.
 #[derive(Debug, Clone)]
 pub struct Dist {
@@ -202,7 +206,7 @@ pub fn damaged(dists: &BTreeMap<String, Dist>, site_packages: &Path) -> Vec<Stri
             };
             let ours = std::fs::read_to_string(dist.dist_info.join("INSTALLER"))
                 .is_ok_and(|installer| installer.trim() == "pvm");
-            super::record::read(&record).iter().any(|row| {
+            record::read(&record).iter().any(|row| {
                 let Ok(size) = row.size.parse::<u64>() else {
                     return false;
                 };
@@ -228,7 +232,7 @@ fn has_hash(path: &Path, hash: &str) -> bool {
 pub fn record_files(dist: &Dist) -> Option<Vec<String>> {
     let record = std::fs::read_to_string(dist.dist_info.join("RECORD")).ok()?;
     Some(
-        super::record::read(&record)
+        record::read(&record)
             .into_iter()
             .map(|row| row.path)
             .collect(),
