@@ -105,8 +105,21 @@ impl Temp {
 }
 
 /// Whether the process `pid` is another one that is still running.
-fn other_alive(pid: u32) -> bool {
-    pid != std::process::id() && Path::new(&format!("/proc/{pid}")).exists()
+pub fn other_alive(pid: u32) -> bool {
+    pid != std::process::id() && alive(pid)
+}
+
+/// Whether a process `pid` exists in this PID namespace: `kill(pid, 0)`, which sends nothing
+/// (one that exists but is not ours answers EPERM: alive too).
+pub fn alive(pid: u32) -> bool {
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return false;
+    };
+    // 0 and negative pids name process groups, not one process.
+    // SAFETY: signal 0 only checks that the process exists and may be signalled.
+    pid > 0
+        && (unsafe { libc::kill(pid, 0) } == 0
+            || io::Error::last_os_error().raw_os_error() == Some(libc::EPERM))
 }
 
 /// Whether `path` has not changed for an hour: a pid is only known in this PID namespace (a
@@ -225,22 +238,18 @@ pub fn remove_world_write(dir: &Path) {
     }
 }
 
-unsafe extern "C" {
-    fn umask(mask: u32) -> u32;
-}
-
 /// While alive, nothing pvm (or an installer it starts) creates is world-writable, whatever the
 /// user's umask; otherwise the umask is the user's. Restored on drop, so a command `pvm run`
 /// starts gets the user's own.
 pub struct NoWorldWritable {
-    old: u32,
+    old: libc::mode_t,
 }
 
 impl NoWorldWritable {
     pub fn new() -> NoWorldWritable {
         // SAFETY: umask only swaps the process's file mode mask and cannot fail.
-        let old = unsafe { umask(0o022) };
-        unsafe { umask(old | 0o002) };
+        let old = unsafe { libc::umask(0o022) };
+        unsafe { libc::umask(old | 0o002) };
         NoWorldWritable { old }
     }
 }
@@ -254,7 +263,7 @@ impl Default for NoWorldWritable {
 impl Drop for NoWorldWritable {
     fn drop(&mut self) {
         // SAFETY: as above.
-        unsafe { umask(self.old) };
+        unsafe { libc::umask(self.old) };
     }
 }
 
@@ -380,30 +389,8 @@ pub fn hard_link_over(source: &Path, target: &Path) -> io::Result<()> {
 /// The local path of a `file://` URL (PEP 610's `direct_url.json`), with `%XX` escapes decoded
 /// (installers escape spaces and non-ASCII letters).
 pub fn file_url_to_path(url: &str) -> Option<PathBuf> {
-    use std::os::unix::ffi::OsStringExt;
-    let rest = url.strip_prefix("file://")?;
-    // `file://localhost/path` and `file:///path` both name `/path`.
-    let path = rest.strip_prefix("localhost").unwrap_or(rest);
-    let bytes = path.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let escaped = (bytes[i] == b'%')
-            .then(|| bytes.get(i + 1..i + 3))
-            .flatten()
-            .and_then(|hex| u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok());
-        match escaped {
-            Some(byte) => {
-                out.push(byte);
-                i += 3;
-            }
-            None => {
-                out.push(bytes[i]);
-                i += 1;
-            }
-        }
-    }
-    Some(PathBuf::from(std::ffi::OsString::from_vec(out)))
+    let url = url::Url::parse(url).ok()?;
+    (url.scheme() == "file").then(|| url.to_file_path().ok())?
 }
 
 /// The total size of the files under `dir`, not following links; files seen twice through hard
@@ -440,30 +427,26 @@ pub fn symlink_force(target: &Path, link: &Path) -> io::Result<()> {
 }
 
 /// A URL without its `user:password@`: credentials never go into a lock or a message.
-pub fn strip_credentials(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_string();
-    };
-    let host_end = rest.find('/').unwrap_or(rest.len());
-    match rest[..host_end].rfind('@') {
-        Some(at) => format!("{scheme}://{}", &rest[at + 1..]),
-        None => url.to_string(),
+pub fn strip_credentials(text: &str) -> String {
+    match url::Url::parse(text) {
+        Ok(mut url) if !url.username().is_empty() || url.password().is_some() => {
+            let _ = url.set_username("");
+            let _ = url.set_password(None);
+            url.to_string()
+        }
+        // Without credentials (or no URL at all, a folder): as it was written.
+        _ => text.to_string(),
     }
 }
 
-/// A `file://` URL for `path`, with every byte outside the unreserved set escaped (spaces,
-/// `%`, `#`, non-ASCII letters): what pip, uv and PEP 508 read back as the same path.
+/// A `file://` URL for `path`, with what a URL path cannot hold escaped (spaces, `%`, `#`,
+/// non-ASCII letters): what pip, uv and PEP 508 read back as the same path.
 pub fn path_to_file_url(path: &Path) -> String {
-    use std::os::unix::ffi::OsStrExt;
-    let mut url = String::from("file://");
-    for &byte in path.as_os_str().as_bytes() {
-        if byte.is_ascii_alphanumeric() || b"/-._~+".contains(&byte) {
-            url.push(byte as char);
-        } else {
-            url.push_str(&format!("%{byte:02X}"));
-        }
+    match url::Url::from_file_path(path) {
+        Ok(url) => url.to_string(),
+        // A relative path has no URL of its own: as the path is (callers pass absolute ones).
+        Err(()) => format!("file://{}", path.display()),
     }
-    url
 }
 
 /// Opens (creating it, private to the user's umask) the lock file at `path` and waits for its
@@ -483,6 +466,19 @@ pub fn hold_lock(path: &Path) -> io::Result<std::fs::File> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_process_is_alive_until_it_is_reaped() {
+        assert!(alive(std::process::id()));
+        assert!(!other_alive(std::process::id()));
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let pid = child.id();
+        child.wait().unwrap();
+        assert!(!alive(pid));
+        // Not one process: a process group, or no pid at all.
+        assert!(!alive(0));
+        assert!(!alive(u32::MAX));
+    }
 
     #[test]
     fn hex_is_lowercase_and_padded() {

@@ -527,15 +527,10 @@ fn die_with_parent(command: &mut Command) {
     #[cfg(target_os = "linux")]
     {
         use std::os::unix::process::CommandExt;
-        unsafe extern "C" {
-            fn prctl(option: i32, arg2: u64, arg3: u64, arg4: u64, arg5: u64) -> i32;
-        }
-        const PR_SET_PDEATHSIG: i32 = 1;
-        const SIGKILL: u64 = 9;
         // SAFETY: prctl is async-signal-safe, as pre_exec requires.
         unsafe {
             command.pre_exec(|| {
-                prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+                libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL as libc::c_ulong);
                 Ok(())
             });
         }

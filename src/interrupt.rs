@@ -7,8 +7,8 @@
 
 use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 
-pub const SIGINT: i32 = 2;
-pub const SIGTERM: i32 = 15;
+pub const SIGINT: i32 = libc::SIGINT;
+pub const SIGTERM: i32 = libc::SIGTERM;
 
 /// The signal received, 0 before any.
 static RECEIVED: AtomicI32 = AtomicI32::new(0);
@@ -18,11 +18,6 @@ static CATCHING: AtomicBool = AtomicBool::new(false);
 /// terminal's Ctrl-C reaches them anyway (one process group), a `kill` of pvm alone does not.
 static CHILDREN: [AtomicI32; 8] = [const { AtomicI32::new(0) }; 8];
 
-unsafe extern "C" {
-    fn signal(signum: i32, handler: usize) -> usize;
-    fn kill(pid: i32, signum: i32) -> i32;
-}
-
 /// Does only what is async-signal-safe: atomics and `kill`.
 extern "C" fn on_signal(signum: i32) {
     RECEIVED.store(signum, Ordering::SeqCst);
@@ -30,7 +25,7 @@ extern "C" fn on_signal(signum: i32) {
         let pid = slot.load(Ordering::SeqCst);
         if pid > 0 {
             // SAFETY: kill is async-signal-safe; the pid is a child not yet waited for.
-            unsafe { kill(pid, signum) };
+            unsafe { libc::kill(pid, signum) };
         }
     }
 }
@@ -41,8 +36,9 @@ pub fn catch() {
     CATCHING.store(true, Ordering::SeqCst);
     // SAFETY: installs a handler that only touches atomics and calls kill.
     unsafe {
-        signal(SIGINT, on_signal as extern "C" fn(i32) as usize);
-        signal(SIGTERM, on_signal as extern "C" fn(i32) as usize);
+        let handler = on_signal as extern "C" fn(i32) as libc::sighandler_t;
+        libc::signal(SIGINT, handler);
+        libc::signal(SIGTERM, handler);
     }
 }
 
@@ -106,7 +102,7 @@ pub fn watch(pid: u32) -> Watched {
     });
     if let Some(signum) = received() {
         // SAFETY: the child is ours and not yet waited for.
-        unsafe { kill(pid, signum) };
+        unsafe { libc::kill(pid, signum) };
     }
     Watched { slot }
 }

@@ -1,15 +1,10 @@
 use clap::{CommandFactory, FromArgMatches};
 
-unsafe extern "C" {
-    fn signal(signum: i32, handler: usize) -> usize;
-}
-
 fn main() {
     // Like any Unix tool, end quietly when the reader of our output goes away (`pvm list | head`)
-    // instead of failing on a broken pipe. SIGPIPE = 13, SIG_DFL = 0; commands that `pvm run`
-    // starts get the default anyway.
+    // instead of failing on a broken pipe; commands that `pvm run` starts get the default anyway.
     // SAFETY: restoring a signal's default disposition has no preconditions.
-    unsafe { signal(13, 0) };
+    unsafe { libc::signal(libc::SIGPIPE, libc::SIG_DFL) };
     // Completion requests (`PVM_COMPLETE=bash pvm -- …`, from the scripts in completions/)
     // are answered here and exit; otherwise this is one environment lookup.
     clap_complete::CompleteEnv::with_factory(pvm::cli::command)

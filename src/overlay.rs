@@ -76,7 +76,7 @@ pub fn ensure(
 ) -> Result<(Overlay, Option<Installed>), EnvError> {
     let facts = &ready.metadata.python.facts;
     let sources = Sources::for_project(project);
-    let mut names: Vec<String> = requirements.iter().map(|r| r.to_string()).collect();
+    let mut names: Vec<String> = requirements.iter().map(crate::pep::text).collect();
     names.sort();
     // The env's packages hold the overlay to their versions: what the env pinned wins.
     let installed = crate::site::installed(&ready.layout.site_packages);

@@ -1,81 +1,39 @@
-//! The one place that touches the PEP 440 / PEP 508 crates, so they can be swapped.
+//! The one place that touches the PEP 440 / PEP 508 crates (uv's), so they can be swapped.
 
-pub use pep440_rs::{Version, VersionSpecifiers};
-pub use pep508_rs::{ExtraName, MarkerEnvironment, PackageName, Requirement, VersionOrUrl};
+pub use uv_normalize::{ExtraName, GroupName, PackageName};
+pub use uv_pep440::{Version, VersionSpecifiers};
+pub use uv_pep508::{MarkerEnvironment, MarkerTree, Requirement, VersionOrUrl};
 
 use std::str::FromStr;
 
 /// Parses a PEP 508 requirement; the error is the parser's own explanation.
 pub fn parse_requirement(text: &str) -> Result<Requirement, String> {
-    let text = text.trim();
-    check_names(text)?;
-    guarded(|| Requirement::from_str(text).map_err(|err| err.to_string()))
+    Requirement::from_str(text.trim()).map_err(|err| err.to_string())
 }
 
-/// pep508_rs 0.9 panics on a name or extra ending in `.`, `-` or `_` when more follows
-/// (`a_ >=1`, `a[x-]`): such names are refused here first, with the parser's own wording.
-fn check_names(text: &str) -> Result<(), String> {
-    let is_name_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_');
-    let name_end = text.find(|c: char| !is_name_char(c)).unwrap_or(text.len());
-    let mut names = vec![&text[..name_end]];
-    let rest = text[name_end..].trim_start();
-    if let Some(extras) = rest.strip_prefix('[') {
-        let extras = extras.split(']').next().unwrap_or(extras);
-        names.extend(extras.split(',').map(str::trim));
-    }
-    for name in names {
-        if let Some(bad) = [name.chars().next(), name.chars().last()]
-            .into_iter()
-            .flatten()
-            .find(|c| !c.is_ascii_alphanumeric() && is_name_char(*c))
-        {
-            return Err(format!(
-                "`{name}`: names must start and end with a letter or digit, not '{bad}'"
-            ));
-        }
-    }
-    Ok(())
+/// `requirement` as a line for uv or pip: a URL's credentials kept, which its `Display`
+/// (meant for people) masks.
+pub fn text(requirement: &Requirement) -> String {
+    requirement.displayable_with_credentials().to_string()
 }
 
-/// Runs a parser of the frozen PEP crates, turning a panic (a bug of theirs) into an error
-/// without printing it.
-fn guarded<T>(
-    parse: impl FnOnce() -> Result<T, String> + std::panic::UnwindSafe,
-) -> Result<T, String> {
-    quiet_panics_here();
-    QUIET.with(|quiet| quiet.set(true));
-    let result = std::panic::catch_unwind(parse);
-    QUIET.with(|quiet| quiet.set(false));
-    result.unwrap_or_else(|_| Err("not a valid PEP 508 requirement".to_string()))
-}
-
-thread_local! {
-    /// Whether this thread is inside [`guarded`]: its panics are caught and not printed.
-    static QUIET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-}
-
-/// Wraps the panic hook once, so that only a guarded parse is silent. Swapping the
-/// process-wide hook around each parse instead would silence every other thread's panic
-/// meanwhile, and two parses at once could leave the silent hook in place for good.
-fn quiet_panics_here() {
-    static WRAPPED: std::sync::Once = std::sync::Once::new();
-    WRAPPED.call_once(|| {
-        let previous = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            if !QUIET.with(|quiet| quiet.get()) {
-                previous(info);
-            }
-        }));
-    });
+/// Writes `requirements` one a line, as [`text`] spells them, into a requirements file for uv
+/// or pip.
+pub fn write_requirements(
+    path: &std::path::Path,
+    requirements: &[Requirement],
+) -> std::io::Result<()> {
+    let lines: Vec<String> = requirements.iter().map(text).collect();
+    crate::fsutil::write_lines(path, &lines)
 }
 
 /// Parses PEP 440 version specifiers such as `>=3.10,<3.13`.
 pub fn parse_specifiers(text: &str) -> Result<VersionSpecifiers, String> {
-    guarded(|| VersionSpecifiers::from_str(text.trim()).map_err(|err| err.to_string()))
+    VersionSpecifiers::from_str(text.trim()).map_err(|err| err.to_string())
 }
 
 pub fn parse_version(text: &str) -> Result<Version, String> {
-    guarded(|| Version::from_str(text.trim()).map_err(|err| err.to_string()))
+    Version::from_str(text.trim()).map_err(|err| err.to_string())
 }
 
 /// The PEP 503 normalized form of a project name (`Foo_Bar` → `foo-bar`).
@@ -90,7 +48,7 @@ pub fn marker_environment(
     values: &std::collections::BTreeMap<String, String>,
 ) -> Result<MarkerEnvironment, String> {
     let get = |key: &str| values.get(key).map(String::as_str).unwrap_or("");
-    MarkerEnvironment::try_from(pep508_rs::MarkerEnvironmentBuilder {
+    MarkerEnvironment::try_from(uv_pep508::MarkerEnvironmentBuilder {
         implementation_name: get("implementation_name"),
         implementation_version: get("implementation_version"),
         os_name: get("os_name"),
@@ -144,7 +102,7 @@ pub fn local_path(requirement: &Requirement) -> Option<std::path::PathBuf> {
 /// `requirement` (its name, extras and marker) pointing at `url` instead of any version:
 /// `lib[x] @ file:///…/lib ; python_version >= '3.9'`.
 pub fn with_url(requirement: &Requirement, url: &str) -> Result<Requirement, String> {
-    let url = pep508_rs::VerbatimUrl::parse_url(url).map_err(|err| err.to_string())?;
+    let url = uv_pep508::VerbatimUrl::from_str(url).map_err(|err| err.to_string())?;
     let mut located = requirement.clone();
     located.version_or_url = Some(VersionOrUrl::Url(url));
     Ok(located)
@@ -154,6 +112,30 @@ pub fn with_url(requirement: &Requirement, url: &str) -> Result<Requirement, Str
 /// declares it.
 pub fn applies(requirement: &Requirement, env: &MarkerEnvironment, extras: &[ExtraName]) -> bool {
     requirement.evaluate_markers(env, extras)
+}
+
+/// Whether a PEP 751 marker applies in `env` with `extras` and dependency `groups` selected
+/// (`'x' in extras`, `'g' in dependency_groups`). A marker that cannot be read is an error:
+/// `` `marker`: why ``.
+pub fn lock_marker_applies(
+    marker: &str,
+    env: &MarkerEnvironment,
+    extras: &[String],
+    groups: &[String],
+) -> Result<bool, String> {
+    let quoted = |err: String| format!("`{marker}`: {}", err.lines().next().unwrap_or(""));
+    let tree = parse_marker(marker).map_err(quoted)?;
+    let extras: Vec<ExtraName> = names(extras)?;
+    let groups: Vec<GroupName> = names(groups)?;
+    Ok(tree.evaluate_pep751(env, &extras, &groups))
+}
+
+/// Parses each of `names` (extras or groups), an error naming the first that is none.
+fn names<T: FromStr<Err: std::fmt::Display>>(names: &[String]) -> Result<Vec<T>, String> {
+    names
+        .iter()
+        .map(|name| name.parse().map_err(|err| format!("`{name}`: {err}")))
+        .collect()
 }
 
 /// What a marker says once some of its atoms are decided.
@@ -168,7 +150,7 @@ pub enum Settled {
 pub fn with_marker(requirement: &Requirement, marker: &str) -> Result<Requirement, String> {
     let extra = parse_marker(marker)?;
     let mut requirement = requirement.clone();
-    requirement.marker.and(extra);
+    requirement.marker = requirement.marker.and(extra);
     Ok(requirement)
 }
 
@@ -180,8 +162,8 @@ pub fn settle_platform_version_contains(
     floor: &Version,
     decide: impl Fn(&str) -> Option<bool>,
 ) -> Result<Settled, String> {
-    use pep508_rs::{MarkerExpression, MarkerOperator, MarkerTree, MarkerValueString};
     use std::ops::Bound;
+    use uv_pep508::{MarkerExpression, MarkerOperator, MarkerValueString};
     let tree = parse_marker(marker)?;
     let mut settled = MarkerTree::FALSE;
     'terms: for conjunction in tree.to_dnf() {
@@ -199,9 +181,9 @@ pub fn settle_platform_version_contains(
                 }
                 continue;
             }
-            term.and(MarkerTree::expression(expression));
+            term = term.and(MarkerTree::expression(expression));
         }
-        settled.or(term);
+        settled = settled.or(term);
     }
     let settled = settled.simplify_python_versions(Bound::Included(floor), Bound::Unbounded);
     Ok(match settled.contents() {
@@ -216,34 +198,30 @@ pub fn settle_platform_version_contains(
 /// cannot be read).
 pub fn implies(a: &str, b: &str) -> bool {
     match (parse_marker(a), parse_marker(b)) {
-        (Ok(mut a), Ok(b)) => {
-            a.and(b.negate());
-            a.is_false()
-        }
+        (Ok(a), Ok(b)) => a.and(b.negate()).is_false(),
         _ => false,
     }
 }
 
-fn parse_marker(text: &str) -> Result<pep508_rs::MarkerTree, String> {
-    guarded(|| pep508_rs::MarkerTree::from_str(text).map_err(|err| err.to_string()))
+fn parse_marker(text: &str) -> Result<MarkerTree, String> {
+    MarkerTree::from_str(text).map_err(|err| err.to_string())
 }
 
 /// Splits the extra off a dependency a package's metadata declares: `x; extra == "y" and
 /// python_version < "3.9"` is `(Some("y"), x; python_version < "3.9")`; one without an
 /// `extra` marker is `(None, itself)`. Only an extra the whole marker requires is split off.
 pub fn split_extra(requirement: &Requirement) -> (Option<String>, Requirement) {
-    let Some(pep508_rs::MarkerExpression::Extra { name, .. }) =
+    let Some(uv_pep508::MarkerExpression::Extra { name, .. }) =
         requirement.marker.top_level_extra()
     else {
         return (None, requirement.clone());
     };
-    let pep508_rs::MarkerValueExtra::Extra(extra) = name else {
+    let uv_pep508::MarkerValueExtra::Extra(extra) = name else {
         return (None, requirement.clone());
     };
     let mut rest = requirement.clone();
     rest.marker = requirement
         .marker
-        .clone()
         .simplify_extras(std::slice::from_ref(&extra));
     (Some(extra.to_string()), rest)
 }
@@ -251,7 +229,7 @@ pub fn split_extra(requirement: &Requirement) -> (Option<String>, Requirement) {
 #[cfg(test)]
 mod tests {
     #[test]
-    fn names_ending_in_punctuation_are_errors_not_panics() {
+    fn names_ending_in_punctuation_are_errors() {
         let bad = [
             "a_ >=1",
             "a- ; python_version>'3'",
@@ -264,11 +242,23 @@ mod tests {
         for text in bad {
             let err = super::parse_requirement(text).unwrap_err();
             assert!(
-                err.contains("must start and end with a letter or digit"),
+                err.contains("must end with an alphanumeric")
+                    || err.contains("alphanumeric character starting"),
                 "{text}: {err}"
             );
         }
         assert!(super::parse_requirement("a_b[x, y-z]>=1 ; python_version > '3'").is_ok());
+    }
+
+    #[test]
+    fn credentials_are_masked_for_people_and_kept_for_tools() {
+        let text = "pkg @ https://user:tok@example.com/pkg.whl";
+        let requirement = super::parse_requirement(text).unwrap();
+        assert_eq!(
+            requirement.to_string(),
+            "pkg @ https://user:****@example.com/pkg.whl"
+        );
+        assert_eq!(super::text(&requirement), text);
     }
 
     #[test]

@@ -555,7 +555,7 @@ impl Store {
                             .rsplit('-')
                             .next()
                             .and_then(|pid| pid.parse::<u32>().ok())
-                            .is_some_and(|pid| !Path::new(&format!("/proc/{pid}")).exists())
+                            .is_some_and(|pid| !crate::fsutil::alive(pid))
                 }
             };
             if goes {
@@ -579,9 +579,7 @@ impl Store {
             if let Some(trash) = rest.strip_suffix(".mark") {
                 // A mark whose trash never came (killed before the rename) or is gone.
                 let pid = trash.rsplit('-').next().and_then(|p| p.parse::<u32>().ok());
-                let alive = pid.is_some_and(|pid| {
-                    pid != std::process::id() && Path::new(&format!("/proc/{pid}")).exists()
-                });
+                let alive = pid.is_some_and(crate::fsutil::other_alive);
                 let folder = entry
                     .path()
                     .with_file_name(format!("{TRASH_PREFIX}{trash}"));
@@ -596,9 +594,7 @@ impl Store {
                 .and_then(|pid| pid.parse::<u32>().ok());
             // Our own pid is no other pvm still deleting it (a pvm killed as PID 1 in one
             // container, and this one PID 1 in the next).
-            let alive = pid.is_some_and(|pid| {
-                pid != std::process::id() && Path::new(&format!("/proc/{pid}")).exists()
-            });
+            let alive = pid.is_some_and(crate::fsutil::other_alive);
             let mark = trash_mark(&entry.path());
             if !alive
                 && entry.file_type().is_ok_and(|kind| kind.is_dir())

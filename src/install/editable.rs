@@ -5,8 +5,8 @@
 //! again (hatchling with hatch-vcs takes about 0.6 s), as uv keeps its editable builds; a
 //! change to the build inputs is a new key, so a new build.
 
+use fs_err as fs;
 use std::collections::BTreeMap;
-use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
 

@@ -488,7 +488,7 @@ fn install_dependencies(
                     Some(path) if editable.contains(&normalized(r.name.as_ref())) => {
                         format!("-e {}\n", crate::fsutil::path_to_file_url(&path))
                     }
-                    _ => format!("{r}\n"),
+                    _ => pep::text(r) + "\n",
                 })
                 .collect();
             let file = write_file(scratch, "requirements.txt", &text)?;

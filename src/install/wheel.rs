@@ -226,13 +226,10 @@ pub fn install_tree(unpacked: &Path, layout: &Layout, facts: &Facts) -> Result<S
     record.insert(own_record, None);
     // As pip and uv write it: every file with its sha256 and size, so that an install cut
     // short can be told from a whole one.
-    let lines: String = record
-        .iter()
-        .map(|(path, hashed)| match hashed {
-            Some((hash, size)) => format!("{},{hash},{size}\n", csv_field(path)),
-            None => format!("{},,\n", csv_field(path)),
-        })
-        .collect();
+    let lines = crate::site::record::write(record.iter().map(|(path, hashed)| {
+        let hashed = hashed.as_ref().map(|(hash, size)| (hash.as_str(), *size));
+        (path.as_str(), hashed)
+    }));
     let record_file = info.join("RECORD");
     fsutil::write_new(&record_file, lines.as_bytes(), fsutil::FILE_MODE)
         .map_err(write_err(&record_file))?;
@@ -292,10 +289,11 @@ pub fn unpack_cached(
     let dist_info = check_tree(&root, wheel)?;
     // pvm's own list of what it unpacked, where the wheel's RECORD was (never unpacked):
     // installs take each file's hash from it instead of reading the files again.
-    let lines: String = hashed
-        .iter()
-        .map(|(path, (hash, size))| format!("{},{hash},{size}\n", csv_field(path)))
-        .collect();
+    let lines = crate::site::record::write(
+        hashed
+            .iter()
+            .map(|(path, (hash, size))| (path.as_str(), Some((hash.as_str(), *size)))),
+    );
     let record = root.join(&dist_info).join("RECORD");
     fs::write(&record, lines).map_err(|source| WheelError::Write {
         path: record.clone(),
@@ -522,11 +520,9 @@ fn is_own_record(name: &str) -> bool {
 /// The RECORD at `path` as a table: path to hash and size; empty without one.
 fn read_record(path: &Path) -> BTreeMap<String, Hashed> {
     let text = fs::read_to_string(path).unwrap_or_default();
-    text.lines()
-        .filter_map(|line| {
-            let (path, hash, size) = crate::site::record_line(line);
-            Some((path.to_string(), (hash.to_string(), size.parse().ok()?)))
-        })
+    crate::site::record::read(&text)
+        .into_iter()
+        .filter_map(|row| Some((row.path, (row.hash, row.size.parse().ok()?))))
         .collect()
 }
 
@@ -711,14 +707,6 @@ fn record_path(path: &Path, site_packages: &Path) -> String {
     up.join(path.strip_prefix(base).unwrap_or(path))
         .display()
         .to_string()
-}
-
-fn csv_field(text: &str) -> String {
-    if text.contains([',', '"', '\n']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_string()
-    }
 }
 
 /// The pip wheel an interpreter ships: `ensurepip/_bundled` in its standard library, or

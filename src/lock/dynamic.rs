@@ -95,7 +95,7 @@ impl BuildMetadata {
     /// ["legacy[test]"]`) replaced by what the extras they name add, as the manifest's own
     /// extras are when the manifest names the project.
     pub fn expand_own(&self, requirements: Vec<Requirement>) -> Vec<Requirement> {
-        let items: Vec<String> = requirements.iter().map(|r| r.to_string()).collect();
+        let items: Vec<String> = requirements.iter().map(pep::text).collect();
         self.expand(&items, &mut BTreeSet::new())
     }
 

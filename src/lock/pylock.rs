@@ -397,51 +397,7 @@ pub fn marker_applies(
     extras: &[String],
     groups: &[String],
 ) -> Result<bool, String> {
-    let mut any = false;
-    for term in split_top(marker, " or ") {
-        let mut all = true;
-        // Every atom is read, even once the answer is known: none is left unchecked.
-        for atom in split_top(term, " and ") {
-            all &= atom_applies(atom, env, extras, groups)?;
-        }
-        any |= all;
-    }
-    Ok(any)
-}
-
-fn atom_applies(
-    atom: &str,
-    env: &MarkerEnvironment,
-    extras: &[String],
-    groups: &[String],
-) -> Result<bool, String> {
-    let atom = atom.trim();
-    if let Some(inner) = atom.strip_prefix('(').and_then(|a| a.strip_suffix(')'))
-        && balanced(inner)
-    {
-        return marker_applies(inner, env, extras, groups);
-    }
-    for (key, names) in [(" in extras", extras), (" in dependency_groups", groups)] {
-        if let Some(quoted) = atom.strip_suffix(key) {
-            let (quoted, negated) = match quoted.trim_end().strip_suffix(" not") {
-                Some(rest) => (rest, true),
-                None => (quoted, false),
-            };
-            let name = quoted.trim().trim_matches(|c| c == '\'' || c == '"');
-            let name = pep::normalize_name(name).map_err(|err| format!("`{name}`: {err}"))?;
-            let selected = names
-                .iter()
-                .any(|n| pep::normalize_name(n).unwrap_or_else(|_| n.clone()) == name);
-            return Ok(selected != negated);
-        }
-    }
-    match pep::parse_requirement(&format!("x ; {atom}")) {
-        Ok(requirement) => Ok(pep::applies(&requirement, env, &[])),
-        Err(err) => Err(format!(
-            "`{atom}`: {}",
-            err.lines().next().unwrap_or("not a PEP 508 marker")
-        )),
-    }
+    pep::lock_marker_applies(marker, env, extras, groups)
 }
 
 /// Splits `text` at `separator` outside parentheses and quotes.
@@ -470,21 +426,6 @@ fn split_top<'a>(text: &'a str, separator: &str) -> Vec<&'a str> {
     }
     parts.push(&text[start..]);
     parts
-}
-
-fn balanced(text: &str) -> bool {
-    let mut depth = 0i32;
-    for c in text.chars() {
-        match c {
-            '(' => depth += 1,
-            ')' => depth -= 1,
-            _ => {}
-        }
-        if depth < 0 {
-            return false;
-        }
-    }
-    depth == 0
 }
 
 /// The selection part of a marker: `'name' in extras` or `'name' in dependency_groups`.

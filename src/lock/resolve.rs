@@ -527,7 +527,7 @@ fn resolve_tagged(
     if requirements.is_empty() {
         return Ok(Vec::new());
     }
-    fsutil::write_lines(&input, &requirements).map_err(io_at(&input))?;
+    pep::write_requirements(&input, &requirements).map_err(io_at(&input))?;
     // uv prefers the versions already in its output file: the previous lock's, forks kept.
     let output = scratch.join(super::pylock::LOCK_FILE);
     if !upgrade && !previous.is_empty() {
@@ -635,7 +635,7 @@ fn write_everything<'a>(
         return Ok(None);
     }
     let input = scratch.join("everything.in");
-    fsutil::write_lines(&input, &everything).map_err(io_at(&input))?;
+    pep::write_requirements(&input, &everything).map_err(io_at(&input))?;
     Ok(Some((input, everything)))
 }
 
@@ -681,7 +681,7 @@ fn resolve_world(
             continue;
         }
         let input = scratch.join(format!("piece-{index}.in"));
-        fsutil::write_lines(&input, &piece.requirements).map_err(io_at(&input))?;
+        pep::write_requirements(&input, &piece.requirements).map_err(io_at(&input))?;
         let output = scratch.join(format!("pylock.piece{index}.toml"));
         backend.compile_universal(
             layout,
@@ -736,7 +736,7 @@ fn name_the_conflict(
         }
         let input = scratch.join("probe.in");
         let output = scratch.join("probe.txt");
-        fsutil::write_lines(&input, &requirements).is_ok()
+        pep::write_requirements(&input, &requirements).is_ok()
             && backend
                 .compile_universal(
                     layout,
@@ -881,7 +881,7 @@ fn resolve_here(
             .requirements
             .iter()
             .filter(|r| pep::applies(r, &markers, &[]))
-            .map(|r| (r.name.to_string(), r.extras.clone()))
+            .map(|r| (r.name.to_string(), r.extras.to_vec()))
             .collect();
         let mut seen = BTreeSet::new();
         while let Some((name, extras)) = queue.pop() {
@@ -897,7 +897,7 @@ fn resolve_here(
                 .push(condition.clone());
             for requirement in requires {
                 if pep::applies(requirement, &markers, &extras) {
-                    queue.push((requirement.name.to_string(), requirement.extras.clone()));
+                    queue.push((requirement.name.to_string(), requirement.extras.to_vec()));
                 }
             }
         }

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use crate::pep::{self, ExtraName, MarkerEnvironment, Requirement};
 
 pub mod outdated;
+pub mod record;
 pub mod tree;
 
 /// One installed distribution.
@@ -138,7 +139,7 @@ pub fn needed(
     let mut queue: VecDeque<(String, Vec<ExtraName>)> = VecDeque::new();
     for root in roots {
         if pep::applies(root, env, &[]) {
-            queue.push_back((root.name.to_string(), root.extras.clone()));
+            queue.push_back((root.name.to_string(), root.extras.to_vec()));
         }
     }
     let mut needed = BTreeSet::new();
@@ -162,7 +163,7 @@ pub fn needed(
             .collect();
         for requirement in &dist.requires {
             if pep::applies(requirement, env, &active) {
-                queue.push_back((requirement.name.to_string(), requirement.extras.clone()));
+                queue.push_back((requirement.name.to_string(), requirement.extras.to_vec()));
             }
         }
     }
@@ -236,16 +237,15 @@ pub fn damaged(dists: &BTreeMap<String, Dist>, site_packages: &Path) -> Vec<Stri
             };
             let ours = std::fs::read_to_string(dist.dist_info.join("INSTALLER"))
                 .is_ok_and(|installer| installer.trim() == "pvm");
-            record.lines().any(|line| {
-                let (path, hash, size) = record_line(line);
-                let Ok(size) = size.parse::<u64>() else {
+            record::read(&record).iter().any(|row| {
+                let Ok(size) = row.size.parse::<u64>() else {
                     return false;
                 };
-                let file = site_packages.join(path);
+                let file = site_packages.join(&row.path);
                 if std::fs::metadata(&file).map_or(true, |m| m.len() != size) {
                     return true;
                 }
-                ours && !hash.is_empty() && !has_hash(&file, hash)
+                ours && !row.hash.is_empty() && !has_hash(&file, &row.hash)
             })
         })
         .map(|dist| dist.name.clone())
@@ -263,21 +263,11 @@ fn has_hash(path: &Path, hash: &str) -> bool {
 pub fn record_files(dist: &Dist) -> Option<Vec<String>> {
     let record = std::fs::read_to_string(dist.dist_info.join("RECORD")).ok()?;
     Some(
-        record
-            .lines()
-            .map(|line| record_line(line).0.to_string())
-            .filter(|path| !path.is_empty())
+        record::read(&record)
+            .into_iter()
+            .map(|row| row.path)
             .collect(),
     )
-}
-
-/// A RECORD line's path, hash and size. Read from the right: a path may hold commas.
-pub(super) fn record_line(line: &str) -> (&str, &str, &str) {
-    let mut fields = line.rsplitn(3, ',');
-    let size = fields.next().unwrap_or("");
-    let hash = fields.next().unwrap_or("");
-    let path = fields.next().unwrap_or("").trim_matches('"');
-    (path, hash, size)
 }
 
 #[cfg(test)]

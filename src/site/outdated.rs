@@ -74,7 +74,7 @@ pub fn outdated(
     })?;
     let input = scratch.path().join("requirements.in");
     let output = scratch.path().join("newest.txt");
-    crate::fsutil::write_lines(&input, roots).map_err(|source| InstallerError::Io {
+    crate::pep::write_requirements(&input, roots).map_err(|source| InstallerError::Io {
         path: input.clone(),
         source,
     })?;

@@ -90,7 +90,7 @@ fn node(
         node.repeated = !dist.requires.is_empty();
         return node;
     }
-    let extras: Vec<ExtraName> = requirement.extras.clone();
+    let extras: Vec<ExtraName> = requirement.extras.to_vec();
     path.push(name);
     for child in dist
         .requires
