@@ -161,6 +161,10 @@ pub fn schemas() -> Vec<(&'static str, String)> {
             render(schemars::schema_for!(Vec<crate::listing::EnvSummary>)),
         ),
         (
+            "pvm-cache-size.schema.json",
+            render(schemars::schema_for!(crate::cache::CacheSize)),
+        ),
+        (
             "pvm-python-list.schema.json",
             render(schemars::schema_for!(
                 Vec<crate::python::InterpreterSummary>
