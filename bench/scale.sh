@@ -8,7 +8,7 @@
 #
 # How the store is made (fast, and honest about what pvm reads):
 #   - one real env, synced natively by pvm from 3 small local wheels (bench/make_wheels.py,
-#     no pip seeded: ~100 files), then copied ENVS times with `cp -al` (hard links, as pvm's
+#     no pip seeded, installed with uv: ~100 files), then copied ENVS times with `cp -al` (hard links, as pvm's
 #     own envs share the cache's files), each given its own project folder (a copy of the
 #     manifest and lock) in its pvm-env.json; one in 20 projects is deleted, so those envs
 #     are stale;
@@ -24,8 +24,11 @@ PVM="${1:-$REPO/target/release/pvm}"
 PVM=$(realpath "$PVM")
 PYTHON="${PYTHON:-$(ls -d "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3.12.*/bin/python3 | tail -n 1)}"
 SCRATCH=$(mktemp -d)
-trap 'rm -rf "$SCRATCH"' EXIT
+# KEEP=1 keeps the store (its path is printed) for a closer look.
+if [[ -z "${KEEP:-}" ]]; then trap 'rm -rf "$SCRATCH"' EXIT; else echo "store kept in $SCRATCH" >&2; fi
 export PVM_HOME="$SCRATCH/home"
+# uv installs into the env without pip (pvm fetches a pinned one when PVM_UV is not set).
+export PVM_UV="${PVM_UV:-$(command -v uv || true)}"
 
 WHEELS="$SCRATCH/wheels"
 mkdir -p "$WHEELS" "$SCRATCH/projects/p0"
@@ -39,7 +42,7 @@ dependencies = [$deps]
 
 [tool.pvm]
 python = "$PYTHON"
-installer = "pip"
+installer = "uv"
 seed-pip = false
 no-index = true
 find-links = ["$WHEELS"]
@@ -94,11 +97,11 @@ echo "store: $(ls "$PVM_HOME/envs" | wc -l) envs, du -sh of the store: $(du -sh 
 "$PVM" list > /dev/null
 "$PVM" list | tail -n 1 >&2
 "$PVM" remove --stale --dry-run | tail -n 1 >&2
-complete_envs="env PVM_COMPLETE=bash _CLAP_COMPLETE_INDEX=2 _CLAP_COMPLETE_COMP_TYPE=9 _CLAP_COMPLETE_SPACE=true _CLAP_IFS=$'\013' $PVM -- pvm remove ''"
-[[ $(eval "$complete_envs" | tr '\013' '\n' | wc -l) -ge "$ENVS" ]] || echo "completion lists fewer envs than there are" >&2
+complete_envs="env PVM_COMPLETE=bash _CLAP_COMPLETE_INDEX=2 _CLAP_COMPLETE_COMP_TYPE=9 _CLAP_COMPLETE_SPACE=true $PVM -- pvm remove ''"
+[[ $(eval "$complete_envs" | wc -l) -ge "$ENVS" ]] || echo "completion lists fewer envs than there are" >&2
 hyperfine -N --warmup 2 --runs "${RUNS:-10}" \
     -n "pvm list ($ENVS envs)" "$PVM list" \
     -n "pvm list --json" "$PVM list --json" \
     -n "pvm remove --stale --dry-run" "$PVM remove --stale --dry-run" \
     -n "pvm cache size (${CACHE_GB} GB)" "$PVM cache size" \
-    -n "completion of env names" "$(eval echo "$complete_envs")"
+    -n "completion of env names" "$complete_envs"

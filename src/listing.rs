@@ -78,13 +78,14 @@ pub struct EnvSummary {
 }
 
 /// Every env in the store, by name.
+/// Every env in the store, by name. Each env is looked at on its own: a few at a time.
 pub fn list(store: &Store) -> Vec<EnvSummary> {
-    store.envs().iter().map(summarize).collect()
+    crate::parallel::map(&store.envs(), crate::parallel::cores(), summarize)
 }
 
 pub fn summarize(env: &Env) -> EnvSummary {
     let metadata = env.metadata();
-    let (status, reason) = status(env);
+    let (status, reason) = status_of(env, metadata.as_ref());
     let size = size(env, metadata.as_ref());
     EnvSummary {
         name: env.name.clone(),
@@ -113,7 +114,12 @@ pub fn summarize(env: &Env) -> EnvSummary {
 
 /// Broken wins over stale, stale over outdated.
 pub fn status(env: &Env) -> (Status, Option<String>) {
-    let Some(metadata) = env.metadata() else {
+    status_of(env, env.metadata().as_ref())
+}
+
+/// [`status`], of an env whose metadata was read.
+fn status_of(env: &Env, metadata: Option<&crate::store::EnvMetadata>) -> (Status, Option<String>) {
+    let Some(metadata) = metadata else {
         let reason = if env.is_marked() {
             "no valid pvm-env.json (incomplete or interrupted): the next run rebuilds it"
         } else {
@@ -164,19 +170,19 @@ pub fn status(env: &Env) -> (Status, Option<String>) {
     let selection = metadata.selection.resolve(&project);
     let verdict = environment::check(
         env,
-        Some(&metadata),
+        Some(metadata),
         &project,
         &request,
         &selection,
         crate::install::LockMode::Auto,
     );
-    let verdict = environment::inspected(env, Some(&metadata), verdict);
+    let verdict = environment::inspected(env, Some(metadata), verdict);
     let status = match verdict {
         Verdict::Current => Status::Ok,
         Verdict::OutOfSync | Verdict::Reselect => Status::Outdated,
         Verdict::Rebuild(_) => Status::Broken,
     };
-    (status, verdict.reason(Some(&metadata)))
+    (status, verdict.reason(Some(metadata)))
 }
 
 /// Where the last computed size of an env is kept, with what it was computed for.
