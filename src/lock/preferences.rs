@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::install::pylock::PyLock;
+use crate::lock::pylock::PyLock;
 use crate::pep;
 
 /// A version the previous lock holds, under the marker it held it: a package locked at two
