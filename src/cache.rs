@@ -237,21 +237,20 @@ impl Report {
     }
 }
 
-/// Removes a file, or a folder by renaming it to a name a later pvm would clean up as a
-/// killed pvm's leftover, then deleting it: a sync never meets half a tree under its name.
+/// Removes a file, or a folder by first setting it aside into a scratch folder named as a
+/// killed pvm's leftover is cleaned up: a sync never meets half a tree under its name.
 fn remove_entry(path: &Path) -> std::io::Result<()> {
     let meta = fs::symlink_metadata(path)?;
     if !meta.is_dir() {
         return fs::remove_file(path);
     }
-    let parent = path.parent().unwrap_or(Path::new("."));
-    let aside = parent.join(format!(
-        "{}prune-{}",
-        Temp::Unpack.prefix(),
-        path.file_name().unwrap_or_default().to_string_lossy()
-    ));
-    fs::rename(path, &aside)?;
-    fs::remove_dir_all(&aside)
+    let aside = tempfile::Builder::new()
+        .prefix(&Temp::Unpack.prefix())
+        .tempdir_in(path.parent().unwrap_or(Path::new(".")))?;
+    if !fsutil::set_aside(path, aside.path()) {
+        return Err(std::io::Error::other("cannot move it aside"));
+    }
+    aside.close()
 }
 
 /// Whether any file under `dir` has another hard link (an env holds it).
