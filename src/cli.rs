@@ -118,6 +118,9 @@ pub enum Command {
     /// Find, list, pin, install and uninstall interpreters.
     #[command(subcommand)]
     Python(PythonCommand),
+    /// See, prune and clean the store's caches (downloaded and unpacked wheels, builds).
+    #[command(subcommand)]
+    Cache(CacheCommand),
     /// Print a shell completion script.
     #[command(
         after_help = "Examples:\n  pvm completions bash > ~/.local/share/bash-completion/completions/pvm\n  pvm completions zsh > ~/.zfunc/_pvm"
@@ -539,6 +542,34 @@ pub fn usage_error(name: &str, kind: clap::error::ErrorKind, message: &str) -> c
         Some(sub) => sub.error(kind, message),
         None => cli.error(kind, message),
     }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CacheCommand {
+    /// Print the cache's folder.
+    Dir,
+    /// What the cache holds, by bucket, and how much of it envs share (hard links).
+    #[command(after_help = "Examples:\n  pvm cache size\n  pvm cache size --json")]
+    Size {
+        /// Print JSON (schema: schemas/pvm-cache-size.schema.json).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove what no env, lock or running pvm uses; envs keep every file they hold.
+    #[command(
+        after_help = "Examples:\n  pvm cache prune\n  pvm cache prune --ci      # before saving a CI cache: keep the downloads only"
+    )]
+    Prune {
+        /// Keep only what a CI cache should carry: the downloaded wheels, not unpacked trees.
+        #[arg(long)]
+        ci: bool,
+    },
+    /// Remove everything in the cache, or the entries of the packages named (not Pythons).
+    #[command(after_help = "Examples:\n  pvm cache clean\n  pvm cache clean numpy requests")]
+    Clean {
+        /// Package names (default: everything).
+        packages: Vec<String>,
+    },
 }
 
 /// The clap command, for completions and the man page.

@@ -21,7 +21,15 @@ pub fn env_names() -> Vec<CompletionCandidate> {
         .envs()
         .into_iter()
         .map(|env| {
-            let help = env.metadata().map(|m| m.project.display().to_string());
+            // Only the project is read out of the metadata: thousands of envs complete at once.
+            #[derive(serde::Deserialize)]
+            struct Project {
+                project: PathBuf,
+            }
+            let help = std::fs::read(env.metadata_path())
+                .ok()
+                .and_then(|bytes| serde_json::from_slice::<Project>(&bytes).ok())
+                .map(|m| m.project.display().to_string());
             CompletionCandidate::new(env.name).help(help.map(Into::into))
         })
         .collect()

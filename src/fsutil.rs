@@ -416,6 +416,29 @@ pub fn disk_size(dir: &Path) -> u64 {
     total
 }
 
+/// Calls `each` with the metadata of every file under `path` (itself, when it is no folder),
+/// links not followed, until `each` returns `false`.
+pub fn each_file(path: &Path, mut each: impl FnMut(&std::fs::Metadata) -> bool) {
+    let Ok(meta) = std::fs::symlink_metadata(path) else {
+        return;
+    };
+    if !meta.is_dir() {
+        each(&meta);
+        return;
+    }
+    let mut stack = vec![path.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let Ok(meta) = entry.metadata() else { continue };
+            if meta.is_dir() {
+                stack.push(entry.path());
+            } else if !each(&meta) {
+                return;
+            }
+        }
+    }
+}
+
 /// Makes `link` a symbolic link to `target`, replacing whatever was there.
 pub fn symlink_force(target: &Path, link: &Path) -> io::Result<()> {
     match std::fs::symlink_metadata(link) {

@@ -59,8 +59,16 @@ pub struct EnvSummary {
     pub reason: Option<String>,
     /// The project itself, when the last sync installed it into the env (a package).
     pub installed_project: Option<InstalledProject>,
-    /// Bytes on disk.
+    /// Bytes on disk: `own_bytes` + `shared_bytes`.
     pub size_bytes: u64,
+    /// Bytes of the files only this env holds: what removing it frees.
+    pub own_bytes: u64,
+    /// Bytes of the files it shares by hard links with the cache or other envs (each once).
+    pub shared_bytes: u64,
+    /// The shared files by (device, inode, bytes), for a total that counts each once.
+    #[serde(skip)]
+    #[cfg_attr(feature = "schema", schemars(skip))]
+    pub shared_files: Vec<(u64, u64, u64)>,
     /// When a command last ran in the env (RFC 3339).
     #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
     pub last_used: Option<Timestamp>,
@@ -71,13 +79,15 @@ pub struct EnvSummary {
 }
 
 /// Every env in the store, by name.
+/// Every env in the store, by name. Each env is looked at on its own: a few at a time.
 pub fn list(store: &Store) -> Vec<EnvSummary> {
-    store.envs().iter().map(summarize).collect()
+    crate::parallel::map(&store.envs(), crate::parallel::cores(), summarize)
 }
 
 pub fn summarize(env: &Env) -> EnvSummary {
     let metadata = env.metadata();
-    let (status, reason) = status(env);
+    let (status, reason) = status_of(env, metadata.as_ref());
+    let size = size(env, metadata.as_ref());
     EnvSummary {
         name: env.name.clone(),
         path: env.dir.clone(),
@@ -93,7 +103,10 @@ pub fn summarize(env: &Env) -> EnvSummary {
         status,
         reason,
         installed_project: metadata.as_ref().and_then(|m| m.project_install.clone()),
-        size_bytes: size(env, metadata.as_ref()),
+        size_bytes: size.own + size.shared,
+        own_bytes: size.own,
+        shared_bytes: size.shared,
+        shared_files: size.shared_files,
         last_used: env.last_used().or(metadata.as_ref().and_then(|m| m.synced)),
         created: metadata.as_ref().map(|m| m.created),
         synced: metadata.as_ref().and_then(|m| m.synced),
@@ -102,7 +115,12 @@ pub fn summarize(env: &Env) -> EnvSummary {
 
 /// Broken wins over stale, stale over outdated.
 pub fn status(env: &Env) -> (Status, Option<String>) {
-    let Some(metadata) = env.metadata() else {
+    status_of(env, env.metadata().as_ref())
+}
+
+/// [`status`], of an env whose metadata was read.
+fn status_of(env: &Env, metadata: Option<&crate::store::EnvMetadata>) -> (Status, Option<String>) {
+    let Some(metadata) = metadata else {
         let reason = if env.is_marked() {
             "no valid pvm-env.json (incomplete or interrupted): the next run rebuilds it"
         } else {
@@ -153,29 +171,107 @@ pub fn status(env: &Env) -> (Status, Option<String>) {
     let selection = metadata.selection.resolve(&project);
     let verdict = environment::check(
         env,
-        Some(&metadata),
+        Some(metadata),
         &project,
         &request,
         &selection,
         crate::lock::LockMode::Auto,
     );
-    let verdict = environment::inspected(env, Some(&metadata), verdict);
+    let verdict = environment::inspected(env, Some(metadata), verdict);
     let status = match verdict {
         Verdict::Current => Status::Ok,
         Verdict::OutOfSync | Verdict::Reselect => Status::Outdated,
         Verdict::Rebuild(_) => Status::Broken,
     };
-    (status, verdict.reason(Some(&metadata)))
+    (status, verdict.reason(Some(metadata)))
 }
 
 /// Where the last computed size of an env is kept, with what it was computed for.
 const SIZE_FILE: &str = ".pvm-size";
 
+/// What an env takes on disk, hard links told apart.
+#[derive(Debug, Clone, Default)]
+pub struct EnvSize {
+    /// Files only this env holds.
+    pub own: u64,
+    /// Files with other hard links (the cache's unpacked wheels, other envs), each counted once.
+    pub shared: u64,
+    /// Those shared files, as (device, inode, bytes): counted once across the store.
+    pub shared_files: Vec<(u64, u64, u64)>,
+}
+
+impl EnvSize {
+    /// Walks the env.
+    fn measure(dir: &std::path::Path) -> EnvSize {
+        use std::os::unix::fs::MetadataExt;
+        let mut size = EnvSize::default();
+        let mut seen = std::collections::HashSet::new();
+        crate::fsutil::each_file(dir, |meta| {
+            if meta.nlink() <= 1 {
+                size.own += meta.len();
+            } else if seen.insert((meta.dev(), meta.ino())) {
+                size.shared += meta.len();
+                size.shared_files.push((meta.dev(), meta.ino(), meta.len()));
+            }
+            true
+        });
+        size
+    }
+
+    /// `v2 <stamp>|<own> <shared>`, then a `<dev> <inode> <bytes>` line per shared file.
+    fn to_text(&self, stamp: &str) -> String {
+        let mut text = format!("v2 {stamp}|{} {}\n", self.own, self.shared);
+        for (dev, ino, len) in &self.shared_files {
+            text.push_str(&format!("{dev} {ino} {len}\n"));
+        }
+        text
+    }
+
+    fn from_text(text: &str, stamp: &str) -> Option<EnvSize> {
+        let mut lines = text.lines();
+        let (head, sizes) = lines.next()?.strip_prefix("v2 ")?.rsplit_once('|')?;
+        if head != stamp {
+            return None;
+        }
+        let (own, shared) = sizes.split_once(' ')?;
+        let shared_files = lines
+            .map(|line| {
+                let mut fields = line.split(' ').map(str::parse::<u64>);
+                Some((
+                    fields.next()?.ok()?,
+                    fields.next()?.ok()?,
+                    fields.next()?.ok()?,
+                ))
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Some(EnvSize {
+            own: own.parse().ok()?,
+            shared: shared.parse().ok()?,
+            shared_files,
+        })
+    }
+}
+
+/// What the envs take together: each file once, however many envs link it.
+pub fn total_bytes(envs: &[EnvSummary]) -> u64 {
+    let mut seen = std::collections::HashSet::new();
+    let mut total = 0;
+    for env in envs {
+        total += env.own_bytes;
+        for (dev, ino, len) in &env.shared_files {
+            if seen.insert((*dev, *ino)) {
+                total += len;
+            }
+        }
+    }
+    total
+}
+
 /// The env's size on disk. Walking every file of every env is what would make `pvm list` slow,
 /// so the size is kept beside the env and recomputed only when what it was computed for moved:
 /// the metadata (rewritten by every sync) and the `bin` and site-packages folders (whose
 /// modification times change whenever a package or script is added or removed).
-fn size(env: &Env, metadata: Option<&crate::store::EnvMetadata>) -> u64 {
+fn size(env: &Env, metadata: Option<&crate::store::EnvMetadata>) -> EnvSize {
     let mut stamp = String::new();
     let mut parts = vec![env.metadata_path()];
     if let Some(metadata) = metadata {
@@ -190,22 +286,18 @@ fn size(env: &Env, metadata: Option<&crate::store::EnvMetadata>) -> u64 {
             .map_or(0, |since| since.as_nanos());
         stamp.push_str(&format!("{modified} "));
     }
+    let stamp = stamp.trim_end();
     let cache = env.dir.join(SIZE_FILE);
     if let Ok(text) = std::fs::read_to_string(&cache)
-        && let Some((cached_stamp, bytes)) = text.rsplit_once(' ')
-        && cached_stamp.trim_end() == stamp.trim_end()
-        && let Ok(bytes) = bytes.trim().parse()
+        && let Some(size) = EnvSize::from_text(&text, stamp)
     {
-        return bytes;
+        return size;
     }
-    let bytes = crate::fsutil::disk_size(&env.dir);
+    let size = EnvSize::measure(&env.dir);
     // Only a cache, and only in pvm's own envs: a folder pvm did not make gets nothing
     // written into it; a store pvm cannot write to still lists.
     if metadata.is_some() || env.is_marked() {
-        let _ = crate::fsutil::write_atomic(
-            &cache,
-            format!("{} {bytes}\n", stamp.trim_end()).as_bytes(),
-        );
+        let _ = crate::fsutil::write_atomic(&cache, size.to_text(stamp).as_bytes());
     }
-    bytes
+    size
 }

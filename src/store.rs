@@ -267,6 +267,8 @@ impl Env {
 #[derive(Debug)]
 pub struct EnvLock {
     _file: File,
+    /// The shared hold on the cache ([`Store::lock_cache`]) that keeps `pvm cache prune` out.
+    _cache: Option<File>,
 }
 
 /// The central store.
@@ -431,8 +433,23 @@ impl Store {
     }
 
     /// Takes the env's lock; when another pvm holds it, calls `on_wait` once and waits.
+    /// Whoever holds it also holds the cache shared: what a sync links from the cache is not
+    /// pruned under it.
     pub fn lock(&self, env: &Env, on_wait: impl FnOnce(&Path)) -> Result<EnvLock, StoreError> {
-        lock_file(&self.lock_path(env), on_wait)
+        let mut lock = lock_file(&self.lock_path(env), false, on_wait)?;
+        lock._cache = Some(lock_file(&self.cache_lock_path(), true, |_| {})?._file);
+        Ok(lock)
+    }
+
+    fn cache_lock_path(&self) -> PathBuf {
+        self.locks_dir().join("cache.lock")
+    }
+
+    /// Takes the cache for `pvm cache prune` and `clean`: waits (calling `on_wait` once) until
+    /// no pvm holds an env's or a project's lock, and keeps every sync out until dropped.
+    pub fn lock_cache(&self, on_wait: impl FnOnce(&Path)) -> Result<EnvLock, StoreError> {
+        self.prepare()?;
+        lock_file(&self.cache_lock_path(), false, on_wait)
     }
 
     /// Takes the lock on a project's own files (its manifest or script, and its lock), held by
@@ -446,10 +463,13 @@ impl Store {
         on_wait: impl FnOnce(&Path),
     ) -> Result<EnvLock, StoreError> {
         let key = EnvKey::new("", key);
-        lock_file(
+        let mut lock = lock_file(
             &self.locks_dir().join(format!("{}.project", key.hash)),
+            false,
             on_wait,
-        )
+        )?;
+        lock._cache = Some(lock_file(&self.cache_lock_path(), true, |_| {})?._file);
+        Ok(lock)
     }
 
     /// Checks that `env` is a folder pvm made, directly inside `envs/`, and not a link.
@@ -625,9 +645,14 @@ impl Store {
     }
 }
 
-/// Locks `path` (made if need be); when another pvm holds it, calls `on_wait` once and waits,
-/// polling, so that a caught Ctrl-C ends the wait (a blocking lock would be restarted).
-fn lock_file(path: &Path, on_wait: impl FnOnce(&Path)) -> Result<EnvLock, StoreError> {
+/// Locks `path` (made if need be), `shared` or not; when another pvm holds it, calls `on_wait`
+/// once and waits, polling, so that a caught Ctrl-C ends the wait (a blocking lock would be
+/// restarted).
+fn lock_file(
+    path: &Path,
+    shared: bool,
+    on_wait: impl FnOnce(&Path),
+) -> Result<EnvLock, StoreError> {
     let file = File::options()
         .create(true)
         .truncate(false)
@@ -640,8 +665,18 @@ fn lock_file(path: &Path, on_wait: impl FnOnce(&Path)) -> Result<EnvLock, StoreE
         })?;
     let mut on_wait = Some(on_wait);
     loop {
-        match file.try_lock() {
-            Ok(()) => return Ok(EnvLock { _file: file }),
+        let taken = if shared {
+            file.try_lock_shared()
+        } else {
+            file.try_lock()
+        };
+        match taken {
+            Ok(()) => {
+                return Ok(EnvLock {
+                    _file: file,
+                    _cache: None,
+                });
+            }
             Err(fs::TryLockError::WouldBlock) => {
                 if let Some(on_wait) = on_wait.take() {
                     on_wait(path);

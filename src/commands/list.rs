@@ -24,7 +24,7 @@ pub fn list(ctx: &Context, args: ListArgs) -> anyhow::Result<i32> {
         );
         return Ok(0);
     }
-    let rows: Vec<Vec<String>> = envs
+    let mut rows: Vec<Vec<String>> = envs
         .iter()
         .map(|env| {
             let status = match env.status {
@@ -39,11 +39,19 @@ pub fn list(ctx: &Context, args: ListArgs) -> anyhow::Result<i32> {
                 ui::shown(project.as_deref().unwrap_or("?")).into_owned(),
                 ui::shown(env.python.as_deref().unwrap_or("?")).into_owned(),
                 status,
-                ui::human_size(env.size_bytes),
+                ui::human_size(env.own_bytes),
+                ui::human_size(env.shared_bytes),
                 ui::ago(env.last_used),
             ]
         })
         .collect();
+    // Every env's own files, and what they share counted once however many envs link it.
+    let own: u64 = envs.iter().map(|env| env.own_bytes).sum();
+    let mut total = vec![String::new(); 8];
+    total[0] = format!("total ({})", ui::count(envs.len(), "env"));
+    total[5] = ui::human_size(own);
+    total[6] = ui::human_size(listing::total_bytes(&envs) - own);
+    rows.push(total);
     write!(
         out,
         "{}",
@@ -54,7 +62,8 @@ pub fn list(ctx: &Context, args: ListArgs) -> anyhow::Result<i32> {
                 "PROJECT",
                 "PYTHON",
                 "STATUS",
-                "SIZE",
+                "OWN",
+                "SHARED",
                 "LAST USED"
             ],
             &rows

@@ -1,6 +1,7 @@
 //! One module per command: each orchestrates the core and decides what the user sees.
 
 mod add;
+mod cache;
 mod completions;
 mod error;
 mod info;
@@ -87,6 +88,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Shell(args) => shell::shell(&ctx, args),
         Command::Activate(args) => shell::activate(&ctx, args),
         Command::Python(command) => python::python(&ctx, command),
+        Command::Cache(command) => cache::cache(&ctx, command),
         Command::Completions(args) => completions::completions(args),
     }
 }

@@ -192,6 +192,10 @@ fn schemas() -> Vec<(&'static str, String)> {
             render(schemars::schema_for!(Vec<pvm::listing::EnvSummary>)),
         ),
         (
+            "pvm-cache-size.schema.json",
+            render(schemars::schema_for!(pvm::cache::CacheSize)),
+        ),
+        (
             "pvm-python-list.schema.json",
             render(schemars::schema_for!(Vec<pvm::python::InterpreterSummary>)),
         ),

@@ -12,6 +12,7 @@ mod bad_input;
 mod bad_locks;
 mod bad_wheels;
 mod bring_uv;
+mod cache;
 mod cold_sync;
 mod deps;
 mod downloads;

@@ -43,6 +43,15 @@ fn json_output_and_lock_match_their_schemas() {
     );
     assert_eq!(list.as_array().unwrap().len(), 1);
     validate("pvm-list.schema.json", &list);
+    let cache = json(
+        sandbox
+            .pvm()
+            .args(["cache", "size", "--json"])
+            .assert()
+            .success()
+            .get_output(),
+    );
+    validate("pvm-cache-size.schema.json", &cache);
     let info = json(
         sandbox
             .pvm()
