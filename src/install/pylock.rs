@@ -215,6 +215,9 @@ impl PyLock {
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(source) => return Err(SyncError::Io { path, source }),
         };
+        if let Some(lock) = crate::lock::parsed::recall(&text) {
+            return Ok(Some(lock));
+        }
         let mut lock: PyLock = toml::from_str(&text).map_err(|err| SyncError::BadLock {
             path: path.clone(),
             message: err.to_string(),
@@ -234,6 +237,7 @@ impl PyLock {
                 message: format!("lock-version {} is not 1.x", lock.lock_version),
             });
         }
+        crate::lock::parsed::remember(text, &lock);
         Ok(Some(lock))
     }
 

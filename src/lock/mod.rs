@@ -11,6 +11,8 @@ pub mod bounds;
 pub mod dynamic;
 pub mod freshness;
 pub mod layout;
+pub mod parsed;
 pub mod part_markers;
 pub mod policy;
 pub mod preferences;
+pub mod uv_project;

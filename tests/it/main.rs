@@ -18,6 +18,7 @@ mod generated;
 mod hardening;
 mod init;
 mod interrupts;
+mod kept_uv_lock;
 mod list;
 mod lock;
 mod lock_bounds;
