@@ -5,8 +5,9 @@
 //! That is where uv is faster than `uv pip compile` with the previous `pylock.toml` as its
 //! preferences: a `uv.lock` also holds the forks of the last resolution (`resolution-markers`),
 //! so uv solves each fork at once instead of finding them again (on a manifest of 12 real
-//! dependencies forked by Python version, some 0.4 s of a 2 s re-lock). uv then exports its
-//! lock as PEP 751, which pvm reads as it reads `uv pip compile`'s.
+//! dependencies forked by Python version, some 0.4 s of a 2 s re-lock). One `uv export`
+//! locks (as `uv lock` would) and writes the lock as PEP 751, which pvm reads as it reads
+//! `uv pip compile`'s.
 //!
 //! Exactness: a kept `uv.lock` is used only for the very lock it made, known by the key of
 //! its pins (`pins_key`): a `pylock.toml` edited, checked out from elsewhere, or made by the
@@ -112,18 +113,14 @@ pub fn resolve(
     {
         return false;
     }
-    let mut lock = uv_command(uv, &dir, "lock");
-    lock.arg("--python")
-        .arg(layout.python())
-        .args(backend.source_args(sources));
-    if backend.run(lock, "resolve").is_err() {
-        let _ = std::fs::remove_file(&current);
-        return false;
-    }
+    // One uv: `uv export` locks first (writing `uv.lock`, kept below), then exports.
     let exported = dir.join(crate::install::pylock::LOCK_FILE);
     let mut export = uv_command(uv, &dir, "export");
     export
-        .args(["--frozen", "--format", "pylock.toml", "--no-emit-project"])
+        .arg("--python")
+        .arg(layout.python())
+        .args(backend.source_args(sources))
+        .args(["--format", "pylock.toml", "--no-emit-project"])
         .args(["--no-header", "--output-file"])
         .arg(&exported);
     if backend.run(export, "resolve").is_err() || std::fs::rename(&exported, output).is_err() {
