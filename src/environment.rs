@@ -262,7 +262,7 @@ pub fn inspected(env: &Env, metadata: Option<&EnvMetadata>, verdict: Verdict) ->
         return verdict;
     };
     let layout = Layout::new(&env.dir, &metadata.python.facts);
-    let twice = install::site::duplicates(&layout.site_packages);
+    let twice = crate::site::duplicates(&layout.site_packages);
     if twice.is_empty() {
         return verdict;
     }
@@ -529,12 +529,12 @@ fn holds_what_it_should(
     let layout = Layout::new(&env.dir, facts);
     // The project itself, installed by the last sync, must still be there.
     if metadata.project_install.is_some() {
-        let dists = install::site::installed(&layout.site_packages);
-        if install::site::installed_from(&dists, &project.root).is_none() {
+        let dists = crate::site::installed(&layout.site_packages);
+        if crate::site::installed_from(&dists, &project.root).is_none() {
             return false;
         }
     }
-    install::site::holds_exactly(&layout.site_packages, &requirements, &also, &markers)
+    crate::site::holds_exactly(&layout.site_packages, &requirements, &also, &markers)
 }
 
 /// The same interpreter as the env's: the same executable reporting the same version and

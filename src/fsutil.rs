@@ -182,6 +182,25 @@ pub fn remove_stale_temps(dir: &Path) {
     }
 }
 
+/// Puts the finished folder `built` at `target` by one rename, so that nobody ever sees half
+/// of it. A folder already at `target` was put there whole the same way by another pvm
+/// meanwhile: it is kept, and that is success. When `built` does not move it stays where it is,
+/// for its scratch folder to remove.
+pub fn place_dir(built: &Path, target: &Path) -> io::Result<()> {
+    match std::fs::rename(built, target) {
+        Ok(()) => Ok(()),
+        Err(_) if target.is_dir() => Ok(()),
+        Err(err) => Err(err),
+    }
+}
+
+/// Moves the folder at `target`, if there is one, into the scratch folder `aside`, so that a
+/// [`place_dir`] after it replaces it whole: what others read or link from it is never changed
+/// in place, only taken away. Returns whether a folder was moved.
+pub fn set_aside(target: &Path, aside: &Path) -> bool {
+    target.is_dir() && std::fs::rename(target, aside.join("old")).is_ok()
+}
+
 /// Takes world-write away from the entries directly in `dir` (not following links).
 pub fn remove_world_write(dir: &Path) {
     use std::os::unix::fs::PermissionsExt;
@@ -489,6 +508,34 @@ mod tests {
         assert_eq!(std::fs::read(&other).unwrap(), b"other");
         // No temporary name is left behind.
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 3);
+    }
+
+    #[test]
+    fn a_folder_is_placed_whole_and_one_placed_meanwhile_is_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let (built, target, aside) = (
+            dir.path().join("built"),
+            dir.path().join("target"),
+            dir.path().join("aside"),
+        );
+        std::fs::create_dir_all(&built).unwrap();
+        std::fs::write(built.join("one"), "1").unwrap();
+        place_dir(&built, &target).unwrap();
+        assert!(!built.exists());
+        assert_eq!(std::fs::read(target.join("one")).unwrap(), b"1");
+        // Another pvm's copy got there first: it stays, and the second one is not moved.
+        std::fs::create_dir_all(built.join("two")).unwrap();
+        place_dir(&built, &target).unwrap();
+        assert!(target.join("one").is_file() && built.is_dir());
+        // Set aside first, it is replaced whole.
+        std::fs::create_dir_all(&aside).unwrap();
+        assert!(set_aside(&target, &aside));
+        place_dir(&built, &target).unwrap();
+        assert!(target.join("two").is_dir() && !target.join("one").exists());
+        assert!(aside.join("old/one").is_file());
+        assert!(!set_aside(&dir.path().join("absent"), &aside));
+        // Nothing to place, and nothing there: the rename's own error.
+        assert!(place_dir(&dir.path().join("absent"), &dir.path().join("new")).is_err());
     }
 
     #[test]

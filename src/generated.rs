@@ -144,17 +144,15 @@ pub fn schemas() -> Vec<(&'static str, String)> {
         ),
         (
             "pylock.schema.json",
-            render(schemars::schema_for!(crate::install::pylock::PyLock)),
+            render(schemars::schema_for!(crate::lock::pylock::PyLock)),
         ),
         (
             "pvm-outdated.schema.json",
-            render(schemars::schema_for!(
-                Vec<crate::install::outdated::Outdated>
-            )),
+            render(schemars::schema_for!(Vec<crate::site::outdated::Outdated>)),
         ),
         (
             "pvm-tree.schema.json",
-            render(schemars::schema_for!(Vec<crate::install::tree::TreeNode>)),
+            render(schemars::schema_for!(Vec<crate::site::tree::TreeNode>)),
         ),
         (
             "pvm-list.schema.json",

@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 use crate::environment::{EnvError, Event, Ready};
-use crate::install::backend::Backend;
 use crate::install::{Progress, SyncError};
+use crate::installer::Backend;
 use crate::pep::Requirement;
 use crate::project::{Project, Sources};
 use crate::store::Store;
@@ -81,7 +81,7 @@ pub fn ensure(
     let mut names: Vec<String> = requirements.iter().map(|r| r.to_string()).collect();
     names.sort();
     // The env's packages hold the overlay to their versions: what the env pinned wins.
-    let installed = crate::install::site::installed(&ready.layout.site_packages);
+    let installed = crate::site::installed(&ready.layout.site_packages);
     let pins: Vec<String> = installed
         .values()
         .map(|dist| format!("{}=={}", dist.name, dist.version))
@@ -137,13 +137,13 @@ pub fn ensure(
         return Err(err.into());
     }
     // `--target` puts each distribution's .dist-info at the top of the folder.
-    let packages = crate::install::site::installed(&building)
+    let packages = crate::site::installed(&building)
         .into_values()
         .map(|dist| (dist.name, dist.version))
         .collect();
     std::fs::write(building.join(DONE), "").map_err(io(&building))?;
     let _ = std::fs::remove_dir_all(&dir);
-    std::fs::rename(&building, &dir).map_err(io(&dir))?;
+    crate::fsutil::place_dir(&building, &dir).map_err(io(&dir))?;
     let installed = Installed {
         installer: backend.name(),
         packages,

@@ -21,6 +21,38 @@ pub fn posix(text: &str) -> String {
     out
 }
 
+/// `text` as one csh (and tcsh) word that reads back exactly: [`posix`], with each `!` put
+/// outside the quotes, escaped, since csh expands history even inside single quotes.
+pub fn csh(text: &str) -> String {
+    posix(text).replace('!', r"'\!'")
+}
+
+/// `text` as one nushell string: double quotes, in which nushell interpolates nothing, with
+/// `\`, `"` and the control characters escaped.
+pub fn nu(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str(r"\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str(r"\n"),
+            '\t' => out.push_str(r"\t"),
+            '\r' => out.push_str(r"\r"),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// `text` as one PowerShell string: single quotes, in which nothing is special but a `'`,
+/// which is doubled.
+pub fn powershell(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}
+
 /// `text` as one word of a command pvm suggests (in a hint or a message), to paste into a POSIX
 /// shell: as it is when the shell reads it back unchanged, else quoted by [`posix`]. Unquoted,
 /// `>=3.14` would redirect into a file named `=3.14`; `=` and `~` are quoted too, since zsh
@@ -63,6 +95,13 @@ mod tests {
         assert_eq!(posix("it's"), r"'it'\''s'");
         assert_eq!(posix(r"a\Nb"), r"'a'\\'Nb'");
         assert_eq!(posix("$HOME \"x\""), "'$HOME \"x\"'");
+    }
+
+    #[test]
+    fn other_shells_get_their_own_quotes() {
+        assert_eq!(csh("a!b c"), r"'a'\!'b c'");
+        assert_eq!(nu("a \"b\" \\ c\nd\u{1b}"), r#""a \"b\" \\ c\nd\u{1b}""#);
+        assert_eq!(powershell("it's $HOME"), "'it''s $HOME'");
     }
 
     #[test]

@@ -184,35 +184,15 @@ fn activate_scripts(layout: &Layout, prompt: &str) -> Vec<(&'static str, String)
         ),
         (
             "activate.csh",
-            fill(include_str!("venv/activate.csh"), crate::quote::posix),
+            fill(include_str!("venv/activate.csh"), crate::quote::csh),
         ),
         (
             "activate.nu",
-            fill(include_str!("venv/activate.nu"), quote_nu),
+            fill(include_str!("venv/activate.nu"), crate::quote::nu),
         ),
         (
             "Activate.ps1",
-            fill(include_str!("venv/Activate.ps1"), quote_ps),
+            fill(include_str!("venv/Activate.ps1"), crate::quote::powershell),
         ),
     ]
-}
-
-/// Nushell raw string: `r#'...'#` takes anything but `'#`.
-fn quote_nu(text: &str) -> String {
-    format!("r#'{text}'#")
-}
-
-/// PowerShell single-quoted: `'` doubles.
-fn quote_ps(text: &str) -> String {
-    format!("'{}'", text.replace('\'', "''"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn quoting_survives_quotes() {
-        assert_eq!(quote_ps("it's"), "'it''s'");
-    }
 }

@@ -7,8 +7,8 @@ use std::path::Path;
 use crate::cli::{AddArgs, DropArgs, EditArgs, TargetArgs};
 use crate::commands::transaction::{self, Transaction};
 use crate::commands::{Context, UserError, ensure_env};
-use crate::install::backend::Backend;
 use crate::install::{self, LockMode, SyncOptions};
+use crate::installer::Backend;
 use crate::lock::bounds;
 use crate::pep::{self, Requirement};
 use crate::project::edit::{Change, ManifestEdit, Target};
@@ -325,7 +325,7 @@ fn requirement(text: &str, root: &Path) -> anyhow::Result<(Requirement, Option<P
         } else {
             absolute
                 .file_name()
-                .and_then(|file| install::pylock::split_filename(&file.to_string_lossy()))
+                .and_then(|file| crate::lock::pylock::split_filename(&file.to_string_lossy()))
                 .map(|(name, _)| name)
         };
         let name = name.ok_or_else(|| {

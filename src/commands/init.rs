@@ -6,7 +6,7 @@ use crate::cli::InitArgs;
 use crate::commands::transaction::{self, Transaction};
 use crate::commands::{Context, UserError, ensure_env};
 use crate::install::SyncOptions;
-use crate::install::pylock::LEGACY_LOCK_FILE;
+use crate::lock::pylock::LEGACY_LOCK_FILE;
 use crate::project::{self, MANIFEST, Manifest, Project, template};
 use crate::python::request::PYTHON_VERSION_FILE;
 use crate::python::{InterpreterRequest, project_request};

@@ -3,9 +3,9 @@
 use crate::cli::LockArgs;
 use crate::commands::Context;
 use crate::commands::transaction::{self, Transaction};
-use crate::install::backend::Backend;
-use crate::install::pylock::LEGACY_LOCK_FILE;
 use crate::install::{self, SyncOptions};
+use crate::installer::Backend;
+use crate::lock::pylock::LEGACY_LOCK_FILE;
 use crate::project::Sources;
 use crate::python::project_request;
 use crate::quote::shell_path;

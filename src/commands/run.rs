@@ -179,11 +179,7 @@ fn tool_hint(program: &OsStr, command: &[OsString]) -> Option<String> {
 
 /// Whether `word` names a Python (`python`, `python3`, `python3.12`).
 fn is_python(word: &OsStr) -> bool {
-    let word = word.to_str().unwrap_or("");
-    word == "python"
-        || word
-            .strip_prefix("python3")
-            .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+    crate::python::names::is_python(word.to_str().unwrap_or(""))
 }
 
 /// Whether `word` names a Python file here (`main.py`, `tools/report.py`).
@@ -211,13 +207,7 @@ fn script_project(command: &[OsString]) -> anyhow::Result<Option<crate::project:
 /// there: refused, as is `python -m pip` (which would fail less clearly).
 fn refuse_foreign_pip(argv: &[OsString], layout: &crate::venv::Layout) -> anyhow::Result<()> {
     let word = |i: usize| argv.get(i).and_then(|w| w.to_str()).unwrap_or("");
-    let is_pip = |name: &str| {
-        name == "pip"
-            || name
-                .strip_prefix("pip3")
-                .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
-    };
-    let asks_pip = (is_pip(word(0)) && !layout.bin.join(word(0)).exists())
+    let asks_pip = (crate::python::names::is_pip(word(0)) && !layout.bin.join(word(0)).exists())
         || (is_python(OsStr::new(word(0)))
             && word(1) == "-m"
             && word(2) == "pip"

@@ -10,6 +10,7 @@ use crate::commands::{Context, UserError};
 use crate::environment::Ready;
 use crate::install::SyncOptions;
 use crate::python::project_request;
+use crate::quote;
 
 /// The project's env, made and synced as `pvm run` would.
 fn ready_env(
@@ -46,55 +47,29 @@ fn user_shell() -> (PathBuf, Option<ShellKind>) {
     (path, kind)
 }
 
-fn quote(path: &Path) -> String {
-    let text = path.display().to_string();
-    shlex::try_quote(&text)
-        .map(|q| q.into_owned())
-        .unwrap_or(text)
-}
-
 /// The line that activates the env in `shell`.
 fn activation(bin: &Path, shell: ShellKind) -> String {
+    let script = |name: &str| bin.join(name).to_string_lossy().into_owned();
     match shell {
         // `.` rather than `source`: the same line then works in sh and dash too.
-        ShellKind::Bash | ShellKind::Zsh => format!(". {}", quote(&bin.join("activate"))),
-        ShellKind::Fish => format!("source {}", quote(&bin.join("activate.fish"))),
-        ShellKind::Csh => format!("source {}", quote(&bin.join("activate.csh"))),
-        ShellKind::Nu => format!("overlay use {}", quote(&bin.join("activate.nu"))),
-        ShellKind::Powershell => format!(
-            ". '{}'",
-            bin.join("Activate.ps1")
-                .display()
-                .to_string()
-                .replace('\'', "''")
-        ),
+        ShellKind::Bash | ShellKind::Zsh => {
+            format!(". {}", quote::shell_path(&bin.join("activate")))
+        }
+        ShellKind::Fish => format!("source {}", quote::shell_path(&bin.join("activate.fish"))),
+        ShellKind::Csh => format!("source {}", quote::csh(&script("activate.csh"))),
+        ShellKind::Nu => format!("overlay use {}", quote::nu(&script("activate.nu"))),
+        ShellKind::Powershell => format!(". {}", quote::powershell(&script("Activate.ps1"))),
     }
 }
 
 /// The line that sets `key` to `value` in `shell`, the value arriving exactly as written.
 fn set_variable(shell: ShellKind, key: &str, value: &str) -> String {
     match shell {
-        ShellKind::Bash | ShellKind::Zsh => format!("export {key}={}", crate::quote::posix(value)),
-        ShellKind::Fish => format!(
-            "set -gx {key} '{}'",
-            value.replace('\\', "\\\\").replace('\'', "\\'")
-        ),
-        // csh expands `!` even inside single quotes: it goes outside them, escaped.
-        ShellKind::Csh => format!(
-            "setenv {key} {}",
-            crate::quote::posix(value).replace('!', "'\\!'")
-        ),
-        // Plain double quotes in nushell interpolate nothing; `\` and `"` are escaped.
-        ShellKind::Nu => format!(
-            "$env.{key} = \"{}\"",
-            value
-                .replace('\\', "\\\\")
-                .replace('"', "\\\"")
-                .replace('\n', "\\n")
-                .replace('\t', "\\t")
-        ),
-        // PowerShell's single quotes interpolate nothing; a `'` is doubled.
-        ShellKind::Powershell => format!("$env:{key} = '{}'", value.replace('\'', "''")),
+        ShellKind::Bash | ShellKind::Zsh => format!("export {key}={}", quote::posix(value)),
+        ShellKind::Fish => format!("set -gx {key} {}", quote::posix(value)),
+        ShellKind::Csh => format!("setenv {key} {}", quote::csh(value)),
+        ShellKind::Nu => format!("$env.{key} = {}", quote::nu(value)),
+        ShellKind::Powershell => format!("$env:{key} = {}", quote::powershell(value)),
     }
 }
 
@@ -307,7 +282,7 @@ mod tests {
         );
         assert_eq!(
             set_variable(ShellKind::Fish, "V", TRICKY),
-            "set -gx V 'a b\\'c $HOME \"q\" \\\\ !x'"
+            "set -gx V 'a b'\\''c $HOME \"q\" '\\\\' !x'"
         );
         assert_eq!(
             set_variable(ShellKind::Csh, "V", TRICKY),

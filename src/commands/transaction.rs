@@ -5,8 +5,8 @@
 use std::path::{Path, PathBuf};
 
 use crate::commands::Context;
-use crate::install::pylock::LEGACY_LOCK_FILE;
 use crate::interrupt;
+use crate::lock::pylock::LEGACY_LOCK_FILE;
 use crate::project::Project;
 use crate::store::{EnvLock, Store};
 

@@ -4,9 +4,11 @@ use std::io::Write;
 
 use crate::cli::{ExportArgs, ExportFormat, OutdatedArgs, TreeArgs};
 use crate::commands::{Context, UserError};
-use crate::install::outdated::{self, Listed};
-use crate::install::{export, read_lock, site, tree};
+use crate::install::read_lock;
+use crate::lock::export;
 use crate::project::{SelectionRequest, requirements};
+use crate::site::outdated::{self, Listed};
+use crate::site::{self, tree};
 use crate::venv::Layout;
 
 pub fn tree(ctx: &Context, args: TreeArgs) -> anyhow::Result<i32> {
@@ -172,7 +174,7 @@ fn uv_to_ask(
     sources: &crate::project::Sources,
 ) -> anyhow::Result<std::path::PathBuf> {
     let reason = super::uv_tool::bring(ctx, store, project, sources)?;
-    if let Some(uv) = crate::install::backend::find_uv() {
+    if let Some(uv) = crate::installer::find_uv() {
         return Ok(uv);
     }
     let reason = reason.unwrap_or_else(|| "none on PATH or in PVM_UV".into());

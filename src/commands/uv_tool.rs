@@ -1,7 +1,7 @@
 //! Getting pvm's own uv for a command that resolves, and saying so.
 
 use crate::commands::Context;
-use crate::install::backend::{find_uv, user_uv};
+use crate::installer::{find_uv, user_uv};
 use crate::project::{Installer, Project, Sources, UvDownloads};
 use crate::store::Store;
 use crate::tools::uv;

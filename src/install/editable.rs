@@ -11,11 +11,11 @@ use std::path::{Component, Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use super::site::{self, Dist};
 use super::wheel::{self, WheelError};
 use crate::fsutil;
 use crate::pep::{self, MarkerEnvironment};
 use crate::python::Facts;
+use crate::site::{self, Dist};
 use crate::venv::Layout;
 
 /// Where the build of the project at `root`, from `build_inputs`, for this interpreter is kept.
@@ -176,14 +176,11 @@ pub fn keep(slot: &Path, dist: &Dist, layout: &Layout) -> io::Result<bool> {
         let old = tempfile::Builder::new()
             .prefix(&fsutil::Temp::Old.prefix())
             .tempdir_in(parent)?;
-        let _ = fs::rename(slot, old.path().join("slot"));
+        fsutil::set_aside(slot, old.path());
     }
-    match fs::rename(scratch.path(), slot) {
-        Ok(()) => Ok(true),
-        // Another pvm kept the same build meanwhile.
-        Err(_) if slot.is_dir() => Ok(true),
-        Err(err) => Err(err),
-    }
+    // Another pvm may have kept the same build meanwhile: then its copy is used.
+    fsutil::place_dir(scratch.path(), slot)?;
+    Ok(true)
 }
 
 /// Whether `entry_points.txt` makes a console or GUI script called `name`.

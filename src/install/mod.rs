@@ -1,17 +1,9 @@
-//! Installing a project's dependencies into its env: exactly what the manifest (or the lock)
-//! says, through uv or pip, with pip seeded natively into every env.
+//! Making an env's site-packages match what the lock (or the manifest) says: natively from
+//! wheels, or through uv or pip (`installer`), with pip seeded natively into every env.
 
-pub mod backend;
 pub mod editable;
-pub mod explain;
-pub mod export;
 pub mod native;
-pub mod outdated;
-pub mod pylock;
-pub mod resolve;
-pub mod site;
 mod sync;
-pub mod tree;
 pub mod wheel;
 pub mod wheel_check;
 
@@ -21,6 +13,7 @@ pub use sync::{
 
 use std::path::PathBuf;
 
+use crate::installer::explain;
 use crate::project::SelectionRequest;
 use crate::project::package::InstalledProject;
 use crate::python::Facts;

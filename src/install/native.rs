@@ -11,14 +11,15 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use super::backend::Backend;
-use super::pylock::{Artifact, Package};
 use super::wheel::WheelError;
 use super::wheel_check::{self, Expected};
-use super::{Progress, SyncError, SyncOptions, site, wheel};
+use super::{Progress, SyncError, SyncOptions, wheel};
 use crate::http::{Failure, HttpError};
+use crate::installer::Backend;
+use crate::lock::pylock::{Artifact, Package};
 use crate::project::Project;
 use crate::python::Facts;
+use crate::site;
 use crate::venv::Layout;
 use crate::{fsutil, parallel, pep};
 

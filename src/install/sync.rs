@@ -5,14 +5,16 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use super::backend::{Backend, InstallFlags};
-use super::pylock::{LEGACY_LOCK_FILE, Package, PyLock};
-use super::{Progress, SyncError, SyncOptions, SyncReport, editable, native, resolve, site};
+use super::{Progress, SyncError, SyncOptions, SyncReport, editable, native};
+use crate::installer::{Backend, InstallFlags};
 use crate::lock::preferences;
+use crate::lock::pylock::{LEGACY_LOCK_FILE, Package, PyLock};
+use crate::lock::resolve;
 use crate::pep;
 use crate::project::package::{self, InstalledProject};
 use crate::project::{Project, Selection, Sources, requirements};
 use crate::python::Facts;
+use crate::site;
 use crate::venv::Layout;
 
 /// The project's `pylock.toml`, if it has one.
@@ -53,9 +55,9 @@ pub fn resolve_keeping(
 ) -> Result<PyLock, SyncError> {
     let previous = match PyLock::read(&project.lock_path())? {
         Some(lock) => preferences::pins_of(&lock),
-        None => {
-            preferences::unmarked(super::pylock::legacy_pins(&project.root).unwrap_or_default())
-        }
+        None => preferences::unmarked(
+            crate::lock::pylock::legacy_pins(&project.root).unwrap_or_default(),
+        ),
     };
     resolve::resolve(project, layout, facts, backend, &previous, upgrade)
 }
@@ -557,7 +559,7 @@ fn uv_lock_for(
             }
         }
     }
-    let path = scratch.join(super::pylock::LOCK_FILE);
+    let path = scratch.join(crate::lock::pylock::LOCK_FILE);
     std::fs::write(&path, copy.to_toml()).map_err(|source| SyncError::Io {
         path: path.clone(),
         source,

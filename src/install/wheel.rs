@@ -303,13 +303,10 @@ pub fn unpack_cached(
     // from it: it is used as it is. Only a fresh unpack (`--reinstall`, which heals a tree
     // edited in place through an env's link) swaps it out, and then only now, so that a pvm
     // linking from it misses it for two renames, not a whole unpack.
-    let swapped = fresh && dir.is_dir() && fs::rename(&dir, scratch.path().join("old")).is_ok();
-    let placed = match fs::rename(&root, &dir) {
-        Ok(()) => Ok(dir),
-        // Another pvm unpacked it meanwhile.
-        Err(_) if dir.is_dir() => Ok(dir),
-        Err(source) => Err(WheelError::Write { path: dir, source }),
-    };
+    let swapped = fresh && fsutil::set_aside(&dir, scratch.path());
+    let placed = fsutil::place_dir(&root, &dir)
+        .map(|()| dir.clone())
+        .map_err(|source| WheelError::Write { path: dir, source });
     if swapped {
         // A pvm still linking from the old copy finds its files: the scratch folder stays,
         // and the leftover sweep removes it once this pvm is gone and it is an hour old.
@@ -525,7 +522,7 @@ fn read_record(path: &Path) -> BTreeMap<String, Hashed> {
     let text = fs::read_to_string(path).unwrap_or_default();
     text.lines()
         .filter_map(|line| {
-            let (path, hash, size) = super::site::record_line(line);
+            let (path, hash, size) = crate::site::record_line(line);
             Some((path.to_string(), (hash.to_string(), size.parse().ok()?)))
         })
         .collect()

@@ -9,6 +9,7 @@ use std::path::Path;
 
 use super::wheel::WheelError;
 use crate::pep;
+use crate::python::names;
 
 /// What the lock says a wheel is.
 #[derive(Debug, Clone, Copy)]
@@ -115,14 +116,11 @@ pub fn script_name(name: &str) -> Result<(), String> {
         return Err(format!("a script named `{name}`, not a plain file name"));
     }
     let lower = name.to_ascii_lowercase();
-    let versioned = |base: &str| {
-        lower
-            .strip_prefix(base)
-            .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
-    };
-    let interpreter =
-        lower == "python" || lower == "pypy" || versioned("python3") || versioned("pypy3");
-    if interpreter || versioned("activate") {
+    let interpreter = names::is_python(&lower) || names::is_versioned(&lower, "pypy");
+    let activate = lower
+        .strip_prefix("activate")
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'));
+    if interpreter || activate {
         return Err(format!(
             "a script named `{name}`, which would replace the env's own `bin/{lower}`"
         ));

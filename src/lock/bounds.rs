@@ -4,8 +4,8 @@
 //! `requires-python` allows (pytest 9 under `>=3.8`), and such a bound would never lock.
 
 use crate::install::SyncError;
-use crate::install::pylock::PyLock;
-use crate::install::resolve;
+use crate::lock::pylock::PyLock;
+use crate::lock::resolve;
 use crate::pep::{self, Requirement};
 use crate::project::{Project, Sources};
 use crate::python::Facts;

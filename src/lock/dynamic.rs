@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 
 use crate::fsutil;
 use crate::install::SyncError;
-use crate::install::backend::Backend;
+use crate::installer::Backend;
 use crate::pep::{self, Requirement};
 use crate::project::{Project, Sources, package};
 use crate::python::Facts;

@@ -6,8 +6,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::install::SyncError;
-use crate::install::pylock::PyLock;
-use crate::install::resolve::{self, environment_marker};
+use crate::lock::pylock::PyLock;
+use crate::lock::resolve::{self, environment_marker};
 use crate::pep;
 use crate::project::{Project, Sources};
 use crate::python::Facts;

@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use crate::install::pylock::{Artifact, Directory, Package, PvmTable, PyLock};
+use crate::lock::pylock::{Artifact, Directory, Package, PvmTable, PyLock};
 
 /// The lock as TOML (without the comment header `PyLock::write` puts first).
 pub fn to_toml(lock: &PyLock) -> String {
@@ -175,7 +175,7 @@ fn key(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::install::pylock::Tool;
+    use crate::lock::pylock::Tool;
 
     /// The layout as pvm wrote it before: the lock serialized, then reshaped as a document.
     fn reshaped(lock: &PyLock) -> String {

@@ -5,7 +5,7 @@
 
 use std::sync::Mutex;
 
-use crate::install::pylock::PyLock;
+use crate::lock::pylock::PyLock;
 
 static LAST: Mutex<Option<(String, PyLock)>> = Mutex::new(None);
 

@@ -15,9 +15,9 @@
 //! only this part's tag true". That is what the resolution per part used to give.
 //!
 //! uv's `pip compile` knows no conflicts between parts: a project that declares
-//! `[tool.pvm] conflicts` keeps the resolution per world (`install::resolve`).
+//! `[tool.pvm] conflicts` keeps the resolution per world (`lock::resolve`).
 
-use crate::install::pylock::{all_of, any_of};
+use crate::lock::pylock::{all_of, any_of};
 use crate::pep::{self, Requirement, Settled};
 
 const TAG_PREFIX: &str = "pvm-part-";

@@ -3,9 +3,9 @@
 //! never rewritten because the interpreter at hand differs from the one it was made with.
 
 use super::freshness::{Freshness, freshness};
-use crate::install::backend::{Backend, find_uv};
-use crate::install::pylock::{LEGACY_LOCK_FILE, PyLock};
 use crate::install::{self, LockMode, Progress, SyncError, SyncReport};
+use crate::installer::{Backend, find_uv};
+use crate::lock::pylock::{LEGACY_LOCK_FILE, PyLock};
 use crate::project::{Project, Selection, Sources, requirements};
 use crate::python::Facts;
 use crate::venv::Layout;

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::install::pylock::{Package, PyLock};
+use crate::lock::pylock::{Package, PyLock};
 use crate::pep;
 
 /// A version the previous lock holds, under the marker it held it: a package locked at two

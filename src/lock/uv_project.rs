@@ -23,8 +23,8 @@ use std::process::Command;
 use sha2::{Digest, Sha256};
 
 use super::preferences::Pin;
-use crate::install::backend::Backend;
-use crate::install::pylock::Package;
+use crate::installer::Backend;
+use crate::lock::pylock::Package;
 use crate::pep::{self, Requirement};
 use crate::project::Sources;
 use crate::venv::Layout;
@@ -114,7 +114,7 @@ pub fn resolve(
         return false;
     }
     // One uv: `uv export` locks first (writing `uv.lock`, kept below), then exports.
-    let exported = dir.join(crate::install::pylock::LOCK_FILE);
+    let exported = dir.join(crate::lock::pylock::LOCK_FILE);
     let mut export = uv_command(uv, &dir, "export");
     export
         .arg("--python")

@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use super::request::{find_python_version_file, read_version_file};
+
 /// Where a candidate was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
@@ -111,7 +113,7 @@ impl SearchPaths {
                     .file_name()
                     .and_then(|name| name.to_str())
                     .unwrap_or("");
-                if is_python_name(name) && is_executable(&path) {
+                if super::names::is_python(name) && is_executable(&path) {
                     found.push(Candidate {
                         is_script: self.is_shim(&path) || is_script(&path),
                         path,
@@ -154,10 +156,6 @@ impl SearchPaths {
     /// shim itself is asked.
     fn resolve_shim(&self, name: &str) -> Option<PathBuf> {
         let root = self.pyenv_root.as_ref()?;
-        let read = |path: &Path| -> Option<String> {
-            std::fs::metadata(path).ok().filter(|m| m.is_file())?;
-            std::fs::read_to_string(path).ok()
-        };
         let versions: Vec<String> = match std::env::var("PYENV_VERSION")
             .ok()
             .filter(|v| !v.trim().is_empty())
@@ -167,17 +165,9 @@ impl SearchPaths {
                 let cwd = std::env::var_os("PYENV_DIR")
                     .map(PathBuf::from)
                     .or_else(|| std::env::current_dir().ok())?;
-                let text = cwd
-                    .ancestors()
-                    .find_map(|dir| read(&dir.join(".python-version")))
-                    .or_else(|| read(&root.join("version")))?;
-                // As pyenv-version-file-read: the first word of each line, comment lines skipped.
-                text.lines()
-                    .map(str::trim)
-                    .filter(|line| !line.is_empty() && !line.starts_with('#'))
-                    .filter_map(|line| line.split_whitespace().next())
-                    .map(String::from)
-                    .collect()
+                find_python_version_file(&cwd)
+                    .map(|(_, versions)| versions)
+                    .or_else(|| read_version_file(&root.join("version")))?
             }
         };
         // Only exact folders of pyenv's: `system`, a prefix (`3.12`), `python-3.12.1` and the
@@ -214,25 +204,6 @@ impl SearchPaths {
     }
 }
 
-/// `python`, `python3`, `python3.12`, but not `python3-config` or `python3.12m-config`.
-/// The version an executable name stands for: `python3.8` → `[3, 8]`, `python3` → `[3]`.
-pub fn version_of_name(name: &str) -> Option<Vec<u64>> {
-    let version = name.strip_prefix("python")?;
-    if version.is_empty() {
-        return Some(Vec::new());
-    }
-    version.split('.').map(|part| part.parse().ok()).collect()
-}
-
-fn is_python_name(name: &str) -> bool {
-    match name {
-        "python" | "python3" => true,
-        _ => name
-            .strip_prefix("python3.")
-            .is_some_and(|minor| !minor.is_empty() && minor.bytes().all(|b| b.is_ascii_digit())),
-    }
-}
-
 fn sorted_entries(dir: &Path) -> Vec<PathBuf> {
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
         .map(|entries| {
@@ -263,26 +234,4 @@ fn is_script(path: &Path) -> bool {
     std::fs::File::open(path)
         .and_then(|mut file| file.read_exact(&mut head))
         .is_ok_and(|()| &head == b"#!")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::is_python_name;
-
-    #[test]
-    fn python_names() {
-        for name in ["python", "python3", "python3.12", "python3.6"] {
-            assert!(is_python_name(name), "{name}");
-        }
-        for name in [
-            "python3-config",
-            "python3.12-config",
-            "pythonw",
-            "python2",
-            "python3.",
-            "py",
-        ] {
-            assert!(!is_python_name(name), "{name}");
-        }
-    }
 }

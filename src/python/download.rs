@@ -298,15 +298,9 @@ pub fn install(
         });
     }
     crate::faults::pause(crate::faults::PYTHON_INSTALL);
-    match std::fs::rename(&root, &target) {
-        Ok(()) => Ok(python),
-        // Another pvm finished the same install first.
-        Err(_) if python.is_file() => Ok(python),
-        Err(source) => Err(DownloadError::Io {
-            path: target,
-            source,
-        }),
-    }
+    // Another pvm may have finished the same install first: then its copy is used.
+    fsutil::place_dir(&root, &target).map_err(io(&target))?;
+    Ok(python)
 }
 
 /// Unpacks the `.tar.gz` at `archive` into `into`. tar sets each entry's mode from the

@@ -3,6 +3,7 @@
 pub mod discovery;
 pub mod download;
 pub mod facts;
+pub mod names;
 pub mod request;
 
 use std::path::{Path, PathBuf};
@@ -106,8 +107,10 @@ pub fn project_request(
     if let Some(text) = env {
         return parse(&text, RequestSource::EnvVar);
     }
-    if let Some((path, text)) = request::find_python_version_file(&project.root) {
-        return parse(&text, RequestSource::PythonVersionFile(path));
+    if let Some((path, versions)) = request::find_python_version_file(&project.root)
+        && let Some(first) = versions.first()
+    {
+        return parse(first, RequestSource::PythonVersionFile(path));
     }
     if let Some(text) = &project.manifest.settings.python {
         return parse(text, RequestSource::Manifest);
@@ -209,7 +212,7 @@ impl Finder {
                     // version is not the active one): the versions pyenv has are found directly.
                     _ => {
                         let all = self.all();
-                        let wanted = discovery::version_of_name(name);
+                        let wanted = names::version_of(name);
                         all.iter()
                             .filter(|i| i.facts.is_supported())
                             .filter(|i| {

@@ -210,28 +210,69 @@ impl SourcedRequest {
 
 pub const PYTHON_VERSION_FILE: &str = ".python-version";
 
-/// The first version named in the nearest `.python-version` from `start` upward.
-pub fn find_python_version_file(start: &Path) -> Option<(PathBuf, String)> {
+/// The nearest `.python-version` from `start` upward, and the versions it names (see
+/// [`read_version_file`]). As for pyenv and uv, the nearest one that is not empty decides, even
+/// when it names no version (only comments): then it asks for none.
+pub fn find_python_version_file(start: &Path) -> Option<(PathBuf, Vec<String>)> {
     start.ancestors().find_map(|dir| {
         let path = dir.join(PYTHON_VERSION_FILE);
-        // Only a regular file: a FIFO or a device named .python-version would block the read.
-        if !std::fs::metadata(&path).is_ok_and(|m| m.is_file()) {
-            return None;
-        }
-        let text = std::fs::read_to_string(&path).ok()?;
-        // pyenv allows several versions, one a line, and comments.
-        let first = text
-            .lines()
-            .map(str::trim)
-            .find(|line| !line.is_empty() && !line.starts_with('#'))?
-            .to_string();
-        Some((path, first))
+        let versions = read_version_file(&path)?;
+        Some((path, versions))
     })
+}
+
+/// The versions a `.python-version` (or pyenv's global `version` file) names, one a line, read
+/// as pyenv reads them: the first word of each line, blank lines and `#` comment lines skipped
+/// (`3.12  # CI's too` names `3.12`; uv reads the same for such files). `None` when `path` is
+/// not a regular file with something in it (a FIFO or a device by that name would block the
+/// read, and pyenv passes over an empty one) or cannot be read.
+pub fn read_version_file(path: &Path) -> Option<Vec<String>> {
+    if !std::fs::metadata(path).is_ok_and(|meta| meta.is_file() && meta.len() > 0) {
+        return None;
+    }
+    let text = std::fs::read_to_string(path).ok()?;
+    Some(
+        text.lines()
+            .map(str::trim)
+            .filter(|line| !line.is_empty() && !line.starts_with('#'))
+            .filter_map(|line| line.split_whitespace().next())
+            .map(String::from)
+            .collect(),
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_version_file_names_the_first_word_of_each_line_that_is_not_a_comment() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join(PYTHON_VERSION_FILE);
+        std::fs::write(
+            &file,
+            "# pinned\n\n  3.12.1  # the CI's\r\npypy3.10\n#3.9\n",
+        )
+        .unwrap();
+        assert_eq!(read_version_file(&file).unwrap(), ["3.12.1", "pypy3.10"]);
+        // The nearest one decides, from any folder below it.
+        let below = dir.path().join("a/b");
+        std::fs::create_dir_all(&below).unwrap();
+        let (found, versions) = find_python_version_file(&below).unwrap();
+        assert_eq!((found, versions[0].as_str()), (file.clone(), "3.12.1"));
+        // Only comments: it is still the nearest, and asks for nothing.
+        std::fs::write(below.join(PYTHON_VERSION_FILE), "# none yet\n").unwrap();
+        let (found, versions) = find_python_version_file(&below).unwrap();
+        assert_eq!(found, below.join(PYTHON_VERSION_FILE));
+        assert!(versions.is_empty());
+        // An empty one, or a folder by that name, is passed over, as pyenv does.
+        std::fs::write(below.join(PYTHON_VERSION_FILE), "").unwrap();
+        assert_eq!(find_python_version_file(&below).unwrap().0, file);
+        std::fs::remove_file(below.join(PYTHON_VERSION_FILE)).unwrap();
+        std::fs::create_dir(below.join(PYTHON_VERSION_FILE)).unwrap();
+        assert_eq!(find_python_version_file(&below).unwrap().0, file);
+        assert_eq!(read_version_file(&dir.path().join("absent")), None);
+    }
 
     #[test]
     fn parses_every_request_form() {

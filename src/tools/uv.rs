@@ -216,16 +216,8 @@ pub fn ensure(
         member: member.clone(),
     })?;
     let target = dir(home);
-    match std::fs::rename(&unpacked, &target) {
-        Ok(()) => {}
-        Err(_) if installed(home).is_some() => {}
-        Err(source) => {
-            return Err(UvToolError::Io {
-                path: target,
-                source,
-            });
-        }
-    }
+    // Another pvm may have fetched the same uv first: then its copy is used.
+    fsutil::place_dir(&unpacked, &target).map_err(io(&target))?;
     Ok(target.join("uv"))
 }
 

@@ -115,7 +115,7 @@ fn one_lock_serves_every_platform_and_selection_and_uv_installs_it_the_same() {
     ));
     sandbox.pvm_with_uv().arg("lock").assert().success();
     let text = std::fs::read_to_string(sandbox.project.join("pylock.toml")).unwrap();
-    let lock: pvm::install::pylock::PyLock = toml::from_str(&text).unwrap();
+    let lock: pvm::lock::pylock::PyLock = toml::from_str(&text).unwrap();
     assert_eq!(lock.default_groups, ["dev"]);
     assert_eq!(lock.requires_python.as_deref(), Some(">=3.9"));
 
@@ -129,7 +129,7 @@ fn one_lock_serves_every_platform_and_selection_and_uv_installs_it_the_same() {
             .iter()
             .filter(|p| {
                 p.marker.as_deref().is_none_or(|m| {
-                    pvm::install::pylock::marker_applies(m, &env, &extras, &groups).unwrap()
+                    pvm::lock::pylock::marker_applies(m, &env, &extras, &groups).unwrap()
                 })
             })
             .map(|p| p.name.clone())

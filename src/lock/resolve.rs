@@ -12,13 +12,13 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use super::SyncError;
-use super::backend::Backend;
 use super::pylock::{
     self, Artifact, Package, PieceKind, PvmTable, PyLock, Tool, all_of, any_of, selection_marker,
 };
-use super::wheel;
 use crate::fsutil;
+use crate::install::SyncError;
+use crate::install::wheel;
+use crate::installer::Backend;
 use crate::lock::dynamic::{self, BuildMetadata};
 use crate::lock::part_markers::{self, Part};
 use crate::lock::preferences::{self, Pin};
@@ -248,7 +248,7 @@ pub fn resolve(
 ) -> Result<PyLock, SyncError> {
     // pip resolves from inside the env: without it there, say so, not "No module named pip".
     if *backend == Backend::Pip
-        && !super::site::installed(&layout.site_packages).contains_key("pip")
+        && !crate::site::installed(&layout.site_packages).contains_key("pip")
     {
         return Err(SyncError::NoPip);
     }

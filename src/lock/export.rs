@@ -2,8 +2,8 @@
 
 use std::path::Path;
 
-use super::SyncError;
 use super::pylock::{Directory, PyLock};
+use crate::install::SyncError;
 use crate::pep::MarkerEnvironment;
 use crate::project::Selection;
 

@@ -4,8 +4,11 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+pub mod explain;
+
+use explain::Cause;
+
 use crate::install::SyncError;
-use crate::install::explain::Cause;
 use crate::project::Installer;
 use crate::project::Sources;
 use crate::python::Facts;
@@ -406,11 +409,11 @@ impl Backend {
         if output.status.success() {
             return Ok(String::from_utf8_lossy(&output.stdout).into_owned());
         }
-        let detail = super::explain::failure_text(
+        let detail = explain::failure_text(
             &String::from_utf8_lossy(&output.stderr),
             &String::from_utf8_lossy(&output.stdout),
         );
-        let cause = super::explain::cause(&detail);
+        let cause = explain::cause(&detail);
         if cause == Cause::Conflict {
             return Err(SyncError::NoSolution {
                 installer: self.name(),

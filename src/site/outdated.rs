@@ -7,10 +7,11 @@ use std::path::Path;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::backend::Backend;
-use super::{SyncError, site};
+use crate::install::SyncError;
+use crate::installer::Backend;
 use crate::pep::{self, Requirement};
 use crate::project::Sources;
+use crate::site;
 use crate::venv::Layout;
 
 /// One package, as `pvm outdated --json` prints it.

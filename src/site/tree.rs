@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::Serialize;
 
-use super::site::Dist;
+use super::Dist;
 use crate::pep::{self, ExtraName, MarkerEnvironment, Requirement};
 
 /// One package in the tree.

@@ -6,6 +6,9 @@ use std::path::{Path, PathBuf};
 
 use crate::pep::{self, ExtraName, MarkerEnvironment, Requirement};
 
+pub mod outdated;
+pub mod tree;
+
 /// One installed distribution.
 #[derive(Debug, Clone)]
 pub struct Dist {
