@@ -31,6 +31,9 @@ pub enum Bucket {
     BuildMetadata,
     /// What an interpreter said about itself, by its path, `cache/interpreters/`.
     Interpreters,
+    /// The `uv.lock` files uv wrote for each env's last locks, `cache/uv-lock/<env>/`: the next
+    /// `pvm lock` starts from them.
+    UvLocks,
     /// `pvm run --with` overlays, `overlays/<env>+<hash>/`.
     Overlays,
     /// Interpreters pvm installed, `pythons/` (`pvm python uninstall` removes them).
@@ -40,12 +43,13 @@ pub enum Bucket {
 }
 
 impl Bucket {
-    pub const ALL: [Bucket; 8] = [
+    pub const ALL: [Bucket; 9] = [
         Bucket::Artifacts,
         Bucket::Wheels,
         Bucket::Editables,
         Bucket::BuildMetadata,
         Bucket::Interpreters,
+        Bucket::UvLocks,
         Bucket::Overlays,
         Bucket::Pythons,
         Bucket::Other,
@@ -58,6 +62,7 @@ impl Bucket {
             Bucket::Editables => "editables",
             Bucket::BuildMetadata => "build-metadata",
             Bucket::Interpreters => "interpreters",
+            Bucket::UvLocks => "uv-lock",
             Bucket::Overlays => "overlays",
             Bucket::Pythons => "pythons",
             Bucket::Other => "other",
@@ -418,8 +423,20 @@ pub fn prune(store: &Store, ci: bool, on_wait: impl FnOnce(&Path)) -> Result<Rep
         }
     }
 
-    // Overlays of envs that are gone (all of them with `ci`).
+    // uv's locks kept for envs that are gone (all of them with `ci`: a lock is made again).
     let envs: HashSet<String> = store.env_names().into_iter().collect();
+    for (name, path) in entries(&Bucket::UvLocks.dir(store)) {
+        if ci || !envs.contains(&name) {
+            let reason = if ci {
+                "a kept uv.lock (--ci keeps downloads only)"
+            } else {
+                "its env is gone"
+            };
+            report.remove(Bucket::UvLocks, &path, None, reason);
+        }
+    }
+
+    // Overlays of envs that are gone (all of them with `ci`).
     for (name, path) in entries(&Bucket::Overlays.dir(store)) {
         let Some((env, _)) = name.rsplit_once('+') else {
             continue;

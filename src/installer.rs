@@ -213,7 +213,7 @@ impl Backend {
         }
     }
 
-    fn source_args(&self, sources: &Sources) -> Vec<OsString> {
+    pub(crate) fn source_args(&self, sources: &Sources) -> Vec<OsString> {
         let mut args: Vec<OsString> = Vec::new();
         if let Some(url) = &sources.index_url {
             args.extend(["--index-url".into(), url.into()]);
@@ -481,7 +481,11 @@ impl Backend {
         self.run(command, "resolve").map(drop)
     }
 
-    fn run(&self, mut command: Command, action: &'static str) -> Result<String, InstallerError> {
+    pub(crate) fn run(
+        &self,
+        mut command: Command,
+        action: &'static str,
+    ) -> Result<String, InstallerError> {
         die_with_parent(&mut command);
         let spawn_error = |source| InstallerError::Spawn {
             installer: self.name(),

@@ -8,12 +8,14 @@ mod error;
 pub mod export;
 pub mod freshness;
 pub mod layout;
+pub mod parsed;
 pub mod part_markers;
 pub mod policy;
 pub mod preferences;
 pub mod pylock;
 mod relock;
 pub mod resolve;
+pub mod uv_project;
 pub mod wheel_metadata;
 
 pub use error::LockError;

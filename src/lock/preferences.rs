@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::lock::pylock::PyLock;
+use crate::lock::pylock::{Package, PyLock};
 use crate::pep;
 
 /// A version the previous lock holds, under the marker it held it: a package locked at two
@@ -17,7 +17,12 @@ pub struct Pin {
 
 /// Every versioned package of `lock` (the project's own folder has no version).
 pub fn pins_of(lock: &PyLock) -> Vec<Pin> {
-    lock.packages
+    pins_of_packages(&lock.packages)
+}
+
+/// Every versioned package of `packages`.
+pub fn pins_of_packages(packages: &[Package]) -> Vec<Pin> {
+    packages
         .iter()
         .filter_map(|package| {
             Some(Pin {

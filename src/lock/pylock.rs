@@ -222,6 +222,9 @@ impl PyLock {
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(source) => return Err(LockError::Io { path, source }),
         };
+        if let Some(lock) = crate::lock::parsed::recall(&text) {
+            return Ok(Some(lock));
+        }
         let mut lock: PyLock = toml::from_str(&text).map_err(|err| LockError::BadLock {
             path: path.clone(),
             message: err.to_string(),
@@ -241,6 +244,7 @@ impl PyLock {
                 message: format!("lock-version {} is not 1.x", lock.lock_version),
             });
         }
+        crate::lock::parsed::remember(text, &lock);
         Ok(Some(lock))
     }
 

@@ -528,21 +528,35 @@ fn resolve_tagged(
         return Ok(Vec::new());
     }
     pep::write_requirements(&input, &requirements).map_err(io_at(&input))?;
-    // uv prefers the versions already in its output file: the previous lock's, forks kept.
     let output = scratch.join(super::pylock::LOCK_FILE);
-    if !upgrade && !previous.is_empty() {
-        let preferred = preferences::preferences_toml(previous, |m| part_markers::retag(m, &parts));
-        std::fs::write(&output, preferred).map_err(io_at(&output))?;
-    }
-    let pieces: Vec<&Piece> = pieces.iter().collect();
-    let run = Compile {
+    // `uv lock` from the `uv.lock` kept for the previous lock, where there is one.
+    let kept = crate::lock::uv_project::resolve(
         backend,
         layout,
         sources,
+        &requirements,
         python_version,
-        scratch,
-    };
-    run.everything(&pieces, &input, &output, upgrade)?;
+        previous,
+        upgrade,
+        &output,
+    );
+    if !kept {
+        // uv prefers the versions already in its output file: the previous lock's, forks kept.
+        if !upgrade && !previous.is_empty() {
+            let preferred =
+                preferences::preferences_toml(previous, |m| part_markers::retag(m, &parts));
+            std::fs::write(&output, preferred).map_err(io_at(&output))?;
+        }
+        let pieces: Vec<&Piece> = pieces.iter().collect();
+        let run = Compile {
+            backend,
+            layout,
+            sources,
+            python_version,
+            scratch,
+        };
+        run.everything(&pieces, &input, &output, upgrade)?;
+    }
     let text = std::fs::read_to_string(&output).map_err(io_at(&output))?;
     let lock: PyLock = toml::from_str(&text).map_err(|err| LockError::BadLock {
         path: output.clone(),
@@ -550,6 +564,10 @@ fn resolve_tagged(
     })?;
     let mut packages = Vec::new();
     for mut package in lock.packages {
+        // uv's export names the index; `uv pip compile` does not, nor does pvm's lock.
+        if kept {
+            package.index = None;
+        }
         let settled = part_markers::untag(package.marker.as_deref(), &parts, python_version)
             .map_err(|reason| LockError::LockMarker {
                 path: output.clone(),
@@ -564,6 +582,9 @@ fn resolve_tagged(
             Settled::Never => continue,
         };
         packages.push(package);
+    }
+    if kept {
+        crate::lock::uv_project::keep(layout, &packages);
     }
     Ok(packages)
 }

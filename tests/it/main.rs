@@ -24,6 +24,7 @@ mod hardening;
 mod hints;
 mod init;
 mod interrupts;
+mod kept_uv_lock;
 mod layering;
 mod list;
 mod lock;

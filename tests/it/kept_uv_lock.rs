@@ -1,0 +1,101 @@
+//! uv re-locks from the `uv.lock` of the last resolution, kept in the store
+//! (`lock::uv_project`), as `uv lock` does with an existing `uv.lock`; without a
+//! `pylock.toml` (or with `--upgrade`) the resolution starts afresh.
+
+use std::path::PathBuf;
+
+use crate::support::*;
+
+fn locked_version(sandbox: &Sandbox, name: &str) -> String {
+    let text = std::fs::read_to_string(sandbox.project.join("pylock.toml")).unwrap();
+    let lock: toml::Value = toml::from_str(&text).unwrap();
+    lock["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"].as_str() == Some(name))
+        .and_then(|p| p["version"].as_str())
+        .unwrap_or_else(|| panic!("{name} not locked: {text}"))
+        .to_string()
+}
+
+/// The `uv.lock`s kept for the project's env.
+fn kept(sandbox: &Sandbox) -> Vec<PathBuf> {
+    let Ok(envs) = std::fs::read_dir(sandbox.home.join("cache").join("uv-lock")) else {
+        return Vec::new();
+    };
+    let mut out: Vec<PathBuf> = envs
+        .flatten()
+        .flat_map(|env| std::fs::read_dir(env.path()).unwrap().flatten())
+        .map(|entry| entry.path())
+        .filter(|path| path.to_string_lossy().ends_with(".uv.lock"))
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn a_relock_starts_from_the_kept_uv_lock_and_a_removed_lock_resolves_afresh() {
+    let sandbox = Sandbox::empty();
+    sandbox.wheel("top", "1.0", &["leaf>=1"]);
+    sandbox.wheel("leaf", "1.0", &[]);
+    sandbox.wheel("other", "1.0", &[]);
+    sandbox.deps_project("3.12", "uv", &["top"], "");
+    sandbox.pvm_with_uv().arg("lock").assert().success();
+    assert_eq!(locked_version(&sandbox, "leaf"), "1.0");
+    let first = kept(&sandbox);
+    assert_eq!(first.len(), 1, "one uv.lock kept for the first lock");
+    assert!(
+        std::fs::read_to_string(&first[0])
+            .unwrap()
+            .contains("name = \"leaf\""),
+        "the kept file is uv's lock"
+    );
+
+    // A newer leaf appears; adding a package re-locks from the kept uv.lock, which keeps
+    // leaf where it was, and keeps the new lock's uv.lock beside the first.
+    sandbox.wheel("leaf", "2.0", &[]);
+    sandbox
+        .pvm_with_uv()
+        .args(["add", "other"])
+        .assert()
+        .success();
+    assert_eq!(locked_version(&sandbox, "leaf"), "1.0");
+    assert_eq!(locked_version(&sandbox, "other"), "1.0");
+    assert_eq!(sandbox.imported_version("other"), "1.0");
+    assert_eq!(kept(&sandbox).len(), 2, "{:?}", kept(&sandbox));
+
+    // Comments in the lock change nothing: the kept uv.lock is found by the pins.
+    let path = sandbox.project.join("pylock.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, format!("{text}\n# a comment\n")).unwrap();
+    sandbox
+        .pvm_with_uv()
+        .args(["add", "top>=1"])
+        .assert()
+        .success();
+    assert_eq!(locked_version(&sandbox, "leaf"), "1.0");
+    // The same pins: uv's new lock (which asks `top>=1`) replaces the one kept for them.
+    let now = kept(&sandbox);
+    assert_eq!(now.len(), 2, "{now:?}");
+    assert!(
+        now.iter().any(|path| std::fs::read_to_string(path)
+            .unwrap()
+            .contains("specifier = \">=1\"")),
+        "uv re-locked from the kept uv.lock"
+    );
+
+    // No pylock.toml: a fresh resolution, whatever uv.lock is kept.
+    std::fs::remove_file(&path).unwrap();
+    sandbox.pvm_with_uv().arg("lock").assert().success();
+    assert_eq!(locked_version(&sandbox, "leaf"), "2.0");
+
+    // --upgrade from a kept uv.lock moves too.
+    sandbox.wheel("other", "2.0", &[]);
+    sandbox
+        .pvm_with_uv()
+        .args(["lock", "--upgrade"])
+        .assert()
+        .success();
+    assert_eq!(locked_version(&sandbox, "other"), "2.0");
+}
