@@ -15,10 +15,10 @@ use std::path::{Path, PathBuf};
 use super::pylock::{
     self, Artifact, Package, PieceKind, PvmTable, PyLock, Tool, all_of, any_of, selection_marker,
 };
+use crate::build::{self, BuildMetadata};
 use crate::fsutil;
 use crate::installer::Backend;
 use crate::lock::LockError;
-use crate::lock::dynamic::{self, BuildMetadata};
 use crate::lock::part_markers::{self, Part};
 use crate::lock::preferences::{self, Pin};
 use crate::pep::{self, Requirement, Settled};
@@ -115,7 +115,7 @@ fn extras(project: &Project, build: Option<&BuildMetadata>) -> BTreeSet<String> 
 }
 
 /// What the build reports the project depends on, when the manifest does not say (see
-/// [`crate::lock::dynamic`]); `None` when it does.
+/// [`crate::build`]); `None` when it does.
 fn build_metadata(
     project: &Project,
     layout: &Layout,
@@ -127,7 +127,9 @@ fn build_metadata(
     if !project.manifest.dynamic.any() {
         return Ok(None);
     }
-    dynamic::build_metadata(project, layout, facts, backend, sources, upgrade).map(Some)
+    Ok(Some(build::build_metadata(
+        project, layout, facts, backend, sources, upgrade,
+    )?))
 }
 
 /// The groups and extras `[tool.pvm] conflicts` declares, as the parts they are.
