@@ -4,6 +4,7 @@
 //! Core modules never print: they return values and typed errors, and commands decide what the
 //! user sees.
 
+pub mod build;
 pub mod cache;
 pub mod cli;
 pub mod commands;

@@ -136,7 +136,7 @@ pub fn ensure(
     // `--target` puts each distribution's .dist-info at the top of the folder.
     let packages = crate::site::installed(&building)
         .into_values()
-        .map(|dist| (dist.name, dist.version))
+        .map(|dist| (dist.name.to_string(), dist.version))
         .collect();
     std::fs::write(building.join(DONE), "").map_err(io(&building))?;
     let _ = std::fs::remove_dir_all(&dir);

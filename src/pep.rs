@@ -43,6 +43,12 @@ pub fn normalize_name(name: &str) -> Result<String, String> {
         .map_err(|err| err.to_string())
 }
 
+/// The name `name` stands for, which pvm's own code spells (`pip`, `setuptools`): a name
+/// read from a user or a file is parsed, its error kept.
+pub fn package_name(name: &'static str) -> PackageName {
+    PackageName::from_str(name).expect("pvm spells the names it knows")
+}
+
 /// The PEP 508 marker environment from the values an interpreter reported.
 pub fn marker_environment(
     values: &std::collections::BTreeMap<String, String>,

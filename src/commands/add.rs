@@ -327,7 +327,7 @@ fn requirement(text: &str, root: &Path) -> anyhow::Result<(Requirement, Option<P
             absolute
                 .file_name()
                 .and_then(|file| crate::lock::pylock::split_filename(&file.to_string_lossy()))
-                .map(|(name, _)| name)
+                .map(|(name, _)| name.to_string())
         };
         let name = name.ok_or_else(|| {
             UserError::new(format!("cannot tell the project name of `{text}`"))

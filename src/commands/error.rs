@@ -95,6 +95,7 @@ hinted![
     crate::install::InstallError,
     crate::installer::InstallerError,
     crate::lock::LockError,
+    crate::build::BuildError,
     crate::install::wheel::WheelError,
     crate::interrupt::Interrupted,
     crate::project::ProjectError,

@@ -31,8 +31,8 @@ pub fn tree(ctx: &Context, args: TreeArgs) -> anyhow::Result<i32> {
     if let Some(installed) = &metadata.project_install
         && let Ok(requirement) = crate::pep::parse_requirement(&installed.name)
     {
-        own = crate::pep::normalize_name(&installed.name).ok();
-        roots.retain(|r| crate::pep::normalize_name(r.name.as_ref()).ok() != own);
+        roots.retain(|r| r.name != requirement.name);
+        own = Some(requirement.name.clone());
         roots.push(requirement);
     }
     let nodes = match &args.invert {
@@ -42,7 +42,7 @@ pub fn tree(ctx: &Context, args: TreeArgs) -> anyhow::Result<i32> {
                     .hint("`pvm tree` shows what is")
             })?,
         ],
-        None => tree::tree(&roots, own.as_deref(), &dists, &markers, args.depth),
+        None => tree::tree(&roots, own.as_ref(), &dists, &markers, args.depth),
     };
     let mut out = anstream::stdout();
     if args.json {
@@ -120,13 +120,13 @@ pub fn outdated(ctx: &Context, args: OutdatedArgs) -> anyhow::Result<i32> {
     let own = metadata
         .project_install
         .as_ref()
-        .and_then(|installed| crate::pep::normalize_name(&installed.name).ok());
+        .and_then(|installed| installed.name.parse().ok());
     let listed = if args.all {
         Listed::All
     } else {
         Listed::Behind
     };
-    let rows = outdated::outdated(&uv, &layout, &sources, &roots, own.as_deref(), listed);
+    let rows = outdated::outdated(&uv, &layout, &sources, &roots, own.as_ref(), listed);
     spinner.finish_and_clear();
     let rows = rows?;
     let mut out = anstream::stdout();

@@ -12,7 +12,7 @@ use std::path::{Component, Path, PathBuf};
 
 use super::wheel::{self, WheelError};
 use crate::fsutil;
-use crate::pep::{self, MarkerEnvironment};
+use crate::pep::{self, MarkerEnvironment, PackageName};
 use crate::python::Facts;
 use crate::site::{self, Dist};
 use crate::venv::Layout;
@@ -85,15 +85,14 @@ pub fn restore(
     layout: &Layout,
     facts: &Facts,
     markers: &MarkerEnvironment,
-    installed: &BTreeMap<String, Dist>,
+    installed: &BTreeMap<PackageName, Dist>,
 ) -> Result<bool, WheelError> {
     let kept = site::installed(slot);
     let Some(dist) = kept.values().next() else {
         return Ok(false);
     };
     let missing = dist.requires.iter().any(|requirement| {
-        pep::applies(requirement, markers, &[])
-            && !installed.contains_key(&requirement.name.to_string())
+        pep::applies(requirement, markers, &[]) && !installed.contains_key(&requirement.name)
     });
     if missing {
         return Ok(false);

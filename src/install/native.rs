@@ -17,11 +17,12 @@ use super::{InstallError, Progress, SyncOptions, wheel};
 use crate::http::{Failure, HttpError};
 use crate::installer::Backend;
 use crate::lock::pylock::{Artifact, Package};
+use crate::pep::PackageName;
 use crate::project::Project;
 use crate::python::Facts;
 use crate::site;
 use crate::venv::Layout;
-use crate::{fsutil, parallel, pep};
+use crate::{fsutil, parallel};
 
 /// The wheel tags this interpreter accepts, most specific first, in the order packaging's
 /// `sys_tags` (24, as pip vendors it) yields them for CPython on glibc Linux; `None` elsewhere (musl, other systems,
@@ -247,7 +248,7 @@ impl crate::http::Sink for Hashed {
 /// What a native install of the lock's planned packages does: the installed packages to
 /// replace (name and `.dist-info`), and the wheels to link in, unpacked and checked.
 pub struct Plan {
-    replace: Vec<(String, PathBuf)>,
+    replace: Vec<(PackageName, PathBuf)>,
     trees: Vec<PathBuf>,
 }
 
@@ -286,7 +287,7 @@ pub fn plan(
     let mut replace = Vec::new();
     let mut wanted = Vec::new();
     for (package, wheel) in picks {
-        let name = pep::normalize_name(&package.name).unwrap_or_else(|_| package.name.clone());
+        let name = package.name.clone();
         let same = installed
             .get(&name)
             .is_some_and(|dist| Some(dist.version.as_str()) == package.version.as_deref());
@@ -449,7 +450,7 @@ fn unpack_checked(
         other => other,
     })?;
     let expected = Expected {
-        name: &package.name,
+        name: package.name.as_str(),
         version: package.version.as_deref(),
     };
     wheel_check::check(&tree, shown, Some(expected))?;
@@ -479,7 +480,7 @@ pub fn install(
             continue;
         }
         if dist_info.join("RECORD").is_file() {
-            uninstall.push(name);
+            uninstall.push(name.to_string());
         } else {
             std::fs::remove_dir_all(&dist_info).map_err(|source| InstallError::Io {
                 path: dist_info.clone(),

@@ -10,7 +10,7 @@ use super::{InstallError, Progress, SyncOptions, SyncReport, editable, native};
 use crate::installer::{Backend, InstallFlags, InstallerError};
 use crate::lock::is_the_project;
 use crate::lock::pylock::{Package, PyLock};
-use crate::pep;
+use crate::pep::{self, PackageName};
 use crate::project::package::{self, InstalledProject};
 use crate::project::{Project, Selection, Sources, requirements};
 use crate::python::Facts;
@@ -70,12 +70,12 @@ fn installer_free(
     native_replaces: Option<bool>,
     install_project: bool,
     planned: Option<&[&Package]>,
-    installed: &BTreeMap<String, site::Dist>,
+    installed: &BTreeMap<PackageName, site::Dist>,
 ) -> bool {
     native_replaces == Some(false)
         && !install_project
         && planned.is_some_and(|planned| {
-            let names: BTreeSet<String> = planned.iter().map(|p| normalized(&p.name)).collect();
+            let names: BTreeSet<&PackageName> = planned.iter().map(|p| &p.name).collect();
             installed.keys().all(|name| names.contains(name))
         })
 }
@@ -104,7 +104,8 @@ pub fn plan<'a>(
         Some(lock) => Some(planned(project, lock, selection, &markers, &sources)?),
         None => None,
     };
-    let pip_missing = backend == Backend::Pip && !before.dists().contains_key("pip");
+    let pip_missing =
+        backend == Backend::Pip && !before.dists().contains_key(&pep::package_name("pip"));
     // A lock this machine can take wholly as wheels is installed natively; its wheels are
     // fetched and checked now, while a refusal still changes nothing.
     let native = match &planned {
@@ -210,6 +211,7 @@ pub fn apply(
             wanted(plan.planned.as_deref(), &plan.requirements, &plan.markers)
                 .into_iter()
                 .filter(|name| !present.contains_key(name))
+                .map(|name| name.to_string())
                 .collect();
         if !missing.is_empty() {
             return Err(InstallError::NotInstalled {
@@ -254,7 +256,7 @@ pub fn apply(
         .dists()
         .keys()
         .filter(|name| !keep.contains(*name))
-        .cloned()
+        .map(PackageName::to_string)
         .collect();
     if !extra.is_empty() {
         crate::interrupt::check()?;
@@ -281,14 +283,14 @@ pub fn apply(
                     && report
                         .project
                         .as_ref()
-                        .is_none_or(|own| own.name != dist.name)
+                        .is_none_or(|own| own.name != dist.name.as_str())
                     && plan
                         .before
                         .dists()
                         .get(*name)
                         .is_some_and(|old| old.version == dist.version)
             })
-            .map(|(name, dist)| (name.clone(), dist.version.clone()))
+            .map(|(name, dist)| (name.to_string(), dist.version.clone()))
             .collect();
     }
     report.used_lock = plan.lock.is_some();
@@ -306,10 +308,10 @@ fn keep_set(
     markers: &pep::MarkerEnvironment,
     build_inputs: Option<String>,
     install_project: bool,
-    installed: &BTreeMap<String, site::Dist>,
+    installed: &BTreeMap<PackageName, site::Dist>,
     report: &mut SyncReport,
-) -> BTreeSet<String> {
-    let mut keep: BTreeSet<String> = match planned {
+) -> BTreeSet<PackageName> {
+    let mut keep: BTreeSet<PackageName> = match planned {
         Some(planned) => wanted(Some(planned), requirements, markers)
             .into_iter()
             .collect(),
@@ -319,18 +321,18 @@ fn keep_set(
         .then(|| site::installed_from(installed, &project.root))
         .flatten();
     if let Some((dist, editable)) = own {
-        if let Ok(root) = pep::parse_requirement(&dist.name) {
+        if let Ok(root) = pep::parse_requirement(dist.name.as_str()) {
             keep.extend(site::needed(&[root], installed, markers));
         }
         report.project = Some(InstalledProject {
-            name: dist.name.clone(),
+            name: dist.name.to_string(),
             version: dist.version.clone(),
             editable,
         });
         report.project_build = build_inputs;
     }
     if project.manifest.settings.seed_pip {
-        keep.extend(super::seeded(facts).into_iter().map(String::from));
+        keep.extend(super::seeded(facts).into_iter().map(pep::package_name));
     }
     keep
 }
@@ -346,7 +348,7 @@ fn repair(
 ) -> Result<bool, InstallError> {
     let mut dists = site.dists().clone();
     for name in super::seeded(facts) {
-        dists.remove(name);
+        dists.remove(&pep::package_name(name));
     }
     let damaged = site::damaged(&dists, &layout.site_packages);
     // Without a RECORD no installer can uninstall it: its `.dist-info` goes, and the install
@@ -356,7 +358,7 @@ fn repair(
     for name in damaged {
         let dist_info = &dists[&name].dist_info;
         if dist_info.join("RECORD").is_file() {
-            uninstallable.push(name);
+            uninstallable.push(name.to_string());
         } else {
             let _ = std::fs::remove_dir_all(dist_info);
         }
@@ -485,7 +487,7 @@ fn install_dependencies(
             let text: String = requirements
                 .iter()
                 .map(|r| match pep::local_path(r) {
-                    Some(path) if editable.contains(&normalized(r.name.as_ref())) => {
+                    Some(path) if editable.contains(r.name.as_str()) => {
                         format!("-e {}\n", crate::fsutil::path_to_file_url(&path))
                     }
                     _ => pep::text(r) + "\n",
@@ -504,40 +506,39 @@ fn wanted(
     planned: Option<&[&Package]>,
     requirements: &[pep::Requirement],
     markers: &pep::MarkerEnvironment,
-) -> Vec<String> {
+) -> Vec<PackageName> {
     match planned {
-        Some(planned) => planned
-            .iter()
-            .map(|p| pep::normalize_name(&p.name).unwrap_or_else(|_| p.name.clone()))
-            .collect(),
+        Some(planned) => planned.iter().map(|p| p.name.clone()).collect(),
         None => requirements
             .iter()
             .filter(|r| pep::applies(r, markers, &[]))
-            .filter_map(|r| pep::normalize_name(r.name.as_ref()).ok())
+            .map(|r| r.name.clone())
             .collect(),
     }
 }
 
 /// What changed between `before` and `after`, as `+`, `~` and `-` lines of the report.
 fn report_changes(
-    before: &std::collections::BTreeMap<String, site::Dist>,
-    after: &std::collections::BTreeMap<String, site::Dist>,
+    before: &std::collections::BTreeMap<PackageName, site::Dist>,
+    after: &std::collections::BTreeMap<PackageName, site::Dist>,
     report: &mut SyncReport,
 ) {
     for (name, dist) in after {
         match before.get(name) {
-            None => report.added.push((name.clone(), dist.version.clone())),
+            None => report.added.push((name.to_string(), dist.version.clone())),
             Some(old) if old.version != dist.version => {
                 report
                     .changed
-                    .push((name.clone(), old.version.clone(), dist.version.clone()))
+                    .push((name.to_string(), old.version.clone(), dist.version.clone()))
             }
             Some(_) => {}
         }
     }
     for (name, dist) in before {
         if !after.contains_key(name) {
-            report.removed.push((name.clone(), dist.version.clone()));
+            report
+                .removed
+                .push((name.to_string(), dist.version.clone()));
         }
     }
 }
@@ -649,10 +650,6 @@ fn pinned_requirements(
     (pinned, folders)
 }
 
-fn normalized(name: &str) -> String {
-    pep::normalize_name(name).unwrap_or_else(|_| name.to_string())
-}
-
 fn write_file(dir: &Path, name: &str, text: &str) -> Result<PathBuf, InstallError> {
     let file = dir.join(name);
     std::fs::write(&file, text).map_err(|source| InstallError::Io {
@@ -704,7 +701,7 @@ fn install_project_itself(
         return Ok(());
     }
     let name = current
-        .map(|(dist, _)| dist.name.clone())
+        .map(|(dist, _)| dist.name.to_string())
         .or_else(|| project.manifest.name.clone());
     let backend_name = project.manifest.build_backend();
     progress(Progress::BuildingProject {
@@ -737,17 +734,17 @@ fn install_project_itself(
 mod tests {
     use super::*;
 
-    fn dists(names: &[&str]) -> BTreeMap<String, site::Dist> {
+    fn dists(names: &[&str]) -> BTreeMap<PackageName, site::Dist> {
         names
             .iter()
             .map(|name| {
                 let dist = site::Dist {
-                    name: name.to_string(),
+                    name: name.parse().unwrap(),
                     version: "1.0".into(),
                     requires: Vec::new(),
                     dist_info: PathBuf::from(format!("{name}-1.0.dist-info")),
                 };
-                (name.to_string(), dist)
+                (dist.name.clone(), dist)
             })
             .collect()
     }

@@ -12,10 +12,10 @@ use crate::python::Facts;
 
 /// The lowest version `lock` holds for `name`, across every marker it is locked under.
 pub fn lowest_locked(lock: &PyLock, name: &str) -> Option<String> {
-    let wanted = pep::normalize_name(name).ok()?;
+    let wanted: pep::PackageName = name.parse().ok()?;
     lock.packages
         .iter()
-        .filter(|p| pep::normalize_name(&p.name).ok().as_deref() == Some(wanted.as_str()))
+        .filter(|p| p.name == wanted)
         .filter_map(|p| {
             let text = p.version.clone()?;
             Some((pep::parse_version(&text).ok()?, text))

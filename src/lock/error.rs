@@ -50,16 +50,6 @@ pub enum LockError {
     MissingArtifact { package: String, path: PathBuf },
     #[error("{first} and {second} cannot be installed together")]
     Conflict { first: String, second: String },
-    /// The build backend could not say what the project depends on (its dependencies are
-    /// dynamic: `setup.py`, `setup.cfg`, `[project] dynamic`).
-    #[error(
-        "cannot read the dependencies of the project `{project}` from its build backend `{backend}`; its output ends:\n{tail}"
-    )]
-    Metadata {
-        project: String,
-        backend: String,
-        tail: String,
-    },
     #[error("the env has no pip to install with (`seed-pip = false`)")]
     NoPip,
     #[error("the interpreter reported markers pvm cannot read: {0}")]
@@ -74,6 +64,8 @@ pub enum LockError {
     Selection(#[from] crate::project::SelectionError),
     #[error(transparent)]
     Installer(#[from] InstallerError),
+    #[error(transparent)]
+    Build(#[from] crate::build::BuildError),
     #[error(transparent)]
     Interrupted(#[from] crate::interrupt::Interrupted),
 }
@@ -109,13 +101,11 @@ impl Hint for LockError {
             LockError::Conflict { .. } => {
                 "declare them in [tool.pvm] conflicts = [[{ group = \"a\" }, { group = \"b\" }]]: each is then locked on its own, and syncs never select both".into()
             }
-            LockError::Metadata { .. } => {
-                "the dependencies come from the build (`setup.py`, `setup.cfg` or `[project] dynamic`): fix the error above (the backend's own output), or list them in [project] dependencies so that pvm reads them without building".into()
-            }
             LockError::NoPip => "set `seed-pip = true` or `installer = \"uv\"`".into(),
             LockError::Io { .. } => "check that the folder is writable and has free space".into(),
             LockError::Selection(err) => return err.hint(),
             LockError::Installer(err) => return err.hint(),
+            LockError::Build(err) => return err.hint(),
             _ => return None,
         })
     }

@@ -27,7 +27,7 @@ pub fn requirements_txt(
             continue;
         }
         if let Some(directory) = &package.directory {
-            out.push_str(&folder_line(&package.name, directory, root));
+            out.push_str(&folder_line(package.name.as_str(), directory, root));
             continue;
         }
         let head = match (&package.archive, &package.version) {

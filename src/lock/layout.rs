@@ -50,7 +50,7 @@ pub fn to_toml(lock: &PyLock) -> String {
 }
 
 fn write_package(out: &mut String, package: &Package) {
-    key_value(out, "name", &string(&package.name));
+    key_value(out, "name", &string(package.name.as_str()));
     let optional = [
         ("version", &package.version),
         ("marker", &package.marker),
@@ -235,7 +235,7 @@ mod tests {
 
     fn package(name: &str) -> Package {
         Package {
-            name: name.into(),
+            name: name.parse().unwrap(),
             version: Some("1.0".into()),
             marker: None,
             requires_python: None,

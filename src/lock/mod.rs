@@ -1,9 +1,9 @@
 //! What should be installed: the PEP 751 file (`pylock`), markers, resolution (`resolve`),
 //! export, and when a project's lock is current, made, kept or refused (`policy`,
-//! `freshness`). Nothing here changes an env: `install` makes site-packages match.
+//! `freshness`). Nothing here changes an env: `install` makes site-packages match. What a
+//! project with dynamic dependencies depends on comes from its build backend (`build`).
 
 pub mod bounds;
-pub mod dynamic;
 mod error;
 pub mod export;
 pub mod freshness;

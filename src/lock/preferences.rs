@@ -26,7 +26,7 @@ pub fn pins_of_packages(packages: &[Package]) -> Vec<Pin> {
         .iter()
         .filter_map(|package| {
             Some(Pin {
-                name: package.name.clone(),
+                name: package.name.to_string(),
                 version: package.version.clone()?,
                 marker: package.marker.clone(),
             })

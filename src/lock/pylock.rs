@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::fsutil;
 use crate::lock::LockError;
-use crate::pep::{self, MarkerEnvironment};
+use crate::pep::{self, MarkerEnvironment, PackageName};
 use crate::project::Selection;
 
 pub const LOCK_FILE: &str = "pylock.toml";
@@ -86,7 +86,10 @@ pub struct PvmTable {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub struct Package {
-    pub name: String,
+    /// Normalized (PEP 503), as PEP 751 writes it: a lock that spells it otherwise is read
+    /// normalized, one whose name is no project name is refused.
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
+    pub name: PackageName,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// When it is installed: environment markers, `'x' in extras`, `'g' in dependency_groups`.
@@ -153,11 +156,6 @@ impl Package {
     /// `name==version`, as errors name a locked package.
     pub fn label(&self) -> String {
         format!("{}=={}", self.name, self.version.as_deref().unwrap_or("?"))
-    }
-
-    /// The PEP 503 name: entries are the same package when these agree.
-    fn normalized_name(&self) -> String {
-        pep::normalize_name(&self.name).unwrap_or_else(|_| self.name.clone())
     }
 
     /// The entry at `index` of `[[packages]]`, in words: for an error naming two of them.
@@ -304,11 +302,10 @@ impl PyLock {
             if !applies {
                 continue;
             }
-            let name = package.normalized_name();
-            if let Some((first, other)) = chosen.iter().find(|(_, p)| p.normalized_name() == name) {
+            if let Some((first, other)) = chosen.iter().find(|(_, p)| p.name == package.name) {
                 return Err(LockError::LockDuplicate {
                     path: path.to_path_buf(),
-                    name,
+                    name: package.name.to_string(),
                     first: other.describe(*first),
                     second: package.describe(index),
                 });
@@ -532,7 +529,7 @@ pub fn inputs_hash(
 pub use crate::fsutil::strip_credentials;
 
 /// Name and version from a wheel (`name-ver-tags.whl`) or sdist (`name-ver.tar.gz`) file name.
-pub fn split_filename(file: &str) -> Option<(String, String)> {
+pub fn split_filename(file: &str) -> Option<(PackageName, String)> {
     let stem = file
         .strip_suffix(".whl")
         .or_else(|| file.strip_suffix(".tar.gz"))
@@ -543,7 +540,7 @@ pub fn split_filename(file: &str) -> Option<(String, String)> {
     } else {
         stem.rsplit_once('-')?
     };
-    Some((pep::normalize_name(name).ok()?, rest.to_string()))
+    Some((name.parse().ok()?, rest.to_string()))
 }
 
 /// The versions an old `pvm.lock` pinned (name → version), for its migration.
@@ -653,11 +650,11 @@ mod tests {
     fn file_names_give_name_and_version() {
         assert_eq!(
             split_filename("My_Pkg-1.0-py3-none-any.whl"),
-            Some(("my-pkg".into(), "1.0".into()))
+            Some((pep::package_name("my-pkg"), "1.0".into()))
         );
         assert_eq!(
             split_filename("my-pkg-2.0.tar.gz"),
-            Some(("my-pkg".into(), "2.0".into()))
+            Some((pep::package_name("my-pkg"), "2.0".into()))
         );
     }
 }

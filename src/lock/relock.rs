@@ -5,7 +5,6 @@ use crate::lock::LockError;
 use crate::lock::preferences;
 use crate::lock::pylock::{LEGACY_LOCK_FILE, Package, PyLock};
 use crate::lock::resolve;
-use crate::pep;
 use crate::project::Project;
 use crate::project::package;
 use crate::python::Facts;
@@ -68,7 +67,5 @@ pub fn guessed_python(lock: &PyLock, project: &Project, facts: &Facts) -> Option
 /// the project out of resolutions) a release of its name, which must never replace it.
 pub fn is_the_project(package: &Package, project: &Project) -> bool {
     package.is_project(&project.root)
-        || package::own_name(project).is_some_and(|own| {
-            pep::normalize_name(&package.name).ok().as_deref() == Some(own.as_str())
-        })
+        || package::own_name(project).is_some_and(|own| package.name == own)
 }

@@ -15,13 +15,13 @@ use std::path::{Path, PathBuf};
 use super::pylock::{
     self, Artifact, Package, PieceKind, PvmTable, PyLock, Tool, all_of, any_of, selection_marker,
 };
+use crate::build::{self, BuildMetadata};
 use crate::fsutil;
 use crate::installer::Backend;
 use crate::lock::LockError;
-use crate::lock::dynamic::{self, BuildMetadata};
 use crate::lock::part_markers::{self, Part};
 use crate::lock::preferences::{self, Pin};
-use crate::pep::{self, Requirement, Settled};
+use crate::pep::{self, PackageName, Requirement, Settled};
 use crate::project::path_sources::{self, Located};
 use crate::project::{Project, Selection, Sources, package, requirements, requirements_as_written};
 use crate::python::Facts;
@@ -115,7 +115,7 @@ fn extras(project: &Project, build: Option<&BuildMetadata>) -> BTreeSet<String> 
 }
 
 /// What the build reports the project depends on, when the manifest does not say (see
-/// [`crate::lock::dynamic`]); `None` when it does.
+/// [`crate::build`]); `None` when it does.
 fn build_metadata(
     project: &Project,
     layout: &Layout,
@@ -127,7 +127,9 @@ fn build_metadata(
     if !project.manifest.dynamic.any() {
         return Ok(None);
     }
-    dynamic::build_metadata(project, layout, facts, backend, sources, upgrade).map(Some)
+    Ok(Some(build::build_metadata(
+        project, layout, facts, backend, sources, upgrade,
+    )?))
 }
 
 /// The groups and extras `[tool.pvm] conflicts` declares, as the parts they are.
@@ -247,7 +249,7 @@ pub fn resolve(
 ) -> Result<PyLock, LockError> {
     // pip resolves from inside the env: without it there, say so, not "No module named pip".
     if *backend == Backend::Pip
-        && !crate::site::installed(&layout.site_packages).contains_key("pip")
+        && !crate::site::installed(&layout.site_packages).contains_key(&pep::package_name("pip"))
     {
         return Err(LockError::NoPip);
     }
@@ -308,7 +310,7 @@ pub fn resolve(
         .iter()
         .flat_map(|piece| &piece.requirements)
         .filter(|r| pep::local_path(r).is_some())
-        .filter_map(|r| pep::normalize_name(r.name.as_ref()).ok())
+        .map(|r| r.name.to_string())
         .collect();
     let mut located = path_sources::located_all(project);
     located.retain(|(name, _)| used.contains(name));
@@ -358,10 +360,7 @@ fn the_project_is_its_folder(packages: &mut Vec<Package>, project: &Project) {
     let Some(own) = crate::project::package::own_name(project) else {
         return;
     };
-    packages.retain(|package| {
-        package.is_project(&project.root)
-            || pep::normalize_name(&package.name).ok().as_deref() != Some(own.as_str())
-    });
+    packages.retain(|package| package.is_project(&project.root) || package.name != own);
     if !packages
         .iter()
         .any(|package| package.is_project(&project.root))
@@ -571,7 +570,7 @@ fn resolve_tagged(
         let settled = part_markers::untag(package.marker.as_deref(), &parts, python_version)
             .map_err(|reason| LockError::LockMarker {
                 path: output.clone(),
-                package: package.name.clone(),
+                package: package.name.to_string(),
                 marker: package.marker.clone().unwrap_or_default(),
                 reason,
             })?;
@@ -829,14 +828,14 @@ fn resolve_here(
             .unwrap_or("https://pypi.org/simple"),
     );
     // `name @ url` requirements: their artifact is that URL.
-    let direct: BTreeMap<String, String> = everything
+    let direct: BTreeMap<PackageName, String> = everything
         .iter()
         .filter_map(|r| match &r.version_or_url {
-            Some(pep::VersionOrUrl::Url(url)) => Some((r.name.to_string(), url.to_string())),
+            Some(pep::VersionOrUrl::Url(url)) => Some((r.name.clone(), url.to_string())),
             _ => None,
         })
         .collect();
-    let mut found: BTreeMap<String, (Package, Vec<Requirement>)> = BTreeMap::new();
+    let mut found: BTreeMap<PackageName, (Package, Vec<Requirement>)> = BTreeMap::new();
     for entry in std::fs::read_dir(&dest).map_err(io_at(&dest))?.flatten() {
         let file = entry.file_name().to_string_lossy().into_owned();
         let Some((name, version)) = pylock::split_filename(&file) else {
@@ -876,8 +875,7 @@ fn resolve_here(
         let Some(folder) = pep::local_path(requirement).filter(|path| path.is_dir()) else {
             continue;
         };
-        let name = pep::normalize_name(requirement.name.as_ref())
-            .unwrap_or_else(|_| requirement.name.to_string());
+        let name = requirement.name.clone();
         let package = Package {
             name: name.clone(),
             version: None,
@@ -895,14 +893,14 @@ fn resolve_here(
         found.entry(name).or_insert((package, Vec::new()));
     }
     // Which parts reach which package, following each wheel's Requires-Dist for this env.
-    let mut markers_of: BTreeMap<String, Vec<Option<String>>> = BTreeMap::new();
+    let mut markers_of: BTreeMap<PackageName, Vec<Option<String>>> = BTreeMap::new();
     for piece in pieces {
         let condition = selection_marker(piece.kind, &piece.name);
-        let mut queue: Vec<(String, Vec<pep::ExtraName>)> = piece
+        let mut queue: Vec<(PackageName, Vec<pep::ExtraName>)> = piece
             .requirements
             .iter()
             .filter(|r| pep::applies(r, &markers, &[]))
-            .map(|r| (r.name.to_string(), r.extras.to_vec()))
+            .map(|r| (r.name.clone(), r.extras.to_vec()))
             .collect();
         let mut seen = BTreeSet::new();
         while let Some((name, extras)) = queue.pop() {
@@ -918,7 +916,7 @@ fn resolve_here(
                 .push(condition.clone());
             for requirement in requires {
                 if pep::applies(requirement, &markers, &extras) {
-                    queue.push((requirement.name.to_string(), requirement.extras.to_vec()));
+                    queue.push((requirement.name.clone(), requirement.extras.to_vec()));
                 }
             }
         }
@@ -936,8 +934,10 @@ fn resolve_here(
 /// project (so the lock holds in any checkout, as uv's does): `directory = { path = "../lib",
 /// editable = true }`, `archive = { path = "dist/x.whl", … }`.
 fn from_path_source(package: &mut Package, located: &[(String, Located)]) {
-    let name = pep::normalize_name(&package.name).unwrap_or_else(|_| package.name.clone());
-    let Some((_, source)) = located.iter().find(|(n, _)| *n == name) else {
+    let Some((_, source)) = located
+        .iter()
+        .find(|(name, _)| *name == package.name.as_str())
+    else {
         return;
     };
     let written = source.written.trim_start_matches("./").to_string();

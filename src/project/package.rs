@@ -120,11 +120,11 @@ pub struct InstalledProject {
 /// `[tool.poetry] name`, setup.cfg's `[metadata] name`, or a literal `name=` in setup.py.
 /// `None` for a project that is not a package, or whose name only its build knows. The lock
 /// and the plan use it so that the project is never taken from an index as a dependency.
-pub fn own_name(project: &Project) -> Option<String> {
+pub fn own_name(project: &Project) -> Option<crate::pep::PackageName> {
     if !project.manifest.is_package() {
         return None;
     }
-    let normalize = |name: &str| crate::pep::normalize_name(name.trim()).ok();
+    let normalize = |name: &str| name.trim().parse().ok();
     if let Some(name) = &project.manifest.name {
         return normalize(name);
     }

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::path::{Path, PathBuf};
 
-use crate::pep::{self, ExtraName, MarkerEnvironment, Requirement};
+use crate::pep::{self, ExtraName, MarkerEnvironment, PackageName, Requirement};
 
 pub mod outdated;
 pub mod record;
@@ -13,8 +13,7 @@ pub mod tree;
 /// One installed distribution.
 #[derive(Debug, Clone)]
 pub struct Dist {
-    /// PEP 503 normalized.
-    pub name: String,
+    pub name: PackageName,
     pub version: String,
     pub requires: Vec<Requirement>,
     pub dist_info: PathBuf,
@@ -28,7 +27,7 @@ pub struct Dist {
 #[derive(Debug, Clone)]
 pub struct SitePackages {
     path: PathBuf,
-    dists: BTreeMap<String, Dist>,
+    dists: BTreeMap<PackageName, Dist>,
 }
 
 impl SitePackages {
@@ -46,13 +45,13 @@ impl SitePackages {
     }
 
     /// The distributions, by normalized name.
-    pub fn dists(&self) -> &BTreeMap<String, Dist> {
+    pub fn dists(&self) -> &BTreeMap<PackageName, Dist> {
         &self.dists
     }
 }
 
 /// Every distribution in `site_packages`, by normalized name.
-pub fn installed(site_packages: &Path) -> BTreeMap<String, Dist> {
+pub fn installed(site_packages: &Path) -> BTreeMap<PackageName, Dist> {
     let mut dists = BTreeMap::new();
     let Ok(entries) = std::fs::read_dir(site_packages) else {
         return dists;
@@ -86,7 +85,7 @@ fn parse_metadata(text: &str, dist_info: PathBuf) -> Option<Dist> {
         };
         let value = value.trim();
         match key {
-            "Name" => name = pep::normalize_name(value).ok(),
+            "Name" => name = value.parse().ok(),
             "Version" => version = Some(value.to_string()),
             // A requirement pvm cannot read is skipped: the installer has already judged it.
             "Requires-Dist" => requires.extend(pep::parse_requirement(value).ok()),
@@ -105,7 +104,7 @@ fn parse_metadata(text: &str, dist_info: PathBuf) -> Option<Dist> {
 /// with whether it is editable. This finds the project itself whatever its name, even when the
 /// manifest has none (a `setup.py` project).
 pub fn installed_from<'a>(
-    dists: &'a BTreeMap<String, Dist>,
+    dists: &'a BTreeMap<PackageName, Dist>,
     root: &Path,
 ) -> Option<(&'a Dist, bool)> {
     #[derive(serde::Deserialize)]
@@ -132,14 +131,14 @@ pub fn installed_from<'a>(
 /// with markers and extras evaluated for this env.
 pub fn needed(
     roots: &[Requirement],
-    dists: &BTreeMap<String, Dist>,
+    dists: &BTreeMap<PackageName, Dist>,
     env: &MarkerEnvironment,
-) -> BTreeSet<String> {
-    let mut seen: BTreeSet<(String, Option<ExtraName>)> = BTreeSet::new();
-    let mut queue: VecDeque<(String, Vec<ExtraName>)> = VecDeque::new();
+) -> BTreeSet<PackageName> {
+    let mut seen: BTreeSet<(PackageName, Option<ExtraName>)> = BTreeSet::new();
+    let mut queue: VecDeque<(PackageName, Vec<ExtraName>)> = VecDeque::new();
     for root in roots {
         if pep::applies(root, env, &[]) {
-            queue.push_back((root.name.to_string(), root.extras.to_vec()));
+            queue.push_back((root.name.clone(), root.extras.to_vec()));
         }
     }
     let mut needed = BTreeSet::new();
@@ -163,7 +162,7 @@ pub fn needed(
             .collect();
         for requirement in &dist.requires {
             if pep::applies(requirement, env, &active) {
-                queue.push_back((requirement.name.to_string(), requirement.extras.to_vec()));
+                queue.push_back((requirement.name.clone(), requirement.extras.to_vec()));
             }
         }
     }
@@ -180,10 +179,9 @@ pub fn holds_exactly(
     env: &MarkerEnvironment,
 ) -> bool {
     let dists = installed(site_packages);
-    let missing = roots.iter().any(|root| {
-        pep::applies(root, env, &[])
-            && !dists.contains_key(&pep::normalize_name(root.name.as_ref()).unwrap_or_default())
-    });
+    let missing = roots
+        .iter()
+        .any(|root| pep::applies(root, env, &[]) && !dists.contains_key(&root.name));
     if missing {
         return false;
     }
@@ -199,8 +197,8 @@ pub fn holds_exactly(
 /// The normalized names with more than one `.dist-info` folder in `site_packages` (an install
 /// over another that left the first's metadata): Python imports one, tools read either, so
 /// the env is not what any of them says. One listing of the folder, no file read.
-pub fn duplicates(site_packages: &Path) -> Vec<String> {
-    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+pub fn duplicates(site_packages: &Path) -> Vec<PackageName> {
+    let mut seen: BTreeMap<PackageName, usize> = BTreeMap::new();
     let Ok(entries) = std::fs::read_dir(site_packages) else {
         return Vec::new();
     };
@@ -214,7 +212,7 @@ pub fn duplicates(site_packages: &Path) -> Vec<String> {
             continue;
         };
         let name = stem.split_once('-').map_or(stem.as_str(), |(name, _)| name);
-        if let Ok(name) = pep::normalize_name(name) {
+        if let Ok(name) = name.parse::<PackageName>() {
             *seen.entry(name).or_default() += 1;
         }
     }
@@ -227,7 +225,7 @@ pub fn duplicates(site_packages: &Path) -> Vec<String> {
 /// The installed distributions whose files do not match their RECORD (missing, or another
 /// size): what an installer killed while copying leaves behind, `.dist-info` already written.
 /// What pvm installed is also checked by each file's sha256: its RECORD is its own.
-pub fn damaged(dists: &BTreeMap<String, Dist>, site_packages: &Path) -> Vec<String> {
+pub fn damaged(dists: &BTreeMap<PackageName, Dist>, site_packages: &Path) -> Vec<PackageName> {
     dists
         .values()
         .filter(|dist| {
@@ -278,9 +276,10 @@ mod tests {
         pep::cpython312_on("linux")
     }
 
-    fn dist(name: &str, requires: &[&str]) -> (String, Dist) {
+    fn dist(name: &str, requires: &[&str]) -> (PackageName, Dist) {
+        let name: PackageName = name.parse().unwrap();
         let dist = Dist {
-            name: name.into(),
+            name: name.clone(),
             version: "1".into(),
             requires: requires
                 .iter()
@@ -288,12 +287,12 @@ mod tests {
                 .collect(),
             dist_info: PathBuf::new(),
         };
-        (name.to_string(), dist)
+        (name, dist)
     }
 
     #[test]
     fn follows_dependencies_markers_and_extras() {
-        let dists: BTreeMap<String, Dist> = [
+        let dists: BTreeMap<PackageName, Dist> = [
             dist(
                 "app",
                 &[
@@ -311,10 +310,13 @@ mod tests {
         .into_iter()
         .collect();
         let roots = [pep::parse_requirement("app").unwrap()];
-        let got: Vec<String> = needed(&roots, &dists, &env()).into_iter().collect();
+        let got: Vec<String> = needed(&roots, &dists, &env())
+            .iter()
+            .map(PackageName::to_string)
+            .collect();
         assert_eq!(got, ["app", "base", "lib"]);
         let roots = [pep::parse_requirement("app[fast]").unwrap()];
-        assert!(needed(&roots, &dists, &env()).contains("opt"));
+        assert!(needed(&roots, &dists, &env()).contains(&pep::package_name("opt")));
     }
 
     #[test]
@@ -324,7 +326,7 @@ mod tests {
             PathBuf::new(),
         )
         .unwrap();
-        assert_eq!(dist.name, "my-pkg");
+        assert_eq!(dist.name.as_str(), "my-pkg");
         assert_eq!(dist.requires.len(), 1);
     }
 }

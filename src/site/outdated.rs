@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::installer::Backend;
 use crate::installer::InstallerError;
-use crate::pep::{self, Requirement};
+use crate::pep::{self, PackageName, Requirement};
 use crate::project::Sources;
 use crate::site;
 use crate::venv::Layout;
@@ -46,15 +46,12 @@ pub fn outdated(
     layout: &Layout,
     sources: &Sources,
     roots: &[Requirement],
-    own: Option<&str>,
+    own: Option<&PackageName>,
     listed: Listed,
 ) -> Result<Vec<Outdated>, InstallerError> {
     let uv = Backend::Uv(uv.to_path_buf());
     let installed = site::installed(&layout.site_packages);
-    let direct: BTreeSet<String> = roots
-        .iter()
-        .filter_map(|r| pep::normalize_name(r.name.as_ref()).ok())
-        .collect();
+    let direct: BTreeSet<&PackageName> = roots.iter().map(|r| &r.name).collect();
 
     #[derive(Deserialize)]
     struct Newer {
@@ -63,9 +60,9 @@ pub fn outdated(
     }
     let newer: Vec<Newer> =
         serde_json::from_str(uv.list_outdated(layout, sources)?.trim()).unwrap_or_default();
-    let latest: BTreeMap<String, String> = newer
+    let latest: BTreeMap<PackageName, String> = newer
         .into_iter()
-        .filter_map(|l| Some((pep::normalize_name(&l.name).ok()?, l.latest_version)))
+        .filter_map(|l| Some((l.name.parse().ok()?, l.latest_version)))
         .collect();
 
     let scratch = crate::fsutil::scratch_dir().map_err(|source| InstallerError::Io {
@@ -87,7 +84,7 @@ pub fn outdated(
         })?;
         for line in text.lines() {
             if let Some((name, version)) = line.split(" ;").next().and_then(|l| l.split_once("=="))
-                && let Ok(name) = pep::normalize_name(name.trim())
+                && let Ok(name) = name.trim().parse::<PackageName>()
             {
                 allowed.insert(name, version.trim().to_string());
             }
@@ -95,9 +92,9 @@ pub fn outdated(
     }
     let mut rows: Vec<Outdated> = installed
         .values()
-        .filter(|dist| Some(dist.name.as_str()) != own)
+        .filter(|dist| Some(&dist.name) != own)
         .map(|dist| Outdated {
-            name: dist.name.clone(),
+            name: dist.name.to_string(),
             installed: dist.version.clone(),
             allowed: allowed.get(&dist.name).cloned(),
             latest: Some(

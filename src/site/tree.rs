@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::Dist;
-use crate::pep::{self, ExtraName, MarkerEnvironment, Requirement};
+use crate::pep::{self, ExtraName, MarkerEnvironment, PackageName, Requirement};
 
 /// One package in the tree.
 #[derive(Debug, Clone, Serialize)]
@@ -28,8 +28,8 @@ pub struct TreeNode {
 /// that requires it (a test plugin of the project) does not show it below itself.
 pub fn tree(
     roots: &[Requirement],
-    own: Option<&str>,
-    dists: &BTreeMap<String, Dist>,
+    own: Option<&PackageName>,
+    dists: &BTreeMap<PackageName, Dist>,
     env: &MarkerEnvironment,
     depth: Option<usize>,
 ) -> Vec<TreeNode> {
@@ -50,12 +50,14 @@ pub fn tree(
 }
 
 /// `dists` with every requirement on `name` taken out of the others' `Requires-Dist`.
-fn without_requirements_on(dists: &BTreeMap<String, Dist>, name: &str) -> BTreeMap<String, Dist> {
+fn without_requirements_on(
+    dists: &BTreeMap<PackageName, Dist>,
+    name: &PackageName,
+) -> BTreeMap<PackageName, Dist> {
     let mut dists = dists.clone();
     for (key, dist) in dists.iter_mut() {
         if key != name {
-            dist.requires
-                .retain(|r| pep::normalize_name(r.name.as_ref()).ok().as_deref() != Some(name));
+            dist.requires.retain(|r| r.name != *name);
         }
     }
     dists
@@ -63,17 +65,17 @@ fn without_requirements_on(dists: &BTreeMap<String, Dist>, name: &str) -> BTreeM
 
 fn node(
     requirement: &Requirement,
-    dists: &BTreeMap<String, Dist>,
+    dists: &BTreeMap<PackageName, Dist>,
     env: &MarkerEnvironment,
     depth: Option<usize>,
     level: usize,
-    shown: &mut std::collections::BTreeSet<String>,
-    path: &mut Vec<String>,
+    shown: &mut std::collections::BTreeSet<PackageName>,
+    path: &mut Vec<PackageName>,
 ) -> TreeNode {
-    let name = pep::normalize_name(requirement.name.as_ref()).unwrap_or_default();
+    let name = requirement.name.clone();
     let dist = dists.get(&name);
     let mut node = TreeNode {
-        name: name.clone(),
+        name: name.to_string(),
         version: dist.map(|d| d.version.clone()),
         requirement: requirement.to_string(),
         repeated: false,
@@ -108,11 +110,11 @@ fn node(
 pub fn inverted(
     target: &str,
     roots: &[Requirement],
-    dists: &BTreeMap<String, Dist>,
+    dists: &BTreeMap<PackageName, Dist>,
     env: &MarkerEnvironment,
     depth: Option<usize>,
 ) -> Option<TreeNode> {
-    let target = pep::normalize_name(target).ok()?;
+    let target: PackageName = target.parse().ok()?;
     let dist = dists.get(&target)?;
     Some(parents(
         &target,
@@ -128,14 +130,14 @@ pub fn inverted(
 
 #[allow(clippy::too_many_arguments)]
 fn parents(
-    name: &str,
+    name: &PackageName,
     requirement: &str,
     roots: &[Requirement],
-    dists: &BTreeMap<String, Dist>,
+    dists: &BTreeMap<PackageName, Dist>,
     env: &MarkerEnvironment,
     depth: Option<usize>,
     level: usize,
-    path: &mut Vec<String>,
+    path: &mut Vec<PackageName>,
 ) -> TreeNode {
     let mut node = TreeNode {
         name: name.to_string(),
@@ -147,9 +149,9 @@ fn parents(
     if depth.is_some_and(|max| level >= max) || path.iter().any(|p| p == name) {
         return node;
     }
-    path.push(name.to_string());
+    path.push(name.clone());
     for root in roots.iter().filter(|r| pep::applies(r, env, &[])) {
-        if pep::normalize_name(root.name.as_ref()).ok().as_deref() == Some(name) {
+        if root.name == *name {
             node.dependencies.push(TreeNode {
                 name: "(the project)".into(),
                 version: None,
@@ -161,12 +163,7 @@ fn parents(
     }
     for parent in dists.values() {
         for requirement in &parent.requires {
-            if pep::normalize_name(requirement.name.as_ref())
-                .ok()
-                .as_deref()
-                == Some(name)
-                && pep::applies(requirement, env, &[])
-            {
+            if requirement.name == *name && pep::applies(requirement, env, &[]) {
                 node.dependencies.push(parents(
                     &parent.name,
                     &requirement.to_string(),

@@ -14,6 +14,7 @@ const LAYERS: &[&str] = &[
     "environment",
     "install",
     "lock",
+    "build",
     "site",
     "installer",
     "store",
@@ -113,6 +114,62 @@ fn imports_point_down_the_layers() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let wrong = arrows_up(&src);
     assert!(wrong.is_empty(), "arrows up:\n{}", wrong.join("\n"));
+}
+
+/// The most of src/'s lines one top-level module (a folder or a file under src/) may hold.
+const MOST_PERCENT: usize = 15;
+
+/// Every top-level module holding more than [`MOST_PERCENT`] of src/'s lines, with its share.
+fn too_large(src: &Path) -> Vec<String> {
+    let mut files = Vec::new();
+    sources(src, &mut files);
+    let mut lines = std::collections::BTreeMap::<String, usize>::new();
+    for file in &files {
+        let count = std::fs::read_to_string(file).unwrap().lines().count();
+        *lines.entry(module_of(file, src)).or_default() += count;
+    }
+    let total: usize = lines.values().sum();
+    lines
+        .into_iter()
+        .filter(|(_, count)| count * 100 > total * MOST_PERCENT)
+        .map(|(module, count)| {
+            format!(
+                "{module}: {count} of {total} lines ({:.1}%)",
+                count as f64 * 100.0 / total as f64
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn no_module_holds_more_than_fifteen_percent_of_the_code() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let large = too_large(&src);
+    assert!(
+        large.is_empty(),
+        "over {MOST_PERCENT}% of src/: split them by job\n{}",
+        large.join("\n")
+    );
+}
+
+#[test]
+fn a_module_over_fifteen_percent_is_found() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path();
+    std::fs::create_dir_all(src.join("big")).unwrap();
+    let write = |file: &str, lines: usize| {
+        std::fs::write(src.join(file), "fn f() {}\n".repeat(lines)).unwrap();
+    };
+    // 16 lines of 100 in one folder, 14 in each of six files.
+    write("big/mod.rs", 16);
+    for name in ["a", "b", "c", "d", "e", "f"] {
+        write(&format!("{name}.rs"), 14);
+    }
+    assert_eq!(too_large(src), ["big: 16 of 100 lines (16.0%)"]);
+    // 15 of 100 is the most allowed.
+    write("big/mod.rs", 15);
+    write("f.rs", 15);
+    assert!(too_large(src).is_empty());
 }
 
 #[test]

@@ -132,7 +132,7 @@ fn one_lock_serves_every_platform_and_selection_and_uv_installs_it_the_same() {
                     pvm::lock::pylock::marker_applies(m, &env, &extras, &groups).unwrap()
                 })
             })
-            .map(|p| p.name.clone())
+            .map(|p| p.name.to_string())
             .collect();
         names.sort();
         names

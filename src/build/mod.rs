@@ -1,4 +1,5 @@
-//! Dependencies only the build knows: a package whose `setup.py` (`install_requires`),
+//! The project's build backend, asked what the project depends on (PEP 517). Dependencies
+//! only the build knows: a package whose `setup.py` (`install_requires`),
 //! `setup.cfg`, `[project] dynamic` or Poetry 1 table computes them. pvm asks the backend, as
 //! uv does: in a throwaway venv holding the backend's requirements, its
 //! `prepare_metadata_for_build_wheel` (or `build_wheel`) writes the wheel's METADATA, whose
@@ -13,9 +14,9 @@ use std::process::{Command, Stdio};
 use serde::{Deserialize, Serialize};
 
 use crate::fsutil;
+use crate::hint::Hint;
 use crate::installer::Backend;
 use crate::installer::InstallerError;
-use crate::lock::LockError;
 use crate::pep::{self, Requirement};
 use crate::project::{Project, Sources, package};
 use crate::python::Facts;
@@ -32,6 +33,47 @@ const CACHE_FORMAT: &str = "1";
 
 /// Lines of the backend's output an error shows.
 const TAIL_LINES: usize = 25;
+
+/// What can go wrong in asking the backend: its build failed, its build venv could not be
+/// made or filled, or the user stopped it.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    /// The build backend could not say what the project depends on (its dependencies are
+    /// dynamic: `setup.py`, `setup.cfg`, `[project] dynamic`).
+    #[error(
+        "cannot read the dependencies of the project `{project}` from its build backend `{backend}`; its output ends:\n{tail}"
+    )]
+    Metadata {
+        project: String,
+        backend: String,
+        tail: String,
+    },
+    #[error("cannot read or write {}", .path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Installer(#[from] InstallerError),
+    #[error(transparent)]
+    Interrupted(#[from] crate::interrupt::Interrupted),
+}
+
+impl Hint for BuildError {
+    fn hint(&self) -> Option<String> {
+        match self {
+            BuildError::Metadata { .. } => Some(
+                "the dependencies come from the build (`setup.py`, `setup.cfg` or `[project] dynamic`): fix the error above (the backend's own output), or list them in [project] dependencies so that pvm reads them without building".into(),
+            ),
+            BuildError::Io { .. } => {
+                Some("check that the folder is writable and has free space".into())
+            }
+            BuildError::Installer(err) => err.hint(),
+            BuildError::Interrupted(_) => None,
+        }
+    }
+}
 
 /// What the build reports the project depends on, as kept in the cache.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -153,7 +195,7 @@ pub fn build_metadata(
     backend: &Backend,
     sources: &Sources,
     fresh: bool,
-) -> Result<BuildMetadata, LockError> {
+) -> Result<BuildMetadata, BuildError> {
     let kept = cache_file(project, facts);
     if let Some(metadata) = kept.as_deref().filter(|_| !fresh).and_then(read_kept) {
         return Ok(metadata);
@@ -188,7 +230,7 @@ fn cache_file(project: &Project, facts: &Facts) -> Option<PathBuf> {
     ]);
     Some(
         cache
-            .join("build-metadata")
+            .join(crate::cache::Bucket::BuildMetadata.name())
             .join(format!("{}.json", &key[..32])),
     )
 }
@@ -219,19 +261,19 @@ struct Asking<'a> {
 
 impl Asking<'_> {
     /// Makes the build venv, installs what the backend requires, and runs its hooks.
-    fn ask(&self) -> Result<BuildMetadata, LockError> {
-        let scratch = fsutil::scratch_dir().map_err(|source| LockError::Io {
+    fn ask(&self) -> Result<BuildMetadata, BuildError> {
+        let scratch = fsutil::scratch_dir().map_err(|source| BuildError::Io {
             path: std::env::temp_dir(),
             source,
         })?;
         let scratch = scratch.path();
         let io = |path: &Path| {
             let path = path.to_path_buf();
-            move |source| LockError::Io { path, source }
+            move |source| BuildError::Io { path, source }
         };
         let build =
             venv::create(&scratch.join("build-env"), self.facts, "build").map_err(|err| {
-                LockError::Io {
+                BuildError::Io {
                     path: scratch.to_path_buf(),
                     source: std::io::Error::other(err.to_string()),
                 }
@@ -276,14 +318,14 @@ impl Asking<'_> {
         build: &Layout,
         requires: &[String],
         scratch: &Path,
-    ) -> Result<(), LockError> {
+    ) -> Result<(), BuildError> {
         if requires.is_empty() {
             return Ok(());
         }
         let file = scratch.join("build-requires.txt");
         let constraints = scratch.join("build-constraints.txt");
         for (path, lines) in [(&file, requires), (&constraints, &[])] {
-            fsutil::write_lines(path, lines).map_err(|source| LockError::Io {
+            fsutil::write_lines(path, lines).map_err(|source| BuildError::Io {
                 path: path.clone(),
                 source,
             })?;
@@ -307,7 +349,7 @@ impl Asking<'_> {
 
     /// Runs the helper from the project's folder; a failure is the backend's, with the end of
     /// what it printed.
-    fn run_helper(&self, build: &Layout, helper: &Path, out: &Path) -> Result<(), LockError> {
+    fn run_helper(&self, build: &Layout, helper: &Path, out: &Path) -> Result<(), BuildError> {
         let manifest = &self.project.manifest;
         let backend_path = manifest
             .build_system
@@ -347,8 +389,8 @@ impl Asking<'_> {
     }
 }
 
-fn metadata_error(project: &Project, output: &str) -> LockError {
-    LockError::Metadata {
+fn metadata_error(project: &Project, output: &str) -> BuildError {
+    BuildError::Metadata {
         project: project.name(),
         backend: project.manifest.build_backend().to_string(),
         tail: crate::installer::explain::tail(output, TAIL_LINES),
