@@ -278,12 +278,19 @@ pub struct EnvSize {
 }
 
 impl EnvSize {
-    /// Walks the env.
+    /// Walks the env, leaving out the kept record (bookkeeping, not the env's; it may even be
+    /// a hard link, in an env copied with `cp -al`).
     fn measure(dir: &std::path::Path) -> EnvSize {
         use std::os::unix::fs::MetadataExt;
+        let record = fs::symlink_metadata(dir.join(SIZE_FILE))
+            .ok()
+            .map(|meta| (meta.dev(), meta.ino()));
         let mut size = EnvSize::default();
         let mut seen = std::collections::HashSet::new();
         crate::fsutil::each_file(dir, |meta| {
+            if record == Some((meta.dev(), meta.ino())) {
+                return true;
+            }
             if meta.nlink() <= 1 {
                 size.own += meta.len();
             } else if seen.insert((meta.dev(), meta.ino())) {
@@ -378,10 +385,7 @@ impl Env {
     }
 
     fn measure_size(&self, metadata: Option<&EnvMetadata>, stamp: &str) -> EnvSize {
-        // The record itself is bookkeeping, not the env's: left out.
-        let record = fs::symlink_metadata(self.dir.join(SIZE_FILE)).map_or(0, |meta| meta.len());
-        let mut size = EnvSize::measure(&self.dir);
-        size.own = size.own.saturating_sub(record);
+        let size = EnvSize::measure(&self.dir);
         // Only a cache, and only in pvm's own envs: a folder pvm did not make gets nothing
         // written into it; a store pvm cannot write to still lists.
         if metadata.is_some() || self.is_marked() {
