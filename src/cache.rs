@@ -225,6 +225,14 @@ pub struct Report {
 }
 
 impl Report {
+    /// Once the entries went: files envs shared with them may now be the envs' own, so the
+    /// envs' kept sizes are measured again.
+    fn done(&self, store: &Store) {
+        if !self.removed.is_empty() {
+            store.mark_sizes_stale();
+        }
+    }
+
     /// Removes `path` from `bucket` (folders renamed aside first, so that nothing ever sees
     /// half of one), counting what it frees.
     fn remove(&mut self, bucket: Bucket, path: &Path, package: Option<String>, reason: &str) {
@@ -451,6 +459,7 @@ pub fn prune(store: &Store, ci: bool, on_wait: impl FnOnce(&Path)) -> Result<Rep
         }
     }
     store.prune_overlays(None);
+    report.done(store);
     Ok(report)
 }
 
@@ -477,6 +486,7 @@ pub fn clean(
                 report.remove(bucket, &path, None, "pvm cache clean");
             }
         }
+        report.done(store);
         return Ok(report);
     }
     let wanted: HashSet<String> = packages
@@ -517,6 +527,7 @@ pub fn clean(
             );
         }
     }
+    report.done(store);
     Ok(report)
 }
 

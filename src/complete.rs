@@ -17,22 +17,30 @@ pub fn env_names() -> Vec<CompletionCandidate> {
     let Ok(store) = Store::from_config(crate::config::Config::get()) else {
         return Vec::new();
     };
-    store
-        .envs()
-        .into_iter()
-        .map(|env| {
-            // Only the project is read out of the metadata: thousands of envs complete at once.
-            #[derive(serde::Deserialize)]
-            struct Project {
-                project: PathBuf,
-            }
-            let help = std::fs::read(env.metadata_path())
-                .ok()
-                .and_then(|bytes| serde_json::from_slice::<Project>(&bytes).ok())
-                .map(|m| m.project.display().to_string());
-            CompletionCandidate::new(env.name).help(help.map(Into::into))
-        })
-        .collect()
+    // Only the project is read out of the metadata, a few envs at a time: thousands of envs
+    // complete at once.
+    #[derive(serde::Deserialize)]
+    struct Project {
+        project: PathBuf,
+    }
+    crate::parallel::map(&store.envs(), crate::parallel::cores(), |env| {
+        let help = head(&env.metadata_path())
+            .and_then(|bytes| serde_json::from_slice::<Project>(&bytes).ok())
+            .map(|m| m.project.display().to_string());
+        CompletionCandidate::new(env.name.clone()).help(help.map(Into::into))
+    })
+}
+
+/// A small file's bytes in one read (an open, a read, a close: no size asked first); `None`
+/// when it is larger than a metadata file ever is, or unreadable.
+fn head(path: &std::path::Path) -> Option<Vec<u8>> {
+    use std::io::Read;
+    let mut buffer = vec![0; 16 * 1024];
+    let read = std::fs::File::open(path).ok()?.read(&mut buffer).ok()?;
+    (read < buffer.len()).then(|| {
+        buffer.truncate(read);
+        buffer
+    })
 }
 
 /// The current project, if the folder (or `--project`) holds one; completions stay quiet

@@ -78,16 +78,19 @@ pub struct EnvSummary {
     pub synced: Option<Timestamp>,
 }
 
-/// Every env in the store, by name.
 /// Every env in the store, by name. Each env is looked at on its own: a few at a time.
 pub fn list(store: &Store) -> Vec<EnvSummary> {
-    crate::parallel::map(&store.envs(), crate::parallel::cores(), summarize)
+    let epoch = store.size_epoch();
+    crate::parallel::map(&store.envs(), crate::parallel::cores(), |env| {
+        summarize(env, &epoch)
+    })
 }
 
-pub fn summarize(env: &Env) -> EnvSummary {
+/// One env; `epoch` is the store's [`Store::size_epoch`], read once for all.
+pub fn summarize(env: &Env, epoch: &str) -> EnvSummary {
     let metadata = env.metadata();
     let (status, reason) = status_of(env, metadata.as_ref());
-    let size = size(env, metadata.as_ref());
+    let size = env.size(metadata.as_ref(), epoch);
     EnvSummary {
         name: env.name.clone(),
         path: env.dir.clone(),
@@ -118,32 +121,55 @@ pub fn status(env: &Env) -> (Status, Option<String>) {
     status_of(env, env.metadata().as_ref())
 }
 
-/// [`status`], of an env whose metadata was read.
-fn status_of(env: &Env, metadata: Option<&crate::store::EnvMetadata>) -> (Status, Option<String>) {
+/// Whether [`status`] would say stale, without judging the project: what `pvm remove --stale`
+/// asks of every env, answered from the metadata and two file checks.
+pub fn is_stale(env: &Env) -> bool {
+    env.metadata().is_some_and(|metadata| {
+        matches!(early_status(env, Some(&metadata)), Some((Status::Stale, _)))
+    })
+}
+
+/// The statuses told without loading the project: broken (no metadata, no interpreter) or stale.
+fn early_status(
+    env: &Env,
+    metadata: Option<&crate::store::EnvMetadata>,
+) -> Option<(Status, Option<String>)> {
     let Some(metadata) = metadata else {
         let reason = if env.is_marked() {
             "no valid pvm-env.json (incomplete or interrupted): the next run rebuilds it"
         } else {
             "not made by pvm (no `pvm` key in pyvenv.cfg): pvm leaves it alone"
         };
-        return (Status::Broken, Some(reason.into()));
+        return Some((Status::Broken, Some(reason.into())));
     };
     let python = &metadata.python;
     if FileStamp::of(&python.facts.base_executable).is_none() {
-        return (
+        return Some((
             Status::Broken,
             Some(format!(
                 "interpreter {} is gone",
                 python.facts.base_executable.display()
             )),
-        );
+        ));
     }
     if !metadata.project.exists() {
-        return (
+        return Some((
             Status::Stale,
             Some(format!("{} is gone", metadata.project.display())),
-        );
+        ));
     }
+    None
+}
+
+/// [`status`], of an env whose metadata was read.
+fn status_of(env: &Env, metadata: Option<&crate::store::EnvMetadata>) -> (Status, Option<String>) {
+    if let Some(early) = early_status(env, metadata) {
+        return early;
+    }
+    let Some(metadata) = metadata else {
+        unreachable!("an env without metadata is broken");
+    };
+    let python = &metadata.python;
     // The folder is there but not its manifest (a checkout in progress?): not stale, so
     // `pvm remove --stale` leaves it alone.
     if !metadata.script && !metadata.project.join(MANIFEST).is_file() {
@@ -186,72 +212,6 @@ fn status_of(env: &Env, metadata: Option<&crate::store::EnvMetadata>) -> (Status
     (status, verdict.reason(Some(metadata)))
 }
 
-/// Where the last computed size of an env is kept, with what it was computed for.
-const SIZE_FILE: &str = ".pvm-size";
-
-/// What an env takes on disk, hard links told apart.
-#[derive(Debug, Clone, Default)]
-pub struct EnvSize {
-    /// Files only this env holds.
-    pub own: u64,
-    /// Files with other hard links (the cache's unpacked wheels, other envs), each counted once.
-    pub shared: u64,
-    /// Those shared files, as (device, inode, bytes): counted once across the store.
-    pub shared_files: Vec<(u64, u64, u64)>,
-}
-
-impl EnvSize {
-    /// Walks the env.
-    fn measure(dir: &std::path::Path) -> EnvSize {
-        use std::os::unix::fs::MetadataExt;
-        let mut size = EnvSize::default();
-        let mut seen = std::collections::HashSet::new();
-        crate::fsutil::each_file(dir, |meta| {
-            if meta.nlink() <= 1 {
-                size.own += meta.len();
-            } else if seen.insert((meta.dev(), meta.ino())) {
-                size.shared += meta.len();
-                size.shared_files.push((meta.dev(), meta.ino(), meta.len()));
-            }
-            true
-        });
-        size
-    }
-
-    /// `v2 <stamp>|<own> <shared>`, then a `<dev> <inode> <bytes>` line per shared file.
-    fn to_text(&self, stamp: &str) -> String {
-        let mut text = format!("v2 {stamp}|{} {}\n", self.own, self.shared);
-        for (dev, ino, len) in &self.shared_files {
-            text.push_str(&format!("{dev} {ino} {len}\n"));
-        }
-        text
-    }
-
-    fn from_text(text: &str, stamp: &str) -> Option<EnvSize> {
-        let mut lines = text.lines();
-        let (head, sizes) = lines.next()?.strip_prefix("v2 ")?.rsplit_once('|')?;
-        if head != stamp {
-            return None;
-        }
-        let (own, shared) = sizes.split_once(' ')?;
-        let shared_files = lines
-            .map(|line| {
-                let mut fields = line.split(' ').map(str::parse::<u64>);
-                Some((
-                    fields.next()?.ok()?,
-                    fields.next()?.ok()?,
-                    fields.next()?.ok()?,
-                ))
-            })
-            .collect::<Option<Vec<_>>>()?;
-        Some(EnvSize {
-            own: own.parse().ok()?,
-            shared: shared.parse().ok()?,
-            shared_files,
-        })
-    }
-}
-
 /// What the envs take together: each file once, however many envs link it.
 pub fn total_bytes(envs: &[EnvSummary]) -> u64 {
     let mut seen = std::collections::HashSet::new();
@@ -265,39 +225,4 @@ pub fn total_bytes(envs: &[EnvSummary]) -> u64 {
         }
     }
     total
-}
-
-/// The env's size on disk. Walking every file of every env is what would make `pvm list` slow,
-/// so the size is kept beside the env and recomputed only when what it was computed for moved:
-/// the metadata (rewritten by every sync) and the `bin` and site-packages folders (whose
-/// modification times change whenever a package or script is added or removed).
-fn size(env: &Env, metadata: Option<&crate::store::EnvMetadata>) -> EnvSize {
-    let mut stamp = String::new();
-    let mut parts = vec![env.metadata_path()];
-    if let Some(metadata) = metadata {
-        let layout = crate::venv::Layout::new(&env.dir, &metadata.python.facts);
-        parts.extend([layout.bin, layout.site_packages]);
-    }
-    for path in parts {
-        let modified = std::fs::symlink_metadata(&path)
-            .and_then(|meta| meta.modified())
-            .ok()
-            .and_then(|time| time.duration_since(std::time::UNIX_EPOCH).ok())
-            .map_or(0, |since| since.as_nanos());
-        stamp.push_str(&format!("{modified} "));
-    }
-    let stamp = stamp.trim_end();
-    let cache = env.dir.join(SIZE_FILE);
-    if let Ok(text) = std::fs::read_to_string(&cache)
-        && let Some(size) = EnvSize::from_text(&text, stamp)
-    {
-        return size;
-    }
-    let size = EnvSize::measure(&env.dir);
-    // Only a cache, and only in pvm's own envs: a folder pvm did not make gets nothing
-    // written into it; a store pvm cannot write to still lists.
-    if metadata.is_some() || env.is_marked() {
-        let _ = crate::fsutil::write_atomic(&cache, size.to_text(stamp).as_bytes());
-    }
-    size
 }

@@ -263,6 +263,157 @@ impl Env {
     }
 }
 
+/// Where the last computed size of an env is kept, with what it was computed for.
+const SIZE_FILE: &str = ".pvm-size";
+
+/// What an env takes on disk, hard links told apart.
+#[derive(Debug, Clone, Default)]
+pub struct EnvSize {
+    /// Files only this env holds.
+    pub own: u64,
+    /// Files with other hard links (the cache's unpacked wheels, other envs), each counted once.
+    pub shared: u64,
+    /// Those shared files, as (device, inode, bytes): counted once across the store.
+    pub shared_files: Vec<(u64, u64, u64)>,
+}
+
+impl EnvSize {
+    /// Walks the env, leaving out the kept record (bookkeeping, not the env's; it may even be
+    /// a hard link, in an env copied with `cp -al`).
+    fn measure(dir: &std::path::Path) -> EnvSize {
+        use std::os::unix::fs::MetadataExt;
+        let record = fs::symlink_metadata(dir.join(SIZE_FILE))
+            .ok()
+            .map(|meta| (meta.dev(), meta.ino()));
+        let mut size = EnvSize::default();
+        let mut seen = std::collections::HashSet::new();
+        crate::fsutil::each_file(dir, |meta| {
+            if record == Some((meta.dev(), meta.ino())) {
+                return true;
+            }
+            if meta.nlink() <= 1 {
+                size.own += meta.len();
+            } else if seen.insert((meta.dev(), meta.ino())) {
+                size.shared += meta.len();
+                size.shared_files.push((meta.dev(), meta.ino(), meta.len()));
+            }
+            true
+        });
+        size
+    }
+
+    /// `v2 <stamp>|<own> <shared>`, then a `<dev> <inode> <bytes>` line per shared file.
+    fn to_text(&self, stamp: &str) -> String {
+        let mut text = format!("v2 {stamp}|{} {}\n", self.own, self.shared);
+        for (dev, ino, len) in &self.shared_files {
+            text.push_str(&format!("{dev} {ino} {len}\n"));
+        }
+        text
+    }
+
+    fn from_text(text: &str, stamp: &str) -> Option<EnvSize> {
+        let mut lines = text.lines();
+        let (head, sizes) = lines.next()?.strip_prefix("v2 ")?.rsplit_once('|')?;
+        if head != stamp {
+            return None;
+        }
+        let (own, shared) = sizes.split_once(' ')?;
+        let shared_files = lines
+            .map(|line| {
+                let mut fields = line.split(' ').map(str::parse::<u64>);
+                Some((
+                    fields.next()?.ok()?,
+                    fields.next()?.ok()?,
+                    fields.next()?.ok()?,
+                ))
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Some(EnvSize {
+            own: own.parse().ok()?,
+            shared: shared.parse().ok()?,
+            shared_files,
+        })
+    }
+}
+
+/// In the store's root: its size epoch, written anew whenever files may have lost their
+/// other hard links (an env removed, cache entries pruned or cleaned, packages uninstalled or
+/// replaced), which turns what other envs shared into their own. Every kept size is recorded
+/// for one epoch and measured again in the next.
+const SIZE_EPOCH_FILE: &str = ".size-epoch";
+
+impl Env {
+    /// What the kept size depends on: the store's epoch, and the modification times of the
+    /// metadata (rewritten by every sync) and of the `bin` and site-packages folders (changed
+    /// whenever a package or script is added or removed).
+    fn size_stamp(&self, metadata: Option<&EnvMetadata>, epoch: &str) -> String {
+        let mut stamp = epoch.to_string();
+        let mut parts = vec![self.metadata_path()];
+        if let Some(metadata) = metadata {
+            let layout = crate::venv::Layout::new(&self.dir, &metadata.python.facts);
+            parts.extend([layout.bin, layout.site_packages]);
+        }
+        for path in parts {
+            let modified = fs::symlink_metadata(&path)
+                .and_then(|meta| meta.modified())
+                .ok()
+                .and_then(|time| time.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |since| since.as_nanos());
+            stamp.push_str(&format!(" {modified}"));
+        }
+        stamp
+    }
+
+    /// The env's size on disk. Walking every file of every env is what would make `pvm list`
+    /// slow, so the size is kept beside the env ([`Env::record_size`]) and measured again only
+    /// when what it was measured for moved (see [`Env::size_stamp`]).
+    pub fn size(&self, metadata: Option<&EnvMetadata>, epoch: &str) -> EnvSize {
+        let stamp = self.size_stamp(metadata, epoch);
+        if let Ok(text) = fs::read_to_string(self.dir.join(SIZE_FILE))
+            && let Some(size) = EnvSize::from_text(&text, &stamp)
+        {
+            return size;
+        }
+        self.measure_size(metadata, &stamp)
+    }
+
+    /// Measures the env and keeps the result: what a sync does once it is done, so that the
+    /// next `pvm list` finds it.
+    pub fn record_size(&self, metadata: &EnvMetadata, epoch: &str) {
+        let stamp = self.size_stamp(Some(metadata), epoch);
+        self.measure_size(Some(metadata), &stamp);
+    }
+
+    fn measure_size(&self, metadata: Option<&EnvMetadata>, stamp: &str) -> EnvSize {
+        let size = EnvSize::measure(&self.dir);
+        // Only a cache, and only in pvm's own envs: a folder pvm did not make gets nothing
+        // written into it; a store pvm cannot write to still lists.
+        if metadata.is_some() || self.is_marked() {
+            let _ = fsutil::write_atomic(&self.dir.join(SIZE_FILE), size.to_text(stamp).as_bytes());
+        }
+        size
+    }
+}
+
+impl Store {
+    /// The store's size epoch (see [`SIZE_EPOCH_FILE`]): empty before anything bumped it.
+    pub fn size_epoch(&self) -> String {
+        fs::read_to_string(self.root.join(SIZE_EPOCH_FILE))
+            .map(|text| text.trim().to_string())
+            .unwrap_or_default()
+    }
+
+    /// Starts a new size epoch: every kept env size is measured again. Called after the files
+    /// went (never before: a size measured in between would be kept for the new epoch).
+    pub fn mark_sizes_stale(&self) {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |since| since.as_nanos());
+        let epoch = format!("{now}-{}", std::process::id());
+        let _ = fsutil::write_atomic(&self.root.join(SIZE_EPOCH_FILE), epoch.as_bytes());
+    }
+}
+
 /// An advisory lock on one env (or on a project's files), released on drop.
 #[derive(Debug)]
 pub struct EnvLock {
@@ -535,7 +686,10 @@ impl Store {
                 });
             }
         }
-        match fs::remove_dir_all(&trash) {
+        let removed = fs::remove_dir_all(&trash);
+        // Files the env shared may now be another env's own.
+        self.mark_sizes_stale();
+        match removed {
             Ok(()) => {
                 let _ = fs::remove_file(&mark);
                 Ok(())
@@ -560,6 +714,7 @@ impl Store {
             return;
         };
         let envs = self.env_names();
+        let mut removed = false;
         for entry in entries.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
             let goes = match name.rsplit_once('+') {
@@ -580,7 +735,11 @@ impl Store {
             };
             if goes {
                 let _ = fs::remove_dir_all(entry.path());
+                removed = true;
             }
+        }
+        if removed {
+            self.mark_sizes_stale();
         }
     }
 

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use crate::cli::RemoveArgs;
 use crate::commands::{Context, UserError};
-use crate::listing::{self, Status};
+use crate::listing;
 use crate::project::{self, MANIFEST};
 use crate::quote::shell_word;
 use crate::store::{Env, Store, StoreError};
@@ -25,10 +25,12 @@ pub fn remove(ctx: &Context, args: RemoveArgs) -> anyhow::Result<i32> {
                 .hint("run `pvm remove --stale` alone, or name the envs to remove without --stale")
                 .into());
         }
-        store
-            .envs()
-            .into_iter()
-            .filter(|env| listing::status(env).0 == Status::Stale)
+        // Thousands of envs: each is looked at on its own, a few at a time.
+        let envs = store.envs();
+        let stale = crate::parallel::map(&envs, crate::parallel::cores(), listing::is_stale);
+        envs.into_iter()
+            .zip(stale)
+            .filter_map(|(env, stale)| stale.then_some(env))
             .collect()
     } else if args.targets.is_empty() {
         let project = ctx.project()?;

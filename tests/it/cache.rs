@@ -310,3 +310,114 @@ fn prune_waits_for_a_sync_that_is_linking_and_every_env_still_imports_everything
         imports_all(&sandbox, dir);
     }
 }
+
+/// Every env's (own, shared) bytes as `pvm list --json` says, by name.
+fn listed_sizes(sandbox: &Sandbox) -> Vec<(String, u64, u64)> {
+    let out = sandbox.pvm().args(["list", "--json"]).assert().success();
+    let envs: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    envs.as_array()
+        .unwrap()
+        .iter()
+        .map(|env| {
+            (
+                env["name"].as_str().unwrap().to_string(),
+                env["own_bytes"].as_u64().unwrap(),
+                env["shared_bytes"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// Every env's (own, shared) bytes measured here and now: files with one link are its own,
+/// the others shared (each inode once); pvm's size record is bookkeeping, left out.
+fn measured_sizes(sandbox: &Sandbox) -> Vec<(String, u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    fn walk(dir: &Path, own: &mut u64, shared: &mut u64, seen: &mut Vec<(u64, u64)>) {
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let meta = std::fs::symlink_metadata(entry.path()).unwrap();
+            if meta.is_dir() {
+                walk(&entry.path(), own, shared, seen);
+            } else if entry.file_name() == ".pvm-size" {
+                continue;
+            } else if meta.nlink() <= 1 {
+                *own += meta.len();
+            } else if !seen.contains(&(meta.dev(), meta.ino())) {
+                seen.push((meta.dev(), meta.ino()));
+                *shared += meta.len();
+            }
+        }
+    }
+    sandbox
+        .envs()
+        .into_iter()
+        .map(|name| {
+            let (mut own, mut shared) = (0, 0);
+            walk(
+                &sandbox.envs_dir().join(&name),
+                &mut own,
+                &mut shared,
+                &mut Vec::new(),
+            );
+            (name, own, shared)
+        })
+        .collect()
+}
+
+/// What `pvm list` says is what the disk holds now.
+fn assert_sizes_honest(sandbox: &Sandbox, after: &str) {
+    assert_eq!(
+        listed_sizes(sandbox),
+        measured_sizes(sandbox),
+        "pvm list after {after}"
+    );
+}
+
+#[test]
+fn list_sizes_stay_honest_after_sync_clean_remove_and_prune() {
+    let sandbox = synced();
+    let other = twin(&sandbox, "other");
+    sandbox.pvm_in(&other).arg("sync").assert().success();
+    // The sync kept its size: list reads it.
+    for env in sandbox.envs() {
+        assert!(
+            sandbox.envs_dir().join(&env).join(".pvm-size").is_file(),
+            "{env} has no kept size after its sync"
+        );
+    }
+    assert_sizes_honest(&sandbox, "two syncs");
+    let before = listed_sizes(&sandbox);
+    assert!(
+        before.iter().all(|(_, _, shared)| *shared > 0),
+        "{before:?}"
+    );
+
+    // The cache's names go: the two envs still share their files with each other.
+    sandbox.pvm().args(["cache", "clean"]).assert().success();
+    assert_sizes_honest(&sandbox, "pvm cache clean");
+
+    // The other env goes: what the two shared is now the remaining env's own.
+    sandbox.pvm_in(&other).arg("remove").assert().success();
+    assert_eq!(sandbox.envs().len(), 1);
+    assert_sizes_honest(&sandbox, "pvm remove");
+    let (name, own_after, shared_after) = listed_sizes(&sandbox).remove(0);
+    let (_, own_before, shared_before) = before.iter().find(|(n, _, _)| *n == name).unwrap();
+    assert!(
+        own_after > *own_before && shared_after < *shared_before,
+        "{before:?} -> own {own_after}, shared {shared_after}"
+    );
+
+    // A sync links the cache again (a new unpack); a prune --ci takes the unpacked trees.
+    std::fs::write(sandbox.project.join("pyproject.toml"), {
+        let text = std::fs::read_to_string(sandbox.project.join("pyproject.toml")).unwrap();
+        text.replace(", \"beta\"", "")
+    })
+    .unwrap();
+    sandbox.pvm().arg("sync").assert().success();
+    assert_sizes_honest(&sandbox, "a sync that removed a package");
+    sandbox
+        .pvm()
+        .args(["cache", "prune", "--ci"])
+        .assert()
+        .success();
+    assert_sizes_honest(&sandbox, "pvm cache prune --ci");
+}
