@@ -462,12 +462,11 @@ pub fn ensure(
     metadata.synced = Some(Timestamp::now());
     metadata.name = project.name();
     env.write_metadata(&metadata)?;
-    // Files taken out of the env may have been another env's shared ones; the env's own size
-    // is kept for the next `pvm list`.
+    // Files taken out of the env may have been another env's shared ones. The env's own kept
+    // size is stale now (its metadata is newer): the next `pvm list` measures it, not the sync.
     if !(report.removed.is_empty() && report.changed.is_empty() && report.reinstalled.is_empty()) {
         store.mark_sizes_stale();
     }
-    env.record_size(&metadata, &store.size_epoch());
     Ok(Ready::new(env, metadata, Some(report)))
 }
 

@@ -365,7 +365,7 @@ impl Env {
     }
 
     /// The env's size on disk. Walking every file of every env is what would make `pvm list`
-    /// slow, so the size is kept beside the env ([`Env::record_size`]) and measured again only
+    /// slow, so the size is kept beside the env (`.pvm-size`) and measured again only
     /// when what it was measured for moved (see [`Env::size_stamp`]).
     pub fn size(&self, metadata: Option<&EnvMetadata>, epoch: &str) -> EnvSize {
         let stamp = self.size_stamp(metadata, epoch);
@@ -375,13 +375,6 @@ impl Env {
             return size;
         }
         self.measure_size(metadata, &stamp)
-    }
-
-    /// Measures the env and keeps the result: what a sync does once it is done, so that the
-    /// next `pvm list` finds it.
-    pub fn record_size(&self, metadata: &EnvMetadata, epoch: &str) {
-        let stamp = self.size_stamp(Some(metadata), epoch);
-        self.measure_size(Some(metadata), &stamp);
     }
 
     fn measure_size(&self, metadata: Option<&EnvMetadata>, stamp: &str) -> EnvSize {

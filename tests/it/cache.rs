@@ -377,14 +377,14 @@ fn list_sizes_stay_honest_after_sync_clean_remove_and_prune() {
     let sandbox = synced();
     let other = twin(&sandbox, "other");
     sandbox.pvm_in(&other).arg("sync").assert().success();
-    // The sync kept its size: list reads it.
+    assert_sizes_honest(&sandbox, "two syncs");
+    // The list kept each env's size beside it: the next list reads it back.
     for env in sandbox.envs() {
         assert!(
             sandbox.envs_dir().join(&env).join(".pvm-size").is_file(),
-            "{env} has no kept size after its sync"
+            "{env} has no kept size after a list"
         );
     }
-    assert_sizes_honest(&sandbox, "two syncs");
     let before = listed_sizes(&sandbox);
     assert!(
         before.iter().all(|(_, _, shared)| *shared > 0),
