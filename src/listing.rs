@@ -203,15 +203,18 @@ pub struct EnvSize {
 impl EnvSize {
     /// Walks the env.
     fn measure(dir: &std::path::Path) -> EnvSize {
-        use std::os::unix::fs::MetadataExt;
+        use crate::platform;
         let mut size = EnvSize::default();
         let mut seen = std::collections::HashSet::new();
         crate::fsutil::each_file(dir, |meta| {
-            if meta.nlink() <= 1 {
-                size.own += meta.len();
-            } else if seen.insert((meta.dev(), meta.ino())) {
-                size.shared += meta.len();
-                size.shared_files.push((meta.dev(), meta.ino(), meta.len()));
+            match platform::file_id(meta) {
+                Some(id) if platform::link_count(meta) > 1 => {
+                    if seen.insert(id) {
+                        size.shared += meta.len();
+                        size.shared_files.push((id.0, id.1, meta.len()));
+                    }
+                }
+                _ => size.own += meta.len(),
             }
             true
         });

@@ -12,7 +12,6 @@
 
 use std::fs::{self, File};
 use std::io;
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use jiff::Timestamp;
@@ -234,11 +233,11 @@ impl Env {
     /// Records a use; cheap (one open and one timestamp) because it happens on every run.
     pub fn touch_used(&self) {
         let path = self.dir.join(USED_FILE);
-        let file = File::options()
-            .create(true)
-            .append(true)
-            .mode(fsutil::FILE_MODE)
-            .open(&path);
+        let file = crate::platform::create_mode(
+            File::options().create(true).append(true),
+            fsutil::FILE_MODE,
+        )
+        .open(&path);
         if let Ok(file) = file {
             let _ = file.set_modified(std::time::SystemTime::now());
         }
@@ -653,16 +652,15 @@ fn lock_file(
     shared: bool,
     on_wait: impl FnOnce(&Path),
 ) -> Result<EnvLock, StoreError> {
-    let file = File::options()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .mode(fsutil::FILE_MODE)
-        .open(path)
-        .map_err(|source| StoreError::NotWritable {
-            path: path.to_path_buf(),
-            source,
-        })?;
+    let file = crate::platform::create_mode(
+        File::options().create(true).truncate(false).write(true),
+        fsutil::FILE_MODE,
+    )
+    .open(path)
+    .map_err(|source| StoreError::NotWritable {
+        path: path.to_path_buf(),
+        source,
+    })?;
     let mut on_wait = Some(on_wait);
     loop {
         let taken = if shared {
