@@ -30,12 +30,18 @@ pub fn exec(command: &mut Command) -> io::Error {
     }
     #[cfg(not(unix))]
     {
+        // Before the start, so that no Ctrl-C ends pvm and leaves the command running. The C
+        // runtime's handler is pvm's own: the command still gets Ctrl-C's default.
+        // SAFETY: ignoring a signal has no preconditions.
+        let old = unsafe { libc::signal(libc::SIGINT, libc::SIG_IGN) };
         let mut child = match command.spawn() {
             Ok(child) => child,
-            Err(err) => return err,
+            Err(err) => {
+                // SAFETY: as above; back to what it was.
+                unsafe { libc::signal(libc::SIGINT, old) };
+                return err;
+            }
         };
-        // SAFETY: ignoring a signal has no preconditions.
-        unsafe { libc::signal(libc::SIGINT, libc::SIG_IGN) };
         match child.wait() {
             Ok(status) => std::process::exit(status.code().unwrap_or(1)),
             Err(err) => err,
