@@ -8,12 +8,12 @@
 
 use std::collections::{HashMap, HashSet};
 use std::fs;
-use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
 use crate::fsutil::{self, Temp};
+use crate::platform;
 use crate::store::{Store, StoreError};
 
 /// A part of the store that `pvm cache` reports and prunes on its own.
@@ -134,11 +134,12 @@ impl Tally {
     }
 
     fn add(&mut self, meta: &fs::Metadata, seen: &mut HashSet<(u64, u64)>) {
-        if meta.nlink() > 1 && !seen.insert((meta.dev(), meta.ino())) {
+        let links = platform::link_count(meta);
+        if links > 1 && platform::file_id(meta).is_some_and(|id| !seen.insert(id)) {
             return;
         }
         self.bytes += meta.len();
-        if meta.nlink() > 1 {
+        if links > 1 {
             self.shared += meta.len();
         }
     }
@@ -274,7 +275,7 @@ fn remove_entry(path: &Path) -> std::io::Result<()> {
 fn linked(dir: &Path) -> bool {
     let mut linked = false;
     fsutil::each_file(dir, |meta| {
-        linked = meta.nlink() > 1;
+        linked = platform::link_count(meta) > 1;
         !linked
     });
     linked

@@ -3,6 +3,8 @@
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
+use crate::platform;
+
 /// Writes `bytes` to `path` so that readers see the old file or the new one, never a half.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     write_atomic_then(path, bytes, || {})
@@ -14,14 +16,14 @@ pub fn write_atomic_then(
     bytes: &[u8],
     before_rename: impl FnOnce(),
 ) -> io::Result<()> {
-    use std::os::unix::fs::PermissionsExt;
     // The folder must exist: creating it here could bring back a folder another pvm just removed.
     let dir = path.parent().unwrap_or(Path::new("."));
     // The user's umask applies (tempfile's default would be 0o600), but never world-writable.
-    let mut file = tempfile::Builder::new()
-        .prefix(&Temp::Write.prefix())
-        .permissions(std::fs::Permissions::from_mode(FILE_MODE))
-        .tempfile_in(dir)?;
+    let mut file = platform::temp_mode(
+        tempfile::Builder::new().prefix(&Temp::Write.prefix()),
+        FILE_MODE,
+    )
+    .tempfile_in(dir)?;
     file.write_all(bytes)?;
     // A file rewritten keeps its mode: an executable script stays executable.
     if let Ok(meta) = std::fs::metadata(path) {
@@ -49,11 +51,7 @@ pub const DIR_MODE: u32 = 0o775;
 /// `create_dir_all` with [`DIR_MODE`]: a folder pvm makes in its store, and each parent it
 /// makes on the way, is never world-writable, whatever the umask.
 pub fn create_dir_all(path: &Path) -> io::Result<()> {
-    use std::os::unix::fs::DirBuilderExt;
-    std::fs::DirBuilder::new()
-        .recursive(true)
-        .mode(DIR_MODE)
-        .create(path)
+    platform::dir_mode(std::fs::DirBuilder::new().recursive(true), DIR_MODE).create(path)
 }
 
 /// What [`write_atomic`] names its files until they are complete.
@@ -109,17 +107,9 @@ pub fn other_alive(pid: u32) -> bool {
     pid != std::process::id() && alive(pid)
 }
 
-/// Whether a process `pid` exists in this PID namespace: `kill(pid, 0)`, which sends nothing
-/// (one that exists but is not ours answers EPERM: alive too).
+/// Whether a process `pid` exists ([`platform::alive`]: on Unix, in this PID namespace).
 pub fn alive(pid: u32) -> bool {
-    let Ok(pid) = libc::pid_t::try_from(pid) else {
-        return false;
-    };
-    // 0 and negative pids name process groups, not one process.
-    // SAFETY: signal 0 only checks that the process exists and may be signalled.
-    pid > 0
-        && (unsafe { libc::kill(pid, 0) } == 0
-            || io::Error::last_os_error().raw_os_error() == Some(libc::EPERM))
+    platform::alive(pid)
 }
 
 /// Whether `path` has not changed for an hour: a pid is only known in this PID namespace (a
@@ -223,49 +213,22 @@ pub fn set_aside(target: &Path, aside: &Path) -> bool {
 
 /// Takes world-write away from the entries directly in `dir` (not following links).
 pub fn remove_world_write(dir: &Path) {
-    use std::os::unix::fs::PermissionsExt;
     for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
         let Ok(meta) = entry.path().symlink_metadata() else {
             continue;
         };
-        let mode = meta.permissions().mode();
+        let mode = platform::mode_of(&meta);
         if !meta.file_type().is_symlink() && mode & 0o002 != 0 {
-            let _ = std::fs::set_permissions(
-                entry.path(),
-                std::fs::Permissions::from_mode(mode & !0o002),
-            );
+            let _ = platform::set_mode(&entry.path(), mode & !0o002);
         }
     }
 }
 
-/// While alive, nothing pvm (or an installer it starts) creates is world-writable, whatever the
-/// user's umask; otherwise the umask is the user's. Restored on drop, so a command `pvm run`
-/// starts gets the user's own.
-pub struct NoWorldWritable {
-    old: libc::mode_t,
-}
+pub use crate::platform::NoWorldWritable;
 
-impl NoWorldWritable {
-    pub fn new() -> NoWorldWritable {
-        // SAFETY: umask only swaps the process's file mode mask and cannot fail.
-        let old = unsafe { libc::umask(0o022) };
-        unsafe { libc::umask(old | 0o002) };
-        NoWorldWritable { old }
-    }
-}
-
-impl Default for NoWorldWritable {
-    fn default() -> NoWorldWritable {
-        NoWorldWritable::new()
-    }
-}
-
-impl Drop for NoWorldWritable {
-    fn drop(&mut self) {
-        // SAFETY: as above.
-        unsafe { libc::umask(self.old) };
-    }
-}
+// `python/` sits below `platform` in the layers (DESIGN.md) yet opens files and checks modes
+// too: it reaches these through here.
+pub use crate::platform::{create_mode, is_executable, nonblocking, special_kind};
 
 /// Lowercase hex of `bytes` (sha2's digests no longer format with `{:x}`).
 pub fn hex(bytes: &[u8]) -> String {
@@ -351,12 +314,10 @@ pub fn replace_with<T>(
     mode: u32,
     fill: impl FnOnce(&mut std::fs::File) -> io::Result<T>,
 ) -> io::Result<T> {
-    use std::os::unix::fs::PermissionsExt;
     let dir = path.parent().unwrap_or(Path::new("."));
-    let mut file = tempfile::Builder::new()
-        .prefix(&format!("{TMP_PREFIX}pvm-{}-", std::process::id()))
-        .permissions(std::fs::Permissions::from_mode(mode))
-        .tempfile_in(dir)?;
+    let prefix = format!("{TMP_PREFIX}pvm-{}-", std::process::id());
+    let mut file =
+        platform::temp_mode(tempfile::Builder::new().prefix(&prefix), mode).tempfile_in(dir)?;
     let filled = fill(file.as_file_mut())?;
     file.persist(path).map_err(|err| err.error)?;
     Ok(filled)
@@ -366,7 +327,6 @@ pub fn replace_with<T>(
 /// link made under a temporary name first), never removed first nor written into: another
 /// thread may be linking the same path, and what is there may be another wheel's cached copy.
 pub fn hard_link_over(source: &Path, target: &Path) -> io::Result<()> {
-    use std::os::unix::fs::MetadataExt;
     match std::fs::hard_link(source, target) {
         Err(err) if err.kind() == io::ErrorKind::AlreadyExists => {}
         other => return other,
@@ -374,7 +334,8 @@ pub fn hard_link_over(source: &Path, target: &Path) -> io::Result<()> {
     // Already this very file: a rename between two links of one file does nothing, and would
     // leave the temporary name behind.
     if let (Ok(from), Ok(there)) = (std::fs::metadata(source), std::fs::symlink_metadata(target))
-        && (from.dev(), from.ino()) == (there.dev(), there.ino())
+        && platform::file_id(&from).is_some()
+        && platform::file_id(&from) == platform::file_id(&there)
     {
         return Ok(());
     }
@@ -396,7 +357,6 @@ pub fn file_url_to_path(url: &str) -> Option<PathBuf> {
 /// The total size of the files under `dir`, not following links; files seen twice through hard
 /// links count once.
 pub fn disk_size(dir: &Path) -> u64 {
-    use std::os::unix::fs::MetadataExt;
     let mut seen = std::collections::HashSet::new();
     let mut total = 0;
     let mut stack = vec![dir.to_path_buf()];
@@ -408,7 +368,9 @@ pub fn disk_size(dir: &Path) -> u64 {
             let Ok(meta) = entry.metadata() else { continue };
             if meta.is_dir() {
                 stack.push(entry.path());
-            } else if meta.nlink() <= 1 || seen.insert((meta.dev(), meta.ino())) {
+            } else if platform::link_count(&meta) <= 1
+                || platform::file_id(&meta).is_none_or(|id| seen.insert(id))
+            {
                 total += meta.len();
             }
         }
@@ -446,7 +408,7 @@ pub fn symlink_force(target: &Path, link: &Path) -> io::Result<()> {
         Err(err) if err.kind() == io::ErrorKind::NotFound => {}
         Err(err) => return Err(err),
     }
-    std::os::unix::fs::symlink(target, link)
+    platform::symlink(target, link)
 }
 
 /// A URL without its `user:password@`: credentials never go into a lock or a message.
@@ -475,13 +437,14 @@ pub fn path_to_file_url(path: &Path) -> String {
 /// Opens (creating it, private to the user's umask) the lock file at `path` and waits for its
 /// exclusive lock, held until the file is dropped: one pvm at a time does what it guards.
 pub fn hold_lock(path: &Path) -> io::Result<std::fs::File> {
-    use std::os::unix::fs::OpenOptionsExt;
-    let file = std::fs::File::options()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .mode(FILE_MODE)
-        .open(path)?;
+    let file = platform::create_mode(
+        std::fs::File::options()
+            .create(true)
+            .truncate(false)
+            .write(true),
+        FILE_MODE,
+    )
+    .open(path)?;
     file.lock()?;
     Ok(file)
 }

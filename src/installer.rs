@@ -486,7 +486,9 @@ impl Backend {
         mut command: Command,
         action: &'static str,
     ) -> Result<String, InstallerError> {
-        die_with_parent(&mut command);
+        // The installer dies with pvm: a killed pvm must not leave it writing into an env that
+        // the next pvm, holding the lock, rebuilds or removes.
+        crate::platform::die_with_parent(&mut command);
         let spawn_error = |source| InstallerError::Spawn {
             installer: self.name(),
             source,
@@ -522,21 +524,5 @@ impl Backend {
             cause,
             detail,
         })
-    }
-}
-
-/// The installer dies with pvm: a killed pvm must not leave it writing into an env that the
-/// next pvm, holding the lock, rebuilds or removes (Linux's parent-death signal).
-fn die_with_parent(command: &mut Command) {
-    #[cfg(target_os = "linux")]
-    {
-        use std::os::unix::process::CommandExt;
-        // SAFETY: prctl is async-signal-safe, as pre_exec requires.
-        unsafe {
-            command.pre_exec(|| {
-                libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL as libc::c_ulong);
-                Ok(())
-            });
-        }
     }
 }

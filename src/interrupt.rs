@@ -7,8 +7,7 @@
 
 use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 
-pub const SIGINT: i32 = libc::SIGINT;
-pub const SIGTERM: i32 = libc::SIGTERM;
+pub use crate::platform::process::{SIGINT, SIGTERM};
 
 /// The signal received, 0 before any.
 static RECEIVED: AtomicI32 = AtomicI32::new(0);
@@ -18,14 +17,14 @@ static CATCHING: AtomicBool = AtomicBool::new(false);
 /// terminal's Ctrl-C reaches them anyway (one process group), a `kill` of pvm alone does not.
 static CHILDREN: [AtomicI32; 8] = [const { AtomicI32::new(0) }; 8];
 
-/// Does only what is async-signal-safe: atomics and `kill`.
+/// Does only what is async-signal-safe: atomics and `kill` ([`crate::platform::send_signal`]).
 extern "C" fn on_signal(signum: i32) {
     RECEIVED.store(signum, Ordering::SeqCst);
     for slot in &CHILDREN {
         let pid = slot.load(Ordering::SeqCst);
         if pid > 0 {
-            // SAFETY: kill is async-signal-safe; the pid is a child not yet waited for.
-            unsafe { libc::kill(pid, signum) };
+            // Async-signal-safe; the pid is a child not yet waited for.
+            crate::platform::send_signal(pid, signum);
         }
     }
 }
@@ -34,12 +33,7 @@ extern "C" fn on_signal(signum: i32) {
 /// interrupted system calls: waits that must end on a signal poll [`received`].)
 pub fn catch() {
     CATCHING.store(true, Ordering::SeqCst);
-    // SAFETY: installs a handler that only touches atomics and calls kill.
-    unsafe {
-        let handler = on_signal as extern "C" fn(i32) as libc::sighandler_t;
-        libc::signal(SIGINT, handler);
-        libc::signal(SIGTERM, handler);
-    }
+    crate::platform::process::handle_signals(on_signal);
 }
 
 /// The signal received since [`catch`], if any.
@@ -101,8 +95,8 @@ pub fn watch(pid: u32) -> Watched {
             .is_ok()
     });
     if let Some(signum) = received() {
-        // SAFETY: the child is ours and not yet waited for.
-        unsafe { libc::kill(pid, signum) };
+        // The child is ours and not yet waited for.
+        crate::platform::send_signal(pid, signum);
     }
     Watched { slot }
 }

@@ -25,6 +25,7 @@ pub mod lock;
 pub mod overlay;
 pub mod parallel;
 pub mod pep;
+pub mod platform;
 pub mod project;
 pub mod python;
 pub mod quote;

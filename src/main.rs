@@ -1,10 +1,9 @@
 use clap::{CommandFactory, FromArgMatches};
 
 fn main() {
-    // Like any Unix tool, end quietly when the reader of our output goes away (`pvm list | head`)
-    // instead of failing on a broken pipe; commands that `pvm run` starts get the default anyway.
-    // SAFETY: restoring a signal's default disposition has no preconditions.
-    unsafe { libc::signal(libc::SIGPIPE, libc::SIG_DFL) };
+    // End quietly when the reader of our output goes away (`pvm list | head`); commands that
+    // `pvm run` starts get the default anyway.
+    pvm::platform::default_sigpipe();
     // Completion requests (`PVM_COMPLETE=bash pvm -- …`, from the scripts in completions/)
     // are answered here and exit; otherwise this is one environment lookup.
     clap_complete::CompleteEnv::with_factory(pvm::cli::command)

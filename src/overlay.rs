@@ -42,17 +42,19 @@ fn local_stamp(requirement: &Requirement) -> Option<serde_json::Value> {
 
 /// Size, times to the nanosecond and inode of `path`, or nothing when it is not there.
 fn stat(path: &Path) -> serde_json::Value {
-    use std::os::unix::fs::MetadataExt;
     match std::fs::metadata(path) {
-        Ok(meta) => serde_json::json!([
-            meta.size(),
-            meta.mtime(),
-            meta.mtime_nsec(),
-            meta.ctime(),
-            meta.ctime_nsec(),
-            meta.dev(),
-            meta.ino(),
-        ]),
+        Ok(meta) => {
+            let stat = crate::platform::stat(&meta);
+            serde_json::json!([
+                stat.size,
+                stat.mtime,
+                stat.mtime_nsec,
+                stat.ctime,
+                stat.ctime_nsec,
+                stat.dev,
+                stat.ino,
+            ])
+        }
         Err(_) => serde_json::Value::Null,
     }
 }

@@ -12,7 +12,6 @@
 
 use std::fs::{self, File};
 use std::io;
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use jiff::Timestamp;
@@ -234,11 +233,11 @@ impl Env {
     /// Records a use; cheap (one open and one timestamp) because it happens on every run.
     pub fn touch_used(&self) {
         let path = self.dir.join(USED_FILE);
-        let file = File::options()
-            .create(true)
-            .append(true)
-            .mode(fsutil::FILE_MODE)
-            .open(&path);
+        let file = crate::platform::create_mode(
+            File::options().create(true).append(true),
+            fsutil::FILE_MODE,
+        )
+        .open(&path);
         if let Ok(file) = file {
             let _ = file.set_modified(std::time::SystemTime::now());
         }
@@ -281,21 +280,25 @@ impl EnvSize {
     /// Walks the env, leaving out the kept record (bookkeeping, not the env's; it may even be
     /// a hard link, in an env copied with `cp -al`).
     fn measure(dir: &std::path::Path) -> EnvSize {
-        use std::os::unix::fs::MetadataExt;
+        use crate::platform;
         let record = fs::symlink_metadata(dir.join(SIZE_FILE))
             .ok()
-            .map(|meta| (meta.dev(), meta.ino()));
+            .and_then(|meta| platform::file_id(&meta));
         let mut size = EnvSize::default();
         let mut seen = std::collections::HashSet::new();
         crate::fsutil::each_file(dir, |meta| {
-            if record == Some((meta.dev(), meta.ino())) {
+            let id = platform::file_id(meta);
+            if id.is_some() && id == record {
                 return true;
             }
-            if meta.nlink() <= 1 {
-                size.own += meta.len();
-            } else if seen.insert((meta.dev(), meta.ino())) {
-                size.shared += meta.len();
-                size.shared_files.push((meta.dev(), meta.ino(), meta.len()));
+            match id {
+                Some(id) if platform::link_count(meta) > 1 => {
+                    if seen.insert(id) {
+                        size.shared += meta.len();
+                        size.shared_files.push((id.0, id.1, meta.len()));
+                    }
+                }
+                _ => size.own += meta.len(),
             }
             true
         });
@@ -805,16 +808,15 @@ fn lock_file(
     shared: bool,
     on_wait: impl FnOnce(&Path),
 ) -> Result<EnvLock, StoreError> {
-    let file = File::options()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .mode(fsutil::FILE_MODE)
-        .open(path)
-        .map_err(|source| StoreError::NotWritable {
-            path: path.to_path_buf(),
-            source,
-        })?;
+    let file = crate::platform::create_mode(
+        File::options().create(true).truncate(false).write(true),
+        fsutil::FILE_MODE,
+    )
+    .open(path)
+    .map_err(|source| StoreError::NotWritable {
+        path: path.to_path_buf(),
+        source,
+    })?;
     let mut on_wait = Some(on_wait);
     loop {
         let taken = if shared {

@@ -9,6 +9,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use crate::fsutil;
+use crate::platform;
 use crate::python::Facts;
 
 /// Where an env keeps its parts, resolved against its root.
@@ -29,7 +30,7 @@ impl Layout {
     }
 
     pub fn python(&self) -> PathBuf {
-        self.bin.join("python")
+        platform::executable(&self.bin, "python")
     }
 }
 
@@ -69,7 +70,7 @@ pub fn create(root: &Path, facts: &Facts, prompt: &str) -> Result<Layout, VenvEr
     {
         let lib64 = root.join("lib64");
         if fs::symlink_metadata(&lib64).is_err() {
-            std::os::unix::fs::symlink("lib", &lib64).map_err(at("lib64 link", &lib64))?;
+            platform::symlink(Path::new("lib"), &lib64).map_err(at("lib64 link", &lib64))?;
         }
     }
 

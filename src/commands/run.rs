@@ -1,12 +1,12 @@
 //! `pvm run`: make sure the env is current, then become the command.
 
 use std::ffi::{OsStr, OsString};
-use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 
 use crate::cli::RunArgs;
 use crate::commands::{Context, UserError, ensure_env, lock_mode};
 use crate::install::SyncOptions;
+use crate::platform;
 use crate::python::project_request;
 use crate::quote::shell_word;
 
@@ -111,8 +111,7 @@ pub fn run(ctx: &Context, args: RunArgs) -> anyhow::Result<i32> {
     })?;
 
     let mut command = std::process::Command::new(&program);
-    command
-        .arg0(&argv[0])
+    platform::set_arg0(&mut command, &argv[0])
         .args(&argv[1..])
         .env("PATH", &path)
         .env("VIRTUAL_ENV", &ready.env.dir)
@@ -127,7 +126,7 @@ pub fn run(ctx: &Context, args: RunArgs) -> anyhow::Result<i32> {
         command.env("PYTHONPATH", std::env::join_paths(paths)?);
     }
     // exec only returns when it failed.
-    let err = command.exec();
+    let err = platform::exec(&mut command);
     Err(anyhow::Error::new(err).context(format!("cannot run {}", program.display())))
 }
 
@@ -239,7 +238,5 @@ fn find_program(name: &OsStr, path: &OsStr) -> Option<PathBuf> {
 }
 
 fn is_executable(path: &Path) -> bool {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::metadata(path)
-        .is_ok_and(|meta| meta.is_file() && meta.permissions().mode() & 0o111 != 0)
+    std::fs::metadata(path).is_ok_and(|meta| platform::is_executable(&meta))
 }

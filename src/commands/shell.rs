@@ -2,7 +2,6 @@
 
 use std::collections::BTreeMap;
 use std::ffi::OsString;
-use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 
 use crate::cli::{ActivateArgs, ShellArgs, ShellKind};
@@ -249,7 +248,7 @@ pub fn shell(ctx: &Context, args: ShellArgs) -> anyhow::Result<i32> {
                 .env("PS1", prompt);
         }
     }
-    let err = command.exec();
+    let err = crate::platform::exec(&mut command);
     Err(anyhow::Error::new(err).context(format!("cannot start {}", path.display())))
 }
 

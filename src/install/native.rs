@@ -22,7 +22,7 @@ use crate::project::Project;
 use crate::python::Facts;
 use crate::site;
 use crate::venv::Layout;
-use crate::{fsutil, parallel};
+use crate::{fsutil, parallel, platform};
 
 /// The wheel tags this interpreter accepts, most specific first, in the order packaging's
 /// `sys_tags` (24, as pip vendors it) yields them for CPython on glibc Linux; `None` elsewhere (musl, other systems,
@@ -183,13 +183,12 @@ fn download(
     };
     fsutil::create_dir_all(&folder).map_err(io(&folder))?;
     let shown = fsutil::strip_credentials(url);
-    let part = tempfile::Builder::new()
-        .prefix(&fsutil::Temp::Download.prefix())
-        .permissions(std::os::unix::fs::PermissionsExt::from_mode(
-            fsutil::FILE_MODE,
-        ))
-        .tempfile_in(&folder)
-        .map_err(io(&folder))?;
+    let part = platform::temp_mode(
+        tempfile::Builder::new().prefix(&fsutil::Temp::Download.prefix()),
+        fsutil::FILE_MODE,
+    )
+    .tempfile_in(&folder)
+    .map_err(io(&folder))?;
     let mut sink = Hashed {
         part,
         hasher: Sha256::new(),

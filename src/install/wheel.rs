@@ -10,9 +10,9 @@ use std::io::{self, BufRead, Read, Seek};
 use std::path::{Component, Path, PathBuf};
 
 use super::wheel_check;
-use crate::fsutil;
 use crate::python::Facts;
 use crate::venv::Layout;
+use crate::{fsutil, platform};
 
 #[derive(Debug, thiserror::Error)]
 pub enum WheelError {
@@ -94,12 +94,11 @@ pub fn install(
 /// unpack hashes the file again anyway, and keeps its tree only under what it found.
 fn remembered_sha256(wheel: &Path, cache: &Path) -> io::Result<String> {
     use sha2::{Digest, Sha256};
-    use std::os::unix::ffi::OsStrExt;
     let Some(stamp) = crate::python::facts::FileStamp::of(wheel) else {
         return fsutil::sha256_file(wheel);
     };
     let mut key = Sha256::new();
-    key.update(wheel.as_os_str().as_bytes());
+    key.update(wheel.as_os_str().as_encoded_bytes());
     key.update(format!("\0{}\0{}", stamp.size, stamp.mtime_ns));
     // A dot name, as the scratch folders have: what is not a dot name in `cache` is a tree.
     let memo = cache.join(format!(".sha256-{}", &fsutil::hex(&key.finalize())[..32]));
@@ -434,7 +433,7 @@ struct At<'a> {
 
 impl Read for At<'_> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let read = std::os::unix::fs::FileExt::read_at(self.file, buf, self.pos)?;
+        let read = platform::read_at(self.file, buf, self.pos)?;
         self.pos += read as u64;
         Ok(read)
     }
@@ -601,7 +600,6 @@ fn tree_path(path: &Path, tree: &Path) -> String {
 /// another wheel's unpacked copy, which every env shares). Across file systems, a copy, made
 /// under a temporary name too.
 fn link(source: &Path, target: &Path) -> Result<(), WheelError> {
-    use std::os::unix::fs::PermissionsExt;
     let write_err = |source| WheelError::Write {
         path: target.to_path_buf(),
         source,
@@ -610,7 +608,7 @@ fn link(source: &Path, target: &Path) -> Result<(), WheelError> {
         return Ok(());
     }
     let mut from = fs::File::open(source).map_err(write_err)?;
-    let mode = from.metadata().map_err(write_err)?.permissions().mode() & 0o777;
+    let mode = platform::mode_of(&from.metadata().map_err(write_err)?) & 0o777;
     fsutil::replace_with(target, mode, |file| io::copy(&mut from, file))
         .map(drop)
         .map_err(write_err)
@@ -686,8 +684,7 @@ fn is_safe(name: &str) -> bool {
 
 /// Through the open file: no second lookup of its path.
 fn set_executable(file: &fs::File) -> io::Result<()> {
-    use std::os::unix::fs::PermissionsExt;
-    file.set_permissions(fs::Permissions::from_mode(0o755))
+    platform::set_file_mode(file, 0o755)
 }
 
 /// A RECORD path: relative to site-packages, with `..` for files outside it.

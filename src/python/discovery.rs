@@ -211,16 +211,7 @@ fn sorted_entries(dir: &Path) -> Vec<PathBuf> {
 }
 
 fn is_executable(path: &Path) -> bool {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::metadata(path)
-            .is_ok_and(|meta| meta.is_file() && meta.permissions().mode() & 0o111 != 0)
-    }
-    #[cfg(not(unix))]
-    {
-        path.is_file()
-    }
+    std::fs::metadata(path).is_ok_and(|meta| crate::fsutil::is_executable(&meta))
 }
 
 fn is_script(path: &Path) -> bool {

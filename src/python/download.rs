@@ -5,7 +5,6 @@
 
 use std::fs::File;
 use std::io::{self, Read, Seek, Write};
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -319,15 +318,15 @@ fn unpack(archive: &Path, into: &Path) -> io::Result<()> {
 /// Copies `source` (an `https://` or `file://` URL, or a path) into `dest`, at most
 /// [`MAX_ARCHIVE`] bytes of it.
 fn fetch(source: &str, dest: &Path, progress: &mut dyn FnMut(Step)) -> Result<(), DownloadError> {
-    let out = File::options()
-        .write(true)
-        .create_new(true)
-        .mode(fsutil::FILE_MODE)
-        .open(dest)
-        .map_err(|source| DownloadError::Io {
-            path: dest.to_path_buf(),
-            source,
-        })?;
+    let out = fsutil::create_mode(
+        File::options().write(true).create_new(true),
+        fsutil::FILE_MODE,
+    )
+    .open(dest)
+    .map_err(|source| DownloadError::Io {
+        path: dest.to_path_buf(),
+        source,
+    })?;
     let mut sink = Archive {
         out,
         dest,
@@ -386,13 +385,7 @@ fn open_regular(path: &Path) -> Result<File, DownloadError> {
     refuse(std::fs::metadata(path).map_err(fail)?.file_type())?;
     // Swapped for a FIFO since the check: O_NONBLOCK keeps the open from waiting, and the
     // open file is checked again.
-    #[cfg(target_os = "macos")]
-    const O_NONBLOCK: i32 = 0x4;
-    #[cfg(not(target_os = "macos"))]
-    const O_NONBLOCK: i32 = 0o4000;
-    let file = File::options()
-        .read(true)
-        .custom_flags(O_NONBLOCK)
+    let file = fsutil::nonblocking(File::options().read(true))
         .open(path)
         .map_err(fail)?;
     refuse(file.metadata().map_err(fail)?.file_type())?;
@@ -401,13 +394,10 @@ fn open_regular(path: &Path) -> Result<File, DownloadError> {
 
 /// What `kind` is when it is no regular file.
 fn not_a_file(kind: std::fs::FileType) -> Option<&'static str> {
-    use std::os::unix::fs::FileTypeExt;
     Some(if kind.is_file() {
         return None;
-    } else if kind.is_fifo() {
-        "a FIFO"
-    } else if kind.is_char_device() || kind.is_block_device() {
-        "a device"
+    } else if let Some(special) = fsutil::special_kind(kind) {
+        special
     } else if kind.is_dir() {
         "a folder"
     } else {
@@ -487,6 +477,8 @@ impl Archive<'_> {
 mod tests {
     use super::*;
 
+    // Unix only: it checks the unpacked files' modes, which Windows has not.
+    #[cfg(unix)]
     #[test]
     fn an_archive_unpacks_without_write_for_others() {
         use std::os::unix::fs::PermissionsExt;

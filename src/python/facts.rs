@@ -253,8 +253,8 @@ pub fn query_cached(path: &Path, cache_dir: Option<&Path>) -> Result<Facts, Quer
 }
 
 /// Writes `facts` into the cache in `cache_dir` as the answer of the file at `path`: a fake
-/// interpreter for discovery's tests, which is then never run.
-#[cfg(test)]
+/// interpreter for discovery's tests, which is then never run (those are Unix only).
+#[cfg(all(test, unix))]
 pub(crate) fn seed_cache(path: &Path, cache_dir: &Path, facts: &Facts) {
     let entry = CacheEntry {
         path: path.to_path_buf(),

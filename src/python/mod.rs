@@ -341,5 +341,6 @@ impl From<&Interpreter> for InterpreterSummary {
     }
 }
 
-#[cfg(test)]
+// Unix only: its fake interpreters are shell scripts, run through their `#!` line.
+#[cfg(all(test, unix))]
 mod tests;

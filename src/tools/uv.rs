@@ -5,7 +5,6 @@
 
 use std::fs::File;
 use std::io::{self, Read, Write};
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -225,10 +224,7 @@ pub fn ensure(
 fn extract(archive: &Path, member: &str, dest: &Path) -> io::Result<()> {
     let mut zip = zip::ZipArchive::new(File::open(archive)?).map_err(io::Error::other)?;
     let mut entry = zip.by_name(member).map_err(io::Error::other)?;
-    let mut out = File::options()
-        .write(true)
-        .create_new(true)
-        .mode(0o755)
+    let mut out = crate::platform::create_mode(File::options().write(true).create_new(true), 0o755)
         .open(dest)?;
     io::copy(&mut (&mut entry).take(MAX_WHEEL), &mut out)?;
     out.sync_all()
@@ -334,13 +330,12 @@ impl Sink for ToFile {
             source,
         };
         self.file = Some(
-            File::options()
-                .write(true)
-                .create(true)
-                .truncate(true)
-                .mode(fsutil::FILE_MODE)
-                .open(&self.path)
-                .map_err(io)?,
+            crate::platform::create_mode(
+                File::options().write(true).create(true).truncate(true),
+                fsutil::FILE_MODE,
+            )
+            .open(&self.path)
+            .map_err(io)?,
         );
         self.written = 0;
         Ok(())
