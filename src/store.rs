@@ -121,9 +121,9 @@ pub struct EnvKey {
 
 impl EnvKey {
     /// The hash is of the path's bytes on Linux, and of its case-folded form on macOS and
-    /// Windows, whose file systems ignore case (`platform::path_key`).
+    /// Windows, whose file systems ignore case (`platform::host_path_key`).
     pub fn new(name: &str, project_root: &Path) -> EnvKey {
-        let digest = Sha256::digest(platform::path_key(platform::Os::HOST, project_root));
+        let digest = Sha256::digest(platform::host_path_key(project_root));
         EnvKey {
             slug: slug(name),
             hash: fsutil::hex(&digest[..8]),

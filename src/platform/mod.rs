@@ -32,5 +32,5 @@ pub use modes::{
     set_mode, special_kind, temp_mode,
 };
 pub use os::Os;
-pub use path_key::{path_key, same_path};
+pub use path_key::{host_path_key, path_key, same_path};
 pub use process::{default_sigpipe, die_with_parent, exec, send_signal, set_arg0};

@@ -7,6 +7,10 @@
 //! before it is hashed or compared. On Linux (and other Unix) paths are bytes and case matters:
 //! nothing changes, so env keys made before stay the same.
 //!
+//! A Mac volume may be formatted case-sensitive (APFS offers it): there, as on Linux, nothing is
+//! folded ([`host_path_key`] asks the volume, with `pathconf(_PC_CASE_SENSITIVE)`), so two
+//! projects whose paths differ only in case keep two envs.
+//!
 //! The fold is the simple one, character by character (a character whose lower case is more
 //! than one character is kept), as those file systems' own case tables fold; a path that is not
 //! Unicode has only its ASCII letters folded. Unicode normalization (HFS+ stores NFD) is not
@@ -53,9 +57,37 @@ pub fn path_key(os: Os, path: &Path) -> Cow<'_, [u8]> {
     }
 }
 
-/// Whether `a` and `b` (both canonical) name one project on this OS.
+/// The bytes that key `path`'s env on this machine: [`path_key`] under this OS's rule, but
+/// unfolded on a case-sensitive Mac volume.
+pub fn host_path_key(path: &Path) -> Cow<'_, [u8]> {
+    let os = if Os::HOST == Os::Macos && case_sensitive_volume(path) {
+        Os::Linux
+    } else {
+        Os::HOST
+    };
+    path_key(os, path)
+}
+
+/// Whether `a` and `b` (both canonical) name one project on this machine.
 pub fn same_path(a: &Path, b: &Path) -> bool {
-    a == b || path_key(Os::HOST, a) == path_key(Os::HOST, b)
+    a == b || host_path_key(a) == host_path_key(b)
+}
+
+/// Whether the volume `path` is on tells names apart by case; `false` when it cannot say (the
+/// path is gone): macOS's default volumes do not.
+#[cfg(target_os = "macos")]
+fn case_sensitive_volume(path: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let Ok(path) = std::ffi::CString::new(path.as_os_str().as_bytes()) else {
+        return false;
+    };
+    // SAFETY: `path` is a NUL-terminated string that pathconf only reads.
+    unsafe { libc::pathconf(path.as_ptr(), libc::_PC_CASE_SENSITIVE) == 1 }
+}
+
+#[cfg(not(target_os = "macos"))]
+fn case_sensitive_volume(_path: &Path) -> bool {
+    false
 }
 
 /// `c` in lower case when that is one character, else `c`.
@@ -120,6 +152,15 @@ mod tests {
         let path = Path::new(std::ffi::OsStr::from_bytes(b"/A/\xff\xC3B"));
         assert_eq!(&*path_key(Os::Macos, path), b"/a/\xff\xc3b");
         assert_eq!(&*path_key(Os::Linux, path), b"/A/\xff\xC3B");
+    }
+
+    #[test]
+    fn case_sensitive_mac_volumes_are_asked_only_on_macos_never_run_here() {
+        // The probe runs on macOS only (this machine cannot run it); elsewhere it says no.
+        if Os::HOST != Os::Macos {
+            assert!(!case_sensitive_volume(Path::new("/")));
+        }
+        assert!(!case_sensitive_volume(Path::new("/no/such/folder/at/all")));
     }
 
     #[test]
