@@ -26,6 +26,8 @@ use crate::project::package::InstalledProject;
 use crate::python::facts::FileStamp;
 use crate::python::{Facts, Origin};
 
+mod names;
+
 /// Bumped whenever what pvm writes into an env changes shape: envs of another format are rebuilt.
 pub const ENV_FORMAT: u32 = 2;
 /// The env's commit mark: an env without a valid one is incomplete and never used.
@@ -211,7 +213,7 @@ impl Env {
 
     /// The metadata, if the env has valid metadata of the current format.
     pub fn metadata(&self) -> Option<EnvMetadata> {
-        let bytes = fs::read(self.metadata_path()).ok()?;
+        let bytes = fsutil::read_small(&self.metadata_path())?;
         let metadata: EnvMetadata = serde_json::from_slice(&bytes).ok()?;
         (metadata.format == ENV_FORMAT).then_some(metadata)
     }
@@ -374,8 +376,9 @@ impl Env {
     /// when what it was measured for moved (see [`Env::size_stamp`]).
     pub fn size(&self, metadata: Option<&EnvMetadata>, epoch: &str) -> EnvSize {
         let stamp = self.size_stamp(metadata, epoch);
-        if let Ok(text) = fs::read_to_string(self.dir.join(SIZE_FILE))
-            && let Some(size) = EnvSize::from_text(&text, &stamp)
+        if let Some(bytes) = fsutil::read_small(&self.dir.join(SIZE_FILE))
+            && let Ok(text) = std::str::from_utf8(&bytes)
+            && let Some(size) = EnvSize::from_text(text, &stamp)
         {
             return size;
         }
