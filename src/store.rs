@@ -269,6 +269,8 @@ impl Env {
 
 /// Where the last computed size of an env is kept, with what it was computed for.
 const SIZE_FILE: &str = ".pvm-size";
+/// Where `pvm list` keeps an env's last status, with what it was judged from.
+pub const STATUS_FILE: &str = ".pvm-status";
 
 /// What an env takes on disk, hard links told apart.
 #[derive(Debug, Clone, Default)]
@@ -282,17 +284,19 @@ pub struct EnvSize {
 }
 
 impl EnvSize {
-    /// Walks the env, leaving out the kept record (bookkeeping, not the env's; it may even be
-    /// a hard link, in an env copied with `cp -al`).
+    /// Walks the env, leaving out the kept records (bookkeeping, not the env's; they may even
+    /// be hard links, in an env copied with `cp -al`).
     fn measure(dir: &std::path::Path) -> EnvSize {
-        let record = fs::symlink_metadata(dir.join(SIZE_FILE))
-            .ok()
-            .and_then(|meta| platform::file_id(&meta));
+        let records: Vec<_> = [SIZE_FILE, STATUS_FILE]
+            .iter()
+            .filter_map(|name| fs::symlink_metadata(dir.join(name)).ok())
+            .filter_map(|meta| platform::file_id(&meta))
+            .collect();
         let mut size = EnvSize::default();
         let mut seen = std::collections::HashSet::new();
         crate::fsutil::each_file(dir, |meta| {
             let id = platform::file_id(meta);
-            if id.is_some() && id == record {
+            if id.is_some_and(|id| records.contains(&id)) {
                 return true;
             }
             match id {

@@ -18,10 +18,8 @@ use std::sync::Mutex;
 use super::Status;
 use crate::fsutil::stamp::{How, Look, look};
 use crate::project::Project;
-use crate::store::{Env, EnvMetadata};
+use crate::store::{Env, EnvMetadata, STATUS_FILE};
 
-/// The kept verdict, in the env's folder.
-pub const STATUS_FILE: &str = ".pvm-status";
 const HEADER: &str = "pvm-status 1";
 
 /// One run's view: what decides every verdict besides files, and the stamps of the paths
