@@ -50,10 +50,14 @@ impl Context {
     /// The project: `--project DIR`, else the nearest one upward from the current folder.
     pub fn project(&self) -> anyhow::Result<Project> {
         crate::project::sources::check_environment(self.config)?;
-        Ok(match &self.project_dir {
+        let project = match &self.project_dir {
             Some(dir) => Project::at(dir)?,
             None => Project::discover(&self.config.current_dir()?)?,
-        })
+        };
+        for warning in &project.manifest.warnings {
+            self.ui.warn(warning);
+        }
+        Ok(project)
     }
 }
 
