@@ -6,6 +6,7 @@
 pub mod edit;
 pub mod foreign;
 mod manifest;
+pub mod migrate;
 pub mod package;
 pub mod path_sources;
 pub mod pipfile;

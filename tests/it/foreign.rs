@@ -151,3 +151,122 @@ python_version = "3.12"
         .success();
     assert_eq!(stdout(out.get_output()).trim(), "(3, 12)");
 }
+
+/// `pvm` installing only from the test's wheels, for a project whose manifest cannot say so
+/// (a Pipfile, requirements files).
+fn pvm_local(sandbox: &Sandbox) -> assert_cmd::Command {
+    let mut cmd = sandbox.pvm();
+    cmd.env("PVM_NO_INDEX", "1")
+        .env("PVM_FIND_LINKS", sandbox.wheels());
+    cmd
+}
+
+fn manifest_text(sandbox: &Sandbox) -> String {
+    std::fs::read_to_string(sandbox.project.join("pyproject.toml")).unwrap()
+}
+
+#[test]
+fn init_beside_a_pipfile_migrates_it_with_its_python() {
+    let sandbox = Sandbox::in_folder("shop");
+    for version in ["1.0", "2.0"] {
+        sandbox.wheel("alpha", version, &[]);
+    }
+    sandbox.wheel("tester", "1.0", &[]);
+    sandbox.write(
+        "Pipfile",
+        "[packages]\nalpha = \"<2\"\n\n[dev-packages]\ntester = \"*\"\n\n[requires]\npython_version = \"3.12\"\n",
+    );
+    let out = pvm_local(&sandbox).arg("init").assert().success();
+    let err = stderr(out.get_output());
+    assert!(
+        err.contains("Migrated 1 dependency; groups dev from Pipfile into"),
+        "{err}"
+    );
+    assert!(err.contains("`--remove-old` removes them"), "{err}");
+    let manifest = manifest_text(&sandbox);
+    assert!(
+        manifest.contains("name = \"shop\"")
+            && manifest.contains("requires-python = \">=3.12\"")
+            && manifest.contains("dependencies = [\n    \"alpha<2\",\n]")
+            && manifest.contains("[dependency-groups]\ndev = [\n    \"tester\",\n]"),
+        "{manifest}"
+    );
+    let pin = std::fs::read_to_string(sandbox.project.join(".python-version")).unwrap();
+    assert_eq!(pin.trim(), "3.12");
+    assert!(sandbox.project.join("Pipfile").is_file());
+    assert_eq!(names(&sandbox), ["alpha==1.0", "tester==1.0"]);
+    // Without the Pipfile, the new manifest alone gives the same env.
+    std::fs::remove_file(sandbox.project.join("Pipfile")).unwrap();
+    pvm_local(&sandbox).arg("sync").assert().success();
+    assert_eq!(names(&sandbox), ["alpha==1.0", "tester==1.0"]);
+}
+
+#[test]
+fn init_imports_requirements_dev_txt_as_the_dev_group_and_removes_the_old_files() {
+    let sandbox = Sandbox::empty();
+    sandbox.wheel("alpha", "1.0", &[]);
+    sandbox.wheel("tester", "1.0", &[]);
+    sandbox.write("requirements.txt", "alpha\n");
+    sandbox.write("requirements-dev.txt", "-r requirements.txt\ntester\n");
+    let out = pvm_local(&sandbox)
+        .args(["init", "--python", "3.11", "--remove-old"])
+        .assert()
+        .success();
+    let err = stderr(out.get_output());
+    assert!(
+        err.contains("from requirements-dev.txt, requirements.txt into")
+            && err.contains("Removed requirements-dev.txt, requirements.txt"),
+        "{err}"
+    );
+    let manifest = manifest_text(&sandbox);
+    assert!(
+        manifest.contains("dependencies = [\n    \"alpha\",\n]")
+            && manifest.contains("dev = [\n    \"tester\",\n]"),
+        "{manifest}"
+    );
+    assert!(!sandbox.project.join("requirements.txt").exists());
+    assert_eq!(names(&sandbox), ["alpha==1.0", "tester==1.0"]);
+}
+
+#[test]
+fn init_migrate_writes_a_poetry_project_as_pep_621_with_the_same_env() {
+    let sandbox = Sandbox::empty();
+    for version in ["1.0", "1.5", "2.0"] {
+        sandbox.wheel("alpha", version, &[]);
+    }
+    sandbox.wheel("tester", "1.0", &[]);
+    sandbox.wheel("linter", "0.4.2", &[]);
+    sandbox.manifest(&format!(
+        "[tool.poetry]\nname = \"app\"\nversion = \"0.3.0\"\npackage-mode = false\n\n[tool.poetry.dependencies]\npython = \"^3.11\"\nalpha = \"^1.0\"\n\n[tool.poetry.group.dev.dependencies]\ntester = \"*\"\n\n[tool.poetry.group.lint.dependencies]\nlinter = \"~0.4\"\n\n{}",
+        local_index(&sandbox)
+    ));
+    sandbox.pvm().arg("sync").assert().success();
+    let before = names(&sandbox);
+    // Plain init reads it as it is, and says how to migrate.
+    let out = sandbox.pvm().args(["init", "--no-env"]).assert().success();
+    assert!(
+        stderr(out.get_output()).contains("`pvm init --migrate` writes them"),
+        "{}",
+        stderr(out.get_output())
+    );
+    let out = sandbox
+        .pvm()
+        .args(["init", "--migrate", "--remove-old"])
+        .assert()
+        .success();
+    let err = stderr(out.get_output());
+    assert!(
+        err.contains("Migrated 1 dependency; groups dev, lint from [tool.poetry]"),
+        "{err}"
+    );
+    let manifest = manifest_text(&sandbox);
+    assert!(
+        !manifest.contains("[tool.poetry.dependencies]")
+            && !manifest.contains("[tool.poetry.group")
+            && manifest.contains("[project]\nname = \"app\"\nversion = \"0.3.0\"\nrequires-python = \">=3.11,<4.0\"\ndependencies = [\n    \"alpha>=1.0,<2.0\",\n]")
+            && manifest.contains("default-groups = [\"dev\", \"lint\"]"),
+        "{manifest}"
+    );
+    sandbox.pvm().arg("sync").assert().success();
+    assert_eq!(names(&sandbox), before);
+}
