@@ -296,7 +296,16 @@ impl EnvProgress {
         if let Some(range) = &report.guessed_python {
             warn_guessed_python(&self.ui, range);
         }
-        let name = &self.lock_name;
+        if let Some((file, why)) = &report.foreign_stale {
+            let done = if report.wrote_lock || report.relocked {
+                "pylock.toml is written keeping its versions wherever the manifest allows"
+            } else {
+                "it is not used"
+            };
+            self.ui
+                .warn(format!("{file} is not current ({why}): {done}"));
+        }
+        let name = report.foreign_lock.unwrap_or(&self.lock_name);
         let lock = if report.migrated {
             ", migrated pvm.lock into pylock.toml (same versions; pvm.lock is removed)".into()
         } else if report.wrote_lock {

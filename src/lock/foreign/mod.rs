@@ -1,0 +1,150 @@
+//! Other tools' locks, honoured as they are: with no `pylock.toml`, a `poetry.lock` or
+//! `Pipfile.lock` that is current by its own tool's rule is the project's lock, turned into
+//! pvm's lock model (what `pylock.toml` is read into) so that a sync installs exactly its
+//! versions, with its hashes checked, by the same path. A stale one is named, and a re-lock
+//! keeps its versions wherever the manifest allows.
+
+mod files;
+pub mod pipfile_lock;
+pub mod poetry_lock;
+mod pyjson;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use super::LockError;
+use crate::lock::pylock::{Package, PyLock};
+use crate::project::{MANIFEST, Project, Sources, pipfile};
+
+/// The other tools' locks, in the order pvm looks for them.
+pub const FILES: &[&str] = &[poetry_lock::FILE, pipfile_lock::FILE];
+
+/// Another tool's lock of the project.
+#[derive(Debug)]
+pub struct ForeignLock {
+    /// Its file name: `poetry.lock`, `Pipfile.lock`.
+    pub file: &'static str,
+    pub path: PathBuf,
+    /// Why it is not current by its tool's rule; `None`: current.
+    pub stale: Option<String>,
+    parsed: Parsed,
+}
+
+#[derive(Debug)]
+enum Parsed {
+    Poetry(toml::Table),
+    Pipenv(serde_json::Value),
+}
+
+/// The other tool's lock of a project without a `pylock.toml` (never of a script): the first
+/// of [`FILES`] there whose manifest is there too.
+pub fn path(project: &Project) -> Option<(&'static str, PathBuf)> {
+    if project.script.is_some() || project.lock_path().exists() {
+        return None;
+    }
+    FILES.iter().find_map(|file| {
+        let path = project.root.join(file);
+        let manifest = match *file {
+            pipfile_lock::FILE => pipfile::PIPFILE,
+            _ => MANIFEST,
+        };
+        (path.is_file() && project.root.join(manifest).is_file()).then_some((*file, path))
+    })
+}
+
+/// The other tool's lock, read and judged (nothing looked up yet).
+pub fn read(project: &Project) -> Result<Option<ForeignLock>, LockError> {
+    let Some((file, path)) = path(project) else {
+        return Ok(None);
+    };
+    let bad = |message: String| LockError::BadLock {
+        path: path.clone(),
+        message,
+    };
+    let text = std::fs::read_to_string(&path).map_err(|source| LockError::Io {
+        path: path.clone(),
+        source,
+    })?;
+    let manifest = |name: &str| -> Result<toml::Table, LockError> {
+        let manifest = project.root.join(name);
+        let text = std::fs::read_to_string(&manifest).map_err(|source| LockError::Io {
+            path: manifest.clone(),
+            source,
+        })?;
+        toml::from_str(&text).map_err(|err| LockError::BadLock {
+            path: manifest,
+            message: err.to_string(),
+        })
+    };
+    let (stale, parsed) = match file {
+        poetry_lock::FILE => {
+            let lock: toml::Table = toml::from_str(&text).map_err(|e| bad(e.to_string()))?;
+            let stale = poetry_lock::stale(&lock, &manifest(MANIFEST)?);
+            (stale, Parsed::Poetry(lock))
+        }
+        _ => {
+            let lock: serde_json::Value =
+                serde_json::from_str(&text).map_err(|e| bad(e.to_string()))?;
+            let stale = pipfile_lock::stale(&lock, &manifest(pipfile::PIPFILE)?);
+            (stale, Parsed::Pipenv(lock))
+        }
+    };
+    Ok(Some(ForeignLock {
+        file,
+        path,
+        stale,
+        parsed,
+    }))
+}
+
+impl ForeignLock {
+    /// The lock as pvm's, its files found in the project's sources.
+    pub fn convert(&self, project: &Project) -> Result<PyLock, LockError> {
+        let sources = Sources::for_project(project);
+        let mut finder = files::Finder::new(&sources);
+        match &self.parsed {
+            Parsed::Poetry(lock) => poetry_lock::convert(lock, &mut finder),
+            Parsed::Pipenv(lock) => pipfile_lock::convert(lock, &mut finder),
+        }
+        .map_err(|message| LockError::BadLock {
+            path: self.path.clone(),
+            message,
+        })
+    }
+
+    /// Its versions by name, for a re-lock to keep.
+    pub fn pins(&self) -> BTreeMap<String, String> {
+        match &self.parsed {
+            Parsed::Poetry(lock) => poetry_lock::pins(lock),
+            Parsed::Pipenv(lock) => pipfile_lock::pins(lock),
+        }
+    }
+}
+
+fn new_lock(created_by: &str) -> PyLock {
+    PyLock {
+        lock_version: "1.0".into(),
+        environments: None,
+        requires_python: None,
+        extras: Vec::new(),
+        dependency_groups: Vec::new(),
+        default_groups: Vec::new(),
+        created_by: created_by.into(),
+        packages: Vec::new(),
+        tool: None,
+    }
+}
+
+fn package(name: &str, version: &str, marker: Option<String>) -> Result<Package, String> {
+    Ok(Package {
+        name: name.parse().map_err(|err| format!("`{name}`: {err}"))?,
+        version: Some(version.to_string()),
+        marker,
+        requires_python: None,
+        index: None,
+        directory: None,
+        archive: None,
+        sdist: None,
+        wheels: Vec::new(),
+    })
+}
