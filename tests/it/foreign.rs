@@ -438,3 +438,57 @@ print(hashlib.sha256(json.dumps(d, sort_keys=True, separators=(",", ":")).encode
     );
     assert_eq!(names(&sandbox), ["alpha==1.0", "tester==1.0"]);
 }
+
+#[test]
+fn a_current_uv_lock_installs_its_versions_per_group_and_extra() {
+    let sandbox = Sandbox::empty();
+    sandbox.wheel("alpha", "1.0", &[]);
+    sandbox.wheel("tester", "1.0", &[]);
+    sandbox.wheel("fastx", "1.0", &["leaf"]);
+    sandbox.wheel("leaf", "1.0", &[]);
+    let wheels = sandbox.wheels().display().to_string();
+    let manifest = |deps: &str| {
+        format!(
+            "[project]\nname = \"app\"\nversion = \"0.1.0\"\nrequires-python = \">=3.11\"\ndependencies = [{deps}]\n\n[project.optional-dependencies]\nfast = [\"fastx\"]\n\n[dependency-groups]\ndev = [\"tester\"]\n\n[tool.uv]\npackage = false\nno-index = true\nfind-links = [{wheels:?}]\n\n{}",
+            local_index(&sandbox)
+        )
+    };
+    sandbox.manifest(&manifest("\"alpha\""));
+    let out = std::process::Command::new(test_uv())
+        .args(["lock", "--offline"])
+        .current_dir(&sandbox.project)
+        .env("UV_CACHE_DIR", sandbox.root.join("uv-cache"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // A newer alpha came since: the lock's is installed.
+    sandbox.wheel("alpha", "1.1", &[]);
+    let out = sandbox.pvm_with_uv().arg("sync").assert().success();
+    let err = stderr(out.get_output());
+    assert!(err.contains("from uv.lock"), "{err}");
+    assert_eq!(names(&sandbox), ["alpha==1.0", "tester==1.0"]);
+    sandbox
+        .pvm_with_uv()
+        .args(["sync", "--extra", "fast", "--locked"])
+        .assert()
+        .success();
+    assert_eq!(
+        names(&sandbox),
+        ["alpha==1.0", "fastx==1.0", "leaf==1.0", "tester==1.0"]
+    );
+    assert!(!sandbox.project.join("pylock.toml").exists());
+    // The manifest changed: uv's check says so, and the re-lock keeps alpha 1.0.
+    sandbox.manifest(&manifest("\"alpha\", \"leaf\""));
+    let out = sandbox.pvm_with_uv().arg("sync").assert().success();
+    let err = stderr(out.get_output());
+    assert!(err.contains("uv.lock is not current (uv says:"), "{err}");
+    let pylock = std::fs::read_to_string(sandbox.project.join("pylock.toml")).unwrap();
+    assert!(
+        pylock.contains("name = \"alpha\"\nversion = \"1.0\""),
+        "{pylock}"
+    );
+}

@@ -1,5 +1,5 @@
-//! Other tools' locks, honoured as they are: with no `pylock.toml`, a `poetry.lock` or
-//! `Pipfile.lock` that is current by its own tool's rule is the project's lock, turned into
+//! Other tools' locks, honoured as they are: with no `pylock.toml`, a `uv.lock`,
+//! `poetry.lock` or `Pipfile.lock` that is current by its own tool's rule is the project's lock, turned into
 //! pvm's lock model (what `pylock.toml` is read into) so that a sync installs exactly its
 //! versions, with its hashes checked, by the same path. A stale one is named, and a re-lock
 //! keeps its versions wherever the manifest allows.
@@ -8,6 +8,7 @@ mod files;
 pub mod pipfile_lock;
 pub mod poetry_lock;
 mod pyjson;
+pub mod uv_lock;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -17,7 +18,7 @@ use crate::lock::pylock::{Package, PyLock};
 use crate::project::{MANIFEST, Project, Sources, pipfile};
 
 /// The other tools' locks, in the order pvm looks for them.
-pub const FILES: &[&str] = &[poetry_lock::FILE, pipfile_lock::FILE];
+pub const FILES: &[&str] = &[uv_lock::FILE, poetry_lock::FILE, pipfile_lock::FILE];
 
 /// Another tool's lock of the project.
 #[derive(Debug)]
@@ -32,6 +33,7 @@ pub struct ForeignLock {
 
 #[derive(Debug)]
 enum Parsed {
+    Uv(toml::Table),
     Poetry(toml::Table),
     Pipenv(serde_json::Value),
 }
@@ -77,6 +79,10 @@ pub fn read(project: &Project) -> Result<Option<ForeignLock>, LockError> {
         })
     };
     let (stale, parsed) = match file {
+        uv_lock::FILE => {
+            let lock: toml::Table = toml::from_str(&text).map_err(|e| bad(e.to_string()))?;
+            (uv_lock::stale(project), Parsed::Uv(lock))
+        }
         poetry_lock::FILE => {
             let lock: toml::Table = toml::from_str(&text).map_err(|e| bad(e.to_string()))?;
             let stale = poetry_lock::stale(&lock, &manifest(MANIFEST)?);
@@ -103,6 +109,7 @@ impl ForeignLock {
         let sources = Sources::for_project(project);
         let mut finder = files::Finder::new(&sources);
         match &self.parsed {
+            Parsed::Uv(_) => uv_lock::convert(project),
             Parsed::Poetry(lock) => poetry_lock::convert(lock, &mut finder),
             Parsed::Pipenv(lock) => pipfile_lock::convert(lock, &mut finder),
         }
@@ -115,6 +122,7 @@ impl ForeignLock {
     /// Its versions by name, for a re-lock to keep.
     pub fn pins(&self) -> BTreeMap<String, String> {
         match &self.parsed {
+            Parsed::Uv(lock) => uv_lock::pins(lock),
             Parsed::Poetry(lock) => poetry_lock::pins(lock),
             Parsed::Pipenv(lock) => pipfile_lock::pins(lock),
         }
