@@ -150,6 +150,11 @@ python_version = "3.12"
         .assert()
         .success();
     assert_eq!(stdout(out.get_output()).trim(), "(3, 12)");
+    // Nothing to edit until `pvm init` writes a pyproject.toml.
+    fails_with(
+        pvm_local(&sandbox).args(["add", "tester"]),
+        "run `pvm init` first",
+    );
 }
 
 /// `pvm` installing only from the test's wheels, for a project whose manifest cannot say so
