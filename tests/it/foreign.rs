@@ -391,15 +391,13 @@ fn a_current_poetry_lock_is_the_projects_lock_and_a_stale_one_is_relocked_keepin
     );
 }
 
-#[test]
-fn a_current_pipfile_lock_installs_its_versions_found_by_their_hashes() {
-    let sandbox = Sandbox::empty();
-    let old = sandbox.wheel("alpha", "1.0", &[]);
-    sandbox.wheel("alpha", "2.0", &[]);
-    let tester = sandbox.wheel("tester", "1.0", &[]);
-    let pipfile = "[packages]\nalpha = \"*\"\n\n[dev-packages]\ntester = \"*\"\n\n[requires]\npython_version = \"3.11\"\n";
-    sandbox.write("Pipfile", pipfile);
-    // pipenv's hash of the Pipfile (plette's Pipfile.get_hash, PyPI as the default source).
+/// A Pipfile.lock of `pipfile` with the wheels given (version 1.0 each), its hash as pipenv
+/// computes it (plette's Pipfile.get_hash, PyPI as the default source).
+fn pipfile_lock(
+    pipfile: &str,
+    default: &[(&str, &std::path::Path)],
+    develop: &[(&str, &std::path::Path)],
+) -> String {
     let hash = python_says(&format!(
         r#"
 import hashlib, json, tomllib
@@ -408,6 +406,20 @@ d = {{"_meta": {{"sources": p.get("source", [{{"name": "pypi", "url": "https://p
 print(hashlib.sha256(json.dumps(d, sort_keys=True, separators=(",", ":")).encode()).hexdigest())
 "#
     ));
+    let section = |packages: &[(&str, &std::path::Path)]| -> serde_json::Value {
+        packages
+            .iter()
+            .map(|(name, wheel)| {
+                let entry = serde_json::json!({
+                    "hashes": [format!("sha256:{}", sha256_hex(wheel))],
+                    "index": "pypi",
+                    "version": "==1.0"
+                });
+                (name.to_string(), entry)
+            })
+            .collect::<serde_json::Map<_, _>>()
+            .into()
+    };
     let lock = serde_json::json!({
         "_meta": {
             "hash": {"sha256": hash},
@@ -415,16 +427,23 @@ print(hashlib.sha256(json.dumps(d, sort_keys=True, separators=(",", ":")).encode
             "requires": {"python_version": "3.11"},
             "sources": [{"name": "pypi", "url": "https://pypi.org/simple", "verify_ssl": true}]
         },
-        "default": {
-            "alpha": {"hashes": [format!("sha256:{}", sha256_hex(&old))], "index": "pypi", "version": "==1.0"}
-        },
-        "develop": {
-            "tester": {"hashes": [format!("sha256:{}", sha256_hex(&tester))], "index": "pypi", "version": "==1.0"}
-        }
+        "default": section(default),
+        "develop": section(develop),
     });
+    serde_json::to_string_pretty(&lock).unwrap()
+}
+
+#[test]
+fn a_current_pipfile_lock_installs_its_versions_found_by_their_hashes() {
+    let sandbox = Sandbox::empty();
+    let old = sandbox.wheel("alpha", "1.0", &[]);
+    sandbox.wheel("alpha", "2.0", &[]);
+    let tester = sandbox.wheel("tester", "1.0", &[]);
+    let pipfile = "[packages]\nalpha = \"*\"\n\n[dev-packages]\ntester = \"*\"\n\n[requires]\npython_version = \"3.11\"\n";
+    sandbox.write("Pipfile", pipfile);
     sandbox.write(
         "Pipfile.lock",
-        &serde_json::to_string_pretty(&lock).unwrap(),
+        &pipfile_lock(pipfile, &[("alpha", &old)], &[("tester", &tester)]),
     );
     let out = pvm_local(&sandbox).arg("sync").assert().success();
     let err = stderr(out.get_output());
@@ -491,6 +510,31 @@ fn a_current_uv_lock_installs_its_versions_per_group_and_extra() {
     let out = sandbox.pvm_with_uv().arg("sync").assert().success();
     let err = stderr(out.get_output());
     assert!(err.contains("uv.lock is not current (uv says:"), "{err}");
+    let pylock = std::fs::read_to_string(sandbox.project.join("pylock.toml")).unwrap();
+    assert!(
+        pylock.contains("name = \"alpha\"\nversion = \"1.0\""),
+        "{pylock}"
+    );
+}
+
+#[test]
+fn init_remove_old_beside_a_pipfile_lock_keeps_its_versions_in_pylock_toml() {
+    let sandbox = Sandbox::empty();
+    let old = sandbox.wheel("alpha", "1.0", &[]);
+    sandbox.wheel("alpha", "2.0", &[]);
+    let tester = sandbox.wheel("tester", "1.0", &[]);
+    let pipfile = "[packages]\nalpha = \"*\"\n\n[dev-packages]\ntester = \"*\"\n\n[requires]\npython_version = \"3.11\"\n";
+    sandbox.write("Pipfile", pipfile);
+    sandbox.write(
+        "Pipfile.lock",
+        &pipfile_lock(pipfile, &[("alpha", &old)], &[("tester", &tester)]),
+    );
+    pvm_local(&sandbox)
+        .args(["init", "--remove-old"])
+        .assert()
+        .success();
+    assert!(!sandbox.project.join("Pipfile").exists());
+    assert_eq!(names(&sandbox), ["alpha==1.0", "tester==1.0"]);
     let pylock = std::fs::read_to_string(sandbox.project.join("pylock.toml")).unwrap();
     assert!(
         pylock.contains("name = \"alpha\"\nversion = \"1.0\""),

@@ -33,7 +33,8 @@ pub struct ForeignLock {
 
 #[derive(Debug)]
 enum Parsed {
-    Uv(toml::Table),
+    /// uv reads it itself.
+    Uv,
     Poetry(toml::Table),
     Pipenv(serde_json::Value),
 }
@@ -51,6 +52,22 @@ pub fn path(project: &Project) -> Option<(&'static str, PathBuf)> {
             _ => MANIFEST,
         };
         (path.is_file() && project.root.join(manifest).is_file()).then_some((*file, path))
+    })
+}
+
+/// The versions of another tool's lock there, for a re-lock to keep: also when its manifest
+/// is gone (moved into pyproject.toml by `pvm init --remove-old`).
+pub fn pins(project: &Project) -> Option<BTreeMap<String, String>> {
+    if project.script.is_some() {
+        return None;
+    }
+    FILES.iter().find_map(|file| {
+        let text = std::fs::read_to_string(project.root.join(file)).ok()?;
+        Some(match *file {
+            uv_lock::FILE => uv_lock::pins(&toml::from_str(&text).ok()?),
+            poetry_lock::FILE => poetry_lock::pins(&toml::from_str(&text).ok()?),
+            _ => pipfile_lock::pins(&serde_json::from_str(&text).ok()?),
+        })
     })
 }
 
@@ -80,8 +97,8 @@ pub fn read(project: &Project) -> Result<Option<ForeignLock>, LockError> {
     };
     let (stale, parsed) = match file {
         uv_lock::FILE => {
-            let lock: toml::Table = toml::from_str(&text).map_err(|e| bad(e.to_string()))?;
-            (uv_lock::stale(project), Parsed::Uv(lock))
+            toml::from_str::<toml::Table>(&text).map_err(|e| bad(e.to_string()))?;
+            (uv_lock::stale(project), Parsed::Uv)
         }
         poetry_lock::FILE => {
             let lock: toml::Table = toml::from_str(&text).map_err(|e| bad(e.to_string()))?;
@@ -109,7 +126,7 @@ impl ForeignLock {
         let sources = Sources::for_project(project);
         let mut finder = files::Finder::new(&sources);
         match &self.parsed {
-            Parsed::Uv(_) => uv_lock::convert(project),
+            Parsed::Uv => uv_lock::convert(project),
             Parsed::Poetry(lock) => poetry_lock::convert(lock, &mut finder),
             Parsed::Pipenv(lock) => pipfile_lock::convert(lock, &mut finder),
         }
@@ -117,15 +134,6 @@ impl ForeignLock {
             path: self.path.clone(),
             message,
         })
-    }
-
-    /// Its versions by name, for a re-lock to keep.
-    pub fn pins(&self) -> BTreeMap<String, String> {
-        match &self.parsed {
-            Parsed::Uv(lock) => uv_lock::pins(lock),
-            Parsed::Poetry(lock) => poetry_lock::pins(lock),
-            Parsed::Pipenv(lock) => pipfile_lock::pins(lock),
-        }
     }
 }
 
