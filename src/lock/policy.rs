@@ -136,24 +136,38 @@ pub fn choose(
     if existing.is_none()
         && let Some(foreign) = super::foreign::read(project)?
     {
-        match (foreign.stale.clone(), mode) {
-            (None, _) | (Some(_), LockMode::Frozen) => {
+        // A lock pvm cannot install as it is (a git source, a file the index no longer has)
+        // is re-locked keeping its versions, as a stale one, where the mode allows.
+        let converted = match (&foreign.stale, mode) {
+            (None, _) | (Some(_), LockMode::Frozen) => Some(foreign.convert(project)),
+            _ => None,
+        };
+        let stale = match converted {
+            Some(Ok(lock)) => {
                 return Ok(Chosen {
-                    lock: Some(foreign.convert(project)?),
+                    lock: Some(lock),
                     frozen_stale: foreign.stale.is_some(),
                     foreign: Some(foreign.file),
                     ..Chosen::default()
                 });
             }
-            (Some(why), LockMode::Locked) => {
-                return Err(LockError::ForeignStale {
-                    file: foreign.file.into(),
-                    why,
-                });
+            Some(Err(err)) if matches!(mode, LockMode::Locked | LockMode::Frozen) => {
+                return Err(err);
             }
-            // Re-locked into pylock.toml keeping its versions (Auto), or left alone.
-            (Some(why), _) => foreign_stale = Some((foreign.file, why)),
+            Some(Err(LockError::BadLock { message, .. })) => Some(message),
+            Some(Err(err)) => return Err(err),
+            None => foreign.stale.clone(),
+        };
+        // (Only a lock found not current, or not installable, comes here.)
+        let why = stale.unwrap_or_default();
+        if mode == LockMode::Locked {
+            return Err(LockError::ForeignStale {
+                file: foreign.file.into(),
+                why,
+            });
         }
+        // Re-locked into pylock.toml keeping its versions (Auto), or left alone.
+        foreign_stale = Some((foreign.file, why));
     }
     let judged = match &existing {
         Some(lock) => Some(freshness(lock, project, &sources, facts)?),
