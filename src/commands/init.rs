@@ -5,9 +5,10 @@ use std::path::Path;
 use crate::cli::InitArgs;
 use crate::commands::transaction::{self, Transaction};
 use crate::commands::{Context, UserError, ensure_env};
+use crate::edit::template;
 use crate::install::SyncOptions;
 use crate::lock::pylock::LEGACY_LOCK_FILE;
-use crate::project::{self, MANIFEST, Manifest, Project, template};
+use crate::project::{self, MANIFEST, Manifest, Project};
 use crate::python::request::PYTHON_VERSION_FILE;
 use crate::python::{InterpreterRequest, project_request};
 use crate::quote::shell_path;
@@ -54,7 +55,7 @@ pub fn init(ctx: &Context, args: InitArgs) -> anyhow::Result<i32> {
         project::pipfile::PIPFILE,
     ];
     // `--remove-old` removes requirements files: a failed init puts them back.
-    let requirements_files = project::migrate::requirements_files(&root);
+    let requirements_files = crate::edit::migrate::requirements_files(&root);
     let transaction = Transaction::begin(
         files
             .iter()
@@ -91,7 +92,7 @@ fn init_in(ctx: &Context, args: &InitArgs, dir: &Path) -> anyhow::Result<i32> {
 
     let mut pin = args.python.as_ref().map(|text| text.trim().to_string());
     let mut wrote_main = false;
-    let migration = project::migrate::find(&dir)?;
+    let migration = crate::edit::migrate::find(&dir)?;
     if let Some(migration) = &migration {
         for warning in migration.manifest.warnings.iter().chain(&migration.skipped) {
             ctx.ui.warn(warning);
@@ -138,7 +139,7 @@ fn init_in(ctx: &Context, args: &InitArgs, dir: &Path) -> anyhow::Result<i32> {
                     Some(version) => format!(">={version}"),
                     None => ">=3.9".to_string(),
                 };
-                let written = project::migrate::render(
+                let written = crate::edit::migrate::render(
                     &text,
                     migration,
                     &name,
@@ -194,10 +195,11 @@ fn init_in(ctx: &Context, args: &InitArgs, dir: &Path) -> anyhow::Result<i32> {
             environment::find_or_install(&store, &draft, &request, &mut |e| progress.event(e))?;
         drop(progress);
         let requires_python = format!(">={}", interpreter.facts.minor_version());
-        let mut text = project::new_manifest(&name, &requires_python, &[], args.package);
+        let mut text =
+            crate::edit::template::new_manifest(&name, &requires_python, &[], args.package);
         let mut imported = 0;
         if let Some(migration) = &migration {
-            text = project::migrate::render(
+            text = crate::edit::migrate::render(
                 &text,
                 migration,
                 &name,
@@ -223,7 +225,7 @@ fn init_in(ctx: &Context, args: &InitArgs, dir: &Path) -> anyhow::Result<i32> {
             })?;
         file.write_all(text.as_bytes())?;
         if args.package {
-            let (module, source) = project::template::package_module(&name);
+            let (module, source) = crate::edit::template::package_module(&name);
             let module = dir.join(module);
             // Never overwrite code that is already there.
             if !module.exists() {
@@ -287,7 +289,7 @@ fn folder_name(dir: &Path) -> String {
 /// Says what the migration wrote, and removes the old files when asked.
 fn report_migration(
     ctx: &Context,
-    migration: &project::migrate::Migration,
+    migration: &crate::edit::migrate::Migration,
     manifest_path: &Path,
     remove_old: bool,
 ) -> anyhow::Result<()> {

@@ -107,7 +107,7 @@ pub fn ensure_env(
     options: &SyncOptions,
 ) -> anyhow::Result<Ready> {
     let started = std::time::Instant::now();
-    if !options.no_sync && crate::lock::policy::writes_first_lock(project, options.lock) {
+    if !options.no_sync && crate::lock_policy::writes_first_lock(project, options.lock) {
         bring_uv(ctx, store, project)?;
     }
     let mut progress = EnvProgress::new(ctx.ui).locking_into(project);

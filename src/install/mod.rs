@@ -15,7 +15,7 @@ use std::path::PathBuf;
 use crate::hint::Hint;
 use crate::installer::InstallerError;
 use crate::lock::LockError;
-use crate::lock::policy::Chosen;
+use crate::lock_policy::Chosen;
 use crate::project::SelectionRequest;
 use crate::project::package::InstalledProject;
 use crate::python::Facts;

@@ -3,10 +3,8 @@
 //! Everything pvm needs from the manifest is checked once, with errors that point at the file,
 //! line and column; the rest of pvm works with the typed [`Manifest`].
 
-pub mod edit;
 pub mod foreign;
 mod manifest;
-pub mod migrate;
 pub mod package;
 pub mod path_sources;
 pub mod pipfile;
@@ -16,7 +14,6 @@ pub mod script;
 pub mod selection;
 mod settings;
 pub mod sources;
-pub mod template;
 pub mod text;
 pub mod uv_tool;
 
@@ -32,7 +29,7 @@ pub use settings::{
     Installer, PythonDownloads, SETTINGS_KEYS, Script, Settings, UvDownloads, python_mirror,
 };
 pub use sources::Sources;
-pub use template::{name_from_folder, new_manifest};
+pub use text::name_from_folder;
 
 pub const MANIFEST: &str = "pyproject.toml";
 

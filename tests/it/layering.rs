@@ -11,8 +11,10 @@ use std::path::{Path, PathBuf};
 const LAYERS: &[&str] = &[
     "main",
     "commands",
+    "edit",
     "environment",
     "install",
+    "lock_policy",
     "lock",
     "build",
     "site",

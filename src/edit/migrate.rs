@@ -6,9 +6,9 @@ use std::path::{Path, PathBuf};
 
 use toml_edit::{Array, DocumentMut, InlineTable, Item, Table, value};
 
-use super::foreign::Imported;
-use super::{GroupItem, MANIFEST, Manifest, Project, ProjectError, pipfile};
 use crate::pep::{self, Requirement};
+use crate::project::foreign::Imported;
+use crate::project::{GroupItem, MANIFEST, Manifest, Project, ProjectError, pipfile};
 
 /// What a project holds of another tool, read into pvm's model.
 #[derive(Debug)]
@@ -96,7 +96,7 @@ pub fn find(dir: &Path) -> Result<Option<Migration>, ProjectError> {
         };
         let mut main: Vec<Requirement> = Vec::new();
         for (path, group) in &files {
-            let file = super::read_requirements_txt(path)?;
+            let file = crate::project::read_requirements_txt(path)?;
             let name = path
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
@@ -256,8 +256,8 @@ pub fn render(
         let mut scripts = Table::new();
         for (script, command) in &settings.scripts {
             let item = match command {
-                super::Script::Line(line) => value(line),
-                super::Script::Words(words) => value(Array::from_iter(words.iter())),
+                crate::project::Script::Line(line) => value(line),
+                crate::project::Script::Words(words) => value(Array::from_iter(words.iter())),
             };
             scripts.insert(script, item);
         }

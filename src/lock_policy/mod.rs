@@ -1,28 +1,23 @@
-//! The one place that decides what a sync does with the project's lock: use it, re-lock it
-//! keeping its versions, write the first one, install from the manifest, or refuse. A lock is
-//! never rewritten because the interpreter at hand differs from the one it was made with.
+//! The project's lock in force, and the one place that decides what a sync does with it: use
+//! it, re-lock it keeping its versions, write the first one, install from the manifest, or
+//! refuse. The lock in force is `pylock.toml`, or without one another tool's (`foreign`);
+//! whether it is current is `freshness`; re-locking it keeping its versions is `relock`. A
+//! lock is never rewritten because the interpreter at hand differs from the one it was made
+//! with. What a lock holds and how one is made is `lock`, below.
 
-use super::freshness::{Freshness, freshness};
-use super::{LockError, guessed_python, read_lock, relock};
+pub mod foreign;
+pub mod freshness;
+mod relock;
+
+pub use relock::{guessed_python, is_the_project, read_lock, relock, resolve_keeping};
+
 use crate::installer::{Backend, find_uv};
 use crate::lock::pylock::{LEGACY_LOCK_FILE, PyLock};
+use crate::lock::{LockError, LockMode};
 use crate::project::{Project, Selection, Sources, requirements};
 use crate::python::Facts;
 use crate::venv::Layout;
-
-/// How `pylock.toml` is used (this module decides what each means for a sync).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum LockMode {
-    /// Use a current lock; re-lock a stale one; no lock: write the first one.
-    #[default]
-    Auto,
-    /// Use a current lock; never write one (`--no-lock`, `[tool.pvm] lock = false`).
-    NoNewLock,
-    /// A missing or stale lock is an error.
-    Locked,
-    /// Install the lock as it is, without checking it against the manifest.
-    Frozen,
-}
+use freshness::{Freshness, freshness};
 
 /// The lock a sync installs from, and what was done to get it, for the report.
 #[derive(Debug, Default)]
@@ -80,7 +75,7 @@ pub fn check(project: &Project, mode: LockMode, facts: &Facts) -> Result<(), Loc
     match mode {
         LockMode::Auto | LockMode::NoNewLock => Ok(()),
         LockMode::Frozen | LockMode::Locked if read_lock(project)?.is_none() => {
-            match super::foreign::read(project)? {
+            match foreign::read(project)? {
                 None => Err(LockError::NoLock),
                 Some(foreign) => match foreign.stale {
                     Some(why) if mode == LockMode::Locked => Err(LockError::ForeignStale {
@@ -134,7 +129,7 @@ pub fn choose(
     let existing = read_lock(project)?;
     let mut foreign_stale = None;
     if existing.is_none()
-        && let Some(foreign) = super::foreign::read(project)?
+        && let Some(foreign) = foreign::read(project)?
     {
         // A lock pvm cannot install as it is (a git source, a file the index no longer has)
         // is re-locked keeping its versions, as a stale one, where the mode allows.

@@ -50,7 +50,7 @@ pub fn resolve_keeping(
         Some(lock) => preferences::pins_of(&lock),
         None => preferences::unmarked(
             crate::lock::pylock::legacy_pins(&project.root)
-                .or_else(|| crate::lock::foreign::pins(project))
+                .or_else(|| crate::lock_policy::foreign::pins(project))
                 .unwrap_or_default(),
         ),
     };

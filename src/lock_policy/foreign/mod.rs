@@ -13,7 +13,7 @@ pub mod uv_lock;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use super::LockError;
+use crate::lock::LockError;
 use crate::lock::pylock::{Package, PyLock};
 use crate::project::{MANIFEST, Project, Sources, pipfile};
 
