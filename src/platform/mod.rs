@@ -17,7 +17,7 @@ pub mod liveness;
 pub mod modes;
 pub mod process;
 
-pub use layout::executable;
+pub use layout::{Os, executable, scripts_dir};
 pub use links::{FileId, Stat, file_id, link_count, read_at, stat, symlink};
 pub use liveness::alive;
 pub use modes::{

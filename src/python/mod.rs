@@ -307,7 +307,7 @@ fn executable_in(path: &Path) -> Option<PathBuf> {
     if path.is_file() {
         return Some(path);
     }
-    names::python_in(&path.join("bin")).or_else(|| names::python_in(&path))
+    names::python_in(&crate::platform::scripts_dir(&path)).or_else(|| names::python_in(&path))
 }
 
 /// One interpreter, as `pvm python list --json` prints it.

@@ -31,7 +31,7 @@ pub fn is_pip(name: &str) -> bool {
 pub fn python_in(bin: &std::path::Path) -> Option<std::path::PathBuf> {
     ["python3", "python"]
         .iter()
-        .map(|name| bin.join(name))
+        .map(|name| crate::platform::executable(bin, name))
         .find(|exe| exe.is_file())
 }
 
