@@ -9,7 +9,7 @@ use std::fs;
 use std::io::{self, BufRead, Read, Seek};
 use std::path::{Component, Path, PathBuf};
 
-use super::wheel_check;
+use super::{launcher, wheel_check};
 use crate::python::Facts;
 use crate::venv::Layout;
 use crate::{fsutil, platform};
@@ -207,14 +207,32 @@ pub fn install_tree(unpacked: &Path, layout: &Layout, facts: &Facts) -> Result<S
 
     let entry_points =
         fs::read_to_string(unpacked.join(&dist_info).join("entry_points.txt")).unwrap_or_default();
+    let gui = wheel_check::entry_points_in(&entry_points, &["[gui_scripts]"]);
     for (name, target) in console_scripts(&entry_points, &project, facts) {
-        let (module, function) = target.split_once(':').unwrap_or((target.as_str(), "main"));
-        let head = function.split('.').next().unwrap_or(function);
-        let script = format!(
-            "{}# -*- coding: utf-8 -*-\nimport re\nimport sys\nfrom {module} import {head}\nif __name__ == \"__main__\":\n    sys.argv[0] = re.sub(r\"(-script\\.pyw|\\.exe)?$\", \"\", sys.argv[0])\n    sys.exit({function}())\n",
-            shebang(&layout.python())
-        );
-        let (path, hashed) = write_script(&layout.bin, &name, script.as_bytes())?;
+        let script = entry_point_script(&target);
+        let (path, hashed) = match platform::Os::current() {
+            platform::Os::Unix => {
+                let script = format!("{}{script}", shebang(&layout.python()));
+                write_script(&layout.bin, &name, script.as_bytes())?
+            }
+            // As pip writes them there: `name.exe`, a launcher that runs `python.exe` (a
+            // GUI script's `pythonw.exe`) on the script zipped into it.
+            platform::Os::Windows => {
+                let (kind, python) = if gui.iter().any(|(gui, _)| *gui == name) {
+                    (launcher::Kind::Gui, "pythonw")
+                } else {
+                    (launcher::Kind::Console, "python")
+                };
+                let machine = facts
+                    .markers
+                    .get("platform_machine")
+                    .map_or("", String::as_str);
+                let python = platform::executable(&layout.bin, python);
+                let exe = launcher::build(launcher::stub(kind, machine), &python, &script)
+                    .map_err(write_err(&layout.bin))?;
+                write_script(&layout.bin, &format!("{name}.exe"), exe.as_slice())?
+            }
+        };
         record.insert(record_path(&path, &layout.site_packages), Some(hashed));
     }
 
@@ -612,6 +630,16 @@ fn link(source: &Path, target: &Path) -> Result<(), WheelError> {
     fsutil::replace_with(target, mode, |file| io::copy(&mut from, file))
         .map(drop)
         .map_err(write_err)
+}
+
+/// The Python of the script for the entry point `target` (`module:function`), as pip writes
+/// it: the name it was started by loses a `.exe`, and the function's result is the exit status.
+pub(super) fn entry_point_script(target: &str) -> String {
+    let (module, function) = target.split_once(':').unwrap_or((target, "main"));
+    let head = function.split('.').next().unwrap_or(function);
+    format!(
+        "# -*- coding: utf-8 -*-\nimport re\nimport sys\nfrom {module} import {head}\nif __name__ == \"__main__\":\n    sys.argv[0] = re.sub(r\"(-script\\.pyw|\\.exe)?$\", \"\", sys.argv[0])\n    sys.exit({function}())\n",
+    )
 }
 
 /// Console scripts from `entry_points.txt`. pip's own `pipX.Y` names are made for this env's

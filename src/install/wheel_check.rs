@@ -84,11 +84,16 @@ pub fn contents(tree: &Path) -> Result<(String, String), String> {
 
 /// The scripts `entry_points.txt` declares, console and GUI: name and `module:function`.
 pub fn entry_points_of(text: &str) -> Vec<(String, String)> {
+    entry_points_in(text, &["[console_scripts]", "[gui_scripts]"])
+}
+
+/// The `(name, target)` pairs of the `sections` (`[gui_scripts]`) of `entry_points.txt`.
+pub fn entry_points_in(text: &str, sections: &[&str]) -> Vec<(String, String)> {
     let mut in_section = false;
     let mut scripts = Vec::new();
     for line in text.lines().map(str::trim) {
         if line.starts_with('[') {
-            in_section = line == "[console_scripts]" || line == "[gui_scripts]";
+            in_section = sections.contains(&line);
             continue;
         }
         if !in_section || line.is_empty() || line.starts_with('#') {
