@@ -25,41 +25,22 @@ use crate::venv::Layout;
 use crate::{fsutil, parallel, platform};
 
 /// The wheel tags this interpreter accepts, most specific first, in the order packaging's
-/// `sys_tags` (24, as pip vendors it) yields them for CPython on glibc Linux; `None` elsewhere (musl, other systems,
-/// free-threaded, debug or 32-bit builds, PyPy), where the installer chooses.
+/// `sys_tags` (24, as pip vendors it) yields them for CPython on glibc Linux and on Windows;
+/// `None` elsewhere (musl, other systems, free-threaded, debug or 32-bit Linux builds, PyPy),
+/// where the installer chooses.
 fn supported_tags(facts: &Facts) -> Option<Vec<String>> {
-    if facts.implementation != "cpython"
-        || facts.platform != "linux"
-        || !facts.abiflags.is_empty()
-        || facts.pointer_size != 64
-    {
+    if facts.implementation != "cpython" || !facts.abiflags.is_empty() {
         return None;
     }
     let (major, minor) = (facts.version_info.0, facts.version_info.1);
     if major != 3 || minor < 8 {
         return None;
     }
-    let arch = facts.markers.get("platform_machine")?.clone();
-    let glibc: u32 = facts.glibc.as_deref()?.split('.').nth(1)?.parse().ok()?;
-    // manylinux1 (glibc 2.5) was x86 only; the other architectures start at 2014 (2.17).
-    let oldest = if arch == "x86_64" { 5 } else { 17 };
-    // manylinux from the newest glibc down, then a wheel built on this very machine (pip's
-    // packaging up to 24 and uv rank it last; packaging 26 first, but the installers pvm
-    // falls back to would choose otherwise).
-    let mut platforms: Vec<String> = Vec::new();
-    for glibc_minor in (oldest..=glibc).rev() {
-        platforms.push(format!("manylinux_2_{glibc_minor}_{arch}"));
-        let alias = match glibc_minor {
-            17 => Some("manylinux2014"),
-            12 => Some("manylinux2010"),
-            5 => Some("manylinux1"),
-            _ => None,
-        };
-        if let Some(alias) = alias {
-            platforms.push(format!("{alias}_{arch}"));
-        }
-    }
-    platforms.push(format!("linux_{arch}"));
+    let platforms = match facts.platform.as_str() {
+        "linux" => manylinux_platforms(facts)?,
+        "win32" => vec![windows_platform(facts)?],
+        _ => return None,
+    };
     let cp = format!("cp{major}{minor}");
     let mut tags = Vec::new();
     // cpython_tags: each ABI across every platform, then abi3 of older versions.
@@ -86,6 +67,57 @@ fn supported_tags(facts: &Facts) -> Option<Vec<String>> {
         tags.push(format!("{python}-none-any"));
     }
     Some(tags)
+}
+
+/// The platform tags of a 64-bit glibc Linux, newest manylinux first.
+fn manylinux_platforms(facts: &Facts) -> Option<Vec<String>> {
+    if facts.pointer_size != 64 {
+        return None;
+    }
+    let arch = facts.markers.get("platform_machine")?.clone();
+    let glibc: u32 = facts.glibc.as_deref()?.split('.').nth(1)?.parse().ok()?;
+    // manylinux1 (glibc 2.5) was x86 only; the other architectures start at 2014 (2.17).
+    let oldest = if arch == "x86_64" { 5 } else { 17 };
+    // manylinux from the newest glibc down, then a wheel built on this very machine (pip's
+    // packaging up to 24 and uv rank it last; packaging 26 first, but the installers pvm
+    // falls back to would choose otherwise).
+    let mut platforms: Vec<String> = Vec::new();
+    for glibc_minor in (oldest..=glibc).rev() {
+        platforms.push(format!("manylinux_2_{glibc_minor}_{arch}"));
+        let alias = match glibc_minor {
+            17 => Some("manylinux2014"),
+            12 => Some("manylinux2010"),
+            5 => Some("manylinux1"),
+            _ => None,
+        };
+        if let Some(alias) = alias {
+            platforms.push(format!("{alias}_{arch}"));
+        }
+    }
+    platforms.push(format!("linux_{arch}"));
+    Some(platforms)
+}
+
+/// The one platform tag of a Windows Python, as packaging takes it from
+/// `sysconfig.get_platform()`: `win_amd64`, `win_arm64` or `win32`. Facts cached before pvm
+/// asked for it fall back on the pointer size and `platform.machine()`.
+fn windows_platform(facts: &Facts) -> Option<String> {
+    if let Some(platform) = &facts.sysconfig_platform {
+        return Some(platform.replace(['-', '.'], "_"));
+    }
+    if facts.pointer_size == 32 {
+        return Some("win32".into());
+    }
+    match facts
+        .markers
+        .get("platform_machine")?
+        .to_ascii_uppercase()
+        .as_str()
+    {
+        "AMD64" => Some("win_amd64".into()),
+        "ARM64" => Some("win_arm64".into()),
+        _ => None,
+    }
 }
 
 /// The rank of the best tag a wheel file name carries (lower is better), if any fits.
@@ -532,6 +564,51 @@ mod tests {
         // musl, or a free-threaded build: the installer chooses.
         assert_eq!(supported_tags(&facts(None, "")), None);
         assert_eq!(supported_tags(&facts(Some("2.17"), "t")), None);
+    }
+
+    #[test]
+    fn windows_wheel_tags_are_packagings_sys_tags_checked_on_any_os() {
+        // `cpython_tags()` + `compatible_tags()` of packaging 24.2 for the one platform
+        // `sysconfig.get_platform()` names: what `sys_tags()` yields on Windows
+        // (testdata/windows_sys_tags.py writes them).
+        let cases = [
+            (
+                (12, 64, "AMD64", Some("win-amd64")),
+                include_str!("testdata/sys_tags-cp312-win_amd64.txt"),
+            ),
+            (
+                (13, 64, "ARM64", Some("win-arm64")),
+                include_str!("testdata/sys_tags-cp313-win_arm64.txt"),
+            ),
+            // A 32-bit Python on 64-bit Windows: its machine is the OS's.
+            (
+                (9, 32, "AMD64", Some("win32")),
+                include_str!("testdata/sys_tags-cp39-win32.txt"),
+            ),
+        ];
+        for ((minor, bits, machine, platform), expected) in cases {
+            let mut facts = facts(None, "");
+            facts.platform = "win32".into();
+            facts.version_info.1 = minor;
+            facts.pointer_size = bits;
+            facts
+                .markers
+                .insert("platform_machine".into(), machine.into());
+            facts.sysconfig_platform = platform.map(Into::into);
+            let expected: Vec<&str> = expected.lines().collect();
+            assert_eq!(supported_tags(&facts).unwrap(), expected, "{platform:?}");
+            // Facts cached before pvm asked for the platform: the same tags.
+            facts.sysconfig_platform = None;
+            assert_eq!(
+                supported_tags(&facts).unwrap(),
+                expected,
+                "{machine} {bits}"
+            );
+        }
+        // A free-threaded build is the installer's to choose for.
+        let mut threaded = facts(None, "t");
+        threaded.platform = "win32".into();
+        assert_eq!(supported_tags(&threaded), None);
     }
 
     #[test]

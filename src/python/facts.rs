@@ -36,6 +36,9 @@ pub struct Facts {
     /// The C library's version when it is glibc (`2.36`), as packaging reads it for manylinux.
     #[serde(default)]
     pub glibc: Option<String>,
+    /// `sysconfig.get_platform()` (`win-amd64`, `linux-x86_64`): Windows wheels' platform tag.
+    #[serde(default)]
+    pub sysconfig_platform: Option<String>,
     /// Where a venv keeps its parts, relative to its root.
     pub scheme: Scheme,
     /// The standard library folder (where `ensurepip` keeps its pip wheel).

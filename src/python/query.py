@@ -59,6 +59,19 @@ def glibc():
         return None
 
 
+def abiflags():
+    # Windows has no sys.abiflags: what packaging reads there instead (free-threaded, debug).
+    flags = getattr(sys, "abiflags", None)
+    if flags is not None:
+        return flags
+    flags = ""
+    if sysconfig.get_config_var("Py_GIL_DISABLED"):
+        flags += "t"
+    if hasattr(sys, "gettotalrefcount"):
+        flags += "d"
+    return flags
+
+
 info = sys.version_info
 implementation = getattr(sys, "implementation", None)
 impl_name = implementation.name if implementation else platform.python_implementation().lower()
@@ -80,8 +93,9 @@ print(json.dumps({
     "implementation": impl_name,
     "pointer_size": struct.calcsize("P") * 8,
     "platform": sys.platform,
-    "abiflags": getattr(sys, "abiflags", ""),
+    "abiflags": abiflags(),
     "glibc": glibc(),
+    "sysconfig_platform": sysconfig.get_platform(),
     "scheme": scheme_paths(),
     "stdlib": sysconfig.get_path("stdlib"),
     "markers": {

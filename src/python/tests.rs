@@ -131,6 +131,7 @@ fn fake_facts(executable: &Path, implementation: &str, version: &str) -> Facts {
         platform: "linux".into(),
         abiflags: String::new(),
         glibc: None,
+        sysconfig_platform: None,
         scheme: Scheme {
             purelib: site.clone(),
             platlib: site,
