@@ -23,6 +23,11 @@ pub enum Origin {
     Uv,
     /// A folder on `PATH`.
     Path,
+    /// Listed by Windows' `py` launcher (`py --list-paths`).
+    #[serde(rename = "py")]
+    PyLauncher,
+    /// Registered in the Windows registry (PEP 514).
+    Registry,
 }
 
 impl fmt::Display for Origin {
@@ -32,6 +37,8 @@ impl fmt::Display for Origin {
             Origin::Pyenv => "pyenv",
             Origin::Uv => "uv",
             Origin::Path => "PATH",
+            Origin::PyLauncher => "py launcher",
+            Origin::Registry => "registry",
         })
     }
 }
@@ -64,11 +71,20 @@ impl SearchPaths {
         let home = config.home.as_ref();
         let pyenv_root =
             (config.pyenv_root.clone()).or_else(|| home.map(|home| home.join(".pyenv")));
-        let uv_pythons = config.uv_python_install_dir.clone().or_else(|| {
+        let mut uv_pythons = config.uv_python_install_dir.clone().or_else(|| {
             (config.xdg_data_home.clone())
                 .or_else(|| home.map(|home| home.join(".local/share")))
                 .map(|data| data.join("uv/python"))
         });
+        let mut pyenv_root = pyenv_root;
+        // pyenv-win's and uv's folders under the profile folder (pyenv-win sets PYENV_ROOT too).
+        if cfg!(windows)
+            && let Some(home) = home
+        {
+            let (pyenv_win, uv) = super::discovery_windows::default_places(home);
+            pyenv_root = config.pyenv_root.clone().or(Some(pyenv_win));
+            uv_pythons = config.uv_python_install_dir.clone().or(Some(uv));
+        }
         SearchPaths {
             pvm_pythons,
             pyenv_root,
@@ -97,7 +113,10 @@ impl SearchPaths {
         for (dir, origin) in managed {
             let Some(dir) = dir else { continue };
             for install in sorted_entries(dir) {
-                if let Some(path) = super::names::python_in(&install.join("bin")) {
+                // `bin/python3`; on Windows `python.exe` at the install's top.
+                let python = super::names::python_in(&install.join("bin"))
+                    .or_else(|| super::names::python_in(&install));
+                if let Some(path) = python {
                     found.push(Candidate {
                         is_script: is_script(&path),
                         path,
@@ -112,12 +131,30 @@ impl SearchPaths {
                     .file_name()
                     .and_then(|name| name.to_str())
                     .unwrap_or("");
+                let name = name
+                    .strip_suffix(std::env::consts::EXE_SUFFIX)
+                    .unwrap_or(name);
                 if super::names::is_python(name) && is_executable(&path) {
                     found.push(Candidate {
                         is_script: self.is_shim(&path) || is_script(&path),
                         path,
                         origin: Origin::Path,
                     });
+                }
+            }
+        }
+        #[cfg(windows)]
+        {
+            let py_list = super::discovery_windows::py_list_paths();
+            let registry = super::discovery_windows::SystemRegistry;
+            for candidate in
+                super::discovery_windows::system_candidates(&registry, py_list.as_deref())
+            {
+                let same = |seen: &Candidate| {
+                    super::discovery_windows::same_path(&seen.path, &candidate.path)
+                };
+                if !found.iter().any(same) {
+                    found.push(candidate);
                 }
             }
         }
