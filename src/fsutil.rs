@@ -31,7 +31,7 @@ pub fn write_atomic_then(
     }
     file.as_file().sync_data()?;
     before_rename();
-    file.persist(path).map_err(|err| err.error)?;
+    platform::retry::persist(file, path)?;
     Ok(())
 }
 
@@ -197,18 +197,19 @@ pub fn remove_stale_temps(dir: &Path) {
 /// meanwhile: it is kept, and that is success. When `built` does not move it stays where it is,
 /// for its scratch folder to remove.
 pub fn place_dir(built: &Path, target: &Path) -> io::Result<()> {
-    match std::fs::rename(built, target) {
+    // Windows refuses a rename onto a folder with "access denied": not a held file to wait for.
+    platform::retry::retrying(|| match std::fs::rename(built, target) {
         Ok(()) => Ok(()),
         Err(_) if target.is_dir() => Ok(()),
         Err(err) => Err(err),
-    }
+    })
 }
 
 /// Moves the folder at `target`, if there is one, into the scratch folder `aside`, so that a
 /// [`place_dir`] after it replaces it whole: what others read or link from it is never changed
 /// in place, only taken away. Returns whether a folder was moved.
 pub fn set_aside(target: &Path, aside: &Path) -> bool {
-    target.is_dir() && std::fs::rename(target, aside.join("old")).is_ok()
+    target.is_dir() && platform::retry::rename(target, &aside.join("old")).is_ok()
 }
 
 /// Takes world-write away from the entries directly in `dir` (not following links).
@@ -319,7 +320,7 @@ pub fn replace_with<T>(
     let mut file =
         platform::temp_mode(tempfile::Builder::new().prefix(&prefix), mode).tempfile_in(dir)?;
     let filled = fill(file.as_file_mut())?;
-    file.persist(path).map_err(|err| err.error)?;
+    platform::retry::persist(file, path)?;
     Ok(filled)
 }
 

@@ -10,12 +10,14 @@
 //! - [`modes`]: file modes and the umask (none on Windows).
 //! - [`liveness`]: whether a process still runs.
 //! - [`links`]: hard and symbolic links, file identity, reading at an offset.
+//! - [`retry`]: renames and removals that wait out a virus scanner holding a file (Windows).
 
 pub mod layout;
 pub mod links;
 pub mod liveness;
 pub mod modes;
 pub mod process;
+pub mod retry;
 
 pub use layout::{Os, executable, scripts_dir};
 pub use links::{FileId, Stat, file_id, link_count, read_at, stat, symlink};
