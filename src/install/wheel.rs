@@ -717,8 +717,15 @@ fn set_executable(file: &fs::File) -> io::Result<()> {
 
 /// A RECORD path: relative to site-packages, with `..` for files outside it.
 fn record_path(path: &Path, site_packages: &Path) -> String {
+    // `/` between parts on every OS, as pip writes RECORD.
+    let slashed = |path: &Path| {
+        (path.components())
+            .map(|part| part.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/")
+    };
     if let Ok(relative) = path.strip_prefix(site_packages) {
-        return relative.display().to_string();
+        return slashed(relative);
     }
     let mut up = PathBuf::new();
     let mut base = site_packages;
@@ -729,9 +736,7 @@ fn record_path(path: &Path, site_packages: &Path) -> String {
             None => return path.display().to_string(),
         };
     }
-    up.join(path.strip_prefix(base).unwrap_or(path))
-        .display()
-        .to_string()
+    slashed(&up.join(path.strip_prefix(base).unwrap_or(path)))
 }
 
 /// The pip wheel an interpreter ships: `ensurepip/_bundled` in its standard library, or
