@@ -164,8 +164,11 @@ impl SearchPaths {
     /// The first executable called `name` on `PATH`, like a shell would find it.
     pub fn which(&self, name: &str, skip_shims: bool) -> Option<Candidate> {
         self.path_dirs().into_iter().find_map(|dir| {
-            let path = dir.join(name);
-            if !is_executable(&path) || (skip_shims && self.is_shim(&path)) {
+            // `python3`, or on Windows `python3.exe`.
+            let path = [dir.join(name), crate::platform::executable(&dir, name)]
+                .into_iter()
+                .find(|path| is_executable(path))?;
+            if skip_shims && self.is_shim(&path) {
                 return None;
             }
             // A shim is resolved from pyenv's own files, without starting bash and the shim.
@@ -247,8 +250,13 @@ fn sorted_entries(dir: &Path) -> Vec<PathBuf> {
     entries
 }
 
+/// An executable file; on Windows never one of the Store's `python.exe` aliases, which only
+/// open the Store.
 fn is_executable(path: &Path) -> bool {
-    std::fs::metadata(path).is_ok_and(|meta| crate::fsutil::is_executable(&meta))
+    std::fs::metadata(path).is_ok_and(|meta| {
+        crate::fsutil::is_executable(&meta)
+            && !(cfg!(windows) && super::discovery_windows::is_store_alias(path, meta.len()))
+    })
 }
 
 fn is_script(path: &Path) -> bool {

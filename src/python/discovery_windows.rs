@@ -118,6 +118,17 @@ pub fn system_candidates(registry: &dyn Registry, py_list: Option<&str>) -> Vec<
     found
 }
 
+/// Whether the file at `path`, `len` bytes long, is one of the Microsoft Store's app execution
+/// aliases (`%LOCALAPPDATA%\Microsoft\WindowsApps\python.exe`, empty to a reader): with no
+/// Store Python installed it only opens the Store, so discovery passes it over, as uv does.
+pub fn is_store_alias(path: &Path, len: u64) -> bool {
+    len == 0
+        && path
+            .parent()
+            .and_then(|dir| dir.file_name())
+            .is_some_and(|dir| dir.eq_ignore_ascii_case("WindowsApps"))
+}
+
 /// Whether two Windows paths name one file: compared without case, as NTFS does.
 pub fn same_path(a: &Path, b: &Path) -> bool {
     a.to_string_lossy().to_lowercase() == b.to_string_lossy().to_lowercase()
@@ -436,6 +447,14 @@ mod tests {
             .map(|candidate| (candidate.path, candidate.origin))
             .collect();
         assert_eq!(found, [(pyenv, Origin::Pyenv), (uv, Origin::Uv)]);
+    }
+
+    #[test]
+    fn store_aliases_are_passed_over_checked_on_any_os() {
+        let apps = Path::new("C:/Users/me/AppData/Local/Microsoft/WindowsApps");
+        assert!(is_store_alias(&apps.join("python.exe"), 0));
+        assert!(!is_store_alias(&apps.join("python.exe"), 100_000));
+        assert!(!is_store_alias(Path::new("C:/Python312/python.exe"), 0));
     }
 
     #[cfg(windows)]
