@@ -1,5 +1,6 @@
 //! Where interpreters are found, in the order they are tried: pvm's own, pyenv's versions folder,
-//! uv's managed ones, then every `python`, `python3` and `python3.N` on `PATH`.
+//! uv's managed ones, then every `python`, `python3` and `python3.N` on `PATH`; on Windows then
+//! those the `py` launcher lists and the registry holds (`discovery_windows`).
 
 use std::ffi::OsString;
 use std::fmt;
