@@ -26,8 +26,10 @@ pub struct Config {
     pub home: Option<PathBuf>,
     /// `PATH`, as it is (an empty one included).
     pub path: Option<OsString>,
-    /// The platform's cache folder (`XDG_CACHE_HOME`, else `~/.cache`; `~/Library/Caches`).
-    pub cache_home: Option<PathBuf>,
+    /// `XDG_CACHE_HOME` (Linux), `LOCALAPPDATA` (Windows): where the store is by default
+    /// (`platform::dirs`).
+    pub xdg_cache_home: Option<PathBuf>,
+    pub local_app_data: Option<PathBuf>,
 
     /// `PVM_HOME`: the store.
     pub pvm_home: Option<PathBuf>,
@@ -104,7 +106,8 @@ impl Config {
             cwd: std::env::current_dir().map_err(|err| (err.kind(), err.to_string())),
             home: std::env::home_dir(),
             path: os("PATH"),
-            cache_home: directories::BaseDirs::new().map(|dirs| dirs.cache_dir().to_path_buf()),
+            xdg_cache_home: path("XDG_CACHE_HOME"),
+            local_app_data: path("LOCALAPPDATA"),
             pvm_home: path("PVM_HOME"),
             pvm_python: text("PVM_PYTHON"),
             pvm_uv: path("PVM_UV"),

@@ -56,7 +56,7 @@ fn at(what: &'static str, path: &Path) -> impl FnOnce(io::Error) -> VenvError {
 /// Writes a new env at `root` for the interpreter described by `facts`. `prompt` is shown by the
 /// activate scripts; the `pvm` key marks the env as pvm's.
 pub fn create(root: &Path, facts: &Facts, prompt: &str) -> Result<Layout, VenvError> {
-    create_for(Os::current(), root, facts, prompt)
+    create_for(Os::HOST, root, facts, prompt)
 }
 
 /// [`create`] as it is done on `os`: links on Unix, copies on Windows.
@@ -87,7 +87,7 @@ fn create_for(os: Os, root: &Path, facts: &Facts, prompt: &str) -> Result<Layout
     fs::write(&cfg, pyvenv_cfg(facts, prompt)).map_err(at("pyvenv.cfg", &cfg))?;
 
     match os {
-        Os::Unix => link_python(&layout, facts)?,
+        Os::Linux | Os::Macos => link_python(&layout, facts)?,
         Os::Windows => windows::place_python(&layout.bin, facts).map_err(at(
             "python.exe",
             &platform::executable(&layout.bin, "python"),
@@ -125,7 +125,7 @@ fn link_python(layout: &Layout, facts: &Facts) -> Result<(), VenvError> {
 /// Brings the env's activate scripts up to this pvm's (an env made by an older one keeps its own
 /// until then): `pvm activate` and `pvm shell` rely on what their `deactivate` undoes.
 pub fn refresh_activate_scripts(layout: &Layout, prompt: &str) -> Result<(), VenvError> {
-    write_activate_scripts(layout, &safe_prompt(prompt), Os::current())
+    write_activate_scripts(layout, &safe_prompt(prompt), Os::HOST)
 }
 
 /// Writes each activate script whose text differs; `prompt` is already safe.

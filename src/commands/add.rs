@@ -241,6 +241,14 @@ fn manifest_edit(project: &Project) -> anyhow::Result<ManifestEdit> {
             Ok(ManifestEdit::parse_script(&block.toml)?)
         }
         None => {
+            if !project.manifest_path().is_file() {
+                return Err(UserError::new(format!(
+                    "{} has no pyproject.toml to edit: its dependencies are in its Pipfile",
+                    project.root.display()
+                ))
+                .hint("run `pvm init` first: it writes them into a pyproject.toml (the Pipfile is kept)")
+                .into());
+            }
             let text = std::fs::read_to_string(project.manifest_path())?;
             Ok(ManifestEdit::parse(&text)?)
         }

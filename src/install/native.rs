@@ -25,8 +25,8 @@ use crate::venv::Layout;
 use crate::{fsutil, parallel, platform};
 
 /// The wheel tags this interpreter accepts, most specific first, in the order packaging's
-/// `sys_tags` (24, as pip vendors it) yields them for CPython on glibc Linux and on Windows;
-/// `None` elsewhere (musl, other systems, free-threaded, debug or 32-bit Linux builds, PyPy),
+/// `sys_tags` (24, as pip vendors it) yields them for CPython on glibc Linux, macOS and Windows;
+/// `None` elsewhere (musl, other systems, free-threaded, debug or 32-bit Unix builds, PyPy),
 /// where the installer chooses.
 fn supported_tags(facts: &Facts) -> Option<Vec<String>> {
     if facts.implementation != "cpython" || !facts.abiflags.is_empty() {
@@ -37,7 +37,8 @@ fn supported_tags(facts: &Facts) -> Option<Vec<String>> {
         return None;
     }
     let platforms = match facts.platform.as_str() {
-        "linux" => manylinux_platforms(facts)?,
+        "linux" if facts.pointer_size == 64 => linux_platforms(facts)?,
+        "darwin" if facts.pointer_size == 64 => super::tags_macos::platforms(facts)?,
         "win32" => vec![windows_platform(facts)?],
         _ => return None,
     };
@@ -69,12 +70,9 @@ fn supported_tags(facts: &Facts) -> Option<Vec<String>> {
     Some(tags)
 }
 
-/// The platform tags of a 64-bit glibc Linux, newest manylinux first.
-fn manylinux_platforms(facts: &Facts) -> Option<Vec<String>> {
-    if facts.pointer_size != 64 {
-        return None;
-    }
-    let arch = facts.markers.get("platform_machine")?.clone();
+/// glibc Linux's platform tags (manylinux), from the glibc the interpreter reports.
+fn linux_platforms(facts: &Facts) -> Option<Vec<String>> {
+    let arch = facts.markers.get("platform_machine")?;
     let glibc: u32 = facts.glibc.as_deref()?.split('.').nth(1)?.parse().ok()?;
     // manylinux1 (glibc 2.5) was x86 only; the other architectures start at 2014 (2.17).
     let oldest = if arch == "x86_64" { 5 } else { 17 };
@@ -564,6 +562,54 @@ mod tests {
         // musl, or a free-threaded build: the installer chooses.
         assert_eq!(supported_tags(&facts(None, "")), None);
         assert_eq!(supported_tags(&facts(Some("2.17"), "t")), None);
+    }
+
+    /// A CPython 3.12 on macOS `version`, on `arch`.
+    fn mac_facts(version: Option<&str>, arch: &str) -> Facts {
+        let mut facts = facts(None, "");
+        facts.platform = "darwin".into();
+        facts.mac_version = version.map(str::to_string);
+        facts.markers.insert("platform_machine".into(), arch.into());
+        facts
+    }
+
+    #[test]
+    fn macos_wheel_tags_are_packagings_sys_tags_in_its_order() {
+        // `cpython_tags` then `compatible_tags` over `mac_platforms(version, arch)`, as
+        // `sys_tags` yields them for CPython 3.12 (testdata/gen-macos-tags, packaging 24.1).
+        let cases = [
+            (
+                "14.5",
+                "arm64",
+                include_str!("testdata/sys_tags-cp312-macos14.5-arm64.txt"),
+            ),
+            (
+                "10.15.7",
+                "x86_64",
+                include_str!("testdata/sys_tags-cp312-macos10.15-x86_64.txt"),
+            ),
+        ];
+        for (version, arch, expected) in cases {
+            let ours = supported_tags(&mac_facts(Some(version), arch)).unwrap();
+            assert_eq!(
+                ours,
+                expected.lines().collect::<Vec<_>>(),
+                "{version} {arch}"
+            );
+        }
+        // Facts from before pvm asked for the macOS version: the installer chooses.
+        assert_eq!(supported_tags(&mac_facts(None, "arm64")), None);
+        // A wheel for Apple silicon ranks before a universal2 one, and neither fits an Intel Mac.
+        let tags = supported_tags(&mac_facts(Some("14.5"), "arm64")).unwrap();
+        let arm = rank("x-1.0-cp312-cp312-macosx_11_0_arm64.whl", &tags).unwrap();
+        let universal = rank("x-1.0-cp312-cp312-macosx_10_9_universal2.whl", &tags).unwrap();
+        assert!(arm < universal);
+        let intel = supported_tags(&mac_facts(Some("14.5"), "x86_64")).unwrap();
+        assert_eq!(
+            rank("x-1.0-cp312-cp312-macosx_11_0_arm64.whl", &intel),
+            None
+        );
+        assert!(rank("x-1.0-cp312-cp312-macosx_10_9_universal2.whl", &intel).is_some());
     }
 
     #[test]

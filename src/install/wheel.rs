@@ -210,8 +210,8 @@ pub fn install_tree(unpacked: &Path, layout: &Layout, facts: &Facts) -> Result<S
     let gui = wheel_check::entry_points_in(&entry_points, &["[gui_scripts]"]);
     for (name, target) in console_scripts(&entry_points, &project, facts) {
         let script = entry_point_script(&target);
-        let (path, hashed) = match platform::Os::current() {
-            platform::Os::Unix => {
+        let (path, hashed) = match platform::Os::HOST {
+            platform::Os::Linux | platform::Os::Macos => {
                 let script = format!("{}{script}", shebang(&layout.python()));
                 write_script(&layout.bin, &name, script.as_bytes())?
             }

@@ -6,6 +6,7 @@
 pub mod bounds;
 mod error;
 pub mod export;
+pub mod foreign;
 pub mod freshness;
 pub mod layout;
 pub mod parsed;

@@ -4,7 +4,7 @@
 //! (`venv::Layout` reads `scripts` and `purelib` from its facts). What is here is the same
 //! knowledge for when no interpreter has been asked (an env whose metadata is gone, a fresh
 //! overlay, a Python install's own folder), and the names of programs. Each function takes the
-//! [`Os`] as a value, so the Windows forms are checked on Linux too:
+//! [`Os`] as a value, so the Windows forms are checked on Linux too (Linux and macOS share one):
 //!
 //! | | Unix | Windows |
 //! |---|---|---|
@@ -14,23 +14,13 @@
 
 use std::path::{Path, PathBuf};
 
-/// The two families of env layout.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Os {
-    Unix,
-    Windows,
-}
+use super::os::Os;
 
 impl Os {
-    /// The OS pvm was built for.
-    pub const fn current() -> Os {
-        if cfg!(windows) { Os::Windows } else { Os::Unix }
-    }
-
     /// The suffix of a program's file name: `.exe` on Windows.
     pub fn exe_suffix(self) -> &'static str {
         match self {
-            Os::Unix => "",
+            Os::Linux | Os::Macos => "",
             Os::Windows => ".exe",
         }
     }
@@ -38,7 +28,7 @@ impl Os {
     /// The folder of an env (or a Python install) that holds its programs.
     pub fn scripts_dir(self) -> &'static str {
         match self {
-            Os::Unix => "bin",
+            Os::Linux | Os::Macos => "bin",
             Os::Windows => "Scripts",
         }
     }
@@ -48,7 +38,7 @@ impl Os {
     /// `lib/pypy3.10`).
     pub fn site_packages(self, implementation: &str, minor: &str) -> PathBuf {
         match self {
-            Os::Unix => Path::new("lib")
+            Os::Linux | Os::Macos => Path::new("lib")
                 .join(format!("{implementation}{minor}"))
                 .join("site-packages"),
             Os::Windows => Path::new("Lib").join("site-packages"),
@@ -68,12 +58,12 @@ impl Os {
 
 /// The program `name` in the folder `bin`, as this OS names it.
 pub fn executable(bin: &Path, name: &str) -> PathBuf {
-    Os::current().executable(bin, name)
+    Os::HOST.executable(bin, name)
 }
 
 /// The folder of programs of the env at `root`, as this OS names it.
 pub fn scripts_dir(root: &Path) -> PathBuf {
-    root.join(Os::current().scripts_dir())
+    root.join(Os::HOST.scripts_dir())
 }
 
 #[cfg(test)]
@@ -92,7 +82,7 @@ mod tests {
 
     #[test]
     fn the_unix_layout() {
-        let os = Os::Unix;
+        let os = Os::Linux;
         assert_eq!(os.env_python(Path::new("env")), Path::new("env/bin/python"));
         assert_eq!(
             os.site_packages("python", "3.12"),

@@ -10,7 +10,7 @@ use std::io;
 use std::path::Path;
 use std::time::Duration;
 
-use super::layout::Os;
+use super::os::Os;
 
 /// The pauses between attempts on Windows: 10 ms doubling, nine retries (about 5 s of waiting
 /// at most, 10 s with the attempts' own time).
@@ -22,7 +22,7 @@ fn is_transient(os: Os, err: &io::Error) -> bool {
     os == Os::Windows && matches!(err.raw_os_error(), Some(5 | 32 | 33))
 }
 
-/// Runs `op` as `os` needs: once on Unix; on Windows again after each transient failure,
+/// Runs `op` as `os` needs: once on Linux and macOS; on Windows again after each transient failure,
 /// pausing with `sleep`, until it succeeds, fails otherwise, or the pauses run out.
 fn retry_on<T>(
     os: Os,
@@ -40,7 +40,7 @@ fn retry_on<T>(
 
 /// Runs `op`, retried while a file it touches is held by another process (on Windows).
 pub fn retrying<T>(op: impl FnMut() -> io::Result<T>) -> io::Result<T> {
-    retry_on(Os::current(), std::thread::sleep, op)
+    retry_on(Os::HOST, std::thread::sleep, op)
 }
 
 /// `std::fs::rename`, retried on Windows while a file is held.
@@ -118,7 +118,7 @@ mod tests {
         );
         assert_eq!(missing.unwrap_err().kind(), io::ErrorKind::NotFound);
         assert_eq!(attempts, 1);
-        let unix = retry_on(Os::Unix, |_| panic!("no pause"), || Err::<(), _>(held()));
+        let unix = retry_on(Os::Linux, |_| panic!("no pause"), || Err::<(), _>(held()));
         assert_eq!(unix.unwrap_err().raw_os_error(), Some(32));
     }
 

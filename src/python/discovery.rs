@@ -1,6 +1,7 @@
 //! Where interpreters are found, in the order they are tried: pvm's own, pyenv's versions folder,
-//! uv's managed ones, then every `python`, `python3` and `python3.N` on `PATH`; on Windows then
-//! those the `py` launcher lists and the registry holds (`discovery_windows`).
+//! uv's managed ones, then every `python`, `python3` and `python3.N` on `PATH`, then on macOS
+//! python.org's and Homebrew's (`discovery_macos`), on Windows those the `py` launcher lists and
+//! the registry holds (`discovery_windows`).
 
 use std::ffi::OsString;
 use std::fmt;
@@ -9,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use super::discovery_macos::MacRoots;
 use super::request::{find_python_version_file, read_version_file};
 
 /// Where a candidate was found.
@@ -29,6 +31,10 @@ pub enum Origin {
     PyLauncher,
     /// Registered in the Windows registry (PEP 514).
     Registry,
+    /// python.org's framework builds on macOS (`/Library/Frameworks/Python.framework`).
+    Framework,
+    /// Homebrew's on macOS (`/opt/homebrew`, `/usr/local`).
+    Homebrew,
 }
 
 impl fmt::Display for Origin {
@@ -40,6 +46,8 @@ impl fmt::Display for Origin {
             Origin::Path => "PATH",
             Origin::PyLauncher => "py launcher",
             Origin::Registry => "registry",
+            Origin::Framework => "python.org",
+            Origin::Homebrew => "Homebrew",
         })
     }
 }
@@ -64,6 +72,8 @@ pub struct SearchPaths {
     /// `PYENV_DIR` (else the working folder) upward.
     pub pyenv_version: Option<String>,
     pub pyenv_dir: Option<PathBuf>,
+    /// Where macOS's installers put Pythons (python.org's, Homebrew's): `None` elsewhere.
+    pub mac: Option<MacRoots>,
 }
 
 impl SearchPaths {
@@ -93,6 +103,7 @@ impl SearchPaths {
             path: config.path.clone(),
             pyenv_version: config.pyenv_version.clone(),
             pyenv_dir: (config.pyenv_dir.clone()).or_else(|| config.current_dir().ok()),
+            mac: cfg!(target_os = "macos").then(MacRoots::system),
         }
     }
 
@@ -143,6 +154,9 @@ impl SearchPaths {
                     });
                 }
             }
+        }
+        if let Some(mac) = &self.mac {
+            found.extend(mac.candidates());
         }
         #[cfg(windows)]
         {
@@ -239,7 +253,7 @@ impl SearchPaths {
     }
 }
 
-fn sorted_entries(dir: &Path) -> Vec<PathBuf> {
+pub(super) fn sorted_entries(dir: &Path) -> Vec<PathBuf> {
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
         .map(|entries| {
             entries
@@ -253,14 +267,14 @@ fn sorted_entries(dir: &Path) -> Vec<PathBuf> {
 
 /// An executable file; on Windows never one of the Store's `python.exe` aliases, which only
 /// open the Store.
-fn is_executable(path: &Path) -> bool {
+pub(super) fn is_executable(path: &Path) -> bool {
     std::fs::metadata(path).is_ok_and(|meta| {
         crate::fsutil::is_executable(&meta)
             && !(cfg!(windows) && super::discovery_windows::is_store_alias(path, meta.len()))
     })
 }
 
-fn is_script(path: &Path) -> bool {
+pub(super) fn is_script(path: &Path) -> bool {
     let mut head = [0u8; 2];
     std::fs::File::open(path)
         .and_then(|mut file| file.read_exact(&mut head))

@@ -129,9 +129,11 @@ pub fn is_store_alias(path: &Path, len: u64) -> bool {
             .is_some_and(|dir| dir.eq_ignore_ascii_case("WindowsApps"))
 }
 
-/// Whether two Windows paths name one file: compared without case, as NTFS does.
+/// Whether two Windows paths name one file: compared as Windows does, without case and with `/`
+/// read as `\`.
 pub fn same_path(a: &Path, b: &Path) -> bool {
-    a.to_string_lossy().to_lowercase() == b.to_string_lossy().to_lowercase()
+    use crate::platform::{Os, path_key};
+    path_key(Os::Windows, a) == path_key(Os::Windows, b)
 }
 
 /// What `py --list-paths` prints, when there is a `py` launcher to run.
@@ -437,6 +439,7 @@ mod tests {
             path: None,
             pyenv_version: None,
             pyenv_dir: None,
+            mac: None,
         };
         let found: Vec<(PathBuf, Origin)> = search
             .candidates()

@@ -39,6 +39,9 @@ pub struct Facts {
     /// `sysconfig.get_platform()` (`win-amd64`, `linux-x86_64`): Windows wheels' platform tag.
     #[serde(default)]
     pub sysconfig_platform: Option<String>,
+    /// The macOS version (`14.5`), as packaging reads it for macOS wheel tags: `None` elsewhere.
+    #[serde(default)]
+    pub mac_version: Option<String>,
     /// Where a venv keeps its parts, relative to its root.
     pub scheme: Scheme,
     /// The standard library folder (where `ensurepip` keeps its pip wheel).

@@ -72,6 +72,24 @@ def abiflags():
     return flags
 
 
+def mac_version():
+    # What packaging asks to choose macOS wheels. An interpreter built against an SDK older
+    # than macOS 11 is told 10.16; packaging then asks again without that compatibility answer.
+    if sys.platform != "darwin":
+        return None
+    version = platform.mac_ver()[0]
+    if version.startswith("10.16"):
+        import subprocess
+        try:
+            version = subprocess.check_output(
+                [sys.executable, "-sS", "-c", "import platform; print(platform.mac_ver()[0])"],
+                env={"SYSTEM_VERSION_COMPAT": "0"},
+            ).decode().strip()
+        except (OSError, subprocess.CalledProcessError):
+            pass
+    return version or None
+
+
 info = sys.version_info
 implementation = getattr(sys, "implementation", None)
 impl_name = implementation.name if implementation else platform.python_implementation().lower()
@@ -96,6 +114,9 @@ print(json.dumps({
     "abiflags": abiflags(),
     "glibc": glibc(),
     "sysconfig_platform": sysconfig.get_platform(),
+
+
+    "mac_version": mac_version(),
     "scheme": scheme_paths(),
     "stdlib": sysconfig.get_path("stdlib"),
     "markers": {
