@@ -2,6 +2,7 @@
 //! wheels, or through uv or pip (`installer`), with pip seeded natively into every env.
 
 pub mod editable;
+pub mod launcher;
 pub mod native;
 mod sync;
 mod tags_macos;

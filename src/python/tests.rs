@@ -133,6 +133,7 @@ fn fake_facts(executable: &Path, implementation: &str, version: &str) -> Facts {
         platform: "linux".into(),
         abiflags: String::new(),
         glibc: None,
+        sysconfig_platform: None,
         mac_version: None,
         scheme: Scheme {
             purelib: site.clone(),
