@@ -21,9 +21,10 @@ const LAYERS: &[&str] = &[
     "installer",
     "store",
     "venv",
-    "platform",
     "python",
     "project",
+    // What differs by OS imports nothing of pvm's: every layer may ask it.
+    "platform",
 ];
 
 /// What only the commands (and the binary above them) may use.
