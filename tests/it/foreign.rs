@@ -541,3 +541,34 @@ fn init_remove_old_beside_a_pipfile_lock_keeps_its_versions_in_pylock_toml() {
         "{pylock}"
     );
 }
+
+#[test]
+fn init_keeps_the_versions_a_constraints_file_pins_in_the_first_lock() {
+    let sandbox = Sandbox::empty();
+    sandbox.wheel("alpha", "1.0", &["leaf"]);
+    for version in ["1.0", "2.0"] {
+        sandbox.wheel("leaf", version, &[]);
+    }
+    sandbox.write("requirements.txt", "-c constraints.txt\nalpha\n");
+    sandbox.write("constraints.txt", "leaf==1.0\n");
+    let out = pvm_local(&sandbox)
+        .args(["init", "--python", "3.11"])
+        .assert()
+        .success();
+    let err = stderr(out.get_output());
+    assert!(
+        err.contains("the versions constraints.txt pins are kept in the first lock"),
+        "{err}"
+    );
+    // leaf 2.0 is newer, but pip installed 1.0 under the constraint: so does pvm, from its lock.
+    assert_eq!(names(&sandbox), ["alpha==1.0", "leaf==1.0"]);
+    let lock = std::fs::read_to_string(sandbox.project.join("pylock.toml")).unwrap();
+    assert!(
+        lock.contains("name = \"leaf\"\nversion = \"1.0\""),
+        "{lock}"
+    );
+    assert!(
+        !manifest_text(&sandbox).contains("leaf"),
+        "a constraint is no dependency"
+    );
+}
