@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 
 use super::{InstallError, Progress, SyncOptions, SyncReport, editable, native};
 use crate::installer::{Backend, InstallFlags, InstallerError};
-use crate::lock::is_the_project;
 use crate::lock::pylock::{Package, PyLock};
+use crate::lock_policy::is_the_project;
 use crate::pep::{self, PackageName};
 use crate::project::package::{self, InstalledProject};
 use crate::project::{Project, Selection, Sources, requirements};
