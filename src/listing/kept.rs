@@ -232,11 +232,16 @@ impl Stamps<'_> {
         self.add(project, How::Own, false);
         if !metadata.script {
             self.add(&project.join(crate::project::MANIFEST), How::Follow, false);
+            self.add(
+                &project.join(crate::project::pipfile::PIPFILE),
+                How::Follow,
+                false,
+            );
         }
     }
 
-    /// What is read once the project is loaded: `.python-version` up the tree, the lock, the
-    /// build inputs of a package.
+    /// What is read once the project is loaded: `.python-version` up the tree, the lock (or
+    /// another tool's), the build inputs of a package.
     fn after_load(&mut self, project: &Project) {
         // A path source (`[tool.pvm.sources]`) is found by its canonical path, wherever it
         // is: not stamped, so not kept.
@@ -250,6 +255,12 @@ impl Stamps<'_> {
         self.add(&project.root, How::Own, false);
         self.add(&project.manifest_path(), How::Follow, false);
         self.add(&project.lock_path(), How::Follow, false);
+        // Without a pylock.toml, another tool's lock is the project's.
+        if project.script.is_none() {
+            for name in crate::lock_policy::foreign::FILES {
+                self.add(&project.root.join(name), How::Follow, false);
+            }
+        }
         if project.manifest.is_package() {
             for name in crate::project::package::build_files(project) {
                 self.add(&project.root.join(name), How::Follow, false);
