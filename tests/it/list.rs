@@ -111,6 +111,7 @@ fn a_kept_status_follows_every_input_at_the_next_list() {
         "interpreter",
         "added-dist-info",
         "removed-dist-info",
+        "foreign-lock",
         "untouched",
     ];
     let dir = |name: &str| sandbox.root.join("projects").join(name);
@@ -120,6 +121,18 @@ fn a_kept_status_follows_every_input_at_the_next_list() {
     std::fs::create_dir_all(copy.parent().unwrap()).unwrap();
     std::fs::copy(pyenv_python("3.12").join("bin/python3.12"), &copy).unwrap();
     for name in projects {
+        if name == "foreign-lock" {
+            // No pylock.toml: uv's lock is the project's.
+            std::fs::create_dir_all(dir(name)).unwrap();
+            std::fs::write(
+                dir(name).join("pyproject.toml"),
+                "[project]\nname = \"foreign\"\nversion = \"0.1.0\"\ndependencies = []\n[tool.pvm]\npython = \"3.12\"\nseed-pip = false\n",
+            )
+            .unwrap();
+            std::fs::write(dir(name).join("uv.lock"), "version = 1\n").unwrap();
+            sandbox.pvm_in(&dir(name)).arg("sync").assert().success();
+            continue;
+        }
         let python = match name {
             "interpreter" => copy.to_str().unwrap(),
             _ => "3.12",
@@ -218,6 +231,10 @@ fn a_kept_status_follows_every_input_at_the_next_list() {
     text.push_str("# edited\n");
     std::fs::write(&lock, text).unwrap();
     std::fs::write(dir("python-version").join(".python-version"), "3.11\n").unwrap();
+    let uv_lock = dir("foreign-lock").join("uv.lock");
+    let mut text = std::fs::read_to_string(&uv_lock).unwrap();
+    text.push_str("# edited\n");
+    std::fs::write(&uv_lock, text).unwrap();
     let file = std::fs::File::options().append(true).open(&copy).unwrap();
     file.set_modified(std::time::SystemTime::now()).unwrap();
     std::fs::create_dir(site_packages("added-dist-info").join("alpha-0.9.dist-info")).unwrap();
@@ -230,6 +247,7 @@ fn a_kept_status_follows_every_input_at_the_next_list() {
             ("python-version", "outdated"),
             ("interpreter", "outdated"),
             ("added-dist-info", "broken"),
+            ("foreign-lock", "outdated"),
         ],
     );
     // A package source set in the environment changes what every env is synced to.
