@@ -93,7 +93,8 @@ for i in range(count):
 EOF
 echo "store: $(ls "$PVM_HOME/envs" | wc -l) envs, du -sh of the store: $(du -sh "$PVM_HOME" | cut -f1)" >&2
 
-# The first list computes and keeps every env's size; what follows is warm.
+# The first list computes and keeps every env's size and status (the first completion, the
+# store's index of env names); what follows is warm.
 "$PVM" list > /dev/null
 "$PVM" list | tail -n 1 >&2
 "$PVM" remove --stale --dry-run | tail -n 1 >&2

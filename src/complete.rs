@@ -12,35 +12,20 @@ use clap_complete::engine::{CompletionCandidate, PathCompleter, ValueCompleter};
 use crate::project::Project;
 use crate::store::Store;
 
-/// Env names in the store, with their project as help.
+/// Env names in the store, with their project as help: from the store's kept index, so
+/// that thousands of envs complete at once.
 pub fn env_names() -> Vec<CompletionCandidate> {
     let Ok(store) = Store::from_config(crate::config::Config::get()) else {
         return Vec::new();
     };
-    // Only the project is read out of the metadata, a few envs at a time: thousands of envs
-    // complete at once.
-    #[derive(serde::Deserialize)]
-    struct Project {
-        project: PathBuf,
-    }
-    crate::parallel::map(&store.envs(), crate::parallel::cores(), |env| {
-        let help = head(&env.metadata_path())
-            .and_then(|bytes| serde_json::from_slice::<Project>(&bytes).ok())
-            .map(|m| m.project.display().to_string());
-        CompletionCandidate::new(env.name.clone()).help(help.map(Into::into))
-    })
-}
-
-/// A small file's bytes in one read (an open, a read, a close: no size asked first); `None`
-/// when it is larger than a metadata file ever is, or unreadable.
-fn head(path: &std::path::Path) -> Option<Vec<u8>> {
-    use std::io::Read;
-    let mut buffer = vec![0; 16 * 1024];
-    let read = std::fs::File::open(path).ok()?.read(&mut buffer).ok()?;
-    (read < buffer.len()).then(|| {
-        buffer.truncate(read);
-        buffer
-    })
+    store
+        .env_projects()
+        .into_iter()
+        .map(|(name, project)| {
+            let help = project.map(|path| path.display().to_string());
+            CompletionCandidate::new(name).help(help.map(Into::into))
+        })
+        .collect()
 }
 
 /// The current project, if the folder (or `--project`) holds one; completions stay quiet

@@ -5,6 +5,22 @@ use std::path::{Path, PathBuf};
 
 use crate::platform;
 
+pub mod stamp;
+
+/// A file's bytes, in one read when it is small (no size asked first: an open, a read, a
+/// close); `None` when it is missing or unreadable.
+pub fn read_small(path: &Path) -> Option<Vec<u8>> {
+    const FIRST: usize = 8 * 1024;
+    let mut file = std::fs::File::open(path).ok()?;
+    let mut buffer = vec![0; FIRST];
+    let read = file.read(&mut buffer).ok()?;
+    buffer.truncate(read);
+    if read == FIRST {
+        file.read_to_end(&mut buffer).ok()?;
+    }
+    Some(buffer)
+}
+
 /// Writes `bytes` to `path` so that readers see the old file or the new one, never a half.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     write_atomic_then(path, bytes, || {})

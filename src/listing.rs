@@ -11,6 +11,8 @@ use crate::project::{MANIFEST, Project};
 use crate::python::{InterpreterRequest, SourcedRequest, facts::FileStamp};
 use crate::store::{Env, Store};
 
+mod kept;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
@@ -81,15 +83,24 @@ pub struct EnvSummary {
 /// Every env in the store, by name. Each env is looked at on its own: a few at a time.
 pub fn list(store: &Store) -> Vec<EnvSummary> {
     let epoch = store.size_epoch();
+    let kept = kept::Kept::new();
     crate::parallel::map(&store.envs(), crate::parallel::cores(), |env| {
-        summarize(env, &epoch)
+        summarize(env, &epoch, &kept)
     })
 }
 
-/// One env; `epoch` is the store's [`Store::size_epoch`], read once for all.
-pub fn summarize(env: &Env, epoch: &str) -> EnvSummary {
+/// One env; `epoch` is the store's [`Store::size_epoch`], read once for all. Its status is
+/// the kept one when nothing it was judged from changed (see [`kept`]).
+fn summarize(env: &Env, epoch: &str, kept: &kept::Kept) -> EnvSummary {
+    // Stamped before it is read: a change after the stamp is a change to the next run.
+    let metadata_look = kept::Stamp::metadata_of(env);
     let metadata = env.metadata();
-    let (status, reason) = status_of(env, metadata.as_ref());
+    let (status, reason) = match &metadata {
+        Some(found) => kept.status(env, found, &metadata_look, |loaded| {
+            judge(env, Some(found), loaded)
+        }),
+        None => status_of(env, None),
+    };
     let size = env.size(metadata.as_ref(), epoch);
     EnvSummary {
         name: env.name.clone(),
@@ -163,6 +174,15 @@ fn early_status(
 
 /// [`status`], of an env whose metadata was read.
 fn status_of(env: &Env, metadata: Option<&crate::store::EnvMetadata>) -> (Status, Option<String>) {
+    judge(env, metadata, &mut |_| {})
+}
+
+/// [`status_of`], calling `loaded` with the project as soon as it is loaded.
+fn judge(
+    env: &Env,
+    metadata: Option<&crate::store::EnvMetadata>,
+    loaded: &mut dyn FnMut(&Project),
+) -> (Status, Option<String>) {
     if let Some(early) = early_status(env, metadata) {
         return early;
     }
@@ -182,6 +202,7 @@ fn status_of(env: &Env, metadata: Option<&crate::store::EnvMetadata>) -> (Status
         Ok(project) => project,
         Err(err) => return (Status::Outdated, Some(err.to_string())),
     };
+    loaded(&project);
     // Judge against the request the project itself makes (a --python or PVM_PYTHON of an
     // earlier run is not the project's): keep the stored one when it came from outside.
     let request = match crate::python::project_request(None, &project) {

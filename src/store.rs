@@ -26,6 +26,8 @@ use crate::project::package::InstalledProject;
 use crate::python::facts::FileStamp;
 use crate::python::{Facts, Origin};
 
+mod names;
+
 /// Bumped whenever what pvm writes into an env changes shape: envs of another format are rebuilt.
 pub const ENV_FORMAT: u32 = 2;
 /// The env's commit mark: an env without a valid one is incomplete and never used.
@@ -211,7 +213,7 @@ impl Env {
 
     /// The metadata, if the env has valid metadata of the current format.
     pub fn metadata(&self) -> Option<EnvMetadata> {
-        let bytes = fs::read(self.metadata_path()).ok()?;
+        let bytes = fsutil::read_small(&self.metadata_path())?;
         let metadata: EnvMetadata = serde_json::from_slice(&bytes).ok()?;
         (metadata.format == ENV_FORMAT).then_some(metadata)
     }
@@ -267,6 +269,8 @@ impl Env {
 
 /// Where the last computed size of an env is kept, with what it was computed for.
 const SIZE_FILE: &str = ".pvm-size";
+/// Where `pvm list` keeps an env's last status, with what it was judged from.
+pub const STATUS_FILE: &str = ".pvm-status";
 
 /// What an env takes on disk, hard links told apart.
 #[derive(Debug, Clone, Default)]
@@ -280,17 +284,19 @@ pub struct EnvSize {
 }
 
 impl EnvSize {
-    /// Walks the env, leaving out the kept record (bookkeeping, not the env's; it may even be
-    /// a hard link, in an env copied with `cp -al`).
+    /// Walks the env, leaving out the kept records (bookkeeping, not the env's; they may even
+    /// be hard links, in an env copied with `cp -al`).
     fn measure(dir: &std::path::Path) -> EnvSize {
-        let record = fs::symlink_metadata(dir.join(SIZE_FILE))
-            .ok()
-            .and_then(|meta| platform::file_id(&meta));
+        let records: Vec<_> = [SIZE_FILE, STATUS_FILE]
+            .iter()
+            .filter_map(|name| fs::symlink_metadata(dir.join(name)).ok())
+            .filter_map(|meta| platform::file_id(&meta))
+            .collect();
         let mut size = EnvSize::default();
         let mut seen = std::collections::HashSet::new();
         crate::fsutil::each_file(dir, |meta| {
             let id = platform::file_id(meta);
-            if id.is_some() && id == record {
+            if id.is_some_and(|id| records.contains(&id)) {
                 return true;
             }
             match id {
@@ -374,8 +380,9 @@ impl Env {
     /// when what it was measured for moved (see [`Env::size_stamp`]).
     pub fn size(&self, metadata: Option<&EnvMetadata>, epoch: &str) -> EnvSize {
         let stamp = self.size_stamp(metadata, epoch);
-        if let Ok(text) = fs::read_to_string(self.dir.join(SIZE_FILE))
-            && let Some(size) = EnvSize::from_text(&text, &stamp)
+        if let Some(bytes) = fsutil::read_small(&self.dir.join(SIZE_FILE))
+            && let Ok(text) = std::str::from_utf8(&bytes)
+            && let Some(size) = EnvSize::from_text(text, &stamp)
         {
             return size;
         }

@@ -12,9 +12,9 @@ use crate::ui;
 pub fn list(ctx: &Context, args: ListArgs) -> anyhow::Result<i32> {
     let store = ctx.store()?;
     let envs = listing::list(&store);
-    let mut out = anstream::stdout();
+    let mut stdout = anstream::stdout();
     if args.json {
-        writeln!(out, "{}", serde_json::to_string_pretty(&envs)?)?;
+        writeln!(stdout, "{}", serde_json::to_string_pretty(&envs)?)?;
         return Ok(0);
     }
     if envs.is_empty() {
@@ -52,6 +52,9 @@ pub fn list(ctx: &Context, args: ListArgs) -> anyhow::Result<i32> {
     total[5] = ui::human_size(own);
     total[6] = ui::human_size(listing::total_bytes(&envs) - own);
     rows.push(total);
+    // The table of thousands of envs is made in memory and written at once, not a line at a
+    // time.
+    let mut out = anstream::AutoStream::new(Vec::new(), stdout.current_choice());
     write!(
         out,
         "{}",
@@ -69,5 +72,6 @@ pub fn list(ctx: &Context, args: ListArgs) -> anyhow::Result<i32> {
             &rows
         )
     )?;
+    std::io::stdout().lock().write_all(&out.into_inner())?;
     Ok(0)
 }

@@ -83,6 +83,14 @@ pub(super) fn setuptools_dynamic_files(text: &str) -> Vec<String> {
     files
 }
 
+/// The files (relative to the root) whose contents [`build_inputs`] hashes, when they exist.
+pub fn build_files(project: &Project) -> impl Iterator<Item = &str> {
+    BUILD_FILES
+        .iter()
+        .copied()
+        .chain(project.manifest.build_files.iter().map(String::as_str))
+}
+
 /// What the project's build reads, hashed: the manifest's build tables, `setup.py`,
 /// `setup.cfg` and the files `[tool.setuptools.dynamic]` names. `None` for a project that is
 /// not a package. Cheap: a few small reads.
@@ -92,11 +100,7 @@ pub fn build_inputs(project: &Project) -> Option<String> {
     }
     let mut hasher = Sha256::new();
     hasher.update(project.manifest.build_inputs.as_deref().unwrap_or_default());
-    let files = BUILD_FILES
-        .iter()
-        .copied()
-        .chain(project.manifest.build_files.iter().map(String::as_str));
-    for name in files {
+    for name in build_files(project) {
         if let Ok(bytes) = std::fs::read(project.root.join(name)) {
             hasher.update(name.as_bytes());
             hasher.update(Sha256::digest(&bytes));

@@ -96,3 +96,233 @@ fn list_tells_outdated_stale_and_broken_apart() {
     broken.python("pass");
     assert_eq!(status_of(&broken, &broken.project), "ok");
 }
+
+/// `pvm list` keeps each env's status beside it (`.pvm-status`) and trusts it only while
+/// nothing it was judged from changed: every input changed after a kept `ok` shows at the very
+/// next list.
+#[test]
+fn a_kept_status_follows_every_input_at_the_next_list() {
+    let sandbox = Sandbox::empty();
+    sandbox.wheel("alpha", "1.0", &[]);
+    let projects = [
+        "manifest",
+        "lock",
+        "python-version",
+        "interpreter",
+        "added-dist-info",
+        "removed-dist-info",
+        "foreign-lock",
+        "untouched",
+    ];
+    let dir = |name: &str| sandbox.root.join("projects").join(name);
+    // A copy of the interpreter (it runs on its build's standard library) for the env whose
+    // interpreter is touched: the machine's own stays as it is.
+    let copy = sandbox.root.join("python-copy/python3.12");
+    std::fs::create_dir_all(copy.parent().unwrap()).unwrap();
+    std::fs::copy(pyenv_python("3.12").join("bin/python3.12"), &copy).unwrap();
+    for name in projects {
+        if name == "foreign-lock" {
+            // No pylock.toml: uv's lock is the project's.
+            std::fs::create_dir_all(dir(name)).unwrap();
+            std::fs::write(
+                dir(name).join("pyproject.toml"),
+                "[project]\nname = \"foreign\"\nversion = \"0.1.0\"\ndependencies = []\n[tool.pvm]\npython = \"3.12\"\nseed-pip = false\n",
+            )
+            .unwrap();
+            std::fs::write(dir(name).join("uv.lock"), "version = 1\n").unwrap();
+            sandbox.pvm_in(&dir(name)).arg("sync").assert().success();
+            continue;
+        }
+        let python = match name {
+            "interpreter" => copy.to_str().unwrap(),
+            _ => "3.12",
+        };
+        std::fs::create_dir_all(dir(name)).unwrap();
+        std::fs::write(
+            dir(name).join("pyproject.toml"),
+            format!(
+                "[project]\nname = \"{name}\"\nversion = \"0.1.0\"\ndependencies = [\"alpha\"]\n\n[tool.pvm]\npython = \"{python}\"\ninstaller = \"uv\"\nseed-pip = false\nno-index = true\nfind-links = [{:?}]\n",
+                sandbox.wheels().display().to_string()
+            ),
+        )
+        .unwrap();
+        sandbox
+            .pvm_in(&dir(name))
+            .env("PVM_UV", test_uv())
+            .arg("sync")
+            .assert()
+            .success();
+    }
+    let env_of = |name: &str| -> std::path::PathBuf {
+        let project = dir(name);
+        sandbox
+            .envs()
+            .into_iter()
+            .map(|env| sandbox.envs_dir().join(env))
+            .find(|env| metadata(env)["project"].as_str() == Some(project.to_str().unwrap()))
+            .unwrap()
+    };
+    let site_packages = |name: &str| {
+        let lib = env_of(name).join("lib");
+        let python = std::fs::read_dir(&lib).unwrap().next().unwrap().unwrap();
+        python.path().join("site-packages")
+    };
+    assert_eq!(
+        metadata(&env_of("interpreter"))["python"]["facts"]["base_executable"],
+        copy.to_str().unwrap()
+    );
+    // One env holds a package twice: broken, until one of them goes.
+    std::fs::create_dir(site_packages("removed-dist-info").join("alpha-0.9.dist-info")).unwrap();
+
+    let statuses =
+        |command: &mut assert_cmd::Command| -> std::collections::HashMap<String, String> {
+            let out = command.args(["list", "--json"]).assert().success();
+            let envs: Vec<serde_json::Value> =
+                serde_json::from_slice(&out.get_output().stdout).unwrap();
+            envs.iter()
+                .map(|env| {
+                    let project = std::path::Path::new(env["project"].as_str().unwrap());
+                    let name = project.file_name().unwrap().to_string_lossy().into_owned();
+                    (name, env["status"].as_str().unwrap().to_string())
+                })
+                .collect()
+        };
+    let expect = |statuses: &std::collections::HashMap<String, String>,
+                  changed: &[(&str, &str)]| {
+        for name in projects {
+            let want = changed
+                .iter()
+                .find(|(changed, _)| *changed == name)
+                .map_or("ok", |(_, status)| *status);
+            assert_eq!(statuses[name], want, "{name}: {statuses:?}");
+        }
+    };
+    // Files changed in the last second are not trusted to their stamps: let them settle, so
+    // that this list keeps every verdict.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    expect(
+        &statuses(&mut sandbox.pvm_in(&sandbox.root)),
+        &[("removed-dist-info", "broken")],
+    );
+    for name in projects {
+        assert!(
+            env_of(name).join(".pvm-status").is_file(),
+            "{name}: no kept status"
+        );
+    }
+    // Trusted as it is: not written again.
+    let kept = env_of("untouched").join(".pvm-status");
+    let written = std::fs::metadata(&kept).unwrap().modified().unwrap();
+    expect(
+        &statuses(&mut sandbox.pvm_in(&sandbox.root)),
+        &[("removed-dist-info", "broken")],
+    );
+    assert_eq!(
+        std::fs::metadata(&kept).unwrap().modified().unwrap(),
+        written
+    );
+
+    // Each input changed, then one list.
+    let manifest = dir("manifest").join("pyproject.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(&manifest, text.replace("[\"alpha\"]", "[\"alpha>=1\"]")).unwrap();
+    let lock = dir("lock").join("pylock.toml");
+    let mut text = std::fs::read_to_string(&lock).unwrap();
+    text.push_str("# edited\n");
+    std::fs::write(&lock, text).unwrap();
+    std::fs::write(dir("python-version").join(".python-version"), "3.11\n").unwrap();
+    let uv_lock = dir("foreign-lock").join("uv.lock");
+    let mut text = std::fs::read_to_string(&uv_lock).unwrap();
+    text.push_str("# edited\n");
+    std::fs::write(&uv_lock, text).unwrap();
+    let file = std::fs::File::options().append(true).open(&copy).unwrap();
+    file.set_modified(std::time::SystemTime::now()).unwrap();
+    std::fs::create_dir(site_packages("added-dist-info").join("alpha-0.9.dist-info")).unwrap();
+    std::fs::remove_dir(site_packages("removed-dist-info").join("alpha-0.9.dist-info")).unwrap();
+    expect(
+        &statuses(&mut sandbox.pvm_in(&sandbox.root)),
+        &[
+            ("manifest", "outdated"),
+            ("lock", "outdated"),
+            ("python-version", "outdated"),
+            ("interpreter", "outdated"),
+            ("added-dist-info", "broken"),
+            ("foreign-lock", "outdated"),
+        ],
+    );
+    // A package source set in the environment changes what every env is synced to.
+    let mut with_index = sandbox.pvm_in(&sandbox.root);
+    with_index.env("PVM_INDEX_URL", "http://127.0.0.1:9/simple");
+    let with = statuses(&mut with_index);
+    assert_eq!(with["untouched"], "outdated", "{with:?}");
+    assert_eq!(with["removed-dist-info"], "outdated", "{with:?}");
+    assert_eq!(
+        statuses(&mut sandbox.pvm_in(&sandbox.root))["untouched"],
+        "ok"
+    );
+}
+
+/// Env names complete from a kept index of the store while its `envs` folder is unchanged: an
+/// env made or removed shows at the very next Tab, with its project as help.
+#[test]
+fn env_names_complete_from_a_kept_index_that_follows_the_store() {
+    let sandbox = Sandbox::empty();
+    let make = |name: &str| {
+        let dir = sandbox.root.join("projects").join(name);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("pyproject.toml"),
+            format!(
+                "[project]\nname = \"{name}\"\n[tool.pvm]\npython = \"3.12\"\nseed-pip = false\n"
+            ),
+        )
+        .unwrap();
+        sandbox.pvm_in(&dir).arg("sync").assert().success();
+        dir
+    };
+    // Fish shows each candidate's help after a tab.
+    let complete = || -> Vec<String> {
+        let out = sandbox
+            .pvm_in(&sandbox.root)
+            .env("PVM_COMPLETE", "fish")
+            .args(["--", "pvm", "remove", ""])
+            .assert()
+            .success();
+        let mut lines: Vec<String> = stdout(out.get_output())
+            .lines()
+            .filter(|line| !line.starts_with('-'))
+            .map(String::from)
+            .collect();
+        lines.sort();
+        lines
+    };
+    let first = make("first");
+    let env_of = |dir: &std::path::Path| {
+        sandbox
+            .envs()
+            .into_iter()
+            .find(|env| metadata(&sandbox.envs_dir().join(env))["project"].as_str() == dir.to_str())
+            .unwrap()
+    };
+    let first_env = env_of(&first);
+    // Settled, so that the index is kept.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let want_first = format!("{first_env}\t{}", first.display());
+    assert_eq!(complete(), std::slice::from_ref(&want_first));
+    assert!(sandbox.home.join(".env-projects").is_file());
+    assert_eq!(complete(), std::slice::from_ref(&want_first));
+
+    let second = make("second");
+    let want_second = format!("{}\t{}", env_of(&second), second.display());
+    let mut both = vec![want_first, want_second.clone()];
+    both.sort();
+    assert_eq!(complete(), both);
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    assert_eq!(complete(), both);
+    sandbox
+        .pvm_in(&sandbox.root)
+        .args(["remove", &first_env])
+        .assert()
+        .success();
+    assert_eq!(complete(), [want_second]);
+}

@@ -1,0 +1,148 @@
+//! What a path is, cheaply: the stamps that kept verdicts and indexes are checked against. A
+//! file changed in the second before it was stamped is not trusted to its stamp: two writes
+//! within one tick of the file system's clock can leave the same one.
+
+use std::path::Path;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// Files changed this recently before a stamp was taken are not trusted to it.
+const SETTLING_NS: i128 = 1_000_000_000;
+
+/// Now, in ns since the epoch: what [`Look::recent`] compares with.
+pub fn now() -> i128 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |since| since.as_nanos() as i128)
+}
+
+/// How a path is looked at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum How {
+    /// `stat`, following links: the file that is read.
+    Follow,
+    /// `lstat`: the path itself (a link is not trusted).
+    Own,
+    /// `lstat`, only what the path is (type, device, inode), not its times: a folder on the
+    /// way, whose other entries come and go.
+    Identity,
+}
+
+impl How {
+    pub fn tag(self) -> char {
+        match self {
+            How::Follow => 's',
+            How::Own => 'l',
+            How::Identity => 'i',
+        }
+    }
+
+    pub fn from_tag(tag: &str) -> Option<How> {
+        match tag {
+            "s" => Some(How::Follow),
+            "l" => Some(How::Own),
+            "i" => Some(How::Identity),
+            _ => None,
+        }
+    }
+}
+
+/// What a path was when stamped: its type, device, inode, size, and modification and change
+/// times in ns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Look {
+    Absent,
+    Is {
+        kind: char,
+        dev: u64,
+        ino: u64,
+        size: u64,
+        mtime: i128,
+        ctime: i128,
+    },
+}
+
+impl Look {
+    pub fn text(&self) -> String {
+        match self {
+            Look::Absent => "-".into(),
+            Look::Is {
+                kind,
+                dev,
+                ino,
+                size,
+                mtime,
+                ctime,
+            } => format!("{kind}:{dev}:{ino}:{size}:{mtime}:{ctime}"),
+        }
+    }
+
+    pub fn is_link(&self) -> bool {
+        matches!(self, Look::Is { kind: 'l', .. })
+    }
+
+    /// Changed less than a second before `since` (see [`now`]), or after it.
+    pub fn recent(&self, since: i128) -> bool {
+        match self {
+            Look::Absent => false,
+            Look::Is { mtime, ctime, .. } => (*mtime).max(*ctime) > since - SETTLING_NS,
+        }
+    }
+}
+
+/// `path` as `how` sees it; `None` when it cannot be told (an error other than its absence),
+/// and everywhere but on Unix, where there is no change time to trust.
+#[cfg(unix)]
+pub fn look(path: &Path, how: How) -> Option<Look> {
+    use std::os::unix::fs::{FileTypeExt, MetadataExt};
+    let meta = match how {
+        How::Follow => std::fs::metadata(path),
+        How::Own | How::Identity => std::fs::symlink_metadata(path),
+    };
+    let meta = match meta {
+        Ok(meta) => meta,
+        Err(err)
+            if matches!(
+                err.kind(),
+                std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+            ) =>
+        {
+            return Some(Look::Absent);
+        }
+        Err(_) => return None,
+    };
+    let kind = meta.file_type();
+    let kind = if kind.is_symlink() {
+        'l'
+    } else if kind.is_dir() {
+        'd'
+    } else if kind.is_file() {
+        'f'
+    } else if kind.is_fifo() || kind.is_socket() || kind.is_block_device() {
+        'o'
+    } else {
+        'c'
+    };
+    let ns = |secs: i64, nsecs: i64| i128::from(secs) * 1_000_000_000 + i128::from(nsecs);
+    let identity = how == How::Identity && kind != 'l';
+    Some(Look::Is {
+        kind,
+        dev: meta.dev(),
+        ino: meta.ino(),
+        size: if identity { 0 } else { meta.size() },
+        mtime: if identity {
+            0
+        } else {
+            ns(meta.mtime(), meta.mtime_nsec())
+        },
+        ctime: if identity {
+            0
+        } else {
+            ns(meta.ctime(), meta.ctime_nsec())
+        },
+    })
+}
+
+#[cfg(not(unix))]
+pub fn look(_path: &Path, _how: How) -> Option<Look> {
+    None
+}
