@@ -255,7 +255,8 @@ fn ctrl_c_during_add_or_drop_puts_the_project_back() {
 fn ctrl_c_during_lock_stops_the_resolver_and_keeps_the_lock() {
     let sandbox = Sandbox::empty();
     let (_, lock) = synced_project(&sandbox, &["alpha"]);
-    // The manifest changes by hand; `pvm lock` resolves it with a uv that hangs in `compile` (or `export`, which locks).
+    // The manifest changes by hand; `pvm lock` resolves it with a uv that hangs in `lock` (or
+    // `compile`, or `export`, which locks too).
     sandbox.deps_project("3.12", "uv", &["alpha", "beta"], "# kept  as is\n");
     let manifest = read(&sandbox.project.join("pyproject.toml")).unwrap();
     let mark = sandbox.root.join("resolving");
@@ -263,7 +264,7 @@ fn ctrl_c_during_lock_stops_the_resolver_and_keeps_the_lock() {
     std::fs::write(
         &slow_uv,
         format!(
-            "#!/bin/sh\ncase \"$*\" in *compile*|export*) echo $$ > {mark:?}; exec sleep 60;; esac\nexec {:?} \"$@\"\n",
+            "#!/bin/sh\ncase \"$*\" in *compile*|export*|lock*) echo $$ > {mark:?}; exec sleep 60;; esac\nexec {:?} \"$@\"\n",
             test_uv()
         ),
     )
