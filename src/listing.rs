@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use jiff::Timestamp;
 use serde::Serialize;
 
+use crate::config::Config;
 use crate::environment::{self, Verdict};
 use crate::project::package::InstalledProject;
 use crate::project::{MANIFEST, Project};
@@ -79,17 +80,17 @@ pub struct EnvSummary {
 }
 
 /// Every env in the store, by name. Each env is looked at on its own: a few at a time.
-pub fn list(store: &Store) -> Vec<EnvSummary> {
+pub fn list(store: &Store, config: &Config) -> Vec<EnvSummary> {
     let epoch = store.size_epoch();
     crate::parallel::map(&store.envs(), crate::parallel::cores(), |env| {
-        summarize(env, &epoch)
+        summarize(env, &epoch, config)
     })
 }
 
 /// One env; `epoch` is the store's [`Store::size_epoch`], read once for all.
-pub fn summarize(env: &Env, epoch: &str) -> EnvSummary {
+pub fn summarize(env: &Env, epoch: &str, config: &Config) -> EnvSummary {
     let metadata = env.metadata();
-    let (status, reason) = status_of(env, metadata.as_ref());
+    let (status, reason) = status_of(env, metadata.as_ref(), config);
     let size = env.size(metadata.as_ref(), epoch);
     EnvSummary {
         name: env.name.clone(),
@@ -117,8 +118,8 @@ pub fn summarize(env: &Env, epoch: &str) -> EnvSummary {
 }
 
 /// Broken wins over stale, stale over outdated.
-pub fn status(env: &Env) -> (Status, Option<String>) {
-    status_of(env, env.metadata().as_ref())
+pub fn status(env: &Env, config: &Config) -> (Status, Option<String>) {
+    status_of(env, env.metadata().as_ref(), config)
 }
 
 /// Whether [`status`] would say stale, without judging the project: what `pvm remove --stale`
@@ -162,7 +163,11 @@ fn early_status(
 }
 
 /// [`status`], of an env whose metadata was read.
-fn status_of(env: &Env, metadata: Option<&crate::store::EnvMetadata>) -> (Status, Option<String>) {
+fn status_of(
+    env: &Env,
+    metadata: Option<&crate::store::EnvMetadata>,
+    config: &Config,
+) -> (Status, Option<String>) {
     if let Some(early) = early_status(env, metadata) {
         return early;
     }
@@ -184,12 +189,12 @@ fn status_of(env: &Env, metadata: Option<&crate::store::EnvMetadata>) -> (Status
     };
     // Judge against the request the project itself makes (a --python or PVM_PYTHON of an
     // earlier run is not the project's): keep the stored one when it came from outside.
-    let request = match crate::python::project_request(None, &project) {
+    let request = match crate::python::project_request(None, &project, config) {
         Ok(request) if !matches!(python.request_source.as_str(), "--python" | "PVM_PYTHON") => {
             request
         }
         Ok(_) | Err(_) => SourcedRequest {
-            request: InterpreterRequest::parse(&python.request)
+            request: InterpreterRequest::parse(&python.request, config.home.as_deref())
                 .unwrap_or(InterpreterRequest::Default),
             source: crate::python::RequestSource::Default,
         },
@@ -202,6 +207,7 @@ fn status_of(env: &Env, metadata: Option<&crate::store::EnvMetadata>) -> (Status
         &request,
         &selection,
         crate::lock::LockMode::Auto,
+        config,
     );
     let verdict = environment::inspected(env, Some(metadata), verdict);
     let status = match verdict {

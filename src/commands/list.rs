@@ -11,7 +11,7 @@ use crate::ui;
 
 pub fn list(ctx: &Context, args: ListArgs) -> anyhow::Result<i32> {
     let store = ctx.store()?;
-    let envs = listing::list(&store);
+    let envs = listing::list(&store, ctx.config);
     let mut out = anstream::stdout();
     if args.json {
         writeln!(out, "{}", serde_json::to_string_pretty(&envs)?)?;
@@ -56,6 +56,7 @@ pub fn list(ctx: &Context, args: ListArgs) -> anyhow::Result<i32> {
         out,
         "{}",
         ui::table(
+            ctx.ui.columns,
             &[
                 "NAME",
                 "KIND",

@@ -4,6 +4,7 @@
 
 use super::freshness::{Freshness, freshness};
 use super::{LockError, guessed_python, read_lock, relock};
+use crate::config::Config;
 use crate::installer::{Backend, find_uv};
 use crate::lock::pylock::{LEGACY_LOCK_FILE, PyLock};
 use crate::project::{Project, Selection, Sources, requirements};
@@ -71,16 +72,21 @@ fn has_dependencies(project: &Project) -> bool {
 
 /// The warm path's check, for an env that needs nothing: `--frozen` needs a lock, `--locked`
 /// a current one. Reads pylock.toml only with those flags.
-pub fn check(project: &Project, mode: LockMode, facts: &Facts) -> Result<(), LockError> {
+pub fn check(
+    project: &Project,
+    mode: LockMode,
+    facts: &Facts,
+    config: &Config,
+) -> Result<(), LockError> {
     match mode {
         LockMode::Auto | LockMode::NoNewLock => Ok(()),
         LockMode::Frozen => read_lock(project)?.map(drop).ok_or(LockError::NoLock),
         LockMode::Locked => {
             let lock = read_lock(project)?.ok_or(LockError::NoLock)?;
-            let sources = Sources::for_project(project);
+            let sources = Sources::for_project(project, config);
             match freshness(&lock, project, &sources, facts)? {
                 Freshness::Current => Ok(()),
-                other => Err(refusal(project, facts, other)),
+                other => Err(refusal(project, facts, other, config)),
             }
         }
     }
@@ -88,12 +94,12 @@ pub fn check(project: &Project, mode: LockMode, facts: &Facts) -> Result<(), Loc
 
 /// The lock [`choose`] would install as it is (`--frozen`, or a current lock), told without
 /// resolving or writing anything; `None` when it would re-lock, refuse or install without one.
-pub fn as_is(project: &Project, facts: &Facts, mode: LockMode) -> Option<PyLock> {
+pub fn as_is(project: &Project, facts: &Facts, mode: LockMode, config: &Config) -> Option<PyLock> {
     let lock = read_lock(project).ok()??;
     if in_force(project, mode) == LockMode::Frozen {
         return Some(lock);
     }
-    let sources = Sources::for_project(project);
+    let sources = Sources::for_project(project, config);
     matches!(
         freshness(&lock, project, &sources, facts),
         Ok(Freshness::Current)
@@ -110,10 +116,11 @@ pub fn choose(
     layout: &Layout,
     facts: &Facts,
     mode: LockMode,
+    config: &Config,
     locking: &mut dyn FnMut(usize),
 ) -> Result<Chosen, LockError> {
     let mode = in_force(project, mode);
-    let sources = Sources::for_project(project);
+    let sources = Sources::for_project(project, config);
     let existing = read_lock(project)?;
     let judged = match &existing {
         Some(lock) => Some(freshness(lock, project, &sources, facts)?),
@@ -128,14 +135,14 @@ pub fn choose(
             ..Chosen::default()
         }),
         Decision::NoLock => Err(LockError::NoLock),
-        Decision::Refuse(freshness) => Err(refusal(project, facts, freshness)),
+        Decision::Refuse(freshness) => Err(refusal(project, facts, freshness, config)),
         Decision::Manifest => Ok(Chosen::default()),
         Decision::Relock => {
             let first = existing.is_none() && !legacy;
             let everything = requirements(project, &Selection::everything(project))?;
             locking(everything.len());
-            let backend = Backend::choose(project.manifest.settings.installer, facts)?;
-            let (lock, migrated) = relock(project, layout, facts, &backend, false)?;
+            let backend = Backend::choose(project.manifest.settings.installer, facts, config)?;
+            let (lock, migrated) = relock(project, layout, facts, &backend, false, config)?;
             Ok(Chosen {
                 guessed_python: guessed_python(&lock, project, facts),
                 lock: Some(lock),
@@ -185,7 +192,7 @@ fn decide(mode: LockMode, judged: Option<Freshness>, legacy: bool, first_due: bo
 }
 
 /// The error for a lock that is not current: stale, or for other environments.
-fn refusal(project: &Project, facts: &Facts, freshness: Freshness) -> LockError {
+fn refusal(project: &Project, facts: &Facts, freshness: Freshness, config: &Config) -> LockError {
     let file = project
         .lock_path()
         .file_name()
@@ -196,7 +203,7 @@ fn refusal(project: &Project, facts: &Facts, freshness: Freshness) -> LockError 
             file,
             python: facts.version.clone(),
             holds,
-            uv: find_uv().is_some(),
+            uv: find_uv(config).is_some(),
         },
         Freshness::Stale(what) => LockError::StaleLock { file, what },
         // Only a lock found not current is refused: a current one never comes here.

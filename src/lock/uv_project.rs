@@ -23,6 +23,7 @@ use std::process::Command;
 use sha2::{Digest, Sha256};
 
 use super::preferences::Pin;
+use crate::config::Config;
 use crate::installer::Backend;
 use crate::lock::pylock::Package;
 use crate::pep::{self, Requirement};
@@ -38,8 +39,8 @@ const KEPT: usize = 8;
 const CURRENT: &str = "uv.lock";
 
 /// The scratch uv project of the env at `layout`: `$PVM_HOME/cache/uv-lock/<env>/`.
-fn scratch(layout: &Layout) -> Option<PathBuf> {
-    let store = crate::store::Store::from_config(crate::config::Config::get()).ok()?;
+fn scratch(layout: &Layout, config: &Config) -> Option<PathBuf> {
+    let store = crate::store::Store::from_config(config).ok()?;
     let env = layout.root.file_name()?;
     Some(crate::cache::Bucket::UvLocks.dir(&store).join(env))
 }
@@ -80,6 +81,7 @@ pub fn resolve(
     previous: &[Pin],
     upgrade: bool,
     output: &Path,
+    config: &Config,
 ) -> bool {
     let Backend::Uv(uv) = backend else {
         return false;
@@ -90,7 +92,7 @@ pub fn resolve(
     {
         return false;
     }
-    let Some(dir) = scratch(layout) else {
+    let Some(dir) = scratch(layout, config) else {
         return false;
     };
     if std::fs::create_dir_all(&dir).is_err() {
@@ -123,7 +125,11 @@ pub fn resolve(
         .args(["--format", "pylock.toml", "--no-emit-project"])
         .args(["--no-header", "--output-file"])
         .arg(&exported);
-    if backend.run(export, "resolve").is_err() || std::fs::rename(&exported, output).is_err() {
+    if backend
+        .run(export, "resolve", &sources.installer_env)
+        .is_err()
+        || std::fs::rename(&exported, output).is_err()
+    {
         let _ = std::fs::remove_file(&current);
         return false;
     }
@@ -163,8 +169,8 @@ fn manifest(requirements: &[Requirement], python_version: &str) -> String {
 
 /// Keeps the `uv.lock` this resolution wrote under the key of `packages`' pins (as the next
 /// re-lock reads them back from `pylock.toml`), and only the last few.
-pub fn keep(layout: &Layout, packages: &[Package]) {
-    let Some(dir) = scratch(layout) else {
+pub fn keep(layout: &Layout, packages: &[Package], config: &Config) {
+    let Some(dir) = scratch(layout, config) else {
         return;
     };
     let current = dir.join(CURRENT);

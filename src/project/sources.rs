@@ -5,6 +5,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::Project;
+use crate::config::Config;
 
 /// Package sources in force: `[tool.pvm]` overridden by `PVM_*` variables.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -19,12 +20,14 @@ pub struct Sources {
     pub find_links_written: Vec<String>,
     pub no_index: bool,
     pub offline: bool,
+    /// What the installers that reach these sources get from pvm's environment.
+    #[serde(skip)]
+    pub installer_env: crate::installer::InstallerEnv,
 }
 
 impl Sources {
-    pub fn for_project(project: &Project) -> Sources {
+    pub fn for_project(project: &Project, config: &Config) -> Sources {
         let settings = &project.manifest.settings;
-        let config = crate::config::Config::get();
         let flag = |var: &Option<String>, default: bool| {
             var.as_deref()
                 .map_or(default, |value| parse_flag(value).unwrap_or(default))
@@ -47,6 +50,7 @@ impl Sources {
             find_links_written: find_links,
             no_index: flag(&config.pvm_no_index, settings.no_index),
             offline: flag(&config.pvm_offline, settings.offline),
+            installer_env: crate::installer::InstallerEnv::new(config),
         }
     }
 }
@@ -90,7 +94,7 @@ fn parse_flag(value: &str) -> Option<bool> {
 
 /// Checks the yes/no variables: a value that is neither is an error naming the variable,
 /// never a silent `false`.
-pub fn check_environment(config: &crate::config::Config) -> Result<(), super::ProjectError> {
+pub fn check_environment(config: &Config) -> Result<(), super::ProjectError> {
     for (name, value) in config.source_variables() {
         if let Some(value) = value
             && FLAG_VARIABLES.contains(&name)
@@ -107,8 +111,8 @@ pub fn check_environment(config: &crate::config::Config) -> Result<(), super::Pr
 
 /// The source variables set in the environment, as `NAME=value`: when an install finds no
 /// version, they may be why.
-pub fn overriding_variables() -> Vec<String> {
-    crate::config::Config::get()
+pub fn overriding_variables(config: &Config) -> Vec<String> {
+    config
         .source_variables()
         .into_iter()
         .filter_map(|(name, value)| Some(format!("{name}={}", value?)))
