@@ -12,6 +12,7 @@ use explain::Cause;
 
 use crate::project::Installer;
 use crate::project::Sources;
+use crate::project::sources::InstallerEnv;
 use crate::python::Facts;
 use crate::venv::Layout;
 
@@ -133,27 +134,6 @@ pub fn user_uv(config: &Config) -> Option<PathBuf> {
         .into_iter()
         .map(|dir| dir.join("uv"))
         .find(|candidate| candidate.is_file())
-}
-
-/// What the installers pvm starts get from pvm's environment: `PVM_HTTP_TIMEOUT` (when set
-/// and valid) as `UV_HTTP_TIMEOUT` for uv, `PIP_TIMEOUT` for pip, each unless the user set it;
-/// and the variables that override `[tool.pvm]`'s sources, which a failure's hint names.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct InstallerEnv {
-    uv_timeout: Option<std::time::Duration>,
-    pip_timeout: Option<std::time::Duration>,
-    overriding: Vec<String>,
-}
-
-impl InstallerEnv {
-    pub fn new(config: &Config) -> InstallerEnv {
-        let timeout = crate::http::timeout_set(config);
-        InstallerEnv {
-            uv_timeout: timeout.filter(|_| config.uv_http_timeout.is_none()),
-            pip_timeout: timeout.filter(|_| config.pip_timeout.is_none()),
-            overriding: crate::project::sources::overriding_variables(config),
-        }
-    }
 }
 
 impl Backend {

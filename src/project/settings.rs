@@ -284,4 +284,31 @@ mod tests {
             assert_eq!(in_project(kept, root), kept);
         }
     }
+
+    #[test]
+    fn the_download_variables_win_over_the_settings() {
+        let none = Config::for_test();
+        let never = PythonDownloads::Never;
+        assert_eq!(PythonDownloads::in_force(never, &none), Ok(never));
+        let set = Config {
+            pvm_python_downloads: Some("manual".into()),
+            pvm_uv_downloads: Some("sometimes".into()),
+            pvm_python_mirror: Some("https://mirror.example/py".into()),
+            ..Config::for_test()
+        };
+        assert_eq!(
+            PythonDownloads::in_force(never, &set),
+            Ok(PythonDownloads::Manual)
+        );
+        assert!(UvDownloads::in_force(UvDownloads::Never, &set).is_err());
+        let root = std::path::Path::new("/work/proj");
+        assert_eq!(
+            python_mirror(&none, Some("vendor"), root).as_deref(),
+            Some("/work/proj/vendor")
+        );
+        assert_eq!(
+            python_mirror(&set, Some("vendor"), root).as_deref(),
+            Some("https://mirror.example/py")
+        );
+    }
 }

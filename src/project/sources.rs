@@ -22,7 +22,7 @@ pub struct Sources {
     pub offline: bool,
     /// What the installers that reach these sources get from pvm's environment.
     #[serde(skip)]
-    pub installer_env: crate::installer::InstallerEnv,
+    pub installer_env: InstallerEnv,
 }
 
 impl Sources {
@@ -50,7 +50,7 @@ impl Sources {
             find_links_written: find_links,
             no_index: flag(&config.pvm_no_index, settings.no_index),
             offline: flag(&config.pvm_offline, settings.offline),
-            installer_env: crate::installer::InstallerEnv::new(config),
+            installer_env: InstallerEnv::new(config),
         }
     }
 }
@@ -61,6 +61,27 @@ impl Sources {
         Sources {
             find_links: self.find_links_written.clone(),
             ..self.clone()
+        }
+    }
+}
+
+/// What the installers pvm starts get from pvm's environment: `PVM_HTTP_TIMEOUT` (when set
+/// and valid) as `UV_HTTP_TIMEOUT` for uv, `PIP_TIMEOUT` for pip, each unless the user set it;
+/// and the variables that override `[tool.pvm]`'s sources, which a failure's hint names.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct InstallerEnv {
+    pub uv_timeout: Option<std::time::Duration>,
+    pub pip_timeout: Option<std::time::Duration>,
+    pub overriding: Vec<String>,
+}
+
+impl InstallerEnv {
+    pub fn new(config: &Config) -> InstallerEnv {
+        let timeout = crate::http::timeout_set(config);
+        InstallerEnv {
+            uv_timeout: timeout.filter(|_| config.uv_http_timeout.is_none()),
+            pip_timeout: timeout.filter(|_| config.pip_timeout.is_none()),
+            overriding: overriding_variables(config),
         }
     }
 }
@@ -117,4 +138,82 @@ pub fn overriding_variables(config: &Config) -> Vec<String> {
         .into_iter()
         .filter_map(|(name, value)| Some(format!("{name}={}", value?)))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_variables_override_the_manifest_s_sources() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(
+            tmp.path().join("pyproject.toml"),
+            "[project]\nname = \"demo\"\nversion = \"0.1.0\"\n\
+             [tool.pvm]\nindex-url = \"https://manifest.example/simple\"\nfind-links = [\"wheels\"]\n",
+        )
+        .unwrap();
+        let project = Project::at(tmp.path()).unwrap();
+        let none = Config::for_test();
+        let sources = Sources::for_project(&project, &none);
+        assert_eq!(
+            sources.index_url.as_deref(),
+            Some("https://manifest.example/simple")
+        );
+        assert_eq!(sources.find_links_written, ["wheels"]);
+        assert!(!sources.offline);
+        assert!(overriding_variables(&none).is_empty());
+
+        let set = Config {
+            pvm_index_url: Some("https://env.example/simple".into()),
+            pvm_find_links: Some("/a /b".into()),
+            pvm_offline: Some("yes".into()),
+            ..Config::for_test()
+        };
+        let sources = Sources::for_project(&project, &set);
+        assert_eq!(
+            sources.index_url.as_deref(),
+            Some("https://env.example/simple")
+        );
+        assert_eq!(sources.find_links, ["/a", "/b"]);
+        assert!(sources.offline && !sources.no_index);
+        assert_eq!(
+            overriding_variables(&set),
+            [
+                "PVM_INDEX_URL=https://env.example/simple",
+                "PVM_FIND_LINKS=/a /b",
+                "PVM_OFFLINE=yes"
+            ]
+        );
+        assert_eq!(sources.installer_env.overriding, overriding_variables(&set));
+        assert!(check_environment(&set).is_ok());
+        let bad = Config {
+            pvm_no_index: Some("maybe".into()),
+            ..Config::for_test()
+        };
+        assert!(matches!(
+            check_environment(&bad),
+            Err(super::super::ProjectError::BadVariable {
+                name: "PVM_NO_INDEX",
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn installers_get_pvm_s_timeout_unless_the_user_set_their_own() {
+        let none = InstallerEnv::new(&Config::for_test());
+        assert_eq!(none, InstallerEnv::default());
+        let set = Config {
+            pvm_http_timeout: Some("12.5".into()),
+            uv_http_timeout: Some("60".into()),
+            ..Config::for_test()
+        };
+        let env = InstallerEnv::new(&set);
+        assert_eq!(env.uv_timeout, None);
+        assert_eq!(
+            env.pip_timeout,
+            Some(std::time::Duration::from_millis(12_500))
+        );
+    }
 }
