@@ -15,6 +15,7 @@ pub mod preferences;
 pub mod pylock;
 mod relock;
 pub mod resolve;
+pub mod uv_lock;
 pub mod uv_project;
 pub mod wheel_metadata;
 

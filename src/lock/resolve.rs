@@ -532,7 +532,6 @@ fn resolve_tagged(
         return Ok(Vec::new());
     }
     pep::write_requirements(&input, &requirements).map_err(io_at(&input))?;
-    let output = scratch.join(super::pylock::LOCK_FILE);
     // `uv lock` from the `uv.lock` kept for the previous lock, where there is one.
     let kept = crate::lock::uv_project::resolve(
         backend,
@@ -542,33 +541,38 @@ fn resolve_tagged(
         python_version,
         previous,
         upgrade,
-        &output,
         config,
     );
-    if !kept {
-        // uv prefers the versions already in its output file: the previous lock's, forks kept.
-        if !upgrade && !previous.is_empty() {
-            let preferred =
-                preferences::preferences_toml(previous, |m| part_markers::retag(m, &parts));
-            std::fs::write(&output, preferred).map_err(io_at(&output))?;
+    let output = scratch.join(super::pylock::LOCK_FILE);
+    let (locked, kept) = match kept {
+        Some(packages) => (packages, true),
+        None => {
+            // uv prefers the versions already in its output file: the previous lock's, forks
+            // kept.
+            if !upgrade && !previous.is_empty() {
+                let preferred =
+                    preferences::preferences_toml(previous, |m| part_markers::retag(m, &parts));
+                std::fs::write(&output, preferred).map_err(io_at(&output))?;
+            }
+            let pieces: Vec<&Piece> = pieces.iter().collect();
+            let run = Compile {
+                backend,
+                layout,
+                sources,
+                python_version,
+                scratch,
+            };
+            run.everything(&pieces, &input, &output, upgrade)?;
+            let text = std::fs::read_to_string(&output).map_err(io_at(&output))?;
+            let lock: PyLock = toml::from_str(&text).map_err(|err| LockError::BadLock {
+                path: output.clone(),
+                message: err.to_string(),
+            })?;
+            (lock.packages, false)
         }
-        let pieces: Vec<&Piece> = pieces.iter().collect();
-        let run = Compile {
-            backend,
-            layout,
-            sources,
-            python_version,
-            scratch,
-        };
-        run.everything(&pieces, &input, &output, upgrade)?;
-    }
-    let text = std::fs::read_to_string(&output).map_err(io_at(&output))?;
-    let lock: PyLock = toml::from_str(&text).map_err(|err| LockError::BadLock {
-        path: output.clone(),
-        message: err.to_string(),
-    })?;
+    };
     let mut packages = Vec::new();
-    for mut package in lock.packages {
+    for mut package in locked {
         // uv's export names the index; `uv pip compile` does not, nor does pvm's lock.
         if kept {
             package.index = None;

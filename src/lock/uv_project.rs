@@ -5,9 +5,9 @@
 //! That is where uv is faster than `uv pip compile` with the previous `pylock.toml` as its
 //! preferences: a `uv.lock` also holds the forks of the last resolution (`resolution-markers`),
 //! so uv solves each fork at once instead of finding them again (on a manifest of 12 real
-//! dependencies forked by Python version, some 0.4 s of a 2 s re-lock). One `uv export`
-//! locks (as `uv lock` would) and writes the lock as PEP 751, which pvm reads as it reads
-//! `uv pip compile`'s.
+//! dependencies forked by Python version, some 0.4 s of a 2 s re-lock). pvm reads the
+//! `uv.lock` itself as `uv export` would write it (`lock::uv_lock`), so one `uv lock` is the
+//! whole resolution.
 //!
 //! Exactness: a kept `uv.lock` is used only for the very lock it made, known by the key of
 //! its pins (`pins_key`): a `pylock.toml` edited, checked out from elsewhere, or made by the
@@ -68,9 +68,9 @@ fn kept_name(key: &str) -> String {
 }
 
 /// Resolves `requirements` (tagged by part) for every Python from `python_version` with
-/// `uv lock` into the PEP 751 file `output`, starting from the `uv.lock` kept for `previous`
-/// (none when `previous` is empty or on `upgrade`). `false` when this path does not apply or
-/// `uv lock` failed: the caller resolves with `uv pip compile` instead.
+/// `uv lock` into the packages of a PEP 751 lock, starting from the `uv.lock` kept for
+/// `previous` (none when `previous` is empty or on `upgrade`). `None` when this path does not
+/// apply or `uv lock` failed: the caller resolves with `uv pip compile` instead.
 #[allow(clippy::too_many_arguments)]
 pub fn resolve(
     backend: &Backend,
@@ -80,60 +80,64 @@ pub fn resolve(
     python_version: &str,
     previous: &[Pin],
     upgrade: bool,
-    output: &Path,
     config: &Config,
-) -> bool {
+) -> Option<Vec<Package>> {
     let Backend::Uv(uv) = backend else {
-        return false;
+        return None;
     };
     if requirements
         .iter()
         .any(|r| matches!(r.version_or_url, Some(pep::VersionOrUrl::Url(_))))
     {
-        return false;
+        return None;
     }
-    let Some(dir) = scratch(layout, config) else {
-        return false;
-    };
-    if std::fs::create_dir_all(&dir).is_err() {
-        return false;
-    }
+    let dir = scratch(layout, config)?;
+    std::fs::create_dir_all(&dir).ok()?;
     let current = dir.join(CURRENT);
     let _ = std::fs::remove_file(&current);
     if !upgrade && !previous.is_empty() {
         let kept = dir.join(kept_name(&pins_key(previous)));
         // A lock made elsewhere: its pins are kept by the compile path's preferences.
-        if std::fs::copy(&kept, &current).is_err() {
-            return false;
-        }
+        std::fs::copy(&kept, &current).ok()?;
     }
-    if std::fs::write(
-        dir.join("pyproject.toml"),
-        manifest(requirements, python_version),
-    )
-    .is_err()
+    let manifest = manifest(requirements, python_version);
+    std::fs::write(dir.join("pyproject.toml"), manifest).ok()?;
+    // `uv lock` writes `uv.lock` (kept below), read here as `uv export` would write it; a
+    // lock that reader leaves to uv is exported by uv from that same `uv.lock`.
+    let mut lock = uv_command(uv, &dir, "lock");
+    lock.arg("--python")
+        .arg(layout.python())
+        .args(backend.source_args(sources));
+    if backend
+        .run(lock, "resolve", &sources.installer_env)
+        .is_err()
     {
-        return false;
+        let _ = std::fs::remove_file(&current);
+        return None;
     }
-    // One uv: `uv export` locks first (writing `uv.lock`, kept below), then exports.
+    if let Some(packages) = super::uv_lock::packages(&dir, SCRATCH_NAME) {
+        return Some(packages);
+    }
     let exported = dir.join(crate::lock::pylock::LOCK_FILE);
     let mut export = uv_command(uv, &dir, "export");
     export
-        .arg("--python")
-        .arg(layout.python())
-        .args(backend.source_args(sources))
+        .arg("--frozen")
         .args(["--format", "pylock.toml", "--no-emit-project"])
         .args(["--no-header", "--output-file"])
         .arg(&exported);
-    if backend
+    let read = backend
         .run(export, "resolve", &sources.installer_env)
-        .is_err()
-        || std::fs::rename(&exported, output).is_err()
-    {
-        let _ = std::fs::remove_file(&current);
-        return false;
+        .ok()
+        .and_then(|_| std::fs::read_to_string(&exported).ok())
+        .and_then(|text| toml::from_str::<crate::lock::pylock::PyLock>(&text).ok());
+    let _ = std::fs::remove_file(&exported);
+    match read {
+        Some(lock) => Some(lock.packages),
+        None => {
+            let _ = std::fs::remove_file(&current);
+            None
+        }
     }
-    true
 }
 
 /// `uv <subcommand>` in the scratch project, whatever project or env the caller is in.

@@ -99,3 +99,85 @@ fn a_relock_starts_from_the_kept_uv_lock_and_a_removed_lock_resolves_afresh() {
         .success();
     assert_eq!(locked_version(&sandbox, "other"), "2.0");
 }
+
+/// What `uv export` writes from a `uv.lock`: each package's version and marker.
+fn exported_markers(text: &str) -> Vec<(String, String, pvm::pep::MarkerTree)> {
+    use std::str::FromStr;
+    let lock: toml::Value = toml::from_str(text).unwrap();
+    let mut out: Vec<_> = lock["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            let marker = p.get("marker").and_then(|m| m.as_str());
+            (
+                p["name"].as_str().unwrap().to_string(),
+                p["version"].as_str().unwrap().to_string(),
+                marker.map_or(pvm::pep::MarkerTree::TRUE, |m| {
+                    pvm::pep::MarkerTree::from_str(m).unwrap()
+                }),
+            )
+        })
+        .collect();
+    out.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+    out
+}
+
+#[test]
+fn pvm_reads_uv_lock_into_the_packages_and_markers_uv_export_writes() {
+    let sandbox = Sandbox::empty();
+    // A fork by Python (leaf 2 needs 3.11), an extra reached from 3.10 on, a marker inside it.
+    sandbox.wheel(
+        "top",
+        "1.0",
+        &["mid[fast]>=1; python_version >= '3.10'", "leaf"],
+    );
+    sandbox.wheel(
+        "mid",
+        "1.0",
+        &["deep; sys_platform == 'linux' and extra == 'fast'"],
+    );
+    sandbox.wheel("deep", "1.0", &[]);
+    sandbox.wheel("leaf", "1.0", &[]);
+    build_wheel_with_headers(
+        &sandbox.wheels(),
+        "leaf",
+        "2.0",
+        &[],
+        &[],
+        "Requires-Python: >=3.11\n",
+    );
+    sandbox.deps_project("3.12", "uv", &["top"], "requires-python = \">=3.9\"");
+    sandbox.pvm_with_uv().arg("lock").assert().success();
+    let pvm_lock = std::fs::read_to_string(sandbox.project.join("pylock.toml")).unwrap();
+
+    // uv's own export of the very `uv.lock` pvm read.
+    let kept = kept(&sandbox);
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    let scratch = kept[0].parent().unwrap();
+    std::fs::copy(&kept[0], scratch.join("uv.lock")).unwrap();
+    let out = sandbox.root.join("export");
+    std::fs::create_dir_all(&out).unwrap();
+    let status = std::process::Command::new(test_uv())
+        .args(["export", "--frozen", "--quiet", "--format", "pylock.toml"])
+        .args(["--no-emit-project", "--no-header", "--directory"])
+        .arg(scratch)
+        .arg("--output-file")
+        .arg(out.join("pylock.toml"))
+        .env("UV_CACHE_DIR", sandbox.root.join("uv-cache"))
+        .env("UV_PYTHON_DOWNLOADS", "never")
+        .status()
+        .unwrap();
+    assert!(status.success());
+    std::fs::remove_file(scratch.join("uv.lock")).unwrap();
+    let uv_lock = std::fs::read_to_string(out.join("pylock.toml")).unwrap();
+
+    let ours = exported_markers(&pvm_lock);
+    let theirs = exported_markers(&uv_lock);
+    assert_eq!(ours, theirs, "pvm:\n{pvm_lock}\nuv export:\n{uv_lock}");
+    let names: Vec<String> = ours.iter().map(|p| format!("{} {}", p.0, p.1)).collect();
+    assert_eq!(
+        names,
+        ["deep 1.0", "leaf 1.0", "leaf 2.0", "mid 1.0", "top 1.0"]
+    );
+}

@@ -1,0 +1,424 @@
+//! uv's own lock, `uv.lock`, read as the packages of a PEP 751 lock, as `uv export --format
+//! pylock.toml` writes them: what a universal resolution by `uv lock` gives pvm without a
+//! second pass of uv over the lock it just wrote (the export costs about 5% of a lock of 50
+//! packages, which is what kept `pvm lock` behind `uv lock`).
+//!
+//! A package's marker is where the root reaches it: the union over every path from the root of
+//! the edges' markers (`uv.lock` writes each edge's marker simplified against the lock's
+//! `requires-python`, and so does the export), an optional dependency reached only where its
+//! extra is asked for. That is uv's own `ExportableRequirements::from_lock` for a lock without
+//! conflicts.
+//!
+//! Exactness over reach: only what that rule covers is read. A lock with another source than
+//! an index (a folder, a URL, git), with conflict markers, or an edge that names no single
+//! package gives `None`, and the caller lets uv export it.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+use std::str::FromStr;
+
+use serde::Deserialize;
+
+use crate::lock::pylock::{Artifact, Package};
+use crate::pep::{MarkerTree, PackageName};
+
+#[derive(Deserialize)]
+struct UvLock {
+    #[serde(default, rename = "package")]
+    packages: Vec<UvPackage>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "kebab-case")]
+struct UvPackage {
+    name: PackageName,
+    version: Option<String>,
+    #[serde(default)]
+    source: toml::Table,
+    #[serde(default)]
+    dependencies: Vec<Dependency>,
+    #[serde(default)]
+    optional_dependencies: BTreeMap<String, Vec<Dependency>>,
+    sdist: Option<UvArtifact>,
+    #[serde(default)]
+    wheels: Vec<UvArtifact>,
+}
+
+#[derive(Deserialize)]
+struct Dependency {
+    name: PackageName,
+    version: Option<String>,
+    #[serde(default)]
+    extra: Vec<String>,
+    marker: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "kebab-case")]
+struct UvArtifact {
+    url: Option<String>,
+    path: Option<String>,
+    hash: Option<String>,
+    size: Option<u64>,
+    upload_time: Option<String>,
+}
+
+/// The packages the virtual project `root` of the `uv.lock` in `dir` depends on, with their
+/// markers and files as `uv export` writes them; `None` when the lock holds what this reader
+/// leaves to uv (see the module's note) or cannot be read.
+pub fn packages(dir: &Path, root: &str) -> Option<Vec<Package>> {
+    let text = std::fs::read_to_string(dir.join("uv.lock")).ok()?;
+    let lock: UvLock = toml::from_str(&text).ok()?;
+    let root = PackageName::from_str(root).ok()?;
+    convert(&lock, &root, dir)
+}
+
+fn convert(lock: &UvLock, root: &PackageName, dir: &Path) -> Option<Vec<Package>> {
+    let mut root_index = None;
+    for (index, package) in lock.packages.iter().enumerate() {
+        match source_kind(&package.source)? {
+            Kind::Virtual if &package.name == root => root_index = Some(index),
+            Kind::Virtual => return None,
+            Kind::Registry => {}
+        }
+    }
+    let root_index = root_index?;
+    let reach = reachability(lock, root_index)?;
+    let mut packages = Vec::new();
+    for (index, package) in lock.packages.iter().enumerate() {
+        if index == root_index || reach[index].is_false() {
+            continue;
+        }
+        packages.push(Package {
+            name: package.name.clone(),
+            version: package.version.clone(),
+            marker: reach[index].try_to_string(),
+            requires_python: None,
+            index: None,
+            directory: None,
+            archive: None,
+            sdist: match &package.sdist {
+                Some(sdist) => Some(artifact(sdist, dir)?),
+                None => None,
+            },
+            wheels: package
+                .wheels
+                .iter()
+                .map(|wheel| artifact(wheel, dir))
+                .collect::<Option<_>>()?,
+        });
+    }
+    // `uv export` orders by name, then version.
+    packages.sort_by(|a, b| (&a.name, version_key(a)).cmp(&(&b.name, version_key(b))));
+    Some(packages)
+}
+
+fn version_key(package: &Package) -> Option<crate::pep::Version> {
+    crate::pep::parse_version(package.version.as_deref()?).ok()
+}
+
+enum Kind {
+    Registry,
+    Virtual,
+}
+
+/// What a package's `source` table says it is; `None` for anything but an index or the
+/// virtual root.
+fn source_kind(source: &toml::Table) -> Option<Kind> {
+    match source.keys().map(String::as_str).collect::<Vec<_>>()[..] {
+        ["registry"] => Some(Kind::Registry),
+        ["virtual"] => Some(Kind::Virtual),
+        _ => None,
+    }
+}
+
+/// For each package, where the root reaches it (`FALSE`: nowhere).
+fn reachability(lock: &UvLock, root: usize) -> Option<Vec<MarkerTree>> {
+    let mut by_name: HashMap<&PackageName, Vec<usize>> = HashMap::new();
+    for (index, package) in lock.packages.iter().enumerate() {
+        by_name.entry(&package.name).or_default().push(index);
+    }
+    let target = |dependency: &Dependency| -> Option<usize> {
+        let candidates = by_name.get(&dependency.name)?;
+        match &dependency.version {
+            None if candidates.len() == 1 => Some(candidates[0]),
+            None => None,
+            Some(version) => candidates
+                .iter()
+                .copied()
+                .find(|&index| lock.packages[index].version.as_deref() == Some(version)),
+        }
+    };
+    let mut reach = vec![MarkerTree::FALSE; lock.packages.len()];
+    let mut extras: HashMap<(usize, &str), MarkerTree> = HashMap::new();
+    reach[root] = MarkerTree::TRUE;
+    // Work: a package whose own dependencies, or one of whose extras, reach further now.
+    let mut work: Vec<(usize, Option<&str>)> = vec![(root, None)];
+    while let Some((index, extra)) = work.pop() {
+        let package = &lock.packages[index];
+        let (from, dependencies) = match extra {
+            None => (reach[index], &package.dependencies),
+            Some(extra) => (
+                extras[&(index, extra)],
+                package.optional_dependencies.get(extra)?,
+            ),
+        };
+        for dependency in dependencies {
+            let edge = match &dependency.marker {
+                None => MarkerTree::TRUE,
+                Some(text) if text.contains("extra") || text.contains("group") => return None,
+                Some(text) => MarkerTree::from_str(text).ok()?,
+            };
+            let marker = from.and(edge);
+            if marker.is_false() {
+                continue;
+            }
+            let to = target(dependency)?;
+            let widened = reach[to].or(marker);
+            if widened != reach[to] {
+                reach[to] = widened;
+                work.push((to, None));
+            }
+            for extra in &dependency.extra {
+                let known = lock.packages[to].optional_dependencies.get_key_value(extra);
+                let Some((extra, _)) = known else {
+                    continue;
+                };
+                let slot = extras
+                    .entry((to, extra.as_str()))
+                    .or_insert(MarkerTree::FALSE);
+                let widened = slot.or(marker);
+                if widened != *slot {
+                    *slot = widened;
+                    work.push((to, Some(extra.as_str())));
+                }
+            }
+        }
+    }
+    Some(reach)
+}
+
+/// A file of `uv.lock` as PEP 751 writes it: a URL (a local index's path as a `file://` URL),
+/// its sha256 (hashed here where a local index's entry has none, as the export does), its size
+/// and upload time to the second.
+fn artifact(file: &UvArtifact, dir: &Path) -> Option<Artifact> {
+    let (url, local) = match (&file.url, &file.path) {
+        (Some(url), _) => (url.clone(), None),
+        (None, Some(path)) => {
+            let path = dir.join(path);
+            (crate::fsutil::path_to_file_url(&path), Some(path))
+        }
+        (None, None) => return None,
+    };
+    let sha256 = match (&file.hash, &local) {
+        (Some(hash), _) => hash.strip_prefix("sha256:")?.to_string(),
+        (None, Some(path)) => crate::fsutil::sha256_file(path).ok()?,
+        (None, None) => return None,
+    };
+    let upload_time = match &file.upload_time {
+        Some(text) => {
+            let mut time: toml::value::Datetime = text.parse().ok()?;
+            if let Some(clock) = time.time.as_mut() {
+                clock.nanosecond = None;
+            }
+            Some(time)
+        }
+        None => None,
+    };
+    Some(Artifact {
+        name: None,
+        url: Some(url),
+        path: None,
+        upload_time,
+        size: file.size,
+        hashes: BTreeMap::from([("sha256".to_string(), sha256)]),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What `uv lock` (0.13.9) wrote for a scratch project over a local index of four wheels:
+    /// `alpha` needs `beta[fast]` from Python 3.10 and `gamma`; `beta[fast]` needs `delta` on
+    /// Linux; the project also needs `gamma` in a tagged part.
+    const LOCAL: &str = r#"
+version = 1
+revision = 5
+requires-python = ">=3.9"
+
+[[package]]
+name = "alpha"
+version = "1.0"
+source = { registry = "wheels" }
+dependencies = [
+    { name = "beta", extra = ["fast"], marker = "python_full_version >= '3.10'" },
+    { name = "gamma" },
+]
+wheels = [{ path = "wheels/alpha-1.0-py3-none-any.whl" }]
+
+[[package]]
+name = "beta"
+version = "1.0"
+source = { registry = "wheels" }
+wheels = [{ path = "wheels/beta-1.0-py3-none-any.whl" }]
+
+[package.optional-dependencies]
+fast = [{ name = "delta", marker = "sys_platform == 'linux'" }]
+
+[[package]]
+name = "delta"
+version = "2.0"
+source = { registry = "wheels" }
+wheels = [{ path = "wheels/delta-2.0-py3-none-any.whl" }]
+
+[[package]]
+name = "gamma"
+version = "1.0"
+source = { registry = "wheels" }
+wheels = [{ path = "wheels/gamma-1.0-py3-none-any.whl" }]
+
+[[package]]
+name = "s"
+version = "0"
+source = { virtual = "." }
+dependencies = [
+    { name = "alpha" },
+    { name = "gamma", marker = "'pvm-part-1' in platform_version" },
+]
+"#;
+
+    fn markers(packages: &[Package]) -> Vec<(String, Option<String>)> {
+        packages
+            .iter()
+            .map(|p| (p.name.to_string(), p.marker.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn a_local_index_lock_reads_as_uv_export_writes_it() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("wheels")).unwrap();
+        for name in ["alpha-1.0", "beta-1.0", "delta-2.0", "gamma-1.0"] {
+            let wheel = dir.path().join(format!("wheels/{name}-py3-none-any.whl"));
+            std::fs::write(wheel, name).unwrap();
+        }
+        let lock: UvLock = toml::from_str(LOCAL).unwrap();
+        let root = PackageName::from_str("s").unwrap();
+        let packages = convert(&lock, &root, dir.path()).unwrap();
+        // As `uv export --format pylock.toml` wrote them from the same lock.
+        assert_eq!(
+            markers(&packages),
+            [
+                ("alpha".to_string(), None),
+                (
+                    "beta".to_string(),
+                    Some("python_full_version >= '3.10'".to_string())
+                ),
+                (
+                    "delta".to_string(),
+                    Some("python_full_version >= '3.10' and sys_platform == 'linux'".to_string())
+                ),
+                ("gamma".to_string(), None),
+            ]
+        );
+        let wheel = &packages[3].wheels[0];
+        let path = dir.path().join("wheels/gamma-1.0-py3-none-any.whl");
+        assert_eq!(wheel.url, Some(crate::fsutil::path_to_file_url(&path)));
+        assert_eq!(
+            wheel.hashes["sha256"],
+            crate::fsutil::sha256_hex("gamma-1.0")
+        );
+    }
+
+    #[test]
+    fn versions_forked_by_python_are_told_apart_and_times_kept_to_the_second() {
+        let text = r#"
+[[package]]
+name = "root"
+version = "0"
+source = { virtual = "." }
+dependencies = [
+    { name = "click", version = "8.1.8", source = { registry = "https://pypi.org/simple" }, marker = "python_full_version < '3.10'" },
+    { name = "click", version = "8.5.1", source = { registry = "https://pypi.org/simple" }, marker = "python_full_version >= '3.10'" },
+]
+
+[[package]]
+name = "click"
+version = "8.5.1"
+source = { registry = "https://pypi.org/simple" }
+dependencies = [{ name = "colorama", marker = "sys_platform == 'win32'" }]
+sdist = { url = "https://example.org/click-8.5.1.tar.gz", hash = "sha256:aa", size = 10, upload-time = "2026-07-28T13:50:58.129Z" }
+
+[[package]]
+name = "click"
+version = "8.1.8"
+source = { registry = "https://pypi.org/simple" }
+dependencies = [{ name = "colorama", marker = "sys_platform == 'win32'" }]
+wheels = [{ url = "https://example.org/click-8.1.8-py3-none-any.whl", hash = "sha256:bb", size = 20 }]
+
+[[package]]
+name = "colorama"
+version = "0.4.6"
+source = { registry = "https://pypi.org/simple" }
+wheels = [{ url = "https://example.org/colorama-0.4.6-py3-none-any.whl", hash = "sha256:cc" }]
+"#;
+        let lock: UvLock = toml::from_str(text).unwrap();
+        let root = PackageName::from_str("root").unwrap();
+        let packages = convert(&lock, &root, Path::new("/")).unwrap();
+        assert_eq!(
+            markers(&packages),
+            [
+                (
+                    "click".to_string(),
+                    Some("python_full_version < '3.10'".to_string())
+                ),
+                (
+                    "click".to_string(),
+                    Some("python_full_version >= '3.10'".to_string())
+                ),
+                (
+                    "colorama".to_string(),
+                    Some("sys_platform == 'win32'".to_string())
+                ),
+            ]
+        );
+        let sdist = packages[1].sdist.as_ref().unwrap();
+        assert_eq!(
+            sdist.upload_time.unwrap().to_string(),
+            "2026-07-28T13:50:58Z"
+        );
+        assert_eq!(sdist.hashes["sha256"], "aa");
+        assert_eq!(packages[0].wheels[0].size, Some(20));
+    }
+
+    #[test]
+    fn what_only_uv_can_export_is_left_to_it() {
+        let git = r#"
+[[package]]
+name = "root"
+version = "0"
+source = { virtual = "." }
+dependencies = [{ name = "dep" }]
+
+[[package]]
+name = "dep"
+version = "1.0"
+source = { git = "https://example.org/dep.git?rev=main#abc" }
+"#;
+        let lock: UvLock = toml::from_str(git).unwrap();
+        let root = PackageName::from_str("root").unwrap();
+        assert!(convert(&lock, &root, Path::new("/")).is_none());
+        let conflict = git
+            .replace(
+                "{ git = \"https://example.org/dep.git?rev=main#abc\" }",
+                "{ registry = \"https://pypi.org/simple\" }",
+            )
+            .replace(
+                "{ name = \"dep\" }",
+                "{ name = \"dep\", marker = \"extra == 'extra-4-root-a'\" }",
+            );
+        let lock: UvLock = toml::from_str(&conflict).unwrap();
+        assert!(convert(&lock, &root, Path::new("/")).is_none());
+    }
+}
