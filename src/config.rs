@@ -27,8 +27,10 @@ pub struct Config {
     pub home: Option<PathBuf>,
     /// `PATH`, as it is (an empty one included).
     pub path: Option<OsString>,
-    /// The platform's cache folder (`XDG_CACHE_HOME`, else `~/.cache`; `~/Library/Caches`).
-    pub cache_home: Option<PathBuf>,
+    /// `XDG_CACHE_HOME` (Linux), `LOCALAPPDATA` (Windows): where the store is by default
+    /// (`platform::dirs`).
+    pub xdg_cache_home: Option<PathBuf>,
+    pub local_app_data: Option<PathBuf>,
 
     /// `PVM_HOME`: the store.
     pub pvm_home: Option<PathBuf>,
@@ -113,7 +115,8 @@ impl Config {
             cwd: std::env::current_dir().map_err(|err| (err.kind(), err.to_string())),
             home: std::env::home_dir(),
             path: os("PATH"),
-            cache_home: directories::BaseDirs::new().map(|dirs| dirs.cache_dir().to_path_buf()),
+            xdg_cache_home: path("XDG_CACHE_HOME"),
+            local_app_data: path("LOCALAPPDATA"),
             pvm_home: path("PVM_HOME"),
             pvm_python: text("PVM_PYTHON"),
             pvm_uv: path("PVM_UV"),
@@ -160,7 +163,8 @@ impl Config {
             )),
             home: None,
             path: None,
-            cache_home: None,
+            xdg_cache_home: None,
+            local_app_data: None,
             pvm_home: None,
             pvm_python: None,
             pvm_uv: None,

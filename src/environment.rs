@@ -233,7 +233,7 @@ pub fn check(
             "it does not exist".into()
         });
     };
-    if metadata.project != project.env_key() {
+    if !crate::platform::same_path(&metadata.project, project.env_key()) {
         return Verdict::Rebuild("it belongs to another project path".into());
     }
     let python = &metadata.python;

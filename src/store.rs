@@ -20,6 +20,7 @@ use sha2::{Digest, Sha256};
 
 use crate::fsutil::{self, Temp};
 use crate::hint::Hint;
+use crate::platform;
 use crate::project::SelectionRequest;
 use crate::project::package::InstalledProject;
 use crate::python::facts::FileStamp;
@@ -119,8 +120,10 @@ pub struct EnvKey {
 }
 
 impl EnvKey {
+    /// The hash is of the path's bytes on Linux, and of its case-folded form on macOS and
+    /// Windows, whose file systems ignore case (`platform::host_path_key`).
     pub fn new(name: &str, project_root: &Path) -> EnvKey {
-        let digest = Sha256::digest(project_root.as_os_str().as_encoded_bytes());
+        let digest = Sha256::digest(platform::host_path_key(project_root));
         EnvKey {
             slug: slug(name),
             hash: fsutil::hex(&digest[..8]),
@@ -280,7 +283,6 @@ impl EnvSize {
     /// Walks the env, leaving out the kept record (bookkeeping, not the env's; it may even be
     /// a hard link, in an env copied with `cp -al`).
     fn measure(dir: &std::path::Path) -> EnvSize {
-        use crate::platform;
         let record = fs::symlink_metadata(dir.join(SIZE_FILE))
             .ok()
             .and_then(|meta| platform::file_id(&meta));
@@ -425,7 +427,8 @@ pub struct Store {
 }
 
 impl Store {
-    /// `PVM_HOME`, else the platform's cache folder (`~/.cache/pvm`, `~/Library/Caches/pvm`).
+    /// `PVM_HOME`, else the OS's cache folder (`platform::dirs`: `~/.cache/pvm`,
+    /// `~/Library/Caches/pvm`, `%LOCALAPPDATA%\pvm`).
     pub fn from_config(config: &crate::config::Config) -> Result<Store, StoreError> {
         if let Some(home) = config.pvm_home.clone() {
             // `~/…` as a shell would have expanded it; anything else relative is refused, or the
@@ -439,8 +442,13 @@ impl Store {
             }
             return Ok(Store::at(home));
         }
-        let cache = config.cache_home.as_ref().ok_or(StoreError::NoHome)?;
-        Ok(Store::at(cache.join("pvm")))
+        let vars = platform::dirs::BaseVars {
+            home: config.home.as_deref(),
+            xdg_cache_home: config.xdg_cache_home.as_deref(),
+            local_app_data: config.local_app_data.as_deref(),
+        };
+        let root = platform::dirs::default_store(platform::Os::HOST, vars);
+        Ok(Store::at(root.ok_or(StoreError::NoHome)?))
     }
 
     pub fn at(root: PathBuf) -> Store {
@@ -876,6 +884,19 @@ mod tests {
         assert_eq!(a.hash, b.hash);
         assert_ne!(a.hash, c.hash);
         assert_eq!(a.hash.len(), 16);
+    }
+
+    #[test]
+    fn linux_keys_stay_what_they_were() {
+        // sha256 of the path's bytes, as every earlier pvm made them (python3 -c "import
+        // hashlib; print(hashlib.sha256(b'/home/me/myapp').hexdigest()[:16])").
+        let key = EnvKey::new("myapp", Path::new("/home/me/myapp"));
+        if platform::Os::HOST == platform::Os::Linux {
+            assert_eq!(key.dir_name(), "myapp-dba4914107601efe");
+        }
+        // Where paths ignore case, one project is one env whatever its spelling.
+        let other = EnvKey::new("myapp", Path::new("/home/Me/MyApp"));
+        assert_eq!(key == other, platform::Os::HOST != platform::Os::Linux);
     }
 
     #[test]

@@ -58,7 +58,9 @@ pub fn init(ctx: &Context, args: InitArgs) -> anyhow::Result<i32> {
     if result.is_err() {
         for env in store.envs() {
             let ours = !envs_before.contains(&env.name)
-                && env.metadata().is_some_and(|m| m.project == root);
+                && env
+                    .metadata()
+                    .is_some_and(|m| crate::platform::same_path(&m.project, &root));
             if ours {
                 let _ = store.discard(&env);
             }

@@ -59,9 +59,10 @@ pub fn remove(ctx: &Context, args: RemoveArgs) -> anyhow::Result<i32> {
             .iter()
             .filter(|env| target_of(&args.targets, env).is_some_and(is_bare_name))
             .filter(|env| {
-                current
-                    .as_ref()
-                    .is_none_or(|project| env.metadata().is_none_or(|m| m.project != project.root))
+                current.as_ref().is_none_or(|project| {
+                    env.metadata()
+                        .is_none_or(|m| !crate::platform::same_path(&m.project, &project.root))
+                })
             })
             .collect();
         if !others.is_empty() && !args.yes && !args.dry_run {
@@ -236,7 +237,7 @@ fn resolve(store: &Store, target: &str) -> anyhow::Result<Env> {
     let root = path.canonicalize().unwrap_or(path.clone());
     let from_metadata = store.envs().into_iter().find(|env| {
         env.metadata()
-            .is_some_and(|metadata| metadata.project == root)
+            .is_some_and(|metadata| crate::platform::same_path(&metadata.project, &root))
     });
     if let Some(env) = from_metadata {
         return Ok(env);

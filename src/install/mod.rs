@@ -4,6 +4,7 @@
 pub mod editable;
 pub mod native;
 mod sync;
+mod tags_macos;
 pub mod wheel;
 pub mod wheel_check;
 

@@ -25,41 +25,22 @@ use crate::venv::Layout;
 use crate::{fsutil, parallel, platform};
 
 /// The wheel tags this interpreter accepts, most specific first, in the order packaging's
-/// `sys_tags` (24, as pip vendors it) yields them for CPython on glibc Linux; `None` elsewhere (musl, other systems,
-/// free-threaded, debug or 32-bit builds, PyPy), where the installer chooses.
+/// `sys_tags` (24, as pip vendors it) yields them for CPython on glibc Linux and on macOS;
+/// `None` elsewhere (musl, other systems, free-threaded, debug or 32-bit builds, PyPy), where
+/// the installer chooses.
 fn supported_tags(facts: &Facts) -> Option<Vec<String>> {
-    if facts.implementation != "cpython"
-        || facts.platform != "linux"
-        || !facts.abiflags.is_empty()
-        || facts.pointer_size != 64
-    {
+    if facts.implementation != "cpython" || !facts.abiflags.is_empty() || facts.pointer_size != 64 {
         return None;
     }
     let (major, minor) = (facts.version_info.0, facts.version_info.1);
     if major != 3 || minor < 8 {
         return None;
     }
-    let arch = facts.markers.get("platform_machine")?.clone();
-    let glibc: u32 = facts.glibc.as_deref()?.split('.').nth(1)?.parse().ok()?;
-    // manylinux1 (glibc 2.5) was x86 only; the other architectures start at 2014 (2.17).
-    let oldest = if arch == "x86_64" { 5 } else { 17 };
-    // manylinux from the newest glibc down, then a wheel built on this very machine (pip's
-    // packaging up to 24 and uv rank it last; packaging 26 first, but the installers pvm
-    // falls back to would choose otherwise).
-    let mut platforms: Vec<String> = Vec::new();
-    for glibc_minor in (oldest..=glibc).rev() {
-        platforms.push(format!("manylinux_2_{glibc_minor}_{arch}"));
-        let alias = match glibc_minor {
-            17 => Some("manylinux2014"),
-            12 => Some("manylinux2010"),
-            5 => Some("manylinux1"),
-            _ => None,
-        };
-        if let Some(alias) = alias {
-            platforms.push(format!("{alias}_{arch}"));
-        }
-    }
-    platforms.push(format!("linux_{arch}"));
+    let platforms = match facts.platform.as_str() {
+        "linux" => linux_platforms(facts)?,
+        "darwin" => super::tags_macos::platforms(facts)?,
+        _ => return None,
+    };
     let cp = format!("cp{major}{minor}");
     let mut tags = Vec::new();
     // cpython_tags: each ABI across every platform, then abi3 of older versions.
@@ -86,6 +67,32 @@ fn supported_tags(facts: &Facts) -> Option<Vec<String>> {
         tags.push(format!("{python}-none-any"));
     }
     Some(tags)
+}
+
+/// glibc Linux's platform tags (manylinux), from the glibc the interpreter reports.
+fn linux_platforms(facts: &Facts) -> Option<Vec<String>> {
+    let arch = facts.markers.get("platform_machine")?;
+    let glibc: u32 = facts.glibc.as_deref()?.split('.').nth(1)?.parse().ok()?;
+    // manylinux1 (glibc 2.5) was x86 only; the other architectures start at 2014 (2.17).
+    let oldest = if arch == "x86_64" { 5 } else { 17 };
+    // manylinux from the newest glibc down, then a wheel built on this very machine (pip's
+    // packaging up to 24 and uv rank it last; packaging 26 first, but the installers pvm
+    // falls back to would choose otherwise).
+    let mut platforms: Vec<String> = Vec::new();
+    for glibc_minor in (oldest..=glibc).rev() {
+        platforms.push(format!("manylinux_2_{glibc_minor}_{arch}"));
+        let alias = match glibc_minor {
+            17 => Some("manylinux2014"),
+            12 => Some("manylinux2010"),
+            5 => Some("manylinux1"),
+            _ => None,
+        };
+        if let Some(alias) = alias {
+            platforms.push(format!("{alias}_{arch}"));
+        }
+    }
+    platforms.push(format!("linux_{arch}"));
+    Some(platforms)
 }
 
 /// The rank of the best tag a wheel file name carries (lower is better), if any fits.
@@ -534,6 +541,54 @@ mod tests {
         // musl, or a free-threaded build: the installer chooses.
         assert_eq!(supported_tags(&facts(None, "")), None);
         assert_eq!(supported_tags(&facts(Some("2.17"), "t")), None);
+    }
+
+    /// A CPython 3.12 on macOS `version`, on `arch`.
+    fn mac_facts(version: Option<&str>, arch: &str) -> Facts {
+        let mut facts = facts(None, "");
+        facts.platform = "darwin".into();
+        facts.mac_version = version.map(str::to_string);
+        facts.markers.insert("platform_machine".into(), arch.into());
+        facts
+    }
+
+    #[test]
+    fn macos_wheel_tags_are_packagings_sys_tags_in_its_order() {
+        // `cpython_tags` then `compatible_tags` over `mac_platforms(version, arch)`, as
+        // `sys_tags` yields them for CPython 3.12 (testdata/gen-macos-tags, packaging 24.1).
+        let cases = [
+            (
+                "14.5",
+                "arm64",
+                include_str!("testdata/sys_tags-cp312-macos14.5-arm64.txt"),
+            ),
+            (
+                "10.15.7",
+                "x86_64",
+                include_str!("testdata/sys_tags-cp312-macos10.15-x86_64.txt"),
+            ),
+        ];
+        for (version, arch, expected) in cases {
+            let ours = supported_tags(&mac_facts(Some(version), arch)).unwrap();
+            assert_eq!(
+                ours,
+                expected.lines().collect::<Vec<_>>(),
+                "{version} {arch}"
+            );
+        }
+        // Facts from before pvm asked for the macOS version: the installer chooses.
+        assert_eq!(supported_tags(&mac_facts(None, "arm64")), None);
+        // A wheel for Apple silicon ranks before a universal2 one, and neither fits an Intel Mac.
+        let tags = supported_tags(&mac_facts(Some("14.5"), "arm64")).unwrap();
+        let arm = rank("x-1.0-cp312-cp312-macosx_11_0_arm64.whl", &tags).unwrap();
+        let universal = rank("x-1.0-cp312-cp312-macosx_10_9_universal2.whl", &tags).unwrap();
+        assert!(arm < universal);
+        let intel = supported_tags(&mac_facts(Some("14.5"), "x86_64")).unwrap();
+        assert_eq!(
+            rank("x-1.0-cp312-cp312-macosx_11_0_arm64.whl", &intel),
+            None
+        );
+        assert!(rank("x-1.0-cp312-cp312-macosx_10_9_universal2.whl", &intel).is_some());
     }
 
     #[test]

@@ -10,11 +10,18 @@
 //! - [`modes`]: file modes and the umask (none on Windows).
 //! - [`liveness`]: whether a process still runs.
 //! - [`links`]: hard and symbolic links, file identity, reading at an offset.
+//! - [`os`]: which OS's rules apply, as a value, so every OS's rule is tested on each.
+//! - [`path_key`]: the bytes of a project path that key its env (case-folded where the OS
+//!   ignores case).
+//! - [`dirs`]: the store's default place.
 
+pub mod dirs;
 pub mod layout;
 pub mod links;
 pub mod liveness;
 pub mod modes;
+pub mod os;
+pub mod path_key;
 pub mod process;
 
 pub use layout::executable;
@@ -24,4 +31,6 @@ pub use modes::{
     NoWorldWritable, create_mode, dir_mode, is_executable, mode_of, nonblocking, set_file_mode,
     set_mode, special_kind, temp_mode,
 };
+pub use os::Os;
+pub use path_key::{host_path_key, path_key, same_path};
 pub use process::{default_sigpipe, die_with_parent, exec, send_signal, set_arg0};

@@ -1,5 +1,6 @@
 //! Where interpreters are found, in the order they are tried: pvm's own, pyenv's versions folder,
-//! uv's managed ones, then every `python`, `python3` and `python3.N` on `PATH`.
+//! uv's managed ones, then every `python`, `python3` and `python3.N` on `PATH`, then on macOS
+//! python.org's and Homebrew's (`discovery_macos`).
 
 use std::ffi::OsString;
 use std::fmt;
@@ -8,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use super::discovery_macos::MacRoots;
 use super::request::{find_python_version_file, read_version_file};
 
 /// Where a candidate was found.
@@ -23,6 +25,10 @@ pub enum Origin {
     Uv,
     /// A folder on `PATH`.
     Path,
+    /// python.org's framework builds on macOS (`/Library/Frameworks/Python.framework`).
+    Framework,
+    /// Homebrew's on macOS (`/opt/homebrew`, `/usr/local`).
+    Homebrew,
 }
 
 impl fmt::Display for Origin {
@@ -32,6 +38,8 @@ impl fmt::Display for Origin {
             Origin::Pyenv => "pyenv",
             Origin::Uv => "uv",
             Origin::Path => "PATH",
+            Origin::Framework => "python.org",
+            Origin::Homebrew => "Homebrew",
         })
     }
 }
@@ -56,6 +64,8 @@ pub struct SearchPaths {
     /// `PYENV_DIR` (else the working folder) upward.
     pub pyenv_version: Option<String>,
     pub pyenv_dir: Option<PathBuf>,
+    /// Where macOS's installers put Pythons (python.org's, Homebrew's): `None` elsewhere.
+    pub mac: Option<MacRoots>,
 }
 
 impl SearchPaths {
@@ -76,6 +86,7 @@ impl SearchPaths {
             path: config.path.clone(),
             pyenv_version: config.pyenv_version.clone(),
             pyenv_dir: (config.pyenv_dir.clone()).or_else(|| config.current_dir().ok()),
+            mac: cfg!(target_os = "macos").then(MacRoots::system),
         }
     }
 
@@ -120,6 +131,9 @@ impl SearchPaths {
                     });
                 }
             }
+        }
+        if let Some(mac) = &self.mac {
+            found.extend(mac.candidates());
         }
         found
     }
@@ -198,7 +212,7 @@ impl SearchPaths {
     }
 }
 
-fn sorted_entries(dir: &Path) -> Vec<PathBuf> {
+pub(super) fn sorted_entries(dir: &Path) -> Vec<PathBuf> {
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
         .map(|entries| {
             entries
@@ -210,11 +224,11 @@ fn sorted_entries(dir: &Path) -> Vec<PathBuf> {
     entries
 }
 
-fn is_executable(path: &Path) -> bool {
+pub(super) fn is_executable(path: &Path) -> bool {
     std::fs::metadata(path).is_ok_and(|meta| crate::fsutil::is_executable(&meta))
 }
 
-fn is_script(path: &Path) -> bool {
+pub(super) fn is_script(path: &Path) -> bool {
     let mut head = [0u8; 2];
     std::fs::File::open(path)
         .and_then(|mut file| file.read_exact(&mut head))

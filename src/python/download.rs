@@ -168,26 +168,36 @@ pub fn table(config: &Config) -> Result<Vec<Build>, DownloadError> {
     }
 }
 
-/// This host as the table names it.
+/// This host as the table names it: (os, arch, libc).
 pub fn host() -> (&'static str, &'static str, &'static str) {
-    let os = match std::env::consts::OS {
+    named(std::env::consts::OS, std::env::consts::ARCH)
+}
+
+/// An OS and architecture as Rust names them (`std::env::consts`: `macos`, `aarch64`) as the
+/// table names them (`darwin`, `aarch64`, and the C library: `gnu` on Linux).
+fn named(os: &'static str, arch: &'static str) -> (&'static str, &'static str, &'static str) {
+    let os = match os {
         "macos" => "darwin",
         other => other,
     };
     let libc = if os == "linux" { "gnu" } else { "none" };
-    (os, std::env::consts::ARCH, libc)
+    (os, arch, libc)
 }
 
 /// The builds for this host, newest first.
 pub fn available(config: &Config) -> Result<Vec<Build>, DownloadError> {
-    let (os, arch, libc) = host();
-    let mut builds: Vec<Build> = table(config)?
+    Ok(for_host(table(config)?, host()))
+}
+
+/// The builds of `table` for `host` (os, arch, libc), newest first, one per version.
+fn for_host(table: Vec<Build>, (os, arch, libc): (&str, &str, &str)) -> Vec<Build> {
+    let mut builds: Vec<Build> = table
         .into_iter()
         .filter(|b| b.os == os && b.arch == arch && b.libc == libc)
         .collect();
     builds.sort_by_key(|b| std::cmp::Reverse(b.release()));
     builds.dedup_by(|a, b| a.version == b.version);
-    Ok(builds)
+    builds
 }
 
 /// The newest build for this host that answers `request`.
@@ -514,6 +524,41 @@ mod tests {
                 .mode();
             assert_eq!(mode & 0o777, 0o755, "{path}");
         }
+    }
+
+    #[test]
+    fn install_picks_the_build_of_each_os_and_arch() {
+        // Rust's names for each target pvm is built for, and the archive python-build-standalone
+        // names for it (by hand); the newest 3.12 of pvm's table.
+        let cases = [
+            ("linux", "x86_64", "x86_64-unknown-linux-gnu-install_only"),
+            ("linux", "aarch64", "aarch64-unknown-linux-gnu-install_only"),
+            ("macos", "x86_64", "x86_64-apple-darwin-install_only"),
+            ("macos", "aarch64", "aarch64-apple-darwin-install_only"),
+            ("windows", "x86_64", "x86_64-pc-windows-msvc-install_only"),
+            ("windows", "aarch64", "aarch64-pc-windows-msvc-install_only"),
+        ];
+        let table: Vec<Build> = serde_json::from_str(TABLE).unwrap();
+        let newest_312 = table
+            .iter()
+            .filter(|b| b.version.starts_with("3.12."))
+            .map(Build::release)
+            .max()
+            .unwrap();
+        for (os, arch, archive) in cases {
+            let builds = for_host(table.clone(), named(os, arch));
+            let build = builds
+                .iter()
+                .find(|b| b.version.starts_with("3.12."))
+                .unwrap_or_else(|| panic!("no 3.12 for {os} {arch}"));
+            assert!(build.url.contains(archive), "{os} {arch}: {}", build.url);
+            assert_eq!(build.release(), newest_312, "{os} {arch}");
+            assert!(
+                builds.windows(2).all(|w| w[0].release() > w[1].release()),
+                "{os} {arch}: newest first, one per version"
+            );
+        }
+        assert!(for_host(table, named("freebsd", "x86_64")).is_empty());
     }
 
     #[test]

@@ -36,6 +36,9 @@ pub struct Facts {
     /// The C library's version when it is glibc (`2.36`), as packaging reads it for manylinux.
     #[serde(default)]
     pub glibc: Option<String>,
+    /// The macOS version (`14.5`), as packaging reads it for macOS wheel tags: `None` elsewhere.
+    #[serde(default)]
+    pub mac_version: Option<String>,
     /// Where a venv keeps its parts, relative to its root.
     pub scheme: Scheme,
     /// The standard library folder (where `ensurepip` keeps its pip wheel).

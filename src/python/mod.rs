@@ -1,6 +1,7 @@
 //! Interpreters, pyenv-like: which one a project asks for, where they are, and what they are.
 
 pub mod discovery;
+pub mod discovery_macos;
 pub mod download;
 pub mod facts;
 pub mod names;

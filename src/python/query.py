@@ -59,6 +59,24 @@ def glibc():
         return None
 
 
+def mac_version():
+    # What packaging asks to choose macOS wheels. An interpreter built against an SDK older
+    # than macOS 11 is told 10.16; packaging then asks again without that compatibility answer.
+    if sys.platform != "darwin":
+        return None
+    version = platform.mac_ver()[0]
+    if version.startswith("10.16"):
+        import subprocess
+        try:
+            version = subprocess.check_output(
+                [sys.executable, "-sS", "-c", "import platform; print(platform.mac_ver()[0])"],
+                env={"SYSTEM_VERSION_COMPAT": "0"},
+            ).decode().strip()
+        except (OSError, subprocess.CalledProcessError):
+            pass
+    return version or None
+
+
 info = sys.version_info
 implementation = getattr(sys, "implementation", None)
 impl_name = implementation.name if implementation else platform.python_implementation().lower()
@@ -82,6 +100,7 @@ print(json.dumps({
     "platform": sys.platform,
     "abiflags": getattr(sys, "abiflags", ""),
     "glibc": glibc(),
+    "mac_version": mac_version(),
     "scheme": scheme_paths(),
     "stdlib": sysconfig.get_path("stdlib"),
     "markers": {

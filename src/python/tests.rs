@@ -6,6 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use super::discovery::{Origin, SearchPaths};
+use super::discovery_macos::MacRoots;
 use super::facts::{self, Facts, Scheme};
 use super::request::{InterpreterRequest, RequestSource, SourcedRequest};
 use super::{Finder, PythonError};
@@ -77,7 +78,11 @@ impl Machine {
     }
 
     fn search(&self) -> SearchPaths {
-        SearchPaths::new(&self.config(), Some(self.root.join("pvm")))
+        SearchPaths {
+            // Not the Mac's own folders of installers: only the machine's.
+            mac: None,
+            ..SearchPaths::new(&self.config(), Some(self.root.join("pvm")))
+        }
     }
 
     fn finder(&self) -> Finder {
@@ -136,6 +141,7 @@ fn fake_facts(executable: &Path, implementation: &str, version: &str) -> Facts {
         platform: "linux".into(),
         abiflags: String::new(),
         glibc: None,
+        mac_version: None,
         scheme: Scheme {
             purelib: site.clone(),
             platlib: site,
@@ -214,6 +220,101 @@ fn candidates_come_in_discovery_order_and_only_pythons_count() {
         [
             "3.12.3", "2.7.18", "3.10.13", "3.9.18", "3.11.7", "3.11.2", "3.11.2", "3.13.0"
         ]
+    );
+}
+
+#[test]
+fn macos_framework_and_homebrew_pythons_are_found_after_path_from_fake_roots() {
+    let mut machine = Machine::new();
+    machine.fake("pyenv/versions/3.12.1/bin/python3", "3.12.1");
+    machine.on_path("usr/bin");
+    machine.fake("usr/bin/python3", "3.9.6");
+    // python.org's builds; `Current` links to one of them and is not searched again.
+    let versions = "Library/Frameworks/Python.framework/Versions";
+    machine.fake(&format!("{versions}/3.9/bin/python3.9"), "3.9.13");
+    machine.fake(&format!("{versions}/3.12/bin/python3"), "3.12.7");
+    machine.fake(&format!("{versions}/3.12/bin/python3.12"), "3.12.7");
+    write_executable(
+        &machine
+            .root
+            .join(format!("{versions}/3.12/bin/python3-config")),
+        "x\n",
+    );
+    crate::platform::symlink(
+        Path::new("3.12"),
+        &machine.root.join(format!("{versions}/Current")),
+    )
+    .unwrap();
+    // Homebrew on Apple silicon: its default in `bin`, other versions in their kegs; and an
+    // Intel prefix with nothing but a keg.
+    machine.fake("opt/homebrew/bin/python3", "3.13.1");
+    machine.fake("opt/homebrew/opt/python@3.10/bin/python3", "3.10.16");
+    machine.fake("opt/homebrew/opt/python@3.9/bin/python3", "3.9.21");
+    std::fs::create_dir_all(machine.root.join("opt/homebrew/opt/python-tk@3.12/bin")).unwrap();
+    machine.fake("usr/local/opt/python@3.11/bin/python3.11", "3.11.11");
+
+    let mut search = machine.search();
+    search.mac = Some(MacRoots {
+        frameworks: machine.root.join("Library/Frameworks"),
+        homebrew: vec![
+            machine.root.join("opt/homebrew"),
+            machine.root.join("usr/local"),
+        ],
+    });
+    let found: Vec<(Origin, String)> = search
+        .candidates()
+        .iter()
+        .map(|c| (c.origin, machine.relative(&c.path)))
+        .collect();
+    let expected = [
+        (
+            Origin::Pyenv,
+            "pyenv/versions/3.12.1/bin/python3".to_string(),
+        ),
+        (Origin::Path, "usr/bin/python3".into()),
+        (Origin::Framework, format!("{versions}/3.12/bin/python3")),
+        (Origin::Framework, format!("{versions}/3.12/bin/python3.12")),
+        (Origin::Framework, format!("{versions}/3.9/bin/python3.9")),
+        (Origin::Homebrew, "opt/homebrew/bin/python3".into()),
+        (
+            Origin::Homebrew,
+            "opt/homebrew/opt/python@3.10/bin/python3".into(),
+        ),
+        (
+            Origin::Homebrew,
+            "opt/homebrew/opt/python@3.9/bin/python3".into(),
+        ),
+        (
+            Origin::Homebrew,
+            "usr/local/opt/python@3.11/bin/python3.11".into(),
+        ),
+    ];
+    assert_eq!(found, expected);
+
+    // Each is an interpreter to choose from: `3.13` is Homebrew's, `3.10` its keg's.
+    let finder = Finder::new(search, Some(machine.cache()), machine.root.clone());
+    let find = |version: &str| {
+        let request = SourcedRequest {
+            request: InterpreterRequest::parse(version, None).unwrap(),
+            source: RequestSource::Flag,
+        };
+        let found = finder.find(&request, None).unwrap();
+        (found.origin, machine.relative(&found.path))
+    };
+    assert_eq!(
+        find("3.13"),
+        (Origin::Homebrew, "opt/homebrew/bin/python3".into())
+    );
+    assert_eq!(
+        find("3.10"),
+        (
+            Origin::Homebrew,
+            "opt/homebrew/opt/python@3.10/bin/python3".into()
+        )
+    );
+    assert_eq!(
+        find("3.12.7"),
+        (Origin::Framework, format!("{versions}/3.12/bin/python3"))
     );
 }
 

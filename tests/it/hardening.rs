@@ -61,6 +61,31 @@ fn a_relative_or_file_store_is_an_error_and_tilde_is_home() {
     assert!(home.join("store/envs").is_dir());
 }
 
+#[cfg(target_os = "linux")]
+#[test]
+fn without_pvm_home_the_store_is_the_xdg_cache_folder_on_linux() {
+    let sandbox = Sandbox::project("3.12");
+    let home = sandbox.root.join("home");
+    let xdg = sandbox.root.join("xdg-cache");
+    std::fs::create_dir_all(&home).unwrap();
+    let run = |xdg_cache_home: &std::ffi::OsStr| {
+        sandbox
+            .pvm()
+            .env_remove("PVM_HOME")
+            .env("HOME", &home)
+            .env("XDG_CACHE_HOME", xdg_cache_home)
+            .args(["run", "true"])
+            .assert()
+            .success();
+    };
+    run(xdg.as_os_str());
+    assert!(xdg.join("pvm/envs").is_dir());
+    // A relative one is ignored, as the XDG rule says: `~/.cache`.
+    run("relative".as_ref());
+    assert!(home.join(".cache/pvm/envs").is_dir());
+    assert!(!sandbox.project.join("relative").exists());
+}
+
 #[test]
 fn a_crafted_lock_reads_nothing_outside_the_project() {
     let sandbox = Sandbox::empty();
