@@ -168,25 +168,31 @@ printf '\n[tool.pvm]\nseed-pip = false\n' >> "$SCRATCH/real-nopip/pyproject.toml
 sync
 PVM_REAL="$PVM --project $SCRATCH/real-pvm"
 UV_REAL="$UV --directory $SCRATCH/real-uv"
+# Each round's old env is moved aside (bench/aside.sh says why), the same for both tools.
+ASIDE="$SCRATCH/aside"
+PVM_ASIDE="$REPO/bench/aside.sh $ASIDE --pvm $PVM_REAL"
+NOPIP_ASIDE="$REPO/bench/aside.sh $ASIDE --pvm $PVM --project $SCRATCH/real-nopip"
+UV_ASIDE="$REPO/bench/aside.sh $ASIDE $SCRATCH/real-uv/.venv"
 RUNS=15 bench real \
-    --prepare "sh -c '$PVM_REAL remove --yes --quiet || true'" \
+    --prepare "$PVM_ASIDE" \
     -n "pvm sync --group $REAL_GROUP: fresh env, real package" "$PVM_REAL sync --quiet --group $REAL_GROUP" \
-    --prepare "rm -rf $SCRATCH/real-uv/.venv" \
+    --prepare "$UV_ASIDE" \
     -n "uv sync --group $REAL_GROUP: fresh env, real package" "$UV_REAL sync --quiet --python $PYTHON --group $REAL_GROUP"
 RUNS=15 bench lock \
-    --prepare "sh -c '$PVM_REAL remove --yes --quiet || true'" \
+    --prepare "$PVM_ASIDE" \
     -n "pvm sync from pylock.toml: fresh env, dependencies" "$PVM_REAL sync --quiet --no-install-project" \
-    --prepare "rm -rf $SCRATCH/real-uv/.venv" \
+    --prepare "$UV_ASIDE" \
     -n "uv sync --frozen: fresh env, dependencies" "$UV_REAL sync --quiet --frozen --no-install-project --python $PYTHON" \
-    --prepare "sh -c '$PVM --project $SCRATCH/real-nopip remove --yes --quiet || true'" \
+    --prepare "$NOPIP_ASIDE" \
     -n "pvm sync from pylock.toml, seed-pip = false: fresh env, dependencies" "$PVM --project $SCRATCH/real-nopip sync --quiet --no-install-project"
 # The same three once more, interleaved round by round (bench/interleave.py): the ratios that
 # survive a noisy machine.
 "$PYTHON" "$REPO/bench/interleave.py" "$RUNS" \
-    "uv sync --frozen" "rm -rf $SCRATCH/real-uv/.venv" "$UV_REAL sync --quiet --frozen --no-install-project --python $PYTHON" \
-    "pvm sync from pylock.toml" "$PVM_REAL remove --yes --quiet" "$PVM_REAL sync --quiet --no-install-project" \
-    "pvm, seed-pip = false" "$PVM --project $SCRATCH/real-nopip remove --yes --quiet" "$PVM --project $SCRATCH/real-nopip sync --quiet --no-install-project" \
+    "uv sync --frozen" "$UV_ASIDE" "$UV_REAL sync --quiet --frozen --no-install-project --python $PYTHON" \
+    "pvm sync from pylock.toml" "$PVM_ASIDE" "$PVM_REAL sync --quiet --no-install-project" \
+    "pvm, seed-pip = false" "$NOPIP_ASIDE" "$PVM --project $SCRATCH/real-nopip sync --quiet --no-install-project" \
     > "$SCRATCH/interleaved.md"
+rm -rf "$ASIDE"
 RUNS=10 bench real-nolock --prepare "sh -c '$PVM --project $SCRATCH/real-nolock remove --yes --quiet || true'" \
     -n "pvm sync --group $REAL_GROUP, no lock: fresh env, real package" "$PVM --project $SCRATCH/real-nolock sync --quiet --no-lock --group $REAL_GROUP"
 cd "$SCRATCH/real-pvm"

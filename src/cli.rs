@@ -153,6 +153,15 @@ pub struct InitArgs {
     /// console script, installed editable into the env.
     #[arg(long)]
     pub package: bool,
+    /// Write what pvm reads of another tool (Poetry's tables, a Pipfile) into the standard
+    /// `[project]` and `[dependency-groups]` of the pyproject.toml there. Without a
+    /// pyproject.toml, `pvm init` does so anyway (from a Pipfile or `requirements*.txt`).
+    #[arg(long, conflicts_with = "script")]
+    pub migrate: bool,
+    /// With the migration: remove the other tool's files (a Pipfile, `requirements*.txt`) and
+    /// tables (`[tool.poetry.dependencies]`, its groups, extras and sources).
+    #[arg(long, conflicts_with = "script")]
+    pub remove_old: bool,
 }
 
 #[derive(Debug, Args)]

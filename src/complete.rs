@@ -194,7 +194,7 @@ pub fn run_targets() -> Vec<CompletionCandidate> {
         let env = store.env_of(&project);
         let bin = match env.metadata() {
             Some(metadata) => env.dir.join(&metadata.python.facts.scheme.scripts),
-            None => env.dir.join("bin"),
+            None => crate::platform::scripts_dir(&env.dir),
         };
         let mut names: Vec<String> = std::fs::read_dir(bin)
             .into_iter()

@@ -321,7 +321,7 @@ pub fn ensure(
     let usable = verdict == Verdict::Current || (options.no_sync && verdict == Verdict::OutOfSync);
     if usable && !options.reinstall {
         let metadata = metadata.expect("a usable env has metadata");
-        crate::lock::policy::check(project, options.lock, &metadata.python.facts, config)?;
+        crate::lock_policy::check(project, options.lock, &metadata.python.facts, config)?;
         return Ok(Ready::new(env, metadata, None));
     }
 
@@ -358,7 +358,7 @@ pub fn ensure(
         if options.no_sync {
             return;
         }
-        if let Some(lock) = crate::lock::policy::as_is(project, facts, options.lock, config) {
+        if let Some(lock) = crate::lock_policy::as_is(project, facts, options.lock, config) {
             let layout = Layout::new(&env.dir, facts);
             let cache = store.cache_dir();
             let no = install::prefetch(project, &layout, facts, &selection, &lock, &cache, config);
@@ -367,7 +367,7 @@ pub fn ensure(
     };
     let mut metadata = match (verdict, metadata) {
         (Verdict::Current, Some(metadata)) if !options.reinstall => {
-            crate::lock::policy::check(project, options.lock, &metadata.python.facts, config)?;
+            crate::lock_policy::check(project, options.lock, &metadata.python.facts, config)?;
             return Ok(Ready::new(env, metadata, None));
         }
         (Verdict::Current | Verdict::OutOfSync, Some(metadata)) => metadata,
@@ -438,7 +438,7 @@ pub fn ensure(
     };
     // What the sync does with the lock is decided (and a stale or first lock written) before
     // anything in the env changes.
-    let chosen = crate::lock::policy::choose(
+    let chosen = crate::lock_policy::choose(
         project,
         &layout,
         &facts,

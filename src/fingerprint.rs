@@ -47,9 +47,12 @@ pub fn fingerprint(
     let manifest = &project.manifest;
     let requirements = sorted_requirements(project, selection);
     let parts = parts(project);
-    let lock = std::fs::read(project.lock_path())
-        .ok()
-        .map(fsutil::sha256_hex);
+    // Without a pylock.toml, another tool's lock (and the manifest it was made from) is
+    // the project's lock.
+    let lock_file = crate::lock_policy::foreign::path(project)
+        .map(|(_, path)| path)
+        .unwrap_or_else(|| project.lock_path());
+    let lock = std::fs::read(lock_file).ok().map(fsutil::sha256_hex);
     let inputs = Inputs {
         format: ENV_FORMAT,
         requires_python: manifest.requires_python.as_ref().map(|s| s.to_string()),
@@ -64,7 +67,7 @@ pub fn fingerprint(
             &facts.version,
             &facts.implementation,
         ),
-        first_lock: lock.is_none() && crate::lock::policy::writes_first_lock(project, mode),
+        first_lock: lock.is_none() && crate::lock_policy::writes_first_lock(project, mode),
         lock,
         project: (!selection.no_project)
             .then(|| crate::project::package::build_inputs(project))

@@ -31,7 +31,7 @@ pub fn write_atomic_then(
     }
     file.as_file().sync_data()?;
     before_rename();
-    file.persist(path).map_err(|err| err.error)?;
+    platform::retry::persist(file, path)?;
     Ok(())
 }
 
@@ -197,18 +197,19 @@ pub fn remove_stale_temps(dir: &Path) {
 /// meanwhile: it is kept, and that is success. When `built` does not move it stays where it is,
 /// for its scratch folder to remove.
 pub fn place_dir(built: &Path, target: &Path) -> io::Result<()> {
-    match std::fs::rename(built, target) {
+    // Windows refuses a rename onto a folder with "access denied": not a held file to wait for.
+    platform::retry::retrying(|| match std::fs::rename(built, target) {
         Ok(()) => Ok(()),
         Err(_) if target.is_dir() => Ok(()),
         Err(err) => Err(err),
-    }
+    })
 }
 
 /// Moves the folder at `target`, if there is one, into the scratch folder `aside`, so that a
 /// [`place_dir`] after it replaces it whole: what others read or link from it is never changed
 /// in place, only taken away. Returns whether a folder was moved.
 pub fn set_aside(target: &Path, aside: &Path) -> bool {
-    target.is_dir() && std::fs::rename(target, aside.join("old")).is_ok()
+    target.is_dir() && platform::retry::rename(target, &aside.join("old")).is_ok()
 }
 
 /// Takes world-write away from the entries directly in `dir` (not following links).
@@ -319,7 +320,7 @@ pub fn replace_with<T>(
     let mut file =
         platform::temp_mode(tempfile::Builder::new().prefix(&prefix), mode).tempfile_in(dir)?;
     let filled = fill(file.as_file_mut())?;
-    file.persist(path).map_err(|err| err.error)?;
+    platform::retry::persist(file, path)?;
     Ok(filled)
 }
 
@@ -343,7 +344,13 @@ pub fn hard_link_over(source: &Path, target: &Path) -> io::Result<()> {
     let temp = tempfile::Builder::new()
         .prefix(&format!("{TMP_PREFIX}pvm-{}-", std::process::id()))
         .make_in(dir, |name| std::fs::hard_link(source, name))?;
+    let temp_path = temp.path().to_path_buf();
     temp.persist(target).map_err(|err| err.error)?;
+    // Where there is no file identity (Windows), `target` may have been this very file: the
+    // rename then did nothing and left the temporary name.
+    if platform::file_id(&std::fs::metadata(source)?).is_none() {
+        let _ = std::fs::remove_file(temp_path);
+    }
     Ok(())
 }
 
@@ -454,6 +461,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[cfg_attr(windows, ignore = "runs the Unix programs sleep and true")]
     fn a_process_is_alive_until_it_is_reaped() {
         assert!(alive(std::process::id()));
         assert!(!other_alive(std::process::id()));
@@ -472,6 +480,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(windows, ignore = "Unix paths in file:// URLs")]
     fn file_urls_decode_spaces_and_letters() {
         assert_eq!(
             file_url_to_path("file:///tmp/my%20proj/caf%C3%A9").unwrap(),

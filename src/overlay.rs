@@ -100,7 +100,7 @@ pub fn ensure(
         .overlays_dir()
         .join(format!("{}+{}", ready.env.name, &hash[..16]));
     let overlay = Overlay {
-        bin: dir.join("bin"),
+        bin: crate::platform::scripts_dir(&dir),
         dir: dir.clone(),
     };
     // The warm path: one stat.

@@ -107,6 +107,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(windows, ignore = "runs sh")]
     fn sh_reads_back_exactly_what_was_quoted() {
         for text in [
             "O'Brien dir",

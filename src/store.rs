@@ -676,7 +676,7 @@ impl Store {
             path: mark.clone(),
             source,
         })?;
-        match fs::rename(&env.dir, &trash) {
+        match crate::platform::retry::rename(&env.dir, &trash) {
             Ok(()) => {}
             Err(err) if err.kind() == io::ErrorKind::NotFound => {
                 let _ = fs::remove_file(&mark);
@@ -690,7 +690,7 @@ impl Store {
                 });
             }
         }
-        let removed = fs::remove_dir_all(&trash);
+        let removed = crate::platform::retry::remove_dir_all(&trash);
         // Files the env shared may now be another env's own.
         self.mark_sizes_stale();
         match removed {

@@ -9,8 +9,10 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use crate::fsutil;
-use crate::platform;
+use crate::platform::{self, Os};
 use crate::python::Facts;
+
+mod windows;
 
 /// Where an env keeps its parts, resolved against its root.
 #[derive(Debug, Clone)]
@@ -45,17 +47,24 @@ pub struct VenvError {
 
 impl crate::hint::Hint for VenvError {}
 
+/// What turns a failure to write `what` at `path` into a [`VenvError`].
+fn at(what: &'static str, path: &Path) -> impl FnOnce(io::Error) -> VenvError {
+    let path = path.to_path_buf();
+    move |source| VenvError { what, path, source }
+}
+
 /// Writes a new env at `root` for the interpreter described by `facts`. `prompt` is shown by the
 /// activate scripts; the `pvm` key marks the env as pvm's.
 pub fn create(root: &Path, facts: &Facts, prompt: &str) -> Result<Layout, VenvError> {
+    create_for(Os::HOST, root, facts, prompt)
+}
+
+/// [`create`] as it is done on `os`: links on Unix, copies on Windows.
+fn create_for(os: Os, root: &Path, facts: &Facts, prompt: &str) -> Result<Layout, VenvError> {
     // The prompt lands in pyvenv.cfg (one key per line) and in shell code: a folder name with a
     // newline, a quote or `$(…)` must not add a key or run anything.
     let prompt = &safe_prompt(prompt);
     let layout = Layout::new(root, facts);
-    let at = |what: &'static str, path: &Path| {
-        let path = path.to_path_buf();
-        move |source| VenvError { what, path, source }
-    };
     fs::create_dir_all(&layout.bin).map_err(at("bin folder", &layout.bin))?;
     fs::create_dir_all(&layout.site_packages)
         .map_err(at("site-packages", &layout.site_packages))?;
@@ -77,7 +86,28 @@ pub fn create(root: &Path, facts: &Facts, prompt: &str) -> Result<Layout, VenvEr
     let cfg = root.join("pyvenv.cfg");
     fs::write(&cfg, pyvenv_cfg(facts, prompt)).map_err(at("pyvenv.cfg", &cfg))?;
 
-    // bin/python points at the real interpreter (never a shim); the other names at bin/python.
+    match os {
+        Os::Linux | Os::Macos => link_python(&layout, facts)?,
+        Os::Windows => windows::place_python(&layout.bin, facts).map_err(at(
+            "python.exe",
+            &platform::executable(&layout.bin, "python"),
+        ))?,
+    }
+
+    write_activate_scripts(&layout, prompt, os)?;
+    // Backup tools skip folders tagged like this; an env can always be rebuilt.
+    let tag = root.join("CACHEDIR.TAG");
+    fs::write(
+        &tag,
+        "Signature: 8a477f597d28d172789f06886806bc55\n# This env was made by pvm; it can be rebuilt at any time.\n",
+    )
+    .map_err(at("CACHEDIR.TAG", &tag))?;
+    Ok(layout)
+}
+
+/// `bin/python` as a link to the real interpreter (never a shim); the other names link to
+/// `bin/python`.
+fn link_python(layout: &Layout, facts: &Facts) -> Result<(), VenvError> {
     let python = layout.python();
     fsutil::symlink_force(&facts.base_executable, &python).map_err(at("python link", &python))?;
     let minor = format!("python{}", facts.minor_version());
@@ -89,27 +119,18 @@ pub fn create(root: &Path, facts: &Facts, prompt: &str) -> Result<Layout, VenvEr
         let link = layout.bin.join(name);
         fsutil::symlink_force(Path::new("python"), &link).map_err(at("python link", &link))?;
     }
-
-    write_activate_scripts(&layout, prompt)?;
-    // Backup tools skip folders tagged like this; an env can always be rebuilt.
-    let tag = root.join("CACHEDIR.TAG");
-    fs::write(
-        &tag,
-        "Signature: 8a477f597d28d172789f06886806bc55\n# This env was made by pvm; it can be rebuilt at any time.\n",
-    )
-    .map_err(at("CACHEDIR.TAG", &tag))?;
-    Ok(layout)
+    Ok(())
 }
 
 /// Brings the env's activate scripts up to this pvm's (an env made by an older one keeps its own
 /// until then): `pvm activate` and `pvm shell` rely on what their `deactivate` undoes.
 pub fn refresh_activate_scripts(layout: &Layout, prompt: &str) -> Result<(), VenvError> {
-    write_activate_scripts(layout, &safe_prompt(prompt))
+    write_activate_scripts(layout, &safe_prompt(prompt), Os::HOST)
 }
 
 /// Writes each activate script whose text differs; `prompt` is already safe.
-fn write_activate_scripts(layout: &Layout, prompt: &str) -> Result<(), VenvError> {
-    for (name, text) in activate_scripts(layout, prompt) {
+fn write_activate_scripts(layout: &Layout, prompt: &str, os: Os) -> Result<(), VenvError> {
+    for (name, text) in activate_scripts(layout, prompt, os) {
         let path = layout.bin.join(name);
         if fs::read_to_string(&path).ok().as_deref() == Some(text.as_str()) {
             continue;
@@ -166,8 +187,8 @@ pub fn safe_prompt(name: &str) -> String {
     }
 }
 
-/// The activate scripts, with the env's path and prompt baked in.
-fn activate_scripts(layout: &Layout, prompt: &str) -> Vec<(&'static str, String)> {
+/// The activate scripts, with the env's path and prompt baked in; on Windows also cmd's.
+fn activate_scripts(layout: &Layout, prompt: &str, os: Os) -> Vec<(&'static str, String)> {
     let env = layout.root.display().to_string();
     let bin = layout.bin.display().to_string();
     let fill = |template: &str, quote: fn(&str) -> String| {
@@ -176,7 +197,7 @@ fn activate_scripts(layout: &Layout, prompt: &str) -> Vec<(&'static str, String)
             .replace("__BIN__", &quote(&bin))
             .replace("__PROMPT__", &quote(prompt))
     };
-    vec![
+    let mut scripts = vec![
         (
             "activate",
             fill(include_str!("venv/activate.sh"), crate::quote::posix),
@@ -197,5 +218,14 @@ fn activate_scripts(layout: &Layout, prompt: &str) -> Vec<(&'static str, String)
             "Activate.ps1",
             fill(include_str!("venv/Activate.ps1"), crate::quote::powershell),
         ),
-    ]
+    ];
+    if os == Os::Windows {
+        let bin_name = layout.bin.strip_prefix(&layout.root).unwrap_or(&layout.bin);
+        scripts.extend(windows::batch_scripts(
+            &layout.root,
+            &bin_name.display().to_string(),
+            prompt,
+        ));
+    }
+    scripts
 }

@@ -7,12 +7,13 @@ use std::path::Path;
 use crate::cli::{AddArgs, DropArgs, EditArgs, TargetArgs};
 use crate::commands::transaction::{self, Transaction};
 use crate::commands::{Context, UserError, ensure_env};
+use crate::edit::manifest::{Change, ManifestEdit, Target};
 use crate::install::SyncOptions;
 use crate::installer::Backend;
+use crate::lock::LockMode;
 use crate::lock::bounds;
-use crate::lock::{self, LockMode};
+use crate::lock_policy;
 use crate::pep::{self, Requirement};
-use crate::project::edit::{Change, ManifestEdit, Target};
 use crate::project::{GroupItem, Project, SelectionRequest, path_sources, script};
 use crate::python::project_request;
 use crate::quote::{shell_path, shell_word};
@@ -83,7 +84,7 @@ fn edit_then_sync(
     // A lock is kept current, and the first one written (as a sync would), even with
     // `--no-sync`; without either, the versions are learnt from a resolution only when there
     // is an env to resolve in (or one is made to sync anyway).
-    let first_lock = crate::lock::policy::writes_first_lock(&project, LockMode::Auto);
+    let first_lock = crate::lock_policy::writes_first_lock(&project, LockMode::Auto);
     let has_lock = project.lock_path().is_file() || first_lock;
     let resolve = has_lock
         || (!bare.is_empty() && (!args.no_sync || store.env_of(&project).metadata().is_some()));
@@ -98,8 +99,14 @@ fn edit_then_sync(
         }
         let facts = &ready.metadata.python.facts;
         let backend = Backend::choose(project.manifest.settings.installer, facts, ctx.config)?;
-        let mut lock =
-            lock::resolve_keeping(&project, &ready.layout, facts, &backend, false, ctx.config)?;
+        let mut lock = lock_policy::resolve_keeping(
+            &project,
+            &ready.layout,
+            facts,
+            &backend,
+            false,
+            ctx.config,
+        )?;
         let mut edit = manifest_edit(&project)?;
         // A path source is the package as it is there: no bound.
         let bare = bare
@@ -119,7 +126,7 @@ fn edit_then_sync(
                 ctx.ui
                     .status("Locked", "wrote pylock.toml, the project's first lock");
             }
-            if let Some(range) = lock::guessed_python(&lock, &project, facts) {
+            if let Some(range) = lock_policy::guessed_python(&lock, &project, facts) {
                 super::warn_guessed_python(&ctx.ui, &range);
             }
         }
@@ -242,6 +249,14 @@ fn manifest_edit(project: &Project) -> anyhow::Result<ManifestEdit> {
             Ok(ManifestEdit::parse_script(&block.toml)?)
         }
         None => {
+            if !project.manifest_path().is_file() {
+                return Err(UserError::new(format!(
+                    "{} has no pyproject.toml to edit: its dependencies are in its Pipfile",
+                    project.root.display()
+                ))
+                .hint("run `pvm init` first: it writes them into a pyproject.toml (the Pipfile is kept)")
+                .into());
+            }
             let text = std::fs::read_to_string(project.manifest_path())?;
             Ok(ManifestEdit::parse(&text)?)
         }

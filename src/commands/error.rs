@@ -100,7 +100,7 @@ hinted![
     crate::interrupt::Interrupted,
     crate::project::ProjectError,
     crate::project::SelectionError,
-    crate::project::edit::EditError,
+    crate::edit::manifest::EditError,
     crate::python::PythonError,
     crate::python::download::DownloadError,
     crate::python::facts::QueryError,

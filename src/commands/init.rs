@@ -5,9 +5,10 @@ use std::path::Path;
 use crate::cli::InitArgs;
 use crate::commands::transaction::{self, Transaction};
 use crate::commands::{Context, UserError, ensure_env};
+use crate::edit::template;
 use crate::install::SyncOptions;
 use crate::lock::pylock::LEGACY_LOCK_FILE;
-use crate::project::{self, MANIFEST, Manifest, Project, template};
+use crate::project::{self, MANIFEST, Manifest, Project};
 use crate::python::request::PYTHON_VERSION_FILE;
 use crate::python::{InterpreterRequest, project_request};
 use crate::quote::shell_path;
@@ -51,8 +52,16 @@ pub fn init(ctx: &Context, args: InitArgs) -> anyhow::Result<i32> {
         template::README,
         template::GITIGNORE,
         template::MAIN,
+        project::pipfile::PIPFILE,
     ];
-    let transaction = Transaction::begin(files.iter().map(|name| root.join(name)))?;
+    // `--remove-old` removes requirements files: a failed init puts them back.
+    let requirements_files = crate::edit::migrate::requirements_files(&root);
+    let transaction = Transaction::begin(
+        files
+            .iter()
+            .map(|name| root.join(name))
+            .chain(requirements_files.into_iter().map(|(path, _)| path)),
+    )?;
     let envs_before = store.env_names();
     let result = transaction.finish(ctx, init_in(ctx, &args, &dir));
     if result.is_err() {
@@ -83,6 +92,27 @@ fn init_in(ctx: &Context, args: &InitArgs, dir: &Path) -> anyhow::Result<i32> {
 
     let mut pin = args.python.as_ref().map(|text| text.trim().to_string());
     let mut wrote_main = false;
+    let migration = crate::edit::migrate::find(&dir)?;
+    if let Some(migration) = &migration {
+        for warning in migration.manifest.warnings.iter().chain(&migration.skipped) {
+            ctx.ui.warn(warning);
+        }
+        // The interpreter the old tool was told to use (a Pipfile's `python_version`).
+        if pin.is_none() {
+            pin = migration.manifest.settings.python.clone();
+        }
+    } else if args.migrate {
+        return Err(UserError::new(format!(
+            "nothing to migrate in {}: no [tool.poetry] dependencies, Pipfile or requirements*.txt",
+            dir.display()
+        ))
+        .into());
+    }
+    if args.remove_old && !(args.migrate || migration.is_some() && !manifest_path.exists()) {
+        return Err(UserError::new("`--remove-old` goes with a migration")
+            .hint("run `pvm init --migrate --remove-old`")
+            .into());
+    }
     if manifest_path.exists() {
         if args.name.is_some() {
             ctx.ui.warn(format!(
@@ -97,9 +127,39 @@ fn init_in(ctx: &Context, args: &InitArgs, dir: &Path) -> anyhow::Result<i32> {
             ));
         }
         ctx.ui.status("Adopting", manifest_path.display());
-        if dir.join("requirements.txt").is_file() {
-            ctx.ui
-                .warn("requirements.txt is not imported: the project already has a pyproject.toml");
+        match &migration {
+            Some(migration) if args.migrate => {
+                let text = project::text::read_utf8(&manifest_path)?;
+                let name = migration
+                    .manifest
+                    .name
+                    .clone()
+                    .unwrap_or_else(|| folder_name(&dir));
+                let requires_python = match &pin {
+                    Some(version) => format!(">={version}"),
+                    None => ">=3.9".to_string(),
+                };
+                let written = crate::edit::migrate::render(
+                    &text,
+                    migration,
+                    &name,
+                    &requires_python,
+                    args.remove_old,
+                )
+                .map_err(|message| {
+                    UserError::new(format!("cannot migrate {}: {message}", manifest_path.display()))
+                })?;
+                crate::fsutil::write_atomic(&manifest_path, written.as_bytes())?;
+                report_migration(ctx, migration, &manifest_path, args.remove_old)?;
+            }
+            Some(migration) => ctx.ui.status(
+                "Reading",
+                format!(
+                    "the dependencies from {}; `pvm init --migrate` writes them as [project] and [dependency-groups]",
+                    migration.from.join(", ")
+                ),
+            ),
+            None => {}
         }
     } else {
         let name = match &args.name {
@@ -111,28 +171,16 @@ fn init_in(ctx: &Context, args: &InitArgs, dir: &Path) -> anyhow::Result<i32> {
                 })?;
                 name.clone()
             }
-            None => project::name_from_folder(
-                &dir.file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default(),
-            ),
+            None => folder_name(&dir),
         };
-        let requirements_txt = dir.join("requirements.txt");
-        let imported = if requirements_txt.is_file() {
-            let file = project::read_requirements_txt(&requirements_txt)?;
-            for line in &file.skipped {
-                ctx.ui.warn(format!(
-                    "requirements.txt: `{line}` is not a named requirement, not imported"
-                ));
-            }
-            file.requirements
-        } else {
-            Vec::new()
-        };
-        // The interpreter decides requires-python: find it as a run would, before writing.
+        // The interpreter decides requires-python (unless the old tool said it): find it as a
+        // run would, before writing.
         let draft = Project {
             root: dir.canonicalize()?,
-            manifest: Manifest::default(),
+            manifest: migration
+                .as_ref()
+                .map(|m| m.manifest.clone())
+                .unwrap_or_default(),
             script: None,
         };
         let request = project_request(args.python.as_deref(), &draft, ctx.config)?;
@@ -149,7 +197,20 @@ fn init_in(ctx: &Context, args: &InitArgs, dir: &Path) -> anyhow::Result<i32> {
             })?;
         drop(progress);
         let requires_python = format!(">={}", interpreter.facts.minor_version());
-        let text = project::new_manifest(&name, &requires_python, &imported, args.package);
+        let mut text =
+            crate::edit::template::new_manifest(&name, &requires_python, &[], args.package);
+        let mut imported = 0;
+        if let Some(migration) = &migration {
+            text = crate::edit::migrate::render(
+                &text,
+                migration,
+                &name,
+                &requires_python,
+                args.remove_old,
+            )
+            .map_err(|message| UserError::new(format!("cannot migrate: {message}")))?;
+            imported = migration.manifest.dependencies.len();
+        }
         // As uv does: the interpreter chosen now is pinned, so that every env made later (after
         // `pvm remove`, on another machine) gets the same one, not the newest match.
         if args.python.is_none() && !args.no_pin {
@@ -166,7 +227,7 @@ fn init_in(ctx: &Context, args: &InitArgs, dir: &Path) -> anyhow::Result<i32> {
             })?;
         file.write_all(text.as_bytes())?;
         if args.package {
-            let (module, source) = project::template::package_module(&name);
+            let (module, source) = crate::edit::template::package_module(&name);
             let module = dir.join(module);
             // Never overwrite code that is already there.
             if !module.exists() {
@@ -181,9 +242,12 @@ fn init_in(ctx: &Context, args: &InitArgs, dir: &Path) -> anyhow::Result<i32> {
                 manifest_path.display(),
                 if args.package { "package" } else { "project" },
                 interpreter.facts.version,
-                crate::ui::count(imported.len(), "dependency")
+                crate::ui::count(imported, "dependency")
             ),
         );
+        if let Some(migration) = &migration {
+            report_migration(ctx, migration, &manifest_path, args.remove_old)?;
+        }
         let written = write_starter_files(&dir, &name, args.package)?;
         if !written.is_empty() {
             ctx.ui.status("Created", written.join(", "));
@@ -213,6 +277,73 @@ fn init_in(ctx: &Context, args: &InitArgs, dir: &Path) -> anyhow::Result<i32> {
         format!("run commands with `pvm run`, e.g. `pvm run {example}`"),
     );
     Ok(0)
+}
+
+/// The project name a folder suggests.
+fn folder_name(dir: &Path) -> String {
+    project::name_from_folder(
+        &dir.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+    )
+}
+
+/// Says what the migration wrote, and removes the old files when asked.
+fn report_migration(
+    ctx: &Context,
+    migration: &crate::edit::migrate::Migration,
+    manifest_path: &Path,
+    remove_old: bool,
+) -> anyhow::Result<()> {
+    let model = &migration.manifest;
+    let mut what = vec![crate::ui::count(model.dependencies.len(), "dependency")];
+    if !model.optional_dependencies.is_empty() {
+        let extras: Vec<&str> = model
+            .optional_dependencies
+            .keys()
+            .map(String::as_str)
+            .collect();
+        what.push(format!("extras {}", extras.join(", ")));
+    }
+    if !model.dependency_groups.is_empty() {
+        let groups: Vec<&str> = model.dependency_groups.keys().map(String::as_str).collect();
+        what.push(format!("groups {}", groups.join(", ")));
+    }
+    ctx.ui.status(
+        "Migrated",
+        format!(
+            "{} from {} into {} ([project], [dependency-groups])",
+            what.join("; "),
+            migration.from.join(", "),
+            manifest_path.display()
+        ),
+    );
+    if remove_old {
+        let mut removed = Vec::new();
+        for file in &migration.old_files {
+            if file.is_file() {
+                std::fs::remove_file(file).map_err(|err| {
+                    anyhow::anyhow!(err).context(format!("cannot remove {}", file.display()))
+                })?;
+                removed.push(
+                    file.file_name()
+                        .unwrap_or_default()
+                        .to_string_lossy()
+                        .into_owned(),
+                );
+            }
+        }
+        if !migration.old_tables.is_empty() {
+            removed.push("[tool.poetry] dependency tables".into());
+        }
+        if !removed.is_empty() {
+            ctx.ui.status("Removed", removed.join(", "));
+        }
+    } else if !migration.old_files.is_empty() || !migration.old_tables.is_empty() {
+        ctx.ui
+            .detail("the old files are kept; `--remove-old` removes them");
+    }
+    Ok(())
 }
 
 /// The starter files of a new project that the folder lacks: a folder with a README of its own

@@ -5,8 +5,8 @@ use crate::commands::Context;
 use crate::commands::transaction::{self, Transaction};
 use crate::install::SyncOptions;
 use crate::installer::Backend;
-use crate::lock;
 use crate::lock::pylock::LEGACY_LOCK_FILE;
+use crate::lock_policy;
 use crate::project::Sources;
 use crate::python::project_request;
 use crate::quote::shell_path;
@@ -45,13 +45,13 @@ fn lock_locked(
     let ready = super::ensure_env(ctx, &store, project, &request, &options)?;
     let facts = &ready.metadata.python.facts;
     let sources = Sources::for_project(project, ctx.config);
-    let previous = lock::read_lock(project)?;
+    let previous = lock_policy::read_lock(project)?;
     if let Some(previous) = &previous
         && previous.pvm().is_some()
         && !args.upgrade
         && !(args.universal && previous.environments.is_some())
-        && crate::lock::freshness::freshness(previous, project, &sources, facts)?
-            == crate::lock::freshness::Freshness::Current
+        && crate::lock_policy::freshness::freshness(previous, project, &sources, facts)?
+            == crate::lock_policy::freshness::Freshness::Current
     {
         ctx.ui.status(
             "Checked",
@@ -94,7 +94,7 @@ fn lock_locked(
         project.name(),
         backend.name()
     ));
-    let resolved = lock::relock(
+    let resolved = lock_policy::relock(
         project,
         &ready.layout,
         facts,
@@ -110,7 +110,7 @@ fn lock_locked(
             format!("{LEGACY_LOCK_FILE} into pylock.toml, keeping its versions; {LEGACY_LOCK_FILE} is removed"),
         );
     }
-    if let Some(range) = lock::guessed_python(&lock, project, facts) {
+    if let Some(range) = lock_policy::guessed_python(&lock, project, facts) {
         super::warn_guessed_python(&ctx.ui, &range);
     }
     let scope = match &lock.environments {

@@ -51,10 +51,14 @@ impl Context<'_> {
     /// The project: `--project DIR`, else the nearest one upward from the current folder.
     pub fn project(&self) -> anyhow::Result<Project> {
         crate::project::sources::check_environment(self.config)?;
-        Ok(match &self.project_dir {
+        let project = match &self.project_dir {
             Some(dir) => Project::at(dir)?,
             None => Project::discover(&self.config.current_dir()?)?,
-        })
+        };
+        for warning in &project.manifest.warnings {
+            self.ui.warn(warning);
+        }
+        Ok(project)
     }
 }
 
@@ -104,7 +108,7 @@ pub fn ensure_env(
     options: &SyncOptions,
 ) -> anyhow::Result<Ready> {
     let started = std::time::Instant::now();
-    if !options.no_sync && crate::lock::policy::writes_first_lock(project, options.lock) {
+    if !options.no_sync && crate::lock_policy::writes_first_lock(project, options.lock) {
         bring_uv(ctx, store, project)?;
     }
     let mut progress = EnvProgress::new(ctx.ui).locking_into(project);
@@ -295,7 +299,16 @@ impl EnvProgress {
         if let Some(range) = &report.guessed_python {
             warn_guessed_python(&self.ui, range);
         }
-        let name = &self.lock_name;
+        if let Some((file, why)) = &report.foreign_stale {
+            let done = if report.wrote_lock || report.relocked {
+                "pylock.toml is written keeping its versions wherever the manifest allows"
+            } else {
+                "it is not used"
+            };
+            self.ui
+                .warn(format!("{file} is not current ({why}): {done}"));
+        }
+        let name = report.foreign_lock.unwrap_or(&self.lock_name);
         let lock = if report.migrated {
             ", migrated pvm.lock into pylock.toml (same versions; pvm.lock is removed)".into()
         } else if report.wrote_lock {

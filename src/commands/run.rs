@@ -210,7 +210,8 @@ fn script_project(command: &[OsString]) -> anyhow::Result<Option<crate::project:
 /// there: refused, as is `python -m pip` (which would fail less clearly).
 fn refuse_foreign_pip(argv: &[OsString], layout: &crate::venv::Layout) -> anyhow::Result<()> {
     let word = |i: usize| argv.get(i).and_then(|w| w.to_str()).unwrap_or("");
-    let asks_pip = (crate::python::names::is_pip(word(0)) && !layout.bin.join(word(0)).exists())
+    let asks_pip = (crate::python::names::is_pip(word(0))
+        && !crate::platform::executable(&layout.bin, word(0)).exists())
         || (is_python(OsStr::new(word(0)))
             && word(1) == "-m"
             && word(2) == "pip"

@@ -24,14 +24,11 @@ fn ready_env(
     Ok((ready, project))
 }
 
-/// The user's shell, from `$SHELL`.
+/// The user's shell, from `$SHELL` (on Windows, where it is seldom set, else cmd).
 fn user_shell(config: &crate::config::Config) -> (PathBuf, Option<ShellKind>) {
-    let path = (config.shell.clone()).unwrap_or_else(|| PathBuf::from("/bin/sh"));
-    let kind = match path
-        .file_name()
-        .and_then(|name| name.to_str())
-        .unwrap_or("")
-    {
+    let fallback = if cfg!(windows) { "cmd.exe" } else { "/bin/sh" };
+    let path = (config.shell.clone()).unwrap_or_else(|| PathBuf::from(fallback));
+    let kind = match shell_name(&path).as_str() {
         "bash" => Some(ShellKind::Bash),
         "zsh" => Some(ShellKind::Zsh),
         "fish" => Some(ShellKind::Fish),
@@ -41,6 +38,39 @@ fn user_shell(config: &crate::config::Config) -> (PathBuf, Option<ShellKind>) {
         _ => None,
     };
     (path, kind)
+}
+
+/// A shell's program name without folder, `.exe` or case: `pwsh.exe` → `pwsh`.
+fn shell_name(path: &Path) -> String {
+    let name = path
+        .file_name()
+        .and_then(|name| name.to_str())
+        .unwrap_or("");
+    let lower = name.to_ascii_lowercase();
+    lower.strip_suffix(".exe").unwrap_or(&lower).to_string()
+}
+
+/// The arguments that start PowerShell or cmd in the env: the env's own activate script
+/// (`Activate.ps1`, `activate.bat`), then the shell stays open. `None` for other shells.
+fn activating_args(
+    path: &Path,
+    bin: &Path,
+    env: &BTreeMap<String, String>,
+) -> Option<Vec<OsString>> {
+    match shell_name(path).as_str() {
+        "pwsh" | "powershell" => {
+            let mut lines = vec![activation(bin, ShellKind::Powershell)];
+            lines.extend(env_lines(ShellKind::Powershell, env));
+            Some(vec![
+                "-NoExit".into(),
+                "-Command".into(),
+                lines.join("; ").into(),
+            ])
+        }
+        // cmd's activate.bat has no `[tool.pvm.env]` to undo: that comes in the environment.
+        "cmd" => Some(vec!["/K".into(), bin.join("activate.bat").into()]),
+        _ => None,
+    }
 }
 
 /// The line that activates the env in `shell`.
@@ -181,6 +211,15 @@ pub fn shell(ctx: &Context, args: ShellArgs) -> anyhow::Result<i32> {
     // warnings, no prompt; the env comes through the environment alone.
     let interactive = std::io::IsTerminal::is_terminal(&std::io::stdin());
     let kind = if interactive { kind } else { None };
+    let windows_like = activating_args(&path, bin, env).filter(|_| interactive);
+    if let Some(args) = windows_like {
+        command.args(args);
+        if shell_name(&path) == "cmd" {
+            command.envs(env);
+        }
+        let err = crate::platform::exec(&mut command);
+        return Err(anyhow::Error::new(err).context(format!("cannot start {}", path.display())));
+    }
     match kind {
         // The user's own startup file first, then the env's activate script: prompt and PATH
         // come out as `source bin/activate` would leave them.
@@ -282,5 +321,37 @@ mod tests {
         ] {
             assert_eq!(set_variable(shell, "V", TRICKY), expected);
         }
+    }
+
+    #[test]
+    fn powershell_and_cmd_start_with_the_envs_own_script_checked_on_any_os() {
+        let bin = Path::new("env").join("Scripts");
+        let env = BTreeMap::from([("V".to_string(), "1".to_string())]);
+        let args = |shell: &str| {
+            activating_args(Path::new(shell), &bin, &env).map(|args| {
+                args.iter()
+                    .map(|a| a.to_string_lossy().into_owned())
+                    .collect::<Vec<_>>()
+            })
+        };
+        let cmd = args("C:/Windows/System32/CMD.EXE").unwrap();
+        assert_eq!(
+            cmd,
+            [
+                "/K".to_string(),
+                bin.join("activate.bat").display().to_string()
+            ]
+        );
+        let pwsh = args("pwsh.exe").unwrap();
+        assert_eq!(pwsh[..2], ["-NoExit", "-Command"]);
+        let script = bin.join("Activate.ps1").display().to_string();
+        assert!(
+            pwsh[2].starts_with(&format!(". '{script}'; $global:_PVM_ENV_RESTORE = ")),
+            "{}",
+            pwsh[2]
+        );
+        assert!(pwsh[2].ends_with("; $env:V = '1'"), "{}", pwsh[2]);
+        assert_eq!(args("powershell"), Some(pwsh));
+        assert_eq!(args("/bin/bash"), None);
     }
 }

@@ -5,7 +5,7 @@ use std::io::Write;
 use crate::cli::{ExportArgs, ExportFormat, OutdatedArgs, TreeArgs};
 use crate::commands::{Context, UserError};
 use crate::lock::export;
-use crate::lock::read_lock;
+use crate::lock_policy::read_lock;
 use crate::project::{SelectionRequest, requirements};
 use crate::site::outdated::{self, Listed};
 use crate::site::{self, tree};

@@ -2,6 +2,7 @@
 //! wheels, or through uv or pip (`installer`), with pip seeded natively into every env.
 
 pub mod editable;
+pub mod launcher;
 pub mod native;
 mod sync;
 mod tags_macos;
@@ -15,7 +16,7 @@ use std::path::PathBuf;
 use crate::hint::Hint;
 use crate::installer::InstallerError;
 use crate::lock::LockError;
-use crate::lock::policy::Chosen;
+use crate::lock_policy::Chosen;
 use crate::project::SelectionRequest;
 use crate::project::package::InstalledProject;
 use crate::python::Facts;
@@ -177,6 +178,10 @@ pub struct SyncReport {
     pub guessed_python: Option<String>,
     /// An old `pvm.lock` was re-locked into `pylock.toml` (and removed).
     pub migrated: bool,
+    /// Installed from another tool's lock (`poetry.lock`): its file name.
+    pub foreign_lock: Option<&'static str>,
+    /// Another tool's lock that was not current: its file name and why.
+    pub foreign_stale: Option<(&'static str, String)>,
     pub used_lock: bool,
     /// `--frozen` installed a lock that no longer matches the manifest: the env is not current.
     pub frozen_stale: bool,
@@ -201,6 +206,8 @@ impl SyncReport {
                 .is_some_and(|lock| lock.environments.is_some());
         self.frozen_stale = chosen.frozen_stale;
         self.guessed_python = chosen.guessed_python.clone();
+        self.foreign_lock = chosen.foreign;
+        self.foreign_stale = chosen.foreign_stale.clone();
     }
 }
 

@@ -25,11 +25,11 @@ use crate::venv::Layout;
 use crate::{fsutil, parallel, platform};
 
 /// The wheel tags this interpreter accepts, most specific first, in the order packaging's
-/// `sys_tags` (24, as pip vendors it) yields them for CPython on glibc Linux and on macOS;
-/// `None` elsewhere (musl, other systems, free-threaded, debug or 32-bit builds, PyPy), where
-/// the installer chooses.
+/// `sys_tags` (24, as pip vendors it) yields them for CPython on glibc Linux, macOS and Windows;
+/// `None` elsewhere (musl, other systems, free-threaded, debug or 32-bit Unix builds, PyPy),
+/// where the installer chooses.
 fn supported_tags(facts: &Facts) -> Option<Vec<String>> {
-    if facts.implementation != "cpython" || !facts.abiflags.is_empty() || facts.pointer_size != 64 {
+    if facts.implementation != "cpython" || !facts.abiflags.is_empty() {
         return None;
     }
     let (major, minor) = (facts.version_info.0, facts.version_info.1);
@@ -37,8 +37,9 @@ fn supported_tags(facts: &Facts) -> Option<Vec<String>> {
         return None;
     }
     let platforms = match facts.platform.as_str() {
-        "linux" => linux_platforms(facts)?,
-        "darwin" => super::tags_macos::platforms(facts)?,
+        "linux" if facts.pointer_size == 64 => linux_platforms(facts)?,
+        "darwin" if facts.pointer_size == 64 => super::tags_macos::platforms(facts)?,
+        "win32" => vec![windows_platform(facts)?],
         _ => return None,
     };
     let cp = format!("cp{major}{minor}");
@@ -93,6 +94,28 @@ fn linux_platforms(facts: &Facts) -> Option<Vec<String>> {
     }
     platforms.push(format!("linux_{arch}"));
     Some(platforms)
+}
+
+/// The one platform tag of a Windows Python, as packaging takes it from
+/// `sysconfig.get_platform()`: `win_amd64`, `win_arm64` or `win32`. Facts cached before pvm
+/// asked for it fall back on the pointer size and `platform.machine()`.
+fn windows_platform(facts: &Facts) -> Option<String> {
+    if let Some(platform) = &facts.sysconfig_platform {
+        return Some(platform.replace(['-', '.'], "_"));
+    }
+    if facts.pointer_size == 32 {
+        return Some("win32".into());
+    }
+    match facts
+        .markers
+        .get("platform_machine")?
+        .to_ascii_uppercase()
+        .as_str()
+    {
+        "AMD64" => Some("win_amd64".into()),
+        "ARM64" => Some("win_arm64".into()),
+        _ => None,
+    }
 }
 
 /// The rank of the best tag a wheel file name carries (lower is better), if any fits.
@@ -589,6 +612,51 @@ mod tests {
             None
         );
         assert!(rank("x-1.0-cp312-cp312-macosx_10_9_universal2.whl", &intel).is_some());
+    }
+
+    #[test]
+    fn windows_wheel_tags_are_packagings_sys_tags_checked_on_any_os() {
+        // `cpython_tags()` + `compatible_tags()` of packaging 24.2 for the one platform
+        // `sysconfig.get_platform()` names: what `sys_tags()` yields on Windows
+        // (testdata/windows_sys_tags.py writes them).
+        let cases = [
+            (
+                (12, 64, "AMD64", Some("win-amd64")),
+                include_str!("testdata/sys_tags-cp312-win_amd64.txt"),
+            ),
+            (
+                (13, 64, "ARM64", Some("win-arm64")),
+                include_str!("testdata/sys_tags-cp313-win_arm64.txt"),
+            ),
+            // A 32-bit Python on 64-bit Windows: its machine is the OS's.
+            (
+                (9, 32, "AMD64", Some("win32")),
+                include_str!("testdata/sys_tags-cp39-win32.txt"),
+            ),
+        ];
+        for ((minor, bits, machine, platform), expected) in cases {
+            let mut facts = facts(None, "");
+            facts.platform = "win32".into();
+            facts.version_info.1 = minor;
+            facts.pointer_size = bits;
+            facts
+                .markers
+                .insert("platform_machine".into(), machine.into());
+            facts.sysconfig_platform = platform.map(Into::into);
+            let expected: Vec<&str> = expected.lines().collect();
+            assert_eq!(supported_tags(&facts).unwrap(), expected, "{platform:?}");
+            // Facts cached before pvm asked for the platform: the same tags.
+            facts.sysconfig_platform = None;
+            assert_eq!(
+                supported_tags(&facts).unwrap(),
+                expected,
+                "{machine} {bits}"
+            );
+        }
+        // A free-threaded build is the installer's to choose for.
+        let mut threaded = facts(None, "t");
+        threaded.platform = "win32".into();
+        assert_eq!(supported_tags(&threaded), None);
     }
 
     #[test]

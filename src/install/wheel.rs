@@ -9,7 +9,7 @@ use std::fs;
 use std::io::{self, BufRead, Read, Seek};
 use std::path::{Component, Path, PathBuf};
 
-use super::wheel_check;
+use super::{launcher, wheel_check};
 use crate::python::Facts;
 use crate::venv::Layout;
 use crate::{fsutil, platform};
@@ -207,14 +207,32 @@ pub fn install_tree(unpacked: &Path, layout: &Layout, facts: &Facts) -> Result<S
 
     let entry_points =
         fs::read_to_string(unpacked.join(&dist_info).join("entry_points.txt")).unwrap_or_default();
+    let gui = wheel_check::entry_points_in(&entry_points, &["[gui_scripts]"]);
     for (name, target) in console_scripts(&entry_points, &project, facts) {
-        let (module, function) = target.split_once(':').unwrap_or((target.as_str(), "main"));
-        let head = function.split('.').next().unwrap_or(function);
-        let script = format!(
-            "{}# -*- coding: utf-8 -*-\nimport re\nimport sys\nfrom {module} import {head}\nif __name__ == \"__main__\":\n    sys.argv[0] = re.sub(r\"(-script\\.pyw|\\.exe)?$\", \"\", sys.argv[0])\n    sys.exit({function}())\n",
-            shebang(&layout.python())
-        );
-        let (path, hashed) = write_script(&layout.bin, &name, script.as_bytes())?;
+        let script = entry_point_script(&target);
+        let (path, hashed) = match platform::Os::HOST {
+            platform::Os::Linux | platform::Os::Macos => {
+                let script = format!("{}{script}", shebang(&layout.python()));
+                write_script(&layout.bin, &name, script.as_bytes())?
+            }
+            // As pip writes them there: `name.exe`, a launcher that runs `python.exe` (a
+            // GUI script's `pythonw.exe`) on the script zipped into it.
+            platform::Os::Windows => {
+                let (kind, python) = if gui.iter().any(|(gui, _)| *gui == name) {
+                    (launcher::Kind::Gui, "pythonw")
+                } else {
+                    (launcher::Kind::Console, "python")
+                };
+                let machine = facts
+                    .markers
+                    .get("platform_machine")
+                    .map_or("", String::as_str);
+                let python = platform::executable(&layout.bin, python);
+                let exe = launcher::build(launcher::stub(kind, machine), &python, &script)
+                    .map_err(write_err(&layout.bin))?;
+                write_script(&layout.bin, &format!("{name}.exe"), exe.as_slice())?
+            }
+        };
         record.insert(record_path(&path, &layout.site_packages), Some(hashed));
     }
 
@@ -614,6 +632,16 @@ fn link(source: &Path, target: &Path) -> Result<(), WheelError> {
         .map_err(write_err)
 }
 
+/// The Python of the script for the entry point `target` (`module:function`), as pip writes
+/// it: the name it was started by loses a `.exe`, and the function's result is the exit status.
+pub(super) fn entry_point_script(target: &str) -> String {
+    let (module, function) = target.split_once(':').unwrap_or((target, "main"));
+    let head = function.split('.').next().unwrap_or(function);
+    format!(
+        "# -*- coding: utf-8 -*-\nimport re\nimport sys\nfrom {module} import {head}\nif __name__ == \"__main__\":\n    sys.argv[0] = re.sub(r\"(-script\\.pyw|\\.exe)?$\", \"\", sys.argv[0])\n    sys.exit({function}())\n",
+    )
+}
+
 /// Console scripts from `entry_points.txt`. pip's own `pipX.Y` names are made for this env's
 /// version, as ensurepip does.
 fn console_scripts(entry_points: &str, project: &str, facts: &Facts) -> Vec<(String, String)> {
@@ -689,8 +717,15 @@ fn set_executable(file: &fs::File) -> io::Result<()> {
 
 /// A RECORD path: relative to site-packages, with `..` for files outside it.
 fn record_path(path: &Path, site_packages: &Path) -> String {
+    // `/` between parts on every OS, as pip writes RECORD.
+    let slashed = |path: &Path| {
+        (path.components())
+            .map(|part| part.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/")
+    };
     if let Ok(relative) = path.strip_prefix(site_packages) {
-        return relative.display().to_string();
+        return slashed(relative);
     }
     let mut up = PathBuf::new();
     let mut base = site_packages;
@@ -701,9 +736,7 @@ fn record_path(path: &Path, site_packages: &Path) -> String {
             None => return path.display().to_string(),
         };
     }
-    up.join(path.strip_prefix(base).unwrap_or(path))
-        .display()
-        .to_string()
+    slashed(&up.join(path.strip_prefix(base).unwrap_or(path)))
 }
 
 /// The pip wheel an interpreter ships: `ensurepip/_bundled` in its standard library, or

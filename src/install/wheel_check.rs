@@ -84,11 +84,16 @@ pub fn contents(tree: &Path) -> Result<(String, String), String> {
 
 /// The scripts `entry_points.txt` declares, console and GUI: name and `module:function`.
 pub fn entry_points_of(text: &str) -> Vec<(String, String)> {
+    entry_points_in(text, &["[console_scripts]", "[gui_scripts]"])
+}
+
+/// The `(name, target)` pairs of the `sections` (`[gui_scripts]`) of `entry_points.txt`.
+pub fn entry_points_in(text: &str, sections: &[&str]) -> Vec<(String, String)> {
     let mut in_section = false;
     let mut scripts = Vec::new();
     for line in text.lines().map(str::trim) {
         if line.starts_with('[') {
-            in_section = line == "[console_scripts]" || line == "[gui_scripts]";
+            in_section = sections.contains(&line);
             continue;
         }
         if !in_section || line.is_empty() || line.starts_with('#') {
@@ -116,10 +121,14 @@ pub fn script_name(name: &str) -> Result<(), String> {
         return Err(format!("a script named `{name}`, not a plain file name"));
     }
     let lower = name.to_ascii_lowercase();
-    let interpreter = names::is_python(&lower) || names::is_versioned(&lower, "pypy");
-    let activate = lower
-        .strip_prefix("activate")
-        .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'));
+    // On Windows the env's own are `python.exe`, `pythonw.exe`, `deactivate.bat`.
+    let stem = lower.strip_suffix(".exe").unwrap_or(&lower);
+    let interpreter = names::is_python(stem)
+        || names::is_versioned(stem, "pythonw")
+        || names::is_versioned(stem, "pypy");
+    let activate = ["activate", "deactivate"].iter().any(|script| {
+        (lower.strip_prefix(script)).is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+    });
     if interpreter || activate {
         return Err(format!(
             "a script named `{name}`, which would replace the env's own `bin/{lower}`"
@@ -367,6 +376,9 @@ mod tests {
             "Python",
             "python3",
             "python3.12",
+            "python.exe",
+            "PYTHONW.EXE",
+            "deactivate.bat",
             "pypy3",
             "activate",
             "activate.fish",

@@ -121,7 +121,7 @@ fn replace_scratch_files(text: &str) -> String {
 fn file_and_line(text: &str) -> Option<(&str, usize, usize)> {
     let open = text.find(" (line ")?;
     let path = &text[..open];
-    if path.contains('\n') || !path.starts_with('/') {
+    if path.contains('\n') || !Path::new(path).is_absolute() {
         return None;
     }
     let digits = &text[open + 7..];

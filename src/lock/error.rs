@@ -12,6 +12,9 @@ pub enum LockError {
     NoLock,
     #[error("{file} is stale: {what} changed since it was written")]
     StaleLock { file: String, what: String },
+    /// Another tool's lock (`poetry.lock`, `Pipfile.lock`) that its own tool would not use.
+    #[error("{file} is not current: {why}")]
+    ForeignStale { file: String, why: String },
     /// A lock resolved by pip holds the one environment it was made in; this env is another.
     #[error("{file} does not cover this interpreter (Python {python}): it holds {holds}")]
     LockNotForThisPython {
@@ -87,6 +90,9 @@ impl Hint for LockError {
                     format!("sync with the Python it was made for ({made_for}), or get uv (on PATH, PVM_UV, or `uv-downloads = \"automatic\"` with the index reachable) and run `pvm lock` to lock every platform and Python")
                 }
             }
+            LockError::ForeignStale { file, .. } => format!(
+                "run `pvm lock`: it writes pylock.toml keeping the versions of {file} wherever the manifest allows (or drop --locked)"
+            ),
             LockError::HashMismatch { .. } | LockError::MissingArtifact { .. } => HASH_CHANGED.into(),
             LockError::BadLock { .. } => "run `pvm lock` to write it anew".into(),
             LockError::LockDuplicate { .. } => {

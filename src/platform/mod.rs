@@ -10,6 +10,7 @@
 //! - [`modes`]: file modes and the umask (none on Windows).
 //! - [`liveness`]: whether a process still runs.
 //! - [`links`]: hard and symbolic links, file identity, reading at an offset.
+//! - [`retry`]: renames and removals that wait out a virus scanner holding a file (Windows).
 //! - [`os`]: which OS's rules apply, as a value, so every OS's rule is tested on each.
 //! - [`path_key`]: the bytes of a project path that key its env (case-folded where the OS
 //!   ignores case).
@@ -23,8 +24,9 @@ pub mod modes;
 pub mod os;
 pub mod path_key;
 pub mod process;
+pub mod retry;
 
-pub use layout::executable;
+pub use layout::{executable, scripts_dir};
 pub use links::{FileId, Stat, file_id, link_count, read_at, stat, symlink};
 pub use liveness::alive;
 pub use modes::{

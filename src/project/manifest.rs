@@ -28,6 +28,14 @@ pub struct Manifest {
     /// `setup.cfg` (those `[tool.setuptools.dynamic]` names), relative to the root.
     pub build_files: Vec<String>,
     pub settings: Settings,
+    /// The groups a plain `pvm sync` installs: `[tool.uv] default-groups`, Poetry's groups
+    /// not marked optional; `None`: the `dev` group. `*` stands for every group.
+    pub default_groups: Option<Vec<String>>,
+    /// Which other tools' tables gave the manifest something (`[tool.poetry]`, `Pipfile`).
+    pub read_from: Vec<&'static str>,
+    /// What the manifest holds that pvm does not read, one sentence each: for the command
+    /// to print.
+    pub warnings: Vec<String>,
 }
 
 /// Which of a package's dependency tables its build computes: listed in `[project] dynamic`,
@@ -100,13 +108,8 @@ enum RawGroupItem {
 #[derive(Deserialize)]
 struct RawTool {
     pvm: Option<Spanned<Settings>>,
-    poetry: Option<Spanned<RawPoetry>>,
-}
-
-/// Only to notice dependencies pvm does not read.
-#[derive(Deserialize)]
-struct RawPoetry {
-    dependencies: Option<toml::Table>,
+    poetry: Option<Spanned<toml::Table>>,
+    uv: Option<Spanned<toml::Table>>,
 }
 
 impl Manifest {
@@ -119,6 +122,29 @@ impl Manifest {
             .iter()
             .chain(self.optional_dependencies.values().flatten())
             .chain(groups.filter_map(GroupItem::requirement))
+    }
+
+    /// The groups a plain `pvm sync` installs, as the manifest spells them: those of
+    /// [`Manifest::default_groups`] that it has, else `dev` when it has one.
+    pub fn default_group_names(&self) -> Vec<String> {
+        let norm = |name: &str| pep::normalize_name(name).unwrap_or_else(|_| name.to_string());
+        let Some(wanted) = &self.default_groups else {
+            return self
+                .dependency_groups
+                .keys()
+                .filter(|group| group.as_str() == "dev")
+                .cloned()
+                .collect();
+        };
+        if wanted.iter().any(|group| group == "*") {
+            return self.dependency_groups.keys().cloned().collect();
+        }
+        let wanted: Vec<String> = wanted.iter().map(|group| norm(group)).collect();
+        self.dependency_groups
+            .keys()
+            .filter(|group| wanted.contains(&norm(group)))
+            .cloned()
+            .collect()
     }
 
     pub fn read(path: &Path) -> Result<Manifest, ProjectError> {
@@ -138,7 +164,7 @@ impl Manifest {
                 hint,
             }
         };
-        let raw: RawManifest = toml::from_str(text).map_err(|err| {
+        let mut raw: RawManifest = toml::from_str(text).map_err(|err| {
             let span = err.span().unwrap_or(0..0);
             let written = text.get(span.clone()).unwrap_or("").trim();
             let key = key_before(text, span.start);
@@ -159,24 +185,6 @@ impl Manifest {
                 dynamic.span(),
                 "`dependencies` is dynamic: pvm cannot read them from the manifest".into(),
                 "a build backend computes them: give the project a [build-system] (pvm then locks what the backend reports and installs the project with them), or list them in [project] dependencies".into(),
-            ));
-        }
-        if let Some(tool) = &raw.tool
-            && let Some(poetry) = &tool.poetry
-            && poetry
-                .get_ref()
-                .dependencies
-                .as_ref()
-                .is_some_and(|d| d.keys().any(|k| k != "python"))
-            && raw
-                .project
-                .as_ref()
-                .is_none_or(|p| p.get_ref().dependencies.is_empty())
-        {
-            unread = Some((
-                poetry.span(),
-                "the dependencies are in [tool.poetry.dependencies], which pvm does not read".into(),
-                "move them to [project] dependencies (PEP 621, which Poetry 2 reads too), or keep the poetry-core [build-system] so the project is installed with them".into(),
             ));
         }
         let listed = |field: &str| {
@@ -285,7 +293,7 @@ impl Manifest {
             }
             manifest.dependency_groups.insert(group, parsed);
         }
-        if let Some(settings) = raw.tool.and_then(|tool| tool.pvm) {
+        if let Some(settings) = raw.tool.as_mut().and_then(|tool| tool.pvm.take()) {
             let span = settings.span();
             let settings = settings.into_inner();
             for (name, script) in &settings.scripts {
@@ -354,7 +362,27 @@ impl Manifest {
             manifest.build_inputs = package::manifest_build_inputs(text);
             manifest.dynamic = dynamic;
             manifest.build_files = package::setuptools_dynamic_files(text);
-        } else if let Some((span, message, hint)) = unread {
+        }
+        // Other tools' tables, where the standard ones and [tool.pvm] leave a gap.
+        for (table, read) in [
+            (
+                raw.tool.as_ref().and_then(|t| t.poetry.as_ref()),
+                super::poetry::read as fn(&toml::Table) -> Result<super::foreign::Imported, String>,
+            ),
+            (
+                raw.tool.as_ref().and_then(|t| t.uv.as_ref()),
+                super::uv_tool::read,
+            ),
+        ] {
+            let Some(table) = table else { continue };
+            read(table.get_ref())
+                .and_then(|imported| imported.merge_into(&mut manifest))
+                .map_err(|message| at(table.span(), message, None))?;
+        }
+        if !manifest.is_package()
+            && manifest.dependencies.is_empty()
+            && let Some((span, message, hint)) = unread
+        {
             return Err(at(span, message, Some(hint)));
         }
         Ok(manifest)

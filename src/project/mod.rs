@@ -3,17 +3,19 @@
 //! Everything pvm needs from the manifest is checked once, with errors that point at the file,
 //! line and column; the rest of pvm works with the typed [`Manifest`].
 
-pub mod edit;
+pub mod foreign;
 mod manifest;
 pub mod package;
 pub mod path_sources;
+pub mod pipfile;
+pub mod poetry;
 pub mod requirements_txt;
 pub mod script;
 pub mod selection;
 mod settings;
 pub mod sources;
-pub mod template;
 pub mod text;
+pub mod uv_tool;
 
 use std::path::{Path, PathBuf};
 
@@ -27,7 +29,7 @@ pub use settings::{
     Installer, PythonDownloads, SETTINGS_KEYS, Script, Settings, UvDownloads, python_mirror,
 };
 pub use sources::Sources;
-pub use template::{name_from_folder, new_manifest};
+pub use text::name_from_folder;
 
 pub const MANIFEST: &str = "pyproject.toml";
 
@@ -90,7 +92,7 @@ impl Project {
     pub fn discover(start: &Path) -> Result<Project, ProjectError> {
         let start = absolute(start);
         for dir in start.ancestors() {
-            if dir.join(MANIFEST).is_file() {
+            if dir.join(MANIFEST).is_file() || dir.join(pipfile::PIPFILE).is_file() {
                 return Project::at(dir);
             }
         }
@@ -104,7 +106,8 @@ impl Project {
             return Err(ProjectError::NotADirectory(dir));
         }
         let manifest_path = dir.join(MANIFEST);
-        if !manifest_path.is_file() {
+        let pipfile = dir.join(pipfile::PIPFILE);
+        if !manifest_path.is_file() && !pipfile.is_file() {
             return Err(ProjectError::NoManifest(dir));
         }
         // The canonical path keys the env: a link or a relative path reaches the same one.
@@ -112,7 +115,26 @@ impl Project {
             path: dir.clone(),
             source,
         })?;
-        let manifest = Manifest::read(&root.join(MANIFEST))?;
+        let mut manifest = match manifest_path.is_file() {
+            true => Manifest::read(&root.join(MANIFEST))?,
+            false => Manifest::default(),
+        };
+        // A pipenv project: its Pipfile, unless the pyproject.toml holds the dependencies
+        // (one beside a Pipfile often holds only the settings of linters).
+        let pipenv = manifest.dependencies.is_empty() && manifest.dependency_groups.is_empty();
+        if pipenv && pipfile.is_file() {
+            let path = root.join(pipfile::PIPFILE);
+            let text = text::read_utf8(&path)?;
+            pipfile::parse(&text)
+                .and_then(|imported| imported.merge_into(&mut manifest))
+                .map_err(|message| ProjectError::Invalid {
+                    path,
+                    line: 1,
+                    column: 1,
+                    message,
+                    hint: None,
+                })?;
+        }
         Ok(Project {
             root,
             manifest,

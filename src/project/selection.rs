@@ -127,8 +127,12 @@ impl SelectionRequest {
                 .groups
                 .extend(manifest.dependency_groups.keys().cloned());
         }
-        if !self.no_dev && manifest.dependency_groups.contains_key("dev") {
-            selection.groups.insert("dev".to_string());
+        // `--no-dev` leaves out `dev`; the other default groups (`[tool.uv] default-groups`,
+        // Poetry's non-optional groups) stay, as with `uv sync --no-dev`.
+        for group in manifest.default_group_names() {
+            if !(self.no_dev && group == "dev") {
+                selection.groups.insert(group);
+            }
         }
         if self.all_extras {
             selection

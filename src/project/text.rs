@@ -39,8 +39,37 @@ pub fn decode(bytes: Vec<u8>, path: &Path) -> Result<String, ProjectError> {
     })
 }
 
+/// A valid project name made from a folder name: anything but letters, digits, `.`, `_` and
+/// `-` becomes `-`.
+pub fn name_from_folder(folder: &str) -> String {
+    let mapped: String = folder
+        .chars()
+        .map(|ch| {
+            if ch.is_ascii_alphanumeric() || "._-".contains(ch) {
+                ch
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let trimmed = mapped.trim_matches(|ch: char| !ch.is_ascii_alphanumeric());
+    if trimmed.is_empty() {
+        "project".into()
+    } else {
+        trimmed.to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn folder_names_become_valid_names() {
+        assert_eq!(name_from_folder("my app"), "my-app");
+        assert_eq!(name_from_folder("projét"), "proj-t");
+        assert_eq!(name_from_folder("..."), "project");
+        assert!(crate::pep::normalize_name(&name_from_folder("a b c")).is_ok());
+    }
+
     use super::*;
 
     #[test]

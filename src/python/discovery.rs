@@ -1,6 +1,7 @@
 //! Where interpreters are found, in the order they are tried: pvm's own, pyenv's versions folder,
 //! uv's managed ones, then every `python`, `python3` and `python3.N` on `PATH`, then on macOS
-//! python.org's and Homebrew's (`discovery_macos`).
+//! python.org's and Homebrew's (`discovery_macos`), on Windows those the `py` launcher lists and
+//! the registry holds (`discovery_windows`).
 
 use std::ffi::OsString;
 use std::fmt;
@@ -25,6 +26,11 @@ pub enum Origin {
     Uv,
     /// A folder on `PATH`.
     Path,
+    /// Listed by Windows' `py` launcher (`py --list-paths`).
+    #[serde(rename = "py")]
+    PyLauncher,
+    /// Registered in the Windows registry (PEP 514).
+    Registry,
     /// python.org's framework builds on macOS (`/Library/Frameworks/Python.framework`).
     Framework,
     /// Homebrew's on macOS (`/opt/homebrew`, `/usr/local`).
@@ -38,6 +44,8 @@ impl fmt::Display for Origin {
             Origin::Pyenv => "pyenv",
             Origin::Uv => "uv",
             Origin::Path => "PATH",
+            Origin::PyLauncher => "py launcher",
+            Origin::Registry => "registry",
             Origin::Framework => "python.org",
             Origin::Homebrew => "Homebrew",
         })
@@ -74,11 +82,20 @@ impl SearchPaths {
         let home = config.home.as_ref();
         let pyenv_root =
             (config.pyenv_root.clone()).or_else(|| home.map(|home| home.join(".pyenv")));
-        let uv_pythons = config.uv_python_install_dir.clone().or_else(|| {
+        let mut uv_pythons = config.uv_python_install_dir.clone().or_else(|| {
             (config.xdg_data_home.clone())
                 .or_else(|| home.map(|home| home.join(".local/share")))
                 .map(|data| data.join("uv/python"))
         });
+        let mut pyenv_root = pyenv_root;
+        // pyenv-win's and uv's folders under the profile folder (pyenv-win sets PYENV_ROOT too).
+        if cfg!(windows)
+            && let Some(home) = home
+        {
+            let (pyenv_win, uv) = super::discovery_windows::default_places(home);
+            pyenv_root = config.pyenv_root.clone().or(Some(pyenv_win));
+            uv_pythons = config.uv_python_install_dir.clone().or(Some(uv));
+        }
         SearchPaths {
             pvm_pythons,
             pyenv_root,
@@ -108,7 +125,10 @@ impl SearchPaths {
         for (dir, origin) in managed {
             let Some(dir) = dir else { continue };
             for install in sorted_entries(dir) {
-                if let Some(path) = super::names::python_in(&install.join("bin")) {
+                // `bin/python3`; on Windows `python.exe` at the install's top.
+                let python = super::names::python_in(&install.join("bin"))
+                    .or_else(|| super::names::python_in(&install));
+                if let Some(path) = python {
                     found.push(Candidate {
                         is_script: is_script(&path),
                         path,
@@ -123,6 +143,9 @@ impl SearchPaths {
                     .file_name()
                     .and_then(|name| name.to_str())
                     .unwrap_or("");
+                let name = name
+                    .strip_suffix(std::env::consts::EXE_SUFFIX)
+                    .unwrap_or(name);
                 if super::names::is_python(name) && is_executable(&path) {
                     found.push(Candidate {
                         is_script: self.is_shim(&path) || is_script(&path),
@@ -135,14 +158,32 @@ impl SearchPaths {
         if let Some(mac) = &self.mac {
             found.extend(mac.candidates());
         }
+        #[cfg(windows)]
+        {
+            let py_list = super::discovery_windows::py_list_paths();
+            let registry = super::discovery_windows::SystemRegistry;
+            for candidate in
+                super::discovery_windows::system_candidates(&registry, py_list.as_deref())
+            {
+                let same = |seen: &Candidate| {
+                    super::discovery_windows::same_path(&seen.path, &candidate.path)
+                };
+                if !found.iter().any(same) {
+                    found.push(candidate);
+                }
+            }
+        }
         found
     }
 
     /// The first executable called `name` on `PATH`, like a shell would find it.
     pub fn which(&self, name: &str, skip_shims: bool) -> Option<Candidate> {
         self.path_dirs().into_iter().find_map(|dir| {
-            let path = dir.join(name);
-            if !is_executable(&path) || (skip_shims && self.is_shim(&path)) {
+            // `python3`, or on Windows `python3.exe`.
+            let path = [dir.join(name), crate::platform::executable(&dir, name)]
+                .into_iter()
+                .find(|path| is_executable(path))?;
+            if skip_shims && self.is_shim(&path) {
                 return None;
             }
             // A shim is resolved from pyenv's own files, without starting bash and the shim.
@@ -224,8 +265,13 @@ pub(super) fn sorted_entries(dir: &Path) -> Vec<PathBuf> {
     entries
 }
 
+/// An executable file; on Windows never one of the Store's `python.exe` aliases, which only
+/// open the Store.
 pub(super) fn is_executable(path: &Path) -> bool {
-    std::fs::metadata(path).is_ok_and(|meta| crate::fsutil::is_executable(&meta))
+    std::fs::metadata(path).is_ok_and(|meta| {
+        crate::fsutil::is_executable(&meta)
+            && !(cfg!(windows) && super::discovery_windows::is_store_alias(path, meta.len()))
+    })
 }
 
 pub(super) fn is_script(path: &Path) -> bool {

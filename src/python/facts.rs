@@ -36,6 +36,9 @@ pub struct Facts {
     /// The C library's version when it is glibc (`2.36`), as packaging reads it for manylinux.
     #[serde(default)]
     pub glibc: Option<String>,
+    /// `sysconfig.get_platform()` (`win-amd64`, `linux-x86_64`): Windows wheels' platform tag.
+    #[serde(default)]
+    pub sysconfig_platform: Option<String>,
     /// The macOS version (`14.5`), as packaging reads it for macOS wheel tags: `None` elsewhere.
     #[serde(default)]
     pub mac_version: Option<String>,

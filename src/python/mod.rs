@@ -2,6 +2,7 @@
 
 pub mod discovery;
 pub mod discovery_macos;
+pub mod discovery_windows;
 pub mod download;
 pub mod facts;
 pub mod names;
@@ -316,7 +317,7 @@ fn executable_in(path: &Path) -> Option<PathBuf> {
     if path.is_file() {
         return Some(path);
     }
-    names::python_in(&path.join("bin")).or_else(|| names::python_in(&path))
+    names::python_in(&crate::platform::scripts_dir(&path)).or_else(|| names::python_in(&path))
 }
 
 /// One interpreter, as `pvm python list --json` prints it.

@@ -31,7 +31,7 @@ pub fn is_pip(name: &str) -> bool {
 pub fn python_in(bin: &std::path::Path) -> Option<std::path::PathBuf> {
     ["python3", "python"]
         .iter()
-        .map(|name| bin.join(name))
+        .map(|name| crate::platform::executable(bin, name))
         .find(|exe| exe.is_file())
 }
 
@@ -83,9 +83,10 @@ mod tests {
     fn a_folder_gives_its_python3_before_its_python() {
         let dir = tempfile::tempdir().unwrap();
         assert_eq!(python_in(dir.path()), None);
-        std::fs::write(dir.path().join("python"), "").unwrap();
-        assert_eq!(python_in(dir.path()).unwrap(), dir.path().join("python"));
-        std::fs::write(dir.path().join("python3"), "").unwrap();
-        assert_eq!(python_in(dir.path()).unwrap(), dir.path().join("python3"));
+        let program = |name| crate::platform::executable(dir.path(), name);
+        std::fs::write(program("python"), "").unwrap();
+        assert_eq!(python_in(dir.path()).unwrap(), program("python"));
+        std::fs::write(program("python3"), "").unwrap();
+        assert_eq!(python_in(dir.path()).unwrap(), program("python3"));
     }
 }

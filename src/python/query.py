@@ -59,6 +59,19 @@ def glibc():
         return None
 
 
+def abiflags():
+    # Windows has no sys.abiflags: what packaging reads there instead (free-threaded, debug).
+    flags = getattr(sys, "abiflags", None)
+    if flags is not None:
+        return flags
+    flags = ""
+    if sysconfig.get_config_var("Py_GIL_DISABLED"):
+        flags += "t"
+    if hasattr(sys, "gettotalrefcount"):
+        flags += "d"
+    return flags
+
+
 def mac_version():
     # What packaging asks to choose macOS wheels. An interpreter built against an SDK older
     # than macOS 11 is told 10.16; packaging then asks again without that compatibility answer.
@@ -98,8 +111,11 @@ print(json.dumps({
     "implementation": impl_name,
     "pointer_size": struct.calcsize("P") * 8,
     "platform": sys.platform,
-    "abiflags": getattr(sys, "abiflags", ""),
+    "abiflags": abiflags(),
     "glibc": glibc(),
+    "sysconfig_platform": sysconfig.get_platform(),
+
+
     "mac_version": mac_version(),
     "scheme": scheme_paths(),
     "stdlib": sysconfig.get_path("stdlib"),

@@ -141,6 +141,7 @@ fn fake_facts(executable: &Path, implementation: &str, version: &str) -> Facts {
         platform: "linux".into(),
         abiflags: String::new(),
         glibc: None,
+        sysconfig_platform: None,
         mac_version: None,
         scheme: Scheme {
             purelib: site.clone(),
@@ -240,7 +241,7 @@ fn macos_framework_and_homebrew_pythons_are_found_after_path_from_fake_roots() {
             .join(format!("{versions}/3.12/bin/python3-config")),
         "x\n",
     );
-    crate::platform::symlink(
+    crate::fsutil::symlink_force(
         Path::new("3.12"),
         &machine.root.join(format!("{versions}/Current")),
     )

@@ -247,18 +247,38 @@ fn download<S: Sink<Error = UvToolError>>(
 
 /// The URL of `filename` on the index page `page` (PEP 503 HTML, the links' `href`s).
 fn wheel_url(config: &Config, page: &str, filename: &str) -> Result<String, UvToolError> {
-    let mut memory = Memory {
-        bytes: Vec::new(),
-        what: fsutil::strip_credentials(page),
-    };
-    download(config, page, &mut memory)?;
-    let html = String::from_utf8_lossy(&memory.bytes);
+    let html = index_page(config, page)?;
     find_link(&html, filename)
         .map(|href| join(page, &href))
         .ok_or_else(|| UvToolError::NotListed {
             url: fsutil::strip_credentials(page),
             filename: filename.into(),
         })
+}
+
+/// The text of an index page (at most [`MAX_PAGE`] bytes).
+pub fn index_page(config: &Config, page: &str) -> Result<String, UvToolError> {
+    let mut memory = Memory {
+        bytes: Vec::new(),
+        what: fsutil::strip_credentials(page),
+    };
+    download(config, page, &mut memory)?;
+    Ok(String::from_utf8_lossy(&memory.bytes).into_owned())
+}
+
+/// Every link of a PEP 503 page: its file name and its `href` made absolute against `page`
+/// (with its `#sha256=` fragment, when it has one).
+pub fn page_links(html: &str, page: &str) -> Vec<(String, String)> {
+    html.split("href=")
+        .skip(1)
+        .filter_map(|rest| {
+            let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+            let href = rest[1..].split(quote).next()?.replace("&amp;", "&");
+            let path = href.split(['#', '?']).next()?;
+            let name = path.rsplit('/').next()?.to_string();
+            Some((name, join(page, &href)))
+        })
+        .collect()
 }
 
 /// The `href` in `html` whose file name (before `#` or `?`) is `filename`.
@@ -388,6 +408,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(windows, ignore = "the pinned uv table holds Linux wheels only")]
     fn the_table_has_a_wheel_for_this_host() {
         let config = Config::for_test();
         assert!(for_host(&table(&config).unwrap()).is_ok());

@@ -222,10 +222,7 @@ fn dependencies_pvm_cannot_read_are_an_error_not_nothing() {
         err.contains("`dependencies` is dynamic") && err.contains("hint: "),
         "{err}"
     );
-    sandbox.manifest(
-        "[tool.poetry]\nname = \"po\"\n[tool.poetry.dependencies]\npython = \"^3.12\"\nrequests = \"^2\"\n[tool.pvm]\npython = \"3.12\"\n",
-    );
-    fails_with(sandbox.pvm().arg("sync"), "[tool.poetry.dependencies]");
+    // (Poetry 1's `[tool.poetry.dependencies]` are read: tests/it/foreign.rs.)
     assert!(sandbox.envs().is_empty());
 }
 

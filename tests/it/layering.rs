@@ -11,17 +11,20 @@ use std::path::{Path, PathBuf};
 const LAYERS: &[&str] = &[
     "main",
     "commands",
+    "edit",
     "environment",
     "install",
+    "lock_policy",
     "lock",
     "build",
     "site",
     "installer",
     "store",
     "venv",
-    "platform",
     "python",
     "project",
+    // What differs by OS imports nothing of pvm's: every layer may ask it.
+    "platform",
 ];
 
 /// What only the commands (and the binary above them) may use.

@@ -22,6 +22,7 @@ mod deps;
 mod downloads;
 mod dynamic_deps;
 mod faults;
+mod foreign;
 mod fuzz;
 mod generated;
 mod hardening;

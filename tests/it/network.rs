@@ -272,3 +272,187 @@ fn pvm_fetches_the_real_uv_from_pypi() {
     assert!(lock.contains("name = \"idna\""), "{lock}");
     assert!(!lock.contains("environments"), "not universal:\n{lock}");
 }
+
+/// `name==version` of every distribution the interpreter `python` sees, pip's and the
+/// build tools' left out.
+fn distributions_of(python: &std::path::Path) -> Vec<String> {
+    let out = std::process::Command::new(python)
+        .args(["-c", "import importlib.metadata as m; print('\\n'.join(sorted('%s==%s' % (d.metadata['Name'].lower().replace('_', '-'), d.version) for d in m.distributions())))"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|line| {
+            !["pip==", "setuptools==", "wheel=="]
+                .iter()
+                .any(|p| line.starts_with(p))
+        })
+        .map(String::from)
+        .collect()
+}
+
+/// The env pvm made for the project in `dir`: its distributions.
+fn pvm_distributions(sandbox: &Sandbox, dir: &std::path::Path, python: &str) -> Vec<String> {
+    let out = sandbox
+        .pvm_in(dir)
+        .env("PVM_PYTHON", python)
+        .args(["info", "--path"])
+        .assert()
+        .success();
+    let env = std::path::PathBuf::from(stdout(out.get_output()).trim());
+    distributions_of(&env.join("bin/python"))
+}
+
+/// A venv with `tool` installed from the index, for a project made by the real tool.
+fn tool_venv(sandbox: &Sandbox, tool: &str) -> std::path::PathBuf {
+    let venv = sandbox.root.join(format!("{tool}-venv"));
+    let python = pyenv_python("3.12").join("bin/python3");
+    let out = std::process::Command::new(python)
+        .args(["-m", "venv"])
+        .arg(&venv)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = std::process::Command::new(venv.join("bin/python"))
+        .args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            tool,
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "pip install {tool}: {}", stderr(&out));
+    venv
+}
+
+#[test]
+#[ignore = "uses the network: run scripts/test-network"]
+fn real_sdists_that_ship_a_uv_lock_sync_to_its_versions() {
+    for spec in ["markupsafe==3.0.4", "werkzeug==3.1.9"] {
+        let sandbox = Sandbox::empty();
+        let dir = real_sdist(&sandbox, spec);
+        let text = std::fs::read_to_string(dir.join("uv.lock"))
+            .unwrap_or_else(|_| panic!("{spec} ships no uv.lock"));
+        let lock: toml::Table = toml::from_str(&text).unwrap();
+        let locked: Vec<String> = lock["package"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| {
+                format!(
+                    "{}=={}",
+                    p["name"].as_str().unwrap(),
+                    p["version"].as_str().unwrap_or("")
+                )
+            })
+            .collect();
+        let out = sandbox
+            .pvm_in(&dir)
+            .env("PVM_PYTHON", "3.12")
+            .env("PVM_UV", test_uv())
+            .arg("sync")
+            .assert()
+            .success();
+        let err = stderr(out.get_output());
+        assert!(err.contains("from uv.lock"), "{spec}: {err}");
+        for installed in pvm_distributions(&sandbox, &dir, "3.12") {
+            assert!(
+                locked.contains(&installed),
+                "{spec}: {installed} is not the lock's"
+            );
+        }
+    }
+}
+
+#[test]
+#[ignore = "uses the network: run scripts/test-network"]
+fn a_project_made_with_poetry_syncs_to_the_versions_poetry_installs() {
+    let sandbox = Sandbox::in_folder("poetry-app");
+    let venv = tool_venv(&sandbox, "poetry>=2");
+    sandbox.manifest(
+        "[project]\nname = \"poetry-app\"\nversion = \"0.1.0\"\nrequires-python = \">=3.12\"\ndependencies = [\"requests>=2.30,<2.32\"]\n\n[tool.poetry]\npackage-mode = false\n\n[tool.poetry.group.dev.dependencies]\niniconfig = \"^2.0\"\n",
+    );
+    let poetry = |args: &[&str]| {
+        let out = std::process::Command::new(venv.join("bin/poetry"))
+            .args(args)
+            .current_dir(&sandbox.project)
+            .env("POETRY_VIRTUALENVS_IN_PROJECT", "true")
+            .env("POETRY_CACHE_DIR", sandbox.root.join("poetry-cache"))
+            .env("POETRY_PYTHON", pyenv_python("3.12").join("bin/python3"))
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "poetry {args:?}: {}", stderr(&out));
+    };
+    poetry(&[
+        "env",
+        "use",
+        &pyenv_python("3.12")
+            .join("bin/python3")
+            .display()
+            .to_string(),
+    ]);
+    poetry(&["lock"]);
+    poetry(&["install"]);
+    let theirs = distributions_of(&sandbox.project.join(".venv/bin/python"));
+    let out = sandbox.pvm().arg("sync").assert().success();
+    assert!(stderr(out.get_output()).contains("from poetry.lock"));
+    assert_eq!(
+        pvm_distributions(&sandbox, &sandbox.project, "3.12"),
+        theirs
+    );
+    // Migrated to PEP 621, it syncs to the same versions (kept from poetry.lock).
+    sandbox
+        .pvm()
+        .args(["init", "--migrate", "--remove-old"])
+        .assert()
+        .success();
+    sandbox.pvm().arg("sync").assert().success();
+    assert_eq!(
+        pvm_distributions(&sandbox, &sandbox.project, "3.12"),
+        theirs
+    );
+}
+
+#[test]
+#[ignore = "uses the network: run scripts/test-network"]
+fn a_project_made_with_pipenv_syncs_to_the_versions_pipenv_installs() {
+    let sandbox = Sandbox::in_folder("pipenv-app");
+    let venv = tool_venv(&sandbox, "pipenv");
+    sandbox.write(
+        "Pipfile",
+        "[[source]]\nurl = \"https://pypi.org/simple\"\nverify_ssl = true\nname = \"pypi\"\n\n[packages]\nrequests = \">=2.30,<2.32\"\n\n[dev-packages]\niniconfig = \"*\"\n\n[requires]\npython_version = \"3.12\"\n",
+    );
+    let out = std::process::Command::new(venv.join("bin/pipenv"))
+        .args(["install", "--dev", "--python"])
+        .arg(pyenv_python("3.12").join("bin/python3"))
+        .current_dir(&sandbox.project)
+        .env("PIPENV_VENV_IN_PROJECT", "1")
+        .env("PIPENV_IGNORE_VIRTUALENVS", "1")
+        .env("PIPENV_CACHE_DIR", sandbox.root.join("pipenv-cache"))
+        .env("PIPENV_YES", "1")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "pipenv install: {}", stderr(&out));
+    let theirs = distributions_of(&sandbox.project.join(".venv/bin/python"));
+    let out = sandbox.pvm().arg("sync").assert().success();
+    assert!(stderr(out.get_output()).contains("from Pipfile.lock"));
+    assert_eq!(
+        pvm_distributions(&sandbox, &sandbox.project, "3.12"),
+        theirs
+    );
+    // Migrated to PEP 621, it syncs to the same versions (kept from Pipfile.lock).
+    sandbox
+        .pvm()
+        .args(["init", "--remove-old"])
+        .assert()
+        .success();
+    sandbox.pvm().arg("sync").assert().success();
+    assert_eq!(
+        pvm_distributions(&sandbox, &sandbox.project, "3.12"),
+        theirs
+    );
+}

@@ -2,27 +2,6 @@
 
 use crate::pep::Requirement;
 
-/// A valid project name made from a folder name: anything but letters, digits, `.`, `_` and
-/// `-` becomes `-`.
-pub fn name_from_folder(folder: &str) -> String {
-    let mapped: String = folder
-        .chars()
-        .map(|ch| {
-            if ch.is_ascii_alphanumeric() || "._-".contains(ch) {
-                ch
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    let trimmed = mapped.trim_matches(|ch: char| !ch.is_ascii_alphanumeric());
-    if trimmed.is_empty() {
-        "project".into()
-    } else {
-        trimmed.to_string()
-    }
-}
-
 /// A new PEP 621 manifest.
 ///
 /// With `package`, the project is a package as `uv init --package` makes one: a
@@ -119,14 +98,6 @@ mod tests {
         let empty: Settings = toml::from_str("").unwrap();
         assert_eq!(manifest.settings, empty);
         assert!(manifest.settings.seed_pip);
-    }
-
-    #[test]
-    fn folder_names_become_valid_names() {
-        assert_eq!(name_from_folder("my app"), "my-app");
-        assert_eq!(name_from_folder("projét"), "proj-t");
-        assert_eq!(name_from_folder("..."), "project");
-        assert!(pep::normalize_name(&name_from_folder("a b c")).is_ok());
     }
 
     #[test]

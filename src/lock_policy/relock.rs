@@ -52,7 +52,9 @@ pub fn resolve_keeping(
     let previous = match PyLock::read(&project.lock_path())? {
         Some(lock) => preferences::pins_of(&lock),
         None => preferences::unmarked(
-            crate::lock::pylock::legacy_pins(&project.root).unwrap_or_default(),
+            crate::lock::pylock::legacy_pins(&project.root)
+                .or_else(|| crate::lock_policy::foreign::pins(project))
+                .unwrap_or_default(),
         ),
     };
     resolve::resolve(project, layout, facts, backend, &previous, upgrade, config)

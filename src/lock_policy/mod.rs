@@ -1,29 +1,24 @@
-//! The one place that decides what a sync does with the project's lock: use it, re-lock it
-//! keeping its versions, write the first one, install from the manifest, or refuse. A lock is
-//! never rewritten because the interpreter at hand differs from the one it was made with.
+//! The project's lock in force, and the one place that decides what a sync does with it: use
+//! it, re-lock it keeping its versions, write the first one, install from the manifest, or
+//! refuse. The lock in force is `pylock.toml`, or without one another tool's (`foreign`);
+//! whether it is current is `freshness`; re-locking it keeping its versions is `relock`. A
+//! lock is never rewritten because the interpreter at hand differs from the one it was made
+//! with. What a lock holds and how one is made is `lock`, below.
 
-use super::freshness::{Freshness, freshness};
-use super::{LockError, guessed_python, read_lock, relock};
+pub mod foreign;
+pub mod freshness;
+mod relock;
+
+pub use relock::{guessed_python, is_the_project, read_lock, relock, resolve_keeping};
+
 use crate::config::Config;
 use crate::installer::{Backend, find_uv};
 use crate::lock::pylock::{LEGACY_LOCK_FILE, PyLock};
+use crate::lock::{LockError, LockMode};
 use crate::project::{Project, Selection, Sources, requirements};
 use crate::python::Facts;
 use crate::venv::Layout;
-
-/// How `pylock.toml` is used (this module decides what each means for a sync).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum LockMode {
-    /// Use a current lock; re-lock a stale one; no lock: write the first one.
-    #[default]
-    Auto,
-    /// Use a current lock; never write one (`--no-lock`, `[tool.pvm] lock = false`).
-    NoNewLock,
-    /// A missing or stale lock is an error.
-    Locked,
-    /// Install the lock as it is, without checking it against the manifest.
-    Frozen,
-}
+use freshness::{Freshness, freshness};
 
 /// The lock a sync installs from, and what was done to get it, for the report.
 #[derive(Debug, Default)]
@@ -40,6 +35,11 @@ pub struct Chosen {
     /// The lock written was made for these Pythons, guessed from the interpreter (the
     /// manifest has no `requires-python`).
     pub guessed_python: Option<String>,
+    /// The lock is another tool's (`poetry.lock`): its file name.
+    pub foreign: Option<&'static str>,
+    /// Another tool's lock was not current: its file name and why (re-locked keeping its
+    /// versions, or left alone).
+    pub foreign_stale: Option<(&'static str, String)>,
 }
 
 /// The mode a sync runs in: `mode` as asked, with `[tool.pvm] lock = false` turning the
@@ -80,7 +80,19 @@ pub fn check(
 ) -> Result<(), LockError> {
     match mode {
         LockMode::Auto | LockMode::NoNewLock => Ok(()),
-        LockMode::Frozen => read_lock(project)?.map(drop).ok_or(LockError::NoLock),
+        LockMode::Frozen | LockMode::Locked if read_lock(project)?.is_none() => {
+            match foreign::read(project, config)? {
+                None => Err(LockError::NoLock),
+                Some(foreign) => match foreign.stale {
+                    Some(why) if mode == LockMode::Locked => Err(LockError::ForeignStale {
+                        file: foreign.file.into(),
+                        why,
+                    }),
+                    _ => Ok(()),
+                },
+            }
+        }
+        LockMode::Frozen => Ok(()),
         LockMode::Locked => {
             let lock = read_lock(project)?.ok_or(LockError::NoLock)?;
             let sources = Sources::for_project(project, config);
@@ -122,6 +134,43 @@ pub fn choose(
     let mode = in_force(project, mode);
     let sources = Sources::for_project(project, config);
     let existing = read_lock(project)?;
+    let mut foreign_stale = None;
+    if existing.is_none()
+        && let Some(foreign) = foreign::read(project, config)?
+    {
+        // A lock pvm cannot install as it is (a git source, a file the index no longer has)
+        // is re-locked keeping its versions, as a stale one, where the mode allows.
+        let converted = match (&foreign.stale, mode) {
+            (None, _) | (Some(_), LockMode::Frozen) => Some(foreign.convert(project, config)),
+            _ => None,
+        };
+        let stale = match converted {
+            Some(Ok(lock)) => {
+                return Ok(Chosen {
+                    lock: Some(lock),
+                    frozen_stale: foreign.stale.is_some(),
+                    foreign: Some(foreign.file),
+                    ..Chosen::default()
+                });
+            }
+            Some(Err(err)) if matches!(mode, LockMode::Locked | LockMode::Frozen) => {
+                return Err(err);
+            }
+            Some(Err(LockError::BadLock { message, .. })) => Some(message),
+            Some(Err(err)) => return Err(err),
+            None => foreign.stale.clone(),
+        };
+        // (Only a lock found not current, or not installable, comes here.)
+        let why = stale.unwrap_or_default();
+        if mode == LockMode::Locked {
+            return Err(LockError::ForeignStale {
+                file: foreign.file.into(),
+                why,
+            });
+        }
+        // Re-locked into pylock.toml keeping its versions (Auto), or left alone.
+        foreign_stale = Some((foreign.file, why));
+    }
     let judged = match &existing {
         Some(lock) => Some(freshness(lock, project, &sources, facts)?),
         None => None,
@@ -136,7 +185,10 @@ pub fn choose(
         }),
         Decision::NoLock => Err(LockError::NoLock),
         Decision::Refuse(freshness) => Err(refusal(project, facts, freshness, config)),
-        Decision::Manifest => Ok(Chosen::default()),
+        Decision::Manifest => Ok(Chosen {
+            foreign_stale,
+            ..Chosen::default()
+        }),
         Decision::Relock => {
             let first = existing.is_none() && !legacy;
             let everything = requirements(project, &Selection::everything(project))?;
@@ -150,6 +202,8 @@ pub fn choose(
                 migrated,
                 first,
                 frozen_stale: false,
+                foreign: None,
+                foreign_stale,
             })
         }
     }
