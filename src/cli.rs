@@ -154,8 +154,10 @@ pub struct InitArgs {
     #[arg(long)]
     pub package: bool,
     /// Write what pvm reads of another tool (Poetry's tables, a Pipfile) into the standard
-    /// `[project]` and `[dependency-groups]` of the pyproject.toml there. Without a
-    /// pyproject.toml, `pvm init` does so anyway (from a Pipfile or `requirements*.txt`).
+    /// `[project]` and `[dependency-groups]` of the pyproject.toml there; in a project already
+    /// in those tables with another tool's lock (uv.lock), write pylock.toml with its versions.
+    /// Without a pyproject.toml, `pvm init` does so anyway (from a Pipfile or
+    /// `requirements*.txt`).
     #[arg(long, conflicts_with = "script")]
     pub migrate: bool,
     /// With the migration: remove the other tool's files (a Pipfile, `requirements*.txt`) and

@@ -1,7 +1,7 @@
 //! The one place that touches the PEP 440 / PEP 508 crates (uv's), so they can be swapped.
 
 pub use uv_normalize::{ExtraName, GroupName, PackageName};
-pub use uv_pep440::{Version, VersionSpecifiers};
+pub use uv_pep440::{Operator, Version, VersionSpecifiers};
 pub use uv_pep508::{MarkerEnvironment, MarkerTree, Requirement, VersionOrUrl};
 
 use std::str::FromStr;

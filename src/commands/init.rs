@@ -101,9 +101,18 @@ fn init_in(ctx: &Context, args: &InitArgs, dir: &Path) -> anyhow::Result<i32> {
         if pin.is_none() {
             pin = migration.manifest.settings.python.clone();
         }
-    } else if args.migrate {
+    }
+    // A project already in the standard tables (uv's): what moves over is its lock.
+    let lock_to_take_over = match &migration {
+        None if args.migrate => Project::at(&dir)
+            .ok()
+            .and_then(|project| crate::lock_policy::foreign::path(&project))
+            .map(|(file, _)| file),
+        _ => None,
+    };
+    if args.migrate && migration.is_none() && lock_to_take_over.is_none() {
         return Err(UserError::new(format!(
-            "nothing to migrate in {}: no [tool.poetry] dependencies, Pipfile or requirements*.txt",
+            "nothing to migrate in {}: no [tool.poetry] dependencies, Pipfile, requirements*.txt or other tool's lock",
             dir.display()
         ))
         .into());
@@ -262,6 +271,21 @@ fn init_in(ctx: &Context, args: &InitArgs, dir: &Path) -> anyhow::Result<i32> {
     }
     if args.no_env {
         return Ok(0);
+    }
+    if let Some(file) = lock_to_take_over {
+        // Into pylock.toml, keeping its versions; the old lock stays (as after any migration,
+        // `--remove-old` keeps other tools' locks: the versions came from them).
+        ctx.ui.status(
+            "Migrating",
+            format!("{file} into pylock.toml, keeping its versions"),
+        );
+        let lock = crate::cli::LockArgs {
+            script: None,
+            upgrade: false,
+            universal: false,
+            python: args.python.clone(),
+        };
+        super::lock::lock_locked(ctx, &Project::at(&dir)?, &lock)?;
     }
     let project = Project::at(&dir)?;
     // The env is made by the rule every later env follows (the pin, else requires-python).

@@ -27,8 +27,8 @@ pub fn lock(ctx: &Context, args: LockArgs) -> anyhow::Result<i32> {
     transaction.finish(ctx, result)
 }
 
-/// `pvm lock` with the project's lock held.
-fn lock_locked(
+/// `pvm lock` with the project's lock held (also `pvm init --migrate`'s, holding it).
+pub(super) fn lock_locked(
     ctx: &Context,
     project: &crate::project::Project,
     args: &LockArgs,

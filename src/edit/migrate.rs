@@ -102,9 +102,16 @@ pub fn find(dir: &Path) -> Result<Option<Migration>, ProjectError> {
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
             for line in &file.skipped {
-                migration.skipped.push(format!(
-                    "{name}: `{line}` is not a named requirement, not imported"
-                ));
+                migration.skipped.push(
+                    match crate::project::requirements_txt::constraint_file(line) {
+                        Some(constraints) => format!(
+                            "{name}: `{line}`: the versions {constraints} pins are kept in the first lock"
+                        ),
+                        None => {
+                            format!("{name}: `{line}` is not a named requirement, not imported")
+                        }
+                    },
+                );
             }
             match group {
                 None => main.extend(file.requirements),

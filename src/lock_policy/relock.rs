@@ -54,10 +54,17 @@ pub fn resolve_keeping(
         None => preferences::unmarked(
             crate::lock::pylock::legacy_pins(&project.root)
                 .or_else(|| crate::lock_policy::foreign::pins(project))
+                .or_else(|| constraint_pins(project))
                 .unwrap_or_default(),
         ),
     };
     resolve::resolve(project, layout, facts, backend, &previous, upgrade, config)
+}
+
+/// The versions pip's constraints files beside the project pin, if any (not for a script).
+fn constraint_pins(project: &Project) -> Option<std::collections::BTreeMap<String, String>> {
+    let pins = crate::project::requirements_txt::constraint_pins(&project.root);
+    (project.script.is_none() && !pins.is_empty()).then_some(pins)
 }
 
 /// The Pythons a universal lock was made for when the manifest did not say.

@@ -24,6 +24,60 @@ pub fn read_requirements_txt(path: &Path) -> Result<RequirementsFile, ProjectErr
     Ok(out)
 }
 
+/// The versions pip's constraints files in `dir` pin (`name==version`, names normalized): its
+/// `constraints.txt` and every file a `requirements*.txt` there names with `-c` or
+/// `--constraint`. A project that came with them keeps those versions in its first lock, as pip
+/// installed them. Unreadable files pin nothing.
+pub fn constraint_pins(dir: &Path) -> std::collections::BTreeMap<String, String> {
+    let mut files = vec![dir.join("constraints.txt")];
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Default::default();
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !(name.ends_with(".txt") && name.contains("requirements")) {
+            continue;
+        }
+        let Ok(file) = read_requirements_txt(&entry.path()) else {
+            continue;
+        };
+        files.extend(file.skipped.iter().filter_map(|line| {
+            let named = constraint_file(line)?;
+            Some(dir.join(named))
+        }));
+    }
+    let mut pins = std::collections::BTreeMap::new();
+    for file in files {
+        let Ok(read) = read_requirements_txt(&file) else {
+            continue;
+        };
+        for requirement in read.requirements {
+            let Some(pep::VersionOrUrl::VersionSpecifier(specifiers)) = &requirement.version_or_url
+            else {
+                continue;
+            };
+            if let [only] = &specifiers[..]
+                && *only.operator() == pep::Operator::Equal
+            {
+                pins.insert(requirement.name.to_string(), only.version().to_string());
+            }
+        }
+    }
+    pins
+}
+
+/// The file a `-c FILE` / `--constraint FILE` / `--constraint=FILE` line names.
+pub fn constraint_file(line: &str) -> Option<&str> {
+    let rest = line
+        .strip_prefix("--constraint")
+        .or_else(|| line.strip_prefix("-c"))?;
+    let named = rest
+        .strip_prefix('=')
+        .or_else(|| rest.strip_prefix(char::is_whitespace))?
+        .trim();
+    (!named.is_empty()).then_some(named)
+}
+
 /// Reads `path` into `out`; `including` are the files whose `-r` lines led here.
 fn read_into(
     path: &Path,
@@ -127,6 +181,22 @@ fn included_file(entry: &str) -> Option<&str> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn constraint_lines_name_their_file() {
+        assert_eq!(
+            constraint_file("-c constraints.txt"),
+            Some("constraints.txt")
+        );
+        assert_eq!(
+            constraint_file("--constraint=c/pins.txt"),
+            Some("c/pins.txt")
+        );
+        assert_eq!(constraint_file("--constraint  pins.txt"), Some("pins.txt"));
+        assert_eq!(constraint_file("-e ."), None);
+        assert_eq!(constraint_file("--cert x.pem"), None);
+        assert_eq!(constraint_file("-c"), None);
+    }
     use super::*;
 
     #[test]

@@ -541,3 +541,74 @@ fn init_remove_old_beside_a_pipfile_lock_keeps_its_versions_in_pylock_toml() {
         "{pylock}"
     );
 }
+
+#[test]
+fn init_keeps_the_versions_a_constraints_file_pins_in_the_first_lock() {
+    let sandbox = Sandbox::empty();
+    sandbox.wheel("alpha", "1.0", &["leaf"]);
+    for version in ["1.0", "2.0"] {
+        sandbox.wheel("leaf", version, &[]);
+    }
+    sandbox.write("requirements.txt", "-c constraints.txt\nalpha\n");
+    sandbox.write("constraints.txt", "leaf==1.0\n");
+    let out = pvm_local(&sandbox)
+        .args(["init", "--python", "3.11"])
+        .assert()
+        .success();
+    let err = stderr(out.get_output());
+    assert!(
+        err.contains("the versions constraints.txt pins are kept in the first lock"),
+        "{err}"
+    );
+    // leaf 2.0 is newer, but pip installed 1.0 under the constraint: so does pvm, from its lock.
+    assert_eq!(names(&sandbox), ["alpha==1.0", "leaf==1.0"]);
+    let lock = std::fs::read_to_string(sandbox.project.join("pylock.toml")).unwrap();
+    assert!(
+        lock.contains("name = \"leaf\"\nversion = \"1.0\""),
+        "{lock}"
+    );
+    assert!(
+        !manifest_text(&sandbox).contains("leaf"),
+        "a constraint is no dependency"
+    );
+}
+
+#[test]
+fn init_migrate_takes_a_uv_project_s_lock_over_into_pylock_toml_keeping_its_versions() {
+    let sandbox = Sandbox::empty();
+    sandbox.wheel("alpha", "1.0", &[]);
+    sandbox.wheel("tester", "1.0", &[]);
+    let wheels = sandbox.wheels().display().to_string();
+    sandbox.manifest(&format!(
+        "[project]\nname = \"app\"\nversion = \"0.1.0\"\nrequires-python = \">=3.11\"\ndependencies = [\"alpha\"]\n\n[dependency-groups]\ndev = [\"tester\"]\n\n[tool.uv]\npackage = false\nno-index = true\nfind-links = [{wheels:?}]\n\n{}",
+        local_index(&sandbox)
+    ));
+    let out = std::process::Command::new(test_uv())
+        .args(["lock", "--offline"])
+        .current_dir(&sandbox.project)
+        .env("UV_CACHE_DIR", sandbox.root.join("uv-cache"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    // A newer alpha came since: the migrated lock keeps uv.lock's.
+    sandbox.wheel("alpha", "2.0", &[]);
+    let out = sandbox
+        .pvm_with_uv()
+        .args(["init", "--migrate"])
+        .assert()
+        .success();
+    let err = stderr(out.get_output());
+    assert!(
+        err.contains("uv.lock into pylock.toml, keeping its versions"),
+        "{err}"
+    );
+    let pylock = std::fs::read_to_string(sandbox.project.join("pylock.toml")).unwrap();
+    assert!(
+        pylock.contains("name = \"alpha\"\nversion = \"1.0\""),
+        "{pylock}"
+    );
+    assert_eq!(names(&sandbox), ["alpha==1.0", "tester==1.0"]);
+    // From now on the project's lock is pylock.toml.
+    let out = sandbox.pvm_with_uv().arg("sync").assert().success();
+    assert!(!stderr(out.get_output()).contains("from uv.lock"));
+}

@@ -331,7 +331,7 @@ fn tool_venv(sandbox: &Sandbox, tool: &str) -> std::path::PathBuf {
 
 #[test]
 #[ignore = "uses the network: run scripts/test-network"]
-fn real_sdists_that_ship_a_uv_lock_sync_to_its_versions() {
+fn real_sdists_that_ship_a_uv_lock_sync_to_its_versions_and_pass_their_suites() {
     for spec in ["markupsafe==3.0.4", "werkzeug==3.1.9"] {
         let sandbox = Sandbox::empty();
         let dir = real_sdist(&sandbox, spec);
@@ -365,6 +365,20 @@ fn real_sdists_that_ship_a_uv_lock_sync_to_its_versions() {
                 "{spec}: {installed} is not the lock's"
             );
         }
+        // And its own test suite passes in that env (the lock's default groups hold pytest).
+        let out = sandbox
+            .pvm_in(&dir)
+            .env("PVM_PYTHON", "3.12")
+            .env("PVM_UV", test_uv())
+            .args(["run", "pytest", "-q", "-p", "no:cacheprovider"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{spec}: its test suite failed:\n{}{}",
+            stdout(&out),
+            stderr(&out)
+        );
     }
 }
 
