@@ -1,6 +1,7 @@
 //! Live values for shell completion, asked of pvm while the user presses Tab: env names, the
 //! project's scripts and env executables, interpreter versions. Each must be quick and must
-//! never fail loudly: a completion that cannot be computed is simply empty.
+//! never fail loudly: a completion that cannot be computed is simply empty. clap calls these
+//! before any command runs, with no context: they read `main`'s snapshot with `Config::get`.
 
 use std::collections::BTreeSet;
 

@@ -1,10 +1,11 @@
 //! Every environment variable pvm reads, and the working folder, read once into a [`Config`].
 //!
 //! This is the one module that reads the environment (`clippy.toml` forbids `std::env::var`
-//! elsewhere): what decides pvm's behaviour from outside is visible in one type. The command
-//! context holds the snapshot and passes it down; core code that no command hands it to yet
-//! reads the same snapshot with [`Config::get`]. Setting variables for child processes
-//! (`Command::env`) is not reading, and stays where the child is started.
+//! elsewhere): what decides pvm's behaviour from outside is visible in one type. `main` reads
+//! it once, the command context holds it, and core code takes what it reads as parameters
+//! (`&Config`, or the few values it needs). Only [`Config::get`]'s few callers, which nothing
+//! calls with a context, read it on their own (see there). Setting variables for child
+//! processes (`Command::env`) is not reading, and stays where the child is started.
 //!
 //! Each value is kept as its reader needs it: unset and empty are one (`None`), and a variable
 //! whose value means nothing when blank (`PVM_PYTHON`, `PVM_INDEX_URL`…) is `None` when it is
@@ -85,14 +86,22 @@ pub struct Config {
 }
 
 impl Config {
-    /// The process's snapshot, read on first use.
-    pub fn get() -> &'static Config {
+    /// Reads the environment, once per process: `main` does, and passes the snapshot down.
+    pub fn read() -> &'static Config {
         static CONFIG: OnceLock<Config> = OnceLock::new();
         CONFIG.get_or_init(Config::from_env)
     }
 
+    /// The snapshot `main` read, for the two places no caller can hand a `Config` to: the
+    /// completion candidates (`complete.rs`, called by clap before any command runs) and the
+    /// tests' fault-injection pause points (`faults.rs`, deep in the core and inert unless a
+    /// test sets `PVM_FAULT_*`). Everything else is passed the context's.
+    pub(crate) fn get() -> &'static Config {
+        Config::read()
+    }
+
     /// Reads the environment now.
-    pub fn from_env() -> Config {
+    fn from_env() -> Config {
         let os = |name: &str| std::env::var_os(name);
         let set = |name: &str| os(name).filter(|value| !value.is_empty());
         let path = |name: &str| set(name).map(PathBuf::from);
@@ -139,6 +148,54 @@ impl Config {
             pythonpath: os("PYTHONPATH"),
             columns: number("COLUMNS"),
             complete_index: number("_CLAP_COMPLETE_INDEX"),
+        }
+    }
+
+    /// A snapshot with nothing set and no working folder, for unit tests: they set the fields
+    /// they mean (`Config { pyenv_root: …, ..Config::for_test() }`) and see nothing of the
+    /// machine's environment.
+    #[cfg(test)]
+    pub fn for_test() -> Config {
+        Config {
+            cwd: Err((
+                io::ErrorKind::NotFound,
+                "no working folder in a unit test".into(),
+            )),
+            home: None,
+            path: None,
+            xdg_cache_home: None,
+            local_app_data: None,
+            pvm_home: None,
+            pvm_python: None,
+            pvm_uv: None,
+            pvm_index_url: None,
+            pvm_find_links: None,
+            pvm_no_index: None,
+            pvm_offline: None,
+            pvm_python_downloads: None,
+            pvm_uv_downloads: None,
+            pvm_python_mirror: None,
+            pvm_python_downloads_table: None,
+            pvm_uv_downloads_table: None,
+            pvm_http_timeout: None,
+            pvm_fault_pause: None,
+            pvm_fault_mark: None,
+            pvm_fault_pause_secs: None,
+            pyenv_root: None,
+            pyenv_version: None,
+            pyenv_dir: None,
+            uv_python_install_dir: None,
+            xdg_data_home: None,
+            uv_http_timeout: None,
+            pip_timeout: None,
+            ssl_cert_file: None,
+            shell: None,
+            virtual_env: None,
+            zdotdir: None,
+            ps1: None,
+            pythonpath: None,
+            columns: None,
+            complete_index: None,
         }
     }
 

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use jiff::Timestamp;
 
+use crate::config::Config;
 use crate::fingerprint;
 use crate::hint::Hint;
 use crate::install::{self, InstallError, Progress, SyncOptions, SyncReport};
@@ -144,10 +145,11 @@ impl Verdict {
     }
 }
 
-pub fn finder(store: &Store) -> Finder {
+pub fn finder(store: &Store, config: &Config) -> Finder {
     Finder::new(
-        SearchPaths::new(crate::config::Config::get(), Some(store.pythons_dir())),
+        SearchPaths::new(config, Some(store.pythons_dir())),
         Some(store.cache_dir().join("interpreters")),
+        config.current_dir().unwrap_or_default(),
     )
 }
 
@@ -157,20 +159,22 @@ pub fn find_or_install(
     store: &Store,
     project: &Project,
     request: &SourcedRequest,
+    config: &Config,
     events: &mut dyn FnMut(Event),
 ) -> Result<Interpreter, EnvError> {
     use crate::project::{PythonDownloads, python_mirror};
     use crate::python::download;
     let requires = project.manifest.requires_python.as_ref();
-    let missing = match finder(store).find(request, requires) {
+    let missing = match finder(store, config).find(request, requires) {
         Ok(interpreter) => return Ok(interpreter),
         Err(err @ PythonError::NoMatch { .. }) => err,
         Err(err) => return Err(err.into()),
     };
     let settings = &project.manifest.settings;
-    let mode = PythonDownloads::in_force(settings.python_downloads).map_err(EnvError::Setting)?;
+    let mode =
+        PythonDownloads::in_force(settings.python_downloads, config).map_err(EnvError::Setting)?;
     // Only a version (or a range) can be installed; and only when the settings allow it.
-    let Ok(build) = download::best(&request.request) else {
+    let Ok(build) = download::best(&request.request, config) else {
         return Err(missing.into());
     };
     if let Some(requires) = requires
@@ -188,11 +192,12 @@ pub fn find_or_install(
         PythonDownloads::Automatic => {}
     }
     events(Event::InstallingPython(&build));
-    let mirror = python_mirror(settings.python_mirror.as_deref(), &project.root);
+    let mirror = python_mirror(config, settings.python_mirror.as_deref(), &project.root);
     download::install(
         &build,
         &store.pythons_dir(),
         mirror.as_deref(),
+        config,
         &mut |step| {
             if let download::Step::Downloading { done, total } = step {
                 events(Event::Downloading { done, total });
@@ -204,7 +209,7 @@ pub fn find_or_install(
         version: build.version.clone(),
         source: Box::new(source),
     })?;
-    Ok(finder(store).find(request, requires)?)
+    Ok(finder(store, config).find(request, requires)?)
 }
 
 /// Judges an env against the project, without starting anything.
@@ -215,6 +220,7 @@ pub fn check(
     request: &SourcedRequest,
     selection: &Selection,
     lock: LockMode,
+    config: &Config,
 ) -> Verdict {
     // A link where the env belongs sends the run to the slow path, which refuses it.
     if std::fs::symlink_metadata(&env.dir).is_ok_and(|m| m.file_type().is_symlink()) {
@@ -251,7 +257,8 @@ pub fn check(
     }
     match &metadata.fingerprint {
         Some(stored)
-            if *stored == fingerprint::fingerprint(project, selection, &python.facts, lock) =>
+            if *stored
+                == fingerprint::fingerprint(project, selection, &python.facts, lock, config) =>
         {
             Verdict::Current
         }
@@ -306,14 +313,15 @@ pub fn ensure(
     project: &Project,
     request: &SourcedRequest,
     options: &SyncOptions,
+    config: &Config,
     events: &mut dyn FnMut(Event),
 ) -> Result<Ready, EnvError> {
     let env = store.env_of(project);
-    let (metadata, _, _, verdict) = judge(&env, project, request, options);
+    let (metadata, _, _, verdict) = judge(&env, project, request, options, config);
     let usable = verdict == Verdict::Current || (options.no_sync && verdict == Verdict::OutOfSync);
     if usable && !options.reinstall {
         let metadata = metadata.expect("a usable env has metadata");
-        crate::lock_policy::check(project, options.lock, &metadata.python.facts)?;
+        crate::lock_policy::check(project, options.lock, &metadata.python.facts, config)?;
         return Ok(Ready::new(env, metadata, None));
     }
 
@@ -340,7 +348,7 @@ pub fn ensure(
     // and the selection the env is synced with (a `pvm add`, a `pvm sync --group`): what to do
     // is decided from what they are now, never from what was read before the wait.
     let project = &Project::load(project.env_key())?;
-    let (metadata, asked, selection, verdict) = judge(&env, project, request, options);
+    let (metadata, asked, selection, verdict) = judge(&env, project, request, options, config);
     // An env built here and now has nothing a killed sync could have left half done.
     let mut built = false;
     // While it is built, the wheels of a lock the sync will install as it is are fetched;
@@ -350,16 +358,16 @@ pub fn ensure(
         if options.no_sync {
             return;
         }
-        if let Some(lock) = crate::lock_policy::as_is(project, facts, options.lock) {
+        if let Some(lock) = crate::lock_policy::as_is(project, facts, options.lock, config) {
             let layout = Layout::new(&env.dir, facts);
             let cache = store.cache_dir();
-            let no = install::prefetch(project, &layout, facts, &selection, &lock, &cache);
+            let no = install::prefetch(project, &layout, facts, &selection, &lock, &cache, config);
             declined.store(no, std::sync::atomic::Ordering::Relaxed);
         }
     };
     let mut metadata = match (verdict, metadata) {
         (Verdict::Current, Some(metadata)) if !options.reinstall => {
-            crate::lock_policy::check(project, options.lock, &metadata.python.facts)?;
+            crate::lock_policy::check(project, options.lock, &metadata.python.facts, config)?;
             return Ok(Ready::new(env, metadata, None));
         }
         (Verdict::Current | Verdict::OutOfSync, Some(metadata)) => metadata,
@@ -367,18 +375,21 @@ pub fn ensure(
         // with its new stamp.
         (Verdict::Reselect, Some(mut metadata))
             if satisfies(&metadata.python, request, project)
-                && crate::python::facts::query(&metadata.python.facts.base_executable)
-                    .is_ok_and(|facts| {
-                        facts.version == metadata.python.facts.version
-                            && facts.implementation == metadata.python.facts.implementation
-                    }) =>
+                && crate::python::facts::query(
+                    &metadata.python.facts.base_executable,
+                    &config.current_dir().unwrap_or_default(),
+                )
+                .is_ok_and(|facts| {
+                    facts.version == metadata.python.facts.version
+                        && facts.implementation == metadata.python.facts.implementation
+                }) =>
         {
             metadata.python.stamp = FileStamp::of(&metadata.python.facts.base_executable);
             metadata
         }
         (Verdict::Reselect, Some(metadata)) => {
             events(Event::FindingInterpreter(request));
-            let interpreter = find_or_install(store, project, request, events)?;
+            let interpreter = find_or_install(store, project, request, config, events)?;
             if same_interpreter(&interpreter, &metadata.python) {
                 let mut metadata = metadata;
                 metadata.python = env_python(&interpreter, request);
@@ -402,7 +413,7 @@ pub fn ensure(
                 events(Event::Rebuilding { reason });
             }
             events(Event::FindingInterpreter(request));
-            let interpreter = find_or_install(store, project, request, events)?;
+            let interpreter = find_or_install(store, project, request, config, events)?;
             built = true;
             build(store, &env, project, request, &interpreter, &ahead, events)?
         }
@@ -432,6 +443,7 @@ pub fn ensure(
         &layout,
         &facts,
         options.lock,
+        config,
         &mut |requirements| events(Event::Sync(Progress::Locking { requirements })),
     )?;
     let progress: &mut dyn FnMut(Progress) = &mut |progress| events(Event::Sync(progress));
@@ -442,6 +454,7 @@ pub fn ensure(
         &selection,
         chosen.lock.as_ref(),
         options,
+        config,
         progress,
     )?;
     // The env is marked unfinished between the plan and its first change.
@@ -457,7 +470,13 @@ pub fn ensure(
     metadata.installer = Some(report.installer.clone());
     // A sync may have written the lock: the fingerprint covers it as it is now.
     metadata.fingerprint = (!report.frozen_stale).then(|| {
-        fingerprint::fingerprint(project, &selection, &metadata.python.facts, options.lock)
+        fingerprint::fingerprint(
+            project,
+            &selection,
+            &metadata.python.facts,
+            options.lock,
+            config,
+        )
     });
     metadata.synced = Some(Timestamp::now());
     metadata.name = project.name();
@@ -478,6 +497,7 @@ fn judge(
     project: &Project,
     request: &SourcedRequest,
     options: &SyncOptions,
+    config: &Config,
 ) -> (Option<EnvMetadata>, SelectionRequest, Selection, Verdict) {
     let metadata = env.metadata();
     let asked = asked(options, metadata.as_ref());
@@ -489,6 +509,7 @@ fn judge(
         request,
         &selection,
         options.lock,
+        config,
     );
     if verdict == Verdict::Current
         && options.check_installed
@@ -656,7 +677,12 @@ pub struct ProjectInfo {
 }
 
 /// The project's env as it stands, without changing anything.
-pub fn info(store: &Store, project: &Project, request: &SourcedRequest) -> ProjectInfo {
+pub fn info(
+    store: &Store,
+    project: &Project,
+    request: &SourcedRequest,
+    config: &Config,
+) -> ProjectInfo {
     let env = store.env_of(project);
     let metadata = env.metadata();
     let selection = metadata
@@ -671,6 +697,7 @@ pub fn info(store: &Store, project: &Project, request: &SourcedRequest) -> Proje
         request,
         &selection,
         LockMode::Auto,
+        config,
     );
     let verdict = inspected(&env, metadata.as_ref(), verdict);
     let reason = verdict.reason(metadata.as_ref());

@@ -36,12 +36,13 @@ struct Inputs<'a> {
 }
 
 /// The fingerprint of `project` with `selection`, for an env on the interpreter `facts`, synced
-/// in the lock mode `mode`.
+/// in the lock mode `mode`; `config` has the package sources' variables.
 pub fn fingerprint(
     project: &Project,
     selection: &Selection,
     facts: &Facts,
     mode: LockMode,
+    config: &crate::config::Config,
 ) -> String {
     let manifest = &project.manifest;
     let requirements = sorted_requirements(project, selection);
@@ -58,7 +59,7 @@ pub fn fingerprint(
         requirements,
         selection,
         parts,
-        sources: Sources::for_project(project),
+        sources: Sources::for_project(project, config),
         installer: format!("{:?}", manifest.settings.installer),
         seed_pip: manifest.settings.seed_pip,
         python: (

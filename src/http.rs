@@ -5,6 +5,7 @@
 //! lock meanwhile, and a download that hangs would hold it forever.
 
 use std::io::{self, Read};
+use std::path::Path;
 use std::time::Duration;
 
 use std::collections::HashMap;
@@ -14,6 +15,7 @@ use ureq::tls::{PemItem, RootCerts, TlsConfig};
 use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
 use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
 
+use crate::config::Config;
 use crate::fsutil;
 use crate::hint::Hint;
 
@@ -51,13 +53,13 @@ impl Hint for HttpError {
 }
 
 /// The wait allowed for a connection and for each read: `PVM_HTTP_TIMEOUT`, else 30 s.
-pub fn timeout() -> Result<Duration, HttpError> {
-    parse_timeout(crate::config::Config::get().pvm_http_timeout.clone())
+pub fn timeout(config: &Config) -> Result<Duration, HttpError> {
+    parse_timeout(config.pvm_http_timeout.clone())
 }
 
 /// `PVM_HTTP_TIMEOUT` when it is set (and valid): what the installers pvm starts are given too.
-pub fn timeout_set() -> Option<Duration> {
-    crate::config::Config::get()
+pub fn timeout_set(config: &Config) -> Option<Duration> {
+    config
         .pvm_http_timeout
         .clone()
         .and_then(|text| parse_timeout(Some(text)).ok())
@@ -77,8 +79,8 @@ fn parse_timeout(value: Option<String>) -> Result<Duration, HttpError> {
     }
 }
 
-/// An agent with the roots and `timeout` in force.
-fn agent_with(timeout: Duration) -> ureq::Agent {
+/// An agent with the roots (`SSL_CERT_FILE`'s too) and `timeout` in force.
+fn agent_with(timeout: Duration, cert_file: Option<&Path>) -> ureq::Agent {
     // A server that never answers, or stops in the middle of a body, fails the try; a slow
     // body that keeps coming is not cut off.
     let mut config = ureq::Agent::config_builder()
@@ -88,7 +90,7 @@ fn agent_with(timeout: Duration) -> ureq::Agent {
         // each may keep its connection for the next.
         .max_idle_connections(crate::parallel::IO_WORKERS)
         .max_idle_connections_per_host(crate::parallel::IO_WORKERS);
-    if let Some(file) = &crate::config::Config::get().ssl_cert_file
+    if let Some(file) = cert_file
         && let Ok(pem) = std::fs::read(file)
     {
         let certs: Vec<_> = ureq::tls::parse_pem(&pem)
@@ -176,8 +178,12 @@ impl<E> From<HttpError> for Failure<E> {
 
 /// Streams `url`'s body into `sink`, trying again (up to [`ATTEMPTS`] tries in all, a moment
 /// apart) when the connection fails or stalls. The error names the URL without credentials.
-pub fn download<S: Sink>(url: &str, sink: &mut S) -> Result<(), Failure<S::Error>> {
-    Client::new()?.download(url, sink)
+pub fn download<S: Sink>(
+    config: &Config,
+    url: &str,
+    sink: &mut S,
+) -> Result<(), Failure<S::Error>> {
+    Client::new(config)?.download(url, sink)
 }
 
 /// One client for many downloads, shared by the threads that make them: its connections (and
@@ -190,10 +196,10 @@ pub struct Client {
 }
 
 impl Client {
-    pub fn new() -> Result<Client, HttpError> {
-        let timeout = timeout()?;
+    pub fn new(config: &Config) -> Result<Client, HttpError> {
+        let timeout = timeout(config)?;
         Ok(Client {
-            agent: agent_with(timeout),
+            agent: agent_with(timeout, config.ssl_cert_file.as_deref()),
             timeout,
         })
     }
@@ -349,7 +355,7 @@ mod tests {
     #[test]
     fn a_stalled_body_is_tried_again_then_fails_naming_the_url_without_credentials() {
         let timeout = Duration::from_millis(500);
-        let agent = agent_with(timeout);
+        let agent = agent_with(timeout, None);
         let mut sink = Memory::default();
         download_with(&agent, timeout, &server(1), &mut sink).unwrap();
         assert_eq!((sink.bytes.as_slice(), sink.starts), (&b"whole"[..], 2));

@@ -1,5 +1,6 @@
 //! The installers pvm drives: uv (`uv pip …` against the env) and the env's own pip.
 
+use crate::config::Config;
 use crate::hint::Hint;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -11,6 +12,7 @@ use explain::Cause;
 
 use crate::project::Installer;
 use crate::project::Sources;
+use crate::project::sources::InstallerEnv;
 use crate::python::Facts;
 use crate::venv::Layout;
 
@@ -40,6 +42,8 @@ pub enum InstallerError {
         action: &'static str,
         cause: Cause,
         detail: String,
+        /// The source variables set (`NAME=value`): the hint names them.
+        overriding: Vec<String>,
     },
     /// A file written for an installer to read.
     #[error("cannot read or write {}", .path.display())]
@@ -61,13 +65,12 @@ impl Hint for InstallerError {
             InstallerError::Failed { cause: Cause::RequiresPython, .. } => {
                 "the lines above name the requirement and the Pythons it supports: use one of them (`pvm python pin VERSION`, within [project] requires-python), require a release of it that supports this Python, or narrow [project] requires-python to Pythons it supports (the lock must hold for every Python requires-python allows)".into()
             }
-            InstallerError::Failed { .. } => {
+            InstallerError::Failed { overriding, .. } => {
                 let mut hint = "check the requirement's name and version, and the package sources ([tool.pvm] index-url, find-links, no-index)".to_string();
-                let set = crate::project::sources::overriding_variables();
-                if !set.is_empty() {
+                if !overriding.is_empty() {
                     hint.push_str(&format!(
                         "; the environment overrides them: {} (unset to use the manifest's)",
-                        set.join(", ")
+                        overriding.join(", ")
                     ));
                 }
                 hint
@@ -114,16 +117,15 @@ pub struct InstallFlags {
 
 /// uv as configured: `PVM_UV`, else `uv` on `PATH`, else the one pvm fetched into its store
 /// (`tools/uv-<version>/`): a user's own uv always wins.
-pub fn find_uv() -> Option<PathBuf> {
-    user_uv().or_else(|| {
-        let store = crate::store::Store::from_config(crate::config::Config::get()).ok()?;
+pub fn find_uv(config: &Config) -> Option<PathBuf> {
+    user_uv(config).or_else(|| {
+        let store = crate::store::Store::from_config(config).ok()?;
         crate::tools::uv::installed(&store.root)
     })
 }
 
 /// The user's own uv: `PVM_UV`, else `uv` on `PATH`.
-pub fn user_uv() -> Option<PathBuf> {
-    let config = crate::config::Config::get();
+pub fn user_uv(config: &Config) -> Option<PathBuf> {
     if let Some(path) = &config.pvm_uv {
         return Some(path.clone());
     }
@@ -136,12 +138,16 @@ pub fn user_uv() -> Option<PathBuf> {
 
 impl Backend {
     /// The backend for `setting` on this interpreter.
-    pub fn choose(setting: Installer, facts: &Facts) -> Result<Backend, InstallerError> {
+    pub fn choose(
+        setting: Installer,
+        facts: &Facts,
+        config: &Config,
+    ) -> Result<Backend, InstallerError> {
         let uv_supports = (facts.version_info.0, facts.version_info.1) >= UV_OLDEST;
         match setting {
             Installer::Pip => Ok(Backend::Pip),
             Installer::Uv => {
-                let uv = find_uv().ok_or(InstallerError::NoUv)?;
+                let uv = find_uv(config).ok_or(InstallerError::NoUv)?;
                 if !uv_supports {
                     return Err(InstallerError::UvUnsupported {
                         version: facts.version.clone(),
@@ -149,7 +155,7 @@ impl Backend {
                 }
                 Ok(Backend::Uv(uv))
             }
-            Installer::Auto => Ok(match find_uv() {
+            Installer::Auto => Ok(match find_uv(config) {
                 Some(uv) if uv_supports => Backend::Uv(uv),
                 _ => Backend::Pip,
             }),
@@ -163,27 +169,24 @@ impl Backend {
         }
     }
 
-    fn command(&self, layout: &Layout, pip_args: &[&str]) -> Command {
+    fn command(&self, layout: &Layout, env: &InstallerEnv, pip_args: &[&str]) -> Command {
         let mut command = self.bare_command(layout, pip_args);
         // pvm's download timeout holds for the installer's downloads too (under the same env
         // lock), unless the installer's own variable says otherwise.
-        if let Some(timeout) = crate::http::timeout_set() {
-            let config = crate::config::Config::get();
-            let (var, value, users) = match self {
-                Backend::Uv(_) => (
-                    "UV_HTTP_TIMEOUT",
-                    timeout.as_secs_f64().ceil().to_string(),
-                    &config.uv_http_timeout,
-                ),
-                Backend::Pip => (
-                    "PIP_TIMEOUT",
-                    timeout.as_secs_f64().to_string(),
-                    &config.pip_timeout,
-                ),
-            };
-            if users.is_none() {
-                command.env(var, value);
-            }
+        let (var, value) = match self {
+            Backend::Uv(_) => (
+                "UV_HTTP_TIMEOUT",
+                env.uv_timeout
+                    .map(|timeout| timeout.as_secs_f64().ceil().to_string()),
+            ),
+            Backend::Pip => (
+                "PIP_TIMEOUT",
+                env.pip_timeout
+                    .map(|timeout| timeout.as_secs_f64().to_string()),
+            ),
+        };
+        if let Some(value) = value {
+            command.env(var, value);
         }
         command
     }
@@ -251,7 +254,7 @@ impl Backend {
         file: &Path,
         flags: InstallFlags,
     ) -> Result<(), InstallerError> {
-        let mut command = self.command(layout, &["install"]);
+        let mut command = self.command(layout, &sources.installer_env, &["install"]);
         command.args(self.source_args(sources)).arg("-r").arg(file);
         if flags.locked {
             command.args(["--no-deps", "--require-hashes"]);
@@ -265,7 +268,8 @@ impl Backend {
         if *self == Backend::Pip {
             command.arg("--no-warn-script-location");
         }
-        self.run(command, "install").map(drop)
+        self.run(command, "install", &sources.installer_env)
+            .map(drop)
     }
 
     /// Installs the project folder `root` editable (PEP 660), with build isolation: the
@@ -281,7 +285,7 @@ impl Backend {
         name: Option<&str>,
     ) -> Result<(), InstallerError> {
         let command = |offline: bool| {
-            let mut command = self.command(layout, &["install"]);
+            let mut command = self.command(layout, &sources.installer_env, &["install"]);
             command
                 .args(self.source_args(sources))
                 .arg("--editable")
@@ -304,22 +308,34 @@ impl Backend {
         // uv: the backend's requirements from its cache first (a third faster than asking the
         // index again for each), the network only when they are not there.
         let uv = matches!(self, Backend::Uv(_));
-        if uv && !sources.offline && self.run(command(true), "build").is_ok() {
+        if uv
+            && !sources.offline
+            && self
+                .run(command(true), "build", &sources.installer_env)
+                .is_ok()
+        {
             return Ok(());
         }
-        self.run(command(false), "build").map(drop)
+        self.run(command(false), "build", &sources.installer_env)
+            .map(drop)
     }
 
-    pub fn uninstall(&self, layout: &Layout, names: &[String]) -> Result<(), InstallerError> {
+    pub fn uninstall(
+        &self,
+        layout: &Layout,
+        sources: &Sources,
+        names: &[String],
+    ) -> Result<(), InstallerError> {
         if names.is_empty() {
             return Ok(());
         }
-        let mut command = self.command(layout, &["uninstall"]);
+        let mut command = self.command(layout, &sources.installer_env, &["uninstall"]);
         if *self == Backend::Pip {
             command.arg("-y");
         }
         command.args(names);
-        self.run(command, "uninstall").map(drop)
+        self.run(command, "uninstall", &sources.installer_env)
+            .map(drop)
     }
 
     /// Resolves `input` for every platform and every Python from `python_version` on (uv
@@ -336,7 +352,7 @@ impl Backend {
         constraints: Option<&Path>,
         upgrade: bool,
     ) -> Result<(), InstallerError> {
-        let mut command = self.command(layout, &["compile"]);
+        let mut command = self.command(layout, &sources.installer_env, &["compile"]);
         command
             .args(self.source_args(sources))
             .args(["--universal", "--no-header", "--quiet"])
@@ -356,7 +372,8 @@ impl Backend {
         if upgrade {
             command.arg("--upgrade");
         }
-        self.run(command, "resolve").map(drop)
+        self.run(command, "resolve", &sources.installer_env)
+            .map(drop)
     }
 
     /// Installs the requirements in `file` into the folder `target`, not into the env: an
@@ -369,7 +386,7 @@ impl Backend {
         constraints: &Path,
         target: &Path,
     ) -> Result<(), InstallerError> {
-        let mut command = self.command(layout, &["install"]);
+        let mut command = self.command(layout, &sources.installer_env, &["install"]);
         command
             .args(self.source_args(sources))
             .arg("-r")
@@ -381,7 +398,8 @@ impl Backend {
         if *self == Backend::Pip {
             command.arg("--no-warn-script-location");
         }
-        self.run(command, "install").map(drop)
+        self.run(command, "install", &sources.installer_env)
+            .map(drop)
     }
 
     /// The newest versions `input` allows, for the env's interpreter (uv only), into `output`.
@@ -392,14 +410,15 @@ impl Backend {
         input: &Path,
         output: &Path,
     ) -> Result<(), InstallerError> {
-        let mut command = self.command(layout, &["compile"]);
+        let mut command = self.command(layout, &sources.installer_env, &["compile"]);
         command
             .args(self.source_args(sources))
             .args(["--upgrade", "--no-header", "--quiet"])
             .arg(input)
             .arg("--output-file")
             .arg(output);
-        self.run(command, "resolve").map(drop)
+        self.run(command, "resolve", &sources.installer_env)
+            .map(drop)
     }
 
     /// What the index has newer than what is installed (uv only): `uv pip list --outdated`'s
@@ -409,11 +428,11 @@ impl Backend {
         layout: &Layout,
         sources: &Sources,
     ) -> Result<String, InstallerError> {
-        let mut command = self.command(layout, &["list"]);
+        let mut command = self.command(layout, &sources.installer_env, &["list"]);
         command
             .args(["--outdated", "--format", "json"])
             .args(self.source_args(sources));
-        self.run(command, "look up")
+        self.run(command, "look up", &sources.installer_env)
     }
 
     /// Installs from a `pylock.toml` (uv only): exactly its artifacts for this env, chosen by
@@ -428,7 +447,7 @@ impl Backend {
         reinstall: bool,
     ) -> Result<(), InstallerError> {
         let command = |offline: bool| {
-            let mut command = self.command(layout, &["install"]);
+            let mut command = self.command(layout, &sources.installer_env, &["install"]);
             command
                 .args(self.source_args(sources))
                 .arg("-r")
@@ -452,10 +471,15 @@ impl Backend {
         // without the network first (uv would revalidate each URL, one request per file), and
         // go online only for what is not cached. uv prepares everything before it installs,
         // so a failed offline attempt has changed nothing.
-        if !sources.offline && self.run(command(true), "install").is_ok() {
+        if !sources.offline
+            && self
+                .run(command(true), "install", &sources.installer_env)
+                .is_ok()
+        {
             return Ok(());
         }
-        self.run(command(false), "install").map(drop)
+        self.run(command(false), "install", &sources.installer_env)
+            .map(drop)
     }
 
     /// Downloads the artifacts `input` resolves to into `dest` (pip's resolver), held to
@@ -468,7 +492,7 @@ impl Backend {
         dest: &Path,
         constraints: Option<&Path>,
     ) -> Result<(), InstallerError> {
-        let mut command = self.command(layout, &["download"]);
+        let mut command = self.command(layout, &sources.installer_env, &["download"]);
         command
             .args(self.source_args(sources))
             .arg("-r")
@@ -478,13 +502,15 @@ impl Backend {
         if let Some(constraints) = constraints {
             command.arg("-c").arg(constraints);
         }
-        self.run(command, "resolve").map(drop)
+        self.run(command, "resolve", &sources.installer_env)
+            .map(drop)
     }
 
     pub(crate) fn run(
         &self,
         mut command: Command,
         action: &'static str,
+        env: &InstallerEnv,
     ) -> Result<String, InstallerError> {
         // The installer dies with pvm: a killed pvm must not leave it writing into an env that
         // the next pvm, holding the lock, rebuilds or removes.
@@ -523,6 +549,7 @@ impl Backend {
             action,
             cause,
             detail,
+            overriding: env.overriding.clone(),
         })
     }
 }

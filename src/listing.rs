@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use jiff::Timestamp;
 use serde::Serialize;
 
+use crate::config::Config;
 use crate::environment::{self, Verdict};
 use crate::project::package::InstalledProject;
 use crate::project::{MANIFEST, Project};
@@ -81,25 +82,25 @@ pub struct EnvSummary {
 }
 
 /// Every env in the store, by name. Each env is looked at on its own: a few at a time.
-pub fn list(store: &Store) -> Vec<EnvSummary> {
+pub fn list(store: &Store, config: &Config) -> Vec<EnvSummary> {
     let epoch = store.size_epoch();
-    let kept = kept::Kept::new();
+    let kept = kept::Kept::new(config);
     crate::parallel::map(&store.envs(), crate::parallel::cores(), |env| {
-        summarize(env, &epoch, &kept)
+        summarize(env, &epoch, &kept, config)
     })
 }
 
 /// One env; `epoch` is the store's [`Store::size_epoch`], read once for all. Its status is
 /// the kept one when nothing it was judged from changed (see [`kept`]).
-fn summarize(env: &Env, epoch: &str, kept: &kept::Kept) -> EnvSummary {
+fn summarize(env: &Env, epoch: &str, kept: &kept::Kept, config: &Config) -> EnvSummary {
     // Stamped before it is read: a change after the stamp is a change to the next run.
     let metadata_look = kept::Stamp::metadata_of(env);
     let metadata = env.metadata();
     let (status, reason) = match &metadata {
         Some(found) => kept.status(env, found, &metadata_look, |loaded| {
-            judge(env, Some(found), loaded)
+            judge(env, Some(found), config, loaded)
         }),
-        None => status_of(env, None),
+        None => status_of(env, None, config),
     };
     let size = env.size(metadata.as_ref(), epoch);
     EnvSummary {
@@ -128,8 +129,8 @@ fn summarize(env: &Env, epoch: &str, kept: &kept::Kept) -> EnvSummary {
 }
 
 /// Broken wins over stale, stale over outdated.
-pub fn status(env: &Env) -> (Status, Option<String>) {
-    status_of(env, env.metadata().as_ref())
+pub fn status(env: &Env, config: &Config) -> (Status, Option<String>) {
+    status_of(env, env.metadata().as_ref(), config)
 }
 
 /// Whether [`status`] would say stale, without judging the project: what `pvm remove --stale`
@@ -173,14 +174,19 @@ fn early_status(
 }
 
 /// [`status`], of an env whose metadata was read.
-fn status_of(env: &Env, metadata: Option<&crate::store::EnvMetadata>) -> (Status, Option<String>) {
-    judge(env, metadata, &mut |_| {})
+fn status_of(
+    env: &Env,
+    metadata: Option<&crate::store::EnvMetadata>,
+    config: &Config,
+) -> (Status, Option<String>) {
+    judge(env, metadata, config, &mut |_| {})
 }
 
 /// [`status_of`], calling `loaded` with the project as soon as it is loaded.
 fn judge(
     env: &Env,
     metadata: Option<&crate::store::EnvMetadata>,
+    config: &Config,
     loaded: &mut dyn FnMut(&Project),
 ) -> (Status, Option<String>) {
     if let Some(early) = early_status(env, metadata) {
@@ -205,12 +211,12 @@ fn judge(
     loaded(&project);
     // Judge against the request the project itself makes (a --python or PVM_PYTHON of an
     // earlier run is not the project's): keep the stored one when it came from outside.
-    let request = match crate::python::project_request(None, &project) {
+    let request = match crate::python::project_request(None, &project, config) {
         Ok(request) if !matches!(python.request_source.as_str(), "--python" | "PVM_PYTHON") => {
             request
         }
         Ok(_) | Err(_) => SourcedRequest {
-            request: InterpreterRequest::parse(&python.request)
+            request: InterpreterRequest::parse(&python.request, config.home.as_deref())
                 .unwrap_or(InterpreterRequest::Default),
             source: crate::python::RequestSource::Default,
         },
@@ -223,6 +229,7 @@ fn judge(
         &request,
         &selection,
         crate::lock::LockMode::Auto,
+        config,
     );
     let verdict = environment::inspected(env, Some(metadata), verdict);
     let status = match verdict {

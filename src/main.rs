@@ -23,7 +23,9 @@ fn main() {
             err.exit()
         }
     };
-    let code = match pvm::commands::run(cli) {
+    // The environment, read once here and passed down.
+    let config = pvm::config::Config::read();
+    let code = match pvm::commands::run(cli, config) {
         Ok(code) => code,
         Err(err) => {
             pvm::commands::print_error(&err);

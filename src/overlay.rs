@@ -74,10 +74,11 @@ pub fn ensure(
     ready: &Ready,
     project: &Project,
     requirements: &[Requirement],
+    config: &crate::config::Config,
     on_event: &mut dyn FnMut(Event),
 ) -> Result<(Overlay, Option<Installed>), EnvError> {
     let facts = &ready.metadata.python.facts;
-    let sources = Sources::for_project(project);
+    let sources = Sources::for_project(project, config);
     let mut names: Vec<String> = requirements.iter().map(crate::pep::text).collect();
     names.sort();
     // The env's packages hold the overlay to their versions: what the env pinned wins.
@@ -124,8 +125,8 @@ pub fn ensure(
     crate::fsutil::write_lines(&file, &names).map_err(io(&file))?;
     let constraints = building.join(".constraints.txt");
     crate::fsutil::write_lines(&constraints, &pins).map_err(io(&constraints))?;
-    let backend =
-        Backend::choose(project.manifest.settings.installer, facts).map_err(InstallError::from)?;
+    let backend = Backend::choose(project.manifest.settings.installer, facts, config)
+        .map_err(InstallError::from)?;
     on_event(Event::Sync(Progress::Installing {
         requirements: names.len(),
         installer: backend.name(),

@@ -14,17 +14,19 @@ use crate::cli::ColorChoice;
 #[derive(Debug, Clone, Copy)]
 pub struct Ui {
     pub quiet: bool,
+    /// `COLUMNS`: how wide tables may be, over the terminal's width.
+    pub columns: Option<usize>,
 }
 
 impl Ui {
-    pub fn new(quiet: bool, color: ColorChoice) -> Ui {
+    pub fn new(quiet: bool, color: ColorChoice, columns: Option<usize>) -> Ui {
         let choice = match color {
             ColorChoice::Auto => anstream::ColorChoice::Auto,
             ColorChoice::Always => anstream::ColorChoice::Always,
             ColorChoice::Never => anstream::ColorChoice::Never,
         };
         choice.write_global();
-        Ui { quiet }
+        Ui { quiet, columns }
     }
 
     /// A spinner on stderr; hidden when stderr is not a terminal or under `--quiet`.
@@ -124,6 +126,7 @@ fn escape_controls(text: &str, keep_lines: bool) -> Cow<'_, str> {
 /// [`table`] of cells that come from outside (paths, versions, names read from files), each
 /// [`shown`] with its control characters escaped.
 pub fn shown_table<R: IntoIterator<Item = String>>(
+    columns: Option<usize>,
     header: &[&str],
     rows: impl IntoIterator<Item = R>,
 ) -> String {
@@ -135,12 +138,12 @@ pub fn shown_table<R: IntoIterator<Item = String>>(
                 .collect()
         })
         .collect();
-    table(header, &rows)
+    table(columns, header, &rows)
 }
 
 /// Rows aligned under a header. Columns are padded to the widest cell; the last column is not
-/// padded, so nothing trails on narrow terminals or in pipes.
-pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
+/// padded, so nothing trails on narrow terminals or in pipes. `columns` is `COLUMNS`.
+pub fn table(columns: Option<usize>, header: &[&str], rows: &[Vec<String>]) -> String {
     let mut widths: Vec<usize> = header.iter().map(|h| visible_width(h)).collect();
     for row in rows {
         for (width, cell) in widths.iter_mut().zip(row) {
@@ -159,7 +162,7 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
     };
     // Too wide for the terminal: one block of `KEY: value` lines per row instead.
     let total: usize = widths.iter().sum::<usize>() + 2 * widths.len().saturating_sub(1);
-    if output_width().is_some_and(|width| total > width) {
+    if output_width(columns).is_some_and(|width| total > width) {
         let key_width = header.iter().map(|h| h.len()).max().unwrap_or(0);
         let blocks: Vec<String> = rows
             .iter()
@@ -184,8 +187,8 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
 }
 
 /// How wide stdout is: `COLUMNS` when set, else the terminal's width; `None` for a pipe.
-fn output_width() -> Option<usize> {
-    if let Some(columns) = crate::config::Config::get().columns {
+fn output_width(columns: Option<usize>) -> Option<usize> {
+    if let Some(columns) = columns {
         return Some(columns);
     }
     if !std::io::stdout().is_terminal() {
@@ -273,8 +276,9 @@ mod tests {
     fn a_shown_table_escapes_every_cell() {
         let rows = [["a\u{1b}[2J".to_string(), "1.0".to_string()]];
         assert_eq!(
-            shown_table(&["NAME", "VERSION"], rows),
+            shown_table(None, &["NAME", "VERSION"], rows),
             table(
+                None,
                 &["NAME", "VERSION"],
                 &[vec!["a\\x1b[2J".to_string(), "1.0".to_string()]]
             )

@@ -195,8 +195,9 @@ pub fn build_metadata(
     backend: &Backend,
     sources: &Sources,
     fresh: bool,
+    config: &crate::config::Config,
 ) -> Result<BuildMetadata, BuildError> {
-    let kept = cache_file(project, facts);
+    let kept = cache_file(project, facts, config);
     if let Some(metadata) = kept.as_deref().filter(|_| !fresh).and_then(read_kept) {
         return Ok(metadata);
     }
@@ -217,10 +218,8 @@ pub fn build_metadata(
 
 /// `cache/build-metadata/<key>.json`: the key is the project's folder (a `setup.py` may read
 /// any file beside it), its build inputs and the interpreter's version.
-fn cache_file(project: &Project, facts: &Facts) -> Option<PathBuf> {
-    let cache = crate::store::Store::from_config(crate::config::Config::get())
-        .ok()?
-        .cache_dir();
+fn cache_file(project: &Project, facts: &Facts, config: &crate::config::Config) -> Option<PathBuf> {
+    let cache = crate::store::Store::from_config(config).ok()?.cache_dir();
     let inputs = package::build_inputs(project)?;
     let key = fsutil::sha256_parts([
         CACHE_FORMAT.as_bytes(),

@@ -76,7 +76,7 @@ fn edit_then_sync(
 ) -> anyhow::Result<()> {
     let project = write_edit(project, edit)?;
     let store = ctx.store()?;
-    let request = project_request(args.python.as_deref(), &project)?;
+    let request = project_request(args.python.as_deref(), &project, ctx.config)?;
     let bare: Vec<&Requirement> = requirements
         .iter()
         .filter(|r| r.version_or_url.is_none())
@@ -98,9 +98,15 @@ fn edit_then_sync(
             super::bring_uv(ctx, &store, &project)?;
         }
         let facts = &ready.metadata.python.facts;
-        let backend = Backend::choose(project.manifest.settings.installer, facts)?;
-        let mut lock =
-            lock_policy::resolve_keeping(&project, &ready.layout, facts, &backend, false)?;
+        let backend = Backend::choose(project.manifest.settings.installer, facts, ctx.config)?;
+        let mut lock = lock_policy::resolve_keeping(
+            &project,
+            &ready.layout,
+            facts,
+            &backend,
+            false,
+            ctx.config,
+        )?;
         let mut edit = manifest_edit(&project)?;
         // A path source is the package as it is there: no bound.
         let bare = bare
@@ -114,7 +120,7 @@ fn edit_then_sync(
         }
         let project = write_edit(&project, &edit)?;
         if has_lock {
-            bounds::stamp_for(&mut lock, &project, facts)?;
+            bounds::stamp_for(&mut lock, &project, facts, ctx.config)?;
             lock.write(&project.lock_path())?;
             if first_lock {
                 ctx.ui

@@ -25,7 +25,7 @@ pub fn cache(ctx: &Context, command: CacheCommand) -> anyhow::Result<i32> {
             if json {
                 writeln!(out, "{}", serde_json::to_string_pretty(&size)?)?;
             } else {
-                write!(out, "{}", size_table(&size))?;
+                write!(out, "{}", size_table(ctx.ui.columns, &size))?;
             }
         }
         CacheCommand::Prune { ci } => {
@@ -46,7 +46,7 @@ pub fn cache(ctx: &Context, command: CacheCommand) -> anyhow::Result<i32> {
 }
 
 /// One row per bucket, then the total.
-fn size_table(size: &CacheSize) -> String {
+fn size_table(columns: Option<usize>, size: &CacheSize) -> String {
     let mut rows: Vec<Vec<String>> = size
         .buckets
         .iter()
@@ -68,6 +68,7 @@ fn size_table(size: &CacheSize) -> String {
         ui::human_size(size.cache_only_bytes),
     ]);
     ui::table(
+        columns,
         &[
             "BUCKET",
             "ENTRIES",

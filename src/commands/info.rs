@@ -10,8 +10,8 @@ use crate::python::project_request;
 pub fn info(ctx: &Context, args: InfoArgs) -> anyhow::Result<i32> {
     let project = ctx.project()?;
     let store = ctx.store()?;
-    let request = project_request(args.python.as_deref(), &project)?;
-    let info = environment::info(&store, &project, &request);
+    let request = project_request(args.python.as_deref(), &project, ctx.config)?;
+    let info = environment::info(&store, &project, &request, ctx.config);
     let mut out = anstream::stdout();
     if args.path {
         // An editor is pointed at what this prints: make the env first if there is none, so

@@ -84,7 +84,7 @@ pub fn init(ctx: &Context, args: InitArgs) -> anyhow::Result<i32> {
 fn init_in(ctx: &Context, args: &InitArgs, dir: &Path) -> anyhow::Result<i32> {
     let dir = dir.to_path_buf();
     if let Some(text) = &args.python {
-        InterpreterRequest::parse(text)
+        InterpreterRequest::parse(text, ctx.config.home.as_deref())
             .map_err(|message| UserError::new(format!("invalid --python `{text}`: {message}")))?;
     }
     let manifest_path = dir.join(MANIFEST);
@@ -192,7 +192,7 @@ fn init_in(ctx: &Context, args: &InitArgs, dir: &Path) -> anyhow::Result<i32> {
                 .unwrap_or_default(),
             script: None,
         };
-        let request = project_request(args.python.as_deref(), &draft)?;
+        let request = project_request(args.python.as_deref(), &draft, ctx.config)?;
         let spinner = ctx.ui.spinner(format!(
             "Finding Python {} (from {})",
             request.key(),
@@ -201,7 +201,9 @@ fn init_in(ctx: &Context, args: &InitArgs, dir: &Path) -> anyhow::Result<i32> {
         spinner.finish_and_clear();
         let mut progress = super::EnvProgress::new(ctx.ui);
         let interpreter =
-            environment::find_or_install(&store, &draft, &request, &mut |e| progress.event(e))?;
+            environment::find_or_install(&store, &draft, &request, ctx.config, &mut |e| {
+                progress.event(e)
+            })?;
         drop(progress);
         let requires_python = format!(">={}", interpreter.facts.minor_version());
         let mut text =
@@ -287,7 +289,7 @@ fn init_in(ctx: &Context, args: &InitArgs, dir: &Path) -> anyhow::Result<i32> {
     }
     let project = Project::at(&dir)?;
     // The env is made by the rule every later env follows (the pin, else requires-python).
-    let request = project_request(args.python.as_deref(), &project)?;
+    let request = project_request(args.python.as_deref(), &project, ctx.config)?;
     let ready = ensure_env(ctx, &store, &project, &request, &SyncOptions::default())?;
     if ready.report.is_none() {
         ctx.ui
@@ -462,10 +464,12 @@ fn init_script_in(
         manifest: Manifest::default(),
         script: None,
     };
-    let request = project_request(args.python.as_deref(), &draft)?;
+    let request = project_request(args.python.as_deref(), &draft, ctx.config)?;
     let mut progress = super::EnvProgress::new(ctx.ui);
     let interpreter =
-        environment::find_or_install(store, &draft, &request, &mut |e| progress.event(e))?;
+        environment::find_or_install(store, &draft, &request, ctx.config, &mut |e| {
+            progress.event(e)
+        })?;
     drop(progress);
     let block = script::render_block(&format!(
         "requires-python = \">={}\"\ndependencies = []\n",
@@ -505,7 +509,7 @@ fn init_script_in(
         return Ok(0);
     }
     let project = Project::script(path)?.expect("the block was just written");
-    let request = project_request(args.python.as_deref(), &project)?;
+    let request = project_request(args.python.as_deref(), &project, ctx.config)?;
     ensure_env(ctx, store, &project, &request, &SyncOptions::default())?;
     ctx.ui.status(
         "Ready",

@@ -11,7 +11,7 @@ use crate::ui;
 
 pub fn list(ctx: &Context, args: ListArgs) -> anyhow::Result<i32> {
     let store = ctx.store()?;
-    let envs = listing::list(&store);
+    let envs = listing::list(&store, ctx.config);
     let mut stdout = anstream::stdout();
     if args.json {
         writeln!(stdout, "{}", serde_json::to_string_pretty(&envs)?)?;
@@ -59,6 +59,7 @@ pub fn list(ctx: &Context, args: ListArgs) -> anyhow::Result<i32> {
         out,
         "{}",
         ui::table(
+            ctx.ui.columns,
             &[
                 "NAME",
                 "KIND",

@@ -36,7 +36,7 @@ pub(super) fn lock_locked(
     let store = ctx.store()?;
     // A killed `pvm lock` leaves a half-written lock beside the project's: gone now.
     crate::fsutil::remove_dead_temps(&project.root);
-    let request = project_request(args.python.as_deref(), project)?;
+    let request = project_request(args.python.as_deref(), project, ctx.config)?;
     // Resolving needs the env's interpreter (and, for pip, its pip); nothing is installed.
     let options = SyncOptions {
         no_sync: true,
@@ -44,7 +44,7 @@ pub(super) fn lock_locked(
     };
     let ready = super::ensure_env(ctx, &store, project, &request, &options)?;
     let facts = &ready.metadata.python.facts;
-    let sources = Sources::for_project(project);
+    let sources = Sources::for_project(project, ctx.config);
     let previous = lock_policy::read_lock(project)?;
     if let Some(previous) = &previous
         && previous.pvm().is_some()
@@ -76,7 +76,7 @@ pub(super) fn lock_locked(
         );
     }
     let without_uv = super::uv_tool::bring(ctx, &store, project, &sources)?;
-    let backend = Backend::choose(project.manifest.settings.installer, facts)?;
+    let backend = Backend::choose(project.manifest.settings.installer, facts, ctx.config)?;
     if let (Backend::Pip, Some(reason)) = (&backend, &without_uv) {
         if args.universal {
             return Err(super::UserError::new(format!(
@@ -94,7 +94,14 @@ pub(super) fn lock_locked(
         project.name(),
         backend.name()
     ));
-    let resolved = lock_policy::relock(project, &ready.layout, facts, &backend, args.upgrade);
+    let resolved = lock_policy::relock(
+        project,
+        &ready.layout,
+        facts,
+        &backend,
+        args.upgrade,
+        ctx.config,
+    );
     spinner.finish_and_clear();
     let (lock, migrated) = resolved?;
     if migrated {

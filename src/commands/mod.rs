@@ -23,6 +23,7 @@ use std::path::PathBuf;
 use indicatif::ProgressBar;
 
 use crate::cli::{Cli, Command};
+use crate::config::Config;
 use crate::environment::{self, Event, Ready};
 use crate::install::{Progress, SyncOptions, SyncReport};
 use crate::lock::LockMode;
@@ -33,14 +34,14 @@ use crate::ui::Ui;
 pub use error::{UserError, print_error};
 
 /// What every command gets: output settings and the global flags.
-pub struct Context {
+pub struct Context<'a> {
     pub ui: Ui,
     pub project_dir: Option<PathBuf>,
-    /// The environment, read once.
-    pub config: &'static crate::config::Config,
+    /// The environment, read once by `main`.
+    pub config: &'a Config,
 }
 
-impl Context {
+impl Context<'_> {
     pub fn store(&self) -> anyhow::Result<Store> {
         let store = Store::from_config(self.config)?;
         store.check_folders()?;
@@ -62,11 +63,11 @@ impl Context {
 }
 
 /// Runs the command; returns the exit code.
-pub fn run(cli: Cli) -> anyhow::Result<i32> {
+pub fn run(cli: Cli, config: &Config) -> anyhow::Result<i32> {
     let ctx = Context {
-        ui: Ui::new(cli.global.quiet, cli.global.color),
+        ui: Ui::new(cli.global.quiet, cli.global.color, config.columns),
         project_dir: cli.global.project,
-        config: crate::config::Config::get(),
+        config,
     };
     // The commands that change the project's files: a Ctrl-C (or SIGTERM) puts the files back
     // rather than leaving half an edit (see `transaction`).
@@ -111,7 +112,9 @@ pub fn ensure_env(
         bring_uv(ctx, store, project)?;
     }
     let mut progress = EnvProgress::new(ctx.ui).locking_into(project);
-    let ready = environment::ensure(store, project, request, options, &mut |e| progress.event(e))?;
+    let ready = environment::ensure(store, project, request, options, ctx.config, &mut |e| {
+        progress.event(e)
+    })?;
     if let Some(report) = &ready.report {
         progress.report(report, started);
     }
@@ -121,7 +124,7 @@ pub fn ensure_env(
 /// Gets uv for a sync that writes the project's first lock, as `pvm lock` does: without one,
 /// pip resolves, and the lock holds this one environment (said now, and in the Synced line).
 pub fn bring_uv(ctx: &Context, store: &Store, project: &Project) -> anyhow::Result<()> {
-    let sources = crate::project::Sources::for_project(project);
+    let sources = crate::project::Sources::for_project(project, ctx.config);
     if let Some(reason) = uv_tool::bring(ctx, store, project, &sources)? {
         ctx.ui.warn(format!(
             "no uv ({reason}): pip resolves, and {} will hold this one environment",

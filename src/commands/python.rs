@@ -16,7 +16,7 @@ use crate::ui;
 
 pub fn python(ctx: &Context, command: PythonCommand) -> anyhow::Result<i32> {
     let store = ctx.store()?;
-    let finder = environment::finder(&store);
+    let finder = environment::finder(&store, ctx.config);
     let mut out = anstream::stdout();
     match command {
         PythonCommand::List {
@@ -53,15 +53,15 @@ pub fn python(ctx: &Context, command: PythonCommand) -> anyhow::Result<i32> {
                 ]
             });
             let header = ["VERSION", "IMPLEMENTATION", "FOUND IN", "PATH"];
-            write!(out, "{}", ui::shown_table(&header, rows))?;
+            write!(out, "{}", ui::shown_table(ctx.ui.columns, &header, rows))?;
         }
         PythonCommand::Find { request } => {
             let (request, requires) = match request {
-                Some(text) => (parse(&text, RequestSource::Argument)?, None),
+                Some(text) => (parse(ctx, &text, RequestSource::Argument)?, None),
                 // Outside a project: the default rule (the first python3 on PATH).
                 None => match ctx.project() {
                     Ok(project) => (
-                        project_request(None, &project)?,
+                        project_request(None, &project, ctx.config)?,
                         project.manifest.requires_python,
                     ),
                     Err(_) if ctx.project_dir.is_none() => (
@@ -90,7 +90,7 @@ pub fn python(ctx: &Context, command: PythonCommand) -> anyhow::Result<i32> {
 /// `pvm python pin`: writes `.python-version` for an installed interpreter that the project's
 /// requires-python allows (`force` writes one it does not allow, with a warning).
 fn pin(ctx: &Context, finder: &Finder, text: &str, force: bool) -> anyhow::Result<()> {
-    let request = parse(text, RequestSource::Argument)?;
+    let request = parse(ctx, text, RequestSource::Argument)?;
     // Like `pyenv local`: pinning something not installed is an error.
     let found = finder
         .find(&request, None)
@@ -163,10 +163,11 @@ fn not_installed(err: PythonError, request: &InterpreterRequest, text: &str) -> 
     }
 }
 
-fn parse(text: &str, source: RequestSource) -> anyhow::Result<SourcedRequest> {
-    let request = InterpreterRequest::parse(text).map_err(|message| {
-        UserError::new(format!("invalid interpreter request `{text}`: {message}"))
-            .hint(crate::python::REQUEST_GRAMMAR)
-    })?;
+fn parse(ctx: &Context, text: &str, source: RequestSource) -> anyhow::Result<SourcedRequest> {
+    let request =
+        InterpreterRequest::parse(text, ctx.config.home.as_deref()).map_err(|message| {
+            UserError::new(format!("invalid interpreter request `{text}`: {message}"))
+                .hint(crate::python::REQUEST_GRAMMAR)
+        })?;
     Ok(SourcedRequest { request, source })
 }

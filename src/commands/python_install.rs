@@ -14,7 +14,7 @@ use crate::ui;
 
 /// The builds that can be installed here, newest first.
 pub fn list_available(ctx: &Context, json: bool) -> anyhow::Result<i32> {
-    let builds = download::available()?;
+    let builds = download::available(ctx.config)?;
     let store = ctx.store()?;
     let mut out = anstream::stdout();
     if json {
@@ -34,7 +34,7 @@ pub fn list_available(ctx: &Context, json: bool) -> anyhow::Result<i32> {
         ]
     });
     let header = ["VERSION", "PLATFORM", "BUILD", ""];
-    write!(out, "{}", ui::shown_table(&header, rows))?;
+    write!(out, "{}", ui::shown_table(ctx.ui.columns, &header, rows))?;
     Ok(0)
 }
 
@@ -47,12 +47,12 @@ pub fn install(ctx: &Context, requests: Vec<String>) -> anyhow::Result<i32> {
             UserError::new("which Python? there is no project here to ask")
                 .hint("name a version: `pvm python install 3.12`")
         })?;
-        vec![project_request(None, project)?.request]
+        vec![project_request(None, project, ctx.config)?.request]
     } else {
         requests
             .iter()
             .map(|text| {
-                InterpreterRequest::parse(text).map_err(|message| {
+                InterpreterRequest::parse(text, ctx.config.home.as_deref()).map_err(|message| {
                     UserError::new(format!("invalid version `{text}`: {message}"))
                         .hint("a version (3.12, 3.12.1) or a range (>=3.11,<3.13)")
                 })
@@ -61,12 +61,13 @@ pub fn install(ctx: &Context, requests: Vec<String>) -> anyhow::Result<i32> {
     };
     let mirror = match &project {
         Some(project) => python_mirror(
+            ctx.config,
             project.manifest.settings.python_mirror.as_deref(),
             &project.root,
         ),
-        None => python_mirror(None, std::path::Path::new("")),
+        None => python_mirror(ctx.config, None, std::path::Path::new("")),
     };
-    let finder = crate::environment::finder(&store);
+    let finder = crate::environment::finder(&store, ctx.config);
     for request in requests {
         // As uv does: a request this machine answers already installs nothing.
         if let Some(found) = installed_already(&finder, &request) {
@@ -79,7 +80,7 @@ pub fn install(ctx: &Context, requests: Vec<String>) -> anyhow::Result<i32> {
                     found.origin
                 ),
             );
-            if let Ok(build) = download::best(&request)
+            if let Ok(build) = download::best(&request, ctx.config)
                 && build.version != found.facts.version
             {
                 ctx.ui.detail(format!(
@@ -89,7 +90,7 @@ pub fn install(ctx: &Context, requests: Vec<String>) -> anyhow::Result<i32> {
             }
             continue;
         }
-        let build = download::best(&request)?;
+        let build = download::best(&request, ctx.config)?;
         let target = store.pythons_dir().join(build.dir_name());
         if target.join("bin/python3").is_file() {
             ctx.ui.status(
@@ -131,7 +132,7 @@ fn install_one(
 ) -> anyhow::Result<()> {
     let mut progress = EnvProgress::new(ctx.ui);
     progress.event(Event::InstallingPython(build));
-    download::install(build, pythons, mirror, &mut |step| {
+    download::install(build, pythons, mirror, ctx.config, &mut |step| {
         if let download::Step::Downloading { done, total } = step {
             progress.event(Event::Downloading { done, total });
         }
@@ -143,7 +144,7 @@ pub fn uninstall(ctx: &Context, versions: Vec<String>, force: bool) -> anyhow::R
     let store = ctx.store()?;
     let pythons = store.pythons_dir();
     for version in versions {
-        let request = InterpreterRequest::parse(&version)
+        let request = InterpreterRequest::parse(&version, ctx.config.home.as_deref())
             .map_err(|message| UserError::new(format!("invalid version `{version}`: {message}")))?;
         let installed: Vec<std::path::PathBuf> = std::fs::read_dir(&pythons)
             .into_iter()

@@ -18,7 +18,7 @@ pub fn run(ctx: &Context, args: RunArgs) -> anyhow::Result<i32> {
         None => ctx.project()?,
     };
     let store = ctx.store()?;
-    let request = project_request(args.python.as_deref(), &project)?;
+    let request = project_request(args.python.as_deref(), &project, ctx.config)?;
     let options = SyncOptions {
         no_sync: args.no_sync,
         lock: lock_mode(&args.lock),
@@ -41,10 +41,14 @@ pub fn run(ctx: &Context, args: RunArgs) -> anyhow::Result<i32> {
                 .collect::<Result<Vec<_>, _>>()?;
             let started = std::time::Instant::now();
             let mut progress = super::EnvProgress::new(ctx.ui);
-            let (overlay, installed) =
-                crate::overlay::ensure(&store, &ready, &project, &requirements, &mut |event| {
-                    progress.event(event)
-                })?;
+            let (overlay, installed) = crate::overlay::ensure(
+                &store,
+                &ready,
+                &project,
+                &requirements,
+                ctx.config,
+                &mut |event| progress.event(event),
+            )?;
             if let Some(installed) = &installed {
                 progress.report_overlay(installed, started);
             }

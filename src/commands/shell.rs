@@ -18,7 +18,7 @@ fn ready_env(
 ) -> anyhow::Result<(Ready, crate::project::Project)> {
     let project = ctx.project()?;
     let store = ctx.store()?;
-    let request = project_request(python, &project)?;
+    let request = project_request(python, &project, ctx.config)?;
     let ready = super::ensure_env(ctx, &store, &project, &request, &SyncOptions::default())?;
     crate::venv::refresh_activate_scripts(&ready.layout, &project.name())?;
     Ok((ready, project))

@@ -9,7 +9,7 @@ use crate::python::project_request;
 pub fn sync(ctx: &Context, args: SyncArgs) -> anyhow::Result<i32> {
     let project = ctx.project()?;
     let store = ctx.store()?;
-    let request = project_request(args.python.as_deref(), &project)?;
+    let request = project_request(args.python.as_deref(), &project, ctx.config)?;
     let options = SyncOptions {
         selection: Some(selection(&args.selection)),
         reinstall: args.reinstall,

@@ -114,7 +114,7 @@ pub fn outdated(ctx: &Context, args: OutdatedArgs) -> anyhow::Result<i32> {
     let layout = Layout::new(&env.dir, &metadata.python.facts);
     let selection = metadata.selection.resolve(&project);
     let roots = requirements(&project, &selection)?;
-    let sources = crate::project::Sources::for_project(&project);
+    let sources = crate::project::Sources::for_project(&project, ctx.config);
     let uv = uv_to_ask(ctx, &store, &project, &sources)?;
     let spinner = ctx.ui.spinner("Asking the index for newer versions");
     let own = metadata
@@ -152,7 +152,11 @@ pub fn outdated(ctx: &Context, args: OutdatedArgs) -> anyhow::Result<i32> {
         ]
     });
     let header = ["PACKAGE", "INSTALLED", "ALLOWED", "LATEST", ""];
-    write!(out, "{}", crate::ui::shown_table(&header, table))?;
+    write!(
+        out,
+        "{}",
+        crate::ui::shown_table(ctx.ui.columns, &header, table)
+    )?;
     Ok(0)
 }
 
@@ -165,7 +169,7 @@ fn uv_to_ask(
     sources: &crate::project::Sources,
 ) -> anyhow::Result<std::path::PathBuf> {
     let reason = super::uv_tool::bring(ctx, store, project, sources)?;
-    if let Some(uv) = crate::installer::find_uv() {
+    if let Some(uv) = crate::installer::find_uv(ctx.config) {
         return Ok(uv);
     }
     let reason = reason.unwrap_or_else(|| "none on PATH or in PVM_UV".into());

@@ -17,16 +17,22 @@ pub fn bring(
     sources: &Sources,
 ) -> anyhow::Result<Option<String>> {
     let settings = &project.manifest.settings;
-    if settings.installer == Installer::Pip || user_uv().is_some() || find_uv().is_some() {
+    let config = ctx.config;
+    if settings.installer == Installer::Pip
+        || user_uv(config).is_some()
+        || find_uv(config).is_some()
+    {
         return Ok(None);
     }
-    let mode = UvDownloads::in_force(settings.uv_downloads).map_err(super::UserError::new)?;
+    let mode =
+        UvDownloads::in_force(settings.uv_downloads, config).map_err(super::UserError::new)?;
     if mode == UvDownloads::Never {
         return Ok(Some(uv::UvToolError::Never.to_string()));
     }
     let fetch = uv::Fetch {
         index_url: sources.index_url.as_deref(),
         offline: sources.offline || (sources.no_index && sources.index_url.is_none()),
+        config,
     };
     let mut on_fetch = |url: &str| {
         ctx.ui

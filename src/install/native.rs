@@ -292,6 +292,7 @@ pub fn plan(
     planned: &[&Package],
     options: &SyncOptions,
     offline: bool,
+    config: &crate::config::Config,
     cache: &Path,
     installed: &site::SitePackages,
     progress: &mut dyn FnMut(Progress),
@@ -354,7 +355,7 @@ pub fn plan(
     // Only a download needs the client (a bad PVM_HTTP_TIMEOUT is an error only then).
     let client = match missing {
         0 => None,
-        _ => Some(crate::http::Client::new()?),
+        _ => Some(crate::http::Client::new(config)?),
     };
     // Each wheel is downloaded (all at once, as uv downloads: the time is the network's), then
     // unpacked (anew on --reinstall) and checked by the same thread while other downloads go
@@ -500,6 +501,7 @@ pub fn install(
     backend: &Backend,
     layout: &Layout,
     facts: &Facts,
+    sources: &crate::project::Sources,
     plan: Plan,
 ) -> Result<(), InstallError> {
     let mut uninstall = Vec::new();
@@ -517,7 +519,7 @@ pub fn install(
             })?;
         }
     }
-    backend.uninstall(layout, &uninstall)?;
+    backend.uninstall(layout, sources, &uninstall)?;
     // Linking thousands of files is kernel time spent waiting on the file system: wheels go
     // in side by side, one per core, as uv installs them.
     // A Ctrl-C stops it between wheels; the env stays marked unfinished, and the next sync

@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use super::{InstallError, Progress, SyncOptions, SyncReport, editable, native};
+use crate::config::Config;
 use crate::installer::{Backend, InstallFlags, InstallerError};
 use crate::lock::pylock::{Package, PyLock};
 use crate::lock_policy::is_the_project;
@@ -84,6 +85,7 @@ fn installer_free(
 /// its dependencies (the pins of `lock`, chosen by `lock::policy`, when there is one), then,
 /// for a package, the project itself, editable. Nothing in the env changes: a sync refused
 /// here (a hash mismatch, no pip) leaves the env as it was.
+#[allow(clippy::too_many_arguments)]
 pub fn plan<'a>(
     project: &'a Project,
     layout: &'a Layout,
@@ -91,11 +93,12 @@ pub fn plan<'a>(
     selection: &'a Selection,
     lock: Option<&'a PyLock>,
     options: &'a SyncOptions,
+    config: &Config,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Plan<'a>, InstallError> {
     let settings = &project.manifest.settings;
-    let sources = Sources::for_project(project);
-    let backend = Backend::choose(settings.installer, facts)?;
+    let sources = Sources::for_project(project, config);
+    let backend = Backend::choose(settings.installer, facts, config)?;
     selection.check_conflicts(project)?;
     let requirements = requirements(project, selection)?;
     let markers = pep::marker_environment(&facts.markers).map_err(InstallError::Markers)?;
@@ -117,6 +120,7 @@ pub fn plan<'a>(
                 planned,
                 options,
                 sources.offline,
+                config,
                 cache,
                 &before,
                 progress,
@@ -166,7 +170,7 @@ pub fn apply(
     let mut site = plan.before.clone();
     if plan.options.repair
         && !plan.pip_missing
-        && repair(&plan.backend, plan.layout, plan.facts, &site)?
+        && repair(&plan.backend, plan.layout, plan.facts, &plan.sources, &site)?
     {
         site.refresh();
     }
@@ -186,7 +190,13 @@ pub fn apply(
             installer: &report.installer,
         });
         if let Some(native) = plan.native.take() {
-            native::install(&plan.backend, plan.layout, plan.facts, native)?;
+            native::install(
+                &plan.backend,
+                plan.layout,
+                plan.facts,
+                &plan.sources,
+                native,
+            )?;
         }
         if !natively {
             install_dependencies(
@@ -264,7 +274,7 @@ pub fn apply(
             return Err(InstallError::NoPip);
         }
         progress(Progress::Removing { count: extra.len() });
-        plan.backend.uninstall(plan.layout, &extra)?;
+        plan.backend.uninstall(plan.layout, &plan.sources, &extra)?;
         site.refresh();
     }
 
@@ -344,6 +354,7 @@ fn repair(
     backend: &Backend,
     layout: &Layout,
     facts: &Facts,
+    sources: &Sources,
     site: &SitePackages,
 ) -> Result<bool, InstallError> {
     let mut dists = site.dists().clone();
@@ -364,7 +375,7 @@ fn repair(
         }
     }
     if !uninstallable.is_empty() {
-        backend.uninstall(layout, &uninstallable)?;
+        backend.uninstall(layout, sources, &uninstallable)?;
     }
     Ok(changed)
 }
@@ -402,8 +413,9 @@ pub fn prefetch(
     selection: &Selection,
     lock: &PyLock,
     cache: &Path,
+    config: &Config,
 ) -> bool {
-    let sources = Sources::for_project(project);
+    let sources = Sources::for_project(project, config);
     let Ok(markers) = pep::marker_environment(&facts.markers) else {
         return false;
     };
@@ -422,6 +434,7 @@ pub fn prefetch(
         &planned,
         &options,
         sources.offline,
+        config,
         cache,
         &SitePackages::read(&layout.site_packages),
         quiet,

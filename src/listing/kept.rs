@@ -33,8 +33,7 @@ pub struct Kept {
 }
 
 impl Kept {
-    pub fn new() -> Kept {
-        let config = crate::config::Config::get();
+    pub fn new(config: &crate::config::Config) -> Kept {
         let me = std::env::current_exe()
             .ok()
             .and_then(|exe| look(&exe, How::Follow))

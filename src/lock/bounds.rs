@@ -36,8 +36,13 @@ pub fn at_least(requirement: &Requirement, version: &str) -> Result<Requirement,
 /// Marks `lock` as resolved from `project` as it is now: after bounds that its own pins
 /// satisfy were written into the manifest, the resolution would be the same, so it is not
 /// run again.
-pub fn stamp_for(lock: &mut PyLock, project: &Project, facts: &Facts) -> Result<(), LockError> {
-    let sources = Sources::for_project(project);
+pub fn stamp_for(
+    lock: &mut PyLock,
+    project: &Project,
+    facts: &Facts,
+    config: &crate::config::Config,
+) -> Result<(), LockError> {
+    let sources = Sources::for_project(project, config);
     // A pip lock holds the environment it was made in; a universal one none.
     let environment = lock
         .environments

@@ -16,6 +16,7 @@ use super::pylock::{
     self, Artifact, Package, PieceKind, PvmTable, PyLock, Tool, all_of, any_of, selection_marker,
 };
 use crate::build::{self, BuildMetadata};
+use crate::config::Config;
 use crate::fsutil;
 use crate::installer::Backend;
 use crate::lock::LockError;
@@ -123,12 +124,13 @@ fn build_metadata(
     backend: &Backend,
     sources: &Sources,
     upgrade: bool,
+    config: &Config,
 ) -> Result<Option<BuildMetadata>, LockError> {
     if !project.manifest.dynamic.any() {
         return Ok(None);
     }
     Ok(Some(build::build_metadata(
-        project, layout, facts, backend, sources, upgrade,
+        project, layout, facts, backend, sources, upgrade, config,
     )?))
 }
 
@@ -246,6 +248,7 @@ pub fn resolve(
     backend: &Backend,
     previous: &[Pin],
     upgrade: bool,
+    config: &Config,
 ) -> Result<PyLock, LockError> {
     // pip resolves from inside the env: without it there, say so, not "No module named pip".
     if *backend == Backend::Pip
@@ -253,12 +256,12 @@ pub fn resolve(
     {
         return Err(LockError::NoPip);
     }
-    let sources = Sources::for_project(project);
+    let sources = Sources::for_project(project, config);
     let scratch = crate::fsutil::scratch_dir().map_err(|source| LockError::Io {
         path: std::env::temp_dir(),
         source,
     })?;
-    let build = build_metadata(project, layout, facts, backend, &sources, upgrade)?;
+    let build = build_metadata(project, layout, facts, backend, &sources, upgrade, config)?;
     let pieces = pieces(project, requirements, build.as_ref())?;
     let (packages, resolver, environments) = match backend {
         Backend::Uv(_) => {
@@ -274,6 +277,7 @@ pub fn resolve(
                     previous,
                     upgrade,
                     scratch.path(),
+                    config,
                 )?
             } else {
                 resolve_universal(
@@ -510,6 +514,7 @@ fn resolve_tagged(
     previous: &[Pin],
     upgrade: bool,
     scratch: &Path,
+    config: &Config,
 ) -> Result<Vec<Package>, LockError> {
     let parts: Vec<Part> = pieces
         .iter()
@@ -536,6 +541,7 @@ fn resolve_tagged(
         python_version,
         previous,
         upgrade,
+        config,
     );
     let output = scratch.join(super::pylock::LOCK_FILE);
     let (locked, kept) = match kept {
@@ -587,7 +593,7 @@ fn resolve_tagged(
         packages.push(package);
     }
     if kept {
-        crate::lock::uv_project::keep(layout, &packages);
+        crate::lock::uv_project::keep(layout, &packages, config);
     }
     Ok(packages)
 }

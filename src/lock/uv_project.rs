@@ -23,6 +23,7 @@ use std::process::Command;
 use sha2::{Digest, Sha256};
 
 use super::preferences::Pin;
+use crate::config::Config;
 use crate::installer::Backend;
 use crate::lock::pylock::Package;
 use crate::pep::{self, Requirement};
@@ -38,8 +39,8 @@ const KEPT: usize = 8;
 const CURRENT: &str = "uv.lock";
 
 /// The scratch uv project of the env at `layout`: `$PVM_HOME/cache/uv-lock/<env>/`.
-fn scratch(layout: &Layout) -> Option<PathBuf> {
-    let store = crate::store::Store::from_config(crate::config::Config::get()).ok()?;
+fn scratch(layout: &Layout, config: &Config) -> Option<PathBuf> {
+    let store = crate::store::Store::from_config(config).ok()?;
     let env = layout.root.file_name()?;
     Some(crate::cache::Bucket::UvLocks.dir(&store).join(env))
 }
@@ -79,6 +80,7 @@ pub fn resolve(
     python_version: &str,
     previous: &[Pin],
     upgrade: bool,
+    config: &Config,
 ) -> Option<Vec<Package>> {
     let Backend::Uv(uv) = backend else {
         return None;
@@ -89,7 +91,7 @@ pub fn resolve(
     {
         return None;
     }
-    let dir = scratch(layout)?;
+    let dir = scratch(layout, config)?;
     std::fs::create_dir_all(&dir).ok()?;
     let current = dir.join(CURRENT);
     let _ = std::fs::remove_file(&current);
@@ -106,7 +108,10 @@ pub fn resolve(
     lock.arg("--python")
         .arg(layout.python())
         .args(backend.source_args(sources));
-    if backend.run(lock, "resolve").is_err() {
+    if backend
+        .run(lock, "resolve", &sources.installer_env)
+        .is_err()
+    {
         let _ = std::fs::remove_file(&current);
         return None;
     }
@@ -121,7 +126,7 @@ pub fn resolve(
         .args(["--no-header", "--output-file"])
         .arg(&exported);
     let read = backend
-        .run(export, "resolve")
+        .run(export, "resolve", &sources.installer_env)
         .ok()
         .and_then(|_| std::fs::read_to_string(&exported).ok())
         .and_then(|text| toml::from_str::<crate::lock::pylock::PyLock>(&text).ok());
@@ -168,8 +173,8 @@ fn manifest(requirements: &[Requirement], python_version: &str) -> String {
 
 /// Keeps the `uv.lock` this resolution wrote under the key of `packages`' pins (as the next
 /// re-lock reads them back from `pylock.toml`), and only the last few.
-pub fn keep(layout: &Layout, packages: &[Package]) {
-    let Some(dir) = scratch(layout) else {
+pub fn keep(layout: &Layout, packages: &[Package], config: &Config) {
+    let Some(dir) = scratch(layout, config) else {
         return;
     };
     let current = dir.join(CURRENT);

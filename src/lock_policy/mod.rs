@@ -11,6 +11,7 @@ mod relock;
 
 pub use relock::{guessed_python, is_the_project, read_lock, relock, resolve_keeping};
 
+use crate::config::Config;
 use crate::installer::{Backend, find_uv};
 use crate::lock::pylock::{LEGACY_LOCK_FILE, PyLock};
 use crate::lock::{LockError, LockMode};
@@ -71,11 +72,16 @@ fn has_dependencies(project: &Project) -> bool {
 
 /// The warm path's check, for an env that needs nothing: `--frozen` needs a lock, `--locked`
 /// a current one. Reads pylock.toml only with those flags.
-pub fn check(project: &Project, mode: LockMode, facts: &Facts) -> Result<(), LockError> {
+pub fn check(
+    project: &Project,
+    mode: LockMode,
+    facts: &Facts,
+    config: &Config,
+) -> Result<(), LockError> {
     match mode {
         LockMode::Auto | LockMode::NoNewLock => Ok(()),
         LockMode::Frozen | LockMode::Locked if read_lock(project)?.is_none() => {
-            match foreign::read(project)? {
+            match foreign::read(project, config)? {
                 None => Err(LockError::NoLock),
                 Some(foreign) => match foreign.stale {
                     Some(why) if mode == LockMode::Locked => Err(LockError::ForeignStale {
@@ -89,10 +95,10 @@ pub fn check(project: &Project, mode: LockMode, facts: &Facts) -> Result<(), Loc
         LockMode::Frozen => Ok(()),
         LockMode::Locked => {
             let lock = read_lock(project)?.ok_or(LockError::NoLock)?;
-            let sources = Sources::for_project(project);
+            let sources = Sources::for_project(project, config);
             match freshness(&lock, project, &sources, facts)? {
                 Freshness::Current => Ok(()),
-                other => Err(refusal(project, facts, other)),
+                other => Err(refusal(project, facts, other, config)),
             }
         }
     }
@@ -100,12 +106,12 @@ pub fn check(project: &Project, mode: LockMode, facts: &Facts) -> Result<(), Loc
 
 /// The lock [`choose`] would install as it is (`--frozen`, or a current lock), told without
 /// resolving or writing anything; `None` when it would re-lock, refuse or install without one.
-pub fn as_is(project: &Project, facts: &Facts, mode: LockMode) -> Option<PyLock> {
+pub fn as_is(project: &Project, facts: &Facts, mode: LockMode, config: &Config) -> Option<PyLock> {
     let lock = read_lock(project).ok()??;
     if in_force(project, mode) == LockMode::Frozen {
         return Some(lock);
     }
-    let sources = Sources::for_project(project);
+    let sources = Sources::for_project(project, config);
     matches!(
         freshness(&lock, project, &sources, facts),
         Ok(Freshness::Current)
@@ -122,19 +128,20 @@ pub fn choose(
     layout: &Layout,
     facts: &Facts,
     mode: LockMode,
+    config: &Config,
     locking: &mut dyn FnMut(usize),
 ) -> Result<Chosen, LockError> {
     let mode = in_force(project, mode);
-    let sources = Sources::for_project(project);
+    let sources = Sources::for_project(project, config);
     let existing = read_lock(project)?;
     let mut foreign_stale = None;
     if existing.is_none()
-        && let Some(foreign) = foreign::read(project)?
+        && let Some(foreign) = foreign::read(project, config)?
     {
         // A lock pvm cannot install as it is (a git source, a file the index no longer has)
         // is re-locked keeping its versions, as a stale one, where the mode allows.
         let converted = match (&foreign.stale, mode) {
-            (None, _) | (Some(_), LockMode::Frozen) => Some(foreign.convert(project)),
+            (None, _) | (Some(_), LockMode::Frozen) => Some(foreign.convert(project, config)),
             _ => None,
         };
         let stale = match converted {
@@ -177,7 +184,7 @@ pub fn choose(
             ..Chosen::default()
         }),
         Decision::NoLock => Err(LockError::NoLock),
-        Decision::Refuse(freshness) => Err(refusal(project, facts, freshness)),
+        Decision::Refuse(freshness) => Err(refusal(project, facts, freshness, config)),
         Decision::Manifest => Ok(Chosen {
             foreign_stale,
             ..Chosen::default()
@@ -186,8 +193,8 @@ pub fn choose(
             let first = existing.is_none() && !legacy;
             let everything = requirements(project, &Selection::everything(project))?;
             locking(everything.len());
-            let backend = Backend::choose(project.manifest.settings.installer, facts)?;
-            let (lock, migrated) = relock(project, layout, facts, &backend, false)?;
+            let backend = Backend::choose(project.manifest.settings.installer, facts, config)?;
+            let (lock, migrated) = relock(project, layout, facts, &backend, false, config)?;
             Ok(Chosen {
                 guessed_python: guessed_python(&lock, project, facts),
                 lock: Some(lock),
@@ -239,7 +246,7 @@ fn decide(mode: LockMode, judged: Option<Freshness>, legacy: bool, first_due: bo
 }
 
 /// The error for a lock that is not current: stale, or for other environments.
-fn refusal(project: &Project, facts: &Facts, freshness: Freshness) -> LockError {
+fn refusal(project: &Project, facts: &Facts, freshness: Freshness, config: &Config) -> LockError {
     let file = project
         .lock_path()
         .file_name()
@@ -250,7 +257,7 @@ fn refusal(project: &Project, facts: &Facts, freshness: Freshness) -> LockError 
             file,
             python: facts.version.clone(),
             holds,
-            uv: find_uv().is_some(),
+            uv: find_uv(config).is_some(),
         },
         Freshness::Stale(what) => LockError::StaleLock { file, what },
         // Only a lock found not current is refused: a current one never comes here.

@@ -1,5 +1,6 @@
 //! The project's own lock: read, resolved anew keeping its versions, written.
 
+use crate::config::Config;
 use crate::installer::Backend;
 use crate::lock::LockError;
 use crate::lock::preferences;
@@ -23,9 +24,10 @@ pub fn relock(
     facts: &Facts,
     backend: &Backend,
     upgrade: bool,
+    config: &Config,
 ) -> Result<(PyLock, bool), LockError> {
     let legacy = project.root.join(LEGACY_LOCK_FILE);
-    let lock = resolve_keeping(project, layout, facts, backend, upgrade)?;
+    let lock = resolve_keeping(project, layout, facts, backend, upgrade, config)?;
     lock.write(&project.lock_path())?;
     let migrated = project.script.is_none() && legacy.is_file();
     if migrated {
@@ -45,6 +47,7 @@ pub fn resolve_keeping(
     facts: &Facts,
     backend: &Backend,
     upgrade: bool,
+    config: &Config,
 ) -> Result<PyLock, LockError> {
     let previous = match PyLock::read(&project.lock_path())? {
         Some(lock) => preferences::pins_of(&lock),
@@ -55,7 +58,7 @@ pub fn resolve_keeping(
                 .unwrap_or_default(),
         ),
     };
-    resolve::resolve(project, layout, facts, backend, &previous, upgrade)
+    resolve::resolve(project, layout, facts, backend, &previous, upgrade, config)
 }
 
 /// The versions pip's constraints files beside the project pin, if any (not for a script).

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::path_sources::SourceEntry;
+use crate::config::Config;
 
 /// pvm's own settings: the `[tool.pvm]` table.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
@@ -145,8 +146,8 @@ impl PythonDownloads {
     }
 
     /// The setting in force: `PVM_PYTHON_DOWNLOADS` over `[tool.pvm] python-downloads`.
-    pub fn in_force(setting: PythonDownloads) -> Result<PythonDownloads, String> {
-        match &crate::config::Config::get().pvm_python_downloads {
+    pub fn in_force(setting: PythonDownloads, config: &Config) -> Result<PythonDownloads, String> {
+        match &config.pvm_python_downloads {
             None => Ok(setting),
             Some(value) => match value.trim() {
                 "automatic" => Ok(PythonDownloads::Automatic),
@@ -178,8 +179,8 @@ impl UvDownloads {
     }
 
     /// The setting in force: `PVM_UV_DOWNLOADS` over `[tool.pvm] uv-downloads`.
-    pub fn in_force(setting: UvDownloads) -> Result<UvDownloads, String> {
-        match &crate::config::Config::get().pvm_uv_downloads {
+    pub fn in_force(setting: UvDownloads, config: &Config) -> Result<UvDownloads, String> {
+        match &config.pvm_uv_downloads {
             None => Ok(setting),
             Some(value) => match value.trim() {
                 "automatic" => Ok(UvDownloads::Automatic),
@@ -194,8 +195,12 @@ impl UvDownloads {
 
 /// The mirror in force: `PVM_PYTHON_MIRROR` over `[tool.pvm] python-mirror`. A folder the
 /// setting names relatively is in the project at `root`, wherever pvm runs from.
-pub fn python_mirror(setting: Option<&str>, root: &std::path::Path) -> Option<String> {
-    crate::config::Config::get()
+pub fn python_mirror(
+    config: &Config,
+    setting: Option<&str>,
+    root: &std::path::Path,
+) -> Option<String> {
+    config
         .pvm_python_mirror
         .clone()
         .or_else(|| setting.map(|mirror| in_project(mirror, root)))
@@ -282,5 +287,32 @@ mod tests {
         for kept in ["/srv/py", "https://m.example/py", "file:///srv/py"] {
             assert_eq!(in_project(kept, root), kept);
         }
+    }
+
+    #[test]
+    fn the_download_variables_win_over_the_settings() {
+        let none = Config::for_test();
+        let never = PythonDownloads::Never;
+        assert_eq!(PythonDownloads::in_force(never, &none), Ok(never));
+        let set = Config {
+            pvm_python_downloads: Some("manual".into()),
+            pvm_uv_downloads: Some("sometimes".into()),
+            pvm_python_mirror: Some("https://mirror.example/py".into()),
+            ..Config::for_test()
+        };
+        assert_eq!(
+            PythonDownloads::in_force(never, &set),
+            Ok(PythonDownloads::Manual)
+        );
+        assert!(UvDownloads::in_force(UvDownloads::Never, &set).is_err());
+        let root = std::path::Path::new("/work/proj");
+        assert_eq!(
+            python_mirror(&none, Some("vendor"), root).as_deref(),
+            Some("/work/proj/vendor")
+        );
+        assert_eq!(
+            python_mirror(&set, Some("vendor"), root).as_deref(),
+            Some("https://mirror.example/py")
+        );
     }
 }

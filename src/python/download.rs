@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use super::InterpreterRequest;
+use crate::config::Config;
 use crate::fsutil;
 use crate::hint::Hint;
 use crate::http::Sink;
@@ -140,11 +141,8 @@ impl Hint for DownloadError {
 
 /// The table: pvm's own, or (for tests and companies with their own builds) the JSON file
 /// named by `PVM_PYTHON_DOWNLOADS_TABLE`.
-pub fn table() -> Result<Vec<Build>, DownloadError> {
-    match crate::config::Config::get()
-        .pvm_python_downloads_table
-        .clone()
-    {
+pub fn table(config: &Config) -> Result<Vec<Build>, DownloadError> {
+    match config.pvm_python_downloads_table.clone() {
         Some(path) => {
             let mut text = Vec::new();
             let bad = |err: io::Error| DownloadError::BadTable {
@@ -187,8 +185,8 @@ fn named(os: &'static str, arch: &'static str) -> (&'static str, &'static str, &
 }
 
 /// The builds for this host, newest first.
-pub fn available() -> Result<Vec<Build>, DownloadError> {
-    Ok(for_host(table()?, host()))
+pub fn available(config: &Config) -> Result<Vec<Build>, DownloadError> {
+    Ok(for_host(table(config)?, host()))
 }
 
 /// The builds of `table` for `host` (os, arch, libc), newest first, one per version.
@@ -203,9 +201,9 @@ fn for_host(table: Vec<Build>, (os, arch, libc): (&str, &str, &str)) -> Vec<Buil
 }
 
 /// The newest build for this host that answers `request`.
-pub fn best(request: &InterpreterRequest) -> Result<Build, DownloadError> {
+pub fn best(request: &InterpreterRequest, config: &Config) -> Result<Build, DownloadError> {
     let (os, arch, _) = host();
-    available()?
+    available(config)?
         .into_iter()
         .find(|build| request.matches_plain_version(&build.version))
         .ok_or_else(|| DownloadError::NoBuild {
@@ -234,6 +232,7 @@ pub fn install(
     build: &Build,
     pythons: &Path,
     mirror: Option<&str>,
+    config: &Config,
     progress: &mut dyn FnMut(Step),
 ) -> Result<PathBuf, DownloadError> {
     let io = |path: &Path| {
@@ -261,7 +260,7 @@ pub fn install(
         .map_err(io(pythons))?;
     let source = build.source(mirror);
     let archive = scratch.path().join("archive.tar.gz");
-    fetch(&source, &archive, progress)?;
+    fetch(config, &source, &archive, progress)?;
 
     progress(Step::Verifying);
     let actual = fsutil::sha256_file(&archive).map_err(io(&archive))?;
@@ -327,7 +326,12 @@ fn unpack(archive: &Path, into: &Path) -> io::Result<()> {
 
 /// Copies `source` (an `https://` or `file://` URL, or a path) into `dest`, at most
 /// [`MAX_ARCHIVE`] bytes of it.
-fn fetch(source: &str, dest: &Path, progress: &mut dyn FnMut(Step)) -> Result<(), DownloadError> {
+fn fetch(
+    config: &Config,
+    source: &str,
+    dest: &Path,
+    progress: &mut dyn FnMut(Step),
+) -> Result<(), DownloadError> {
     let out = fsutil::create_mode(
         File::options().write(true).create_new(true),
         fsutil::FILE_MODE,
@@ -346,7 +350,7 @@ fn fetch(source: &str, dest: &Path, progress: &mut dyn FnMut(Step)) -> Result<()
         progress,
     };
     if source.starts_with("https://") || source.starts_with("http://") {
-        return match crate::http::download(source, &mut sink) {
+        return match crate::http::download(config, source, &mut sink) {
             Ok(()) => Ok(()),
             Err(crate::http::Failure::Http(err)) => Err(err.into()),
             Err(crate::http::Failure::Sink(err)) => Err(err),
@@ -559,7 +563,7 @@ mod tests {
 
     #[test]
     fn the_table_has_builds_for_this_host_and_mirrors_keep_the_names() {
-        let builds = available().unwrap();
+        let builds = available(&Config::for_test()).unwrap();
         assert!(builds.iter().any(|b| b.version.starts_with("3.12.")));
         let build = &builds[0];
         let mirrored = build.source(Some("file:///srv/mirror/"));

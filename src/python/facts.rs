@@ -167,8 +167,8 @@ struct CacheEntry {
 /// How long an interpreter may take to say what it is.
 const QUERY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
-/// Runs the interpreter at `path` and reads its facts.
-pub fn query(path: &Path) -> Result<Facts, QueryError> {
+/// Runs the interpreter at `path` and reads its facts; `cwd` is the folder pvm runs in.
+pub fn query(path: &Path, cwd: &Path) -> Result<Facts, QueryError> {
     // -E: ignore PYTHON* variables, -S: skip site (faster, and no .pth hooks), -B: no .pyc files.
     let failed = |detail: String| QueryError::Failed {
         path: path.to_path_buf(),
@@ -177,13 +177,10 @@ pub fn query(path: &Path) -> Result<Facts, QueryError> {
     // From `/`: with `-c`, the current folder comes first on sys.path, and a project's own
     // `json.py` would answer instead of the standard library.
     // A pyenv shim still reads the `.python-version` of the folder pvm runs in.
-    let here = crate::config::Config::get()
-        .current_dir()
-        .unwrap_or_default();
     let mut child = Command::new(path)
         .args(["-E", "-S", "-B", "-c", QUERY])
         .current_dir("/")
-        .env("PYENV_DIR", &here)
+        .env("PYENV_DIR", cwd)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -227,7 +224,11 @@ pub fn query(path: &Path) -> Result<Facts, QueryError> {
 }
 
 /// Facts for `path`, from the cache in `cache_dir` when the file is unchanged.
-pub fn query_cached(path: &Path, cache_dir: Option<&Path>) -> Result<Facts, QueryError> {
+pub fn query_cached(
+    path: &Path,
+    cache_dir: Option<&Path>,
+    cwd: &Path,
+) -> Result<Facts, QueryError> {
     let stamp = FileStamp::of(path);
     let entry_path = cache_dir.map(|dir| dir.join(format!("{}.json", path_digest(path))));
     if let (Some(entry_path), Some(stamp)) = (&entry_path, stamp)
@@ -238,7 +239,7 @@ pub fn query_cached(path: &Path, cache_dir: Option<&Path>) -> Result<Facts, Quer
     {
         return Ok(entry.facts);
     }
-    let facts = query(path)?;
+    let facts = query(path, cwd)?;
     // A shim or wrapper script answers for whatever it runs today: never cache it.
     if let (Some(entry_path), Some(stamp)) = (entry_path, stamp)
         && same_file(path, &facts.executable)

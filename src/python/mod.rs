@@ -14,6 +14,7 @@ pub use discovery::{Origin, SearchPaths};
 pub use facts::Facts;
 pub use request::{InterpreterRequest, RequestSource, SourcedRequest};
 
+use crate::config::Config;
 use crate::hint::Hint;
 use crate::pep::VersionSpecifiers;
 use crate::project::Project;
@@ -89,10 +90,11 @@ pub const REQUEST_GRAMMAR: &str = "a request is a version (3.12), a specifier (>
 pub fn project_request(
     flag: Option<&str>,
     project: &Project,
+    config: &Config,
 ) -> Result<SourcedRequest, PythonError> {
-    let env = crate::config::Config::get().pvm_python.clone();
+    let env = config.pvm_python.clone();
     let parse = |text: &str, source: RequestSource| {
-        InterpreterRequest::parse(text)
+        InterpreterRequest::parse(text, config.home.as_deref())
             .map(|request| SourcedRequest {
                 request,
                 source: source.clone(),
@@ -132,15 +134,21 @@ pub fn project_request(
 pub struct Finder {
     pub search: SearchPaths,
     pub cache_dir: Option<PathBuf>,
+    /// The folder pvm runs in: a pyenv shim asked what it is reads its `.python-version`.
+    pub cwd: PathBuf,
 }
 
 impl Finder {
-    pub fn new(search: SearchPaths, cache_dir: Option<PathBuf>) -> Finder {
-        Finder { search, cache_dir }
+    pub fn new(search: SearchPaths, cache_dir: Option<PathBuf>, cwd: PathBuf) -> Finder {
+        Finder {
+            search,
+            cache_dir,
+            cwd,
+        }
     }
 
     fn query(&self, candidate: &Candidate) -> Result<Interpreter, facts::QueryError> {
-        let facts = facts::query_cached(&candidate.path, self.cache_dir.as_deref())?;
+        let facts = facts::query_cached(&candidate.path, self.cache_dir.as_deref(), &self.cwd)?;
         let path = if candidate.is_script {
             facts.executable.clone()
         } else {

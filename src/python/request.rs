@@ -30,7 +30,8 @@ pub enum InterpreterRequest {
 const IMPLEMENTATIONS: &[&str] = &["cpython", "pypy", "graalpy"];
 
 impl InterpreterRequest {
-    pub fn parse(text: &str) -> Result<InterpreterRequest, String> {
+    /// `home` (`HOME`) is where a `~/…` path starts.
+    pub fn parse(text: &str, home: Option<&Path>) -> Result<InterpreterRequest, String> {
         let text = text.trim();
         if text.is_empty() {
             return Err("an interpreter request cannot be empty".into());
@@ -49,11 +50,7 @@ impl InterpreterRequest {
             || text.starts_with('~')
         {
             let path = match text.strip_prefix("~/") {
-                Some(rest) => crate::config::Config::get()
-                    .home
-                    .clone()
-                    .unwrap_or_default()
-                    .join(rest),
+                Some(rest) => home.unwrap_or(Path::new("")).join(rest),
                 None => PathBuf::from(text),
             };
             return Ok(InterpreterRequest::Path(path));
@@ -289,51 +286,54 @@ mod tests {
             implementation: implementation.map(str::to_string),
             release: release.to_vec(),
         };
-        assert_eq!(InterpreterRequest::parse("3").unwrap(), version(None, &[3]));
         assert_eq!(
-            InterpreterRequest::parse("3.12.1").unwrap(),
+            InterpreterRequest::parse("3", None).unwrap(),
+            version(None, &[3])
+        );
+        assert_eq!(
+            InterpreterRequest::parse("3.12.1", None).unwrap(),
             version(None, &[3, 12, 1])
         );
         assert_eq!(
-            InterpreterRequest::parse("3.13-dev").unwrap(),
+            InterpreterRequest::parse("3.13-dev", None).unwrap(),
             version(None, &[3, 13])
         );
         assert_eq!(
-            InterpreterRequest::parse("pypy3.10-7.3.15").unwrap(),
+            InterpreterRequest::parse("pypy3.10-7.3.15", None).unwrap(),
             version(Some("pypy"), &[3, 10])
         );
         assert_eq!(
-            InterpreterRequest::parse("cpython3.12").unwrap(),
+            InterpreterRequest::parse("cpython3.12", None).unwrap(),
             version(Some("cpython"), &[3, 12])
         );
         assert_eq!(
-            InterpreterRequest::parse("cpython-3.12.1-linux-x86_64-gnu").unwrap(),
+            InterpreterRequest::parse("cpython-3.12.1-linux-x86_64-gnu", None).unwrap(),
             version(Some("cpython"), &[3, 12, 1])
         );
-        assert!(InterpreterRequest::parse("cpython-banana").is_err());
+        assert!(InterpreterRequest::parse("cpython-banana", None).is_err());
         assert!(matches!(
-            InterpreterRequest::parse("~=3.9").unwrap(),
+            InterpreterRequest::parse("~=3.9", None).unwrap(),
             InterpreterRequest::Specifiers(_)
         ));
         assert_eq!(
-            InterpreterRequest::parse("cpython").unwrap(),
+            InterpreterRequest::parse("cpython", None).unwrap(),
             version(Some("cpython"), &[])
         );
         assert!(matches!(
-            InterpreterRequest::parse(">=3.10,<3.13").unwrap(),
+            InterpreterRequest::parse(">=3.10,<3.13", None).unwrap(),
             Specifiers(_)
         ));
         assert_eq!(
-            InterpreterRequest::parse("python3.12").unwrap(),
+            InterpreterRequest::parse("python3.12", None).unwrap(),
             Executable("python3.12".into())
         );
         assert_eq!(
-            InterpreterRequest::parse("/usr/bin/python3").unwrap(),
+            InterpreterRequest::parse("/usr/bin/python3", None).unwrap(),
             Path("/usr/bin/python3".into())
         );
-        assert_eq!(InterpreterRequest::parse("system").unwrap(), System);
-        assert!(InterpreterRequest::parse(">=three").is_err());
-        assert!(InterpreterRequest::parse("3.x").is_err());
-        assert!(InterpreterRequest::parse("").is_err());
+        assert_eq!(InterpreterRequest::parse("system", None).unwrap(), System);
+        assert!(InterpreterRequest::parse(">=three", None).is_err());
+        assert!(InterpreterRequest::parse("3.x", None).is_err());
+        assert!(InterpreterRequest::parse("", None).is_err());
     }
 }

@@ -10,6 +10,7 @@ use super::discovery_macos::MacRoots;
 use super::facts::{self, Facts, Scheme};
 use super::request::{InterpreterRequest, RequestSource, SourcedRequest};
 use super::{Finder, PythonError};
+use crate::config::Config;
 
 /// A machine of fake interpreters: pvm's, pyenv's and uv's folders, `PATH` folders, a cache.
 struct Machine {
@@ -64,21 +65,28 @@ impl Machine {
         self.path.push(dir);
     }
 
-    fn search(&self) -> SearchPaths {
-        SearchPaths {
-            pvm_pythons: Some(self.root.join("pvm")),
+    /// The environment pvm would read on this machine, and nothing of the host's.
+    fn config(&self) -> Config {
+        Config {
             pyenv_root: Some(self.root.join("pyenv")),
-            uv_pythons: Some(self.root.join("uv")),
+            uv_python_install_dir: Some(self.root.join("uv")),
             path: Some(std::env::join_paths(&self.path).unwrap()),
             // pyenv's shims decide from the machine's own folder, never the host's.
-            pyenv_version: None,
             pyenv_dir: Some(self.root.clone()),
+            ..Config::for_test()
+        }
+    }
+
+    fn search(&self) -> SearchPaths {
+        SearchPaths {
+            // Not the Mac's own folders of installers: only the machine's.
             mac: None,
+            ..SearchPaths::new(&self.config(), Some(self.root.join("pvm")))
         }
     }
 
     fn finder(&self) -> Finder {
-        Finder::new(self.search(), Some(self.cache()))
+        Finder::new(self.search(), Some(self.cache()), self.root.clone())
     }
 
     /// What `request` finds, as a path relative to the machine.
@@ -88,7 +96,7 @@ impl Machine {
 
     fn find_within(&self, request: &str, requires: Option<&str>) -> Result<String, PythonError> {
         let request = SourcedRequest {
-            request: InterpreterRequest::parse(request).unwrap(),
+            request: InterpreterRequest::parse(request, None).unwrap(),
             source: RequestSource::Flag,
         };
         let requires = requires.map(|text| crate::pep::parse_specifiers(text).unwrap());
@@ -285,10 +293,10 @@ fn macos_framework_and_homebrew_pythons_are_found_after_path_from_fake_roots() {
     assert_eq!(found, expected);
 
     // Each is an interpreter to choose from: `3.13` is Homebrew's, `3.10` its keg's.
-    let finder = Finder::new(search, Some(machine.cache()));
+    let finder = Finder::new(search, Some(machine.cache()), machine.root.clone());
     let find = |version: &str| {
         let request = SourcedRequest {
-            request: InterpreterRequest::parse(version).unwrap(),
+            request: InterpreterRequest::parse(version, None).unwrap(),
             source: RequestSource::Flag,
         };
         let found = finder.find(&request, None).unwrap();
@@ -577,10 +585,6 @@ fn the_nearest_python_version_file_names_the_versions() {
 
 #[test]
 fn the_project_request_comes_from_the_first_source_that_has_one() {
-    if crate::config::Config::get().pvm_python.is_some() {
-        eprintln!("skipped: PVM_PYTHON is set in this test's environment");
-        return;
-    }
     let machine = Machine::new();
     let root = machine.root.join("project");
     std::fs::create_dir_all(&root).unwrap();
@@ -592,8 +596,9 @@ fn the_project_request_comes_from_the_first_source_that_has_one() {
         .unwrap();
         crate::project::Project::at(&root).unwrap()
     };
+    let config = machine.config();
     let request = |flag: Option<&str>, project: &crate::project::Project| {
-        let sourced = super::project_request(flag, project).unwrap();
+        let sourced = super::project_request(flag, project, &config).unwrap();
         (sourced.key(), sourced.source)
     };
 
@@ -624,9 +629,25 @@ fn the_project_request_comes_from_the_first_source_that_has_one() {
         request(Some("pypy3.10"), &project),
         ("pypy3.10".into(), RequestSource::Flag)
     );
+    // `PVM_PYTHON` comes after the flag, before the files; a `~/` path starts at `HOME`.
+    let env = Config {
+        pvm_python: Some("~/py/bin/python3".into()),
+        home: Some(machine.root.join("home")),
+        ..machine.config()
+    };
+    let sourced = super::project_request(None, &project, &env).unwrap();
+    assert_eq!(
+        (sourced.request, sourced.source),
+        (
+            InterpreterRequest::Path(machine.root.join("home/py/bin/python3")),
+            RequestSource::EnvVar
+        )
+    );
+    let sourced = super::project_request(Some("3.11"), &project, &env).unwrap();
+    assert_eq!(sourced.source, RequestSource::Flag);
     // A bad request names where it came from.
     std::fs::write(root.join(".python-version"), "3.x\n").unwrap();
-    let err = super::project_request(None, &project).unwrap_err();
+    let err = super::project_request(None, &project, &config).unwrap_err();
     assert!(
         err.to_string().starts_with(&format!(
             "invalid interpreter request from {}",

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::config::Config;
 use crate::fsutil;
 use crate::hint::Hint;
 use crate::http::{Failure, Sink};
@@ -91,8 +92,8 @@ pub const GET_UV: &str = "install uv (https://docs.astral.sh/uv/) on PATH or set
 
 /// The table: pvm's own, or the JSON file named by `PVM_UV_DOWNLOADS_TABLE` (tests, companies
 /// with their own build).
-pub fn table() -> Result<Vec<Wheel>, UvToolError> {
-    match crate::config::Config::get().pvm_uv_downloads_table.clone() {
+pub fn table(config: &Config) -> Result<Vec<Wheel>, UvToolError> {
+    match config.pvm_uv_downloads_table.clone() {
         Some(path) => {
             let bad = |message: String| UvToolError::BadTable {
                 path: path.clone(),
@@ -146,6 +147,8 @@ pub fn installed(home: &Path) -> Option<PathBuf> {
 pub struct Fetch<'a> {
     pub index_url: Option<&'a str>,
     pub offline: bool,
+    /// The table and the downloads' timeout and certificates.
+    pub config: &'a Config,
 }
 
 /// pvm's uv: the one already in `home`, else fetched now. `on_fetch` is called before a
@@ -161,7 +164,7 @@ pub fn ensure(
     if fetch.offline {
         return Err(UvToolError::Offline);
     }
-    let wheel = for_host(&table()?)?;
+    let wheel = for_host(&table(fetch.config)?)?;
     let io = |path: &Path| {
         let path = path.to_path_buf();
         move |source| UvToolError::Io { path, source }
@@ -183,7 +186,7 @@ pub fn ensure(
             .unwrap_or(DEFAULT_INDEX)
             .trim_end_matches('/')
     );
-    let url = wheel_url(&page, &wheel.filename)?;
+    let url = wheel_url(fetch.config, &page, &wheel.filename)?;
     let shown = fsutil::strip_credentials(&url);
     on_fetch(&shown);
     let scratch = tempfile::Builder::new()
@@ -197,7 +200,7 @@ pub fn ensure(
         written: 0,
         shown: shown.clone(),
     };
-    download(&url, &mut sink)?;
+    download(fetch.config, &url, &mut sink)?;
     drop(sink);
     let actual = fsutil::sha256_file(&archive).map_err(io(&archive))?;
     if actual != wheel.sha256 {
@@ -230,8 +233,12 @@ fn extract(archive: &Path, member: &str, dest: &Path) -> io::Result<()> {
     out.sync_all()
 }
 
-fn download<S: Sink<Error = UvToolError>>(url: &str, sink: &mut S) -> Result<(), UvToolError> {
-    match crate::http::download(url, sink) {
+fn download<S: Sink<Error = UvToolError>>(
+    config: &Config,
+    url: &str,
+    sink: &mut S,
+) -> Result<(), UvToolError> {
+    match crate::http::download(config, url, sink) {
         Ok(()) => Ok(()),
         Err(Failure::Http(err)) => Err(err.into()),
         Err(Failure::Sink(err)) => Err(err),
@@ -239,8 +246,8 @@ fn download<S: Sink<Error = UvToolError>>(url: &str, sink: &mut S) -> Result<(),
 }
 
 /// The URL of `filename` on the index page `page` (PEP 503 HTML, the links' `href`s).
-fn wheel_url(page: &str, filename: &str) -> Result<String, UvToolError> {
-    let html = index_page(page)?;
+fn wheel_url(config: &Config, page: &str, filename: &str) -> Result<String, UvToolError> {
+    let html = index_page(config, page)?;
     find_link(&html, filename)
         .map(|href| join(page, &href))
         .ok_or_else(|| UvToolError::NotListed {
@@ -250,12 +257,12 @@ fn wheel_url(page: &str, filename: &str) -> Result<String, UvToolError> {
 }
 
 /// The text of an index page (at most [`MAX_PAGE`] bytes).
-pub fn index_page(page: &str) -> Result<String, UvToolError> {
+pub fn index_page(config: &Config, page: &str) -> Result<String, UvToolError> {
     let mut memory = Memory {
         bytes: Vec::new(),
         what: fsutil::strip_credentials(page),
     };
-    download(page, &mut memory)?;
+    download(config, page, &mut memory)?;
     Ok(String::from_utf8_lossy(&memory.bytes).into_owned())
 }
 
@@ -403,6 +410,7 @@ mod tests {
     #[test]
     #[cfg_attr(windows, ignore = "the pinned uv table holds Linux wheels only")]
     fn the_table_has_a_wheel_for_this_host() {
-        assert!(for_host(&table().unwrap()).is_ok());
+        let config = Config::for_test();
+        assert!(for_host(&table(&config).unwrap()).is_ok());
     }
 }

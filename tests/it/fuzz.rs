@@ -59,7 +59,7 @@ proptest! {
 
     #[test]
     fn interpreter_requests_never_panic(text in "[ -~]{0,30}|(cpython|pypy|python)?[0-9.]{0,10}|[<>=!~,0-9. ]{0,20}") {
-        let _ = InterpreterRequest::parse(&text);
+        let _ = InterpreterRequest::parse(&text, None);
     }
 
     #[test]

@@ -55,15 +55,18 @@ impl Candidate {
 /// Finds the files of a package's version in the project's sources.
 pub struct Finder<'a> {
     sources: &'a Sources,
+    /// The downloads' timeout and certificates.
+    config: &'a crate::config::Config,
     pages: BTreeMap<String, Vec<(String, String)>>,
     /// Pages that could not be read: a package found on none says why.
     pub failed: Vec<String>,
 }
 
 impl<'a> Finder<'a> {
-    pub fn new(sources: &'a Sources) -> Finder<'a> {
+    pub fn new(sources: &'a Sources, config: &'a crate::config::Config) -> Finder<'a> {
         Finder {
             sources,
+            config,
             pages: BTreeMap::new(),
             failed: Vec::new(),
         }
@@ -147,7 +150,7 @@ impl<'a> Finder<'a> {
         if let Some(links) = self.pages.get(page) {
             return links.clone();
         }
-        let links = match crate::tools::uv::index_page(page) {
+        let links = match crate::tools::uv::index_page(self.config, page) {
             Ok(html) => crate::tools::uv::page_links(&html, page),
             Err(err) => {
                 self.failed

@@ -72,7 +72,10 @@ pub fn pins(project: &Project) -> Option<BTreeMap<String, String>> {
 }
 
 /// The other tool's lock, read and judged (nothing looked up yet).
-pub fn read(project: &Project) -> Result<Option<ForeignLock>, LockError> {
+pub fn read(
+    project: &Project,
+    config: &crate::config::Config,
+) -> Result<Option<ForeignLock>, LockError> {
     let Some((file, path)) = path(project) else {
         return Ok(None);
     };
@@ -98,7 +101,7 @@ pub fn read(project: &Project) -> Result<Option<ForeignLock>, LockError> {
     let (stale, parsed) = match file {
         uv_lock::FILE => {
             toml::from_str::<toml::Table>(&text).map_err(|e| bad(e.to_string()))?;
-            (uv_lock::stale(project), Parsed::Uv)
+            (uv_lock::stale(project, config), Parsed::Uv)
         }
         poetry_lock::FILE => {
             let lock: toml::Table = toml::from_str(&text).map_err(|e| bad(e.to_string()))?;
@@ -122,11 +125,15 @@ pub fn read(project: &Project) -> Result<Option<ForeignLock>, LockError> {
 
 impl ForeignLock {
     /// The lock as pvm's, its files found in the project's sources.
-    pub fn convert(&self, project: &Project) -> Result<PyLock, LockError> {
-        let sources = Sources::for_project(project);
-        let mut finder = files::Finder::new(&sources);
+    pub fn convert(
+        &self,
+        project: &Project,
+        config: &crate::config::Config,
+    ) -> Result<PyLock, LockError> {
+        let sources = Sources::for_project(project, config);
+        let mut finder = files::Finder::new(&sources, config);
         match &self.parsed {
-            Parsed::Uv => uv_lock::convert(project),
+            Parsed::Uv => uv_lock::convert(project, config),
             Parsed::Poetry(lock) => poetry_lock::convert(lock, &mut finder),
             Parsed::Pipenv(lock) => pipfile_lock::convert(lock, &mut finder),
         }

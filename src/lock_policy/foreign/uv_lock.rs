@@ -47,8 +47,8 @@ fn uv(uv: &Path, project: &Project) -> Command {
 }
 
 /// `None` when uv's check finds the lock current, else why not.
-pub fn stale(project: &Project) -> Option<String> {
-    let Some(path) = crate::installer::find_uv() else {
+pub fn stale(project: &Project, config: &crate::config::Config) -> Option<String> {
+    let Some(path) = crate::installer::find_uv(config) else {
         return Some("pvm has no uv at hand to check it with".into());
     };
     let output = uv(&path, project)
@@ -71,8 +71,8 @@ pub fn stale(project: &Project) -> Option<String> {
 }
 
 /// The lock as pvm's, each part exported by uv.
-pub fn convert(project: &Project) -> Result<PyLock, String> {
-    let path = crate::installer::find_uv().ok_or("pvm has no uv at hand to read it")?;
+pub fn convert(project: &Project, config: &crate::config::Config) -> Result<PyLock, String> {
+    let path = crate::installer::find_uv(config).ok_or("pvm has no uv at hand to read it")?;
     let manifest = &project.manifest;
     let mut parts: Vec<(Option<String>, Vec<String>)> =
         vec![(None, vec!["--no-default-groups".into()])];
