@@ -409,8 +409,8 @@ fn each_add_resolves_once_and_leaves_the_env_current_for_the_next_run() {
         let calls = std::fs::read_to_string(&log).unwrap_or_default();
         let resolutions = calls
             .lines()
-            // `uv pip compile`, or `uv export` in the uv project kept for the env's lock.
-            .filter(|l| l.starts_with("pip compile") || l.starts_with("export "))
+            // `uv pip compile`, or `uv lock` in the uv project kept for the env's lock.
+            .filter(|l| l.starts_with("pip compile") || l.starts_with("lock "))
             .count();
         assert_eq!(
             resolutions, 1,
