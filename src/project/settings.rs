@@ -290,6 +290,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(windows, ignore = "Unix paths: a relative mirror joined with `/`")]
     fn the_download_variables_win_over_the_settings() {
         let none = Config::for_test();
         let never = PythonDownloads::Never;
