@@ -198,10 +198,17 @@ fn judge(
     let python = &metadata.python;
     // The folder is there but not its manifest (a checkout in progress?): not stale, so
     // `pvm remove --stale` leaves it alone.
-    if !metadata.script && !metadata.project.join(MANIFEST).is_file() {
+    let pipfile = crate::project::pipfile::PIPFILE;
+    if !metadata.script
+        && !metadata.project.join(MANIFEST).is_file()
+        && !metadata.project.join(pipfile).is_file()
+    {
         return (
             Status::Outdated,
-            Some(format!("{} has no {MANIFEST}", metadata.project.display())),
+            Some(format!(
+                "{} has no {MANIFEST} (nor {pipfile})",
+                metadata.project.display()
+            )),
         );
     }
     let project = match Project::load(&metadata.project) {

@@ -612,3 +612,20 @@ fn init_migrate_takes_a_uv_project_s_lock_over_into_pylock_toml_keeping_its_vers
     let out = sandbox.pvm_with_uv().arg("sync").assert().success();
     assert!(!stderr(out.get_output()).contains("from uv.lock"));
 }
+
+#[test]
+fn a_synced_pipfile_project_is_listed_ok() {
+    let sandbox = Sandbox::empty();
+    sandbox.wheel("alpha", "1.0", &[]);
+    sandbox.write(
+        "Pipfile",
+        "[packages]\nalpha = \"*\"\n\n[requires]\npython_version = \"3.11\"\n",
+    );
+    pvm_local(&sandbox).arg("sync").assert().success();
+    let out = pvm_local(&sandbox)
+        .args(["list", "--json"])
+        .assert()
+        .success();
+    let envs: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(envs[0]["status"], "ok", "{envs:#}");
+}
