@@ -115,6 +115,7 @@ fn init_in(ctx: &Context, args: &InitArgs, dir: &Path) -> anyhow::Result<i32> {
             "nothing to migrate in {}: no [tool.poetry] dependencies, Pipfile, requirements*.txt or other tool's lock",
             dir.display()
         ))
+        .hint("pvm reads this project as it is: `pvm sync` makes its env, `pvm lock` writes pylock.toml")
         .into());
     }
     if args.remove_old && !(args.migrate || migration.is_some() && !manifest_path.exists()) {

@@ -166,6 +166,18 @@ fn pvm_local(sandbox: &Sandbox) -> assert_cmd::Command {
     cmd
 }
 
+/// `uv lock` (the real uv) in the project, from the test's wheels only: the `uv.lock` a uv
+/// user would have.
+fn uv_lock(sandbox: &Sandbox) {
+    let out = std::process::Command::new(test_uv())
+        .args(["lock", "--offline"])
+        .current_dir(&sandbox.project)
+        .env("UV_CACHE_DIR", sandbox.root.join("uv-cache"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "uv lock: {}", stderr(&out));
+}
+
 fn manifest_text(sandbox: &Sandbox) -> String {
     std::fs::read_to_string(sandbox.project.join("pyproject.toml")).unwrap()
 }
@@ -478,17 +490,7 @@ fn a_current_uv_lock_installs_its_versions_per_group_and_extra() {
         )
     };
     sandbox.manifest(&manifest("\"alpha\""));
-    let out = std::process::Command::new(test_uv())
-        .args(["lock", "--offline"])
-        .current_dir(&sandbox.project)
-        .env("UV_CACHE_DIR", sandbox.root.join("uv-cache"))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    uv_lock(&sandbox);
     // A newer alpha came since: the lock's is installed.
     sandbox.wheel("alpha", "1.1", &[]);
     let out = sandbox.pvm_with_uv().arg("sync").assert().success();
@@ -583,13 +585,7 @@ fn init_migrate_takes_a_uv_project_s_lock_over_into_pylock_toml_keeping_its_vers
         "[project]\nname = \"app\"\nversion = \"0.1.0\"\nrequires-python = \">=3.11\"\ndependencies = [\"alpha\"]\n\n[dependency-groups]\ndev = [\"tester\"]\n\n[tool.uv]\npackage = false\nno-index = true\nfind-links = [{wheels:?}]\n\n{}",
         local_index(&sandbox)
     ));
-    let out = std::process::Command::new(test_uv())
-        .args(["lock", "--offline"])
-        .current_dir(&sandbox.project)
-        .env("UV_CACHE_DIR", sandbox.root.join("uv-cache"))
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
+    uv_lock(&sandbox);
     // A newer alpha came since: the migrated lock keeps uv.lock's.
     sandbox.wheel("alpha", "2.0", &[]);
     let out = sandbox
