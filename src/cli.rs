@@ -7,6 +7,10 @@ use clap_complete::engine::{ArgValueCandidates, ArgValueCompleter};
 
 use crate::complete;
 
+mod fast;
+
+pub use fast::parse_run;
+
 const EXAMPLES: &str = "\
 Examples:
   pvm init                      start a project here (or adopt its pyproject.toml) and make its env

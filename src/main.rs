@@ -40,9 +40,14 @@ fn main() {
 /// long before it matters, and dropping two dozen subcommands' definitions is a good part of
 /// what parsing costs at each start.
 fn parse() -> Result<pvm::cli::Cli, clap::Error> {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    // `pvm run` without building every other command (the start of every run).
+    if let Some(cli) = pvm::cli::parse_run(&args) {
+        return Ok(cli);
+    }
     let mut command = pvm::cli::Cli::command();
     let parsed = command
-        .try_get_matches_from_mut(std::env::args_os())
+        .try_get_matches_from_mut(args)
         .and_then(|mut matches| {
             pvm::cli::Cli::from_arg_matches_mut(&mut matches)
                 .map_err(|err| err.format(&mut pvm::cli::Cli::command()))
