@@ -58,3 +58,4 @@ mod trial20;
 mod trial20_messages;
 mod trial20_outdated;
 mod trial20_shell;
+mod wheel;
