@@ -12,7 +12,10 @@ use crate::project::{MANIFEST, Project};
 use crate::python::{InterpreterRequest, SourcedRequest, facts::FileStamp};
 use crate::store::{Env, Store};
 
+mod index;
 mod kept;
+
+use crate::fsutil::stamp::{How, Look, look};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -26,6 +29,19 @@ pub enum Status {
     Outdated,
     /// The interpreter or the metadata is missing: the next run rebuilds it.
     Broken,
+}
+
+impl Status {
+    /// The status its [`Display`](std::fmt::Display) wrote.
+    pub fn from_text(text: &str) -> Option<Status> {
+        Some(match text {
+            "ok" => Status::Ok,
+            "stale" => Status::Stale,
+            "outdated" => Status::Outdated,
+            "broken" => Status::Broken,
+            _ => return None,
+        })
+    }
 }
 
 impl std::fmt::Display for Status {
@@ -81,50 +97,222 @@ pub struct EnvSummary {
     pub synced: Option<Timestamp>,
 }
 
-/// Every env in the store, by name. Each env is looked at on its own: a few at a time.
-pub fn list(store: &Store, config: &Config) -> Vec<EnvSummary> {
-    let epoch = store.size_epoch();
-    let kept = kept::Kept::new(config);
-    crate::parallel::map(&store.envs(), crate::parallel::cores(), |env| {
-        summarize(env, &epoch, &kept, config)
-    })
+/// Every env in the store, by name, and what they take together.
+pub struct Listing {
+    pub envs: Vec<EnvSummary>,
+    /// Each file once, however many envs link it.
+    pub total_bytes: u64,
 }
 
-/// One env; `epoch` is the store's [`Store::size_epoch`], read once for all. Its status is
-/// the kept one when nothing it was judged from changed (see [`kept`]).
-fn summarize(env: &Env, epoch: &str, kept: &kept::Kept, config: &Config) -> EnvSummary {
+/// One env, and how it was found.
+struct Found {
+    summary: EnvSummary,
+    /// What the index keeps of it for the next list (`None`: nothing may be kept).
+    entry: Option<index::Entry>,
+    /// Found from the index as it was.
+    indexed: bool,
+}
+
+/// Every env in the store, by name. Each env is looked at on its own: a few at a time, each
+/// answered from the store's index while what it was found from holds (see [`index`]).
+pub fn list(store: &Store, config: &Config) -> Listing {
+    let epoch = store.size_epoch();
+    let kept = kept::Kept::new(config);
+    let index = index::Index::read(store, kept.context(), &epoch);
+    let envs = store.envs();
+    let found = crate::parallel::map(&envs, crate::parallel::cores(), |env| {
+        summarize(env, &epoch, &kept, config, index.entries.get(&env.name))
+    });
+    let unchanged = found.iter().all(|found| found.indexed) && found.len() == index.entries.len();
+    let total_bytes = match index.total {
+        Some(total) if unchanged => total,
+        _ => {
+            let envs_shared: Vec<OwnAndShared> =
+                crate::parallel::map(&found, crate::parallel::cores(), |found| {
+                    shared_files(store, &found.summary, &epoch)
+                });
+            let total = total_of(&envs_shared);
+            let entries: Vec<(&str, &index::Entry)> = found
+                .iter()
+                .filter_map(|found| Some((found.summary.name.as_str(), found.entry.as_ref()?)))
+                .collect();
+            index::Index::write(store, kept.context(), &epoch, &entries, total);
+            total
+        }
+    };
+    Listing {
+        envs: found.into_iter().map(|found| found.summary).collect(),
+        total_bytes,
+    }
+}
+
+/// An env's own bytes and its shared files, for the total: those of its kept size (measured
+/// again if it no longer holds).
+fn shared_files(store: &Store, summary: &EnvSummary, epoch: &str) -> OwnAndShared {
+    if !summary.shared_files.is_empty() || summary.shared_bytes == 0 {
+        return (summary.own_bytes, summary.shared_files.clone());
+    }
+    let env = Env {
+        name: summary.name.clone(),
+        dir: store.envs_dir().join(&summary.name),
+    };
+    let size = env.size(env.metadata().as_ref(), epoch);
+    (size.own, size.shared_files)
+}
+
+/// An env's own bytes, and its shared files as (device, inode, bytes).
+type OwnAndShared = (u64, Vec<(u64, u64, u64)>);
+
+/// What the envs take together: each file once, however many envs link it.
+fn total_of(envs: &[OwnAndShared]) -> u64 {
+    let mut seen = std::collections::HashSet::new();
+    let mut total = 0;
+    for (own, shared) in envs {
+        total += own;
+        for (dev, ino, len) in shared {
+            if seen.insert((*dev, *ino)) {
+                total += len;
+            }
+        }
+    }
+    total
+}
+
+/// One env; `epoch` is the store's [`Store::size_epoch`], read once for all. It is the
+/// index's `indexed` entry while every stamp of it holds; else its status is the kept one when
+/// nothing it was judged from changed (see [`kept`]).
+fn summarize(
+    env: &Env,
+    epoch: &str,
+    kept: &kept::Kept,
+    config: &Config,
+    indexed: Option<&index::Entry>,
+) -> Found {
     // Stamped before it is read: a change after the stamp is a change to the next run.
     let metadata_look = kept::Stamp::metadata_of(env);
+    if let Some(entry) = indexed
+        && let Some(summary) = from_index(env, kept, &metadata_look, entry)
+    {
+        return Found {
+            summary,
+            entry: Some(entry.clone()),
+            indexed: true,
+        };
+    }
     let metadata = env.metadata();
-    let (status, reason) = match &metadata {
+    let ((status, reason), verdict_held) = match &metadata {
         Some(found) => kept.status(env, found, &metadata_look, |loaded| {
             judge(env, Some(found), config, loaded)
         }),
-        None => status_of(env, None, config),
+        None => (status_of(env, None, config), None),
     };
+    // What the size holds by, stamped before it is measured (or its kept one checked).
+    let size_held = metadata.as_ref().and_then(|metadata| {
+        let layout = crate::venv::Layout::new(&env.dir, &metadata.python.facts);
+        [
+            (env.metadata_path(), How::Follow, metadata_look.0.clone()),
+            (layout.bin.clone(), How::Own, look(&layout.bin, How::Own)),
+            (
+                layout.site_packages.clone(),
+                How::Follow,
+                look(&layout.site_packages, How::Follow),
+            ),
+        ]
+        .into_iter()
+        .map(|(path, how, look)| match look {
+            Some(look) if kept.settled(&Some(look.clone())) => Some((path, how, look.text())),
+            _ => None,
+        })
+        .collect::<Option<Vec<_>>>()
+    });
     let size = env.size(metadata.as_ref(), epoch);
+    let entry = match (&metadata, verdict_held, size_held) {
+        (Some(metadata), Some(verdict), Some(size_held)) if kept.settled(&metadata_look.0) => {
+            Some(index::Entry {
+                metadata: metadata_look.0.as_ref().map(Look::text).unwrap_or_default(),
+                about: serde_json::to_string(&index::About::of(metadata))
+                    .expect("the metadata serializes"),
+                status,
+                reason: reason.clone(),
+                verdict,
+                own: size.own,
+                shared: size.shared,
+                size: size_held,
+            })
+        }
+        _ => None,
+    };
+    let about = metadata.as_ref().map(index::About::of);
+    Found {
+        summary: summary_of(env, about, (status, reason), size),
+        entry,
+        indexed: false,
+    }
+}
+
+/// The env as its index entry found it, if every stamp of the entry holds.
+fn from_index(
+    env: &Env,
+    kept: &kept::Kept,
+    metadata_look: &kept::Stamp,
+    entry: &index::Entry,
+) -> Option<EnvSummary> {
+    if metadata_look.0.as_ref()?.text() != entry.metadata {
+        return None;
+    }
+    let mut seen = kept::Seen::of_metadata(env, metadata_look);
+    let holds = |held: &[kept::Held], seen: &mut kept::Seen| {
+        kept.holds(
+            env,
+            held.iter()
+                .map(|(path, how, look)| (*how, look.as_str(), path.as_path())),
+            seen,
+        )
+    };
+    if !holds(&entry.verdict, &mut seen) || !holds(&entry.size, &mut seen) {
+        return None;
+    }
+    let about: index::About = serde_json::from_str(&entry.about).ok()?;
+    let size = crate::store::EnvSize {
+        own: entry.own,
+        shared: entry.shared,
+        shared_files: Vec::new(),
+    };
+    Some(summary_of(
+        env,
+        Some(about),
+        (entry.status, entry.reason.clone()),
+        size,
+    ))
+}
+
+fn summary_of(
+    env: &Env,
+    about: Option<index::About>,
+    (status, reason): (Status, Option<String>),
+    size: crate::store::EnvSize,
+) -> EnvSummary {
+    let synced = about.as_ref().and_then(|a| a.synced);
     EnvSummary {
         name: env.name.clone(),
         path: env.dir.clone(),
-        project: metadata.as_ref().map(|m| m.project.clone()),
-        project_name: metadata.as_ref().map(|m| m.name.clone()),
-        kind: metadata
+        kind: about
             .as_ref()
-            .map(|m| if m.script { "script" } else { "project" }.to_string()),
-        python: metadata.as_ref().map(|m| m.python.facts.version.clone()),
-        python_path: metadata
-            .as_ref()
-            .map(|m| m.python.facts.base_executable.clone()),
+            .map(|a| if a.script { "script" } else { "project" }.to_string()),
         status,
         reason,
-        installed_project: metadata.as_ref().and_then(|m| m.project_install.clone()),
         size_bytes: size.own + size.shared,
         own_bytes: size.own,
         shared_bytes: size.shared,
         shared_files: size.shared_files,
-        last_used: env.last_used().or(metadata.as_ref().and_then(|m| m.synced)),
-        created: metadata.as_ref().map(|m| m.created),
-        synced: metadata.as_ref().and_then(|m| m.synced),
+        last_used: env.last_used().or(synced),
+        created: about.as_ref().map(|a| a.created),
+        synced,
+        project: about.as_ref().map(|a| a.project.clone()),
+        python: about.as_ref().map(|a| a.python.clone()),
+        python_path: about.as_ref().map(|a| a.python_path.clone()),
+        project_name: about.as_ref().map(|a| a.project_name.clone()),
+        installed_project: about.and_then(|a| a.installed_project),
     }
 }
 
@@ -245,19 +433,4 @@ fn judge(
         Verdict::Rebuild(_) => Status::Broken,
     };
     (status, verdict.reason(Some(metadata)))
-}
-
-/// What the envs take together: each file once, however many envs link it.
-pub fn total_bytes(envs: &[EnvSummary]) -> u64 {
-    let mut seen = std::collections::HashSet::new();
-    let mut total = 0;
-    for env in envs {
-        total += env.own_bytes;
-        for (dev, ino, len) in &env.shared_files {
-            if seen.insert((*dev, *ino)) {
-                total += len;
-            }
-        }
-    }
-    total
 }

@@ -11,7 +11,8 @@ use crate::ui;
 
 pub fn list(ctx: &Context, args: ListArgs) -> anyhow::Result<i32> {
     let store = ctx.store()?;
-    let envs = listing::list(&store, ctx.config);
+    let listing = listing::list(&store, ctx.config);
+    let envs = listing.envs;
     let mut stdout = anstream::stdout();
     if args.json {
         writeln!(stdout, "{}", serde_json::to_string_pretty(&envs)?)?;
@@ -50,7 +51,7 @@ pub fn list(ctx: &Context, args: ListArgs) -> anyhow::Result<i32> {
     let mut total = vec![String::new(); 8];
     total[0] = format!("total ({})", ui::count(envs.len(), "env"));
     total[5] = ui::human_size(own);
-    total[6] = ui::human_size(listing::total_bytes(&envs) - own);
+    total[6] = ui::human_size(listing.total_bytes - own);
     rows.push(total);
     // The table of thousands of envs is made in memory and written at once, not a line at a
     // time.

@@ -69,18 +69,19 @@ impl Kept {
     }
 
     /// The env's status: the kept one when nothing it was judged from changed, else `judge`'s
-    /// (kept for the next run when it can be). `metadata_look` is the metadata's stamp, taken
-    /// before it was read; `judge` calls its argument with the project once it is loaded,
-    /// before anything else of the project is read.
+    /// (kept for the next run when it can be), with the stamps it holds by (none when it may
+    /// not be kept). `metadata_look` is the metadata's stamp, taken before it was read; `judge`
+    /// calls its argument with the project once it is loaded, before anything else of the
+    /// project is read.
     pub fn status(
         &self,
         env: &Env,
         metadata: &EnvMetadata,
         metadata_look: &Stamp,
         judge: impl FnOnce(&mut dyn FnMut(&Project)) -> (Status, Option<String>),
-    ) -> (Status, Option<String>) {
-        if let Some(kept) = self.read(env, metadata_look) {
-            return kept;
+    ) -> (Verdict, Option<Vec<Held>>) {
+        if let Some((kept, held)) = self.read(env, metadata_look) {
+            return (kept, Some(held));
         }
         let mut stamps = Stamps {
             kept: self,
@@ -90,13 +91,59 @@ impl Kept {
         stamps.push(&env.metadata_path(), How::Follow, metadata_look.0.clone());
         stamps.before_load(env, metadata);
         let verdict = judge(&mut |project| stamps.after_load(project));
-        if stamps.trusted {
-            let _ = crate::fsutil::write_atomic(
-                &env.dir.join(STATUS_FILE),
-                self.text(&verdict, &stamps.lines).as_bytes(),
-            );
+        if !stamps.trusted {
+            return (verdict, None);
         }
-        verdict
+        let _ = crate::fsutil::write_atomic(
+            &env.dir.join(STATUS_FILE),
+            self.text(&verdict, &stamps.lines).as_bytes(),
+        );
+        let held = stamps
+            .lines
+            .into_iter()
+            .filter_map(|(path, how, look)| Some((path, how, look?.text())))
+            .collect();
+        (verdict, Some(held))
+    }
+
+    /// Whether every stamp still holds: `seen` has what was already looked at for this env (and
+    /// takes what is looked at now).
+    pub fn holds<'a>(
+        &self,
+        env: &Env,
+        held: impl IntoIterator<Item = (How, &'a str, &'a Path)>,
+        seen: &mut Seen,
+    ) -> bool {
+        let mut any = false;
+        for (how, recorded, path) in held {
+            let now = match seen.0.iter().find(|(p, h, _)| p == path && *h == how) {
+                Some((_, _, look)) => look.clone(),
+                None => {
+                    let now = if path.starts_with(&env.dir) {
+                        look(path, how)
+                    } else {
+                        self.look_shared(path, how)
+                    };
+                    seen.0.push((path.to_path_buf(), how, now.clone()));
+                    now
+                }
+            };
+            if now.is_none_or(|now| now.text() != recorded) {
+                return false;
+            }
+            any = true;
+        }
+        any
+    }
+
+    /// Whether `look` may be kept: taken, not of a file changed just now.
+    pub fn settled(&self, look: &Option<Look>) -> bool {
+        look.as_ref().is_some_and(|look| !look.recent(self.started))
+    }
+
+    /// The hash of what decides every verdict besides files.
+    pub fn context(&self) -> &str {
+        &self.context
     }
 
     fn text(&self, verdict: &(Status, Option<String>), lines: &[Line]) -> String {
@@ -114,8 +161,8 @@ impl Kept {
         text
     }
 
-    /// The kept verdict, if every stamp still holds.
-    fn read(&self, env: &Env, metadata_look: &Stamp) -> Option<(Status, Option<String>)> {
+    /// The kept verdict, if every stamp still holds, with those stamps.
+    fn read(&self, env: &Env, metadata_look: &Stamp) -> Option<(Verdict, Vec<Held>)> {
         let text =
             String::from_utf8(crate::fsutil::read_small(&env.dir.join(STATUS_FILE))?).ok()?;
         let mut lines = text.lines();
@@ -123,39 +170,49 @@ impl Kept {
         if context != self.context {
             return None;
         }
-        let status = match lines.next()? {
-            "ok" => Status::Ok,
-            "stale" => Status::Stale,
-            "outdated" => Status::Outdated,
-            "broken" => Status::Broken,
-            _ => return None,
-        };
+        let status = Status::from_text(lines.next()?)?;
         let reason: Option<String> = serde_json::from_str(lines.next()?).ok()?;
-        let metadata_path = env.metadata_path();
-        let mut any = false;
-        for line in lines {
-            let mut fields = line.splitn(3, ' ');
-            let how = How::from_tag(fields.next()?)?;
-            let recorded = fields.next()?;
-            let path = Path::new(fields.next()?);
-            let now = if path == metadata_path {
-                metadata_look.0.clone()
-            } else if path.starts_with(&env.dir) {
-                look(path, how)
-            } else {
-                self.look_shared(path, how)
-            };
-            if now?.text() != recorded {
-                return None;
-            }
-            any = true;
-        }
-        any.then_some((status, reason))
+        let held = lines
+            .map(|line| {
+                let mut fields = line.splitn(3, ' ');
+                let how = How::from_tag(fields.next()?)?;
+                let recorded = fields.next()?.to_string();
+                Some((PathBuf::from(fields.next()?), how, recorded))
+            })
+            .collect::<Option<Vec<Held>>>()?;
+        let mut seen = Seen::of_metadata(env, metadata_look);
+        let holds = self.holds(
+            env,
+            held.iter()
+                .map(|(path, how, recorded)| (*how, recorded.as_str(), path.as_path())),
+            &mut seen,
+        );
+        holds.then_some(((status, reason), held))
+    }
+}
+
+/// A stamp a verdict or a size is held by: the path, how it is looked at, its stamp's text.
+pub type Held = (PathBuf, How, String);
+
+/// A status, and why it is not `ok`.
+pub type Verdict = (Status, Option<String>);
+
+/// What one env's check looked at already.
+pub struct Seen(Vec<(PathBuf, How, Option<Look>)>);
+
+impl Seen {
+    /// Knowing only the metadata's stamp, taken before it was read.
+    pub fn of_metadata(env: &Env, metadata_look: &Stamp) -> Seen {
+        Seen(vec![(
+            env.metadata_path(),
+            How::Follow,
+            metadata_look.0.clone(),
+        )])
     }
 }
 
 /// The metadata's stamp, taken before it is read.
-pub struct Stamp(Option<Look>);
+pub struct Stamp(pub Option<Look>);
 
 impl Stamp {
     pub fn metadata_of(env: &Env) -> Stamp {

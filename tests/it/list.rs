@@ -326,3 +326,137 @@ fn env_names_complete_from_a_kept_index_that_follows_the_store() {
         .success();
     assert_eq!(complete(), [want_second]);
 }
+
+/// A warm `pvm list` answers from one index of the store (`.env-list`) while each env's stamps
+/// hold: what a run, a file added to an env, a sync, a removed env or a damaged index changes
+/// shows at the very next list, sizes and total included.
+#[test]
+fn the_store_index_follows_runs_sizes_syncs_and_removals() {
+    let sandbox = Sandbox::empty();
+    let make = |name: &str| {
+        let dir = sandbox.root.join("projects").join(name);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("pyproject.toml"),
+            format!(
+                "[project]\nname = \"{name}\"\n[tool.pvm]\npython = \"3.12\"\nseed-pip = false\n"
+            ),
+        )
+        .unwrap();
+        sandbox.pvm_in(&dir).arg("sync").assert().success();
+        dir
+    };
+    let first = make("first");
+    let second = make("second");
+    let list = || -> std::collections::HashMap<String, serde_json::Value> {
+        let out = sandbox
+            .pvm_in(&sandbox.root)
+            .args(["list", "--json"])
+            .assert()
+            .success();
+        let envs: Vec<serde_json::Value> =
+            serde_json::from_slice(&out.get_output().stdout).unwrap();
+        envs.into_iter()
+            .map(|env| {
+                let project = std::path::Path::new(env["project"].as_str().unwrap());
+                (
+                    project.file_name().unwrap().to_string_lossy().into_owned(),
+                    env,
+                )
+            })
+            .collect()
+    };
+    let total = || -> String {
+        let table = stdout(
+            sandbox
+                .pvm_in(&sandbox.root)
+                .arg("list")
+                .assert()
+                .success()
+                .get_output(),
+        );
+        table
+            .lines()
+            .last()
+            .unwrap()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    // Settled, so that everything is kept.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let before = list();
+    let index = sandbox.home.join(".env-list");
+    assert!(index.is_file(), "no index of the store");
+    assert_eq!(list(), before);
+    let total_before = total();
+    assert!(total_before.starts_with("total (2 envs)"), "{total_before}");
+
+    // A run is a use.
+    sandbox
+        .pvm_in(&first)
+        .args(["run", "python", "-c", "pass"])
+        .assert()
+        .success();
+    let after_run = list();
+    assert_ne!(
+        after_run["first"]["last_used"],
+        before["first"]["last_used"]
+    );
+    assert_eq!(after_run["second"], before["second"]);
+
+    // A file added to an env is its own.
+    let env = std::path::PathBuf::from(before["first"]["path"].as_str().unwrap());
+    let lib = env.join("lib");
+    let python = std::fs::read_dir(&lib).unwrap().next().unwrap().unwrap();
+    std::fs::write(
+        python.path().join("site-packages/extra.py"),
+        vec![b'#'; 10_000],
+    )
+    .unwrap();
+    let grown = list();
+    assert_eq!(
+        grown["first"]["own_bytes"].as_u64().unwrap(),
+        before["first"]["own_bytes"].as_u64().unwrap() + 10_000
+    );
+    assert_ne!(total(), total_before);
+
+    // A sync under another interpreter rewrites the metadata: the list shows it.
+    std::fs::write(
+        second.join("pyproject.toml"),
+        "[project]\nname = \"second\"\n[tool.pvm]\npython = \"3.11\"\nseed-pip = false\n",
+    )
+    .unwrap();
+    sandbox.pvm_in(&second).arg("sync").assert().success();
+    let resynced = list();
+    assert!(
+        resynced["second"]["python"]
+            .as_str()
+            .unwrap()
+            .starts_with("3.11."),
+        "{resynced:?}"
+    );
+    assert_eq!(resynced["second"]["status"], "ok");
+
+    // A removed env goes from the list and from its total.
+    sandbox
+        .pvm_in(&sandbox.root)
+        .args(["remove", resynced["second"]["name"].as_str().unwrap()])
+        .assert()
+        .success();
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let one = list();
+    assert_eq!(one.len(), 1);
+    assert!(total().starts_with("total (1 env)"));
+    assert_eq!(list(), one);
+
+    // A damaged index is not believed.
+    std::fs::write(&index, "pvm-env-list 1 garbage\n= x\n").unwrap();
+    assert_eq!(list(), one);
+    assert!(
+        std::fs::read_to_string(&index)
+            .unwrap()
+            .starts_with("pvm-env-list 1 ")
+    );
+    assert_eq!(list(), one);
+}
