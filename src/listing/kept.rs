@@ -12,6 +12,7 @@
 //! judged every time, as without the kept verdict.
 
 use std::collections::HashMap;
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -19,6 +20,9 @@ use super::Status;
 use crate::fsutil::stamp::{How, Look, look};
 use crate::project::Project;
 use crate::store::{Env, EnvMetadata, STATUS_FILE};
+
+/// What was found at each shared path, by how it was looked at.
+type SharedLooks = HashMap<OsString, Vec<(How, Option<Look>)>>;
 
 const HEADER: &str = "pvm-status 1";
 
@@ -29,7 +33,10 @@ pub struct Kept {
     /// When the run started, in ns since the epoch: files changed in the second before it are
     /// not trusted to their stamps.
     started: i128,
-    shared: Mutex<HashMap<(PathBuf, How), Option<Look>>>,
+    /// By the path's bytes: a `Path`'s own `Hash` and `==` go component by component, which
+    /// was a good part of a warm list of 2,000 envs (a path spelt two ways is only looked at
+    /// twice).
+    shared: Mutex<SharedLooks>,
 }
 
 impl Kept {
@@ -56,15 +63,22 @@ impl Kept {
     }
 
     fn look_shared(&self, path: &Path, how: How) -> Option<Look> {
-        let key = (path.to_path_buf(), how);
-        if let Some(found) = self.shared.lock().expect("not poisoned").get(&key) {
-            return found.clone();
+        let known = self.shared.lock().expect("not poisoned");
+        if let Some(found) = known.get(path.as_os_str()).and_then(|looks| {
+            looks
+                .iter()
+                .find_map(|(h, look)| (*h == how).then(|| look.clone()))
+        }) {
+            return found;
         }
+        drop(known);
         let found = look(path, how);
         self.shared
             .lock()
             .expect("not poisoned")
-            .insert(key, found.clone());
+            .entry(path.as_os_str().to_owned())
+            .or_default()
+            .push((how, found.clone()));
         found
     }
 
@@ -116,7 +130,12 @@ impl Kept {
     ) -> bool {
         let mut any = false;
         for (how, recorded, path) in held {
-            let now = match seen.0.iter().find(|(p, h, _)| p == path && *h == how) {
+            // Bytes, not components: see `shared`.
+            let now = match seen
+                .0
+                .iter()
+                .find(|(p, h, _)| *h == how && p.as_os_str() == path.as_os_str())
+            {
                 Some((_, _, look)) => look.clone(),
                 None => {
                     let now = if path.starts_with(&env.dir) {
