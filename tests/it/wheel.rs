@@ -41,14 +41,16 @@ fn assert_is_this_pvm(pvm: &Path) {
 #[test]
 fn pip_install_of_the_wheel_gives_a_working_pvm() {
     let wheel = test_wheel();
+    // The host's HOME, PATH and PIP_* settings stay out (pip reads its config and find-links).
+    let sandbox = Sandbox::empty();
     let scratch = tempfile::tempdir().unwrap();
     let venv = scratch.path().join("venv");
-    run(
-        Command::new(pyenv_python(DEFAULT_PYTHON).join("bin/python3"))
-            .args(["-m", "venv"])
-            .arg(&venv),
-    );
-    run(Command::new(venv.join("bin/python"))
+    let mut make_venv = Command::new(pyenv_python(DEFAULT_PYTHON).join("bin/python3"));
+    sandbox.hermetic(&mut make_venv);
+    run(make_venv.args(["-m", "venv"]).arg(&venv));
+    let mut install = Command::new(venv.join("bin/python"));
+    sandbox.hermetic(&mut install);
+    run(install
         .args([
             "-m",
             "pip",
@@ -59,7 +61,9 @@ fn pip_install_of_the_wheel_gives_a_working_pvm() {
         .arg(&wheel));
     assert_is_this_pvm(&venv.join("bin/pvm"));
     // pip knows it as the package `pvm`, which uninstalls as any other.
-    let shown = run(Command::new(venv.join("bin/python")).args(["-m", "pip", "show", "pvm"]));
+    let mut show = Command::new(venv.join("bin/python"));
+    sandbox.hermetic(&mut show);
+    let shown = run(show.args(["-m", "pip", "show", "pvm"]));
     assert!(
         shown.contains(&format!("Version: {}", env!("CARGO_PKG_VERSION"))),
         "{shown}"
@@ -69,9 +73,12 @@ fn pip_install_of_the_wheel_gives_a_working_pvm() {
 #[test]
 fn uv_tool_install_of_the_wheel_gives_a_working_pvm() {
     let wheel = test_wheel();
+    let sandbox = Sandbox::empty();
     let scratch = tempfile::tempdir().unwrap();
     let bin = scratch.path().join("bin");
-    run(Command::new(test_uv())
+    let mut install = Command::new(test_uv());
+    sandbox.hermetic(&mut install);
+    run(install
         .args(["tool", "install", "--offline", "--no-config", "--python"])
         .arg(pyenv_python(DEFAULT_PYTHON).join("bin/python3"))
         .arg(&wheel)
