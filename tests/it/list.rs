@@ -262,24 +262,25 @@ fn a_kept_status_follows_every_input_at_the_next_list() {
     );
 }
 
+/// A project `name` under the sandbox's `projects/` (3.12, no pip), synced: its folder.
+fn synced_project(sandbox: &Sandbox, name: &str) -> std::path::PathBuf {
+    let dir = sandbox.root.join("projects").join(name);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("pyproject.toml"),
+        format!("[project]\nname = \"{name}\"\n[tool.pvm]\npython = \"3.12\"\nseed-pip = false\n"),
+    )
+    .unwrap();
+    sandbox.pvm_in(&dir).arg("sync").assert().success();
+    dir
+}
+
 /// Env names complete from a kept index of the store while its `envs` folder is unchanged: an
 /// env made or removed shows at the very next Tab, with its project as help.
 #[test]
 fn env_names_complete_from_a_kept_index_that_follows_the_store() {
     let sandbox = Sandbox::empty();
-    let make = |name: &str| {
-        let dir = sandbox.root.join("projects").join(name);
-        std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(
-            dir.join("pyproject.toml"),
-            format!(
-                "[project]\nname = \"{name}\"\n[tool.pvm]\npython = \"3.12\"\nseed-pip = false\n"
-            ),
-        )
-        .unwrap();
-        sandbox.pvm_in(&dir).arg("sync").assert().success();
-        dir
-    };
+    let make = |name: &str| synced_project(&sandbox, name);
     // Fish shows each candidate's help after a tab.
     let complete = || -> Vec<String> {
         let out = sandbox
@@ -333,19 +334,7 @@ fn env_names_complete_from_a_kept_index_that_follows_the_store() {
 #[test]
 fn the_store_index_follows_runs_sizes_syncs_and_removals() {
     let sandbox = Sandbox::empty();
-    let make = |name: &str| {
-        let dir = sandbox.root.join("projects").join(name);
-        std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(
-            dir.join("pyproject.toml"),
-            format!(
-                "[project]\nname = \"{name}\"\n[tool.pvm]\npython = \"3.12\"\nseed-pip = false\n"
-            ),
-        )
-        .unwrap();
-        sandbox.pvm_in(&dir).arg("sync").assert().success();
-        dir
-    };
+    let make = |name: &str| synced_project(&sandbox, name);
     let first = make("first");
     let second = make("second");
     let list = || -> std::collections::HashMap<String, serde_json::Value> {
