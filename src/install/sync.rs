@@ -168,6 +168,9 @@ pub fn apply(
     // The changes; a Ctrl-C caught by the command stops them at the next step. `site` is
     // read again after each.
     let mut site = plan.before.clone();
+    if plan.options.repair {
+        remove_stash(&plan.layout.site_packages)?;
+    }
     if plan.options.repair
         && !plan.pip_missing
         && repair(&plan.backend, plan.layout, plan.facts, &plan.sources, &site)?
@@ -378,6 +381,20 @@ fn repair(
         backend.uninstall(layout, sources, &uninstallable)?;
     }
     Ok(changed)
+}
+
+/// pip's stash of an uninstall it did not finish (see [`site::stash`]) is removed: only
+/// links into the cache and copies of what the sync installs again.
+fn remove_stash(site_packages: &Path) -> Result<(), InstallError> {
+    for path in site::stash(site_packages) {
+        let removed = if std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) {
+            std::fs::remove_dir_all(&path)
+        } else {
+            std::fs::remove_file(&path)
+        };
+        removed.map_err(|source| InstallError::Io { path, source })?;
+    }
+    Ok(())
 }
 
 /// What `lock` installs for `selection` here, but the project itself (installed by its own

@@ -57,10 +57,10 @@ pub fn installed(site_packages: &Path) -> BTreeMap<PackageName, Dist> {
         return dists;
     };
     for entry in entries.flatten() {
-        let path = entry.path();
-        if path.extension().is_none_or(|ext| ext != "dist-info") {
+        if folder_name(&entry.file_name()).is_none() {
             continue;
         }
+        let path = entry.path();
         let Ok(text) = std::fs::read_to_string(path.join("METADATA")) else {
             continue;
         };
@@ -69,6 +69,32 @@ pub fn installed(site_packages: &Path) -> BTreeMap<PackageName, Dist> {
         }
     }
     dists
+}
+
+/// The project a `.dist-info` folder is named for (`name-version.dist-info`), as Python and
+/// pip find distributions: by the folder's name. A folder named for no valid project is not an
+/// installed distribution, whatever its METADATA says: pip, killed in the middle of an
+/// uninstall, leaves what it took away beside it as `~lpha-2.0.dist-info` (its stash), which
+/// pip itself ignores and which must not stand for the package now installed.
+fn folder_name(file_name: &std::ffi::OsStr) -> Option<PackageName> {
+    let file_name = file_name.to_str()?;
+    let stem = file_name.strip_suffix(".dist-info")?;
+    let name = stem.split_once('-').map_or(stem, |(name, _)| name);
+    name.parse().ok()
+}
+
+/// What pip's stash left in `site_packages` when it was killed in the middle of an uninstall:
+/// the `~`-named folders and files it moves what it removes to (`~lpha` for `alpha`), which
+/// neither pip nor Python ever reads again. pip names no package so: nothing else is.
+pub fn stash(site_packages: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(site_packages) else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .filter(|entry| entry.file_name().as_encoded_bytes().starts_with(b"~"))
+        .map(|entry| entry.path())
+        .collect()
 }
 
 /// Reads the headers of a core metadata file (an email message: headers end at a blank line).
@@ -203,16 +229,7 @@ pub fn duplicates(site_packages: &Path) -> Vec<PackageName> {
         return Vec::new();
     };
     for entry in entries.flatten() {
-        let file = entry.file_name();
-        let Some(stem) = file
-            .to_string_lossy()
-            .strip_suffix(".dist-info")
-            .map(str::to_owned)
-        else {
-            continue;
-        };
-        let name = stem.split_once('-').map_or(stem.as_str(), |(name, _)| name);
-        if let Ok(name) = name.parse::<PackageName>() {
+        if let Some(name) = folder_name(&entry.file_name()) {
             *seen.entry(name).or_default() += 1;
         }
     }
@@ -328,5 +345,37 @@ mod tests {
         .unwrap();
         assert_eq!(dist.name.as_str(), "my-pkg");
         assert_eq!(dist.requires.len(), 1);
+    }
+
+    #[test]
+    fn a_killed_pips_stash_is_no_distribution() {
+        let site = tempfile::tempdir().unwrap();
+        for (folder, version) in [
+            ("alpha-1.0.dist-info", "1.0"),
+            ("~lpha-2.0.dist-info", "2.0"),
+            ("~~pha-3.0.dist-info", "3.0"),
+        ] {
+            let dir = site.path().join(folder);
+            std::fs::create_dir(&dir).unwrap();
+            std::fs::write(
+                dir.join("METADATA"),
+                format!("Metadata-Version: 2.1\nName: alpha\nVersion: {version}\n"),
+            )
+            .unwrap();
+        }
+        std::fs::create_dir(site.path().join("~lpha")).unwrap();
+        let dists = installed(site.path());
+        assert_eq!(dists.len(), 1);
+        assert_eq!(dists[&pep::package_name("alpha")].version, "1.0");
+        assert!(duplicates(site.path()).is_empty());
+        let mut stash: Vec<String> = stash(site.path())
+            .iter()
+            .map(|path| path.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        stash.sort();
+        assert_eq!(
+            stash,
+            ["~lpha", "~lpha-2.0.dist-info", "~~pha-3.0.dist-info"]
+        );
     }
 }

@@ -149,6 +149,62 @@ fn a_sync_killed_at_any_point_is_healed_by_the_next_run() {
     }
 }
 
+/// pip killed in the middle of an uninstall (a sync killed while it replaces a package) leaves
+/// what it took away in `~`-named folders beside the originals, its stash: `~lpha`,
+/// `~lpha-2.0.dist-info`. That is not an installed package: the repairing sync removes the
+/// stash, and no later sync takes it for the package (which would keep 1.0 installed under a
+/// lock of 2.0, the sync saying it is done).
+#[test]
+fn a_killed_pips_stash_is_not_taken_for_an_installed_package() {
+    let sandbox = Sandbox::empty();
+    sandbox.wheel("alpha", "1.0", &[]);
+    sandbox.deps_project("3.12", "pip", &["alpha"], "");
+    sandbox.pvm().arg("lock").assert().success();
+    let lock_1 = std::fs::read_to_string(sandbox.project.join("pylock.toml")).unwrap();
+    sandbox.wheel("alpha", "2.0", &[]);
+    sandbox.pvm().args(["lock", "--upgrade"]).assert().success();
+    let lock_2 = std::fs::read_to_string(sandbox.project.join("pylock.toml")).unwrap();
+    sandbox.pvm().arg("sync").assert().success();
+    assert_eq!(sandbox.present_version("alpha"), "2.0");
+
+    // A sync to 1.0, killed once the env is marked unfinished; then what pip's stash looks like
+    // had it been killed while uninstalling 2.0.
+    sandbox.write("pylock.toml", &lock_1);
+    let mark = sandbox.root.join("reached");
+    let mut child = spawn_pvm(
+        &sandbox,
+        &["sync"],
+        &[
+            ("PVM_FAULT_PAUSE", Path::new("install")),
+            ("PVM_FAULT_MARK", &mark),
+        ],
+    );
+    wait_for(&mark);
+    sigkill_group(&mut child);
+    let site = sandbox.only_env().join("lib/python3.12/site-packages");
+    for (from, to) in [
+        ("alpha", "~lpha"),
+        ("alpha-2.0.dist-info", "~lpha-2.0.dist-info"),
+    ] {
+        std::fs::rename(site.join(from), site.join(to)).unwrap();
+    }
+
+    sandbox.pvm().arg("sync").assert().success();
+    assert_eq!(sandbox.present_version("alpha"), "1.0");
+    let stash: Vec<String> = std::fs::read_dir(&site)
+        .unwrap()
+        .flatten()
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with('~'))
+        .collect();
+    assert!(stash.is_empty(), "pip's stash is still there: {stash:?}");
+    assert_eq!(sandbox.info_json()["status"], "ok");
+
+    sandbox.write("pylock.toml", &lock_2);
+    sandbox.pvm().arg("sync").assert().success();
+    assert_eq!(sandbox.present_version("alpha"), "2.0");
+}
+
 #[test]
 fn remove_waits_for_a_sync_in_progress() {
     let sandbox = Sandbox::empty();

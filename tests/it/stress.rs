@@ -64,12 +64,9 @@ impl Lcg {
 
 fn spawn_in(sandbox: &Sandbox, dir: &Path, args: &[&str]) -> Child {
     use std::os::unix::process::CommandExt;
-    Command::new(assert_cmd::cargo::cargo_bin("pvm"))
-        .current_dir(dir)
-        .env("PVM_HOME", &sandbox.home)
-        .env("PIP_CACHE_DIR", sandbox.root.join("pip-cache"))
-        .env("PVM_PYTHON_DOWNLOADS", "never")
-        .env_remove("PVM_PYTHON")
+    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("pvm"));
+    sandbox.hermetic(&mut cmd);
+    cmd.current_dir(dir)
         .args(args)
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -304,6 +301,21 @@ fn eight_overlapping_syncs_and_forty_kills_leave_every_cached_file_and_env_right
             .args(["run", "python", "-m", "pip", "check"])
             .assert()
             .success();
+    }
+    // What a pip killed while uninstalling set aside (`~1`, `~1-2.0.dist-info`) went with the
+    // sync that repaired its env.
+    for env in sandbox.envs() {
+        let site = sandbox
+            .envs_dir()
+            .join(&env)
+            .join("lib/python3.12/site-packages");
+        let stash: Vec<_> = std::fs::read_dir(&site)
+            .unwrap()
+            .flatten()
+            .map(|entry| entry.file_name())
+            .filter(|name| name.as_encoded_bytes().starts_with(b"~"))
+            .collect();
+        assert!(stash.is_empty(), "{env} keeps pip's stash: {stash:?}");
     }
     let checked = assert_cache_matches_wheels(&sandbox);
     assert!(
