@@ -230,12 +230,8 @@ fn prune_waits_for_a_sync_that_is_linking_and_every_env_still_imports_everything
     let mark = sandbox.root.join("paused");
     let sync = {
         use std::os::unix::process::CommandExt;
-        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("pvm"));
-        cmd.current_dir(&other)
-            .env("PVM_HOME", &sandbox.home)
-            .env("PVM_PYTHON_DOWNLOADS", "never")
-            .env("PVM_UV_DOWNLOADS", "never")
-            .env("PVM_FAULT_PAUSE", "install")
+        let mut cmd = sandbox.pvm_process(&other);
+        cmd.env("PVM_FAULT_PAUSE", "install")
             .env("PVM_FAULT_MARK", &mark)
             .arg("sync")
             .stdout(std::process::Stdio::piped())
@@ -278,11 +274,8 @@ fn prune_waits_for_a_sync_that_is_linking_and_every_env_still_imports_everything
     let syncs: Vec<std::process::Child> = dirs
         .iter()
         .map(|dir| {
-            std::process::Command::new(assert_cmd::cargo::cargo_bin("pvm"))
-                .current_dir(dir)
-                .env("PVM_HOME", &sandbox.home)
-                .env("PVM_PYTHON_DOWNLOADS", "never")
-                .env("PVM_UV_DOWNLOADS", "never")
+            sandbox
+                .pvm_process(dir)
                 .arg("sync")
                 .stdout(std::process::Stdio::null())
                 .stderr(std::process::Stdio::piped())

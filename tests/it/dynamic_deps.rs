@@ -239,7 +239,7 @@ fn a_broken_setup_py_is_the_backend_error_with_its_output() {
     assert!(err.contains("setup.py is broken on purpose"), "{err}");
     assert!(err.contains("hint: "), "{err}");
     // Without pvm's scratch folder in the traceback.
-    let scratch = std::env::temp_dir().join("pvm-").display().to_string();
+    let scratch = sandbox.tmp().join("pvm-").display().to_string();
     assert!(!err.contains(&scratch), "{err}");
     assert!(kept_metadata(&sandbox).is_empty(), "a failure is not kept");
 }

@@ -360,7 +360,7 @@ fn leftovers_of_a_killed_pvm_are_cleaned_and_a_user_s_files_kept() {
     let sandbox = Sandbox::project("3.12");
     sandbox.write(".tmp-pvm-999999-half.toml", "half a lock");
     sandbox.write(".tmp-notes", "the user's own");
-    let scratch = std::env::temp_dir().join("pvm-999999-scratch");
+    let scratch = sandbox.tmp().join("pvm-999999-scratch");
     std::fs::create_dir_all(&scratch).unwrap();
     std::fs::write(scratch.join("requirements.txt"), "alpha\n").unwrap();
     // Left an hour ago or more (a pid alone could belong to another container's pvm).

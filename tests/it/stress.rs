@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
 use sha2::{Digest, Sha256};
@@ -64,9 +64,8 @@ impl Lcg {
 
 fn spawn_in(sandbox: &Sandbox, dir: &Path, args: &[&str]) -> Child {
     use std::os::unix::process::CommandExt;
-    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("pvm"));
-    sandbox.hermetic(&mut cmd);
-    cmd.current_dir(dir)
+    sandbox
+        .pvm_process(dir)
         .args(args)
         .stdout(Stdio::null())
         .stderr(Stdio::piped())

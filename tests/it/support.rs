@@ -26,6 +26,7 @@ impl Sandbox {
         let project = root.join(name);
         std::fs::create_dir_all(&project).unwrap();
         std::fs::create_dir_all(root.join("user")).unwrap();
+        std::fs::create_dir_all(root.join("tmp")).unwrap();
         Sandbox {
             _tmp: tmp,
             root,
@@ -67,6 +68,15 @@ impl Sandbox {
         Command::from_std(cmd)
     }
 
+    /// `pvm` as a plain `std::process::Command` (to spawn, pipe, kill) with this sandbox's
+    /// environment, in `dir`.
+    pub fn pvm_process(&self, dir: &Path) -> std::process::Command {
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("pvm"));
+        self.hermetic(&mut cmd);
+        cmd.current_dir(dir);
+        cmd
+    }
+
     /// `program` (a shell, `script`) in the project folder, with this sandbox's environment
     /// and `pvm` first on `PATH`.
     pub fn with_pvm_on_path(&self, program: impl AsRef<std::ffi::OsStr>) -> std::process::Command {
@@ -101,6 +111,9 @@ impl Sandbox {
         }
         let pythons = Pythons::machine();
         cmd.env("HOME", self.root.join("user"))
+            // pvm's scratch folders (and pip's, uv's) stay in the sandbox: a killed pvm's
+            // never pile up in the machine's /tmp.
+            .env("TMPDIR", self.tmp())
             .env("XDG_DATA_HOME", self.root.join("xdg/data"))
             .env("XDG_CONFIG_HOME", self.root.join("xdg/config"))
             .env("XDG_CACHE_HOME", self.root.join("xdg/cache"))
@@ -137,6 +150,11 @@ impl Sandbox {
         let mut cmd = self.pvm();
         cmd.env("PVM_UV", test_uv());
         cmd
+    }
+
+    /// The temporary folder (`TMPDIR`) of every pvm the sandbox starts.
+    pub fn tmp(&self) -> PathBuf {
+        self.root.join("tmp")
     }
 
     /// The folder the test's wheels are built into.

@@ -304,10 +304,8 @@ fn a_killed_sync_is_healed_by_the_next_run() {
 
     let mut killed_mid_sync = false;
     for _attempt in 0..5 {
-        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("pvm"))
-            .current_dir(&sandbox.project)
-            .env("PVM_HOME", &sandbox.home)
-            .env("PIP_CACHE_DIR", sandbox.root.join("pip-cache"))
+        let mut child = sandbox
+            .pvm_process(&sandbox.project)
             .args(["sync", "--reinstall"])
             .stderr(std::process::Stdio::null())
             .process_group(0)

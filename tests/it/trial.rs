@@ -343,10 +343,9 @@ fn small_things_a_careful_user_notices() {
     fails_with(sandbox.pvm().args(["remove", "dem"]), "did you mean `demo-");
 
     // Piped commands get a quiet, non-interactive shell in the env.
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("pvm"))
+    let mut child = sandbox
+        .pvm_process(&sandbox.project)
         .arg("shell")
-        .current_dir(&sandbox.project)
-        .env("PVM_HOME", &sandbox.home)
         .env("SHELL", "/bin/bash")
         .env("PVM_UV", test_uv())
         .stdin(std::process::Stdio::piped())
