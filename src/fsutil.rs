@@ -373,6 +373,12 @@ pub fn hard_link_over(source: &Path, target: &Path) -> io::Result<()> {
 /// The local path of a `file://` URL (PEP 610's `direct_url.json`), with `%XX` escapes decoded
 /// (installers escape spaces and non-ASCII letters).
 pub fn file_url_to_path(url: &str) -> Option<PathBuf> {
+    // Most URLs a lock names are an index's: told apart without parsing them (a universal
+    // lock holds a thousand). The URL parser drops leading blanks and controls too.
+    let scheme = url.trim_start_matches(|c: char| c <= ' ').get(..5)?;
+    if !scheme.eq_ignore_ascii_case("file:") {
+        return None;
+    }
     let url = url::Url::parse(url).ok()?;
     (url.scheme() == "file").then(|| url.to_file_path().ok())?
 }
@@ -436,6 +442,10 @@ pub fn symlink_force(target: &Path, link: &Path) -> io::Result<()> {
 
 /// A URL without its `user:password@`: credentials never go into a lock or a message.
 pub fn strip_credentials(text: &str) -> String {
+    // Credentials come before an `@`: without one there are none, and no URL to parse.
+    if !text.contains('@') {
+        return text.to_string();
+    }
     match url::Url::parse(text) {
         Ok(mut url) if !url.username().is_empty() || url.password().is_some() => {
             let _ = url.set_username("");
@@ -507,8 +517,29 @@ mod tests {
             PathBuf::from("/a")
         );
         assert_eq!(file_url_to_path("https://x/a"), None);
+        assert_eq!(file_url_to_path("fil"), None);
+        // The scheme in any case, after blanks, as the URL parser takes it.
+        assert_eq!(file_url_to_path(" FILE:///a").unwrap(), PathBuf::from("/a"));
         let odd = Path::new("/tmp/whl dir é/#1%.whl");
         assert_eq!(file_url_to_path(&path_to_file_url(odd)).unwrap(), odd);
+    }
+
+    #[test]
+    fn credentials_are_stripped_and_everything_else_kept_as_written() {
+        assert_eq!(
+            strip_credentials("https://me:secret@host/simple/x/"),
+            "https://host/simple/x/"
+        );
+        assert_eq!(
+            strip_credentials("https://token@host/x.whl"),
+            "https://host/x.whl"
+        );
+        assert_eq!(
+            strip_credentials("https://host/x.whl"),
+            "https://host/x.whl"
+        );
+        assert_eq!(strip_credentials("../lib"), "../lib");
+        assert_eq!(strip_credentials("git@host:x"), "git@host:x");
     }
 
     #[test]

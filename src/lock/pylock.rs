@@ -223,27 +223,38 @@ impl PyLock {
         if let Some(lock) = crate::lock::parsed::recall(&text) {
             return Ok(Some(lock));
         }
-        let mut lock: PyLock = toml::from_str(&text).map_err(|err| LockError::BadLock {
-            path: path.clone(),
+        let lock = Self::parse(&text, &path)?;
+        crate::lock::parsed::remember(text, &lock);
+        Ok(Some(lock))
+    }
+
+    /// The lock `text` (from `path`, named in errors) holds, as pvm holds it.
+    fn parse(text: &str, path: &Path) -> Result<PyLock, LockError> {
+        let lock: PyLock = toml::from_str(text).map_err(|err| LockError::BadLock {
+            path: path.to_path_buf(),
             message: err.to_string(),
         })?;
-        // Hex digits name one digest in either case: held in lower case, as pvm writes them and
-        // as every check and every installer handed a `--hash` compares them.
-        for package in &mut lock.packages {
+        lock.held(path)
+    }
+
+    /// The lock as pvm holds what it reads: a 1.x lock, each digest in lower case (hex digits
+    /// name one digest in either case; pvm writes them so, and every check and every
+    /// installer handed a `--hash` compares them so).
+    fn held(mut self, path: &Path) -> Result<PyLock, LockError> {
+        for package in &mut self.packages {
             for artifact in package.artifacts_mut() {
                 for digest in artifact.hashes.values_mut() {
                     digest.make_ascii_lowercase();
                 }
             }
         }
-        if !lock.lock_version.starts_with("1.") {
+        if !self.lock_version.starts_with("1.") {
             return Err(LockError::BadLock {
-                path,
-                message: format!("lock-version {} is not 1.x", lock.lock_version),
+                path: path.to_path_buf(),
+                message: format!("lock-version {} is not 1.x", self.lock_version),
             });
         }
-        crate::lock::parsed::remember(text, &lock);
-        Ok(Some(lock))
+        Ok(self)
     }
 
     pub fn write(&self, path: &Path) -> Result<(), LockError> {
@@ -257,8 +268,23 @@ impl PyLock {
             None => String::new(),
         };
         let text = format!("{HEADER}{scope}{}", self.to_toml());
-        fsutil::write_atomic(&path, text.as_bytes())
-            .map_err(|source| LockError::Io { path, source })
+        fsutil::write_atomic(&path, text.as_bytes()).map_err(|source| LockError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        // The next read of the file (the sync after `pvm add` or a re-lock) takes this lock as
+        // written instead of parsing it again: a universal lock is hundreds of kilobytes.
+        // Debug builds (every test) check that the text reads back as exactly this lock.
+        if let Ok(held) = self.clone().held(&path) {
+            debug_assert_eq!(
+                Self::parse(&text, &path).ok().as_ref(),
+                Some(&held),
+                "{} does not read back as the lock written",
+                path.display()
+            );
+            crate::lock::parsed::remember(text, &held);
+        }
+        Ok(())
     }
 
     /// The lock as TOML, laid out as PEP 751's examples are (and as uv writes it): each
