@@ -105,10 +105,11 @@ pub struct Listing {
 }
 
 /// One env, and how it was found.
-struct Found {
+struct Found<'a> {
     summary: EnvSummary,
-    /// What the index keeps of it for the next list (`None`: nothing may be kept).
-    entry: Option<index::Entry>,
+    /// What the index keeps of it for the next list (`None`: nothing may be kept): the
+    /// index's own entry when it held, copied only if the index is written again.
+    entry: Option<std::borrow::Cow<'a, index::Entry>>,
     /// Found from the index as it was.
     indexed: bool,
 }
@@ -134,7 +135,7 @@ pub fn list(store: &Store, config: &Config) -> Listing {
             let total = total_of(&envs_shared);
             let entries: Vec<(&str, &index::Entry)> = found
                 .iter()
-                .filter_map(|found| Some((found.summary.name.as_str(), found.entry.as_ref()?)))
+                .filter_map(|found| Some((found.summary.name.as_str(), found.entry.as_deref()?)))
                 .collect();
             index::Index::write(store, kept.context(), &epoch, &entries, total);
             total
@@ -181,13 +182,13 @@ fn total_of(envs: &[OwnAndShared]) -> u64 {
 /// One env; `epoch` is the store's [`Store::size_epoch`], read once for all. It is the
 /// index's `indexed` entry while every stamp of it holds; else its status is the kept one when
 /// nothing it was judged from changed (see [`kept`]).
-fn summarize(
+fn summarize<'a>(
     env: &Env,
     epoch: &str,
     kept: &kept::Kept,
     config: &Config,
-    indexed: Option<&index::Entry>,
-) -> Found {
+    indexed: Option<&'a index::Entry>,
+) -> Found<'a> {
     // Stamped before it is read: a change after the stamp is a change to the next run.
     let metadata_look = kept::Stamp::metadata_of(env);
     if let Some(entry) = indexed
@@ -195,7 +196,7 @@ fn summarize(
     {
         return Found {
             summary,
-            entry: Some(entry.clone()),
+            entry: Some(std::borrow::Cow::Borrowed(entry)),
             indexed: true,
         };
     }
@@ -228,7 +229,7 @@ fn summarize(
     let size = env.size(metadata.as_ref(), epoch);
     let entry = match (&metadata, verdict_held, size_held) {
         (Some(metadata), Some(verdict), Some(size_held)) if kept.settled(&metadata_look.0) => {
-            Some(index::Entry {
+            Some(std::borrow::Cow::Owned(index::Entry {
                 metadata: metadata_look.0.as_ref().map(Look::text).unwrap_or_default(),
                 about: serde_json::to_string(&index::About::of(metadata))
                     .expect("the metadata serializes"),
@@ -238,7 +239,7 @@ fn summarize(
                 own: size.own,
                 shared: size.shared,
                 size: size_held,
-            })
+            }))
         }
         _ => None,
     };
@@ -257,7 +258,7 @@ fn from_index(
     metadata_look: &kept::Stamp,
     entry: &index::Entry,
 ) -> Option<EnvSummary> {
-    if metadata_look.0.as_ref()?.text() != entry.metadata {
+    if !metadata_look.0.as_ref()?.is_text(&entry.metadata) {
         return None;
     }
     let mut seen = kept::Seen::of_metadata(env, metadata_look);

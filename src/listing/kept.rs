@@ -39,6 +39,17 @@ pub struct Kept {
     shared: Mutex<SharedLooks>,
 }
 
+/// Whether `path` is `dir` or inside it, by bytes (see `shared`): a path spelt otherwise is
+/// only looked at as a shared one, which finds the same.
+fn inside(path: &Path, dir: &Path) -> bool {
+    let (path, dir) = (
+        path.as_os_str().as_encoded_bytes(),
+        dir.as_os_str().as_encoded_bytes(),
+    );
+    path.strip_prefix(dir)
+        .is_some_and(|rest| rest.is_empty() || rest[0] == b'/' || dir.ends_with(b"/"))
+}
+
 impl Kept {
     pub fn new(config: &crate::config::Config) -> Kept {
         let me = std::env::current_exe()
@@ -138,7 +149,7 @@ impl Kept {
             {
                 Some((_, _, look)) => look.clone(),
                 None => {
-                    let now = if path.starts_with(&env.dir) {
+                    let now = if inside(path, &env.dir) {
                         look(path, how)
                     } else {
                         self.look_shared(path, how)
@@ -147,7 +158,7 @@ impl Kept {
                     now
                 }
             };
-            if now.is_none_or(|now| now.text() != recorded) {
+            if now.is_none_or(|now| !now.is_text(recorded)) {
                 return false;
             }
             any = true;
@@ -341,5 +352,20 @@ impl Stamps<'_> {
                 self.add(&project.root.join(name), How::Follow, false);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inside_is_by_whole_components_of_the_bytes() {
+        let dir = Path::new("/store/envs/demo-1");
+        assert!(inside(Path::new("/store/envs/demo-1/bin"), dir));
+        assert!(inside(dir, dir));
+        assert!(!inside(Path::new("/store/envs/demo-10/bin"), dir));
+        assert!(!inside(Path::new("/store/envs"), dir));
+        assert!(inside(Path::new("/a/b"), Path::new("/a/")));
     }
 }
