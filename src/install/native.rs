@@ -118,35 +118,51 @@ fn windows_platform(facts: &Facts) -> Option<String> {
     }
 }
 
-/// The rank of the best tag a wheel file name carries (lower is better), if any fits.
-fn rank(file: &str, tags: &[String]) -> Option<usize> {
-    let stem = file.strip_suffix(".whl")?;
-    let parts: Vec<&str> = stem.split('-').collect();
-    if parts.len() < 5 {
-        return None;
+/// This machine's tags by rank (lower is better): a universal lock names a thousand wheels,
+/// and a glibc Linux accepts hundreds of tags, so each wheel's tags are looked up, not searched.
+struct Ranks(std::collections::HashMap<String, usize>);
+
+impl Ranks {
+    fn new(tags: &[String]) -> Ranks {
+        let mut ranks = std::collections::HashMap::with_capacity(tags.len());
+        for (rank, tag) in tags.iter().enumerate() {
+            ranks.entry(tag.clone()).or_insert(rank);
+        }
+        Ranks(ranks)
     }
-    let (python, abi, platform) = (
-        parts[parts.len() - 3],
-        parts[parts.len() - 2],
-        parts[parts.len() - 1],
-    );
-    let mut best: Option<usize> = None;
-    for p in python.split('.') {
-        for a in abi.split('.') {
-            for plat in platform.split('.') {
-                let tag = format!("{p}-{a}-{plat}");
-                if let Some(at) = tags.iter().position(|t| *t == tag) {
-                    best = Some(best.map_or(at, |b| b.min(at)));
+
+    /// The rank of the best tag a wheel file name carries, if any fits.
+    fn of(&self, file: &str) -> Option<usize> {
+        let stem = file.strip_suffix(".whl")?;
+        let parts: Vec<&str> = stem.split('-').collect();
+        if parts.len() < 5 {
+            return None;
+        }
+        let (python, abi, platform) = (
+            parts[parts.len() - 3],
+            parts[parts.len() - 2],
+            parts[parts.len() - 1],
+        );
+        let mut best: Option<usize> = None;
+        let mut tag = String::new();
+        for p in python.split('.') {
+            for a in abi.split('.') {
+                for plat in platform.split('.') {
+                    tag.clear();
+                    tag.extend([p, "-", a, "-", plat]);
+                    if let Some(&at) = self.0.get(&tag) {
+                        best = Some(best.map_or(at, |b| b.min(at)));
+                    }
                 }
             }
         }
+        best
     }
-    best
 }
 
 /// The wheel of `package` the installer would take on this machine, when pvm can fetch and
 /// check it itself: with a sha256, from a local file or a URL.
-fn pick<'a>(package: &'a Package, tags: &[String]) -> Option<&'a Artifact> {
+fn pick<'a>(package: &'a Package, ranks: &Ranks) -> Option<&'a Artifact> {
     if package.directory.is_some() {
         return None;
     }
@@ -159,7 +175,7 @@ fn pick<'a>(package: &'a Package, tags: &[String]) -> Option<&'a Artifact> {
     };
     let best = candidates
         .into_iter()
-        .filter_map(|wheel| Some((rank(wheel.file_name()?, tags)?, wheel)))
+        .filter_map(|wheel| Some((ranks.of(wheel.file_name()?)?, wheel)))
         .min_by_key(|(rank, _)| *rank)
         .map(|(_, wheel)| wheel)?;
     let checked = best.sha256().is_some_and(is_digest);
@@ -300,9 +316,10 @@ pub fn plan(
     let Some(tags) = supported_tags(facts) else {
         return Ok(None);
     };
+    let ranks = Ranks::new(&tags);
     let Some(picks) = planned
         .iter()
-        .map(|package| Some((*package, pick(package, &tags)?)))
+        .map(|package| Some((*package, pick(package, &ranks)?)))
         .collect::<Option<Vec<_>>>()
     else {
         return Ok(None);
@@ -602,16 +619,19 @@ mod tests {
         // Facts from before pvm asked for the macOS version: the installer chooses.
         assert_eq!(supported_tags(&mac_facts(None, "arm64")), None);
         // A wheel for Apple silicon ranks before a universal2 one, and neither fits an Intel Mac.
-        let tags = supported_tags(&mac_facts(Some("14.5"), "arm64")).unwrap();
-        let arm = rank("x-1.0-cp312-cp312-macosx_11_0_arm64.whl", &tags).unwrap();
-        let universal = rank("x-1.0-cp312-cp312-macosx_10_9_universal2.whl", &tags).unwrap();
+        let tags = Ranks::new(&supported_tags(&mac_facts(Some("14.5"), "arm64")).unwrap());
+        let arm = tags.of("x-1.0-cp312-cp312-macosx_11_0_arm64.whl").unwrap();
+        let universal = tags
+            .of("x-1.0-cp312-cp312-macosx_10_9_universal2.whl")
+            .unwrap();
         assert!(arm < universal);
-        let intel = supported_tags(&mac_facts(Some("14.5"), "x86_64")).unwrap();
-        assert_eq!(
-            rank("x-1.0-cp312-cp312-macosx_11_0_arm64.whl", &intel),
-            None
+        let intel = Ranks::new(&supported_tags(&mac_facts(Some("14.5"), "x86_64")).unwrap());
+        assert_eq!(intel.of("x-1.0-cp312-cp312-macosx_11_0_arm64.whl"), None);
+        assert!(
+            intel
+                .of("x-1.0-cp312-cp312-macosx_10_9_universal2.whl")
+                .is_some()
         );
-        assert!(rank("x-1.0-cp312-cp312-macosx_10_9_universal2.whl", &intel).is_some());
     }
 
     #[test]
@@ -670,15 +690,16 @@ mod tests {
         .iter()
         .map(|t| t.to_string())
         .collect();
+        let tags = Ranks::new(&tags);
         assert_eq!(
-            rank(
-                "x-1.0-cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
-                &tags
-            ),
+            tags.of("x-1.0-cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64.whl"),
             Some(0)
         );
-        assert_eq!(rank("x-1.0-py2.py3-none-any.whl", &tags), Some(3));
-        assert_eq!(rank("x-1.0-cp311-cp311-win_amd64.whl", &tags), None);
+        assert_eq!(tags.of("x-1.0-py2.py3-none-any.whl"), Some(3));
+        assert_eq!(tags.of("x-1.0-cp311-cp311-win_amd64.whl"), None);
+        // A tag listed twice ranks where it comes first.
+        let twice = Ranks::new(&["py3-none-any".to_string(), "py3-none-any".to_string()]);
+        assert_eq!(twice.of("x-1.0-py3-none-any.whl"), Some(0));
     }
 
     fn package(toml_text: &str) -> Package {
@@ -695,7 +716,7 @@ mod tests {
             .collect();
         let picked = |text: &str| {
             let package = package(text);
-            pick(&package, &tags).and_then(|wheel| wheel.file_name().map(String::from))
+            pick(&package, &Ranks::new(&tags)).and_then(|wheel| wheel.file_name().map(String::from))
         };
         let both = format!(
             "name = \"x\"\nwheels = [\n{{ url = \"https://h/x-1.0-py3-none-any.whl\", hashes = {{ sha256 = \"{SHA}\" }} }},\n{{ url = \"https://h/x-1.0-cp312-cp312-manylinux_2_17_x86_64.whl\", hashes = {{ sha256 = \"{SHA}\" }} }},\n{{ url = \"https://h/x-1.0-cp311-cp311-win_amd64.whl\", hashes = {{ sha256 = \"{SHA}\" }} }},\n]"

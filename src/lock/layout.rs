@@ -153,9 +153,24 @@ fn key_value(out: &mut String, key: &str, value: &str) {
     let _ = writeln!(out, "{key} = {value}");
 }
 
-/// A string as TOML writes it (quoted and escaped by `toml` itself).
+/// A string as TOML writes it (quoted and escaped by `toml` itself). A lock is a thousand URLs
+/// and digests of plain printable ASCII, which `toml` writes between double quotes as they
+/// are: those are quoted here, without building a TOML value for each (debug builds, every
+/// test, check that it is what `toml` writes).
 fn string(value: &str) -> String {
-    toml::Value::String(value.to_string()).to_string()
+    let plain = value
+        .bytes()
+        .all(|b| (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\');
+    if !plain {
+        return toml::Value::String(value.to_string()).to_string();
+    }
+    let quoted = format!("\"{value}\"");
+    debug_assert_eq!(
+        quoted,
+        toml::Value::String(value.to_string()).to_string(),
+        "toml writes `{value}` otherwise"
+    );
+    quoted
 }
 
 fn strings(values: &[String]) -> String {
@@ -175,6 +190,28 @@ fn key(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn strings_are_written_as_toml_writes_them() {
+        for text in [
+            "",
+            "https://files.pythonhosted.org/packages/ab/cd/attrs-26.1.0-py3-none-any.whl",
+            "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+            "python_version >= '3.9' and sys_platform == 'win32'",
+            "a \"quoted\" word",
+            "back\\slash",
+            "caf\u{e9}",
+            "tab\there",
+            "~ { } [ ] = #",
+            "'single'",
+        ] {
+            assert_eq!(
+                string(text),
+                toml::Value::String(text.to_string()).to_string(),
+                "{text:?}"
+            );
+        }
+    }
     use crate::lock::pylock::Tool;
 
     /// The layout as pvm wrote it before: the lock serialized, then reshaped as a document.
