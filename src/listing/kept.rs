@@ -46,8 +46,13 @@ fn inside(path: &Path, dir: &Path) -> bool {
         path.as_os_str().as_encoded_bytes(),
         dir.as_os_str().as_encoded_bytes(),
     );
-    path.strip_prefix(dir)
-        .is_some_and(|rest| rest.is_empty() || rest[0] == b'/' || dir.ends_with(b"/"))
+    path.strip_prefix(dir).is_some_and(|rest| {
+        rest.is_empty()
+            || std::path::is_separator(char::from(rest[0]))
+            || dir
+                .last()
+                .is_some_and(|&last| std::path::is_separator(char::from(last)))
+    })
 }
 
 impl Kept {
