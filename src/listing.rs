@@ -34,13 +34,9 @@ pub enum Status {
 impl Status {
     /// The status its [`Display`](std::fmt::Display) wrote.
     pub fn from_text(text: &str) -> Option<Status> {
-        Some(match text {
-            "ok" => Status::Ok,
-            "stale" => Status::Stale,
-            "outdated" => Status::Outdated,
-            "broken" => Status::Broken,
-            _ => return None,
-        })
+        [Status::Ok, Status::Stale, Status::Outdated, Status::Broken]
+            .into_iter()
+            .find(|status| status.to_string() == text)
     }
 }
 
@@ -221,14 +217,16 @@ fn summarize<'a>(
         ]
         .into_iter()
         .map(|(path, how, look)| match look {
-            Some(look) if kept.settled(&Some(look.clone())) => Some((path, how, look.text())),
+            Some(look) if kept.settled(Some(&look)) => Some((path, how, look.text())),
             _ => None,
         })
         .collect::<Option<Vec<_>>>()
     });
     let size = env.size(metadata.as_ref(), epoch);
     let entry = match (&metadata, verdict_held, size_held) {
-        (Some(metadata), Some(verdict), Some(size_held)) if kept.settled(&metadata_look.0) => {
+        (Some(metadata), Some(verdict), Some(size_held))
+            if kept.settled(metadata_look.0.as_ref()) =>
+        {
             Some(std::borrow::Cow::Owned(index::Entry {
                 metadata: metadata_look.0.as_ref().map(Look::text).unwrap_or_default(),
                 about: serde_json::to_string(&index::About::of(metadata))
@@ -262,15 +260,7 @@ fn from_index(
         return None;
     }
     let mut seen = kept::Seen::of_metadata(env, metadata_look);
-    let holds = |held: &[kept::Held], seen: &mut kept::Seen| {
-        kept.holds(
-            env,
-            held.iter()
-                .map(|(path, how, look)| (*how, look.as_str(), path.as_path())),
-            seen,
-        )
-    };
-    if !holds(&entry.verdict, &mut seen) || !holds(&entry.size, &mut seen) {
+    if !kept.holds(env, &entry.verdict, &mut seen) || !kept.holds(env, &entry.size, &mut seen) {
         return None;
     }
     let about: index::About = serde_json::from_str(&entry.about).ok()?;

@@ -388,9 +388,9 @@ fn repair(
 fn remove_stash(site_packages: &Path) -> Result<(), InstallError> {
     for path in site::stash(site_packages) {
         let removed = if std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) {
-            std::fs::remove_dir_all(&path)
+            crate::platform::retry::remove_dir_all(&path)
         } else {
-            std::fs::remove_file(&path)
+            crate::platform::retry::remove_file(&path)
         };
         removed.map_err(|source| InstallError::Io { path, source })?;
     }

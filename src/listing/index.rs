@@ -9,14 +9,13 @@
 //! used only when every env listed is one of them and held.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use super::Status;
-use super::kept::Held;
-use crate::fsutil::stamp::How;
+use super::kept::{self, Held};
 use crate::project::package::InstalledProject;
 use crate::store::{EnvMetadata, Store};
 
@@ -106,18 +105,17 @@ impl Index {
             ));
             let reason = serde_json::to_string(&entry.reason).expect("a string serializes");
             text.push_str(&format!("v {}\t{reason}\n", entry.status));
-            push_held(&mut text, 's', &entry.verdict);
+            push_held(&mut text, "s ", &entry.verdict);
             text.push_str(&format!("z {} {}\n", entry.own, entry.shared));
-            push_held(&mut text, 'b', &entry.size);
+            push_held(&mut text, "b ", &entry.size);
         }
         let _ = crate::fsutil::write_atomic(&store.root.join(FILE), text.as_bytes());
     }
 }
 
-fn push_held(text: &mut String, tag: char, held: &[Held]) {
+fn push_held(text: &mut String, prefix: &str, held: &[Held]) {
     for (path, how, look) in held {
-        let path = path.to_str().expect("only paths in UTF-8 are kept");
-        text.push_str(&format!("{tag} {} {look} {path}\n", how.tag()));
+        kept::push_held(text, prefix, path, *how, look);
     }
 }
 
@@ -165,13 +163,13 @@ fn parse(text: &str, context: &str, epoch: &str) -> Option<Index> {
                         entry.status = Status::from_text(status)?;
                         entry.reason = serde_json::from_str(reason).ok()?;
                     }
-                    "s " => entry.verdict.push(held(rest)?),
+                    "s " => entry.verdict.push(kept::parse_held(rest)?),
                     "z " => {
                         let (own, shared) = rest.split_once(' ')?;
                         entry.own = own.parse().ok()?;
                         entry.shared = shared.parse().ok()?;
                     }
-                    "b " => entry.size.push(held(rest)?),
+                    "b " => entry.size.push(kept::parse_held(rest)?),
                     _ => return None,
                 }
             }
@@ -184,11 +182,4 @@ fn parse(text: &str, context: &str, epoch: &str) -> Option<Index> {
         entries,
         total: Some(total),
     })
-}
-
-fn held(text: &str) -> Option<Held> {
-    let mut fields = text.splitn(3, ' ');
-    let how = How::from_tag(fields.next()?)?;
-    let look = fields.next()?.to_string();
-    Some((Path::new(fields.next()?).to_path_buf(), how, look))
 }

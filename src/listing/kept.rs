@@ -138,14 +138,10 @@ impl Kept {
 
     /// Whether every stamp still holds: `seen` has what was already looked at for this env (and
     /// takes what is looked at now).
-    pub fn holds<'a>(
-        &self,
-        env: &Env,
-        held: impl IntoIterator<Item = (How, &'a str, &'a Path)>,
-        seen: &mut Seen,
-    ) -> bool {
+    pub fn holds(&self, env: &Env, held: &[Held], seen: &mut Seen) -> bool {
         let mut any = false;
-        for (how, recorded, path) in held {
+        for (path, how, recorded) in held {
+            let how = *how;
             // Bytes, not components: see `shared`.
             let now = match seen
                 .0
@@ -172,8 +168,8 @@ impl Kept {
     }
 
     /// Whether `look` may be kept: taken, not of a file changed just now.
-    pub fn settled(&self, look: &Option<Look>) -> bool {
-        look.as_ref().is_some_and(|look| !look.recent(self.started))
+    pub fn settled(&self, look: Option<&Look>) -> bool {
+        look.is_some_and(|look| !look.recent(self.started))
     }
 
     /// The hash of what decides every verdict besides files.
@@ -190,8 +186,7 @@ impl Kept {
         );
         for (path, how, look) in lines {
             let look = look.as_ref().expect("only stamped paths are kept");
-            let path = path.to_str().expect("only paths in UTF-8 are kept");
-            text.push_str(&format!("{} {} {path}\n", how.tag(), look.text()));
+            push_held(&mut text, "", path, *how, &look.text());
         }
         text
     }
@@ -207,27 +202,30 @@ impl Kept {
         }
         let status = Status::from_text(lines.next()?)?;
         let reason: Option<String> = serde_json::from_str(lines.next()?).ok()?;
-        let held = lines
-            .map(|line| {
-                let mut fields = line.splitn(3, ' ');
-                let how = How::from_tag(fields.next()?)?;
-                let recorded = fields.next()?.to_string();
-                Some((PathBuf::from(fields.next()?), how, recorded))
-            })
-            .collect::<Option<Vec<Held>>>()?;
+        let held = lines.map(parse_held).collect::<Option<Vec<Held>>>()?;
         let mut seen = Seen::of_metadata(env, metadata_look);
-        let holds = self.holds(
-            env,
-            held.iter()
-                .map(|(path, how, recorded)| (*how, recorded.as_str(), path.as_path())),
-            &mut seen,
-        );
-        holds.then_some(((status, reason), held))
+        self.holds(env, &held, &mut seen)
+            .then_some(((status, reason), held))
     }
 }
 
 /// A stamp a verdict or a size is held by: the path, how it is looked at, its stamp's text.
 pub type Held = (PathBuf, How, String);
+
+/// Writes a held stamp as a line of a kept file, `<prefix><how> <stamp> <path>` (the status
+/// beside an env and the store's list index write them alike).
+pub fn push_held(text: &mut String, prefix: &str, path: &Path, how: How, look: &str) {
+    let path = path.to_str().expect("only paths in UTF-8 are kept");
+    text.push_str(&format!("{prefix}{} {look} {path}\n", how.tag()));
+}
+
+/// A line [`push_held`] wrote, without its prefix.
+pub fn parse_held(line: &str) -> Option<Held> {
+    let mut fields = line.splitn(3, ' ');
+    let how = How::from_tag(fields.next()?)?;
+    let look = fields.next()?.to_string();
+    Some((PathBuf::from(fields.next()?), how, look))
+}
 
 /// A status, and why it is not `ok`.
 pub type Verdict = (Status, Option<String>);
