@@ -1,8 +1,13 @@
 //! The previous lock's versions, handed to uv as preferences so a re-lock keeps what the
 //! manifest still allows.
 
+use std::cell::OnceCell;
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 
+use sha2::{Digest, Sha256};
+
+use crate::lock::LockError;
 use crate::lock::pylock::{Package, PyLock};
 use crate::pep;
 
@@ -32,6 +37,77 @@ pub fn pins_of_packages(packages: &[Package]) -> Vec<Pin> {
             })
         })
         .collect()
+}
+
+/// The key of a lock's pins (name, version, marker), whatever their order: what a kept
+/// `uv.lock` is filed under (`lock::uv_project`).
+pub fn pins_key(pins: &[Pin]) -> String {
+    let mut lines: Vec<String> = pins
+        .iter()
+        .map(|pin| {
+            format!(
+                "{} {} {}",
+                pin.name,
+                pin.version,
+                pin.marker.as_deref().unwrap_or("")
+            )
+        })
+        .collect();
+    lines.sort();
+    let digest = Sha256::digest(lines.join("\n").as_bytes());
+    crate::fsutil::hex(&digest[..16])
+}
+
+/// What a re-lock keeps: the previous lock's pins, read from the `pylock.toml` only when a
+/// resolution needs them. A lock pvm wrote comes with its pins' key, known from the file's
+/// digest without parsing it (a universal lock is hundreds of kilobytes, and parsing it was
+/// most of pvm's own time in `pvm add`): uv then starts from the `uv.lock` kept for that key
+/// and the pins are never read.
+pub struct Previous {
+    key: Option<String>,
+    lock: Option<PathBuf>,
+    pins: OnceCell<Vec<Pin>>,
+}
+
+impl Previous {
+    /// Pins known already (an old `pvm.lock`, another tool's lock, constraints; none).
+    pub fn known(pins: Vec<Pin>) -> Previous {
+        Previous {
+            key: None,
+            lock: None,
+            pins: OnceCell::from(pins),
+        }
+    }
+
+    /// The pins of the `pylock.toml` at `path`, read when asked; `key`, their key where known.
+    pub fn of_lock(path: PathBuf, key: Option<String>) -> Previous {
+        Previous {
+            key,
+            lock: Some(path),
+            pins: OnceCell::new(),
+        }
+    }
+
+    /// The pins (the lock is read the first time).
+    pub fn pins(&self) -> Result<&[Pin], LockError> {
+        if let Some(pins) = self.pins.get() {
+            return Ok(pins);
+        }
+        let pins = match &self.lock {
+            Some(path) => PyLock::read(path)?.map(|lock| pins_of(&lock)),
+            None => None,
+        };
+        Ok(self.pins.get_or_init(|| pins.unwrap_or_default()))
+    }
+
+    /// The key of the pins, `None` when there are none.
+    pub fn key(&self) -> Result<Option<String>, LockError> {
+        if let Some(key) = &self.key {
+            return Ok(Some(key.clone()));
+        }
+        let pins = self.pins()?;
+        Ok((!pins.is_empty()).then(|| pins_key(pins)))
+    }
 }
 
 /// Pins without markers, from name → version (an old `pvm.lock`).

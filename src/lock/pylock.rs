@@ -257,7 +257,8 @@ impl PyLock {
         Ok(self)
     }
 
-    pub fn write(&self, path: &Path) -> Result<(), LockError> {
+    /// Writes the lock to `path`; gives the sha256 of the text written.
+    pub fn write(&self, path: &Path) -> Result<String, LockError> {
         let path = path.to_path_buf();
         // A pip lock says, before anything else, that it is no universal lock.
         let scope = match &self.environments {
@@ -272,6 +273,7 @@ impl PyLock {
             path: path.clone(),
             source,
         })?;
+        let digest = fsutil::sha256_hex(&text);
         // The next read of the file (the sync after `pvm add` or a re-lock) takes this lock as
         // written instead of parsing it again: a universal lock is hundreds of kilobytes.
         // Debug builds (every test) check that the text reads back as exactly this lock.
@@ -284,7 +286,7 @@ impl PyLock {
             );
             crate::lock::parsed::remember(text, &held);
         }
-        Ok(())
+        Ok(digest)
     }
 
     /// The lock as TOML, laid out as PEP 751's examples are (and as uv writes it): each

@@ -21,7 +21,7 @@ use crate::fsutil;
 use crate::installer::Backend;
 use crate::lock::LockError;
 use crate::lock::part_markers::{self, Part};
-use crate::lock::preferences::{self, Pin};
+use crate::lock::preferences::{self, Previous};
 use crate::pep::{self, PackageName, Requirement, Settled};
 use crate::project::path_sources::{self, Located};
 use crate::project::{Project, Selection, Sources, package, requirements, requirements_as_written};
@@ -246,7 +246,7 @@ pub fn resolve(
     layout: &Layout,
     facts: &Facts,
     backend: &Backend,
-    previous: &[Pin],
+    previous: &Previous,
     upgrade: bool,
     config: &Config,
 ) -> Result<PyLock, LockError> {
@@ -287,7 +287,7 @@ pub fn resolve(
                     &pieces,
                     &conflicting,
                     &python_version,
-                    &preferences::by_name(previous),
+                    &preferences::by_name(previous.pins()?),
                     upgrade,
                     scratch.path(),
                 )?
@@ -301,7 +301,10 @@ pub fn resolve(
                 facts,
                 &sources,
                 &pieces,
-                (!upgrade).then_some(&preferences::by_name(previous)),
+                (!upgrade)
+                    .then(|| previous.pins().map(preferences::by_name))
+                    .transpose()?
+                    .as_ref(),
                 scratch.path(),
             )?;
             (packages, "pip", Some(vec![environment_marker(facts)]))
@@ -511,7 +514,7 @@ fn resolve_tagged(
     sources: &Sources,
     pieces: &[Piece],
     python_version: &str,
-    previous: &[Pin],
+    previous: &Previous,
     upgrade: bool,
     scratch: &Path,
     config: &Config,
@@ -549,9 +552,10 @@ fn resolve_tagged(
         None => {
             // uv prefers the versions already in its output file: the previous lock's, forks
             // kept.
-            if !upgrade && !previous.is_empty() {
-                let preferred =
-                    preferences::preferences_toml(previous, |m| part_markers::retag(m, &parts));
+            if !upgrade && !previous.pins()?.is_empty() {
+                let preferred = preferences::preferences_toml(previous.pins()?, |m| {
+                    part_markers::retag(m, &parts)
+                });
                 std::fs::write(&output, preferred).map_err(io_at(&output))?;
             }
             let pieces: Vec<&Piece> = pieces.iter().collect();

@@ -12,7 +12,9 @@
 //! Exactness: a kept `uv.lock` is used only for the very lock it made, known by the key of
 //! its pins (`pins_key`): a `pylock.toml` edited, checked out from elsewhere, or made by the
 //! compile path has no kept `uv.lock`, and is re-locked by `uv pip compile` with its pins as
-//! preferences, as before. No `pylock.toml` (or `--upgrade`) means a fresh resolution: no
+//! preferences, as before. A `pylock.toml` pvm wrote is filed by its digest under that key
+//! (`file_written`), so that a re-lock finds the kept `uv.lock` without parsing the lock.
+//! No `pylock.toml` (or `--upgrade`) means a fresh resolution: no
 //! `uv.lock` either. Requirements naming a URL or a path keep the compile path (uv would
 //! write their paths relative to the scratch project), and so does anything `uv lock`
 //! refuses: the compile path then gives the error the user sees.
@@ -20,9 +22,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use sha2::{Digest, Sha256};
-
-use super::preferences::Pin;
+use super::preferences::{Pin, Previous, pins_key};
 use crate::config::Config;
 use crate::installer::Backend;
 use crate::lock::pylock::Package;
@@ -45,26 +45,42 @@ fn scratch(layout: &Layout, config: &Config) -> Option<PathBuf> {
     Some(crate::cache::Bucket::UvLocks.dir(&store).join(env))
 }
 
-/// The key of a lock's pins (name, version, marker), whatever their order.
-pub fn pins_key(pins: &[Pin]) -> String {
-    let mut lines: Vec<String> = pins
-        .iter()
-        .map(|pin| {
-            format!(
-                "{} {} {}",
-                pin.name,
-                pin.version,
-                pin.marker.as_deref().unwrap_or("")
-            )
-        })
-        .collect();
-    lines.sort();
-    let digest = Sha256::digest(lines.join("\n").as_bytes());
-    crate::fsutil::hex(&digest[..16])
-}
-
 fn kept_name(key: &str) -> String {
     format!("{key}.uv.lock")
+}
+
+/// The name that files a written `pylock.toml`'s digest under its pins' key.
+fn alias_name(digest: &str, key: &str) -> String {
+    format!("{digest}-{key}.key")
+}
+
+/// The key of the pins of the `pylock.toml` whose digest is `digest`, where pvm wrote that
+/// lock and the `uv.lock` kept for it is still there: no need to parse the lock to find it.
+pub fn known_key(layout: &Layout, digest: &str, config: &Config) -> Option<String> {
+    key_filed(&scratch(layout, config)?, digest)
+}
+
+fn key_filed(dir: &Path, digest: &str) -> Option<String> {
+    let prefix = format!("{digest}-");
+    std::fs::read_dir(dir).ok()?.flatten().find_map(|entry| {
+        let name = entry.file_name();
+        let key = name.to_str()?.strip_prefix(&prefix)?.strip_suffix(".key")?;
+        dir.join(kept_name(key)).is_file().then(|| key.to_string())
+    })
+}
+
+/// Files the `pylock.toml` just written (its digest) under the key of its `pins`, where a
+/// `uv.lock` is kept for them: the next re-lock finds it without parsing the lock.
+pub fn file_written(layout: &Layout, digest: &str, pins: &[Pin], config: &Config) {
+    if let Some(dir) = scratch(layout, config) {
+        file_under(&dir, digest, &pins_key(pins));
+    }
+}
+
+fn file_under(dir: &Path, digest: &str, key: &str) {
+    if dir.join(kept_name(key)).is_file() {
+        let _ = std::fs::write(dir.join(alias_name(digest, key)), "");
+    }
 }
 
 /// Resolves `requirements` (tagged by part) for every Python from `python_version` with
@@ -78,7 +94,7 @@ pub fn resolve(
     sources: &Sources,
     requirements: &[Requirement],
     python_version: &str,
-    previous: &[Pin],
+    previous: &Previous,
     upgrade: bool,
     config: &Config,
 ) -> Option<Vec<Package>> {
@@ -95,8 +111,9 @@ pub fn resolve(
     std::fs::create_dir_all(&dir).ok()?;
     let current = dir.join(CURRENT);
     let _ = std::fs::remove_file(&current);
-    if !upgrade && !previous.is_empty() {
-        let kept = dir.join(kept_name(&pins_key(previous)));
+    // (A lock that cannot be read is the compile path's to report.)
+    if !upgrade && let Some(key) = previous.key().ok()? {
+        let kept = dir.join(kept_name(&key));
         // A lock made elsewhere: its pins are kept by the compile path's preferences.
         std::fs::copy(&kept, &current).ok()?;
     }
@@ -188,19 +205,81 @@ pub fn keep(layout: &Layout, packages: &[Package], config: &Config) {
     prune(&dir);
 }
 
-/// Removes all but the `KEPT` newest kept locks.
+/// Removes all but the `KEPT` newest kept locks, and the digests filed under the removed ones.
 fn prune(dir: &Path) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
-    let mut kept: Vec<(std::time::SystemTime, PathBuf)> = entries
+    let names: Vec<String> = entries
         .flatten()
-        .filter(|entry| entry.file_name().to_string_lossy().ends_with(".uv.lock"))
-        .filter_map(|entry| Some((entry.metadata().ok()?.modified().ok()?, entry.path())))
+        .filter_map(|entry| entry.file_name().into_string().ok())
+        .collect();
+    let mut kept: Vec<(std::time::SystemTime, &str)> = names
+        .iter()
+        .filter(|name| name.ends_with(".uv.lock"))
+        .filter_map(|name| {
+            Some((
+                dir.join(name).metadata().ok()?.modified().ok()?,
+                name.as_str(),
+            ))
+        })
         .collect();
     kept.sort();
     let extra = kept.len().saturating_sub(KEPT);
-    for (_, path) in kept.into_iter().take(extra) {
-        let _ = std::fs::remove_file(path);
+    let removed: Vec<&str> = kept.drain(..extra).map(|(_, name)| name).collect();
+    for name in &removed {
+        let _ = std::fs::remove_file(dir.join(name));
+    }
+    let gone = |key: &str| !kept.iter().any(|(_, name)| *name == kept_name(key));
+    for name in &names {
+        let key = name
+            .strip_suffix(".key")
+            .and_then(|stem| stem.split_once('-'))
+            .map(|(_, key)| key);
+        if key.is_some_and(gone) {
+            let _ = std::fs::remove_file(dir.join(name));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A kept `uv.lock`, written `at` seconds after the epoch.
+    fn kept(dir: &Path, key: &str, at: u64) {
+        let path = dir.join(kept_name(key));
+        std::fs::write(&path, format!("# {key}\n")).unwrap();
+        let time = std::time::UNIX_EPOCH + std::time::Duration::from_secs(at);
+        std::fs::File::options()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_modified(time)
+            .unwrap();
+    }
+
+    #[test]
+    fn a_written_lock_is_found_by_its_digest_while_its_uv_lock_is_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let dir = dir.path();
+        // Nothing kept for the key: nothing filed.
+        file_under(dir, "d0", "k0");
+        assert_eq!(key_filed(dir, "d0"), None);
+
+        kept(dir, "k1", 1);
+        file_under(dir, "d1", "k1");
+        assert_eq!(key_filed(dir, "d1").as_deref(), Some("k1"));
+        assert_eq!(key_filed(dir, "d2"), None, "another lock's text");
+
+        // Its uv.lock pruned with the oldest: the digest goes too.
+        for n in 0..KEPT {
+            kept(dir, &format!("newer{n}"), 2 + n as u64);
+        }
+        prune(dir);
+        assert!(!dir.join(kept_name("k1")).exists());
+        assert_eq!(key_filed(dir, "d1"), None);
+        assert!(!dir.join(alias_name("d1", "k1")).exists());
+        assert!(dir.join(kept_name(&format!("newer{}", KEPT - 1))).exists());
     }
 }

@@ -9,7 +9,7 @@ pub mod foreign;
 pub mod freshness;
 mod relock;
 
-pub use relock::{guessed_python, is_the_project, read_lock, relock, resolve_keeping};
+pub use relock::{guessed_python, is_the_project, read_lock, relock, resolve_keeping, write_lock};
 
 use crate::config::Config;
 use crate::installer::{Backend, find_uv};

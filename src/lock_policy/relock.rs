@@ -3,9 +3,10 @@
 use crate::config::Config;
 use crate::installer::Backend;
 use crate::lock::LockError;
-use crate::lock::preferences;
+use crate::lock::preferences::{self, Previous};
 use crate::lock::pylock::{LEGACY_LOCK_FILE, Package, PyLock};
 use crate::lock::resolve;
+use crate::lock::uv_project;
 use crate::project::Project;
 use crate::project::package;
 use crate::python::Facts;
@@ -28,7 +29,7 @@ pub fn relock(
 ) -> Result<(PyLock, bool), LockError> {
     let legacy = project.root.join(LEGACY_LOCK_FILE);
     let lock = resolve_keeping(project, layout, facts, backend, upgrade, config)?;
-    lock.write(&project.lock_path())?;
+    write_lock(project, layout, &lock, config)?;
     let migrated = project.script.is_none() && legacy.is_file();
     if migrated {
         std::fs::remove_file(&legacy).map_err(|source| LockError::Io {
@@ -49,16 +50,36 @@ pub fn resolve_keeping(
     upgrade: bool,
     config: &Config,
 ) -> Result<PyLock, LockError> {
-    let previous = match PyLock::read(&project.lock_path())? {
-        Some(lock) => preferences::pins_of(&lock),
-        None => preferences::unmarked(
-            crate::lock::pylock::legacy_pins(&project.root)
-                .or_else(|| crate::lock_policy::foreign::pins(project))
-                .or_else(|| constraint_pins(project))
-                .unwrap_or_default(),
-        ),
+    let path = project.lock_path();
+    let previous = match std::fs::read(&path) {
+        Ok(text) => {
+            let digest = crate::fsutil::sha256_hex(&text);
+            Previous::of_lock(path, uv_project::known_key(layout, &digest, config))
+        }
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            Previous::known(preferences::unmarked(
+                crate::lock::pylock::legacy_pins(&project.root)
+                    .or_else(|| crate::lock_policy::foreign::pins(project))
+                    .or_else(|| constraint_pins(project))
+                    .unwrap_or_default(),
+            ))
+        }
+        Err(source) => return Err(LockError::Io { path, source }),
     };
     resolve::resolve(project, layout, facts, backend, &previous, upgrade, config)
+}
+
+/// Writes `lock` as the project's `pylock.toml`, filed under its pins where a `uv.lock` is
+/// kept for them, so that the next re-lock need not parse it.
+pub fn write_lock(
+    project: &Project,
+    layout: &Layout,
+    lock: &PyLock,
+    config: &Config,
+) -> Result<(), LockError> {
+    let digest = lock.write(&project.lock_path())?;
+    uv_project::file_written(layout, &digest, &preferences::pins_of(lock), config);
+    Ok(())
 }
 
 /// The versions pip's constraints files beside the project pin, if any (not for a script).

@@ -64,6 +64,17 @@ fn a_relock_starts_from_the_kept_uv_lock_and_a_removed_lock_resolves_afresh() {
     assert_eq!(locked_version(&sandbox, "other"), "1.0");
     assert_eq!(sandbox.imported_version("other"), "1.0");
     assert_eq!(kept(&sandbox).len(), 2, "{:?}", kept(&sandbox));
+    // The lock pvm wrote is filed by its digest, so the next re-lock need not parse it.
+    let digest =
+        pvm::fsutil::sha256_hex(std::fs::read(sandbox.project.join("pylock.toml")).unwrap());
+    let scratch = kept(&sandbox)[0].parent().unwrap().to_path_buf();
+    let filed = std::fs::read_dir(&scratch).unwrap().flatten().any(|entry| {
+        entry
+            .file_name()
+            .to_string_lossy()
+            .starts_with(&format!("{digest}-"))
+    });
+    assert!(filed, "the written lock is filed under its digest");
 
     // Comments in the lock change nothing: the kept uv.lock is found by the pins.
     let path = sandbox.project.join("pylock.toml");
