@@ -258,7 +258,14 @@ pub fn check(
     match &metadata.fingerprint {
         Some(stored)
             if *stored
-                == fingerprint::fingerprint(project, selection, &python.facts, lock, config) =>
+                == fingerprint::fingerprint(
+                    project,
+                    selection,
+                    &python.facts,
+                    lock,
+                    config,
+                    metadata.lock_seen.as_ref(),
+                ) =>
         {
             Verdict::Current
         }
@@ -469,6 +476,7 @@ pub fn ensure(
     metadata.selection = asked;
     metadata.installer = Some(report.installer.clone());
     // A sync may have written the lock: the fingerprint covers it as it is now.
+    metadata.lock_seen = fingerprint::lock_seen(project);
     metadata.fingerprint = (!report.frozen_stale).then(|| {
         fingerprint::fingerprint(
             project,
@@ -476,6 +484,7 @@ pub fn ensure(
             &metadata.python.facts,
             options.lock,
             config,
+            metadata.lock_seen.as_ref(),
         )
     });
     metadata.synced = Some(Timestamp::now());
@@ -639,6 +648,7 @@ fn build(
         installer: None,
         project_install: None,
         project_build: None,
+        lock_seen: None,
         created: now,
         synced: None,
     };

@@ -9,7 +9,8 @@ use crate::fsutil;
 use crate::lock::LockMode;
 use crate::project::{Project, Selection, Sources};
 use crate::python::Facts;
-use crate::store::ENV_FORMAT;
+use crate::python::facts::FileStamp;
+use crate::store::{ENV_FORMAT, LockSeen};
 
 #[derive(Serialize)]
 struct Inputs<'a> {
@@ -36,23 +37,29 @@ struct Inputs<'a> {
 }
 
 /// The fingerprint of `project` with `selection`, for an env on the interpreter `facts`, synced
-/// in the lock mode `mode`; `config` has the package sources' variables.
+/// in the lock mode `mode`; `config` has the package sources' variables. `seen` is the lock
+/// file as a sync last hashed it, taken as it is while the file keeps its stamp.
 pub fn fingerprint(
     project: &Project,
     selection: &Selection,
     facts: &Facts,
     mode: LockMode,
     config: &crate::config::Config,
+    seen: Option<&LockSeen>,
 ) -> String {
     let manifest = &project.manifest;
     let requirements = sorted_requirements(project, selection);
     let parts = parts(project);
-    // Without a pylock.toml, another tool's lock (and the manifest it was made from) is
-    // the project's lock.
-    let lock_file = crate::lock_policy::foreign::path(project)
-        .map(|(_, path)| path)
-        .unwrap_or_else(|| project.lock_path());
-    let lock = std::fs::read(lock_file).ok().map(fsutil::sha256_hex);
+    let lock_file = lock_file(project);
+    let lock = match seen {
+        Some(seen)
+            if seen.path == lock_file
+                && FileStamp::of(&lock_file).as_ref() == Some(&seen.stamp) =>
+        {
+            Some(seen.digest.clone())
+        }
+        _ => std::fs::read(lock_file).ok().map(fsutil::sha256_hex),
+    };
     let inputs = Inputs {
         format: ENV_FORMAT,
         requires_python: manifest.requires_python.as_ref().map(|s| s.to_string()),
@@ -75,6 +82,27 @@ pub fn fingerprint(
     };
     let bytes = serde_json::to_vec(&inputs).expect("inputs serialize");
     fsutil::sha256_hex(&bytes)
+}
+
+/// The project's lock file: without a pylock.toml, another tool's lock (and the manifest it
+/// was made from) is the project's lock.
+fn lock_file(project: &Project) -> std::path::PathBuf {
+    crate::lock_policy::foreign::path(project)
+        .map(|(_, path)| path)
+        .unwrap_or_else(|| project.lock_path())
+}
+
+/// The project's lock file as it is now, hashed, with its stamp; `None` without one, or when
+/// it changed while it was read.
+pub fn lock_seen(project: &Project) -> Option<LockSeen> {
+    let path = lock_file(project);
+    let stamp = FileStamp::of(&path)?;
+    let digest = fsutil::sha256_hex(std::fs::read(&path).ok()?);
+    (FileStamp::of(&path)? == stamp).then_some(LockSeen {
+        path,
+        stamp,
+        digest,
+    })
 }
 
 /// The requirements of `selection`, as sorted text (or the error that names the bad one).

@@ -170,6 +170,17 @@ pub struct EnvPython {
     pub facts: Facts,
 }
 
+/// A lock file's sha256 and the stamp (size, mtime) the file had when it was read: a warm
+/// check finding the same stamp takes the digest as it is, instead of reading and hashing a
+/// lock of hundreds of kilobytes on every `pvm run` (as Python trusts a `.pyc` by the source's
+/// size and mtime).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LockSeen {
+    pub path: PathBuf,
+    pub stamp: FileStamp,
+    pub digest: String,
+}
+
 /// `pvm-env.json`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EnvMetadata {
@@ -195,6 +206,9 @@ pub struct EnvMetadata {
     /// The build inputs it was built from (see `project::package::build_inputs`).
     #[serde(default)]
     pub project_build: Option<String>,
+    /// The lock file as the last sync hashed it into the fingerprint.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lock_seen: Option<LockSeen>,
     pub created: Timestamp,
     pub synced: Option<Timestamp>,
 }

@@ -624,3 +624,27 @@ fn conflicting_groups_are_named_then_locked_one_by_one_when_declared() {
         "group `a` and group `b` are declared as conflicting",
     );
 }
+
+#[test]
+fn a_lock_put_back_at_the_same_size_is_installed_by_the_next_run() {
+    // A warm run takes the lock's digest from the last sync while the file keeps its size and
+    // mtime: another lock of the very same size, put in its place, must still be seen.
+    let sandbox = Sandbox::empty();
+    sandbox.wheel("alpha", "1.0", &[]);
+    sandbox.deps_project("3.12", "pip", &["alpha"], "");
+    sandbox.pvm().arg("lock").assert().success();
+    let path = sandbox.project.join("pylock.toml");
+    let old = std::fs::read_to_string(&path).unwrap();
+    sandbox.wheel("alpha", "2.0", &[]);
+    sandbox.pvm().args(["lock", "--upgrade"]).assert().success();
+    assert_eq!(sandbox.imported_version("alpha"), "2.0");
+    let new = std::fs::read_to_string(&path).unwrap();
+    assert_ne!(old, new);
+    assert_eq!(old.len(), new.len(), "the two locks differ only in place");
+
+    std::fs::write(&path, &old).unwrap();
+    assert_eq!(sandbox.imported_version("alpha"), "1.0");
+    // And back again, as a `git checkout` would.
+    std::fs::write(&path, &new).unwrap();
+    assert_eq!(sandbox.imported_version("alpha"), "2.0");
+}
