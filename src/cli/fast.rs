@@ -5,9 +5,10 @@
 //! some 270,000 of 750,000), for a command that then parses one subcommand. `run` is the
 //! command whose start users feel on every call, so it gets a parser of its own: the global
 //! options and `run`'s, nothing else. Whatever it does not accept as it is (help, `--version`,
-//! any usage error, a global option before `run`) gives `None`, and `main` parses again with
-//! the whole command line, so what a user sees never depends on this path; the tests below
-//! check that both parsers agree.
+//! any usage error, another subcommand) gives `None`, and `main` parses again with the whole
+//! command line, so what a user sees never depends on this path; the tests below check that
+//! both parsers agree. Global options may come before `run` (`pvm --project ../app run
+//! pytest`, as editors and scripts call it).
 
 use std::ffi::{OsStr, OsString};
 
@@ -15,9 +16,15 @@ use clap::{Args, FromArgMatches};
 
 use super::{Cli, GlobalArgs, RunArgs};
 
-/// The command line, when it is `pvm run …` and valid as it is.
+/// The command line, when it is `pvm [global options] run …` and valid as it is.
 pub fn parse_run(args: &[OsString]) -> Option<Cli> {
-    if args.get(1).map(OsString::as_os_str) != Some(OsStr::new("run")) {
+    // A line without `run` is another command; one with `run` elsewhere than as the
+    // subcommand (`pvm add run`) fails this parser and goes to the whole one.
+    if !args
+        .iter()
+        .skip(1)
+        .any(|arg| arg.as_os_str() == OsStr::new("run"))
+    {
         return None;
     }
     let run = RunArgs::augment_args(clap::Command::new("run"));
@@ -58,6 +65,10 @@ mod tests {
             "pvm run --locked pytest",
             "pvm run --frozen -- --weird-command --flag",
             "pvm run python --quiet",
+            "pvm --quiet run true",
+            "pvm --project /tmp/p run pytest",
+            "pvm --project run run true",
+            "pvm -q --color never --project /tmp/p run --python 3.12 app.py",
         ] {
             let argv = args(line);
             let fast = parse_run(&argv).unwrap_or_else(|| panic!("`{line}` not parsed"));
@@ -78,7 +89,10 @@ mod tests {
             "pvm run --version",
             "pvm run --pyhton 3.12 pytest",
             "pvm run --frozen --locked pytest",
-            "pvm --quiet run true",
+            "pvm add run",
+            "pvm --project run lock",
+            "pvm --project /tmp/p sync run",
+            "pvm --bogus run true",
             "pvm sync",
             "pvm",
         ] {

@@ -359,9 +359,8 @@ impl Manifest {
         }
         manifest.build_system = raw.build_system;
         if manifest.is_package() {
-            manifest.build_inputs = package::manifest_build_inputs(text);
+            (manifest.build_inputs, manifest.build_files) = package::manifest_build(text);
             manifest.dynamic = dynamic;
-            manifest.build_files = package::setuptools_dynamic_files(text);
         }
         // Other tools' tables, where the standard ones and [tool.pvm] leave a gap.
         for (table, read) in [

@@ -40,25 +40,27 @@ impl Manifest {
     }
 }
 
-/// A hash of what the manifest holds for a build: `[project]`, `[build-system]` and every
-/// `[tool.*]` table but pvm's own (backends read `[tool.setuptools]`, `[tool.hatch]`,
-/// `[tool.poetry]`…). Dependency groups and pvm's settings are not build inputs.
-pub(super) fn manifest_build_inputs(text: &str) -> Option<String> {
-    let mut table: toml::Table = toml::from_str(text).ok()?;
+/// What of a package's manifest `text` goes into its build, from one parse of the text (a
+/// warm `pvm run` reads the manifest every time): a hash of what the manifest holds for a
+/// build, `[project]`, `[build-system]` and every `[tool.*]` table but pvm's own (backends
+/// read `[tool.setuptools]`, `[tool.hatch]`, `[tool.poetry]`…), as dependency groups and pvm's
+/// settings are not build inputs; and the files `[tool.setuptools.dynamic]` takes fields from.
+pub(super) fn manifest_build(text: &str) -> (Option<String>, Vec<String>) {
+    let Ok(mut table) = toml::from_str::<toml::Table>(text) else {
+        return (None, Vec::new());
+    };
+    let files = setuptools_dynamic_files(&table);
     table.remove("dependency-groups");
     if let Some(toml::Value::Table(tool)) = table.get_mut("tool") {
         tool.remove("pvm");
     }
-    let bytes = serde_json::to_vec(&table).ok()?;
-    Some(fsutil::sha256_hex(&bytes))
+    let inputs = serde_json::to_vec(&table).ok().map(fsutil::sha256_hex);
+    (inputs, files)
 }
 
 /// The files `[tool.setuptools.dynamic]` takes fields from (`dependencies = { file =
 /// ["requirements.in"] }`, and likewise for extras, the version, the readme): build inputs too.
-pub(super) fn setuptools_dynamic_files(text: &str) -> Vec<String> {
-    let Ok(table) = toml::from_str::<toml::Table>(text) else {
-        return Vec::new();
-    };
+fn setuptools_dynamic_files(table: &toml::Table) -> Vec<String> {
     let dynamic = table
         .get("tool")
         .and_then(|tool| tool.get("setuptools"))
@@ -200,10 +202,10 @@ mod tests {
     fn files_setuptools_takes_dynamic_fields_from() {
         let text = "[tool.setuptools.dynamic]\nversion = { attr = \"demo.__version__\" }\ndependencies = { file = [\"requirements.in\", \"more.in\"] }\noptional-dependencies.fast = { file = \"fast.in\" }\n";
         assert_eq!(
-            setuptools_dynamic_files(text),
+            manifest_build(text).1,
             ["fast.in", "more.in", "requirements.in"]
         );
-        assert!(setuptools_dynamic_files("[project]\nname = \"a\"\n").is_empty());
+        assert!(manifest_build("[project]\nname = \"a\"\n").1.is_empty());
     }
 
     #[test]
