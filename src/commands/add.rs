@@ -399,7 +399,7 @@ fn grown_selection(
 }
 
 /// The `pvm drop` that takes `name` out of `target`, ready to paste.
-fn drop_command(target: &Target, name: &str) -> String {
+pub(super) fn drop_command(target: &Target, name: &str) -> String {
     let flag = match target {
         Target::Dependencies => String::new(),
         Target::Group(group) if group == "dev" => "--dev ".into(),
@@ -410,7 +410,7 @@ fn drop_command(target: &Target, name: &str) -> String {
 }
 
 /// Where else in the manifest `name` is: for a drop aimed at the wrong place.
-fn where_named(project: &Project, name: &str) -> Option<Target> {
+pub(super) fn where_named(project: &Project, name: &str) -> Option<Target> {
     let wanted = pep::normalize_name(name).ok()?;
     let is =
         |r: &Requirement| pep::normalize_name(r.name.as_ref()).ok().as_deref() == Some(&wanted);

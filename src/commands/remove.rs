@@ -183,8 +183,10 @@ fn refuse_a_dependency_name(
             "`{target}` is a dependency of this project; `pvm remove` removes envs"
         ))
         .hint(format!(
-            "to drop it: `pvm drop {}`{env}",
-            shell_word(target)
+            "to drop it: `{}`{env}",
+            super::add::where_named(project, target)
+                .map(|place| super::add::drop_command(&place, target))
+                .unwrap_or_else(|| format!("pvm drop {}", shell_word(target)))
         ))
         .into());
     }

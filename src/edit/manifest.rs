@@ -121,6 +121,14 @@ impl ManifestEdit {
             _ => String::new(),
         };
         array.remove(at);
+        // The first entry gone, the next one takes its place and its spacing: `["a", "b"]`
+        // becomes `["b"]`, not `[ "b"]`.
+        if at == 0
+            && comment.is_empty()
+            && let Some(next) = array.get_mut(0)
+        {
+            next.decor_mut().set_prefix(prefix.clone());
+        }
         if !comment.is_empty() {
             match array.get_mut(at) {
                 Some(next) => {
@@ -454,6 +462,18 @@ python = "3.12"
             edit.drop(&Target::Dependencies, "nope"),
             Err(EditError::Absent { .. })
         ));
+    }
+
+    #[test]
+    fn dropping_the_first_entry_keeps_the_list_spaced_as_it_was() {
+        let text = "[dependency-groups]\ntest = [\"pytest>=8.3.5\", \"freezegun>=1.5.5\"]\nlong = [\n    \"a\",\n    \"b\",\n]\n";
+        let mut edit = ManifestEdit::parse(text).unwrap();
+        edit.drop(&Target::Group("test".into()), "pytest").unwrap();
+        edit.drop(&Target::Group("long".into()), "a").unwrap();
+        assert_eq!(
+            edit.text(),
+            "[dependency-groups]\ntest = [\"freezegun>=1.5.5\"]\nlong = [\n    \"b\",\n]\n"
+        );
     }
 
     #[test]

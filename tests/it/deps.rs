@@ -180,7 +180,7 @@ fn remove_never_deletes_another_project_s_env_by_surprise() {
     other.manifest("[project]\nname = \"attrs\"\n[tool.pvm]\npython = \"3.12\"\n");
     let app = Sandbox::empty();
     app.manifest(
-        "[project]\nname = \"app\"\ndependencies = [\"attrs\"]\n[tool.pvm]\npython = \"3.12\"\nno-index = true\n",
+        "[project]\nname = \"app\"\ndependencies = [\"attrs\"]\n[dependency-groups]\ntest = [\"hypothesis\"]\n[tool.pvm]\npython = \"3.12\"\nno-index = true\n",
     );
     // Both in one store: the app's sandbox store.
     other
@@ -208,6 +208,12 @@ fn remove_never_deletes_another_project_s_env_by_surprise() {
         "{err}"
     );
     assert!(app.envs_dir().join(&env).exists());
+    // One in a group: the hint names the group, as `pvm drop` would ask.
+    let err = fails_with(
+        app.pvm().args(["remove", "hypothesis"]),
+        "`hypothesis` is a dependency of this project",
+    );
+    assert!(err.contains("`pvm drop --group test hypothesis`"), "{err}");
 
     // Elsewhere, another project's env by its bare name needs --yes off a terminal.
     let outside = Sandbox::empty();
