@@ -53,6 +53,13 @@ pub enum LockError {
     MissingArtifact { package: String, path: PathBuf },
     #[error("{first} and {second} cannot be installed together")]
     Conflict { first: String, second: String },
+    /// One extra or group cannot be resolved even alone with the project's dependencies.
+    #[error("{part} cannot be resolved for every Python the project allows")]
+    PartUnsolvable {
+        part: String,
+        #[source]
+        source: InstallerError,
+    },
     #[error("the env has no pip to install with (`seed-pip = false`)")]
     NoPip,
     #[error("the interpreter reported markers pvm cannot read: {0}")]
@@ -107,6 +114,9 @@ impl Hint for LockError {
             LockError::Conflict { .. } => {
                 "declare them in [tool.pvm] conflicts = [[{ group = \"a\" }, { group = \"b\" }]]: each is then locked on its own, and syncs never select both".into()
             }
+            LockError::PartUnsolvable { part, .. } => format!(
+                "the lines above name what in {part} cannot be had: loosen or drop that requirement of {part}, or narrow [project] requires-python to the Pythons it supports (a lock holds for every Python requires-python allows)"
+            ),
             LockError::NoPip => "set `seed-pip = true` or `installer = \"uv\"`".into(),
             LockError::Io { .. } => "check that the folder is writable and has free space".into(),
             LockError::Selection(err) => return err.hint(),

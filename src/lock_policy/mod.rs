@@ -65,9 +65,12 @@ pub fn writes_first_lock(project: &Project, mode: LockMode) -> bool {
         && has_dependencies(project)
 }
 
-/// Whether any part of the manifest (dependencies, extras, groups) requires anything.
+/// Whether any part of the manifest (dependencies, extras, groups) requires anything, or may:
+/// a package whose dependencies its build backend reports (`setup.py`'s `install_requires`,
+/// `setup.cfg`, dynamic `dependencies`) is locked from what the backend says.
 fn has_dependencies(project: &Project) -> bool {
-    requirements(project, &Selection::everything(project)).is_ok_and(|all| !all.is_empty())
+    project.manifest.dynamic.any()
+        || requirements(project, &Selection::everything(project)).is_ok_and(|all| !all.is_empty())
 }
 
 /// The warm path's check, for an env that needs nothing: `--frozen` needs a lock, `--locked`

@@ -273,3 +273,31 @@ fn project_dynamic_dependencies_from_a_file_are_locked_and_the_file_is_a_build_i
         .failure();
     assert!(stderr(out.get_output()).contains("stale"));
 }
+
+#[test]
+fn the_first_sync_of_a_setup_cfg_package_writes_its_lock() {
+    // python-dateutil's shape: [build-system] and setup.cfg, no [project]. A plain `pvm sync`
+    // locks what the backend reports, as it does for dependencies listed in the manifest.
+    let sandbox = Sandbox::empty();
+    crate::package::bundled_setuptools(&sandbox.wheels());
+    sandbox.wheel("dep", "1.0", &[]);
+    sandbox.manifest(&manifest(
+        &sandbox,
+        "pip",
+        "[build-system]\nrequires = [\"setuptools>=64\"]\nbuild-backend = \"setuptools.build_meta\"\n\n",
+    ));
+    sandbox.write(
+        "setup.cfg",
+        "[metadata]\nname = cfgpkg\nversion = 2.0\n\n[options]\npy_modules = cfgpkg\ninstall_requires =\n    dep>=1.0\n",
+    );
+    sandbox.write("cfgpkg.py", "VALUE = 'cfg'\n");
+    let out = sandbox.pvm().arg("sync").assert().success();
+    let err = stderr(out.get_output());
+    assert!(err.contains("wrote pylock.toml"), "{err}");
+    assert!(
+        locked(&sandbox).iter().any(|(name, _)| name == "dep"),
+        "{err}"
+    );
+    assert!(sandbox.installed().contains(&"dep==1.0".to_string()));
+    sandbox.pvm().args(["sync", "--locked"]).assert().success();
+}

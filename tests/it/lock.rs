@@ -575,6 +575,32 @@ fn a_path_dependency_in_the_lock_is_installed_and_kept() {
 }
 
 #[test]
+fn an_extra_that_cannot_be_resolved_alone_is_named_without_pvm_s_own_markers() {
+    // attrs' `dev` extra once needed a package for Python >=3.9 under requires-python >=3.8:
+    // the error names the extra and says uv's reason in the project's own terms.
+    let sandbox = Sandbox::empty();
+    sandbox.wheel("alpha", "1.0", &[]);
+    sandbox.wheel("tool", "1.0", &[]);
+    build_wheel_with_headers(
+        &sandbox.wheels(),
+        "needy",
+        "1.0",
+        &[],
+        &[],
+        "Requires-Python: >=3.99\n",
+    );
+    let more = "requires-python = \">=3.9\"\n[project.optional-dependencies]\ntest = [\"tool\"]\ndocs = [\"tool\"]\ndev = [\"needy\"]\n";
+    sandbox.deps_project("3.12", "uv", &["alpha"], more);
+    let err = fails_with(
+        sandbox.pvm_with_uv().arg("lock"),
+        "extra `dev` cannot be resolved for every Python the project allows",
+    );
+    assert!(err.contains("needy"), "{err}");
+    assert!(!err.contains("pvm-part"), "{err}");
+    assert!(err.contains("requires-python"), "{err}");
+}
+
+#[test]
 fn conflicting_groups_are_named_then_locked_one_by_one_when_declared() {
     let sandbox = Sandbox::empty();
     sandbox.wheel("alpha", "1.0", &[]);
