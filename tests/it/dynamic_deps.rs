@@ -26,6 +26,26 @@ fn setup_py_project(installer: &str, install_requires: &str) -> Sandbox {
     sandbox
 }
 
+/// A setuptools package `cfgpkg` 2.0 with only `[build-system]` in its manifest and its
+/// dependencies (`dep>=1.0`) in `setup.cfg`, followed by `more`; installed by pip.
+fn setup_cfg_project(more: &str) -> Sandbox {
+    let sandbox = Sandbox::empty();
+    crate::package::bundled_setuptools(&sandbox.wheels());
+    sandbox.wheel("dep", "1.0", &[]);
+    sandbox.wheel("fastdep", "1.0", &[]);
+    sandbox.manifest(&manifest(
+        &sandbox,
+        "pip",
+        "[build-system]\nrequires = [\"setuptools>=64\"]\nbuild-backend = \"setuptools.build_meta\"\n\n",
+    ));
+    sandbox.write(
+        "setup.cfg",
+        &format!("[metadata]\nname = cfgpkg\nversion = 2.0\n\n[options]\npy_modules = cfgpkg\ninstall_requires =\n    dep>=1.0\n{more}"),
+    );
+    sandbox.write("cfgpkg.py", "VALUE = 'cfg'\n");
+    sandbox
+}
+
 fn manifest(sandbox: &Sandbox, installer: &str, more: &str) -> String {
     format!(
         "{more}[tool.pvm]\npackage = true\npython = \"3.11\"\ninstaller = \"{installer}\"\nno-index = true\nfind-links = [{:?}]\n",
@@ -185,20 +205,7 @@ fn editing_install_requires_makes_the_lock_stale_and_the_next_lock_picks_it() {
 
 #[test]
 fn setup_cfg_dependencies_are_locked_with_pip() {
-    let sandbox = Sandbox::empty();
-    crate::package::bundled_setuptools(&sandbox.wheels());
-    sandbox.wheel("dep", "1.0", &[]);
-    sandbox.wheel("fastdep", "1.0", &[]);
-    sandbox.manifest(&manifest(
-        &sandbox,
-        "pip",
-        "[build-system]\nrequires = [\"setuptools>=64\"]\nbuild-backend = \"setuptools.build_meta\"\n\n",
-    ));
-    sandbox.write(
-        "setup.cfg",
-        "[metadata]\nname = cfgpkg\nversion = 2.0\n\n[options]\npy_modules = cfgpkg\ninstall_requires =\n    dep>=1.0\n\n[options.extras_require]\nfast = fastdep\n",
-    );
-    sandbox.write("cfgpkg.py", "VALUE = 'cfg'\n");
+    let sandbox = setup_cfg_project("\n[options.extras_require]\nfast = fastdep\n");
     let out = sandbox.pvm().arg("lock").assert().success();
     let err = stderr(out.get_output());
     let packages = locked(&sandbox);
@@ -278,19 +285,7 @@ fn project_dynamic_dependencies_from_a_file_are_locked_and_the_file_is_a_build_i
 fn the_first_sync_of_a_setup_cfg_package_writes_its_lock() {
     // python-dateutil's shape: [build-system] and setup.cfg, no [project]. A plain `pvm sync`
     // locks what the backend reports, as it does for dependencies listed in the manifest.
-    let sandbox = Sandbox::empty();
-    crate::package::bundled_setuptools(&sandbox.wheels());
-    sandbox.wheel("dep", "1.0", &[]);
-    sandbox.manifest(&manifest(
-        &sandbox,
-        "pip",
-        "[build-system]\nrequires = [\"setuptools>=64\"]\nbuild-backend = \"setuptools.build_meta\"\n\n",
-    ));
-    sandbox.write(
-        "setup.cfg",
-        "[metadata]\nname = cfgpkg\nversion = 2.0\n\n[options]\npy_modules = cfgpkg\ninstall_requires =\n    dep>=1.0\n",
-    );
-    sandbox.write("cfgpkg.py", "VALUE = 'cfg'\n");
+    let sandbox = setup_cfg_project("");
     let out = sandbox.pvm().arg("sync").assert().success();
     let err = stderr(out.get_output());
     assert!(err.contains("wrote pylock.toml"), "{err}");
