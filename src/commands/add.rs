@@ -48,12 +48,12 @@ pub fn add(ctx: &Context, args: AddArgs) -> anyhow::Result<i32> {
             );
         }
         let change = edit.add(&target, requirement)?;
-        let verb = match change {
-            Change::Replaced(old) => format!("`{old}` becomes `{requirement}` in"),
-            _ => format!("`{requirement}` into"),
+        let (verb, what) = match change {
+            Change::Replaced(old) => ("Changing", format!("`{old}` to `{requirement}` in")),
+            _ => ("Adding", format!("`{requirement}` into")),
         };
         ctx.ui
-            .status("Adding", format!("{verb} {}", label(&project, &target)));
+            .status(verb, format!("{what} {}", label(&project, &target)));
     }
     let requirements: Vec<Requirement> = asked.into_iter().map(|(r, _)| r).collect();
     let transaction = Transaction::of_project(&project)?;

@@ -80,11 +80,13 @@ fn a_relock_starts_from_the_kept_uv_lock_and_a_removed_lock_resolves_afresh() {
     let path = sandbox.project.join("pylock.toml");
     let text = std::fs::read_to_string(&path).unwrap();
     std::fs::write(&path, format!("{text}\n# a comment\n")).unwrap();
-    sandbox
+    let out = sandbox
         .pvm_with_uv()
         .args(["add", "top>=1"])
         .assert()
         .success();
+    let err = stderr(out.get_output());
+    assert!(err.contains("Changing `top` to `top>=1` in"), "{err}");
     assert_eq!(locked_version(&sandbox, "leaf"), "1.0");
     // The same pins: uv's new lock (which asks `top>=1`) replaces the one kept for them.
     let now = kept(&sandbox);
