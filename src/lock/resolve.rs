@@ -256,8 +256,6 @@ pub fn resolve(
     {
         return Err(LockError::NoPip);
     }
-    // Only this resolution's `uv.lock` may be kept for the lock it gives.
-    crate::lock::uv_project::forget(layout, config);
     let sources = Sources::for_project(project, config);
     let scratch = crate::fsutil::scratch_dir().map_err(|source| LockError::Io {
         path: std::env::temp_dir(),
@@ -597,6 +595,9 @@ fn resolve_tagged(
             Settled::Never => continue,
         };
         packages.push(package);
+    }
+    if kept {
+        crate::lock::uv_project::keep(layout, &packages, config);
     }
     Ok(packages)
 }

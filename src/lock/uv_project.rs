@@ -69,6 +69,14 @@ fn key_filed(dir: &Path, digest: &str) -> Option<String> {
     })
 }
 
+/// Files the `pylock.toml` just written (its digest) under the key of its `pins`, where a
+/// `uv.lock` is kept for them: the next re-lock finds it without parsing the lock.
+pub fn file_written(layout: &Layout, digest: &str, pins: &[Pin], config: &Config) {
+    if let Some(dir) = scratch(layout, config) {
+        file_under(&dir, digest, &pins_key(pins));
+    }
+}
+
 fn file_under(dir: &Path, digest: &str, key: &str) {
     if dir.join(kept_name(key)).is_file() {
         let _ = std::fs::write(dir.join(alias_name(digest, key)), "");
@@ -180,28 +188,20 @@ fn manifest(requirements: &[Requirement], python_version: &str) -> String {
     )
 }
 
-/// Forgets the `uv.lock` a resolution left and no written lock kept: a resolution starts
-/// with none, so that only its own can be kept for the lock it writes.
-pub fn forget(layout: &Layout, config: &Config) {
-    if let Some(dir) = scratch(layout, config) {
-        let _ = std::fs::remove_file(dir.join(CURRENT));
-    }
-}
-
-/// Keeps the `uv.lock` the resolution left for the `pylock.toml` just written: under the key
-/// of the lock's `pins` (as the next re-lock reads them back from it, after the project's own
-/// entry became its folder), with the lock's `digest` filed under that key so the next re-lock
-/// finds it without parsing the lock; and only the last few.
-pub fn keep(layout: &Layout, digest: &str, pins: &[Pin], config: &Config) {
+/// Keeps the `uv.lock` this resolution wrote under the key of `packages`' pins (as the next
+/// re-lock reads them back from `pylock.toml`), and only the last few.
+pub fn keep(layout: &Layout, packages: &[Package], config: &Config) {
     let Some(dir) = scratch(layout, config) else {
         return;
     };
-    let key = pins_key(pins);
     let current = dir.join(CURRENT);
-    if current.is_file() && std::fs::rename(&current, dir.join(kept_name(&key))).is_err() {
+    if !current.is_file() {
         return;
     }
-    file_under(&dir, digest, &key);
+    let pins = super::preferences::pins_of_packages(packages);
+    if std::fs::rename(&current, dir.join(kept_name(&pins_key(&pins)))).is_err() {
+        return;
+    }
     prune(&dir);
 }
 

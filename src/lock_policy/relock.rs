@@ -69,8 +69,8 @@ pub fn resolve_keeping(
     resolve::resolve(project, layout, facts, backend, &previous, upgrade, config)
 }
 
-/// Writes `lock` as the project's `pylock.toml`, and keeps the `uv.lock` its resolution left
-/// for it (`lock::uv_project`), filed so that the next re-lock need not parse it.
+/// Writes `lock` as the project's `pylock.toml`, filed under its pins where a `uv.lock` is
+/// kept for them, so that the next re-lock need not parse it.
 pub fn write_lock(
     project: &Project,
     layout: &Layout,
@@ -78,7 +78,7 @@ pub fn write_lock(
     config: &Config,
 ) -> Result<(), LockError> {
     let digest = lock.write(&project.lock_path())?;
-    uv_project::keep(layout, &digest, &preferences::pins_of(lock), config);
+    uv_project::file_written(layout, &digest, &preferences::pins_of(lock), config);
     Ok(())
 }
 

@@ -194,35 +194,3 @@ fn pvm_reads_uv_lock_into_the_packages_and_markers_uv_export_writes() {
         ["deep 1.0", "leaf 1.0", "leaf 2.0", "mid 1.0", "top 1.0"]
     );
 }
-
-#[test]
-fn a_package_that_its_own_dependencies_depend_on_relocks_from_its_kept_uv_lock() {
-    // attrs' shape: hypothesis, in its test group, depends on attrs. The project's entry in
-    // its own lock is its folder, not the index's release uv resolved: the kept uv.lock must
-    // still be found for that lock, or every re-lock falls back to `uv pip compile`.
-    let sandbox = Sandbox::empty();
-    sandbox.wheel("plugin", "1.0", &["demo", "leaf>=1"]);
-    sandbox.wheel("demo", "0.1.0", &[]);
-    sandbox.wheel("leaf", "1.0", &[]);
-    sandbox.wheel("other", "1.0", &[]);
-    sandbox.package_project("3.12", "uv", &["plugin"], "");
-    sandbox.pvm_with_uv().arg("lock").assert().success();
-    assert_eq!(kept(&sandbox).len(), 1, "{:?}", kept(&sandbox));
-
-    sandbox.wheel("leaf", "2.0", &[]);
-    sandbox
-        .pvm_with_uv()
-        .args(["add", "other"])
-        .assert()
-        .success();
-    assert_eq!(locked_version(&sandbox, "leaf"), "1.0");
-    let now = kept(&sandbox);
-    assert_eq!(now.len(), 2, "uv re-locked from the kept uv.lock: {now:?}");
-    assert!(
-        now.iter().any(|path| std::fs::read_to_string(path)
-            .unwrap()
-            .contains("name = \"other\"")),
-        "{now:?}"
-    );
-    assert_eq!(sandbox.imported_version("other"), "1.0");
-}
