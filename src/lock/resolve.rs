@@ -742,8 +742,9 @@ fn resolve_world(
 
 /// Why resolving every part together failed, where probing tells more than uv's error: the
 /// part (an extra, a group) that cannot be resolved even alone with the dependencies, or the
-/// two parts that resolve alone but not together. Each part is resolved alone once, and each
-/// pair once only when every part resolves alone: a project of seven extras, one of them
+/// two parts that resolve alone but not together. Each part is resolved alone once, until one
+/// fails (then the dependencies alone, to tell whose fault it is), and each pair once only
+/// when every part resolves alone: a project of seven extras, one of them
 /// unsolvable, took some fifty resolutions (over four minutes) when each pair probed its two
 /// parts again. `None` when probing cannot tell (the dependencies themselves fail, too many
 /// parts): the caller gives uv's own error.
@@ -792,18 +793,17 @@ fn name_the_conflict(
                 )
             })
     };
-    let mut alone: Vec<Result<(), InstallerError>> =
-        parts.iter().map(|part| resolves(&[part])).collect();
-    if alone.iter().all(Result::is_err) && resolves(&[]).is_err() {
-        // The dependencies fail on their own: uv's error of the whole says why.
-        return None;
-    }
-    if let Some(index) = alone.iter().position(Result::is_err) {
-        let source = alone.swap_remove(index).err()?;
-        return Some(LockError::PartUnsolvable {
-            part: describe(parts[index]),
-            source,
-        });
+    for part in &parts {
+        if let Err(source) = resolves(&[part]) {
+            if resolves(&[]).is_err() {
+                // The dependencies fail on their own: uv's error of the whole says why.
+                return None;
+            }
+            return Some(LockError::PartUnsolvable {
+                part: describe(part),
+                source,
+            });
+        }
     }
     for (index, first) in parts.iter().enumerate() {
         for second in &parts[index + 1..] {
