@@ -5,6 +5,7 @@
 use std::path::Path;
 
 use crate::cli::{AddArgs, DropArgs, EditArgs, TargetArgs};
+use crate::commands::declared::{drop_command, where_named};
 use crate::commands::transaction::{self, Transaction};
 use crate::commands::{Context, UserError, ensure_env};
 use crate::edit::manifest::{Change, ManifestEdit, Target};
@@ -14,9 +15,9 @@ use crate::lock::LockMode;
 use crate::lock::bounds;
 use crate::lock_policy;
 use crate::pep::{self, Requirement};
-use crate::project::{GroupItem, Project, SelectionRequest, path_sources, script};
+use crate::project::{Project, SelectionRequest, path_sources, script};
 use crate::python::project_request;
-use crate::quote::{shell_path, shell_word};
+use crate::quote::shell_path;
 
 pub fn add(ctx: &Context, args: AddArgs) -> anyhow::Result<i32> {
     let project = edited_project(ctx, &args.edit)?;
@@ -396,36 +397,4 @@ fn grown_selection(
             Some(asked)
         }
     }
-}
-
-/// The `pvm drop` that takes `name` out of `target`, ready to paste.
-pub(super) fn drop_command(target: &Target, name: &str) -> String {
-    let flag = match target {
-        Target::Dependencies => String::new(),
-        Target::Group(group) if group == "dev" => "--dev ".into(),
-        Target::Group(group) => format!("--group {} ", shell_word(group)),
-        Target::Extra(extra) => format!("--optional {} ", shell_word(extra)),
-    };
-    format!("pvm drop {flag}{}", shell_word(name))
-}
-
-/// Where else in the manifest `name` is: for a drop aimed at the wrong place.
-pub(super) fn where_named(project: &Project, name: &str) -> Option<Target> {
-    let wanted = pep::normalize_name(name).ok()?;
-    let is =
-        |r: &Requirement| pep::normalize_name(r.name.as_ref()).ok().as_deref() == Some(&wanted);
-    let manifest = &project.manifest;
-    if manifest.dependencies.iter().any(is) {
-        return Some(Target::Dependencies);
-    }
-    for (group, items) in &manifest.dependency_groups {
-        if items.iter().filter_map(GroupItem::requirement).any(is) {
-            return Some(Target::Group(group.clone()));
-        }
-    }
-    manifest
-        .optional_dependencies
-        .iter()
-        .find(|(_, requirements)| requirements.iter().any(is))
-        .map(|(extra, _)| Target::Extra(extra.clone()))
 }

@@ -3,6 +3,7 @@
 mod add;
 mod cache;
 mod completions;
+mod declared;
 mod error;
 mod info;
 mod init;

@@ -184,8 +184,8 @@ fn refuse_a_dependency_name(
         ))
         .hint(format!(
             "to drop it: `{}`{env}",
-            super::add::where_named(project, target)
-                .map(|place| super::add::drop_command(&place, target))
+            super::declared::where_named(project, target)
+                .map(|place| super::declared::drop_command(&place, target))
                 .unwrap_or_else(|| format!("pvm drop {}", shell_word(target)))
         ))
         .into());
