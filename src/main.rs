@@ -1,6 +1,31 @@
+// On Linux with glibc, pvm starts without Rust's own start-up: see `main` below.
+#![cfg_attr(all(target_os = "linux", target_env = "gnu", not(test)), no_main)]
+
 use clap::{CommandFactory, FromArgMatches};
 
+/// The entry the C runtime calls, in place of Rust's start-up (`lang_start`). On glibc that
+/// start-up reads and parses `/proc/self/maps` to place the main thread's stack guard and sets
+/// up a signal stack: a fifth of the system calls of a warm `pvm run`, for a message on a stack
+/// overflow (without it, a plain SIGSEGV) and the main thread's name in a panic message. glibc
+/// passes the arguments to std's own initializer, so `std::env::args` is whole; musl, macOS and
+/// Windows do not, and keep Rust's start-up. The one part of it pvm needs is done here: the
+/// standard descriptors checked open.
+#[cfg(all(target_os = "linux", target_env = "gnu", not(test)))]
+#[unsafe(no_mangle)]
+extern "C" fn main(
+    _argc: std::ffi::c_int,
+    _argv: *const *const std::ffi::c_char,
+) -> std::ffi::c_int {
+    pvm::platform::stdio_open();
+    start()
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu", not(test))))]
 fn main() {
+    start()
+}
+
+fn start() -> ! {
     // End quietly when the reader of our output goes away (`pvm list | head`); commands that
     // `pvm run` starts get the default anyway.
     pvm::platform::default_sigpipe();

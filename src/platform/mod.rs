@@ -35,4 +35,4 @@ pub use modes::{
 };
 pub use os::Os;
 pub use path_key::{host_path_key, path_key, same_path};
-pub use process::{default_sigpipe, die_with_parent, exec, send_signal, set_arg0};
+pub use process::{default_sigpipe, die_with_parent, exec, send_signal, set_arg0, stdio_open};

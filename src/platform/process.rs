@@ -108,3 +108,28 @@ pub fn default_sigpipe() {
         unsafe { libc::signal(libc::SIGPIPE, libc::SIG_DFL) };
     }
 }
+
+/// Standard input, output and error open, on `/dev/null` where the caller closed them, as
+/// Rust's start-up does: else the first file pvm opens would take descriptor 1 and what it
+/// prints would land in that file.
+pub fn stdio_open() {
+    #[cfg(unix)]
+    {
+        let mut fds = [0, 1, 2].map(|fd| libc::pollfd {
+            fd,
+            events: 0,
+            revents: 0,
+        });
+        // SAFETY: `fds` is a valid array of three pollfd for the call's duration.
+        if unsafe { libc::poll(fds.as_mut_ptr(), 3, 0) } == -1 {
+            return;
+        }
+        for pollfd in fds {
+            if pollfd.revents & libc::POLLNVAL != 0 {
+                // SAFETY: a NUL-terminated path; the descriptor taken is the lowest free, the
+                // closed one.
+                unsafe { libc::open(c"/dev/null".as_ptr(), libc::O_RDWR) };
+            }
+        }
+    }
+}

@@ -479,3 +479,23 @@ fn declared_conflicts_are_checked_by_export_and_across_sets() {
         "group `a` and group `c`",
     );
 }
+
+/// Started with its standard output closed (`>&-`, as some cron and daemon set-ups start
+/// programs), pvm hands the command it runs `/dev/null` there, as Rust's own start-up did
+/// before pvm took it over: never a closed descriptor that the command's first opened file
+/// would take, so that what it prints lands in that file.
+#[test]
+fn a_command_run_with_standard_output_closed_gets_dev_null_there() {
+    let sandbox = Sandbox::project("3.12");
+    sandbox.pvm().arg("sync").assert().success();
+    let out = sandbox
+        .with_pvm_on_path("sh")
+        .args([
+            "-c",
+            "pvm run python -c 'import os, sys; sys.stderr.write(os.readlink(\"/proc/self/fd/1\"))' >&-",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "/dev/null");
+}
