@@ -4,7 +4,9 @@ use std::io::IsTerminal;
 use std::path::Path;
 
 use crate::cli::RemoveArgs;
+use crate::commands::declared::{drop_command, where_named};
 use crate::commands::{Context, UserError};
+use crate::edit::manifest::Target;
 use crate::listing;
 use crate::project::{self, MANIFEST};
 use crate::quote::shell_word;
@@ -184,9 +186,10 @@ fn refuse_a_dependency_name(
         ))
         .hint(format!(
             "to drop it: `{}`{env}",
-            super::declared::where_named(project, target)
-                .map(|place| super::declared::drop_command(&place, target))
-                .unwrap_or_else(|| format!("pvm drop {}", shell_word(target)))
+            drop_command(
+                &where_named(project, target).unwrap_or(Target::Dependencies),
+                target
+            )
         ))
         .into());
     }
