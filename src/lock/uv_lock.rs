@@ -65,12 +65,81 @@ struct UvArtifact {
 
 /// The packages the virtual project `root` of the `uv.lock` in `dir` depends on, with their
 /// markers and files as `uv export` writes them; `None` when the lock holds what this reader
-/// leaves to uv (see the module's note) or cannot be read.
-pub fn packages(dir: &Path, root: &str) -> Option<Vec<Package>> {
+/// leaves to uv (see the module's note) or cannot be read. The `[[package]]` tables found in
+/// `known` are taken as parsed there.
+pub fn packages(dir: &Path, root: &str, known: Known) -> Option<Vec<Package>> {
     let text = std::fs::read_to_string(dir.join("uv.lock")).ok()?;
-    let lock: UvLock = toml::from_str(&text).ok()?;
+    let lock = read(&text, known)?;
     let root = PackageName::from_str(root).ok()?;
     convert(&lock, &root, dir)
+}
+
+/// The `[[package]]` tables of a `uv.lock`, parsed, by their text: the lock a re-lock starts
+/// from, parsed while `uv lock` runs. A re-lock changes a few tables of hundreds, so the new
+/// lock is then read in a fraction of the time (a 360 KB `uv.lock` takes some 7 ms to parse,
+/// a quarter of what `pvm add` does itself besides `uv lock`).
+#[derive(Default)]
+pub struct Known(HashMap<String, UvPackage>);
+
+impl Known {
+    /// The tables of the `uv.lock` whose text is `text` (none where it does not split).
+    pub fn of(text: &str) -> Known {
+        let (_, tables) = split(text);
+        Known(
+            tables
+                .into_iter()
+                .filter_map(|table| Some((table.to_string(), parse_table(table)?)))
+                .collect(),
+        )
+    }
+}
+
+/// Reads a `uv.lock` table by table, taking the tables `known` holds as parsed there. Exact:
+/// a table is its text, the same text parses the same, and what comes before the first
+/// `[[package]]` line is parsed as the lock it begins. A text that does not split where it
+/// seems to (a `[[package]]` line inside a multi-line string leaves a string open) is read
+/// whole.
+fn read(text: &str, mut known: Known) -> Option<UvLock> {
+    let mut by_table = || -> Option<UvLock> {
+        let (head, tables) = split(text);
+        let mut lock: UvLock = toml::from_str(head).ok()?;
+        for table in tables {
+            let package = match known.0.remove(table) {
+                Some(package) => package,
+                None => parse_table(table)?,
+            };
+            lock.packages.push(package);
+        }
+        Some(lock)
+    };
+    by_table().or_else(|| toml::from_str(text).ok())
+}
+
+/// The line that begins each package's table.
+const TABLE: &str = "[[package]]\n";
+
+/// What comes before the first `[[package]]` line, and each `[[package]]` table (its line up
+/// to the next one's).
+fn split(text: &str) -> (&str, Vec<&str>) {
+    let mut starts: Vec<usize> = text
+        .match_indices(&format!("\n{TABLE}"))
+        .map(|(at, _)| at + 1)
+        .collect();
+    if text.starts_with(TABLE) {
+        starts.insert(0, 0);
+    }
+    let Some(&first) = starts.first() else {
+        return (text, Vec::new());
+    };
+    let ends = starts.iter().skip(1).copied().chain([text.len()]);
+    let tables = starts.iter().zip(ends).map(|(&at, end)| &text[at..end]);
+    (&text[..first], tables.collect())
+}
+
+/// One `[[package]]` table.
+fn parse_table(table: &str) -> Option<UvPackage> {
+    let mut lock: UvLock = toml::from_str(table).ok()?;
+    (lock.packages.len() == 1).then(|| lock.packages.pop())?
 }
 
 fn convert(lock: &UvLock, root: &PackageName, dir: &Path) -> Option<Vec<Package>> {
@@ -390,6 +459,54 @@ wheels = [{ url = "https://example.org/colorama-0.4.6-py3-none-any.whl", hash = 
         );
         assert_eq!(sdist.hashes["sha256"], "aa");
         assert_eq!(packages[0].wheels[0].size, Some(20));
+    }
+
+    /// The packages of a lock as their names, versions and wheels' URLs, to compare two reads.
+    fn summary(lock: &UvLock) -> Vec<(String, Option<String>, Vec<Option<String>>)> {
+        lock.packages
+            .iter()
+            .map(|p| {
+                let urls = p.wheels.iter().map(|w| w.url.clone()).collect();
+                (p.name.to_string(), p.version.clone(), urls)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_lock_read_table_by_table_from_the_last_one_reads_as_the_whole() {
+        let before = LOCAL.replace("delta-2.0", "delta-1.0");
+        let known = Known::of(&before);
+        assert_eq!(known.0.len(), 5, "the tables of the lock uv starts from");
+        let read = read(LOCAL, known).unwrap();
+        let whole: UvLock = toml::from_str(LOCAL).unwrap();
+        assert_eq!(summary(&read), summary(&whole));
+        assert_eq!(
+            read.packages[1].optional_dependencies["fast"][0]
+                .marker
+                .as_deref(),
+            Some("sys_platform == 'linux'"),
+            "a sub-table stays with its package"
+        );
+        // Nothing known, or a text that does not split: the same packages.
+        assert_eq!(summary(&read_fresh(LOCAL)), summary(&whole));
+        let crlf = LOCAL.replace('\n', "\r\n");
+        assert_eq!(summary(&read_fresh(&crlf)), summary(&whole));
+    }
+
+    fn read_fresh(text: &str) -> UvLock {
+        read(text, Known::default()).unwrap()
+    }
+
+    #[test]
+    fn a_package_line_inside_a_string_is_no_table_of_its_own() {
+        // A multi-line string holding a `[[package]]` line: split there, the first part leaves
+        // the string open, so the text is read whole, as TOML reads it.
+        let text = "[[package]]\nname = \"a\"\nversion = \"1\"\nsource = { virtual = \".\" }\n\n[package.metadata]\nnote = \"\"\"\n[[package]]\nname = \"b\"\n\"\"\"\n";
+        let whole: UvLock = toml::from_str(text).unwrap();
+        assert_eq!(whole.packages.len(), 1);
+        assert_eq!(summary(&read_fresh(text)), summary(&whole));
+        let known = Known::of(text);
+        assert_eq!(summary(&read(text, known).unwrap()), summary(&whole));
     }
 
     #[test]

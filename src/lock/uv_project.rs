@@ -23,6 +23,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use super::preferences::{Pin, Previous, pins_key};
+use super::uv_lock::Known;
 use crate::config::Config;
 use crate::installer::Backend;
 use crate::lock::pylock::Package;
@@ -125,14 +126,18 @@ pub fn resolve(
     lock.arg("--python")
         .arg(layout.python())
         .args(backend.source_args(sources));
-    if backend
-        .run(lock, "resolve", &sources.installer_env)
-        .is_err()
-    {
+    // The lock uv starts from is parsed while uv runs: most of what it writes is that again.
+    let start = std::fs::read_to_string(&current).unwrap_or_default();
+    let (locked, known) = std::thread::scope(|scope| {
+        let known = scope.spawn(|| Known::of(&start));
+        let locked = backend.run(lock, "resolve", &sources.installer_env);
+        (locked, known.join().unwrap_or_default())
+    });
+    if locked.is_err() {
         let _ = std::fs::remove_file(&current);
         return None;
     }
-    if let Some(packages) = super::uv_lock::packages(&dir, SCRATCH_NAME) {
+    if let Some(packages) = super::uv_lock::packages(&dir, SCRATCH_NAME, known) {
         return Some(packages);
     }
     let exported = dir.join(crate::lock::pylock::LOCK_FILE);
