@@ -6,7 +6,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::fsutil;
-use crate::lock::LockMode;
+use crate::lock::{LockMode, parsed};
 use crate::project::{Project, Selection, Sources};
 use crate::python::Facts;
 use crate::python::facts::FileStamp;
@@ -58,7 +58,9 @@ pub fn fingerprint(
         {
             Some(seen.digest.clone())
         }
-        _ => std::fs::read(lock_file).ok().map(fsutil::sha256_hex),
+        _ => std::fs::read(lock_file)
+            .ok()
+            .map(|bytes| parsed::digest(&bytes)),
     };
     let inputs = Inputs {
         format: ENV_FORMAT,
@@ -97,7 +99,7 @@ fn lock_file(project: &Project) -> std::path::PathBuf {
 pub fn lock_seen(project: &Project) -> Option<LockSeen> {
     let path = lock_file(project);
     let stamp = FileStamp::of(&path)?;
-    let digest = fsutil::sha256_hex(std::fs::read(&path).ok()?);
+    let digest = parsed::digest(&std::fs::read(&path).ok()?);
     (FileStamp::of(&path)? == stamp).then_some(LockSeen {
         path,
         stamp,

@@ -5,21 +5,42 @@
 
 use std::sync::Mutex;
 
+use crate::fsutil::sha256_hex;
 use crate::lock::pylock::PyLock;
 
-static LAST: Mutex<Option<(String, PyLock)>> = Mutex::new(None);
+/// The last lock text parsed or written, what it parsed into, and its sha256 once asked for.
+struct Last {
+    text: String,
+    lock: PyLock,
+    digest: Option<String>,
+}
+
+static LAST: Mutex<Option<Last>> = Mutex::new(None);
 
 /// The lock `text` parsed into last time, if it was the last text parsed.
 pub fn recall(text: &str) -> Option<PyLock> {
     let last = LAST.lock().ok()?;
     last.as_ref()
-        .filter(|(known, _)| known == text)
-        .map(|(_, lock)| lock.clone())
+        .filter(|last| last.text == text)
+        .map(|last| last.lock.clone())
 }
 
-/// Remembers what `text` parsed into.
-pub fn remember(text: String, lock: &PyLock) {
+/// Remembers what `text` parsed into, and its sha256 where the writer knows it.
+pub fn remember(text: String, lock: PyLock, digest: Option<String>) {
     if let Ok(mut last) = LAST.lock() {
-        *last = Some((text, lock.clone()));
+        *last = Some(Last { text, lock, digest });
     }
+}
+
+/// The sha256 of a lock file's `bytes`, hashed once for the last text parsed or written: the
+/// freshness check, the fingerprint and the re-lock each ask for it.
+pub fn digest(bytes: &[u8]) -> String {
+    if let Ok(mut last) = LAST.lock()
+        && let Some(last) = last.as_mut()
+        && last.text.as_bytes() == bytes
+    {
+        let digest = last.digest.get_or_insert_with(|| sha256_hex(bytes));
+        return digest.clone();
+    }
+    sha256_hex(bytes)
 }

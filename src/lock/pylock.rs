@@ -224,7 +224,7 @@ impl PyLock {
             return Ok(Some(lock));
         }
         let lock = Self::parse(&text, &path)?;
-        crate::lock::parsed::remember(text, &lock);
+        crate::lock::parsed::remember(text, lock.clone(), None);
         Ok(Some(lock))
     }
 
@@ -284,7 +284,7 @@ impl PyLock {
                 "{} does not read back as the lock written",
                 path.display()
             );
-            crate::lock::parsed::remember(text, &held);
+            crate::lock::parsed::remember(text, held, Some(digest.clone()));
         }
         Ok(digest)
     }

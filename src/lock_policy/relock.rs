@@ -53,7 +53,7 @@ pub fn resolve_keeping(
     let path = project.lock_path();
     let previous = match std::fs::read(&path) {
         Ok(text) => {
-            let digest = crate::fsutil::sha256_hex(&text);
+            let digest = crate::lock::parsed::digest(&text);
             Previous::of_lock(path, uv_project::known_key(layout, &digest, config))
         }
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
