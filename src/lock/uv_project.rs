@@ -128,10 +128,12 @@ pub fn resolve(
         .args(backend.source_args(sources));
     // The lock uv starts from is parsed while uv runs: most of what it writes is that again.
     let start = std::fs::read_to_string(&current).unwrap_or_default();
+    // (Where no thread can be started, the new lock is parsed whole afterwards.)
     let (locked, known) = std::thread::scope(|scope| {
-        let known = scope.spawn(|| Known::of(&start));
+        let known = std::thread::Builder::new().spawn_scoped(scope, || Known::of(&start));
         let locked = backend.run(lock, "resolve", &sources.installer_env);
-        (locked, known.join().unwrap_or_default())
+        let known = known.ok().and_then(|parse| parse.join().ok());
+        (locked, known.unwrap_or_default())
     });
     if locked.is_err() {
         let _ = std::fs::remove_file(&current);
