@@ -58,8 +58,8 @@ $UV_SYNC && $PVM_A sync --quiet --frozen && $PVM_B sync --quiet --frozen
     "pvm sync --frozen, warm cache, seed-pip = false" "$PVM_B remove --yes --quiet" "$PVM_B sync --quiet --frozen" \
     > "$SCRATCH/warm.md"
 
-printf '\nA fresh env from the lock, %s rounds interleaved (%s):\n\n| command | median | vs uv |\n|---|---:|---:|\n' \
+printf '\nA fresh env from the lock, %s rounds interleaved (%s):\n\n| command | median | vs uv | paired |\n|---|---:|---:|---:|\n' \
     "$ROUNDS" "$(basename "$(dirname "$(dirname "$PYTHON")")")"
 cat "$SCRATCH/cold.md"
-printf '| | | |\n'
+printf '| | | | |\n'
 cat "$SCRATCH/warm.md"

@@ -210,5 +210,5 @@ done
 bench list -n "pvm list (100 envs)" "$PVM list" -n "pvm list --json (100 envs)" "$PVM list --json"
 
 "$PYTHON" "$REPO/bench/report.py" "$results"
-printf '\nFresh env from the lock, interleaved (%s rounds):\n\n| command | median | vs uv |\n|---|---:|---:|\n' "$RUNS"
+printf '\nFresh env from the lock, interleaved (%s rounds):\n\n| command | median | vs uv | paired |\n|---|---:|---:|---:|\n' "$RUNS"
 cat "$SCRATCH/interleaved.md"

@@ -1,5 +1,7 @@
 """Times commands round by round, each after its own preparation, in a rotating order, and
-prints each median and its ratio to the first: on a noisy shared machine, a drift hits every
+prints each median, its ratio to the first's, and the median of its per-round ratios to the
+first (paired: each round's runs are back to back, so a slow minute of the index or the
+machine slows both sides of that ratio): on a noisy shared machine, a drift hits every
 command alike instead of whichever hyperfine happened to run then (bench/compare.sh).
 
     python3 bench/interleave.py ROUNDS NAME PREPARE COMMAND [NAME PREPARE COMMAND]...
@@ -24,7 +26,9 @@ for done in range(rounds + 3):
         subprocess.run(command, shell=True, check=True)
         if done >= 3:
             times[name].append((time.perf_counter() - started) * 1000)
-base = statistics.median(times[cases[0][0]])
+first = times[cases[0][0]]
+base = statistics.median(first)
 for name, _, _ in cases:
     median = statistics.median(times[name])
-    print(f"| {name} | {median:.1f} ms | {median / base:.2f}x |")
+    paired = statistics.median(t / f for t, f in zip(times[name], first))
+    print(f"| {name} | {median:.1f} ms | {median / base:.2f}x | {paired:.2f}x |")

@@ -47,8 +47,8 @@ echo "pvm locked $(grep -c '^\[\[packages\]\]' "$SCRATCH/pvm/pylock.toml") packa
 reset_pvm="cp $SCRATCH/saved/pvm-pyproject.toml $SCRATCH/pvm/pyproject.toml && cp $SCRATCH/saved/pylock.toml $SCRATCH/pvm/pylock.toml && $PVM --project $SCRATCH/pvm sync --quiet"
 reset_uv="cp $SCRATCH/saved/uv-pyproject.toml $SCRATCH/uv/pyproject.toml && cp $SCRATCH/saved/uv.lock $SCRATCH/uv/uv.lock && $UV --directory $SCRATCH/uv sync --quiet"
 {
-    echo "| work | median | ratio to uv |"
-    echo "|---|---|---|"
+    echo "| work | median | ratio to uv | paired |"
+    echo "|---|---|---|---|"
     "$PYTHON" "$REPO/bench/interleave.py" "$ROUNDS" \
         "uv lock (12 dependencies, no lock yet)" "rm -f $SCRATCH/uv/uv.lock" "$UV --directory $SCRATCH/uv lock --quiet" \
         "pvm lock (12 dependencies, no lock yet)" "rm -f $SCRATCH/pvm/pylock.toml" "$PVM --project $SCRATCH/pvm lock --quiet"
