@@ -62,7 +62,9 @@ fn write_package(out: &mut String, package: &Package) {
         }
     }
     if let Some(directory) = &package.directory {
-        key_value(out, "directory", &directory_table(directory));
+        out.push_str("directory = ");
+        write_directory(out, directory);
+        out.push('\n');
     }
     for (key, artifact) in [("archive", &package.archive), ("sdist", &package.sdist)] {
         if let Some(artifact) = artifact {
@@ -98,77 +100,67 @@ fn write_pvm_table(out: &mut String, table: &PvmTable) {
     }
 }
 
-fn directory_table(directory: &Directory) -> String {
-    let mut fields = vec![("path", string(&directory.path))];
+fn write_directory(out: &mut String, directory: &Directory) {
+    let mut table = Inline::open(out);
+    write_string(table.field("path"), &directory.path);
     if let Some(editable) = directory.editable {
-        fields.push(("editable", editable.to_string()));
+        let _ = write!(table.field("editable"), "{editable}");
     }
-    inline(&fields)
+    table.close();
 }
 
 /// An artifact as an inline table, written straight into `out`: a universal lock holds
 /// thousands of them, and a `String` for each field was a third of the writing.
 fn write_artifact(out: &mut String, artifact: &Artifact) {
-    out.push_str("{ ");
-    let mut first = true;
-    let mut field = |out: &mut String, key: &str| {
-        if !first {
-            out.push_str(", ");
-        }
-        first = false;
-        out.push_str(key);
-        out.push_str(" = ");
-    };
+    let mut table = Inline::open(out);
     for (key, value) in [
         ("name", &artifact.name),
         ("url", &artifact.url),
         ("path", &artifact.path),
     ] {
         if let Some(value) = value {
-            field(out, key);
-            write_string(out, value);
+            write_string(table.field(key), value);
         }
     }
     if let Some(time) = &artifact.upload_time {
-        field(out, "upload-time");
-        let _ = write!(out, "{time}");
+        let _ = write!(table.field("upload-time"), "{time}");
     }
     if let Some(size) = artifact.size {
-        field(out, "size");
-        let _ = write!(out, "{size}");
+        let _ = write!(table.field("size"), "{size}");
     }
-    field(out, "hashes");
-    if artifact.hashes.is_empty() {
-        out.push_str("{}");
-    } else {
-        out.push_str("{ ");
-        for (index, (algorithm, digest)) in artifact.hashes.iter().enumerate() {
-            if index > 0 {
-                out.push_str(", ");
-            }
-            out.push_str(&key(algorithm));
-            out.push_str(" = ");
-            write_string(out, digest);
-        }
-        out.push_str(" }");
+    let mut hashes = Inline::open(table.field("hashes"));
+    for (algorithm, digest) in &artifact.hashes {
+        write_string(hashes.field(&key(algorithm)), digest);
     }
-    out.push_str(" }");
+    hashes.close();
+    table.close();
 }
 
-/// `{ a = 1, b = 2 }`, or `{}` when empty, as `toml_edit` formats an inline table.
-fn inline<K: AsRef<str>>(fields: &[(K, String)]) -> String {
-    if fields.is_empty() {
-        return "{}".into();
+/// An inline table written into a text field by field: `{ a = 1, b = 2 }`, or `{}` when
+/// empty, as `toml_edit` formats one.
+struct Inline<'a> {
+    out: &'a mut String,
+    empty: bool,
+}
+
+impl<'a> Inline<'a> {
+    fn open(out: &'a mut String) -> Self {
+        out.push('{');
+        Inline { out, empty: true }
     }
-    let mut text = String::from("{ ");
-    for (index, (key, value)) in fields.iter().enumerate() {
-        if index > 0 {
-            text.push_str(", ");
-        }
-        let _ = write!(text, "{} = {value}", key.as_ref());
+
+    /// Writes `key = ` (after a comma but for the first): the caller writes the value.
+    fn field(&mut self, key: &str) -> &mut String {
+        self.out.push_str(if self.empty { " " } else { ", " });
+        self.empty = false;
+        self.out.push_str(key);
+        self.out.push_str(" = ");
+        self.out
     }
-    text.push_str(" }");
-    text
+
+    fn close(self) {
+        self.out.push_str(if self.empty { "}" } else { " }" });
+    }
 }
 
 fn key_value(out: &mut String, key: &str, value: &str) {
