@@ -112,11 +112,13 @@ pub fn resolve(
     std::fs::create_dir_all(&dir).ok()?;
     let current = dir.join(CURRENT);
     let _ = std::fs::remove_file(&current);
-    // (A lock that cannot be read is the compile path's to report.)
+    // The lock uv starts from, if any: parsed below while uv runs, as most of what uv writes
+    // is that again. (A lock that cannot be read is the compile path's to report.)
+    let mut start = String::new();
     if !upgrade && let Some(key) = previous.key().ok()? {
-        let kept = dir.join(kept_name(&key));
         // A lock made elsewhere: its pins are kept by the compile path's preferences.
-        std::fs::copy(&kept, &current).ok()?;
+        start = std::fs::read_to_string(dir.join(kept_name(&key))).ok()?;
+        std::fs::write(&current, &start).ok()?;
     }
     let manifest = manifest(requirements, python_version);
     std::fs::write(dir.join("pyproject.toml"), manifest).ok()?;
@@ -126,13 +128,12 @@ pub fn resolve(
     lock.arg("--python")
         .arg(layout.python())
         .args(backend.source_args(sources));
-    // The lock uv starts from is parsed while uv runs: most of what it writes is that again.
-    let start = std::fs::read_to_string(&current).unwrap_or_default();
     // (Where no thread can be started, the new lock is parsed whole afterwards.)
     let (locked, known) = std::thread::scope(|scope| {
-        let known = std::thread::Builder::new().spawn_scoped(scope, || Known::of(&start));
+        let known = (!start.is_empty())
+            .then(|| std::thread::Builder::new().spawn_scoped(scope, || Known::of(&start)));
         let locked = backend.run(lock, "resolve", &sources.installer_env);
-        let known = known.ok().and_then(|parse| parse.join().ok());
+        let known = known.and_then(|parse| parse.ok()?.join().ok());
         (locked, known.unwrap_or_default())
     });
     if locked.is_err() {
