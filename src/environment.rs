@@ -459,7 +459,7 @@ pub fn ensure(
         &layout,
         &facts,
         &selection,
-        chosen.lock.as_ref(),
+        chosen.lock.as_deref(),
         options,
         config,
         progress,

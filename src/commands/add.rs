@@ -122,7 +122,7 @@ fn edit_then_sync(
         let project = write_edit(&project, &edit)?;
         if has_lock {
             bounds::stamp_for(&mut lock, &project, facts, ctx.config)?;
-            lock_policy::write_lock(&project, &ready.layout, &lock, ctx.config)?;
+            let lock = lock_policy::write_lock(&project, &ready.layout, lock, ctx.config)?;
             if first_lock {
                 ctx.ui
                     .status("Locked", "wrote pylock.toml, the project's first lock");

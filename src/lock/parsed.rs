@@ -3,7 +3,7 @@
 //! plan), and parsing a lock of a few hundred packages with every wheel is most of pvm's own
 //! time in `pvm add` and `pvm lock`. Keyed by the whole text, so a changed file is parsed again.
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use crate::fsutil::sha256_hex;
 use crate::lock::pylock::PyLock;
@@ -11,22 +11,23 @@ use crate::lock::pylock::PyLock;
 /// The last lock text parsed or written, what it parsed into, and its sha256 once asked for.
 struct Last {
     text: String,
-    lock: PyLock,
+    lock: Arc<PyLock>,
     digest: Option<String>,
 }
 
 static LAST: Mutex<Option<Last>> = Mutex::new(None);
 
-/// The lock `text` parsed into last time, if it was the last text parsed.
-pub fn recall(text: &str) -> Option<PyLock> {
+/// The lock `text` parsed into last time, if it was the last text parsed: shared, not copied
+/// (a universal lock is thousands of artifacts, and each reader only looks).
+pub fn recall(text: &str) -> Option<Arc<PyLock>> {
     let last = LAST.lock().ok()?;
     last.as_ref()
         .filter(|last| last.text == text)
-        .map(|last| last.lock.clone())
+        .map(|last| Arc::clone(&last.lock))
 }
 
 /// Remembers what `text` parsed into, and its sha256 where the writer knows it.
-pub fn remember(text: String, lock: PyLock, digest: Option<String>) {
+pub fn remember(text: String, lock: Arc<PyLock>, digest: Option<String>) {
     if let Ok(mut last) = LAST.lock() {
         *last = Some(Last { text, lock, digest });
     }

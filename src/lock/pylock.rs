@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -212,8 +213,9 @@ impl Artifact {
 const HEADER: &str = "# Written by `pvm lock` (PEP 751): every package with its markers, every artifact with\n# its URL or path, size and sha256. Do not edit by hand; `uv pip install -r pylock.toml` reads it too.\n";
 
 impl PyLock {
-    /// The lock at `path`, if there is one.
-    pub fn read(path: &Path) -> Result<Option<PyLock>, LockError> {
+    /// The lock at `path`, if there is one: shared with every other reader of the same text in
+    /// this command, which parses it once.
+    pub fn read(path: &Path) -> Result<Option<Arc<PyLock>>, LockError> {
         let path = path.to_path_buf();
         let text = match std::fs::read_to_string(&path) {
             Ok(text) => text,
@@ -223,24 +225,31 @@ impl PyLock {
         if let Some(lock) = crate::lock::parsed::recall(&text) {
             return Ok(Some(lock));
         }
-        let lock = Self::parse(&text, &path)?;
-        crate::lock::parsed::remember(text, lock.clone(), None);
+        let lock = Arc::new(Self::parse(&text, &path)?);
+        crate::lock::parsed::remember(text, Arc::clone(&lock), None);
         Ok(Some(lock))
     }
 
     /// The lock `text` (from `path`, named in errors) holds, as pvm holds it.
     fn parse(text: &str, path: &Path) -> Result<PyLock, LockError> {
-        let lock: PyLock = toml::from_str(text).map_err(|err| LockError::BadLock {
+        let mut lock: PyLock = toml::from_str(text).map_err(|err| LockError::BadLock {
             path: path.to_path_buf(),
             message: err.to_string(),
         })?;
-        lock.held(path)
+        if !lock.lock_version.starts_with("1.") {
+            return Err(LockError::BadLock {
+                path: path.to_path_buf(),
+                message: format!("lock-version {} is not 1.x", lock.lock_version),
+            });
+        }
+        lock.lowercase_digests();
+        Ok(lock)
     }
 
-    /// The lock as pvm holds what it reads: a 1.x lock, each digest in lower case (hex digits
-    /// name one digest in either case; pvm writes them so, and every check and every
-    /// installer handed a `--hash` compares them so).
-    fn held(mut self, path: &Path) -> Result<PyLock, LockError> {
+    /// Each digest in lower case, as pvm holds what it reads: hex digits name one digest in
+    /// either case; pvm writes them so, and every check and every installer handed a `--hash`
+    /// compares them so.
+    fn lowercase_digests(&mut self) {
         for package in &mut self.packages {
             for artifact in package.artifacts_mut() {
                 for digest in artifact.hashes.values_mut() {
@@ -248,17 +257,12 @@ impl PyLock {
                 }
             }
         }
-        if !self.lock_version.starts_with("1.") {
-            return Err(LockError::BadLock {
-                path: path.to_path_buf(),
-                message: format!("lock-version {} is not 1.x", self.lock_version),
-            });
-        }
-        Ok(self)
     }
 
-    /// Writes the lock to `path`; gives the sha256 of the text written.
-    pub fn write(&self, path: &Path) -> Result<String, LockError> {
+    /// Writes the lock to `path`; gives the sha256 of the text written, and the lock as the
+    /// next read of the file (the sync after `pvm add` or a re-lock) takes it, without parsing
+    /// it again: a universal lock is hundreds of kilobytes.
+    pub fn write(mut self, path: &Path) -> Result<(String, Arc<PyLock>), LockError> {
         let path = path.to_path_buf();
         // A pip lock says, before anything else, that it is no universal lock.
         let scope = match &self.environments {
@@ -274,19 +278,17 @@ impl PyLock {
             source,
         })?;
         let digest = fsutil::sha256_hex(&text);
-        // The next read of the file (the sync after `pvm add` or a re-lock) takes this lock as
-        // written instead of parsing it again: a universal lock is hundreds of kilobytes.
+        self.lowercase_digests();
         // Debug builds (every test) check that the text reads back as exactly this lock.
-        if let Ok(held) = self.clone().held(&path) {
-            debug_assert_eq!(
-                Self::parse(&text, &path).ok().as_ref(),
-                Some(&held),
-                "{} does not read back as the lock written",
-                path.display()
-            );
-            crate::lock::parsed::remember(text, held, Some(digest.clone()));
-        }
-        Ok(digest)
+        debug_assert_eq!(
+            Self::parse(&text, &path).ok().as_ref(),
+            Some(&self),
+            "{} does not read back as the lock written",
+            path.display()
+        );
+        let lock = Arc::new(self);
+        crate::lock::parsed::remember(text, Arc::clone(&lock), Some(digest.clone()));
+        Ok((digest, lock))
     }
 
     /// The lock as TOML, laid out as PEP 751's examples are (and as uv writes it): each

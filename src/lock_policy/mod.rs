@@ -11,6 +11,8 @@ mod relock;
 
 pub use relock::{guessed_python, is_the_project, read_lock, relock, resolve_keeping, write_lock};
 
+use std::sync::Arc;
+
 use crate::config::Config;
 use crate::installer::{Backend, find_uv};
 use crate::lock::pylock::{LEGACY_LOCK_FILE, PyLock};
@@ -23,7 +25,7 @@ use freshness::{Freshness, freshness};
 /// The lock a sync installs from, and what was done to get it, for the report.
 #[derive(Debug, Default)]
 pub struct Chosen {
-    pub lock: Option<PyLock>,
+    pub lock: Option<Arc<PyLock>>,
     /// A stale lock (or an old `pvm.lock`) was re-locked.
     pub relocked: bool,
     /// An old `pvm.lock` was migrated into `pylock.toml`.
@@ -109,7 +111,12 @@ pub fn check(
 
 /// The lock [`choose`] would install as it is (`--frozen`, or a current lock), told without
 /// resolving or writing anything; `None` when it would re-lock, refuse or install without one.
-pub fn as_is(project: &Project, facts: &Facts, mode: LockMode, config: &Config) -> Option<PyLock> {
+pub fn as_is(
+    project: &Project,
+    facts: &Facts,
+    mode: LockMode,
+    config: &Config,
+) -> Option<Arc<PyLock>> {
     let lock = read_lock(project).ok()??;
     if in_force(project, mode) == LockMode::Frozen {
         return Some(lock);
@@ -150,7 +157,7 @@ pub fn choose(
         let stale = match converted {
             Some(Ok(lock)) => {
                 return Ok(Chosen {
-                    lock: Some(lock),
+                    lock: Some(Arc::new(lock)),
                     frozen_stale: foreign.stale.is_some(),
                     foreign: Some(foreign.file),
                     ..Chosen::default()

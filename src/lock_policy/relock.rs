@@ -1,5 +1,7 @@
 //! The project's own lock: read, resolved anew keeping its versions, written.
 
+use std::sync::Arc;
+
 use crate::config::Config;
 use crate::installer::Backend;
 use crate::lock::LockError;
@@ -13,7 +15,7 @@ use crate::python::Facts;
 use crate::venv::Layout;
 
 /// The project's `pylock.toml`, if it has one.
-pub fn read_lock(project: &Project) -> Result<Option<PyLock>, LockError> {
+pub fn read_lock(project: &Project) -> Result<Option<Arc<PyLock>>, LockError> {
     PyLock::read(&project.lock_path())
 }
 
@@ -26,10 +28,10 @@ pub fn relock(
     backend: &Backend,
     upgrade: bool,
     config: &Config,
-) -> Result<(PyLock, bool), LockError> {
+) -> Result<(Arc<PyLock>, bool), LockError> {
     let legacy = project.root.join(LEGACY_LOCK_FILE);
     let lock = resolve_keeping(project, layout, facts, backend, upgrade, config)?;
-    write_lock(project, layout, &lock, config)?;
+    let lock = write_lock(project, layout, lock, config)?;
     let migrated = project.script.is_none() && legacy.is_file();
     if migrated {
         std::fs::remove_file(&legacy).map_err(|source| LockError::Io {
@@ -70,16 +72,17 @@ pub fn resolve_keeping(
 }
 
 /// Writes `lock` as the project's `pylock.toml`, filed under its pins where a `uv.lock` is
-/// kept for them, so that the next re-lock need not parse it.
+/// kept for them, so that the next re-lock need not parse it; gives the lock as the next read
+/// of the file does.
 pub fn write_lock(
     project: &Project,
     layout: &Layout,
-    lock: &PyLock,
+    lock: PyLock,
     config: &Config,
-) -> Result<(), LockError> {
-    let digest = lock.write(&project.lock_path())?;
-    uv_project::file_written(layout, &digest, &preferences::pins_of(lock), config);
-    Ok(())
+) -> Result<Arc<PyLock>, LockError> {
+    let (digest, lock) = lock.write(&project.lock_path())?;
+    uv_project::file_written(layout, &digest, &preferences::pins_of(&lock), config);
+    Ok(lock)
 }
 
 /// The versions pip's constraints files beside the project pin, if any (not for a script).
