@@ -13,13 +13,24 @@ use crate::lock::pylock::{Artifact, Directory, Package, PvmTable, PyLock};
 
 /// The lock as TOML (without the comment header `PyLock::write` puts first).
 pub fn to_toml(lock: &PyLock) -> String {
-    let mut out = String::with_capacity(256 + lock.packages.len() * 1024);
-    key_value(&mut out, "lock-version", &string(&lock.lock_version));
+    let mut out = String::with_capacity(capacity(lock));
+    write_toml(&mut out, lock);
+    out
+}
+
+/// About what [`to_toml`] writes, to allocate once.
+pub fn capacity(lock: &PyLock) -> usize {
+    256 + lock.packages.len() * 1024
+}
+
+/// [`to_toml`], written at the end of `out`.
+pub fn write_toml(out: &mut String, lock: &PyLock) {
+    key_value(out, "lock-version", &string(&lock.lock_version));
     if let Some(environments) = &lock.environments {
-        key_value(&mut out, "environments", &strings(environments));
+        key_value(out, "environments", &strings(environments));
     }
     if let Some(requires_python) = &lock.requires_python {
-        key_value(&mut out, "requires-python", &string(requires_python));
+        key_value(out, "requires-python", &string(requires_python));
     }
     for (key, names) in [
         ("extras", &lock.extras),
@@ -27,25 +38,24 @@ pub fn to_toml(lock: &PyLock) -> String {
         ("default-groups", &lock.default_groups),
     ] {
         if !names.is_empty() {
-            key_value(&mut out, key, &strings(names));
+            key_value(out, key, &strings(names));
         }
     }
-    key_value(&mut out, "created-by", &string(&lock.created_by));
+    key_value(out, "created-by", &string(&lock.created_by));
     // PEP 751 requires the key: a lock of nothing says so.
     if lock.packages.is_empty() {
         out.push_str("packages = []\n");
     }
     for package in &lock.packages {
         out.push_str("\n[[packages]]\n");
-        write_package(&mut out, package);
+        write_package(out, package);
     }
     if let Some(tool) = &lock.tool {
         match &tool.pvm {
-            Some(table) => write_pvm_table(&mut out, table),
+            Some(table) => write_pvm_table(out, table),
             None => out.push_str("\n[tool]\n"),
         }
     }
-    out
 }
 
 fn write_package(out: &mut String, package: &Package) {

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::fsutil;
 use crate::lock::LockError;
+use crate::lock::layout;
 use crate::pep::{self, MarkerEnvironment, PackageName};
 use crate::project::Selection;
 
@@ -272,7 +273,10 @@ impl PyLock {
             ),
             None => String::new(),
         };
-        let text = format!("{HEADER}{scope}{}", self.to_toml());
+        let mut text = String::with_capacity(HEADER.len() + scope.len() + layout::capacity(&self));
+        text.push_str(HEADER);
+        text.push_str(&scope);
+        layout::write_toml(&mut text, &self);
         fsutil::write_atomic(&path, text.as_bytes()).map_err(|source| LockError::Io {
             path: path.clone(),
             source,
@@ -294,7 +298,7 @@ impl PyLock {
     /// The lock as TOML, laid out as PEP 751's examples are (and as uv writes it): each
     /// artifact an inline table on one line, so that a changed pin is a small diff.
     pub fn to_toml(&self) -> String {
-        crate::lock::layout::to_toml(self)
+        layout::to_toml(self)
     }
 
     /// pvm's table, when pvm wrote the lock.

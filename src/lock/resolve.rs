@@ -1009,21 +1009,21 @@ fn localize(package: &mut Package, project: &Project, sources: &Sources) {
         .chain(package.sdist.iter_mut())
         .chain(package.archive.iter_mut());
     for artifact in artifacts {
-        if let Some(url) = artifact.url.clone() {
-            match fsutil::file_url_to_path(&url) {
+        // Taken and put back, not copied: a universal lock holds thousands of URLs.
+        if let Some(url) = artifact.url.take() {
+            artifact.url = match fsutil::file_url_to_path(&url) {
                 Some(path) => {
                     if artifact.size.is_none() {
                         artifact.size = std::fs::metadata(&path).ok().map(|m| m.len());
                     }
                     artifact.path = Some(lock_path(&path, project, sources));
-                    artifact.url = None;
+                    None
                 }
-                None => artifact.url = Some(pylock::strip_credentials(&url)),
+                None if url.contains('@') => Some(pylock::strip_credentials(&url)),
+                None => Some(url),
             }
         }
-        if let Some(path) = artifact.path.clone()
-            && Path::new(&path).is_absolute()
-        {
+        if let Some(path) = artifact.path.take_if(|path| Path::new(path).is_absolute()) {
             let file = Path::new(&path);
             if artifact.size.is_none() {
                 artifact.size = std::fs::metadata(file).ok().map(|m| m.len());

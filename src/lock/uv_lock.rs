@@ -42,6 +42,15 @@ struct UvPackage {
     sdist: Option<UvArtifact>,
     #[serde(default)]
     wheels: Vec<UvArtifact>,
+    /// `sdist` and `wheels` as PEP 751's, where they were converted ahead (see [`Known`]).
+    #[serde(skip)]
+    files: Option<Files>,
+}
+
+/// A package's files as PEP 751's.
+struct Files {
+    sdist: Option<Artifact>,
+    wheels: Vec<Artifact>,
 }
 
 #[derive(Deserialize)]
@@ -71,27 +80,43 @@ pub fn packages(dir: &Path, root: &str, known: Known) -> Option<Vec<Package>> {
     let text = std::fs::read_to_string(dir.join("uv.lock")).ok()?;
     let lock = read(&text, known)?;
     let root = PackageName::from_str(root).ok()?;
-    convert(&lock, &root, dir)
+    convert(lock, &root, dir)
 }
 
-/// The `[[package]]` tables of a `uv.lock`, parsed, by their text: the lock a re-lock starts
-/// from, parsed while `uv lock` runs. A re-lock changes a few tables of hundreds, so the new
-/// lock is then read in a fraction of the time (a 360 KB `uv.lock` takes some 7 ms to parse,
-/// a quarter of what `pvm add` does itself besides `uv lock`).
+/// The `[[package]]` tables of a `uv.lock`, parsed and their files converted, by their text:
+/// the lock a re-lock starts from, read while `uv lock` runs. A re-lock changes a few tables
+/// of hundreds, so the new lock is then read in a fraction of the time (a 360 KB `uv.lock`
+/// takes some 7 ms to parse, and its thousands of files another 1, a third of what `pvm add`
+/// does itself besides `uv lock`).
 #[derive(Default)]
 pub struct Known(HashMap<String, UvPackage>);
 
 impl Known {
-    /// The tables of the `uv.lock` whose text is `text` (none where it does not split).
-    pub fn of(text: &str) -> Known {
+    /// The tables of the `uv.lock` in `dir` whose text is `text` (none where it does not
+    /// split); a table whose files cannot be converted is left out, to be read again (and
+    /// found wanting) with the new lock.
+    pub fn of(text: &str, dir: &Path) -> Known {
         let (_, tables) = split(text);
-        Known(
-            tables
-                .into_iter()
-                .filter_map(|table| Some((table.to_string(), parse_table(table)?)))
-                .collect(),
-        )
+        let known = tables.into_iter().filter_map(|table| {
+            let mut package = parse_table(table)?;
+            package.files = Some(files(&mut package, dir)?);
+            Some((table.to_string(), package))
+        });
+        Known(known.collect())
     }
+}
+
+/// The files of `package`, taken out of it, as PEP 751's.
+fn files(package: &mut UvPackage, dir: &Path) -> Option<Files> {
+    let sdist = match package.sdist.take() {
+        Some(sdist) => Some(artifact(sdist, dir)?),
+        None => None,
+    };
+    let wheels = std::mem::take(&mut package.wheels)
+        .into_iter()
+        .map(|wheel| artifact(wheel, dir))
+        .collect::<Option<_>>()?;
+    Some(Files { sdist, wheels })
 }
 
 /// Reads a `uv.lock` table by table, taking the tables `known` holds as parsed there. Exact:
@@ -142,7 +167,9 @@ fn parse_table(table: &str) -> Option<UvPackage> {
     (lock.packages.len() == 1).then(|| lock.packages.pop())?
 }
 
-fn convert(lock: &UvLock, root: &PackageName, dir: &Path) -> Option<Vec<Package>> {
+/// The lock's packages as PEP 751's, each file's strings moved over rather than copied (a
+/// universal lock holds thousands).
+fn convert(lock: UvLock, root: &PackageName, dir: &Path) -> Option<Vec<Package>> {
     let mut root_index = None;
     for (index, package) in lock.packages.iter().enumerate() {
         match source_kind(&package.source)? {
@@ -152,29 +179,26 @@ fn convert(lock: &UvLock, root: &PackageName, dir: &Path) -> Option<Vec<Package>
         }
     }
     let root_index = root_index?;
-    let reach = reachability(lock, root_index)?;
+    let reach = reachability(&lock, root_index)?;
     let mut packages = Vec::new();
-    for (index, package) in lock.packages.iter().enumerate() {
+    for (index, mut package) in lock.packages.into_iter().enumerate() {
         if index == root_index || reach[index].is_false() {
             continue;
         }
+        let files = match package.files.take() {
+            Some(files) => files,
+            None => files(&mut package, dir)?,
+        };
         packages.push(Package {
-            name: package.name.clone(),
-            version: package.version.clone(),
+            name: package.name,
+            version: package.version,
             marker: reach[index].try_to_string(),
             requires_python: None,
             index: None,
             directory: None,
             archive: None,
-            sdist: match &package.sdist {
-                Some(sdist) => Some(artifact(sdist, dir)?),
-                None => None,
-            },
-            wheels: package
-                .wheels
-                .iter()
-                .map(|wheel| artifact(wheel, dir))
-                .collect::<Option<_>>()?,
+            sdist: files.sdist,
+            wheels: files.wheels,
         });
     }
     // `uv export` orders by name, then version.
@@ -270,17 +294,21 @@ fn reachability(lock: &UvLock, root: usize) -> Option<Vec<MarkerTree>> {
 /// A file of `uv.lock` as PEP 751 writes it: a URL (a local index's path as a `file://` URL),
 /// its sha256 (hashed here where a local index's entry has none, as the export does), its size
 /// and upload time to the second.
-fn artifact(file: &UvArtifact, dir: &Path) -> Option<Artifact> {
-    let (url, local) = match (&file.url, &file.path) {
-        (Some(url), _) => (url.clone(), None),
+fn artifact(file: UvArtifact, dir: &Path) -> Option<Artifact> {
+    let (url, local) = match (file.url, &file.path) {
+        (Some(url), _) => (url, None),
         (None, Some(path)) => {
             let path = dir.join(path);
             (crate::fsutil::path_to_file_url(&path), Some(path))
         }
         (None, None) => return None,
     };
-    let sha256 = match (&file.hash, &local) {
-        (Some(hash), _) => hash.strip_prefix("sha256:")?.to_string(),
+    let sha256 = match (file.hash, &local) {
+        (Some(mut hash), _) => {
+            hash.strip_prefix("sha256:")?;
+            hash.replace_range(.."sha256:".len(), "");
+            hash
+        }
         (None, Some(path)) => crate::fsutil::sha256_file(path).ok()?,
         (None, None) => return None,
     };
@@ -364,17 +392,30 @@ dependencies = [
             .collect()
     }
 
-    #[test]
-    fn a_local_index_lock_reads_as_uv_export_writes_it() {
+    /// The folder of [`LOCAL`]'s lock, its local index holding each wheel it names (and an
+    /// older `delta`).
+    fn local_index() -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir(dir.path().join("wheels")).unwrap();
-        for name in ["alpha-1.0", "beta-1.0", "delta-2.0", "gamma-1.0"] {
+        for name in [
+            "alpha-1.0",
+            "beta-1.0",
+            "delta-1.0",
+            "delta-2.0",
+            "gamma-1.0",
+        ] {
             let wheel = dir.path().join(format!("wheels/{name}-py3-none-any.whl"));
             std::fs::write(wheel, name).unwrap();
         }
+        dir
+    }
+
+    #[test]
+    fn a_local_index_lock_reads_as_uv_export_writes_it() {
+        let dir = local_index();
         let lock: UvLock = toml::from_str(LOCAL).unwrap();
         let root = PackageName::from_str("s").unwrap();
-        let packages = convert(&lock, &root, dir.path()).unwrap();
+        let packages = convert(lock, &root, dir.path()).unwrap();
         // As `uv export --format pylock.toml` wrote them from the same lock.
         assert_eq!(
             markers(&packages),
@@ -434,7 +475,7 @@ wheels = [{ url = "https://example.org/colorama-0.4.6-py3-none-any.whl", hash = 
 "#;
         let lock: UvLock = toml::from_str(text).unwrap();
         let root = PackageName::from_str("root").unwrap();
-        let packages = convert(&lock, &root, Path::new("/")).unwrap();
+        let packages = convert(lock, &root, Path::new("/")).unwrap();
         assert_eq!(
             markers(&packages),
             [
@@ -462,20 +503,22 @@ wheels = [{ url = "https://example.org/colorama-0.4.6-py3-none-any.whl", hash = 
     }
 
     /// The packages of a lock as their names, versions and wheels' URLs, to compare two reads.
-    fn summary(lock: &UvLock) -> Vec<(String, Option<String>, Vec<Option<String>>)> {
+    /// Each package's name, version and wheel count, its files converted ahead or not.
+    fn summary(lock: &UvLock) -> Vec<(String, Option<String>, usize)> {
         lock.packages
             .iter()
             .map(|p| {
-                let urls = p.wheels.iter().map(|w| w.url.clone()).collect();
-                (p.name.to_string(), p.version.clone(), urls)
+                let wheels = p.files.as_ref().map_or(p.wheels.len(), |f| f.wheels.len());
+                (p.name.to_string(), p.version.clone(), wheels)
             })
             .collect()
     }
 
     #[test]
     fn a_lock_read_table_by_table_from_the_last_one_reads_as_the_whole() {
+        let dir = local_index();
         let before = LOCAL.replace("delta-2.0", "delta-1.0");
-        let known = Known::of(&before);
+        let known = Known::of(&before, dir.path());
         assert_eq!(known.0.len(), 5, "the tables of the lock uv starts from");
         let read = read(LOCAL, known).unwrap();
         let whole: UvLock = toml::from_str(LOCAL).unwrap();
@@ -487,6 +530,13 @@ wheels = [{ url = "https://example.org/colorama-0.4.6-py3-none-any.whl", hash = 
             Some("sys_platform == 'linux'"),
             "a sub-table stays with its package"
         );
+        // Files converted ahead, or now: the same lock.
+        let root = PackageName::from_str("s").unwrap();
+        assert_eq!(
+            convert(read, &root, dir.path()).unwrap(),
+            convert(whole, &root, dir.path()).unwrap()
+        );
+        let whole: UvLock = toml::from_str(LOCAL).unwrap();
         // Nothing known, or a text that does not split: the same packages.
         assert_eq!(summary(&read_fresh(LOCAL)), summary(&whole));
         let crlf = LOCAL.replace('\n', "\r\n");
@@ -505,7 +555,7 @@ wheels = [{ url = "https://example.org/colorama-0.4.6-py3-none-any.whl", hash = 
         let whole: UvLock = toml::from_str(text).unwrap();
         assert_eq!(whole.packages.len(), 1);
         assert_eq!(summary(&read_fresh(text)), summary(&whole));
-        let known = Known::of(text);
+        let known = Known::of(text, Path::new("."));
         assert_eq!(summary(&read(text, known).unwrap()), summary(&whole));
     }
 
@@ -525,7 +575,7 @@ source = { git = "https://example.org/dep.git?rev=main#abc" }
 "#;
         let lock: UvLock = toml::from_str(git).unwrap();
         let root = PackageName::from_str("root").unwrap();
-        assert!(convert(&lock, &root, Path::new("/")).is_none());
+        assert!(convert(lock, &root, Path::new("/")).is_none());
         let conflict = git
             .replace(
                 "{ git = \"https://example.org/dep.git?rev=main#abc\" }",
@@ -536,6 +586,6 @@ source = { git = "https://example.org/dep.git?rev=main#abc" }
                 "{ name = \"dep\", marker = \"extra == 'extra-4-root-a'\" }",
             );
         let lock: UvLock = toml::from_str(&conflict).unwrap();
-        assert!(convert(&lock, &root, Path::new("/")).is_none());
+        assert!(convert(lock, &root, Path::new("/")).is_none());
     }
 }

@@ -131,7 +131,7 @@ pub fn resolve(
     // (Where no thread can be started, the new lock is parsed whole afterwards.)
     let (locked, known) = std::thread::scope(|scope| {
         let known = (!start.is_empty())
-            .then(|| std::thread::Builder::new().spawn_scoped(scope, || Known::of(&start)));
+            .then(|| std::thread::Builder::new().spawn_scoped(scope, || Known::of(&start, &dir)));
         let locked = backend.run(lock, "resolve", &sources.installer_env);
         let known = known.and_then(|parse| parse.ok()?.join().ok());
         (locked, known.unwrap_or_default())
