@@ -100,6 +100,9 @@ fn edit_then_sync(
         }
         let facts = &ready.metadata.python.facts;
         let backend = Backend::choose(project.manifest.settings.installer, facts, ctx.config)?;
+        if !args.no_sync {
+            crate::site::read_ahead(&ready.layout.site_packages);
+        }
         let mut lock = lock_policy::resolve_keeping(
             &project,
             &ready.layout,

@@ -204,6 +204,8 @@ pub fn choose(
             let everything = requirements(project, &Selection::everything(project))?;
             locking(everything.len());
             let backend = Backend::choose(project.manifest.settings.installer, facts, config)?;
+            // The sync's plan comes next.
+            crate::site::read_ahead(&layout.site_packages);
             let (lock, migrated) = relock(project, layout, facts, &backend, false, config)?;
             Ok(Chosen {
                 guessed_python: guessed_python(&lock, project, facts),

@@ -1,8 +1,9 @@
 //! What an env holds: the distributions in its site-packages, read from their `.dist-info`
 //! metadata, and which of them a set of requirements needs.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use crate::pep::{self, ExtraName, MarkerEnvironment, PackageName, Requirement};
 
@@ -28,20 +29,84 @@ pub struct Dist {
 pub struct SitePackages {
     path: PathBuf,
     dists: BTreeMap<PackageName, Dist>,
+    /// The size and time of each `.dist-info` folder's METADATA when it was read.
+    stamps: HashMap<PathBuf, Stamp>,
+}
+
+/// A METADATA file's size and modification time: the same folder whose METADATA has the same
+/// stamp holds what it held (an installer writes, or links, a new file).
+type Stamp = (u64, Option<std::time::SystemTime>);
+
+/// A site-packages read on another thread ([`read_ahead`]), for the next
+/// [`SitePackages::read`] of the same folder to take.
+static AHEAD: Mutex<Option<SitePackages>> = Mutex::new(None);
+
+/// Reads `site_packages` on another thread, for a sync that follows a resolution: while the
+/// resolver runs, every METADATA is read and parsed, and the sync's own read then only checks
+/// that each is the one read (the same read, a step sooner). Where no thread starts, the sync
+/// reads it as ever.
+pub fn read_ahead(site_packages: &Path) {
+    let path = site_packages.to_path_buf();
+    let _ = std::thread::Builder::new().spawn(move || {
+        if let Ok(mut ahead) = AHEAD.lock() {
+            *ahead = Some(SitePackages::read_anew(&path));
+        }
+    });
 }
 
 impl SitePackages {
     /// Reads `path`: every `.dist-info` folder's METADATA (a missing folder holds nothing).
     pub fn read(path: &Path) -> SitePackages {
-        SitePackages {
-            path: path.to_path_buf(),
-            dists: installed(path),
+        let ahead = AHEAD
+            .lock()
+            .ok()
+            .and_then(|mut ahead| ahead.take_if(|site| site.path == path));
+        match ahead {
+            Some(mut site) => {
+                site.refresh();
+                site
+            }
+            None => SitePackages::read_anew(path),
         }
     }
 
-    /// Reads the folder again, after a change to it.
+    fn read_anew(path: &Path) -> SitePackages {
+        let mut site = SitePackages {
+            path: path.to_path_buf(),
+            dists: BTreeMap::new(),
+            stamps: HashMap::new(),
+        };
+        site.refresh();
+        site
+    }
+
+    /// Reads the folder again, after a change to it: a distribution whose METADATA is the one
+    /// read before is kept as read (a sync that adds one package to fifty reads one).
     pub fn refresh(&mut self) {
-        self.dists = installed(&self.path);
+        let mut dists = BTreeMap::new();
+        let mut stamps = HashMap::new();
+        for (name, path) in dist_infos(&self.path) {
+            let metadata = path.join("METADATA");
+            let Ok(stat) = std::fs::metadata(&metadata) else {
+                continue;
+            };
+            let stamp = (stat.len(), stat.modified().ok());
+            let known = self.stamps.get(&path) == Some(&stamp);
+            let dist = match self.dists.get(&name) {
+                Some(dist) if known && dist.dist_info == path => Some(dist.clone()),
+                _ => None,
+            };
+            let dist = dist.or_else(|| {
+                let text = std::fs::read_to_string(&metadata).ok()?;
+                parse_metadata(&text, path.clone())
+            });
+            if let Some(dist) = dist {
+                stamps.insert(path, stamp);
+                dists.insert(dist.name.clone(), dist);
+            }
+        }
+        self.dists = dists;
+        self.stamps = stamps;
     }
 
     /// The distributions, by normalized name.
@@ -53,14 +118,7 @@ impl SitePackages {
 /// Every distribution in `site_packages`, by normalized name.
 pub fn installed(site_packages: &Path) -> BTreeMap<PackageName, Dist> {
     let mut dists = BTreeMap::new();
-    let Ok(entries) = std::fs::read_dir(site_packages) else {
-        return dists;
-    };
-    for entry in entries.flatten() {
-        if folder_name(&entry.file_name()).is_none() {
-            continue;
-        }
-        let path = entry.path();
+    for (_, path) in dist_infos(site_packages) {
         let Ok(text) = std::fs::read_to_string(path.join("METADATA")) else {
             continue;
         };
@@ -69,6 +127,17 @@ pub fn installed(site_packages: &Path) -> BTreeMap<PackageName, Dist> {
         }
     }
     dists
+}
+
+/// The `.dist-info` folders of `site_packages` named for a project, with that name.
+fn dist_infos(site_packages: &Path) -> Vec<(PackageName, PathBuf)> {
+    let Ok(entries) = std::fs::read_dir(site_packages) else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .filter_map(|entry| Some((folder_name(&entry.file_name())?, entry.path())))
+        .collect()
 }
 
 /// The project a `.dist-info` folder is named for (`name-version.dist-info`), as Python and
@@ -377,5 +446,60 @@ mod tests {
             stash,
             ["~lpha", "~lpha-2.0.dist-info", "~~pha-3.0.dist-info"]
         );
+    }
+
+    fn write_dist(site: &Path, folder: &str, metadata: &str) {
+        let dir = site.join(folder);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("METADATA"), metadata).unwrap();
+    }
+
+    #[test]
+    fn a_read_ahead_or_a_refresh_sees_what_changed_since() {
+        let site = tempfile::tempdir().unwrap();
+        let alpha = "Metadata-Version: 2.1\nName: alpha\nVersion: 1.0\n";
+        write_dist(site.path(), "alpha-1.0.dist-info", alpha);
+        write_dist(
+            site.path(),
+            "beta-1.0.dist-info",
+            "Name: beta\nVersion: 1.0\n",
+        );
+        // Read ahead, then changed before the sync reads it: a new package, one gone, one
+        // whose METADATA was written again in the same folder (a reinstall).
+        read_ahead(site.path());
+        while AHEAD.lock().unwrap().is_none() {
+            std::thread::yield_now();
+        }
+        write_dist(
+            site.path(),
+            "gamma-2.0.dist-info",
+            "Name: gamma\nVersion: 2.0\n",
+        );
+        std::fs::remove_dir_all(site.path().join("beta-1.0.dist-info")).unwrap();
+        write_dist(
+            site.path(),
+            "alpha-1.0.dist-info",
+            &format!("{alpha}Requires-Dist: gamma\n"),
+        );
+        let mut read = SitePackages::read(site.path());
+        let names: Vec<&str> = read.dists().keys().map(PackageName::as_str).collect();
+        assert_eq!(names, ["alpha", "gamma"]);
+        assert_eq!(read.dists()[&pep::package_name("alpha")].requires.len(), 1);
+        // What the read kept is what a read from nothing finds, after each change.
+        write_dist(
+            site.path(),
+            "gamma-3.0.dist-info",
+            "Name: gamma\nVersion: 3.0\n",
+        );
+        std::fs::remove_dir_all(site.path().join("gamma-2.0.dist-info")).unwrap();
+        read.refresh();
+        let versions = |dists: &BTreeMap<PackageName, Dist>| -> Vec<(String, String, usize)> {
+            dists
+                .values()
+                .map(|d| (d.name.to_string(), d.version.clone(), d.requires.len()))
+                .collect()
+        };
+        assert_eq!(versions(read.dists()), versions(&installed(site.path())));
+        assert_eq!(read.dists()[&pep::package_name("gamma")].version, "3.0");
     }
 }
