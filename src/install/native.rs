@@ -316,14 +316,6 @@ pub fn plan(
     let Some(tags) = supported_tags(facts) else {
         return Ok(None);
     };
-    let ranks = Ranks::new(&tags);
-    let Some(picks) = planned
-        .iter()
-        .map(|package| Some((*package, pick(package, &ranks)?)))
-        .collect::<Option<Vec<_>>>()
-    else {
-        return Ok(None);
-    };
     let installed = installed.dists();
     // A damaged install is about to be repaired away: it is installed again.
     let damaged = if options.repair {
@@ -331,9 +323,11 @@ pub fn plan(
     } else {
         Vec::new()
     };
+    // Only what is installed now needs a wheel pvm can take (what is there stays as it is).
+    let mut ranks = None;
     let mut replace = Vec::new();
     let mut wanted = Vec::new();
-    for (package, wheel) in picks {
+    for package in planned {
         let name = package.name.clone();
         let same = installed
             .get(&name)
@@ -341,10 +335,14 @@ pub fn plan(
         if same && !options.reinstall && !damaged.contains(&name) {
             continue;
         }
+        let ranks = ranks.get_or_insert_with(|| Ranks::new(&tags));
+        let Some(wheel) = pick(package, ranks) else {
+            return Ok(None);
+        };
         if let Some(dist) = installed.get(&name) {
             replace.push((name, dist.dist_info.clone()));
         }
-        wanted.push((package, wheel));
+        wanted.push((*package, wheel));
     }
     // A local wheel the lock names must be there; a URL is fetched unless it was before.
     let mut jobs = Vec::new();
