@@ -442,18 +442,24 @@ pub fn symlink_force(target: &Path, link: &Path) -> io::Result<()> {
 
 /// A URL without its `user:password@`: credentials never go into a lock or a message.
 pub fn strip_credentials(text: &str) -> String {
+    without_credentials(text.to_string())
+}
+
+/// [`strip_credentials`] of a URL that is given: one without credentials comes back as it is,
+/// not copied (a universal lock holds thousands of URLs).
+pub fn without_credentials(text: String) -> String {
     // Credentials come before an `@`: without one there are none, and no URL to parse.
     if !text.contains('@') {
-        return text.to_string();
+        return text;
     }
-    match url::Url::parse(text) {
+    match url::Url::parse(&text) {
         Ok(mut url) if !url.username().is_empty() || url.password().is_some() => {
             let _ = url.set_username("");
             let _ = url.set_password(None);
             url.to_string()
         }
         // Without credentials (or no URL at all, a folder): as it was written.
-        _ => text.to_string(),
+        _ => text,
     }
 }
 

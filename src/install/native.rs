@@ -323,7 +323,8 @@ pub fn plan(
     } else {
         Vec::new()
     };
-    // Only what is installed now needs a wheel pvm can take (what is there stays as it is).
+    // Only a package about to be installed needs a wheel pvm can take: one installed already
+    // stays as it is.
     let mut ranks = None;
     let mut replace = Vec::new();
     let mut wanted = Vec::new();

@@ -1019,8 +1019,7 @@ fn localize(package: &mut Package, project: &Project, sources: &Sources) {
                     artifact.path = Some(lock_path(&path, project, sources));
                     None
                 }
-                None if url.contains('@') => Some(pylock::strip_credentials(&url)),
-                None => Some(url),
+                None => Some(fsutil::without_credentials(url)),
             }
         }
         if let Some(path) = artifact.path.take_if(|path| Path::new(path).is_absolute()) {

@@ -304,11 +304,11 @@ fn artifact(file: UvArtifact, dir: &Path) -> Option<Artifact> {
         (None, None) => return None,
     };
     let sha256 = match (file.hash, &local) {
-        (Some(mut hash), _) => {
-            hash.strip_prefix("sha256:")?;
-            hash.replace_range(.."sha256:".len(), "");
+        (Some(mut hash), _) if hash.starts_with("sha256:") => {
+            hash.drain(.."sha256:".len());
             hash
         }
+        (Some(_), _) => return None,
         (None, Some(path)) => crate::fsutil::sha256_file(path).ok()?,
         (None, None) => return None,
     };
@@ -502,8 +502,8 @@ wheels = [{ url = "https://example.org/colorama-0.4.6-py3-none-any.whl", hash = 
         assert_eq!(packages[0].wheels[0].size, Some(20));
     }
 
-    /// The packages of a lock as their names, versions and wheels' URLs, to compare two reads.
-    /// Each package's name, version and wheel count, its files converted ahead or not.
+    /// Each package of a lock as its name, version and wheel count (its files converted ahead
+    /// or not), to compare two reads.
     fn summary(lock: &UvLock) -> Vec<(String, Option<String>, usize)> {
         lock.packages
             .iter()

@@ -204,7 +204,7 @@ pub fn choose(
             let everything = requirements(project, &Selection::everything(project))?;
             locking(everything.len());
             let backend = Backend::choose(project.manifest.settings.installer, facts, config)?;
-            // The sync's plan comes next.
+            // The sync's plan comes next: its read of site-packages is done while uv resolves.
             crate::site::read_ahead(&layout.site_packages);
             let (lock, migrated) = relock(project, layout, facts, &backend, false, config)?;
             Ok(Chosen {

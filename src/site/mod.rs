@@ -117,16 +117,7 @@ impl SitePackages {
 
 /// Every distribution in `site_packages`, by normalized name.
 pub fn installed(site_packages: &Path) -> BTreeMap<PackageName, Dist> {
-    let mut dists = BTreeMap::new();
-    for (_, path) in dist_infos(site_packages) {
-        let Ok(text) = std::fs::read_to_string(path.join("METADATA")) else {
-            continue;
-        };
-        if let Some(dist) = parse_metadata(&text, path) {
-            dists.insert(dist.name.clone(), dist);
-        }
-    }
-    dists
+    SitePackages::read_anew(site_packages).dists
 }
 
 /// The `.dist-info` folders of `site_packages` named for a project, with that name.
