@@ -15,7 +15,7 @@
 //! preferences, as before. A `pylock.toml` pvm wrote is filed by its digest under that key
 //! (`file_written`), so that a re-lock finds the kept `uv.lock` without parsing the lock.
 //! No `pylock.toml` (or `--upgrade`) means a fresh resolution: no
-//! `uv.lock` either. Requirements naming a URL or a path keep the compile path (uv would
+//! `uv.lock` either (the newest kept one is only read ahead, for its parse). Requirements naming a URL or a path keep the compile path (uv would
 //! write their paths relative to the scratch project), and so does anything `uv lock`
 //! refuses: the compile path then gives the error the user sees.
 
@@ -128,12 +128,21 @@ pub fn resolve(
     lock.arg("--python")
         .arg(layout.python())
         .args(backend.source_args(sources));
+    // What uv will mostly write again, parsed while it runs: the lock it starts from, else
+    // (a fresh resolution, which from the same caches mostly repeats an earlier one) the
+    // newest lock kept here. Only its parse is taken, and only for a table of the same text.
     // (Where no thread can be started, the new lock is parsed whole afterwards.)
+    let ahead = || {
+        if start.is_empty() {
+            newest_kept(&dir).map_or_else(Known::default, |text| Known::of(&text, &dir))
+        } else {
+            Known::of(&start, &dir)
+        }
+    };
     let (locked, known) = std::thread::scope(|scope| {
-        let known = (!start.is_empty())
-            .then(|| std::thread::Builder::new().spawn_scoped(scope, || Known::of(&start, &dir)));
+        let known = std::thread::Builder::new().spawn_scoped(scope, ahead);
         let locked = backend.run(lock, "resolve", &sources.installer_env);
-        let known = known.and_then(|parse| parse.ok()?.join().ok());
+        let known = known.ok().and_then(|parse| parse.join().ok());
         (locked, known.unwrap_or_default())
     });
     if locked.is_err() {
@@ -213,16 +222,9 @@ pub fn keep(layout: &Layout, packages: &[Package], config: &Config) {
     prune(&dir);
 }
 
-/// Removes all but the `KEPT` newest kept locks, and the digests filed under the removed ones.
-fn prune(dir: &Path) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let names: Vec<String> = entries
-        .flatten()
-        .filter_map(|entry| entry.file_name().into_string().ok())
-        .collect();
-    let mut kept: Vec<(std::time::SystemTime, &str)> = names
+/// The kept `uv.lock`s among `names` (in `dir`), oldest first.
+fn by_age<'a>(dir: &Path, names: &'a [String]) -> Vec<(std::time::SystemTime, &'a str)> {
+    let mut kept: Vec<_> = names
         .iter()
         .filter(|name| name.ends_with(".uv.lock"))
         .filter_map(|name| {
@@ -233,6 +235,30 @@ fn prune(dir: &Path) {
         })
         .collect();
     kept.sort();
+    kept
+}
+
+/// The text of the newest `uv.lock` kept in `dir`.
+fn newest_kept(dir: &Path) -> Option<String> {
+    let names: Vec<String> = std::fs::read_dir(dir)
+        .ok()?
+        .flatten()
+        .filter_map(|entry| entry.file_name().into_string().ok())
+        .collect();
+    let (_, name) = by_age(dir, &names).pop()?;
+    std::fs::read_to_string(dir.join(name)).ok()
+}
+
+/// Removes all but the `KEPT` newest kept locks, and the digests filed under the removed ones.
+fn prune(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let names: Vec<String> = entries
+        .flatten()
+        .filter_map(|entry| entry.file_name().into_string().ok())
+        .collect();
+    let mut kept = by_age(dir, &names);
     let extra = kept.len().saturating_sub(KEPT);
     let removed: Vec<&str> = kept.drain(..extra).map(|(_, name)| name).collect();
     for name in &removed {
@@ -265,6 +291,18 @@ mod tests {
             .unwrap()
             .set_modified(time)
             .unwrap();
+    }
+
+    #[test]
+    fn a_fresh_resolution_reads_ahead_the_newest_kept_lock() {
+        let dir = tempfile::tempdir().unwrap();
+        let dir = dir.path();
+        assert_eq!(newest_kept(dir), None, "nothing kept yet");
+        kept(dir, "older", 1);
+        kept(dir, "newest", 3);
+        kept(dir, "middle", 2);
+        std::fs::write(dir.join(alias_name("d", "newest")), "").unwrap();
+        assert_eq!(newest_kept(dir).as_deref(), Some("# newest\n"));
     }
 
     #[test]
