@@ -14,10 +14,10 @@
 //! compile path has no kept `uv.lock`, and is re-locked by `uv pip compile` with its pins as
 //! preferences, as before. A `pylock.toml` pvm wrote is filed by its digest under that key
 //! (`file_written`), so that a re-lock finds the kept `uv.lock` without parsing the lock.
-//! No `pylock.toml` (or `--upgrade`) means a fresh resolution: no
-//! `uv.lock` either (the newest kept one is only read ahead, for its parse). Requirements naming a URL or a path keep the compile path (uv would
-//! write their paths relative to the scratch project), and so does anything `uv lock`
-//! refuses: the compile path then gives the error the user sees.
+//! No `pylock.toml` (or `--upgrade`) means a fresh resolution: no `uv.lock` either (the
+//! newest kept one is only read ahead, for its parse). Requirements naming a URL or a path
+//! keep the compile path (uv would write their paths relative to the scratch project), and so
+//! does anything `uv lock` refuses: the compile path then gives the error the user sees.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -238,26 +238,28 @@ fn by_age<'a>(dir: &Path, names: &'a [String]) -> Vec<(std::time::SystemTime, &'
     kept
 }
 
+/// The names of the files in `dir` (none where it cannot be read).
+fn names_in(dir: &Path) -> Option<Vec<String>> {
+    let entries = std::fs::read_dir(dir).ok()?.flatten();
+    Some(
+        entries
+            .filter_map(|entry| entry.file_name().into_string().ok())
+            .collect(),
+    )
+}
+
 /// The text of the newest `uv.lock` kept in `dir`.
 fn newest_kept(dir: &Path) -> Option<String> {
-    let names: Vec<String> = std::fs::read_dir(dir)
-        .ok()?
-        .flatten()
-        .filter_map(|entry| entry.file_name().into_string().ok())
-        .collect();
+    let names = names_in(dir)?;
     let (_, name) = by_age(dir, &names).pop()?;
     std::fs::read_to_string(dir.join(name)).ok()
 }
 
 /// Removes all but the `KEPT` newest kept locks, and the digests filed under the removed ones.
 fn prune(dir: &Path) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
+    let Some(names) = names_in(dir) else {
         return;
     };
-    let names: Vec<String> = entries
-        .flatten()
-        .filter_map(|entry| entry.file_name().into_string().ok())
-        .collect();
     let mut kept = by_age(dir, &names);
     let extra = kept.len().saturating_sub(KEPT);
     let removed: Vec<&str> = kept.drain(..extra).map(|(_, name)| name).collect();
