@@ -5,7 +5,7 @@
 #   pvm lock        vs uv lock          (each from the manifest alone: no lock to start from)
 #   pvm add attrs   vs uv add attrs     (each from the same manifest, lock and synced env)
 #
-#   bench/lock.sh             # needs PyPI access; ROUNDS=15 by default
+#   bench/lock.sh             # needs PyPI access; ROUNDS=30 by default (15 move by several %)
 #   PVM_BIN=/path/to/pvm bench/lock.sh   # another build of pvm
 #
 # uv is a pinned version from PyPI in a throwaway venv, and pvm resolves with that same uv
@@ -13,7 +13,7 @@
 # (bench/common.sh).
 # Prints a Markdown table: medians and the ratio pvm / uv.
 BENCH=bench-lock
-ROUNDS="${ROUNDS:-15}"
+ROUNDS="${ROUNDS:-30}"
 source "$(dirname "$0")/common.sh"
 export UV_PYTHON="$PYTHON"
 
